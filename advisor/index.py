@@ -176,3 +176,14 @@ def _tap(docs, on_chunk):
         if on_chunk:
             on_chunk(d)
         yield d
+
+
+def rebuild_index(settings: Settings) -> None:
+    """Throw away the embedded index and its records so the next ingest starts clean."""
+    import shutil
+
+    if settings.chroma_url:
+        raise InputError("--rebuild only applies to the embedded index",
+                         "delete the collection on the Chroma server instead")
+    shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+    settings.record_db.unlink(missing_ok=True)

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     min_relevance: float = Field(0.25, description="Below this best dense similarity a question is refused.")
 
-    generator: str = Field("composer", description="'composer' (no LLM) or 'llm' (needs ADVISOR_LLM).")
+    generator: str = Field("auto", description="'auto' (llm when ADVISOR_LLM is set, else composer), 'composer' or 'llm'.")
     llm: str | None = Field(None, description="provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.")
     llm_base_url: str | None = None
     llm_api_key: str | None = None

@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+ADVISOR := $(VENV)/bin/advisor
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test test-fast index eval bench soak clean lint
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# torch is installed first and pinned: the CPU wheel is served here, an unpinned one pulls CUDA.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "torch==2.13.0"
+	$(PY) -m pip install -q -e ".[dev,llm]"
+	touch $(STAMP)
+
+index: $(STAMP)
+	$(ADVISOR) ingest knowledge
+
+run: index
+	$(ADVISOR) serve --host $(HOST) --port $(PORT)
+
+# Everything: unit, slow, browser (skipped when Chromium is absent) and the eval smoke.
+test: $(STAMP)
+	$(PY) -m pytest -m "" -p no:cacheprovider $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+eval: index
+	$(ADVISOR) eval --compare evals/baseline/summary.json
+
+bench: index
+	$(PY) benchmarks/run_all.py
+
+soak: index
+	$(PY) benchmarks/soak.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check advisor tests benchmarks
+
+clean:
+	rm -rf $(VENV) .advisor

@@ -1,0 +1,184 @@
+"""The advisor chain: understand -> retrieve -> decide -> generate, with conversation memory."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from typing import Iterator
+
+import numpy as np
+from langchain_core.runnables import RunnableLambda
+
+from .compose import Composer, Context, Draft, Generator
+from .decision import DecisionEngine
+from .embeddings import LocalEmbeddings
+from .errors import AdvisorError, ConfigError, InputError
+from .index import KnowledgeIndex
+from .matrix import check_consistency, load_matrix, load_taxonomy
+from .models import Answer, Timings
+from .retrieval import Corpus, HybridRetriever
+from .settings import Settings
+from .store import Store
+from .understanding import ConversationState, Understander, normalize
+
+_GENERIC = re.compile(r"\b(build|buy|in[- ]house|vendor|managed)\b.*\b(ml|ai|mlops|machine learning|infra\w*)\b"
+                      r"|\b(ml|ai|mlops|machine learning|infra\w*)\b.*\b(build|buy|in[- ]house|vendor|managed)\b")
+
+
+def make_generator(settings: Settings) -> Generator:
+    """Pick the answer generator by name: 'composer' (default) or 'llm' (when ADVISOR_LLM is set)."""
+    name = settings.generator
+    if name == "auto":
+        name = "llm" if settings.llm else "composer"
+    if name == "composer":
+        return Composer()
+    if name == "llm":
+        from .llm import LLMGenerator
+
+        return LLMGenerator.from_settings(settings)
+    raise ConfigError(f"unknown generator {name!r} in ADVISOR_GENERATOR", "use 'composer', 'llm' or 'auto'")
+
+
+class Advisor:
+    """One advisor per process: the model, the index and the store are loaded once and shared."""
+
+    def __init__(self, settings: Settings, *, embeddings: LocalEmbeddings | None = None,
+                 index: KnowledgeIndex | None = None, store: Store | None = None,
+                 generator: Generator | None = None):
+        self.settings = settings
+        self.matrix = load_matrix(settings.matrix_path)
+        self.taxonomy = load_taxonomy(settings.taxonomy_path)
+        check_consistency(self.matrix, self.taxonomy, settings.matrix_path)
+        self.embeddings = embeddings or LocalEmbeddings(settings.embedding_model, settings.embedding_backend)
+        self.index = index or KnowledgeIndex(settings, self.embeddings)
+        self.store = store or Store(settings.store_db)
+        self.generator = generator or make_generator(settings)
+        self.engine = DecisionEngine(self.matrix, self.taxonomy)
+        self.labels = {c.id: c.label for c in self.taxonomy.conditions}
+        self.topic_notes = {t.id: t.note for t in self.taxonomy.general_topics}
+        self._lock = threading.Lock()
+        self._profiles: np.ndarray | None = None
+        self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
+        self.retriever: HybridRetriever | None = None
+        self.pipeline = RunnableLambda(self._prepare)
+        self.reload()
+
+    # -- index ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """(Re)read every chunk from the index into memory: BM25, vectors, per-document lookup."""
+        corpus = Corpus(self.index)
+        retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
+                                    mode=self.settings.retriever, k=self.settings.k)
+        with self._lock:
+            self.retriever = retriever
+        from .matrix import _check_notes  # validate note references once the index is known
+
+        if len(corpus):
+            _check_notes(self.settings.matrix_path, self.matrix, set(corpus.by_doc))
+
+    @property
+    def ready(self) -> bool:
+        return self.retriever is not None and len(self.retriever.corpus) > 0
+
+    def _component_similarity(self, text: str) -> dict[str, float]:
+        if self._profiles is None:
+            profiles = [f"{c.name}. {', '.join(c.synonyms)}. {c.summary}" for c in self.matrix.components]
+            self._profiles = np.asarray(self.embeddings.embed_documents(profiles), dtype=np.float32)
+        q = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        return dict(zip(self.matrix.slugs, (self._profiles @ q).tolist()))
+
+    # -- answering -----------------------------------------------------------------------------
+    def validate(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise InputError("the question must be text", "send a string")
+        q = question.strip()
+        if not q or not normalize(q):
+            raise InputError("the question is empty", "ask about building or buying a piece of ML infrastructure")
+        if len(q) > self.settings.max_question_chars:
+            raise InputError(f"the question is {len(q)} characters; the limit is {self.settings.max_question_chars}",
+                             "shorten it to the essentials")
+        return q
+
+    def ask(self, question: str, conversation_id: str | None = None, channel: str = "") -> Answer:
+        answer = None
+        for piece in self.stream(question, conversation_id, channel):
+            if isinstance(piece, Answer):
+                answer = piece
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, conversation_id: str | None = None,
+               channel: str = "") -> Iterator[str | Answer]:
+        """Yield text pieces as the answer is written, then the final `Answer`."""
+        q = self.validate(question)
+        if not self.ready:
+            self.index.require_ready()
+            self.reload()
+        cid = conversation_id or self.store.create_conversation(channel)
+        state = self.store.state(cid)
+        ctx, timings = self.pipeline.invoke({"question": q, "state": state, "cid": cid})
+        t0 = time.perf_counter()
+        draft: Draft | None = None
+        try:
+            for piece in self.generator.stream(ctx):
+                if isinstance(piece, Draft):
+                    draft = piece
+                else:
+                    yield piece
+        except AdvisorError:
+            raise
+        timings.generate_ms = (time.perf_counter() - t0) * 1000
+        timings.total_ms = timings.understand_ms + timings.retrieve_ms + timings.decide_ms + timings.generate_ms
+        d = ctx.decision
+        answer = Answer(
+            text=draft.text, verdict=None if ctx.refuse else d.verdict,
+            component=None if ctx.refuse or not d.component else d.component.slug,
+            components=[] if ctx.refuse else ctx.state.components,
+            topic=None if ctx.refuse else ctx.state.topic,
+            conditions=[] if ctx.refuse else d.conditions, citations=draft.citations, refused=ctx.refuse,
+            flagged=draft.flagged, conversation_id=cid, turn=ctx.state.turns, generator=self.generator.name,
+            timings=timings)
+        # A refused turn does not move the conversation (an off-topic aside keeps the thread).
+        self.store.add_turn(cid, state.model_copy(update={"turns": ctx.state.turns}) if ctx.refuse else ctx.state,
+                            q, answer)
+        yield answer
+
+    def _prepare(self, inp: dict) -> tuple[Context, Timings]:
+        q, state = inp["question"], inp["state"]
+        timings = Timings()
+        t0 = time.perf_counter()
+        u = self.understander.understand(q)
+        new = self.understander.advance(state, u)
+        has_thread = bool(state.component or state.other_component)
+        if not (new.component or new.other_component or new.topic) and _GENERIC.search(u.normalized):
+            new.topic = "four-questions"
+        refuse = not u.in_scope and not (u.follow_up and has_thread)
+        refuse = refuse or not (new.component or new.other_component or new.topic)
+        t1 = time.perf_counter()
+        timings.understand_ms = (t1 - t0) * 1000
+        passages = []
+        if not refuse:
+            comp = self.matrix.get(new.component) if new.component else None
+            query = " ".join(filter(None, [q, comp.name if comp and comp.slug not in u.components else "",
+                                           new.other_component if not u.other_component else ""]))
+            prefer = set(u.vendors)
+            if comp:
+                prefer |= {comp.slug, comp.note}
+            if new.topic:
+                prefer.add(self.topic_notes.get(new.topic, new.topic))
+            passages = self.retriever.search(query, prefer=prefer)
+            if not passages or max(p.dense for p in passages) < self.settings.min_relevance:
+                refuse = not (new.component or new.other_component)
+        t2 = time.perf_counter()
+        timings.retrieve_ms = (t2 - t1) * 1000
+        decision = self.engine.decide(new)
+        timings.decide_ms = (time.perf_counter() - t2) * 1000
+        if refuse:
+            new = state.model_copy(update={"turns": state.turns + 1})
+        history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(inp["cid"])][-4:] \
+            if state.turns else []
+        ctx = Context(question=q, understanding=u, state=new, decision=decision, passages=passages,
+                      retriever=self.retriever, history=history, topic_notes=self.topic_notes,
+                      labels=self.labels, refuse=refuse)
+        return ctx, timings

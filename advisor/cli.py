@@ -1,0 +1,165 @@
+"""The command-line door: ingest, sources, ask, chat, serve, feedback export, eval."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import AdvisorError
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Build-or-Buy Advisor: grounded answers to 'should we build or buy this ML infrastructure?'")
+feedback_app = typer.Typer(help="Feedback collected from the UI, API and Slack.")
+app.add_typer(feedback_app, name="feedback")
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _fail(exc: AdvisorError) -> None:
+    typer.secho(f"error: {exc.message}", fg="red", err=True)
+    if exc.hint:
+        typer.echo(f"hint: {exc.hint}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _advisor(settings: Settings):
+    from .chain import Advisor
+
+    return Advisor(settings)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (default: the knowledge dir)."),
+           rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it from scratch."),
+           progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")) -> None:
+    """Load, chunk, embed and store knowledge files; only changed files are re-embedded."""
+    settings = _settings()
+    try:
+        from .embeddings import LocalEmbeddings
+        from .index import KnowledgeIndex, rebuild_index
+
+        embeddings = LocalEmbeddings(settings.embedding_model, settings.embedding_backend)
+        if rebuild:
+            rebuild_index(settings)
+        idx = KnowledgeIndex(settings, embeddings)
+        report = idx.ingest(list(paths or [settings.knowledge_dir]), progress=progress)
+    except AdvisorError as exc:
+        _fail(exc)
+    typer.echo(f"documents: {report.documents}  chunks: {report.chunks}")
+    typer.echo(f"added: {report.added}  updated: {report.updated}  skipped: {report.skipped}  "
+               f"deleted: {report.deleted}")
+    for path, why in report.problems:
+        typer.secho(f"skipped {path}: {why}", fg="yellow", err=True)
+    if report.problems:
+        typer.secho(f"{len(report.problems)} file(s) could not be ingested; the rest were indexed.",
+                    fg="red", err=True)
+        raise typer.Exit(5)
+
+
+@app.command()
+def sources(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List indexed documents with their chunk counts."""
+    settings = _settings()
+    try:
+        from .embeddings import LocalEmbeddings
+        from .index import KnowledgeIndex
+
+        items = KnowledgeIndex(settings, LocalEmbeddings(settings.embedding_model)).sources()
+    except AdvisorError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps([i.__dict__ for i in items], indent=2))
+        return
+    if not items:
+        typer.echo("the index is empty: run `advisor ingest`")
+        raise typer.Exit(4)
+    for s in items:
+        typer.echo(f"{s.chunks:4d}  {s.kind:8s}  {s.doc_id:32s}  {s.title}")
+    typer.echo(f"{len(items)} documents, {sum(s.chunks for s in items)} chunks")
+
+
+def print_answer(answer) -> None:
+    verdict = answer.verdict.upper() if answer.verdict else ("REFUSED" if answer.refused else "GUIDANCE")
+    typer.secho(f"[{verdict}]", bold=True)
+    typer.echo(answer.text)
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
+        as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
+        conversation: Optional[str] = typer.Option(None, "--conversation", "-c", help="Continue a conversation.")) -> None:
+    """Ask one question and print a cited answer."""
+    settings = _settings()
+    try:
+        answer = _advisor(settings).ask(question, conversation, channel="cli")
+    except AdvisorError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        print_answer(answer)
+
+
+@app.command()
+def chat() -> None:
+    """An interactive conversation; follow-ups keep context. /new starts over, /quit leaves."""
+    settings = _settings()
+    try:
+        advisor = _advisor(settings)
+    except AdvisorError as exc:
+        _fail(exc)
+    cid = None
+    typer.echo("Ask a build-vs-buy question. /new starts a new conversation, /quit (or Ctrl-D) leaves.")
+    while True:
+        try:
+            line = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            return
+        if line.strip() in ("/quit", "/exit"):
+            return
+        if line.strip() == "/new":
+            cid = None
+            typer.echo("(new conversation)")
+            continue
+        if not line.strip():
+            continue
+        try:
+            for piece in advisor.stream(line, cid, channel="cli"):
+                if isinstance(piece, str):
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+                else:
+                    cid = piece.conversation_id
+                    verdict = piece.verdict.upper() if piece.verdict else ("refused" if piece.refused else "guidance")
+                    typer.echo(f"\n[{verdict}]\n")
+        except AdvisorError as exc:
+            typer.secho(f"error: {exc}", fg="red")
+
+
+@feedback_app.command("export")
+def feedback_export(out: Optional[Path] = typer.Option(None, "--out", "-o", help="CSV file (default: stdout).")) -> None:
+    """Export every feedback row as CSV."""
+    from .store import Store
+
+    text = Store(_settings().store_db).feedback_csv()
+    if out:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

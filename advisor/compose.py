@@ -1,0 +1,263 @@
+"""The default generator: composes a cited answer from the decision and retrieved passages, no LLM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+from .decision import Decision
+from .models import Citation
+from .retrieval import HybridRetriever, Passage, tokenize
+from .understanding import INJECTION, ConversationState, Understanding
+
+VERDICT_WORD = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
+_MD = re.compile(r"\*\*|__|`|^#+\s*|^[-*]\s+|^\d+\.\s+", re.MULTILINE)
+EXAMPLES = [
+    "Should a 5-person startup build or buy a feature store?",
+    "We are regulated: should we build our own experiment tracking?",
+]
+
+
+@dataclass
+class Context:
+    """Everything a generator needs for one turn."""
+
+    question: str
+    understanding: Understanding
+    state: ConversationState
+    decision: Decision
+    passages: list[Passage]
+    retriever: HybridRetriever
+    history: list[tuple[str, str]] = field(default_factory=list)
+    topic_notes: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    refuse: bool = False
+
+
+@dataclass
+class Draft:
+    """A generator's finished output."""
+
+    text: str
+    citations: list[Citation]
+    flagged: bool = False
+
+
+class Generator(Protocol):
+    """Turns a `Context` into text pieces, then a final `Draft`."""
+
+    name: str
+
+    def stream(self, ctx: Context) -> Iterator[str | Draft]: ...
+
+
+def sentences(text: str) -> list[str]:
+    """Split passage text into clean sentences (markdown and bold labels removed)."""
+    out = []
+    for block in re.split(r"\n\s*\n|\n(?=[-*] )", text):
+        block = _MD.sub("", block).replace("\n", " ").strip()
+        out += [s.strip() for s in _SENT.split(block) if s.strip()]
+    return out
+
+
+def _usable(sentence: str) -> bool:
+    return 30 <= len(sentence) <= 400 and not INJECTION.search(sentence) and sentence[-1] in ".!?)\""
+
+
+class Citations:
+    """Numbers passages as they are cited; one number per chunk."""
+
+    def __init__(self, retriever: HybridRetriever):
+        self.retriever = retriever
+        self.items: list[Citation] = []
+        self._ids: dict[str, int] = {}
+
+    def cite(self, passage: Passage, snippet: str = "") -> int:
+        key = passage.doc.id or f"{passage.doc_id}:{passage.doc.metadata.get('section')}"
+        if key not in self._ids:
+            m = passage.doc.metadata
+            n = len(self.items) + 1
+            self._ids[key] = n
+            text = passage.doc.page_content
+            self.items.append(Citation(
+                n=n, doc_id=m.get("doc_id", ""), title=m.get("title", ""), section=m.get("section", ""),
+                source=m.get("file", ""), snippet=(snippet or text)[:400], score=round(passage.score, 4)))
+        return self._ids[key]
+
+    def support(self, claim: str, doc_id: str) -> str:
+        """Cite the chunk of `doc_id` that shares the most words with `claim`; '' if none exists."""
+        chunks = self.retriever.passages_of(doc_id)
+        if not chunks:
+            return ""
+        words = set(tokenize(claim))
+        best = max(chunks, key=lambda p: len(words & p.tokens) / (len(words) or 1))
+        return f" [{self.cite(best, _best_sentence(best, words))}]"
+
+    def markdown_list(self) -> str:
+        return "\n".join(f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + f" ({c.source})"
+                         for c in self.items)
+
+
+def _best_sentence(p: Passage, words: set[str]) -> str:
+    sents = sentences(p.doc.page_content)
+    if not sents:
+        return p.doc.page_content
+    return max(sents, key=lambda s: len(words & set(tokenize(s))))
+
+
+class Composer:
+    """Writes the answer like a colleague would: verdict, reasons, options, what would change it."""
+
+    name = "composer"
+
+    def stream(self, ctx: Context) -> Iterator[str | Draft]:
+        if ctx.refuse:
+            text = refusal_text()
+            yield text
+            yield Draft(text=text, citations=[])
+            return
+        cites = Citations(ctx.retriever)
+        d = ctx.decision
+        if d.component:
+            parts = self._component(ctx, cites)
+        elif d.other_component:
+            parts = self._other(ctx, cites)
+        else:
+            parts = self._topic(ctx, cites, ctx.state.topic or "four-questions", lead=True)
+        body = []
+        for part in parts:
+            body.append(part)
+            yield part + "\n\n"
+        tail = "**Sources**\n" + cites.markdown_list()
+        yield tail
+        yield Draft(text="\n\n".join(body + [tail]), citations=cites.items)
+
+    def _component(self, ctx: Context, cites: Citations) -> Iterator[str]:
+        d, comp = ctx.decision, ctx.decision.component
+        verdict = VERDICT_WORD[d.verdict]
+        yield f"**Recommendation: {verdict}** ({comp.name.lower()})"
+        lead = comp.summary + cites.support(comp.summary, comp.note)
+        if d.deciding:
+            labels = ", ".join(self._label(ctx, c) for c in d.conditions)
+            lead = (f"Given what you've told me ({labels}): {d.deciding.advice}"
+                    + cites.support(d.deciding.advice, d.deciding.note))
+            if d.verdict != comp.verdict:
+                lead += (f" Without that, the matrix default for {comp.name.lower()} is "
+                         f"{VERDICT_WORD[comp.verdict]}." + cites.support(comp.summary, comp.note))
+        yield lead
+        if d.not_changing:
+            labels = "; ".join(self._label(ctx, c) for c in d.not_changing)
+            yield (f"What you mentioned ({labels}) does not move this verdict for {comp.name.lower()}."
+                   + cites.support(comp.summary, comp.note))
+        why = self._why(ctx, cites, exclude={d.deciding.advice if d.deciding else comp.summary})
+        if why:
+            yield "**Why**\n" + "\n".join(f"- {s}" for s in why)
+        options = self._options(ctx, cites)
+        if options:
+            yield "**Options to buy**\n" + "\n".join(options)
+        yield f"**What to build yourselves:** {comp.build}" + cites.support(comp.build, comp.note)
+        if d.would_change:
+            lines = [f"- *If {c.label}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}" + cites.support(c.advice, c.note)
+                     for c in d.would_change[:3]]
+            yield "**What would change this**\n" + "\n".join(lines)
+        yield (f"**Migration cost:** {comp.migration_cost}. {comp.migration}"
+               + cites.support(comp.migration, comp.note))
+        if d.also:
+            names = ", ".join(c.name.lower() for c in d.also)
+            yield f"You also mentioned {names}: ask about it next and I will give its own verdict."
+        if ctx.state.topic and ctx.state.topic in ctx.topic_notes:
+            yield from self._topic(ctx, cites, ctx.state.topic, lead=False)
+
+    def _label(self, ctx: Context, cond: str) -> str:
+        return ctx.labels.get(cond, cond.replace("-", " "))
+
+    def _why(self, ctx: Context, cites: Citations, exclude: set[str], n: int = 3) -> list[str]:
+        comp = ctx.decision.component
+        focus = set(tokenize(ctx.question)) | set(tokenize(comp.name if comp else ""))
+        for c in ctx.decision.conditions:
+            focus |= set(tokenize(c.replace("-", " ")))
+        preferred = {comp.note} if comp else set()
+        if ctx.decision.deciding:
+            preferred.add(ctx.decision.deciding.note)
+        scored = []
+        for rank, p in enumerate(ctx.passages):
+            if p.doc.metadata.get("kind") not in ("guidance", "vendor"):
+                continue  # user-added documents inform retrieval but do not speak for the advisor
+            for s in sentences(p.doc.page_content):
+                if not _usable(s):
+                    continue
+                toks = set(tokenize(s))
+                score = len(toks & focus) / (len(toks) ** 0.5 or 1) + (1.0 if p.doc_id in preferred else 0)
+                score -= 0.1 * rank
+                scored.append((score, s, p))
+        chosen: list[str] = []
+        used = [set(tokenize(e)) for e in exclude]
+        for _, s, p in sorted(scored, key=lambda t: -t[0]):
+            toks = set(tokenize(s))
+            if any(len(toks & u) / (len(toks | u) or 1) > 0.5 for u in used):
+                continue
+            used.append(toks)
+            chosen.append(f"{s} [{cites.cite(p, s)}]")
+            if len(chosen) == n:
+                break
+        return chosen
+
+    def _options(self, ctx: Context, cites: Citations) -> list[str]:
+        comp = ctx.decision.component
+        mentioned = [o for o in comp.buy if o.doc in ctx.understanding.vendors]
+        ordered = mentioned + [o for o in comp.buy if o not in mentioned]
+        lines = []
+        for opt in ordered[:4]:
+            chunks = ctx.retriever.passages_of(opt.doc)
+            if not chunks:
+                continue
+            strengths = [p for p in chunks if "strength" in p.doc.metadata.get("section", "").lower()] or chunks
+            first = next((s for s in sentences(strengths[0].doc.page_content) if _usable(s)), None)
+            if first:
+                lines.append(f"- **{opt.name}**: {first} [{cites.cite(strengths[0], first)}]")
+        return lines
+
+    def _topic(self, ctx: Context, cites: Citations, topic: str, lead: bool) -> Iterator[str]:
+        note = ctx.topic_notes.get(topic, topic)
+        chunks = ctx.retriever.passages_of(note)
+        if not chunks:
+            return
+        title = chunks[0].doc.metadata.get("title", note)
+        focus = set(tokenize(ctx.question))
+        picked = []
+        for p in chunks:
+            for i, s in enumerate(sentences(p.doc.page_content)):
+                if _usable(s):
+                    picked.append((len(set(tokenize(s)) & focus) + (0.5 if i == 0 else 0), s, p))
+        best = sorted(picked, key=lambda t: -t[0])[: 5 if lead else 2]
+        order = {id(t): k for k, t in enumerate(picked)}
+        best.sort(key=lambda t: order[id(t)])
+        lines = "\n".join(f"- {s} [{cites.cite(p, s)}]" for _, s, p in best)
+        yield (f"**General guidance: {title}**" if lead else f"**On {title.lower()}**") + "\n" + lines
+
+    def _other(self, ctx: Context, cites: Citations) -> Iterator[str]:
+        name = ctx.decision.other_component
+        yield f"**Recommendation: Depends** ({name})"
+        intro = (f"The decision matrix has no row for {name}, so there is no ready-made verdict; "
+                 "work through the four questions instead.")
+        yield intro + cites.support("four questions build buy decision framework", "four-questions")
+        lines = []
+        for p in ctx.retriever.passages_of("four-questions"):
+            sec = p.doc.metadata.get("section", "")
+            first = next((s for s in sentences(p.doc.page_content) if _usable(s)), None)
+            if sec and first and len(lines) < 4:
+                lines.append(f"- **{sec}**: {first} [{cites.cite(p, first)}]")
+        if lines:
+            yield "**The four questions**\n" + "\n".join(lines)
+        rule = ("Whatever the component, start with a managed service and build only when production "
+                "evidence shows you must.")
+        yield rule + cites.support(rule, "common-mistake")
+
+
+def refusal_text() -> str:
+    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: experiment tracking, "
+            "feature stores, model serving, data pipelines, ML monitoring and training infrastructure, plus "
+            "general questions such as risks, vendor evaluation and hybrid approaches.\n\nTry asking:\n"
+            + "\n".join(f"- {e}" for e in EXAMPLES))

@@ -1,0 +1,80 @@
+"""Apply the decision matrix to what the conversation has established."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .matrix import Component, Matrix, Taxonomy
+from .understanding import ConversationState
+
+
+@dataclass
+class Change:
+    """A condition and the verdict it leads to (applied, or one that would change the verdict)."""
+
+    condition: str
+    label: str
+    verdict: str
+    advice: str
+    note: str
+    global_rule: bool = False
+
+
+@dataclass
+class Decision:
+    """The verdict and everything the answer needs to explain it."""
+
+    verdict: str | None
+    component: Component | None = None
+    other_component: str | None = None
+    topic: str | None = None
+    conditions: list[str] = field(default_factory=list)
+    deciding: Change | None = None
+    not_changing: list[str] = field(default_factory=list)
+    would_change: list[Change] = field(default_factory=list)
+    also: list[Component] = field(default_factory=list)
+
+
+class DecisionEngine:
+    """Verdicts from the matrix; global rules (product/differentiator, control-later) come first."""
+
+    def __init__(self, matrix: Matrix, taxonomy: Taxonomy):
+        self.matrix = matrix
+        self.taxonomy = taxonomy
+        self.labels = {c.id: c.label for c in taxonomy.conditions}
+
+    def _rule(self, comp: Component, condition: str) -> Change | None:
+        g = next((r for r in self.matrix.global_rules if r.condition == condition), None)
+        if g:
+            return Change(condition, self.labels.get(condition, condition), g.verdict, g.advice, g.note, True)
+        r = comp.rule_for(condition)
+        if r:
+            return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note)
+        return None
+
+    def decide(self, state: ConversationState) -> Decision:
+        conditions = sorted(state.conditions, key=self.taxonomy.rank)
+        comp = self.matrix.get(state.component) if state.component else None
+        if comp is None:
+            verdict = "depends" if state.other_component else None
+            return Decision(verdict=verdict, other_component=state.other_component, topic=state.topic,
+                            conditions=conditions)
+        d = Decision(verdict=comp.verdict, component=comp, topic=state.topic, conditions=conditions,
+                     also=[self.matrix.by_slug[s] for s in state.components[1:] if s in self.matrix.by_slug])
+        for cond in conditions:
+            change = self._rule(comp, cond)
+            if change is None:
+                d.not_changing.append(cond)
+            elif d.deciding is None:
+                d.deciding = change
+                d.verdict = change.verdict
+        # What would move the verdict from here: rules for conditions not yet in play.
+        for cond in self.taxonomy.ids:
+            if cond in conditions:
+                continue
+            if d.deciding and self.taxonomy.rank(cond) > self.taxonomy.rank(d.deciding.condition):
+                continue  # a lower-precedence condition cannot override the one deciding now
+            change = self._rule(comp, cond)
+            if change and change.verdict != d.verdict:
+                d.would_change.append(change)
+        return d
