@@ -115,7 +115,9 @@ class KnowledgeIndex:
             from tqdm import tqdm
 
             stream = tqdm(docs, desc="indexing chunks", unit="chunk")
-        result = lc_index(_tap(stream, on_chunk), self.records, self.store, cleanup="incremental",
+        # scoped_full cleans up once at the end: with "incremental", a file whose chunks straddle a
+        # batch boundary had its later chunks deleted and re-embedded on every no-op run.
+        result = lc_index(_tap(stream, on_chunk), self.records, self.store, cleanup="scoped_full",
                           source_id_key="source", batch_size=64, key_encoder="sha256")
         report.added = result["num_added"]
         report.updated = result.get("num_updated", 0)
