@@ -22,8 +22,10 @@ from .settings import Settings
 from .store import Store
 from .understanding import ConversationState, Understander, normalize
 
-_GENERIC = re.compile(r"\b(build|buy|in[- ]house|vendor|managed)\b.*\b(ml|ai|mlops|machine learning|infra\w*)\b"
-                      r"|\b(ml|ai|mlops|machine learning|infra\w*)\b.*\b(build|buy|in[- ]house|vendor|managed)\b")
+_GENERIC = re.compile(
+    r"\b(build\w*|buy\w*|in[- ]house|vendors?|managed)\b.*\b(ml|ai|mlops|machine learning|infra\w*)\b"
+    r"|\b(ml|ai|mlops|machine learning|infra\w*)\b.*\b(build\w*|buy\w*|in[- ]house|vendors?|managed)\b"
+    r"|^(should|do|can|would|shall) (we|i) (build|buy)( (it|this))?( or (build|buy))?( (it|this))?$")
 
 
 def make_generator(settings: Settings) -> Generator:
@@ -58,7 +60,7 @@ class Advisor:
         self.labels = {c.id: c.label for c in self.taxonomy.conditions}
         self.topic_notes = {t.id: t.note for t in self.taxonomy.general_topics}
         self._lock = threading.Lock()
-        self._profiles: np.ndarray | None = None
+        self._profiles: tuple[np.ndarray, list[str]] | None = None
         self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
         self.retriever: HybridRetriever | None = None
         self.pipeline = RunnableLambda(self._prepare)
@@ -82,11 +84,20 @@ class Advisor:
         return self.retriever is not None and len(self.retriever.corpus) > 0
 
     def _component_similarity(self, text: str) -> dict[str, float]:
+        """Cosine of the question to each component's closest description (name+summary or a synonym)."""
         if self._profiles is None:
-            profiles = [f"{c.name}. {', '.join(c.synonyms)}. {c.summary}" for c in self.matrix.components]
-            self._profiles = np.asarray(self.embeddings.embed_documents(profiles), dtype=np.float32)
-        q = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-        return dict(zip(self.matrix.slugs, (self._profiles @ q).tolist()))
+            texts, owners = [], []
+            for c in self.matrix.components:
+                for t in [f"{c.name}: {c.summary}", c.build, *c.synonyms]:
+                    texts.append(t)
+                    owners.append(c.slug)
+            self._profiles = (np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32), owners)
+        vectors, owners = self._profiles
+        sims = vectors @ np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+        best: dict[str, float] = {}
+        for slug, sim in zip(owners, sims.tolist()):
+            best[slug] = max(best.get(slug, -1.0), sim)
+        return best
 
     # -- answering -----------------------------------------------------------------------------
     def validate(self, question: object) -> str:
@@ -180,5 +191,5 @@ class Advisor:
             if state.turns else []
         ctx = Context(question=q, understanding=u, state=new, decision=decision, passages=passages,
                       retriever=self.retriever, history=history, topic_notes=self.topic_notes,
-                      labels=self.labels, refuse=refuse)
+                      labels=self.labels, taxonomy=self.taxonomy, refuse=refuse)
         return ctx, timings

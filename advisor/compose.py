@@ -33,6 +33,14 @@ class Context:
     history: list[tuple[str, str]] = field(default_factory=list)
     topic_notes: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    taxonomy: object = None
+
+    def condition_of(self, sentence: str) -> str | None:
+        """The condition a knowledge sentence talks about, if any."""
+        if self.taxonomy is None:
+            return None
+        low = sentence.lower()
+        return next((c.id for c in self.taxonomy.conditions if c.regex.search(low)), None)
     refuse: bool = False
 
 
@@ -74,17 +82,21 @@ class Citations:
         self.items: list[Citation] = []
         self._ids: dict[str, int] = {}
 
-    def cite(self, passage: Passage, snippet: str = "") -> int:
-        key = passage.doc.id or f"{passage.doc_id}:{passage.doc.metadata.get('section')}"
+    def cite(self, passage: Passage, sentence: str = "") -> int:
+        """Number for this passage's section; the snippet collects the sentences cited from it."""
+        m = passage.doc.metadata
+        key = f"{m.get('doc_id', '')}#{m.get('section', '')}"
         if key not in self._ids:
-            m = passage.doc.metadata
-            n = len(self.items) + 1
-            self._ids[key] = n
-            text = passage.doc.page_content
+            self._ids[key] = len(self.items) + 1
             self.items.append(Citation(
-                n=n, doc_id=m.get("doc_id", ""), title=m.get("title", ""), section=m.get("section", ""),
-                source=m.get("file", ""), snippet=(snippet or text)[:400], score=round(passage.score, 4)))
-        return self._ids[key]
+                n=self._ids[key], doc_id=m.get("doc_id", ""), title=m.get("title", ""),
+                section=m.get("section", ""), source=m.get("file", ""), snippet="",
+                score=round(passage.score, 4)))
+        c = self.items[self._ids[key] - 1]
+        text = sentence or passage.doc.page_content
+        if text not in c.snippet and len(c.snippet) < 600:
+            c.snippet = f"{c.snippet} {text}".strip()
+        return c.n
 
     def support(self, claim: str, doc_id: str) -> str:
         """Cite the chunk of `doc_id` that shares the most words with `claim`; '' if none exists."""
@@ -181,6 +193,7 @@ class Composer:
         preferred = {comp.note} if comp else set()
         if ctx.decision.deciding:
             preferred.add(ctx.decision.deciding.note)
+        deciding = ctx.decision.deciding.condition if ctx.decision.deciding else None
         scored = []
         for rank, p in enumerate(ctx.passages):
             if p.doc.metadata.get("kind") not in ("guidance", "vendor"):
@@ -188,6 +201,9 @@ class Composer:
             for s in sentences(p.doc.page_content):
                 if not _usable(s):
                     continue
+                about = ctx.condition_of(s)
+                if about and about != deciding:
+                    continue  # a sentence about another circumstance would muddle this verdict
                 toks = set(tokenize(s))
                 score = len(toks & focus) / (len(toks) ** 0.5 or 1) + (1.0 if p.doc_id in preferred else 0)
                 score -= 0.1 * rank
@@ -248,7 +264,7 @@ class Composer:
             sec = p.doc.metadata.get("section", "")
             first = next((s for s in sentences(p.doc.page_content) if _usable(s)), None)
             if sec and first and len(lines) < 4:
-                lines.append(f"- **{sec}**: {first} [{cites.cite(p, first)}]")
+                lines.append(f"- **{sec.rstrip(':')}** {first} [{cites.cite(p, first)}]")
         if lines:
             yield "**The four questions**\n" + "\n".join(lines)
         rule = ("Whatever the component, start with a managed service and build only when production "

@@ -156,7 +156,7 @@ class Understander:
         scores = self.similarity(u.normalized)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         if ranked and ranked[0][1] >= self.fallback_threshold and (
-                len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.04):
+                len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.05):
             u.components = [ranked[0][0]]
             u.component_by = "meaning"
 
