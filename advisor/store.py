@@ -119,6 +119,12 @@ class Store:
              json.dumps(ans.get("citations", [])), channel, time.time()))
         return int(cur.lastrowid)
 
+    def set_feedback_comment(self, feedback_id: int, comment: str) -> None:
+        """Attach (or replace) the comment of a feedback row recorded earlier (the UI asks after the click)."""
+        cur = self._conn().execute("UPDATE feedback SET comment=? WHERE id=?", (comment or "", feedback_id))
+        if cur.rowcount == 0:
+            raise NotFoundError(f"no feedback row {feedback_id}", "rate the answer first, then add a comment")
+
     def feedback(self) -> list[dict]:
         rows = self._conn().execute("SELECT * FROM feedback ORDER BY id").fetchall()
         return [dict(r) for r in rows]
