@@ -1,11 +1,11 @@
-"""The optional LLM generator: a chat model writes the answer from fenced sources and the matrix's decision."""
+"""The optional LLM generator: a chat model writes the answer from fenced sources and the decision."""
 
 from __future__ import annotations
 
 import html
 import os
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -68,7 +68,8 @@ def render_sources(passages: list[Passage]) -> str:
     blocks = []
     for n, p in enumerate(passages, 1):
         m = p.doc.metadata
-        attrs = " ".join(f'{k}="{fence_safe(str(m.get(k, "")), quote=True)}"' for k in ("doc_id", "title", "section"))
+        attrs = " ".join(f'{k}="{fence_safe(str(m.get(k, "")), quote=True)}"'
+                         for k in ("doc_id", "title", "section"))
         blocks.append(f'<source n="{n}" {attrs}>\n{fence_safe(p.doc.page_content.strip())}\n</source>')
     return "\n\n".join(blocks) or "(no sources were found for this question)"
 
@@ -76,11 +77,11 @@ def render_sources(passages: list[Passage]) -> str:
 def describe_decision(ctx: Context) -> str:
     """The decision engine's verdict and reasons, as plain lines for the system prompt."""
     d, comp = ctx.decision, ctx.decision.component
-    label = lambda c: ctx.labels.get(c, c.replace("-", " "))  # noqa: E731
+    label = lambda c: ctx.labels.get(c, c.replace("-", " "))
     if comp is None:
         if d.other_component:
-            return (f"Verdict: Depends\nComponent: {d.other_component} (not in the decision matrix, so there is "
-                    "no ready-made verdict; walk the user through the four build-vs-buy questions).")
+            return (f"Verdict: Depends\nComponent: {d.other_component} (not in the decision matrix, so "
+                    "there is no ready-made verdict; walk the user through the four build-vs-buy questions).")
         return (f"Verdict: none (a general question{f' about {d.topic}' if d.topic else ''}). Answer it from "
                 "the sources without recommending build or buy for a specific component.")
     lines = [f"Verdict: {VERDICT_WORD[d.verdict]}", f"Component: {comp.name}",
@@ -103,7 +104,7 @@ def describe_decision(ctx: Context) -> str:
 
 
 def history_messages(history: list[tuple[str, str]]) -> list[BaseMessage]:
-    """Earlier turns as chat messages; old [n] markers and source lists are dropped (they cite old sources)."""
+    """Earlier turns as chat messages, without their [n] markers and source lists (those cite old sources)."""
     out: list[BaseMessage] = []
     for question, answer in history:
         answer = _HISTORY_MARKER.sub("", answer.split("**Sources**")[0]).strip()
@@ -183,7 +184,7 @@ class LLMGenerator:
             # Markers can only be checked once the whole text is in, so raw tokens go out as they come
             # and the final Draft carries the cleaned text.
             for chunk in self.model.stream(messages):
-                piece = chunk.text if isinstance(chunk.text, str) else str(chunk.text)
+                piece = str(chunk.text)  # a str subclass in langchain-core 1.x; plain str for callers
                 if piece:
                     parts.append(piece)
                     yield piece
@@ -194,17 +195,18 @@ class LLMGenerator:
         raw = "".join(parts).strip()
         if not raw:
             raise ModelError(f"{self.description} returned an empty answer",
-                             "check that the model name is right and the server is healthy, or unset ADVISOR_LLM")
+                             "check the model name and the server's health, or unset ADVISOR_LLM")
         body, cited = clean_citations(raw, len(ctx.passages))
         citations = [_citation(n, ctx.passages[n - 1]) for n in cited]
         disagrees = contradicts(body, ctx.decision.verdict)
         flagged = not citations or disagrees
         notes = []
         if disagrees:
-            notes.append(f"_Note: parts of this text may disagree with the decision matrix; its recommendation "
-                         f"is **{VERDICT_WORD[ctx.decision.verdict]}**._")
+            notes.append("_Note: parts of this text may disagree with the decision matrix; its "
+                         f"recommendation is **{VERDICT_WORD[ctx.decision.verdict]}**._")
         if not citations:
-            notes.append("_Note: this answer cites none of the sources; check it against the knowledge base._")
+            notes.append("_Note: this answer cites none of the sources; check it against the "
+                         "knowledge base._")
         if citations:
             notes.append("**Sources**\n" + "\n".join(
                 f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + f" ({c.source})"
@@ -220,16 +222,20 @@ def model_error(exc: Exception, what: str) -> ModelError:
     kind = type(exc).__name__
     status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
     if "timeout" in kind.lower():
-        return ModelError(f"{what} did not answer in time ({kind})", "raise ADVISOR_LLM_TIMEOUT or use a faster model")
+        return ModelError(f"{what} did not answer in time ({kind})",
+                          "raise ADVISOR_LLM_TIMEOUT or use a faster model")
     if "connect" in kind.lower() or isinstance(exc, (ConnectionError, OSError)):
         return ModelError(f"cannot reach {what}: {exc}", "start the model server or fix ADVISOR_LLM_BASE_URL")
     if status in (401, 403):
         return ModelError(f"{what} rejected the API key (HTTP {status})", "set ADVISOR_LLM_API_KEY")
     if status == 404:
-        return ModelError(f"{what} does not know that model (HTTP 404)", "check the model name in ADVISOR_LLM")
+        return ModelError(f"{what} does not know that model (HTTP 404)",
+                          "check the model name in ADVISOR_LLM")
     if isinstance(status, int):
-        return ModelError(f"{what} failed with HTTP {status}: {exc}", "retry later or check the model server's log")
-    return ModelError(f"{what} failed: {kind}: {exc}", "check the model server, or unset ADVISOR_LLM to use the composer")
+        return ModelError(f"{what} failed with HTTP {status}: {exc}",
+                          "retry later or check the model server's log")
+    return ModelError(f"{what} failed: {kind}: {exc}",
+                      "check the model server, or unset ADVISOR_LLM to use the composer")
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel:
@@ -242,7 +248,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     provider, sep, model = spec.partition(":")
     provider, model = (provider.strip().lower().replace("-", "_"), model.strip()) if sep else ("", spec)
     if not model:
-        raise ConfigError(f"ADVISOR_LLM={spec!r} names no model", "write provider:model, e.g. openai:gpt-4o-mini")
+        raise ConfigError(f"ADVISOR_LLM={spec!r} names no model",
+                          "write provider:model, e.g. openai:gpt-4o-mini")
     try:
         if provider == "openai":
             from langchain_openai import ChatOpenAI
@@ -257,7 +264,8 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             return ChatOllama(model=model, base_url=settings.llm_base_url,
                               client_kwargs={"timeout": settings.llm_timeout})
     except ImportError as exc:
-        raise ConfigError(f"ADVISOR_LLM={spec!r} needs the langchain-{provider} package, which is not installed",
+        raise ConfigError(f"ADVISOR_LLM={spec!r} needs the langchain-{provider} package, "
+                          "which is not installed",
                           INSTALL_HINT) from exc
     return _init_other(settings, spec, provider, model)
 
@@ -274,9 +282,10 @@ def _init_other(settings: Settings, spec: str, provider: str, model: str) -> Bas
         return init_chat_model(model if provider else spec, model_provider=provider or None, **kwargs)
     except ImportError as exc:
         raise ConfigError(f"ADVISOR_LLM={spec!r}: {exc}",
-                          f"install that provider's LangChain package (pip install langchain-{provider or 'PROVIDER'}), "
-                          "or use openai:/ollama: from pip install 'advisor[llm]'") from exc
+                          "install that provider's LangChain package "
+                          f"(pip install langchain-{provider or 'PROVIDER'}); openai: and ollama: come with "
+                          "pip install 'advisor[llm]'") from exc
     except Exception as exc:  # unknown provider, or the provider's own settings validation
         raise ConfigError(f"ADVISOR_LLM={spec!r} cannot be used: {exc}",
-                          "write provider:model with a LangChain provider, e.g. openai:gpt-4o-mini or ollama:llama3") \
-            from exc
+                          "write provider:model with a LangChain provider, e.g. openai:gpt-4o-mini "
+                          "or ollama:llama3") from exc

@@ -45,7 +45,8 @@ class FakeLLM:
                 try:
                     time.sleep(fake.delay)
                     if fake.status != 200:
-                        self._send(fake.status, {"error": {"message": "scripted failure", "type": "server_error"}})
+                        error = {"message": "scripted failure", "type": "server_error"}
+                        self._send(fake.status, {"error": error})
                     elif self.path.endswith("/chat/completions"):
                         self._openai(body)
                     elif self.path == "/api/chat":
@@ -67,15 +68,17 @@ class FakeLLM:
                 reply = fake.replies.pop(0) if fake.replies else fake.default
                 base = {"id": "chatcmpl-1", "created": 1, "model": body.get("model", "")}
                 if not body.get("stream"):
-                    self._send(200, {**base, "object": "chat.completion", "choices": [
-                        {"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}]})
+                    message = {"role": "assistant", "content": reply}
+                    self._send(200, {**base, "object": "chat.completion",
+                                     "choices": [{"index": 0, "message": message, "finish_reason": "stop"}]})
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 for piece in re.findall(r"\S+\s*", reply):
-                    chunk = {**base, "object": "chat.completion.chunk", "choices": [
-                        {"index": 0, "delta": {"role": "assistant", "content": piece}, "finish_reason": None}]}
+                    delta = {"role": "assistant", "content": piece}
+                    chunk = {**base, "object": "chat.completion.chunk",
+                             "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
                 end = {**base, "object": "chat.completion.chunk",
@@ -189,7 +192,8 @@ def test_markers_resolving_to_nothing_are_dropped(llm_advisor, fake):
     fake.replies = ["Buy it [1]. Made up claim [99]. Both of these [2, 42]. Zero [0]."]
     answer = llm_advisor.ask(QUESTION)
     assert "[99]" not in answer.text and "42" not in answer.text and "[0]" not in answer.text
-    assert "Buy it [1]." in answer.text and "Made up claim." in answer.text and "Both of these [2]." in answer.text
+    assert "Buy it [1]." in answer.text and "Made up claim." in answer.text
+    assert "Both of these [2]." in answer.text
     numbers = {c.n for c in answer.citations}
     assert numbers == {1, 2}
     body = answer.text.split("**Sources**")[0]
@@ -216,6 +220,21 @@ def test_verdict_comes_from_decision_engine_not_llm_text(llm_advisor, fake):
     assert answer.verdict == composer_verdict(llm_advisor, QUESTION) == "buy"
     assert answer.text.startswith("**Recommendation: Buy**")
     assert answer.flagged and "may disagree with the decision matrix" in answer.text
+
+
+@pytest.mark.parametrize("question,verdict,head,decision", [
+    ("Should we build or buy a vector database?", "depends", "**Recommendation: Depends** (vector database)",
+     "not in the decision matrix"),
+    ("What are the biggest risks of building ML infrastructure ourselves?", None, "",
+     "Verdict: none (a general question"),
+])
+def test_questions_without_a_matrix_row(llm_advisor, fake, question, verdict, head, decision):
+    fake.replies = ["Work through the four questions [1]."]
+    answer = llm_advisor.ask(question)
+    system, _ = fake.prompt()
+    assert answer.verdict == verdict and decision in system
+    assert answer.text.startswith(head or "Work through the four questions [1].")
+    assert [c.n for c in answer.citations] == [1] and not answer.flagged
 
 
 def test_streaming_yields_many_pieces_then_clean_answer(llm_advisor, fake):
@@ -246,8 +265,8 @@ def test_follow_up_sends_history_without_old_markers(llm_advisor, fake):
 
 
 def test_server_down_is_a_model_error(data_dir, embeddings):
-    settings = make_settings(data_dir, llm="openai:test-model", llm_base_url=f"http://127.0.0.1:{free_port()}/v1",
-                             llm_api_key="x")
+    dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    settings = make_settings(data_dir, llm="openai:test-model", llm_base_url=dead, llm_api_key="x")
     adv = Advisor(settings, embeddings=embeddings)
     with pytest.raises(ModelError) as err:
         adv.ask(QUESTION)
