@@ -157,6 +157,81 @@ def feedback_export(out: Optional[Path] = typer.Option(None, "--out", "-o", help
         sys.stdout.write(text)
 
 
+@app.command("eval")
+def eval_cmd(dataset: Optional[list[Path]] = typer.Option(None, "--dataset", "-d", help="Dataset YAML file or dir (repeatable; default evals/datasets)."),
+             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report dir (default evals/runs/<timestamp>)."),
+             compare: Optional[Path] = typer.Option(None, "--compare", help="A previous summary.json to compare with."),
+             retriever: Optional[str] = typer.Option(None, "--retriever", help="hybrid, dense or bm25."),
+             fail_under: Optional[list[str]] = typer.Option(None, "--fail-under", help="METRIC=VALUE; exit 1 below it (repeatable)."),
+             tag: Optional[list[str]] = typer.Option(None, "--tag", help="Only cases with this tag (repeatable)."),
+             verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every case, not only failures.")) -> None:
+    """Run the eval datasets through the advisor and write results, summary and reports."""
+    from .errors import InputError
+
+    try:
+        if retriever and retriever not in ("hybrid", "dense", "bm25"):
+            raise InputError(f"--retriever {retriever!r} is not a retriever", "use hybrid, dense or bm25")
+        settings = _settings()
+        if retriever:
+            settings = settings.model_copy(update={"retriever": retriever})
+        from .evaluation import run_eval
+
+        def progress(i: int, n: int, r: dict) -> None:
+            if verbose or not r["passed"]:
+                why = r["error"] or "; ".join(c["name"] for c in r["checks"] if not c["passed"])
+                typer.echo(f"[{i}/{n}] {'PASS' if r['passed'] else 'FAIL'} {r['id']}" + (f"  ({why})" if why else ""),
+                           err=True)
+
+        run = run_eval(settings, datasets=dataset, out=out, compare_to=compare, fail_under=fail_under,
+                       tags=tag, on_result=progress)
+    except AdvisorError as exc:
+        _fail(exc)
+    s = run.summary
+    typer.echo(f"{s['cases']} cases: {s['passed']} passed, {s['failed']} failed  (retriever {s['retriever']})")
+    for name in ("verdict_accuracy", "component_accuracy", "refusal_precision", "refusal_recall", "mention_rate",
+                 "cite_rate", "citation_validity", "citation_support", "retrieval_hit_at_5", "retrieval_mrr",
+                 "latency_ms_p50", "latency_ms_p95"):
+        value = s.get(name)
+        delta = run.comparison["deltas"][name]["delta"] if run.comparison else None
+        typer.echo(f"  {name:20s} {'n/a' if value is None else value:>8}" + (f"  ({delta:+})" if delta else ""))
+    if run.comparison:
+        typer.echo(f"pass -> fail: {', '.join(run.comparison['pass_to_fail']) or 'none'}")
+        typer.echo(f"fail -> pass: {', '.join(run.comparison['fail_to_pass']) or 'none'}")
+    typer.echo(f"reports: {run.out}/report.md, {run.out}/report.html")
+    for miss in run.misses:
+        typer.secho(f"fail-under: {miss}", fg="red", err=True)
+    if run.misses:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None, "--host", help="Bind address (default: $GRADIO_SERVER_NAME "
+                                             "or 127.0.0.1)."),
+          port: Optional[int] = typer.Option(None, "--port", min=1, max=65535,
+                                             help="Port (default: $GRADIO_SERVER_PORT or 7860)."),
+          log_level: str = typer.Option("info", "--log-level")) -> None:
+    """Serve the UI, the HTTP API and the Slack endpoints on one port."""
+    import os
+
+    host = host or os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1"
+    if port is None:
+        raw = os.environ.get("GRADIO_SERVER_PORT") or "7860"
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            _fail(AdvisorError(f"GRADIO_SERVER_PORT={raw!r} is not a port number", "use 1-65535 or pass --port"))
+        port = int(raw)
+    settings = _settings()
+    try:
+        import uvicorn
+
+        from .api import create_app
+
+        web = create_app(settings)
+    except AdvisorError as exc:
+        _fail(exc)
+    typer.echo(f"serving on http://{host}:{port}  (API docs: /docs)")
+    uvicorn.run(web, host=host, port=port, log_level=log_level)
+
+
 def main() -> None:
     app()
 
