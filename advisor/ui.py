@@ -34,8 +34,7 @@ CSS = """
 .advisor-component{color:#475569;font-weight:600}
 .advisor-sources{margin-top:10px;border-top:1px solid #e2e8f0;padding-top:6px}
 .advisor-sources summary{cursor:pointer;font-weight:600}
-.advisor-sources ol{margin:6px 0 0 0;padding-left:0;list-style:none}
-.advisor-source{margin:8px 0}.src-n{font-weight:700;color:#4338ca}
+.advisor-source{margin:8px 0}.src-n{font-weight:700;color:#4338ca}.src-title{font-size:.95em}
 .src-section{color:#475569;font-style:italic}.src-snippet{color:#334155;font-size:.9em;margin-top:2px}
 .src-file{color:#64748b;font-size:.8em;font-family:ui-monospace,monospace}
 .advisor-error-text{color:#991b1b}
@@ -91,11 +90,11 @@ def sources_panel(citations: list[Citation]) -> str:
         snippet = _plain(c.snippet)
         if len(snippet) > 420:
             snippet = snippet[:400].rsplit(" ", 1)[0] + " …"
-        items.append(f'<li class="advisor-source" data-n="{c.n}"><span class="src-n">[{c.n}]</span> '
+        items.append(f'<div class="advisor-source" data-n="{c.n}"><span class="src-n">[{c.n}]</span> '
                      f'<strong class="src-title">{_plain(c.title)}</strong>{section}'
-                     f'<div class="src-snippet">{snippet}</div><div class="src-file">{_plain(c.source)}</div></li>')
+                     f'<div class="src-snippet">{snippet}</div><div class="src-file">{_plain(c.source)}</div></div>')
     return (f'<details class="advisor-sources"><summary>Sources ({len(citations)})</summary>'
-            f'<ol>{"".join(items)}</ol></details>')
+            f'{"".join(items)}</details>')
 
 
 def render_answer(answer: Answer, component_name: str | None = None) -> str:
@@ -144,7 +143,7 @@ def respond(advisor: Advisor, message: str, history: list, session: dict) -> Ite
     history = list(history or []) + [{"role": "user", "content": escape_user(message.strip())},
                                       {"role": "assistant", "content": render_pending("")}]
     idx = len(history) - 1
-    yield "", history, session
+    yield "", list(history), session
     text = ""
     try:
         for piece in advisor.stream(message, session.get("cid"), channel="ui"):
@@ -156,18 +155,18 @@ def respond(advisor: Advisor, message: str, history: list, session: dict) -> Ite
             else:
                 text += piece
                 history[idx] = {"role": "assistant", "content": render_pending(text)}
-            yield "", history, session
+            yield "", list(history), session
     except NotFoundError as exc:
         # The stored conversation vanished (e.g. the data dir was reset): start afresh next time.
         session = {**session, "cid": None}
         history[idx] = {"role": "assistant", "content": render_error(
             NotFoundError(exc.message, "ask again: your next question starts a new conversation"))}
-        yield "", history, session
+        yield "", list(history), session
     except Exception as exc:  # noqa: BLE001 - any failure becomes a chat message; the app keeps serving
         if not isinstance(exc, AdvisorError):
             log.exception("UI answer failed")
         history[idx] = {"role": "assistant", "content": render_error(exc)}
-        yield "", history, session
+        yield "", list(history), session
 
 
 def rating_of(liked: Any) -> str | None:
@@ -239,7 +238,7 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Advisor", id="chat"):
                 chatbot = gr.Chatbot(
-                    elem_id="advisor-chat", label="Advisor", show_label=False, height=560, layout="panel",
+                    elem_id="advisor-chat", label="Advisor", show_label=False, height=620, layout="panel",
                     examples=[{"text": q} for q in EXAMPLES], buttons=["copy"],
                     placeholder="**Ask about building or buying ML infrastructure.**<br>"
                                 "Mention your team size, stage, scale or regulation: the verdict depends on them.",
@@ -248,8 +247,8 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
                     question = gr.Textbox(placeholder="e.g. Should we build or buy model serving?", show_label=False,
                                           scale=8, max_lines=6, max_length=settings.max_question_chars,
                                           elem_id="advisor-question", autofocus=True, submit_btn=False)
-                    send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="advisor-send")
-                    new = gr.Button("New conversation", scale=1, min_width=170, elem_id="advisor-new")
+                    send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="advisor-send")
+                    new = gr.Button("New conversation", scale=0, min_width=180, elem_id="advisor-new")
                 status = gr.Markdown("", elem_id="feedback-status")
                 with gr.Row(visible=False, elem_id="feedback-row") as fb_row:
                     comment = gr.Textbox(placeholder="Optional: what was good or wrong about this answer?",
@@ -263,7 +262,8 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
                                          elem_id="kb-matrix", column_widths=["16%", "11%", "25%", "36%", "12%"])
                 gr.Markdown("### Indexed documents")
                 docs_df = gr.Dataframe(headers=["Title", "Kind", "Components", "Chunks"], interactive=False,
-                                       wrap=True, elem_id="kb-docs", max_height=600)
+                                       wrap=True, elem_id="kb-docs", max_height=600,
+                                       column_widths=["40%", "12%", "38%", "10%"])
                 refresh = gr.Button("Refresh", size="sm")
 
         def ask(message, history, sess):
