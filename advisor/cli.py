@@ -42,14 +42,15 @@ def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (
     """Load, chunk, embed and store knowledge files; only changed files are re-embedded."""
     settings = _settings()
     try:
-        from .embeddings import LocalEmbeddings
+        from .embeddings import embeddings_for
         from .index import KnowledgeIndex, rebuild_index
 
-        embeddings = LocalEmbeddings(settings.embedding_model, settings.embedding_backend)
+        embeddings = embeddings_for(settings)
         if rebuild:
             rebuild_index(settings)
         idx = KnowledgeIndex(settings, embeddings)
         report = idx.ingest(list(paths or [settings.knowledge_dir]), progress=progress)
+        embeddings.ensure_onnx()  # fast query-time encoder; the torch model stays the reference
     except AdvisorError as exc:
         _fail(exc)
     typer.echo(f"documents: {report.documents}  chunks: {report.chunks}")

@@ -1,0 +1,72 @@
+"""The eval suite: datasets of cases run through the advisor chain, scored and reported."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from ..settings import Settings
+from .dataset import Case, Expect, knowledge_doc_ids, load_cases
+from .report import compare, load_summary, missed_thresholds, parse_thresholds, write_reports
+from .runner import LATENCY_METRICS, RATE_METRICS, run_cases, summarize
+
+# The thresholds `make test` enforces on the smoke-tagged cases (tests/test_eval_smoke.py).
+SMOKE_THRESHOLDS = {"verdict_accuracy": 0.9, "component_accuracy": 0.9, "refusal_precision": 1.0,
+                    "refusal_recall": 1.0, "cite_rate": 0.9, "citation_validity": 1.0,
+                    "citation_support": 0.8}
+
+__all__ = ["Case", "Expect", "EvalRun", "load_cases", "run_eval", "summarize", "parse_thresholds",
+           "missed_thresholds", "compare", "RATE_METRICS", "LATENCY_METRICS", "SMOKE_THRESHOLDS"]
+
+
+@dataclass
+class EvalRun:
+    """What one `advisor eval` produced."""
+
+    out: Path
+    summary: dict
+    results: list[dict]
+    comparison: dict | None
+    misses: list[str]
+
+
+def validate_for(settings: Settings, paths: list[Path] | None, tags: list[str] | None = None) -> list[Case]:
+    """Load datasets and check their component slugs and doc ids against this knowledge base."""
+    from ..matrix import load_matrix
+
+    matrix = load_matrix(settings.matrix_path)
+    return load_cases(paths, components={c.slug for c in matrix.components},
+                      docs=knowledge_doc_ids(settings.knowledge_dir), tags=tags)
+
+
+def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Path | None = None,
+             compare_to: Path | None = None, fail_under: list[str] | None = None,
+             tags: list[str] | None = None, advisor=None,
+             on_result: Callable[[int, int, dict], None] | None = None) -> EvalRun:
+    """Validate inputs first (fast failure), then run every case and write the reports to `out`."""
+    thresholds = parse_thresholds(fail_under)
+    baseline = load_summary(compare_to) if compare_to else None
+    cases = validate_for(settings, datasets, tags)
+    created = datetime.now(timezone.utc)
+    out = Path(out) if out else Path("evals/runs") / created.strftime("%Y%m%d-%H%M%S")
+    with tempfile.TemporaryDirectory(prefix="advisor-eval-") as tmp:
+        if advisor is None:
+            from ..chain import Advisor
+            from ..store import Store
+
+            # Eval conversations go to a throwaway store so they never mix with real users' history.
+            advisor = Advisor(settings, store=Store(Path(tmp) / "eval.sqlite"))
+        results = run_cases(advisor, cases, (lambda i, r: on_result(i, len(cases), r)) if on_result else None)
+    summary = summarize(results)
+    summary = {"created": created.isoformat(timespec="seconds"), "retriever": settings.retriever,
+               "generator": getattr(advisor.generator, "name", "?"),
+               "datasets": sorted({c.file for c in cases}), "tags": tags or [],
+               # Optional LLM-judged faithfulness is not implemented; reported as skipped, never faked.
+               "llm_faithfulness": None, **summary}
+    comparison = compare(summary, baseline) if baseline else None
+    write_reports(out, summary, results, comparison)
+    return EvalRun(out=out, summary=summary, results=results, comparison=comparison,
+                   misses=missed_thresholds(summary, thresholds))

@@ -1,0 +1,177 @@
+"""Eval datasets: YAML lists of cases, validated with pydantic against the matrix and the knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import ConfigError
+
+ExpectedVerdict = Literal["buy", "build", "hybrid", "depends", "refuse"]
+DEFAULT_DIR = Path("evals/datasets")
+
+
+class Expect(BaseModel):
+    """What a case expects of the answer to its last turn; a field left out is not scored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    component: str | None = None
+    # None (written `verdict: null`) means "no verdict": a general-topic answer, not a refusal.
+    verdict: ExpectedVerdict | None = None
+    mention: list[str] = Field(default_factory=list)
+    cite: list[str] = Field(default_factory=list)
+
+    @field_validator("mention", "cite")
+    @classmethod
+    def _non_empty_items(cls, value: list[str]) -> list[str]:
+        if any(not isinstance(v, str) or not v.strip() for v in value):
+            raise ValueError("every item must be a non-empty string")
+        return [v.strip() for v in value]
+
+    @property
+    def scores_component(self) -> bool:
+        return "component" in self.model_fields_set
+
+    @property
+    def scores_verdict(self) -> bool:
+        return "verdict" in self.model_fields_set
+
+    @property
+    def expects_refusal(self) -> bool:
+        return self.verdict == "refuse"
+
+    def scored(self) -> dict:
+        """Only the expectations the case actually sets (what reports show as 'expected')."""
+        out: dict = {}
+        if self.scores_component:
+            out["component"] = self.component
+        if self.scores_verdict:
+            out["verdict"] = self.verdict
+        if self.mention:
+            out["mention"] = self.mention
+        if self.cite:
+            out["cite"] = self.cite
+        return out
+
+
+class Case(BaseModel):
+    """One eval case: a question (or a conversation's turns) and what the last answer must satisfy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    question: str | None = None
+    turns: list[str] | None = None
+    expect: Expect
+    tags: list[str] = Field(default_factory=list)
+    file: str = Field("", exclude=True)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Case":
+        if (self.question is None) == (self.turns is None):
+            raise ValueError("give exactly one of `question` or `turns`")
+        if self.turns is not None and not self.turns:
+            raise ValueError("`turns` must list at least one question")
+        if any(not t.strip() for t in self.conversation):
+            raise ValueError("questions must not be empty")
+        if not self.expect.scored():
+            raise ValueError("`expect` sets nothing to score: add component, verdict, mention or cite")
+        if self.expect.expects_refusal and (self.expect.mention or self.expect.cite):
+            raise ValueError("a case expecting `refuse` cannot also expect mentions or citations")
+        return self
+
+    @property
+    def conversation(self) -> list[str]:
+        return list(self.turns) if self.turns is not None else [self.question or ""]
+
+
+def _where(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc) or "(case)"
+
+
+def parse_cases(raw: object, file: str) -> list[Case]:
+    """Validate the parsed YAML of one dataset file; errors name the file, the case and the field."""
+    if not isinstance(raw, list):
+        raise ConfigError(f"{file}: a dataset must be a YAML list of cases, got {type(raw).__name__}",
+                          "start each case with '- id: ...'")
+    cases = []
+    for i, item in enumerate(raw, 1):
+        cid = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{i}"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{file}: case {cid}: expected a mapping with id, question/turns and expect",
+                              "see evals/README.md for the case schema")
+        try:
+            case = Case.model_validate(item)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = _where(err["loc"])
+            raise ConfigError(f"{file}: case {cid!r}: field {field!r}: {err['msg']}",
+                              "fix the case; the schema is in evals/README.md") from exc
+        case.file = file
+        cases.append(case)
+    return cases
+
+
+def _check_refs(case: Case, components: set[str] | None, docs: set[str] | None) -> None:
+    e = case.expect
+    if components is not None and e.component is not None and e.component not in components:
+        raise ConfigError(f"{case.file}: case {case.id!r}: field 'expect.component': "
+                          f"{e.component!r} is not a matrix component",
+                          f"use one of {', '.join(sorted(components))}, or null when no matrix row applies")
+    for doc in e.cite:
+        if docs is not None and doc not in docs:
+            raise ConfigError(f"{case.file}: case {case.id!r}: field 'expect.cite': "
+                              f"{doc!r} is not a knowledge document id",
+                              "doc ids are the note file names under knowledge/ without .md")
+
+
+def dataset_files(paths: list[Path] | None) -> list[Path]:
+    """The files to load: the given files (or YAML files in given dirs), default evals/datasets/*.yaml."""
+    paths = list(paths or [DEFAULT_DIR])
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files += sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise ConfigError(f"dataset {p} does not exist", "pass a YAML file or a directory of them")
+    if not files:
+        raise ConfigError(f"no dataset files found in {', '.join(map(str, paths))}",
+                          "add YAML files under evals/datasets/ or pass --dataset FILE")
+    return files
+
+
+def load_cases(paths: list[Path] | None = None, *, components: set[str] | None = None,
+               docs: set[str] | None = None, tags: list[str] | None = None) -> list[Case]:
+    """Load and validate every case; optionally keep only cases carrying one of `tags`."""
+    cases: list[Case] = []
+    seen: dict[str, str] = {}
+    for path in dataset_files(paths):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the YAML syntax") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read: {exc}", "check the path and permissions") from exc
+        for case in parse_cases(raw, str(path)):
+            if case.id in seen:
+                raise ConfigError(f"{path}: case {case.id!r}: field 'id': duplicate id (also in {seen[case.id]})",
+                                  "give every case a unique id")
+            seen[case.id] = str(path)
+            _check_refs(case, components, docs)
+            cases.append(case)
+    if tags:
+        cases = [c for c in cases if set(c.tags) & set(tags)]
+        if not cases:
+            raise ConfigError(f"no case is tagged {', '.join(tags)}", "check the --tag value against the datasets")
+    return cases
+
+
+def knowledge_doc_ids(knowledge_dir: Path) -> set[str]:
+    """Knowledge document ids: the Markdown file names (without .md) under the knowledge dir."""
+    return {p.stem for p in Path(knowledge_dir).rglob("*.md")}

@@ -1,0 +1,149 @@
+"""Run eval cases through the advisor chain and aggregate the metrics the reports show."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+
+from ..errors import AdvisorError
+from .checks import as_dicts, check_case, citation_stats
+from .dataset import Case
+
+# Metrics where higher is better and the value is a share in [0, 1]: the ones --fail-under accepts.
+RATE_METRICS = ("verdict_accuracy", "component_accuracy", "refusal_precision", "refusal_recall",
+                "mention_rate", "cite_rate", "citation_validity", "citation_support",
+                "retrieval_hit_at_5", "retrieval_mrr", "pass_rate")
+LATENCY_METRICS = ("latency_ms_p50", "latency_ms_p95")
+RETRIEVAL_DEPTH = 10  # MRR looks this deep; hit@5 looks at the first five
+
+
+def retrieval_rank(advisor, case: Case) -> int | None:
+    """1-based rank of the first retrieved passage from a `cite` doc (None: not in the top RETRIEVAL_DEPTH).
+
+    The retriever is called directly, without the chain's topic boost, so the number measures the
+    retriever alone; a conversation's turns are joined into one query because the expectation is about
+    the conversation as a whole.
+    """
+    query = " ".join(case.conversation)
+    passages = advisor.retriever.search(query, k=RETRIEVAL_DEPTH)
+    for rank, p in enumerate(passages, 1):
+        if p.doc_id in case.expect.cite:
+            return rank
+    return None
+
+
+def run_case(advisor, case: Case) -> dict:
+    """Ask every turn of the case in one fresh conversation and score the last answer."""
+    cid = None
+    latencies: list[float] = []
+    answers = []
+    try:
+        for question in case.conversation:
+            t0 = time.perf_counter()
+            answer = advisor.ask(question, cid, channel="eval")
+            latencies.append((time.perf_counter() - t0) * 1000)
+            cid = answer.conversation_id
+            answers.append(answer)
+    except AdvisorError as exc:
+        return {"id": case.id, "file": case.file, "tags": case.tags, "turns": case.conversation,
+                "expected": case.expect.scored(), "answer": None, "checks": [], "passed": False,
+                "error": str(exc), "latency_ms": latencies, "citations": None, "retrieval_rank": None}
+    last = answers[-1]
+    checks = check_case(case, last)
+    stats = citation_stats(last, advisor.embeddings.embed_documents)
+    rank = None
+    scores_retrieval = bool(case.expect.cite)
+    if scores_retrieval:
+        rank = retrieval_rank(advisor, case)
+    return {
+        "id": case.id, "file": case.file, "tags": case.tags, "turns": case.conversation,
+        "expected": case.expect.scored(),
+        "answer": last.model_dump(mode="json"),
+        "earlier_answers": [{"verdict": a.verdict, "component": a.component, "refused": a.refused}
+                            for a in answers[:-1]],
+        "checks": as_dicts(checks), "passed": all(c.passed for c in checks), "error": None,
+        "latency_ms": [round(x, 2) for x in latencies],
+        "citations": {"markers": stats.markers, "valid_markers": stats.valid_markers,
+                      "cited_sentences": stats.cited_sentences,
+                      "supported_sentences": stats.supported_sentences,
+                      "unsupported": stats.unsupported},
+        "retrieval_rank": rank, "scores_retrieval": scores_retrieval,
+    }
+
+
+def run_cases(advisor, cases: list[Case], on_result: Callable[[int, dict], None] | None = None) -> list[dict]:
+    results = []
+    for i, case in enumerate(cases, 1):
+        res = run_case(advisor, case)
+        results.append(res)
+        if on_result:
+            on_result(i, res)
+    return results
+
+
+def _share(num: int, den: int) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _check_rate(results: list[dict], name: str) -> tuple[int, int]:
+    outcomes = [c["passed"] for r in results for c in r["checks"] if c["name"] == name]
+    # A case that errored scores every expectation it set as failed.
+    outcomes += [False for r in results if r["error"] and _sets(r, name)]
+    return sum(outcomes), len(outcomes)
+
+
+def _sets(result: dict, name: str) -> bool:
+    return name in result["expected"]
+
+
+def summarize(results: list[dict]) -> dict:
+    """Aggregate metrics; each accuracy counts only the cases that score it (`counts` has denominators)."""
+    counts: dict[str, int] = {}
+    metrics: dict[str, float | None] = {}
+    for metric, check in (("verdict_accuracy", "verdict"), ("component_accuracy", "component"),
+                          ("mention_rate", "mention"), ("cite_rate", "cite")):
+        ok, n = _check_rate(results, check)
+        metrics[metric], counts[metric] = _share(ok, n), n
+
+    def refused(r: dict) -> bool:
+        return bool(r["answer"] and r["answer"]["refused"])
+
+    def wants_refusal(r: dict) -> bool:
+        return r["expected"].get("verdict") == "refuse"
+
+    tp = sum(1 for r in results if refused(r) and wants_refusal(r))
+    n_refused = sum(1 for r in results if refused(r))
+    n_wanted = sum(1 for r in results if wants_refusal(r))
+    metrics["refusal_precision"], counts["refusal_precision"] = _share(tp, n_refused), n_refused
+    metrics["refusal_recall"], counts["refusal_recall"] = _share(tp, n_wanted), n_wanted
+
+    cit = [r["citations"] for r in results if r["citations"]]
+    markers = sum(c["markers"] for c in cit)
+    sents = sum(c["cited_sentences"] for c in cit)
+    metrics["citation_validity"] = _share(sum(c["valid_markers"] for c in cit), markers)
+    metrics["citation_support"] = _share(sum(c["supported_sentences"] for c in cit), sents)
+    counts["citation_validity"], counts["citation_support"] = markers, sents
+
+    ranked = [r for r in results if r.get("scores_retrieval")]
+    ranks = [r["retrieval_rank"] for r in ranked]
+    metrics["retrieval_hit_at_5"] = _share(sum(1 for x in ranks if x is not None and x <= 5), len(ranks))
+    metrics["retrieval_mrr"] = round(sum(1 / x for x in ranks if x) / len(ranks), 4) if ranks else None
+    counts["retrieval_hit_at_5"] = counts["retrieval_mrr"] = len(ranks)
+
+    lat = [x for r in results for x in r["latency_ms"]]
+    metrics["latency_ms_p50"] = round(float(np.percentile(lat, 50)), 2) if lat else None
+    metrics["latency_ms_p95"] = round(float(np.percentile(lat, 95)), 2) if lat else None
+    counts["latency_ms_p50"] = counts["latency_ms_p95"] = len(lat)
+
+    passed = sum(1 for r in results if r["passed"])
+    metrics["pass_rate"], counts["pass_rate"] = _share(passed, len(results)), len(results)
+    by_file: dict[str, dict[str, int]] = {}
+    for r in results:
+        f = by_file.setdefault(r["file"], {"cases": 0, "passed": 0})
+        f["cases"] += 1
+        f["passed"] += int(r["passed"])
+    return {"cases": len(results), "passed": passed, "failed": len(results) - passed, **metrics,
+            "counts": counts, "by_file": by_file,
+            "outcomes": {r["id"]: r["passed"] for r in results}}
