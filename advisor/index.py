@@ -187,5 +187,17 @@ def rebuild_index(settings: Settings) -> None:
     if settings.chroma_url:
         raise InputError("--rebuild only applies to the embedded index",
                          "delete the collection on the Chroma server instead")
-    shutil.rmtree(settings.chroma_dir, ignore_errors=True)
+    import chromadb
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    # Chroma keeps one open system per path in a process. If this process has the index open,
+    # delete through it: removing the files underneath would leave it reading stale data and
+    # writing to deleted files. Otherwise remove the files, which also clears an unopenable index.
+    if str(settings.chroma_dir) in SharedSystemClient._identifier_to_system:
+        client = chromadb.PersistentClient(path=str(settings.chroma_dir),
+                                           settings=chromadb.Settings(anonymized_telemetry=False))
+        if settings.collection in {c.name for c in client.list_collections()}:
+            client.delete_collection(settings.collection)
+    else:
+        shutil.rmtree(settings.chroma_dir, ignore_errors=True)
     settings.record_db.unlink(missing_ok=True)
