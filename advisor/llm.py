@@ -176,18 +176,18 @@ class LLMGenerator:
             yield Draft(text=text, citations=[])
             return
         head = header(ctx)
-        if head:
-            yield head + "\n\n"
-        messages = build_messages(ctx)
+        # The header waits for the first token so that a dead model server produces no partial answer.
+        pending = head + "\n\n" if head else ""
         parts: list[str] = []
         try:
             # Markers can only be checked once the whole text is in, so raw tokens go out as they come
             # and the final Draft carries the cleaned text.
-            for chunk in self.model.stream(messages):
+            for chunk in self.model.stream(build_messages(ctx)):
                 piece = str(chunk.text)  # a str subclass in langchain-core 1.x; plain str for callers
                 if piece:
                     parts.append(piece)
-                    yield piece
+                    yield pending + piece
+                    pending = ""
         except AdvisorError:
             raise
         except Exception as exc:

@@ -242,7 +242,7 @@ def test_streaming_yields_many_pieces_then_clean_answer(llm_advisor, fake):
     pieces = list(llm_advisor.stream(QUESTION))
     texts, final = pieces[:-1], pieces[-1]
     assert isinstance(final, Answer) and all(isinstance(p, str) for p in texts)
-    assert len(texts) >= 10  # header, one piece per streamed token, sources tail
+    assert len(texts) >= 10  # one piece per streamed token (the first carries the header), then the tail
     streamed = "".join(texts)
     assert "cheap [99]." in streamed  # raw tokens go out as they arrive ...
     assert "[99]" not in final.text and "cheap." in final.text  # ... and the final Answer is authoritative
@@ -268,8 +268,10 @@ def test_server_down_is_a_model_error(data_dir, embeddings):
     dead = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     settings = make_settings(data_dir, llm="openai:test-model", llm_base_url=dead, llm_api_key="x")
     adv = Advisor(settings, embeddings=embeddings)
+    pieces = []
     with pytest.raises(ModelError) as err:
-        adv.ask(QUESTION)
+        pieces.extend(adv.stream(QUESTION))  # keeps whatever came out before the error
+    assert pieces == []  # no half-written answer (not even the header) before the error
     assert "cannot reach" in err.value.message and "ADVISOR_LLM_BASE_URL" in err.value.hint
 
 
