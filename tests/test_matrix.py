@@ -1,0 +1,140 @@
+"""The decision matrix and taxonomy validators: the shipped files load; broken ones name file, entry, field."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import knowledge
+from advisor.errors import ConfigError
+from advisor.matrix import check_consistency, load_matrix, load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+MATRIX = ROOT / "knowledge" / "decision_matrix.yaml"
+TAXONOMY = ROOT / "knowledge" / "conditions.yaml"
+SLUGS = ["experiment-tracking", "feature-store", "model-serving", "data-pipeline", "ml-monitoring",
+         "training-infrastructure"]
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    return yaml.safe_load(MATRIX.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def note_ids() -> set[str]:
+    return {d.meta.id for d in knowledge.load([ROOT / "knowledge"]).docs}
+
+
+def dump(tmp_path: Path, data) -> Path:
+    path = tmp_path / "decision_matrix.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def broken(raw: dict, edit) -> dict:
+    data = copy.deepcopy(raw)
+    edit(data)
+    return data
+
+
+def test_shipped_matrix_is_valid_and_complete(note_ids):
+    matrix = load_matrix(MATRIX, known_notes=note_ids)
+    taxonomy = load_taxonomy(TAXONOMY)
+    check_consistency(matrix, taxonomy, MATRIX)
+    assert matrix.slugs == SLUGS
+    for c in matrix.components:
+        assert c.verdict in {"buy", "build", "hybrid", "depends"}
+        assert c.synonyms and c.summary and c.build and c.migration
+        assert c.migration_cost in {"low", "medium", "high"}
+        assert c.note in note_ids
+        for rule in c.conditions:
+            assert rule.condition in taxonomy.ids and rule.note in note_ids
+            assert c.rule_for(rule.condition) is rule
+    assert matrix.get("feature-store").name and matrix.get("nope") is None
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda d: d["components"][1].update(verdict="maybe"),
+     ["entry 1 (feature-store)", "field 'verdict'", "'buy', 'build', 'hybrid' or 'depends'"]),
+    (lambda d: d["components"][2].pop("migration_cost"),
+     ["entry 2 (model-serving)", "field 'migration_cost'", "Field required"]),
+    (lambda d: d["components"][0]["conditions"][0].update(verdict="purchase"),
+     ["entry 0 (experiment-tracking)", "field 'conditions.0.verdict'"]),
+    (lambda d: d["components"][3]["buy"][0].pop("doc"),
+     ["entry 3 (data-pipeline)", "field 'buy.0.doc'", "Field required"]),
+    (lambda d: d["components"][4].update(migration_cost="enormous"),
+     ["entry 4 (ml-monitoring)", "field 'migration_cost'"]),
+    (lambda d: d["components"][5].update(colour="blue"),
+     ["entry 5 (training-infrastructure)", "field 'colour'", "Extra inputs are not permitted"]),
+    (lambda d: d["components"][0].update(synonyms=[]),
+     ["entry 0 (experiment-tracking)", "field 'synonyms'"]),
+    (lambda d: d["components"].append(copy.deepcopy(d["components"][0])),
+     ["field 'components'", "duplicate component slugs: experiment-tracking"]),
+    (lambda d: d.update(components=[]), ["field 'components'"]),
+])
+def test_malformed_matrix_names_file_entry_and_field(tmp_path, raw, edit, expected):
+    path = dump(tmp_path, broken(raw, edit))
+    with pytest.raises(ConfigError) as err:
+        load_matrix(path)
+    message = err.value.message
+    assert str(path) in message
+    for part in expected:
+        assert part in message, (part, message)
+    assert err.value.hint and err.value.exit_code == 2
+
+
+def test_unknown_note_id_is_named(tmp_path, raw, note_ids):
+    def edit(d):
+        d["components"][1]["buy"][0]["doc"] = "no-such-vendor"
+        d["components"][2]["conditions"][0]["note"] = "no-such-note"
+
+    path = dump(tmp_path, broken(raw, edit))
+    load_matrix(path)  # structurally fine: only the note check fails
+    with pytest.raises(ConfigError) as err:
+        load_matrix(path, known_notes=note_ids)
+    message = err.value.message
+    assert str(path) in message
+    fs_buy = raw["components"][1]["buy"][0]["name"]
+    assert f"entry feature-store, field 'buy.{fs_buy}': unknown note 'no-such-vendor'" in message
+    ms_cond = raw["components"][2]["conditions"][0]["condition"]
+    assert f"entry model-serving, field 'conditions.{ms_cond}.note': unknown note 'no-such-note'" in message
+
+
+def test_unknown_condition_is_named(tmp_path, raw):
+    path = dump(tmp_path, broken(raw, lambda d: d["components"][3]["conditions"][0].update(condition="full-moon")))
+    matrix = load_matrix(path)
+    with pytest.raises(ConfigError) as err:
+        check_consistency(matrix, load_taxonomy(TAXONOMY), path)
+    assert str(path) in err.value.message
+    assert "entry data-pipeline, field 'conditions.full-moon'" in err.value.message
+    assert "core-differentiator" in err.value.hint  # lists the valid ids
+
+
+def test_unreadable_matrix_files(tmp_path):
+    with pytest.raises(ConfigError, match="file not found"):
+        load_matrix(tmp_path / "missing.yaml")
+    bad = tmp_path / "decision_matrix.yaml"
+    bad.write_text("components: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid YAML") as err:
+        load_matrix(bad)
+    assert str(bad) in err.value.message
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"field '\(top level\)'"):
+        load_matrix(bad)
+
+
+def test_malformed_taxonomy_names_entry_and_field(tmp_path):
+    data = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    data["conditions"][1]["patterns"] = ["(unclosed"]
+    path = tmp_path / "conditions.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_taxonomy(path)
+    cid = data["conditions"][1]["id"]
+    assert str(path) in err.value.message
+    assert f"entry 1 ({cid}), field 'patterns'" in err.value.message
+    assert "not a valid regular expression" in err.value.message
