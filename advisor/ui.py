@@ -39,6 +39,7 @@ CSS = """
 .src-file{color:#64748b;font-size:.8em;font-family:ui-monospace,monospace}
 .advisor-error-text{color:#991b1b}
 #advisor-title h1{margin-bottom:0}
+#advisor-new,#advisor-send{white-space:nowrap}
 """
 # The composer ends its text with a plain-text source list; the sources panel shows it better.
 _SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.S)
@@ -77,7 +78,7 @@ def verdict_badge(answer: Answer) -> str:
         key, label = answer.verdict, VERDICT_LABELS[answer.verdict]
     else:
         key, label = "guidance", "Guidance"
-    return f'<span class="verdict-badge verdict-{key}" data-verdict="{key}">{label}</span>'
+    return f'<span class="verdict-badge verdict-{key}">{label}</span>'
 
 
 def sources_panel(citations: list[Citation]) -> str:
@@ -124,7 +125,7 @@ def render_error(exc: Exception) -> str:
     text = f'<div class="advisor-error-text"><strong>Something went wrong:</strong> {_plain(message)}.'
     if hint:
         text += f"<br><strong>What to do:</strong> {_plain(hint)}."
-    return (f'<div class="advisor-head"><span class="verdict-badge verdict-error" data-verdict="error">'
+    return (f'<div class="advisor-head"><span class="verdict-badge verdict-error">'
             f'Error</span></div>\n\n{text}</div>')
 
 
@@ -238,7 +239,7 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Advisor", id="chat"):
                 chatbot = gr.Chatbot(
-                    elem_id="advisor-chat", label="Advisor", show_label=False, height=620, layout="panel",
+                    elem_id="advisor-chat", label="Advisor", show_label=False, height="68vh", min_height=420, layout="panel",
                     examples=[{"text": q} for q in EXAMPLES], buttons=["copy"],
                     placeholder="**Ask about building or buying ML infrastructure.**<br>"
                                 "Mention your team size, stage, scale or regulation: the verdict depends on them.",
