@@ -13,11 +13,12 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 def main() -> None:
     """Build the settings once, load the advisor, launch the UI."""
+    from pydantic import ValidationError
+
     from advisor.chain import Advisor
     from advisor.errors import AdvisorError
     from advisor.settings import Settings
     from advisor.ui import CSS, THEME, build_ui
-    from pydantic import ValidationError
 
     try:
         settings = Settings()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import logging
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 
@@ -42,7 +43,7 @@ CSS = """
 #advisor-new,#advisor-send{white-space:nowrap}
 """
 # The composer ends its text with a plain-text source list; the sources panel shows it better.
-_SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.S)
+_SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.DOTALL)
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~=:$\"'")
 
 
@@ -163,7 +164,7 @@ def respond(advisor: Advisor, message: str, history: list, session: dict) -> Ite
         history[idx] = {"role": "assistant", "content": render_error(
             NotFoundError(exc.message, "ask again: your next question starts a new conversation"))}
         yield "", list(history), session
-    except Exception as exc:  # noqa: BLE001 - any failure becomes a chat message; the app keeps serving
+    except Exception as exc:
         if not isinstance(exc, AdvisorError):
             log.exception("UI answer failed")
         history[idx] = {"role": "assistant", "content": render_error(exc)}
@@ -295,7 +296,7 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         def load_kb():
             return knowledge_summary(advisor), matrix_rows(advisor), documents_rows(advisor)
 
-        chat_io = dict(outputs=[question, chatbot, session], show_progress="hidden")
+        chat_io = {"outputs": [question, chatbot, session], "show_progress": "hidden"}
         question.submit(ask, [question, chatbot, session], **chat_io)
         send.click(ask, [question, chatbot, session], **chat_io)
         chatbot.example_select(ask_example, [chatbot, session], **chat_io)

@@ -7,7 +7,10 @@ import re
 
 import gradio as gr
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from conftest import make_settings
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from advisor import ui
@@ -15,7 +18,6 @@ from advisor.chain import Advisor
 from advisor.compose import Composer
 from advisor.errors import IndexNotReadyError, ModelError, NotFoundError
 from advisor.models import Answer, Citation
-from conftest import make_settings
 
 MD = MarkdownIt("commonmark")
 TAG = re.compile(r"<[^>]+>")
@@ -58,9 +60,9 @@ def test_answer_keeps_markdown_but_not_html():
 
 # -- rendering --------------------------------------------------------------------------------------
 def _answer(**kw) -> Answer:
-    base = dict(text="Use a managed store. [1]", verdict="buy", citations=[
+    base = {"text": "Use a managed store. [1]", "verdict": "buy", "citations": [
         Citation(n=1, doc_id="fs", title="Feature <stores>", section="Verdict & more",
-                 source="knowledge/fs.md", snippet="Buy it.\n\nReally <img src=x onerror=alert(1)>")])
+                 source="knowledge/fs.md", snippet="Buy it.\n\nReally <img src=x onerror=alert(1)>")]}
     return Answer(**{**base, **kw})
 
 
@@ -128,7 +130,7 @@ def test_respond_ignores_blank_and_reports_too_long(advisor):
 
 
 def test_respond_user_markup_is_escaped(advisor):
-    _, history, session = _run(advisor, "<script>alert(1)</script> **pasta** recipe?", [], ui.new_session())
+    _, history, _session = _run(advisor, "<script>alert(1)</script> **pasta** recipe?", [], ui.new_session())
     assert "<script>" not in history[0]["content"] and "\\*\\*pasta\\*\\*" in history[0]["content"]
     assert "verdict-refused" in history[1]["content"]
 
@@ -170,7 +172,7 @@ def test_vanished_conversation_starts_afresh(advisor):
 
 # -- feedback -------------------------------------------------------------------------------------
 def test_thumbs_and_comment_are_stored(advisor):
-    _, history, session = _run(advisor, "Should a 4-person seed-stage team build or buy a feature store?",
+    _, _history, session = _run(advisor, "Should a 4-person seed-stage team build or buy a feature store?",
                                [], ui.new_session())
     session, msg = ui.record_feedback(advisor, session, 0, True)
     assert "answers only" in msg and advisor.store.feedback() == []
@@ -199,7 +201,7 @@ def test_comment_needs_a_rating_and_text(advisor):
 
 
 def test_unlike_is_not_stored(advisor):
-    session, msg = ui.record_feedback(advisor, {**ui.new_session(), "turns": {"1": ["c", 1]}}, 1, None)
+    _session, msg = ui.record_feedback(advisor, {**ui.new_session(), "turns": {"1": ["c", 1]}}, 1, None)
     assert msg == "Rating removed." and advisor.store.feedback() == []
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import ROOT, free_port, make_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -108,7 +107,7 @@ def _ask(page, question: str, n_answers: int):
 def test_answer_follow_up_and_feedback(page, app_server, tmp_path):
     from advisor.store import Store
 
-    url, settings, _ = app_server
+    _url, settings, _ = app_server
     badge = _ask(page, FIRST, 1)
     assert _verdict(badge) == "buy" and badge.inner_text().strip().lower() == "buy"
     sources = page.locator("#advisor-chat .advisor-sources").first
