@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from .errors import AdvisorError, IndexNotReadyError, NotFoundError
 from .guard import BodyLimitMiddleware, Guard
@@ -182,8 +183,12 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
     @app.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    def no_route(rest: str):
-        # Without this the UI mounted at "/" would answer unknown API paths with its own HTML-ish 404.
+    def no_route(request: Request):
+        # Without this the UI mounted at "/" would answer unknown API paths with its own 404.
+        allowed = _allowed_methods(app, request.scope)
+        if allowed:
+            raise StarletteHTTPException(405, f"{request.method} is not allowed on {request.url.path}",
+                                         headers={"Allow": ", ".join(allowed)})
         raise NotFoundError("no such API route", "see /docs for the routes")
 
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
@@ -194,6 +199,13 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
     if mount_ui:
         _mount_ui(app, advisor, settings)
     return app
+
+
+def _allowed_methods(app: FastAPI, scope: dict) -> list[str]:
+    """The methods some real route (not a catch-all, not the UI mount) accepts on this path."""
+    routes = [r for r in app.routes if not isinstance(r, Mount) and not getattr(r, "path", "").endswith("{rest:path}")]
+    return [m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in routes)]
 
 
 def _mount_ui(app: FastAPI, advisor, settings: Settings) -> None:
