@@ -12,10 +12,11 @@ from langchain_core.runnables import RunnableLambda
 
 from .compose import Composer, Context, Draft, Generator
 from .decision import DecisionEngine
-from .embeddings import LocalEmbeddings
+from . import snapshot
+from .embeddings import LocalEmbeddings, embeddings_for
 from .errors import AdvisorError, ConfigError, InputError
 from .index import KnowledgeIndex
-from .matrix import check_consistency, load_matrix, load_taxonomy
+from .matrix import _check_notes, check_consistency, load_matrix, load_taxonomy
 from .models import Answer, Timings
 from .retrieval import Corpus, HybridRetriever
 from .settings import Settings
@@ -52,8 +53,8 @@ class Advisor:
         self.matrix = load_matrix(settings.matrix_path)
         self.taxonomy = load_taxonomy(settings.taxonomy_path)
         check_consistency(self.matrix, self.taxonomy, settings.matrix_path)
-        self.embeddings = embeddings or LocalEmbeddings(settings.embedding_model, settings.embedding_backend)
-        self.index = index or KnowledgeIndex(settings, self.embeddings)
+        self.embeddings = embeddings or embeddings_for(settings)
+        self._index = index
         self.store = store or Store(settings.store_db)
         self.generator = generator or make_generator(settings)
         self.engine = DecisionEngine(self.matrix, self.taxonomy)
@@ -63,21 +64,39 @@ class Advisor:
         self._profiles: tuple[np.ndarray, list[str]] | None = None
         self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
         self.retriever: HybridRetriever | None = None
+        self._version: float | None = None
         self.pipeline = RunnableLambda(self._prepare)
         self.reload()
 
     # -- index ---------------------------------------------------------------------------------
+    @property
+    def index(self) -> KnowledgeIndex:
+        """The Chroma index, opened on first use (answering from a snapshot never needs it)."""
+        if self._index is None:
+            self._index = KnowledgeIndex(self.settings, self.embeddings)
+        return self._index
+
     def reload(self) -> None:
-        """(Re)read every chunk from the index into memory: BM25, vectors, per-document lookup."""
-        corpus = Corpus(self.index)
+        """(Re)load every chunk into memory: from the published snapshot, else from Chroma itself."""
+        path = self.settings.snapshot_path
+        version = snapshot.version(path)
+        if version is not None and not self.settings.chroma_url:
+            snap = snapshot.load(path)
+        else:
+            snap = self.index.write_snapshot() if not self.settings.chroma_url else self.index.snapshot()
+            version = snapshot.version(path) if not self.settings.chroma_url else None
+        corpus = Corpus(snap)
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
                                     mode=self.settings.retriever, k=self.settings.k)
         with self._lock:
-            self.retriever = retriever
-        from .matrix import _check_notes  # validate note references once the index is known
-
+            self.retriever, self._version = retriever, version
         if len(corpus):
             _check_notes(self.settings.matrix_path, self.matrix, set(corpus.by_doc))
+
+    def refresh(self) -> None:
+        """Pick up a snapshot published by an ingest in another process (one stat per call)."""
+        if not self.settings.chroma_url and snapshot.version(self.settings.snapshot_path) != self._version:
+            self.reload()
 
     @property
     def ready(self) -> bool:
@@ -123,9 +142,11 @@ class Advisor:
                channel: str = "") -> Iterator[str | Answer]:
         """Yield text pieces as the answer is written, then the final `Answer`."""
         q = self.validate(question)
+        self.refresh()
         if not self.ready:
-            self.index.require_ready()
             self.reload()
+            if not self.ready:
+                self.index.require_ready()
         cid = conversation_id or self.store.create_conversation(channel)
         state = self.store.state(cid)
         ctx, timings = self.pipeline.invoke({"question": q, "state": state, "cid": cid})

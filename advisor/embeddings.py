@@ -1,17 +1,23 @@
-"""The sentence-transformers embedding model, loaded once per process and offline by default."""
+"""The embedding model: sentence-transformers (reference, ingest) and a fast ONNX export of it (queries)."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import threading
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .errors import ModelError
 from .settings import BUNDLED_MODEL
+
+ONNX_FILE = "model.onnx"
+ONNX_META = "export.json"
 
 
 def resolve_model(name: str) -> str:
@@ -27,8 +33,8 @@ def resolve_model(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str, backend: str = "torch"):
-    """Load a SentenceTransformer once per (name, backend) in this process."""
+def load_model(name: str):
+    """Load a SentenceTransformer once per model in this process."""
     path = resolve_model(name)
     if Path(path).exists():
         # A local model must never trigger a hub download (this machine has no network).
@@ -37,32 +43,149 @@ def load_model(name: str, backend: str = "torch"):
     try:
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(path, device="cpu", backend=backend)
+        return SentenceTransformer(path, device="cpu")
     except Exception as exc:
         raise ModelError(f"could not load embedding model '{name}' ({path}): {exc}",
                          "check ADVISOR_EMBEDDING_MODEL points at a sentence-transformers model") from exc
 
 
-class LocalEmbeddings(Embeddings):
-    """LangChain embeddings over a local SentenceTransformer, with a small query cache."""
+def export_onnx(name: str, dest: Path) -> Path | None:
+    """Export a mean-pooling sentence-transformers model to ONNX under `dest`; None if unsupported.
 
-    def __init__(self, model_name: str = BUNDLED_MODEL, backend: str = "torch", cache_size: int = 2048):
+    Importing sentence-transformers and torch costs seconds; onnxruntime plus tokenizers load in a
+    fraction of that and give the same vectors, so queries use this export when it exists.
+    """
+    st = load_model(name)
+    src = Path(resolve_model(name))
+    pooling = len(st) > 1 and (getattr(st[1], "pooling_mode", None) == "mean"
+                               or getattr(st[1], "pooling_mode_mean_tokens", False))
+    if not (src / "tokenizer.json").is_file() or not pooling:
+        return None
+    import torch
+
+    bert = st[0].auto_model.eval()
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).last_hidden_state
+
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    sample = torch.ones((1, 8), dtype=torch.long)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    with torch.no_grad():
+        torch.onnx.export(_Encoder(bert), (sample, sample, torch.zeros_like(sample)), str(tmp / ONNX_FILE),
+                          input_names=names, output_names=["last_hidden_state"], opset_version=17,
+                          dynamic_axes={n: {0: "batch", 1: "seq"} for n in [*names, "last_hidden_state"]},
+                          dynamo=False)
+    shutil.copy(src / "tokenizer.json", tmp / "tokenizer.json")
+    (tmp / ONNX_META).write_text(json.dumps({"model": name, "source": str(src),
+                                             "max_seq_length": int(st.max_seq_length)}))
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    return dest
+
+
+class OnnxEncoder:
+    """Mean-pooled, normalised sentence embeddings from an ONNX export (no torch import)."""
+
+    def __init__(self, directory: Path):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        meta = json.loads((directory / ONNX_META).read_text())
+        self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        self.tokenizer.enable_truncation(meta["max_seq_length"])
+        self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id("[PAD]") or 0)
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = min(2, os.cpu_count() or 1)
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(directory / ONNX_FILE), opts, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in enc], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
+        types = np.asarray([e.type_ids for e in enc], dtype=np.int64)
+        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        summed = (hidden * mask[..., None]).sum(axis=1)
+        vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)
+
+
+def onnx_export_matches(directory: Path | None, name: str) -> bool:
+    if directory is None or not (directory / ONNX_FILE).is_file():
+        return False
+    try:
+        return json.loads((directory / ONNX_META).read_text()).get("model") == name
+    except (OSError, ValueError):
+        return False
+
+
+def embeddings_for(settings) -> "LocalEmbeddings":
+    """The embeddings a door should use, as configured."""
+    return LocalEmbeddings(settings.embedding_model, settings.embedding_backend, settings.onnx_dir)
+
+
+class LocalEmbeddings(Embeddings):
+    """LangChain embeddings over the local model, with a small query cache.
+
+    backend 'torch' uses sentence-transformers; 'onnx' uses the export in `onnx_dir`; 'auto' uses the
+    export when one exists for this model and sentence-transformers otherwise.
+    """
+
+    def __init__(self, model_name: str = BUNDLED_MODEL, backend: str = "auto", onnx_dir: Path | None = None,
+                 cache_size: int = 2048):
         self.model_name = model_name
         self.backend = backend
+        self.onnx_dir = onnx_dir
+        self._onnx: OnnxEncoder | None = None
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
     @property
+    def active_backend(self) -> str:
+        if self.backend == "auto":
+            return "onnx" if onnx_export_matches(self.onnx_dir, self.model_name) else "torch"
+        return self.backend
+
+    @property
     def model(self):
-        return load_model(self.model_name, self.backend)
+        return load_model(self.model_name)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self.active_backend == "onnx":
+            if self._onnx is None:
+                if not onnx_export_matches(self.onnx_dir, self.model_name):
+                    raise ModelError("no ONNX export of the embedding model", "run `advisor ingest` to create it")
+                with self._lock:
+                    self._onnx = self._onnx or OnnxEncoder(self.onnx_dir)
+            return self._onnx.encode(texts)
+        return self.model.encode(texts, batch_size=32, normalize_embeddings=True,
+                                 show_progress_bar=False, convert_to_numpy=True)
+
+    def ensure_onnx(self) -> bool:
+        """Create the ONNX export for this model if missing (used after ingest); True when present."""
+        if self.backend == "torch" or self.onnx_dir is None:
+            return False
+        if not onnx_export_matches(self.onnx_dir, self.model_name):
+            try:
+                return export_onnx(self.model_name, self.onnx_dir) is not None
+            except Exception:  # the torch path keeps working; the export is only an optimisation
+                return False
+        return True
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self.model.encode(list(texts), batch_size=32, normalize_embeddings=True,
-                                    show_progress_bar=False, convert_to_numpy=True)
-        return vectors.tolist()
+        return self._encode(list(texts)).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
@@ -70,7 +193,7 @@ class LocalEmbeddings(Embeddings):
             if hit is not None:
                 self._cache.move_to_end(text)
                 return hit
-        vector = self.embed_documents([text])[0]
+        vector = self._encode([text])[0].tolist()
         with self._lock:
             self._cache[text] = vector
             if len(self._cache) > self._cache_size:

@@ -6,16 +6,20 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
-from langchain_chroma import Chroma
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
-from langchain_core.indexing import index as lc_index
+
+import numpy as np
 
 from . import knowledge
+from . import snapshot as snapshot_mod
 from .errors import IndexNotReadyError, InputError
 from .settings import Settings
+
+if TYPE_CHECKING:  # chromadb takes a second or more to import: only the paths that write need it
+    from langchain_chroma import Chroma
 
 
 class VectorStoreFactory(Protocol):
@@ -26,6 +30,7 @@ class VectorStoreFactory(Protocol):
 
 def _embedded(settings: Settings, embeddings: Embeddings) -> Chroma:
     import chromadb
+    from langchain_chroma import Chroma
 
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     client = chromadb.PersistentClient(path=str(settings.chroma_dir),
@@ -36,6 +41,7 @@ def _embedded(settings: Settings, embeddings: Embeddings) -> Chroma:
 
 def _server(settings: Settings, embeddings: Embeddings) -> Chroma:
     import chromadb
+    from langchain_chroma import Chroma
     from urllib.parse import urlparse
 
     url = urlparse(settings.chroma_url or "")
@@ -105,6 +111,8 @@ class KnowledgeIndex:
     def ingest(self, paths: list[Path], progress: bool | None = None,
                on_chunk: Callable[[Document], None] | None = None) -> IngestReport:
         """Make the index match `paths`: add new, re-embed changed, delete removed; skip bad files."""
+        from langchain_core.indexing import index as lc_index
+
         loaded = knowledge.load(paths)
         report = IngestReport(problems=[(str(p), why) for p, why in loaded.problems])
         docs = [c for d in loaded.docs for c in knowledge.chunk(d)]
@@ -134,7 +142,21 @@ class KnowledgeIndex:
                 self.store.delete(ids=keys)
                 self.records.delete_keys(keys)
                 report.deleted += len(keys)
+        self.write_snapshot()
         return report
+
+    def snapshot(self) -> snapshot_mod.Snapshot:
+        """Everything stored, as one in-memory snapshot (texts, metadata, vectors)."""
+        data = self.store.get(include=["documents", "metadatas", "embeddings"])
+        vectors = data["embeddings"] if data["embeddings"] is not None else []
+        return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
+                                     [m or {} for m in data["metadatas"]], np.asarray(vectors, dtype=np.float32))
+
+    def write_snapshot(self) -> snapshot_mod.Snapshot:
+        """Publish the current index to readers with one atomic file swap."""
+        snap = self.snapshot()
+        snapshot_mod.save(self.settings.snapshot_path, snap)
+        return snap
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
         found = set()

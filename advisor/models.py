@@ -43,7 +43,7 @@ class Answer(BaseModel):
     conditions: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
-    flagged: bool = Field(False, description="True when an LLM answer kept no valid citation.")
+    flagged: bool = Field(False, description="True when an LLM answer kept no valid citation or contradicted the matrix verdict.")
     conversation_id: str | None = None
     turn: int = 0
     generator: str = "composer"

@@ -13,7 +13,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 from rank_bm25 import BM25Okapi
 
-from .index import KnowledgeIndex
+from .snapshot import Snapshot
 
 RRF_K = 60
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -43,12 +43,10 @@ class Passage:
 class Corpus:
     """All chunks in memory: texts, metadata, normalised embeddings and a BM25 index."""
 
-    def __init__(self, index: KnowledgeIndex):
-        data = index.store.get(include=["documents", "metadatas", "embeddings"])
+    def __init__(self, snap: Snapshot):
         self.docs = [Document(page_content=t, metadata=m or {}, id=i)
-                     for i, t, m in zip(data["ids"], data["documents"], data["metadatas"])]
-        emb = data["embeddings"]
-        self.vectors = np.asarray(emb, dtype=np.float32) if len(self.docs) else np.zeros((0, 384), np.float32)
+                     for i, t, m in zip(snap.ids, snap.texts, snap.metadatas)]
+        self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(len(self.docs), -1)
         if len(self.vectors):
             self.vectors /= np.linalg.norm(self.vectors, axis=1, keepdims=True) + 1e-12
         self.tokens = [tokenize(f"{d.metadata.get('title', '')} {d.metadata.get('section', '')} {d.page_content}")

