@@ -136,7 +136,7 @@ def _chart(summary: dict) -> str:
     rates = [(m, summary.get(m)) for m in RATE_METRICS]
     bar_h, gap, label_w, width = 18, 6, 170, 420
     height = len(rates) * (bar_h + gap) + gap
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + width + 60}" height="{height}" '
+    parts = [f'<svg width="{label_w + width + 60}" height="{height}" '
              f'role="img" aria-label="metrics bar chart">']
     for i, (m, v) in enumerate(rates):
         y = gap + i * (bar_h + gap)
