@@ -1,0 +1,94 @@
+"""The Chroma server path: a real `chroma run` on loopback, ingested and queried through the advisor."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from advisor.errors import IndexNotReadyError
+from advisor.index import KnowledgeIndex
+from conftest import KNOWLEDGE, free_port, make_settings
+from test_index import CountingEmbeddings
+
+CHROMA = Path(sys.executable).parent / "chroma"
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A `chroma run` subprocess on a free loopback port; yields its URL and stops it afterwards."""
+    port = free_port()
+    log = (tmp_path / "chroma.log").open("w")
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    proc = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "server-db"), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120  # a bound on waiting, not an assertion about speed
+        while True:
+            assert proc.poll() is None, (tmp_path / "chroma.log").read_text()
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "chroma server never answered its heartbeat"
+            time.sleep(0.5)
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_ingest_and_ask_through_a_chroma_server(tmp_path, chroma_server, embeddings):
+    import chromadb
+
+    from advisor.chain import Advisor
+
+    url, proc = chroma_server
+    settings = make_settings(tmp_path / "data", chroma_url=url)
+    counting = CountingEmbeddings(embeddings)
+    idx = KnowledgeIndex(settings, counting)
+    report = idx.ingest([KNOWLEDGE], progress=False)
+    assert report.ok and report.chunks > 100
+    assert report.added == report.chunks and len(counting.texts) == report.chunks
+
+    # The chunks live on the server (seen by an independent client), not in an embedded store.
+    port = int(url.rsplit(":", 1)[1])
+    client = chromadb.HttpClient(host="127.0.0.1", port=port,
+                                 settings=chromadb.Settings(anonymized_telemetry=False))
+    assert client.get_collection(settings.collection).count() == report.chunks
+    assert not settings.chroma_dir.exists()
+
+    # Re-ingest is a no-op: nothing embedded, nothing added or deleted.
+    counting.reset()
+    again = KnowledgeIndex(settings, counting).ingest([KNOWLEDGE], progress=False)
+    assert (again.added, again.updated, again.deleted) == (0, 0, 0)
+    assert again.skipped == report.chunks and counting.calls == 0
+
+    advisor = Advisor(settings, embeddings=embeddings)
+    answer = advisor.ask("Should we build or buy experiment tracking?")
+    assert answer.verdict == "buy" and answer.component == "experiment-tracking"
+    assert answer.citations
+    server_ids = {m["doc_id"] for m in client.get_collection(settings.collection).get(include=["metadatas"])["metadatas"]}
+    assert {c.doc_id for c in answer.citations} <= server_ids
+    assert proc.poll() is None  # the server stayed up throughout
+
+
+def test_unreachable_chroma_server_is_a_clear_error(tmp_path, embeddings):
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    with pytest.raises(IndexNotReadyError) as err:
+        KnowledgeIndex(make_settings(tmp_path / "data", chroma_url=url), embeddings)
+    assert url in err.value.message and "chroma run" in err.value.hint
