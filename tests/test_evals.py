@@ -10,7 +10,7 @@ import yaml
 
 from advisor.errors import ConfigError, InputError
 from advisor.evaluation import run_eval, summarize
-from advisor.evaluation.checks import citation_stats, check_case, claim_sentences
+from advisor.evaluation.checks import check_case, citation_stats, claim_sentences
 from advisor.evaluation.dataset import Case, knowledge_doc_ids, load_cases
 from advisor.evaluation.report import compare, html, missed_thresholds, parse_thresholds
 from advisor.models import Answer, Citation

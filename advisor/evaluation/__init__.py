@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from ..settings import Settings
 from .dataset import Case, Expect, knowledge_doc_ids, load_cases
@@ -18,8 +18,20 @@ SMOKE_THRESHOLDS = {"verdict_accuracy": 0.9, "component_accuracy": 0.9, "refusal
                     "refusal_recall": 1.0, "cite_rate": 0.9, "citation_validity": 1.0,
                     "citation_support": 0.8}
 
-__all__ = ["Case", "Expect", "EvalRun", "load_cases", "run_eval", "summarize", "parse_thresholds",
-           "missed_thresholds", "compare", "RATE_METRICS", "LATENCY_METRICS", "SMOKE_THRESHOLDS"]
+__all__ = [
+    "LATENCY_METRICS",
+    "RATE_METRICS",
+    "SMOKE_THRESHOLDS",
+    "Case",
+    "EvalRun",
+    "Expect",
+    "compare",
+    "load_cases",
+    "missed_thresholds",
+    "parse_thresholds",
+    "run_eval",
+    "summarize",
+]
 
 
 @dataclass
@@ -50,7 +62,7 @@ def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Pat
     thresholds = parse_thresholds(fail_under)
     baseline = load_summary(compare_to) if compare_to else None
     cases = validate_for(settings, datasets, tags)
-    created = datetime.now(timezone.utc)
+    created = datetime.now(UTC)
     out = Path(out) if out else Path("evals/runs") / created.strftime("%Y%m%d-%H%M%S")
     with tempfile.TemporaryDirectory(prefix="advisor-eval-") as tmp:
         if advisor is None:

@@ -71,7 +71,7 @@ class Case(BaseModel):
     file: str = Field("", exclude=True)
 
     @model_validator(mode="after")
-    def _one_form(self) -> "Case":
+    def _one_form(self) -> Case:
         if (self.question is None) == (self.turns is None):
             raise ValueError("give exactly one of `question` or `turns`")
         if self.turns is not None and not self.turns:

@@ -99,8 +99,8 @@ def _expected(r: dict) -> str:
 
 def markdown(summary: dict, results: list[dict], comparison: dict | None) -> str:
     lines = [f"# Eval report ({summary.get('created', '')})", "",
-             f"{summary['cases']} cases, {summary['passed']} passed, {summary['failed']} failed; "
-             f"retriever `{summary.get('retriever', '?')}`, generator `{summary.get('generator', '?')}`.", "",
+             (f"{summary['cases']} cases, {summary['passed']} passed, {summary['failed']} failed; "
+             f"retriever `{summary.get('retriever', '?')}`, generator `{summary.get('generator', '?')}`."), "",
              "| metric | value | scored over |" + (" baseline | delta |" if comparison else ""),
              "|---|---|---|" + ("---|---|" if comparison else "")]
     for m in METRICS:
@@ -136,8 +136,8 @@ def _chart(summary: dict) -> str:
     rates = [(m, summary.get(m)) for m in RATE_METRICS]
     bar_h, gap, label_w, width = 18, 6, 170, 420
     height = len(rates) * (bar_h + gap) + gap
-    parts = [f'<svg width="{label_w + width + 60}" height="{height}" '
-             f'role="img" aria-label="metrics bar chart">']
+    parts = [(f'<svg width="{label_w + width + 60}" height="{height}" '
+             f'role="img" aria-label="metrics bar chart">')]
     for i, (m, v) in enumerate(rates):
         y = gap + i * (bar_h + gap)
         w = 0 if v is None else round(width * v)
@@ -163,10 +163,10 @@ def html(summary: dict, results: list[dict], comparison: dict | None) -> str:
             cls = "up" if better else "down" if worse else ""
             cells += [_fmt(d["baseline"]), f'<span class="{cls}">{_fmt(d["delta"])}</span>']
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    body = [f"<h1>Eval report</h1><p>{summary['cases']} cases, {summary['passed']} passed, "
+    body = [(f"<h1>Eval report</h1><p>{summary['cases']} cases, {summary['passed']} passed, "
             f"{summary['failed']} failed; retriever <code>{escape(str(summary.get('retriever', '?')))}</code>, "
             f"generator <code>{escape(str(summary.get('generator', '?')))}</code>, "
-            f"{escape(str(summary.get('created', '')))}.</p>",
+            f"{escape(str(summary.get('created', '')))}.</p>"),
             "<h2>Summary</h2><table>" + head + "".join(rows) + "</table>",
             "<h2>Metrics</h2>" + _chart(summary)]
     if comparison:
