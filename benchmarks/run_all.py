@@ -1,0 +1,53 @@
+"""Run every benchmark (`make bench`) and print one table of figures beside their targets.
+
+Each benchmark also prints its own table and writes benchmarks/results/<name>.json; this script
+writes benchmarks/results/summary.json.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from common import RESULTS, table, write
+
+HERE = Path(__file__).resolve().parent
+BENCHES = ["ingest", "cold_start", "chain_latency", "api_load"]
+
+
+def main() -> int:
+    failed = []
+    for name in BENCHES:
+        script = HERE / f"{name}.py"
+        if not script.exists():
+            continue
+        print(f"\n== {name} ==", flush=True)
+        if subprocess.run([sys.executable, str(script), "--out", str(RESULTS / f"{name}.json")]).returncode:
+            failed.append(name)
+    load = lambda n: json.loads((RESULTS / f"{n}.json").read_text()) if (RESULTS / f"{n}.json").exists() else {}  # noqa: E731
+    chain, api, cold, ingest = load("chain_latency"), load("api_load"), load("cold_start"), load("ingest")
+    rows = []
+    if chain:
+        o, n = chain["ours"]["all_rounds"], chain["naive"]["all_rounds"]
+        rows += [("warm chain answer p50", f"{o['p50_ms']} ms", "<= 40 ms", f"naive retrieval {n['p50_ms']} ms"),
+                 ("warm chain answer p95", f"{o['p95_ms']} ms", "<= 100 ms", f"naive retrieval {n['p95_ms']} ms")]
+    if api:
+        eight = next(x for x in api["levels"] if x["clients"] == 8)
+        rows += [("API answers/s, 8 clients", f"{eight['answers_per_s']} ({eight['errors']} errors)", ">= 40, 0 errors", ""),
+                 ("server start -> ready", f"{api['server_ready_s']} s", "<= 8 s", ""),
+                 ("server peak RSS under load", f"{api['rss_peak_mb']} MiB", "<= 1536 MiB", "")]
+    if cold:
+        rows.append(("advisor ask, cold", f"{cold['median_s']} s", "<= 4 s", ""))
+    if ingest:
+        for key in ("noop", "no_op", "noop_reingest"):
+            if key in ingest:
+                rows.append(("no-op re-ingest", json.dumps(ingest[key])[:60], "<= 2 s beyond model load", ""))
+    print("\n" + table(rows, ("figure", "measured", "target", "baseline")))
+    write("summary", {"rows": rows, "failed": failed})
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
