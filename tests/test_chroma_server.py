@@ -10,11 +10,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import KNOWLEDGE, free_port, make_settings
+from test_index import CountingEmbeddings
 
 from advisor.errors import IndexNotReadyError
 from advisor.index import KnowledgeIndex
-from conftest import KNOWLEDGE, free_port, make_settings
-from test_index import CountingEmbeddings
 
 CHROMA = Path(sys.executable).parent / "chroma"
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from test_index import note
 from test_knowledge import write
 
@@ -26,7 +25,7 @@ def run(tmp_path: Path, *args: str, knowledge_dir: Path | None = None) -> subpro
         env["ADVISOR_KNOWLEDGE_DIR"] = str(knowledge_dir)
     # cwd is the test's own dir so no developer .env file is read.
     return subprocess.run([str(ADVISOR), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          check=False, timeout=600)
 
 
 def sources_json(tmp_path: Path) -> dict[str, int]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import KNOWLEDGE, make_settings
 from langchain_core.embeddings import Embeddings
+from test_knowledge import pdf_bytes, write
 
 from advisor.errors import IndexNotReadyError, InputError
 from advisor.index import KnowledgeIndex, rebuild_index
-from conftest import KNOWLEDGE, make_settings
-from test_knowledge import pdf_bytes, write
 
 
 class CountingEmbeddings(Embeddings):
