@@ -183,8 +183,14 @@ class Advisor:
         u = self.understander.understand(q)
         new = self.understander.advance(state, u)
         has_thread = bool(state.component or state.other_component)
-        if not (new.component or new.other_component or new.topic) and _GENERIC.search(u.normalized):
-            new.topic = "four-questions"
+        if not (new.component or new.other_component):
+            # The two global rules apply to infrastructure in general, too.
+            if "core-differentiator" in u.conditions and new.topic in (None, "four-questions"):
+                new.topic = "startup-build"
+            elif "control-later" in u.conditions and new.topic in (None, "four-questions"):
+                new.topic = "common-mistake"
+            elif not new.topic and _GENERIC.search(u.normalized):
+                new.topic = "four-questions"
         refuse = not u.in_scope and not (u.follow_up and has_thread)
         refuse = refuse or not (new.component or new.other_component or new.topic)
         t1 = time.perf_counter()

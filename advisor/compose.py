@@ -94,7 +94,7 @@ class Citations:
                 score=round(passage.score, 4)))
         c = self.items[self._ids[key] - 1]
         text = sentence or passage.doc.page_content
-        if text not in c.snippet and len(c.snippet) < 600:
+        if text not in c.snippet:
             c.snippet = f"{c.snippet} {text}".strip()
         return c.n
 
@@ -256,9 +256,9 @@ class Composer:
     def _other(self, ctx: Context, cites: Citations) -> Iterator[str]:
         name = ctx.decision.other_component
         yield f"**Recommendation: Depends** ({name})"
-        intro = (f"The decision matrix has no row for {name}, so there is no ready-made verdict; "
-                 "work through the four questions instead.")
-        yield intro + cites.support("four questions build buy decision framework", "four-questions")
+        # A statement about the matrix itself, not a claim from the knowledge base: no marker.
+        yield (f"The decision matrix has no row for {name}, so there is no ready-made verdict; "
+               "work through the four questions below instead.")
         lines = []
         for p in ctx.retriever.passages_of("four-questions"):
             sec = p.doc.metadata.get("section", "")
@@ -267,9 +267,11 @@ class Composer:
                 lines.append(f"- **{sec.rstrip(':')}** {first} [{cites.cite(p, first)}]")
         if lines:
             yield "**The four questions**\n" + "\n".join(lines)
-        rule = ("Whatever the component, start with a managed service and build only when production "
-                "evidence shows you must.")
-        yield rule + cites.support(rule, "common-mistake")
+        rule = next((p for p in ctx.retriever.passages_of("common-mistake")
+                     if "instead" in p.doc.metadata.get("section", "").lower()), None)
+        first = next((s for s in sentences(rule.doc.page_content) if _usable(s)), None) if rule else None
+        if first:
+            yield f"{first} [{cites.cite(rule, first)}]"
 
 
 def refusal_text() -> str:

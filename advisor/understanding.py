@@ -117,28 +117,31 @@ class Understander:
     def _find_components(self, u: Understanding) -> None:
         text = u.normalized
         taken: list[tuple[int, int]] = []
-        found: list[tuple[int, str, str | None]] = []
+        found: list[tuple[int, str, str | None, int]] = []
         for phrase, (slug, doc) in self._phrases:
             for m in self._regex[phrase].finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                found.append((m.start(), slug, doc))
+                found.append((m.start(), slug, doc, len(phrase)))
         if found:
             u.component_by = "name"
         else:
             found = self._fuzzy(text)
             u.component_by = "typo" if found else ""
-        for _, slug, doc in sorted(found):
+        for _, slug, doc, _ in sorted(found):
             if doc and doc not in u.vendors:
                 u.vendors.append(doc)
-        # Component words outrank vendor names: "move from SageMaker to a feature store".
-        named = [s for _, s, d in sorted(found) if d is None] + [s for _, s, d in sorted(found) if d]
+        # Component words outrank vendor names ("move from SageMaker to a feature store"), and a
+        # specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
+        words = [s for pos, s, d, _ in sorted(found) if d is None]
+        vendors = [s for pos, s, d, n in sorted(found, key=lambda f: (-f[3], f[0])) if d]
+        named = words + vendors
         for slug in named:
             if slug not in u.components:
                 u.components.append(slug)
 
-    def _fuzzy(self, text: str) -> list[tuple[int, str, str | None]]:
+    def _fuzzy(self, text: str) -> list[tuple[int, str, str | None, int]]:
         words = text.split()
         hits = []
         for phrase, (slug, doc) in self._phrases:
@@ -147,8 +150,14 @@ class Understander:
                 continue  # short names (AWS, W&B) only match exactly
             for i in range(len(words) - n + 1):
                 window = " ".join(words[i:i + n])
-                if abs(len(window) - len(phrase)) <= 3 and fuzz.ratio(window, phrase) >= 86:
-                    hits.append((len(" ".join(words[:i])), slug, doc))
+                if abs(len(window) - len(phrase)) > 3:
+                    continue
+                score = fuzz.ratio(window, phrase)
+                # Two typos in a two-word name ("modle serivng") still read as that name.
+                per_word = n > 1 and score >= 80 and all(
+                    fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
+                if score >= 86 or per_word:
+                    hits.append((len(" ".join(words[:i])), slug, doc, len(phrase)))
                     break
         return hits
 
@@ -164,8 +173,11 @@ class Understander:
         """Fold one turn into the conversation: inherit or switch component, accumulate conditions."""
         new = state.model_copy(deep=True)
         new.turns += 1
-        if u.components:
+        switch = u.components and not (u.component_by == "meaning" and state.component)
+        if switch:
             new.component, new.components, new.other_component = u.components[0], list(u.components), None
+        elif u.components:
+            pass  # a guess by meaning never overrides a component the conversation named
         elif u.other_component:
             new.component, new.components, new.other_component = None, [], u.other_component
         elif u.topic and not u.follow_up and not u.conditions:
