@@ -223,3 +223,4 @@ def rebuild_index(settings: Settings) -> None:
     else:
         shutil.rmtree(settings.chroma_dir, ignore_errors=True)
     settings.record_db.unlink(missing_ok=True)
+    settings.snapshot_path.unlink(missing_ok=True)  # readers must not keep answering from the old index
