@@ -35,7 +35,7 @@ def escape(text: str) -> str:
 def question_text(raw: str) -> str:
     """Slack's message text as the user typed it: mentions dropped, links unwrapped, entities decoded."""
     text = _LINK.sub(lambda m: m.group(2) or m.group(1), raw or "")
-    text = _MENTION.sub(" ", text)
+    text = re.sub(r"[ \t]+", " ", _MENTION.sub(" ", text))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
