@@ -222,7 +222,9 @@ def serve(host: Optional[str] = typer.Option(None, "--host", help="Bind address 
     if port is None:
         raw = os.environ.get("GRADIO_SERVER_PORT") or "7860"
         if not raw.isdigit() or not 0 < int(raw) < 65536:
-            _fail(AdvisorError(f"GRADIO_SERVER_PORT={raw!r} is not a port number", "use 1-65535 or pass --port"))
+            from .errors import InputError
+
+            _fail(InputError(f"GRADIO_SERVER_PORT={raw!r} is not a port number", "use 1-65535 or pass --port"))
         port = int(raw)
     settings = _settings()
     try:
