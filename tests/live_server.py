@@ -6,9 +6,9 @@ import shutil
 import threading
 import time
 from pathlib import Path
+from typing import Self
 
 import uvicorn
-
 from conftest import free_port, make_settings
 
 
@@ -22,7 +22,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:

@@ -7,7 +7,6 @@ import json
 import httpx
 import openai
 import pytest
-
 from live_server import serve
 
 FEATURE_STORE = "Should we build or buy a feature store?"
@@ -16,7 +15,7 @@ FEATURE_STORE = "Should we build or buy a feature store?"
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory, built_data_dir, embeddings):
     """An open server (no API keys) shared by this module's tests."""
-    settings, advisor, server = serve(tmp_path_factory, built_data_dir, embeddings)
+    _, advisor, server = serve(tmp_path_factory, built_data_dir, embeddings)
     with server:
         server.advisor = advisor
         yield server
@@ -63,10 +62,11 @@ def test_openapi_lists_every_route(http):
 
 
 def test_readyz_is_503_with_an_empty_index(tmp_path, embeddings):
-    from advisor.api import create_app
-    from advisor.chain import Advisor
     from conftest import make_settings
     from live_server import LiveServer
+
+    from advisor.api import create_app
+    from advisor.chain import Advisor
 
     settings = make_settings(tmp_path / "empty")
     with LiveServer(create_app(settings, Advisor(settings, embeddings=embeddings), mount_ui=False)) as server:

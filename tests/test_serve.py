@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import KNOWLEDGE, free_port
 
 ADVISOR = str(Path(sys.executable).with_name("advisor"))
@@ -62,15 +61,15 @@ def test_serve_runs_ui_api_and_slack_on_one_port(data_dir, tmp_path):
 
 
 def test_serve_rejects_a_bad_port_before_loading_anything(tmp_path):
-    bad_env = subprocess.run([ADVISOR, "serve"], capture_output=True, text=True, timeout=120,
+    bad_env = subprocess.run([ADVISOR, "serve"], capture_output=True, text=True, timeout=120, check=False,
                              env=_env(tmp_path, GRADIO_SERVER_PORT="http"))
     assert bad_env.returncode == 2 and "GRADIO_SERVER_PORT='http' is not a port number" in bad_env.stderr
-    bad_opt = subprocess.run([ADVISOR, "serve", "--port", "70000"], capture_output=True, text=True, timeout=120,
-                             env=_env(tmp_path))
+    bad_opt = subprocess.run([ADVISOR, "serve", "--port", "70000"], capture_output=True, text=True,
+                             timeout=120, check=False, env=_env(tmp_path))
     assert bad_opt.returncode == 2 and "--port" in bad_opt.stderr
 
 
 def test_serve_help_names_host_and_port():
-    out = subprocess.run([ADVISOR, "serve", "--help"], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([ADVISOR, "serve", "--help"], capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0 and "--host" in out.stdout and "--port" in out.stdout
     assert "GRADIO_SERVER_PORT" in out.stdout

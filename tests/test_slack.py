@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
-
 from conftest import free_port
 from live_server import serve, wait_for
 
