@@ -46,7 +46,8 @@ class Corpus:
     def __init__(self, snap: Snapshot):
         self.docs = [Document(page_content=t, metadata=m or {}, id=i)
                      for i, t, m in zip(snap.ids, snap.texts, snap.metadatas)]
-        self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(len(self.docs), -1)
+        # An empty index has no vectors: reshape(0, -1) is ambiguous, so give it an explicit (0, 0) shape.
+        self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(len(self.docs), -1 if self.docs else 0)
         if len(self.vectors):
             self.vectors /= np.linalg.norm(self.vectors, axis=1, keepdims=True) + 1e-12
         self.tokens = [tokenize(f"{d.metadata.get('title', '')} {d.metadata.get('section', '')} {d.page_content}")
