@@ -26,8 +26,11 @@ class Snapshot:
 def save(path: Path, snap: Snapshot) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    vectors = np.asarray(snap.vectors, dtype=np.float32)
+    # An empty index has no vector width to infer (reshape(0, -1) raises): store a 0x0 array.
+    vectors = vectors.reshape(len(snap.ids), -1) if snap.ids else np.zeros((0, 0), dtype=np.float32)
     with open(tmp, "wb") as fh:
-        np.savez(fh, vectors=np.asarray(snap.vectors, dtype=np.float32).reshape(len(snap.ids), -1),
+        np.savez(fh, vectors=vectors,
                  meta=np.frombuffer(json.dumps({"ids": snap.ids, "texts": snap.texts,
                                                 "metadatas": snap.metadatas}).encode(), dtype=np.uint8))
         fh.flush()
