@@ -107,13 +107,23 @@ class OnnxEncoder:
         opts.intra_op_num_threads = min(2, os.cpu_count() or 1)
         opts.log_severity_level = 3
         self.session = ort.InferenceSession(str(directory / ONNX_FILE), opts, providers=["CPUExecutionProvider"])
+        # One run at a time, in batches of BATCH texts: a run already uses every core, and concurrent
+        # runs each grow onnxruntime's memory arena (16 parallel first requests took RSS past 1.4 GiB).
+        self._run_lock = threading.Lock()
+
+    BATCH = 32
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        parts = [self._encode_batch(texts[i:i + self.BATCH]) for i in range(0, len(texts), self.BATCH)]
+        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
         enc = self.tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in enc], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
         types = np.asarray([e.type_ids for e in enc], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        with self._run_lock:
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
         vectors = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
         return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12)

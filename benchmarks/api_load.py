@@ -36,7 +36,8 @@ class RssSampler(threading.Thread):
             time.sleep(0.1)
 
 
-def start_server(data: Path, port: int):
+def start_server(data: Path, port: int, log: Path | None = None):
+    """Starts `advisor serve`; returns the process and seconds until /readyz answered 200."""
     import subprocess
 
     # One loopback caller stands for many clients here: lift the per-caller rate limit so the
@@ -45,7 +46,8 @@ def start_server(data: Path, port: int):
            "ADVISOR_RATE_LIMIT_PER_MINUTE": "10000000"}
     t0 = time.perf_counter()
     proc = subprocess.Popen([ADVISOR, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=open(log, "wb") if log else subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
