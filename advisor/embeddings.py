@@ -87,6 +87,13 @@ def export_onnx(name: str, dest: Path) -> Path | None:
     shutil.copy(src / "tokenizer.json", tmp / "tokenizer.json")
     (tmp / ONNX_META).write_text(json.dumps({"model": name, "source": str(src),
                                              "max_seq_length": int(st.max_seq_length)}))
+    # A model whose forward pass the export does not capture would give wrong vectors silently:
+    # keep the export only when it reproduces sentence-transformers on a few sentences.
+    probe = ["Should we build or buy a feature store?", "GPU training on spot instances", "x"]
+    ref = st.encode(probe, normalize_embeddings=True, convert_to_numpy=True)
+    if float(((OnnxEncoder(tmp).encode(probe)) * ref).sum(axis=1).min()) < 0.999:
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
     shutil.rmtree(dest, ignore_errors=True)
     tmp.rename(dest)
     return dest
