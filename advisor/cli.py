@@ -44,7 +44,6 @@ def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (
     try:
         from .embeddings import embeddings_for
         from .index import KnowledgeIndex, rebuild_index
-
         from .knowledge import discover
 
         embeddings = embeddings_for(settings)
@@ -60,6 +59,9 @@ def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (
     typer.echo(f"documents: {report.documents}  chunks: {report.chunks}")
     typer.echo(f"added: {report.added}  updated: {report.updated}  skipped: {report.skipped}  "
                f"deleted: {report.deleted}")
+    if report.repaired:
+        typer.echo(f"repaired: {report.repaired} entries out of step between Chroma and the ingest records "
+                   "(an interrupted ingest or a deleted file)")
     for path, why in report.problems:
         typer.secho(f"skipped {path}: {why}", fg="yellow", err=True)
     if report.problems:

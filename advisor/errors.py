@@ -49,6 +49,16 @@ class IndexNotReadyError(AdvisorError):
     http_status = 503
 
 
+REBUILD_HINT = "run `advisor ingest --rebuild` to rebuild the index from the knowledge files"
+
+
+class IndexDamagedError(IndexNotReadyError):
+    """A file of the index (snapshot, Chroma, ingest records) exists but cannot be read."""
+
+    def __init__(self, message: str, hint: str | None = REBUILD_HINT):
+        super().__init__(message, hint)
+
+
 class IngestError(AdvisorError):
     """Some input files could not be ingested (the rest were)."""
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, Protocol
 
+import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-import numpy as np
-
 from . import knowledge
 from . import snapshot as snapshot_mod
-from .errors import IndexNotReadyError, InputError
+from .errors import IndexDamagedError, IndexNotReadyError, InputError
 from .settings import Settings
 
 if TYPE_CHECKING:  # chromadb takes a second or more to import: only the paths that write need it
@@ -32,17 +33,40 @@ def _embedded(settings: Settings, embeddings: Embeddings) -> Chroma:
     import chromadb
     from langchain_chroma import Chroma
 
-    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-    client = chromadb.PersistentClient(path=str(settings.chroma_dir),
-                                       settings=chromadb.Settings(anonymized_telemetry=False))
-    return Chroma(client=client, collection_name=settings.collection, embedding_function=embeddings,
-                  collection_metadata={"hnsw:space": "cosine"})
+    client = None
+    try:
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(settings.chroma_dir),
+                                           settings=chromadb.Settings(anonymized_telemetry=False))
+        return Chroma(client=client, collection_name=settings.collection, embedding_function=embeddings,
+                      collection_metadata={"hnsw:space": "cosine"})
+    except Exception as exc:  # chromadb raises many types for a damaged dir; all mean the same
+        if client is not None:
+            with suppress(Exception):
+                client.close()
+        _forget_system(str(settings.chroma_dir))  # a later open (after --rebuild) must start afresh
+        raise IndexDamagedError(f"the Chroma index in {settings.chroma_dir} cannot be opened "
+                                f"({type(exc).__name__}: {exc})") from exc
+
+
+def _forget_system(path: str, force: bool = False) -> None:
+    """Drop chromadb's cached per-path system when nothing in this process uses it (or `force`)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    if not force and SharedSystemClient._identifier_to_refcount.get(path, 0) > 0:
+        return
+    system = SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+    if system is not None:
+        with suppress(Exception):
+            system.stop()
 
 
 def _server(settings: Settings, embeddings: Embeddings) -> Chroma:
+    from urllib.parse import urlparse
+
     import chromadb
     from langchain_chroma import Chroma
-    from urllib.parse import urlparse
 
     url = urlparse(settings.chroma_url or "")
     if not url.hostname:
@@ -73,6 +97,7 @@ class IngestReport:
     updated: int = 0
     skipped: int = 0
     deleted: int = 0
+    repaired: int = 0  # entries out of step between Chroma and the records (an interrupted ingest), fixed
     documents: int = 0
     chunks: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
@@ -98,15 +123,26 @@ class KnowledgeIndex:
     """The Chroma collection plus the record manager that makes re-ingest incremental."""
 
     def __init__(self, settings: Settings, embeddings: Embeddings):
-        from langchain_classic.indexes import SQLRecordManager
-
         self.settings = settings
         self.embeddings = embeddings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = STORES[store_kind(settings)](settings, embeddings)
-        self.records = SQLRecordManager(f"chroma/{settings.collection}",
-                                        db_url=f"sqlite:///{settings.record_db.resolve()}")
-        self.records.create_schema()
+        self._records = None
+
+    @property
+    def records(self):
+        """The record manager (which chunk ids are stored, per source file); opened on first use,
+        so reading the index never needs it."""
+        if self._records is None:
+            from langchain_classic.indexes import SQLRecordManager
+
+            path = self.settings.record_db.resolve()
+            with _readable(f"the ingest record database {path}"):
+                records = SQLRecordManager(f"chroma/{self.settings.collection}", db_url=f"sqlite:///{path}")
+                records.create_schema()
+                records.list_keys(limit=1)  # a damaged file may only fail when read
+            self._records = records
+        return self._records
 
     def ingest(self, paths: list[Path], progress: bool | None = None,
                on_chunk: Callable[[Document], None] | None = None) -> IngestReport:
@@ -123,10 +159,12 @@ class KnowledgeIndex:
             from tqdm import tqdm
 
             stream = tqdm(docs, desc="indexing chunks", unit="chunk")
-        # scoped_full cleans up once at the end: with "incremental", a file whose chunks straddle a
-        # batch boundary had its later chunks deleted and re-embedded on every no-op run.
-        result = lc_index(_tap(stream, on_chunk), self.records, self.store, cleanup="scoped_full",
-                          source_id_key="source", batch_size=64, key_encoder="sha256")
+        with _readable(f"the index in {self.settings.data_dir}"):
+            report.repaired = self.repair()
+            # scoped_full cleans up once at the end: with "incremental", a file whose chunks straddle a
+            # batch boundary had its later chunks deleted and re-embedded on every no-op run.
+            result = lc_index(_tap(stream, on_chunk), self.records, self.store, cleanup="scoped_full",
+                              source_id_key="source", batch_size=64, key_encoder="sha256")
         report.added = result["num_added"]
         report.updated = result.get("num_updated", 0)
         report.skipped = result["num_skipped"]
@@ -139,15 +177,43 @@ class KnowledgeIndex:
         if gone:
             keys = self.records.list_keys(group_ids=gone)
             if keys:
+                # Chroma first, then the records: a crash in between leaves records without chunks,
+                # which the next ingest's repair() drops.
                 self.store.delete(ids=keys)
                 self.records.delete_keys(keys)
                 report.deleted += len(keys)
         self.write_snapshot()
         return report
 
+    @property
+    def _chroma_what(self) -> str:
+        if self.settings.chroma_url:
+            return f"the Chroma collection {self.settings.collection!r} at {self.settings.chroma_url}"
+        return f"the Chroma index in {self.settings.chroma_dir}"
+
+    def repair(self) -> int:
+        """Bring Chroma and the record manager back in step; returns how many entries were fixed.
+
+        Ingest writes Chroma before the records and deletes from Chroma before the records, so a
+        process killed in between leaves chunks nobody records (never cleaned up, even when their
+        file changes) or records of chunks that are gone (their text would never be embedded again).
+        Drop both kinds: the ingest that follows re-embeds whatever is still current.
+        """
+        with _readable(self._chroma_what):
+            stored = set(self.store.get(include=[])["ids"])
+        with _readable(f"the ingest record database {self.settings.record_db.resolve()}"):
+            recorded = set(self.records.list_keys())
+        lost, orphans = sorted(recorded - stored), sorted(stored - recorded)
+        if lost:
+            self.records.delete_keys(lost)
+        for i in range(0, len(orphans), 1000):
+            self.store.delete(ids=orphans[i:i + 1000])
+        return len(lost) + len(orphans)
+
     def snapshot(self) -> snapshot_mod.Snapshot:
         """Everything stored, as one in-memory snapshot (texts, metadata, vectors)."""
-        data = self.store.get(include=["documents", "metadatas", "embeddings"])
+        with _readable(self._chroma_what):
+            data = self.store.get(include=["documents", "metadatas", "embeddings"])
         vectors = data["embeddings"] if data["embeddings"] is not None else []
         return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
                                      [m or {} for m in data["metadatas"]], np.asarray(vectors, dtype=np.float32))
@@ -195,6 +261,22 @@ class KnowledgeIndex:
             raise IndexNotReadyError("the knowledge index is empty", "run `advisor ingest` (or `make run`) first")
 
 
+@contextmanager
+def _readable(what: str):
+    """Turn storage errors (a damaged SQLite file, a Chroma failure) into one clear IndexDamagedError."""
+    from chromadb.errors import ChromaError
+    from sqlalchemy.exc import DatabaseError
+
+    try:
+        yield
+    except (ChromaError, DatabaseError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        if "locked" in reason:
+            raise IndexNotReadyError(f"{what} is busy ({reason})",
+                                     "another ingest is probably running: wait for it, then retry") from exc
+        raise IndexDamagedError(f"{what} is damaged or unreadable ({type(exc).__name__}: {reason})") from exc
+
+
 def _tap(docs, on_chunk):
     for d in docs:
         if on_chunk:
@@ -203,7 +285,13 @@ def _tap(docs, on_chunk):
 
 
 def rebuild_index(settings: Settings) -> None:
-    """Throw away the embedded index and its records so the next ingest starts clean."""
+    """Throw away the embedded index and its records so the next ingest starts clean.
+
+    Works on files too damaged for chromadb or SQLite to open: those are removed from disk. Only the
+    Chroma dir and the record database inside the data dir are touched. The published snapshot stays
+    until the ingest that follows replaces it, so readers keep answering from the old index (or keep
+    reporting it damaged) instead of seeing a half-built one.
+    """
     import shutil
 
     if settings.chroma_url:
@@ -215,12 +303,20 @@ def rebuild_index(settings: Settings) -> None:
     # Chroma keeps one open system per path in a process. If this process has the index open,
     # delete through it: removing the files underneath would leave it reading stale data and
     # writing to deleted files. Otherwise remove the files, which also clears an unopenable index.
-    if str(settings.chroma_dir) in SharedSystemClient._identifier_to_system:
-        client = chromadb.PersistentClient(path=str(settings.chroma_dir),
-                                           settings=chromadb.Settings(anonymized_telemetry=False))
-        if settings.collection in {c.name for c in client.list_collections()}:
-            client.delete_collection(settings.collection)
-    else:
+    key = str(settings.chroma_dir)
+    removed = False
+    if key in SharedSystemClient._identifier_to_system:
+        try:
+            client = chromadb.PersistentClient(path=key, settings=chromadb.Settings(anonymized_telemetry=False))
+            if settings.collection in {c.name for c in client.list_collections()}:
+                client.delete_collection(settings.collection)
+            removed = True
+        except Exception:  # noqa: BLE001 - damaged: forget the broken system, then remove the files
+            _forget_system(key, force=True)
+    if not removed:
         shutil.rmtree(settings.chroma_dir, ignore_errors=True)
-    settings.record_db.unlink(missing_ok=True)
-    settings.snapshot_path.unlink(missing_ok=True)  # readers must not keep answering from the old index
+        if settings.chroma_dir.exists() and not settings.chroma_dir.is_dir():
+            settings.chroma_dir.unlink()  # a stray file where the directory should be
+    for path in (settings.record_db, *(settings.record_db.with_name(settings.record_db.name + suffix)
+                                       for suffix in ("-journal", "-wal", "-shm"))):
+        path.unlink(missing_ok=True)
