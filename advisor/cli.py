@@ -43,17 +43,18 @@ def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (
     settings = _settings()
     try:
         from .embeddings import embeddings_for
-        from .index import KnowledgeIndex, rebuild_index
+        from .index import KnowledgeIndex, ingest_lock, rebuild_index
         from .knowledge import discover
 
         embeddings = embeddings_for(settings)
         targets = list(paths or [settings.knowledge_dir])
-        if rebuild:
-            discover(targets)  # a bad path must fail before the old index is thrown away
-            rebuild_index(settings)
-        idx = KnowledgeIndex(settings, embeddings)
-        report = idx.ingest(targets, progress=progress)
-        embeddings.ensure_onnx()  # fast query-time encoder; the torch model stays the reference
+        with ingest_lock(settings):
+            if rebuild:
+                discover(targets)  # a bad path must fail before the old index is thrown away
+                rebuild_index(settings)
+            idx = KnowledgeIndex(settings, embeddings)
+            report = idx.ingest(targets, progress=progress)
+            embeddings.ensure_onnx()  # fast query-time encoder; the torch model stays the reference
     except AdvisorError as exc:
         _fail(exc)
     typer.echo(f"documents: {report.documents}  chunks: {report.chunks}")

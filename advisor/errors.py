@@ -66,6 +66,13 @@ class IngestError(AdvisorError):
     http_status = 500
 
 
+class IngestBusyError(AdvisorError):
+    """Another ingest is writing to the same data dir."""
+
+    exit_code = 7
+    http_status = 409
+
+
 class ModelError(AdvisorError):
     """The embedding model or the LLM failed to load or answer."""
 

@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from . import knowledge
 from . import snapshot as snapshot_mod
-from .errors import IndexDamagedError, IndexNotReadyError, InputError
+from .errors import IndexDamagedError, IndexNotReadyError, IngestBusyError, InputError
 from .settings import Settings
 
 if TYPE_CHECKING:  # chromadb takes a second or more to import: only the paths that write need it
@@ -282,6 +282,39 @@ def _tap(docs, on_chunk):
         if on_chunk:
             on_chunk(d)
         yield d
+
+
+@contextmanager
+def ingest_lock(settings: Settings):
+    """Hold the data dir's ingest lock: one writer at a time, or IngestBusyError at once.
+
+    Two ingests interleaving their Chroma and record writes would leave each other's chunks as
+    orphans. flock is released by the kernel when the holder dies, so a killed ingest never leaves
+    a stale lock behind.
+    """
+    import fcntl
+    import os
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / ".ingest.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise IngestBusyError(f"another ingest (pid {holder}) is writing to {settings.data_dir}",
+                                  "wait for it to finish, then run this again") from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def rebuild_index(settings: Settings) -> None:

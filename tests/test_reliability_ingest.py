@@ -640,3 +640,23 @@ def test_a_plain_ingest_restores_a_deleted_piece(data_dir, embeddings, missing):
     assert report.ok and report.added == report.chunks == len(old.ids)
     assert_consistent(index_state(settings, embeddings), set(old.ids))
     assert_answers_from(Advisor(settings, embeddings=embeddings), snapshot.load(settings.snapshot_path))
+
+
+# -- 4. two writers ---------------------------------------------------------------------------------------
+
+def test_a_second_ingest_on_the_same_data_dir_is_refused_and_changes_nothing(data_dir, tmp_path):
+    """While one ingest holds the data dir, another `advisor ingest` exits 7 naming the holder; the index
+    is untouched. The lock dies with its holder (flock), so it is free again afterwards."""
+    from advisor.index import ingest_lock
+
+    settings = make_settings(data_dir)
+    (tmp_path / "cwd").mkdir()
+    before = tree_digest(data_dir, skip=data_dir / ".ingest.lock")
+    with ingest_lock(settings):
+        second = run_cli(tmp_path / "cwd", data_dir, KNOWLEDGE, "ingest", "--rebuild", "--no-progress")
+        assert second.returncode == 7, second.stderr
+        assert f"another ingest (pid {os.getpid()}) is writing to {data_dir}" in second.stderr
+        assert "Traceback" not in second.stderr
+    assert tree_digest(data_dir, skip=data_dir / ".ingest.lock") == before
+    with ingest_lock(settings):  # released: taking it again works
+        pass
