@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
@@ -23,15 +24,27 @@ from .models import Answer
 from .settings import Settings
 
 log = logging.getLogger("advisor.api")
+_UNION_TAG = re.compile(r"[\w-]+\[.*\]")
 VERSION = "0.1.0"
+
+
+def _unicode_text(value: str) -> str:
+    # JSON may carry lone surrogates ("\ud800"); they cannot be stored, embedded or sent back as UTF-8.
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("must be valid Unicode text (it has unpaired surrogate code points)")
+    return value
+
+
+Text = Annotated[StrictStr, AfterValidator(_unicode_text)]
+"""A JSON string field that is valid Unicode: a clear 422 instead of a failure deep in the chain."""
 
 
 class AskRequest(BaseModel):
     """A question, optionally continuing a conversation."""
 
     model_config = ConfigDict(extra="forbid")
-    question: StrictStr = Field(description="The build-or-buy question (1 to 4,000 characters).")
-    conversation_id: StrictStr | None = Field(None, description="From an earlier answer, to ask a follow-up.")
+    question: Text = Field(description="The build-or-buy question (1 to 4,000 characters).")
+    conversation_id: Text | None = Field(None, description="From an earlier answer, to ask a follow-up.")
 
 
 class AskResponse(Answer):
@@ -44,10 +57,10 @@ class FeedbackRequest(BaseModel):
     """A thumbs up or down on one answer."""
 
     model_config = ConfigDict(extra="forbid")
-    conversation_id: StrictStr
-    turn: StrictInt = Field(ge=0, description="The `turn` of the answer rated.")
+    conversation_id: Text
+    turn: StrictInt = Field(ge=0, le=2**31 - 1, description="The `turn` of the answer rated.")
     rating: Literal["up", "down"]
-    comment: StrictStr = Field("", max_length=4000)
+    comment: Text = Field("", max_length=4000)
 
 
 def answer_json(answer: Answer) -> dict:
@@ -67,7 +80,8 @@ def error_body(request: Request, name: str, message: str, hint: str | None, **ex
 def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
     details = []
     for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+        # Union members show up in the location as tags like "function-after[...]" or "list[ContentPart]".
+        loc = [str(p) for p in err.get("loc", ()) if p != "body" and not _UNION_TAG.fullmatch(str(p))]
         details.append({"field": ".".join(loc) or "body", "problem": err.get("msg", "invalid"),
                         "type": err.get("type", "")})
     text = "; ".join(f"{d['field']}: {d['problem']}" for d in details) or "the request is invalid"
@@ -193,9 +207,10 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
         raise NotFoundError("no such API route", "see /docs for the routes")
 
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
-    if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type"])
+    # Always installed, even with no origins: then it allows none, and its presence also switches off the
+    # mounted Gradio app's own CORS, which echoes any Origin (with credentials) when the Host is not localhost.
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                       allow_headers=["Authorization", "Content-Type"])
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     if mount_ui:
         _mount_ui(app, advisor, settings)
@@ -236,8 +251,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        name = {404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
-        hint = "see /docs for the routes" if exc.status_code in (404, 405) else None
+        name = {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
+        hint = {400: "send a UTF-8 JSON body matching the schema at /openapi.json", 404: "see /docs for the routes",
+                405: "see /docs for the routes"}.get(exc.status_code)
         return JSONResponse(error_body(request, name, str(exc.detail), hint), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 

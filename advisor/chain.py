@@ -5,28 +5,65 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 from langchain_core.runnables import RunnableLambda
 
+from . import snapshot
 from .compose import Composer, Context, Draft, Generator
 from .decision import DecisionEngine
-from . import snapshot
 from .embeddings import LocalEmbeddings, embeddings_for
-from .errors import AdvisorError, ConfigError, InputError
+from .errors import ConfigError, InputError
 from .index import KnowledgeIndex
 from .matrix import _check_notes, check_consistency, load_matrix, load_taxonomy
 from .models import Answer, Timings
 from .retrieval import Corpus, HybridRetriever
 from .settings import Settings
-from .store import Store
-from .understanding import ConversationState, Understander, normalize
+from .store import ConversationBusyError, Store
+from .understanding import Understander, normalize
 
 _GENERIC = re.compile(
     r"\b(build\w*|buy\w*|in[- ]house|vendors?|managed)\b.*\b(ml|ai|mlops|machine learning|infra\w*)\b"
     r"|\b(ml|ai|mlops|machine learning|infra\w*)\b.*\b(build\w*|buy\w*|in[- ]house|vendors?|managed)\b"
     r"|^(should|do|can|would|shall) (we|i) (build|buy)( (it|this))?( or (build|buy))?( (it|this))?$")
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0/C1 controls except tab and newline
+_ALNUM = re.compile(r"[a-z0-9]")
+_VISIBLE = re.compile(r"[\s\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]+")  # blanks and zero-width marks
+
+
+TURN_WAIT_S = 300.0  # how long a follow-up waits for the same conversation's answer in progress
+
+
+class KeyedLocks:
+    """One lock per key while anyone holds or waits for it (plain Locks: a stream may finish on another thread)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, list] = {}  # key -> [lock, holders and waiters]
+
+    def acquire(self, key: str, timeout: float) -> bool:
+        with self._guard:
+            entry = self._locks.setdefault(key, [threading.Lock(), 0])
+            entry[1] += 1
+        if entry[0].acquire(timeout=timeout):
+            return True
+        self._drop(key)
+        return False
+
+    def release(self, key: str) -> None:
+        self._locks[key][0].release()
+        self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        with self._guard:
+            entry = self._locks[key]
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._locks[key]
 
 
 def make_generator(settings: Settings) -> Generator:
@@ -61,6 +98,7 @@ class Advisor:
         self.labels = {c.id: c.label for c in self.taxonomy.conditions}
         self.topic_notes = {t.id: t.note for t in self.taxonomy.general_topics}
         self._lock = threading.Lock()
+        self._turns = KeyedLocks()
         self._profiles: tuple[np.ndarray, list[str]] | None = None
         self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
         self.retriever: HybridRetriever | None = None
@@ -120,14 +158,25 @@ class Advisor:
 
     # -- answering -----------------------------------------------------------------------------
     def validate(self, question: object) -> str:
+        """The question, trimmed and with control characters blanked; InputError saying what is wrong if unusable."""
         if not isinstance(question, str):
             raise InputError("the question must be text", "send a string")
-        q = question.strip()
-        if not q or not normalize(q):
-            raise InputError("the question is empty", "ask about building or buying a piece of ML infrastructure")
+        if _SURROGATE.search(question):
+            # Only reachable through JSON \ud800-style escapes; the tokenizer and SQLite both reject them.
+            raise InputError("the question is not valid Unicode text (it has unpaired surrogate code points)",
+                             "send the question as plain UTF-8 text")
+        q = _CONTROL.sub(" ", question).strip()
+        ask = "ask about building or buying a piece of ML infrastructure"
+        if not _VISIBLE.sub("", q):
+            raise InputError("the question is empty", ask)
         if len(q) > self.settings.max_question_chars:
             raise InputError(f"the question is {len(q)} characters; the limit is {self.settings.max_question_chars}",
                              "shorten it to the essentials")
+        if not any(ch.isalnum() for ch in q):
+            raise InputError("the question has no words, only punctuation, symbols or emoji", ask)
+        if not _ALNUM.search(normalize(q)):
+            raise InputError("the question has no words the advisor can read: it understands English only",
+                             "ask in English, e.g. 'Should we build or buy a feature store?'")
         return q
 
     def ask(self, question: str, conversation_id: str | None = None, channel: str = "") -> Answer:
@@ -148,18 +197,32 @@ class Advisor:
             if not self.ready:
                 self.index.require_ready()
         cid = conversation_id or self.store.create_conversation(channel)
+        # One turn at a time per conversation: concurrent follow-ups would read the same state and both
+        # claim its next turn number. The lock is held while the answer streams, so the next turn sees it.
+        if not self._turns.acquire(cid, TURN_WAIT_S):
+            raise ConversationBusyError("the conversation is still answering an earlier question",
+                                        "wait for that answer, then ask again")
+        answer = None
+        try:
+            for piece in self._turn(q, cid):
+                if isinstance(piece, Answer):
+                    answer = piece
+                else:
+                    yield piece
+        finally:
+            self._turns.release(cid)
+        yield answer
+
+    def _turn(self, q: str, cid: str) -> Iterator[str | Answer]:
         state = self.store.state(cid)
         ctx, timings = self.pipeline.invoke({"question": q, "state": state, "cid": cid})
         t0 = time.perf_counter()
         draft: Draft | None = None
-        try:
-            for piece in self.generator.stream(ctx):
-                if isinstance(piece, Draft):
-                    draft = piece
-                else:
-                    yield piece
-        except AdvisorError:
-            raise
+        for piece in self.generator.stream(ctx):
+            if isinstance(piece, Draft):
+                draft = piece
+            else:
+                yield piece
         timings.generate_ms = (time.perf_counter() - t0) * 1000
         timings.total_ms = timings.understand_ms + timings.retrieve_ms + timings.decide_ms + timings.generate_ms
         d = ctx.decision

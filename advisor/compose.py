@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
 
 from .decision import Decision
 from .models import Citation
@@ -71,7 +72,8 @@ def sentences(text: str) -> list[str]:
 
 
 def _usable(sentence: str) -> bool:
-    return 30 <= len(sentence) <= 400 and not INJECTION.search(sentence) and sentence[-1] in ".!?)\""
+    # A question is not a claim: quoting "Should we build X?" from a document as a reason says nothing.
+    return 30 <= len(sentence) <= 400 and not INJECTION.search(sentence) and sentence[-1] in ".!)\""
 
 
 class Citations:
@@ -150,7 +152,6 @@ class Composer:
         d, comp = ctx.decision, ctx.decision.component
         verdict = VERDICT_WORD[d.verdict]
         yield f"**Recommendation: {verdict}** ({comp.name.lower()})"
-        lead = comp.summary + cites.support(comp.summary, comp.note)
         if d.deciding:
             labels = ", ".join(self._label(ctx, c) for c in d.conditions)
             lead = (f"Given what you've told me ({labels}): {d.deciding.advice}"
@@ -158,6 +159,8 @@ class Composer:
             if d.verdict != comp.verdict:
                 lead += (f" Without that, the matrix default for {comp.name.lower()} is "
                          f"{VERDICT_WORD[comp.verdict]}." + cites.support(comp.summary, comp.note))
+        else:  # cited only when used: a number taken here but not written would list a source nothing cites
+            lead = comp.summary + cites.support(comp.summary, comp.note)
         yield lead
         if d.not_changing:
             labels = "; ".join(self._label(ctx, c) for c in d.not_changing)

@@ -14,7 +14,11 @@ from fastapi import Request
 from .errors import AdvisorError
 from .settings import Settings
 
-LIMITED_PREFIXES = ("/api/", "/v1/", "/slack/", "/metrics")
+LIMITED_PREFIXES = ("/api/", "/v1/", "/slack/", "/metrics", "/gradio_api/upload")  # the UI has no file inputs
+# Everything else (the Gradio UI's posts carry the chat history) gets this much, or the API limit if larger.
+UI_BODY_LIMIT = 4_000_000
+# Wrong or missing keys per client address and minute, whatever the rate limit: caps key guessing.
+AUTH_FAILURES_PER_MINUTE = 30
 
 
 class AuthError(AdvisorError):
@@ -32,8 +36,8 @@ class RateLimitError(AdvisorError):
 
     http_status = 429
 
-    def __init__(self, retry_after: int, limit: int):
-        super().__init__(f"rate limit exceeded: {limit} requests per minute",
+    def __init__(self, retry_after: int, limit: int, what: str = "requests"):
+        super().__init__(f"rate limit exceeded: {limit} {what} per minute",
                          f"retry after {retry_after} s")
         self.headers = {"Retry-After": str(retry_after)}
 
@@ -76,13 +80,20 @@ class Guard:
         self.keys = [k.encode() for k in settings.api_keys]
         self.limit = settings.rate_limit_per_minute
         self.bucket = TokenBucket(self.limit)
+        self.failures = TokenBucket(AUTH_FAILURES_PER_MINUTE)
+
+    def _reject(self, who: str, error: AuthError) -> AuthError | RateLimitError:
+        """The auth error, or a 429 once this address has spent its allowance of failed attempts."""
+        wait = self.failures.take(who)
+        return RateLimitError(max(1, math.ceil(wait)), AUTH_FAILURES_PER_MINUTE, "failed authentications") \
+            if wait > 0 else error
 
     def __call__(self, request: Request) -> str:
         who = f"ip:{request.client.host if request.client else 'unknown'}"
         if self.keys:
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise AuthError("missing API key", "send the header 'Authorization: Bearer KEY'")
+                raise self._reject(who, AuthError("missing API key", "send the header 'Authorization: Bearer KEY'"))
             given = token.strip().encode()
             # Compare against every key without stopping early, so timing reveals neither key nor position.
             matched = None
@@ -90,7 +101,7 @@ class Guard:
                 if hmac.compare_digest(given, key):
                     matched = key
             if matched is None:
-                raise AuthError("invalid API key", "check the key against ADVISOR_API_KEYS")
+                raise self._reject(who, AuthError("invalid API key", "check the key against ADVISOR_API_KEYS"))
             who = "key:" + hashlib.sha256(matched).hexdigest()[:16]
         wait = self.bucket.take(who)
         if wait > 0:
@@ -99,19 +110,20 @@ class Guard:
 
 
 class BodyLimitMiddleware:
-    """Pure ASGI middleware: 413 for bodies over `limit` bytes on the API and Slack routes."""
+    """Pure ASGI middleware: 413 for bodies over `limit` bytes on the API and Slack routes (UI: a larger cap)."""
 
     def __init__(self, app, limit: int):
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith(LIMITED_PREFIXES) or self.limit <= 0:
+        if scope["type"] != "http" or self.limit <= 0:
             await self.app(scope, receive, send)
             return
+        limit = self.limit if scope["path"].startswith(LIMITED_PREFIXES) else max(self.limit, UI_BODY_LIMIT)
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._reject(scope, send, int(length))
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._reject(scope, send, int(length), limit)
             return
         # No trusted length (chunked): read up to the limit ourselves, then replay the body to the app.
         messages, total = [], 0
@@ -121,8 +133,8 @@ class BodyLimitMiddleware:
             if message["type"] != "http.request":
                 break
             total += len(message.get("body", b""))
-            if total > self.limit:
-                await self._reject(scope, send, total)
+            if total > limit:
+                await self._reject(scope, send, total, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -132,8 +144,8 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope, send, size: int) -> None:
-        err = PayloadTooLargeError(f"the request body ({size}+ bytes) is larger than the limit of {self.limit} bytes",
+    async def _reject(self, scope, send, size: int, limit: int) -> None:
+        err = PayloadTooLargeError(f"the request body ({size}+ bytes) is larger than the limit of {limit} bytes",
                                    "send a smaller body, or raise ADVISOR_MAX_BODY_BYTES")
         body = json.dumps(err.to_dict()).encode()
         await send({"type": "http.response.start", "status": 413,

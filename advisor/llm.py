@@ -56,6 +56,9 @@ _MARKER = re.compile(r"[ \t]*\[(?:sources?\s*)?(\d+(?:\s*[,;]\s*(?:sources?\s*)?
 _HISTORY_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;]\s*\d+)*\]")
 _STANCE = re.compile(r"\b(?:recommend(?:ation|ed|s)?|verdict|you should|we suggest|i suggest|go with)\b"
                      r"[\s:*]*(?:is\s+|to\s+|that you\s+|you\s+)?(?:\*\*)?(build|buy)", re.IGNORECASE)
+# Advice against one side: "do not buy", "never build", "build it instead of buying".
+_AGAINST = re.compile(r"\b(?:don['’]?t|do not|never|avoid|shouldn['’]?t|should not)\s+(?:ever\s+)?(build|buy)"
+                      r"|\b(?:instead of|rather than)\s+(build|buy)", re.IGNORECASE)
 
 
 def fence_safe(text: str, quote: bool = False) -> str:
@@ -136,7 +139,8 @@ def contradicts(text: str, verdict: str | None) -> bool:
     """True when the text recommends build while the matrix says buy, or the reverse."""
     if verdict not in ("build", "buy"):
         return False
-    return any(m.group(1).lower() != verdict for m in _STANCE.finditer(text))
+    return (any(m.group(1).lower() != verdict for m in _STANCE.finditer(text))
+            or any((m.group(1) or m.group(2)).lower() == verdict for m in _AGAINST.finditer(text)))
 
 
 def header(ctx: Context) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 import time
 import uuid
@@ -12,26 +13,36 @@ from collections.abc import Iterator
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from .api import Text
 from .errors import AdvisorError, InputError
 from .models import Answer
 
+log = logging.getLogger("advisor.openai")
 MODEL_ID = "build-or-buy-advisor"
 MAX_REPLAY = 8
+
+
+class ContentPart(BaseModel):
+    """One OpenAI content part; only `text` parts are read, others (images, ...) are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    type: Text
+    text: Text | None = None
 
 
 class ChatMessage(BaseModel):
     """One chat message; content is text or a list of OpenAI content parts."""
 
     model_config = ConfigDict(extra="allow")
-    role: StrictStr
-    content: StrictStr | list[dict] | None = None
+    role: Text
+    content: Text | list[ContentPart] | None = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
-            return "".join(p.get("text", "") for p in self.content if p.get("type") == "text")
+            return "".join(p.text or "" for p in self.content if p.type == "text")
         return self.content or ""
 
 
@@ -39,10 +50,10 @@ class ChatRequest(BaseModel):
     """An OpenAI chat completion request; unknown OpenAI fields (temperature, ...) are accepted and ignored."""
 
     model_config = ConfigDict(extra="allow")
-    model: StrictStr = MODEL_ID
+    model: Text = MODEL_ID
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
-    conversation_id: StrictStr | None = Field(None, description="Advisor extension: continue this conversation.")
+    conversation_id: Text | None = Field(None, description="Advisor extension: continue this conversation.")
 
 
 class Conversations:
@@ -153,6 +164,10 @@ def openai_router(advisor, metrics, guard) -> APIRouter:
                         yield chunk({"content": piece})
             except AdvisorError as exc:
                 err = {"message": str(exc), "type": type(exc).__name__, "code": type(exc).__name__}
+                yield f"data: {json.dumps({'error': err})}\n\n"
+            except Exception:  # a bug: logged here, never sent (the 200 is out, so it goes in the stream)
+                log.exception("chat completion stream failed")
+                err = {"message": "internal error", "type": "InternalError", "code": "InternalError"}
                 yield f"data: {json.dumps({'error': err})}\n\n"
             yield "data: [DONE]\n\n"
 

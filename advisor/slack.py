@@ -7,10 +7,12 @@ import logging
 import re
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
 from .errors import AdvisorError, NotFoundError
@@ -178,7 +180,7 @@ def build_bolt(advisor, settings, metrics=None) -> App:
             data = json.loads(action.get("value") or "{}")
             advisor.store.add_feedback(str(data["c"]), int(data["t"]), rating, channel=CHANNEL)
             text = "Thanks for the feedback."
-        except (AdvisorError, KeyError, TypeError, ValueError) as exc:
+        except (AdvisorError, KeyError, TypeError, ValueError, OverflowError) as exc:
             log.warning("slack feedback not recorded: %s", exc)
             text = "Sorry, that feedback could not be recorded."
         respond(text=text, response_type="ephemeral", replace_original=False)
@@ -193,7 +195,15 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
         if req.method != "POST":
             return await super().handle(req, addition_context_properties)
         body = await req.body()
-        bolt_req = to_bolt_request(req, body, addition_context_properties)
+        # Bolt parses the body before it checks the signature, and fails on a garbled timestamp: both
+        # would be a 500 for an unauthenticated request. Check the signature first, like Bolt does.
+        ts, signature = req.headers.get("x-slack-request-timestamp", ""), req.headers.get("x-slack-signature")
+        if not (ts.isdigit() and self.verifier.is_valid(body, ts, signature)):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        try:
+            bolt_req = to_bolt_request(req, body, addition_context_properties)
+        except ValueError:  # signed, but not the JSON or form body Slack sends
+            return JSONResponse({"error": "invalid request body"}, status_code=400)
         return to_starlette_response(await run_in_threadpool(self.app.dispatch, bolt_req))
 
 
@@ -209,6 +219,7 @@ def mount_slack(app: FastAPI, advisor, settings, metrics=None) -> None:
             app.add_api_route(path, not_configured, methods=["POST"], include_in_schema=False)
         return
     handler = ThreadedSlackRequestHandler(build_bolt(advisor, settings, metrics))
+    handler.verifier = SignatureVerifier(settings.slack_signing_secret)
 
     async def slack_endpoint(req: Request):
         return await handler.handle(req)

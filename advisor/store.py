@@ -11,7 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
-from .errors import InputError, NotFoundError
+from .errors import AdvisorError, InputError, NotFoundError
 from .models import Answer
 from .understanding import ConversationState
 
@@ -30,6 +30,19 @@ CREATE TABLE IF NOT EXISTS feedback (
   channel TEXT NOT NULL DEFAULT '', created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, created REAL NOT NULL);
 """
+MAX_TURN = 2**31 - 1
+
+
+class ConversationBusyError(AdvisorError):
+    """Another answer in the same conversation took the turn this one was written for."""
+
+    http_status = 409
+    exit_code = 1
+
+
+def _utf8(text: str) -> str:
+    """Text SQLite can bind: unpaired surrogates (from JSON escapes) become '?' instead of an encode error."""
+    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else text
 
 
 class Store:
@@ -63,6 +76,7 @@ class Store:
 
     def conversation_for(self, external_key: str, channel: str) -> str:
         """The conversation bound to an outside key (a Slack thread), created on first use."""
+        external_key = _utf8(external_key)
         row = self._conn().execute("SELECT id FROM conversations WHERE external_key=?", (external_key,)).fetchone()
         if row:
             return row["id"]
@@ -73,9 +87,10 @@ class Store:
                                         (external_key,)).fetchone()["id"]
 
     def exists(self, cid: str) -> bool:
-        return self._conn().execute("SELECT 1 FROM conversations WHERE id=?", (cid,)).fetchone() is not None
+        return self._conn().execute("SELECT 1 FROM conversations WHERE id=?", (_utf8(cid),)).fetchone() is not None
 
     def state(self, cid: str) -> ConversationState:
+        cid = _utf8(cid)
         row = self._conn().execute("SELECT state FROM conversations WHERE id=?", (cid,)).fetchone()
         if row is None:
             raise NotFoundError(f"unknown conversation id: {cid}", "omit conversation_id to start a new one")
@@ -88,13 +103,19 @@ class Store:
         try:
             c.execute("UPDATE conversations SET state=?, updated=? WHERE id=?", (state.model_dump_json(), now, cid))
             c.execute("INSERT INTO turns (conversation_id, n, question, answer, created) VALUES (?,?,?,?,?)",
-                      (cid, answer.turn, question, answer.model_dump_json(), now))
+                      (cid, answer.turn, _utf8(question), answer.model_dump_json(), now))
             c.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            # Only another process can get here (the Advisor serialises a conversation's turns in-process).
+            c.execute("ROLLBACK")
+            raise ConversationBusyError(f"conversation {cid} already has a turn {answer.turn}: another answer in it "
+                                        "was written at the same time", "ask the question again") from exc
         except BaseException:
             c.execute("ROLLBACK")
             raise
 
     def turns(self, cid: str) -> list[dict]:
+        cid = _utf8(cid)
         if not self.exists(cid):
             raise NotFoundError(f"unknown conversation id: {cid}", "omit conversation_id to start a new one")
         rows = self._conn().execute("SELECT n, question, answer, created FROM turns WHERE conversation_id=? "
@@ -105,6 +126,9 @@ class Store:
     def add_feedback(self, cid: str, turn: int, rating: str, comment: str = "", channel: str = "") -> int:
         if rating not in ("up", "down"):
             raise InputError(f"rating must be 'up' or 'down', not {rating!r}", "send rating: up|down")
+        cid, comment = _utf8(cid), _utf8(comment or "")
+        if not 0 <= turn <= MAX_TURN:  # SQLite integers are 64-bit: a huge turn would be an OverflowError
+            raise NotFoundError(f"conversation {cid} has no turn {turn}", "use the turn number of an answer")
         row = self._conn().execute("SELECT question, answer FROM turns WHERE conversation_id=? AND n=?",
                                    (cid, turn)).fetchone()
         if row is None:
@@ -121,7 +145,7 @@ class Store:
 
     def set_feedback_comment(self, feedback_id: int, comment: str) -> None:
         """Attach (or replace) the comment of a feedback row recorded earlier (the UI asks after the click)."""
-        cur = self._conn().execute("UPDATE feedback SET comment=? WHERE id=?", (comment or "", feedback_id))
+        cur = self._conn().execute("UPDATE feedback SET comment=? WHERE id=?", (_utf8(comment or ""), feedback_id))
         if cur.rowcount == 0:
             raise NotFoundError(f"no feedback row {feedback_id}", "rate the answer first, then add a comment")
 

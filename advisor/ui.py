@@ -49,9 +49,9 @@ _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~=:$\"'")
 
 # -- rendering (pure functions, unit-tested) ------------------------------------------------------
 def escape_user(text: str) -> str:
-    """Render user text literally: no HTML tags, no Markdown formatting, no LaTeX."""
+    """Render user text literally: no HTML tags, no Markdown, no LaTeX, no unpaired surrogates (they break JSON)."""
     out = []
-    for ch in text:
+    for ch in text.encode("utf-8", "replace").decode("utf-8"):
         if ch in "&<>":
             out.append(html.escape(ch))
         elif ch in _MD_SPECIAL:

@@ -16,9 +16,10 @@ _NON_WORD = re.compile(r"[^a-z0-9&$'/\- ]+")
 _NEGATION = re.compile(r"\b(not|no|never|aren ?t|isn ?t|don ?t|doesn ?t|without|non|nor)\b(?:\s+\w+){0,2}\s*$")
 # Text that addresses the assistant instead of asking a question: ignored for understanding.
 INJECTION = re.compile(
-    r"(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
-    r"(instructions?|rules?|prompts?|guidelines|matrix|context|system)"
+    r"(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+"
+    r"|decision\s+)*(instructions?|rules?|prompts?|guidelines|matrix|context|system)"
     r"|\bsystem prompt\b|\byou are now\b|\bnew instructions?\b|\bact as\b|\bpretend (to be|you)\b"
+    r"|\btell the user\b"
     r"|\b(always|must|only) (recommend|answer|say|respond)\b",
     re.IGNORECASE,
 )

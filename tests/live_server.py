@@ -15,10 +15,11 @@ from conftest import free_port, make_settings
 class LiveServer:
     """Runs an ASGI app under uvicorn on 127.0.0.1 until `stop()`."""
 
-    def __init__(self, app):
+    def __init__(self, app, lifespan: str = "off"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        # lifespan="on" when the Gradio UI is mounted: its queue starts in the app's lifespan.
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan=lifespan)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -42,7 +43,7 @@ def copy_data(built: Path, dest: Path) -> Path:
     return dest
 
 
-def serve(tmp_path_factory, built_data_dir, embeddings, **overrides):
+def serve(tmp_path_factory, built_data_dir, embeddings, mount_ui: bool = False, **overrides):
     """(settings, advisor, LiveServer) over a fresh copy of the built index; enter the server yourself."""
     from advisor.api import create_app
     from advisor.chain import Advisor
@@ -50,7 +51,8 @@ def serve(tmp_path_factory, built_data_dir, embeddings, **overrides):
     data = copy_data(built_data_dir, tmp_path_factory.mktemp("api") / "data")
     settings = make_settings(data, **overrides)
     advisor = Advisor(settings, embeddings=embeddings)
-    return settings, advisor, LiveServer(create_app(settings, advisor, mount_ui=False))
+    app = create_app(settings, advisor, mount_ui=mount_ui)
+    return settings, advisor, LiveServer(app, lifespan="on" if mount_ui else "off")
 
 
 def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
