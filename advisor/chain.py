@@ -100,6 +100,7 @@ class Advisor:
         self._lock = threading.Lock()
         self._turns = KeyedLocks()
         self._profiles: tuple[np.ndarray, list[str]] | None = None
+        self._profiles_lock = threading.Lock()
         self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
         self.retriever: HybridRetriever | None = None
         self._version: float | None = None
@@ -142,13 +143,15 @@ class Advisor:
 
     def _component_similarity(self, text: str) -> dict[str, float]:
         """Cosine of the question to each component's closest description (name+summary or a synonym)."""
-        if self._profiles is None:
-            texts, owners = [], []
-            for c in self.matrix.components:
-                for t in [f"{c.name}: {c.summary}", c.build, *c.synonyms]:
-                    texts.append(t)
-                    owners.append(c.slug)
-            self._profiles = (np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32), owners)
+        # Under a lock: concurrent first requests would each embed every profile (seconds of CPU).
+        with self._profiles_lock:
+            if self._profiles is None:
+                texts, owners = [], []
+                for c in self.matrix.components:
+                    for t in [f"{c.name}: {c.summary}", c.build, *c.synonyms]:
+                        texts.append(t)
+                        owners.append(c.slug)
+                self._profiles = (np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32), owners)
         vectors, owners = self._profiles
         sims = vectors @ np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
         best: dict[str, float] = {}
@@ -241,6 +244,9 @@ class Advisor:
 
     def _prepare(self, inp: dict) -> tuple[Context, Timings]:
         q, state = inp["question"], inp["state"]
+        # One retriever for the whole answer: a reload in another thread must not give the passages
+        # and the citations two different snapshots.
+        retriever = self.retriever
         timings = Timings()
         t0 = time.perf_counter()
         u = self.understander.understand(q)
@@ -268,7 +274,7 @@ class Advisor:
                 prefer |= {comp.slug, comp.note}
             if new.topic:
                 prefer.add(self.topic_notes.get(new.topic, new.topic))
-            passages = self.retriever.search(query, prefer=prefer)
+            passages = retriever.search(query, prefer=prefer)
             if not passages or max(p.dense for p in passages) < self.settings.min_relevance:
                 refuse = not (new.component or new.other_component)
         t2 = time.perf_counter()
@@ -280,6 +286,6 @@ class Advisor:
         history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(inp["cid"])][-4:] \
             if state.turns else []
         ctx = Context(question=q, understanding=u, state=new, decision=decision, passages=passages,
-                      retriever=self.retriever, history=history, topic_notes=self.topic_notes,
+                      retriever=retriever, history=history, topic_notes=self.topic_notes,
                       labels=self.labels, taxonomy=self.taxonomy, refuse=refuse)
         return ctx, timings

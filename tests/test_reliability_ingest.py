@@ -389,7 +389,7 @@ def test_readers_answer_throughout_an_ingest_in_another_process(env, embeddings,
 
     settings = env.settings
     old = snapshot.load(settings.snapshot_path)
-    # One Advisor per reader thread, like one per server worker (a shared one: see the xfail test below).
+    # One Advisor per reader thread, like one per server worker (a shared one: the test below).
     advisors = [Advisor(settings, embeddings=embeddings) for _ in range(3)]
     cited = {c.doc_id for q in QUESTIONS for c in advisors[0].ask(q).citations}
     assert len(cited) >= 3
@@ -448,8 +448,6 @@ def test_readers_answer_throughout_an_ingest_in_another_process(env, embeddings,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="advisor/chain.py Advisor._prepare reads self.retriever twice (search, "
-                                       "then Context): a reload by another thread in between mixes snapshots")
 def test_a_shared_advisor_never_mixes_two_snapshots_in_one_answer(env, embeddings):
     """Another request thread swaps in a newly published index while this answer is being prepared."""
     from advisor.chain import Advisor
