@@ -46,7 +46,7 @@ soak: index
 	$(PY) benchmarks/soak.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check advisor tests benchmarks
+	$(VENV)/bin/ruff check advisor tests benchmarks app.py
 
 clean:
 	rm -rf $(VENV) .advisor

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -38,7 +37,7 @@ def _advisor(settings: Settings):
 @app.command()
 def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (default: the knowledge dir)."),
            rebuild: bool = typer.Option(False, "--rebuild", help="Delete the index and build it from scratch."),
-           progress: Optional[bool] = typer.Option(None, "--progress/--no-progress")) -> None:
+           progress: bool | None = typer.Option(None, "--progress/--no-progress")) -> None:
     """Load, chunk, embed and store knowledge files; only changed files are re-embedded."""
     settings = _settings()
     try:
@@ -102,7 +101,7 @@ def print_answer(answer) -> None:
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
-        conversation: Optional[str] = typer.Option(None, "--conversation", "-c", help="Continue a conversation.")) -> None:
+        conversation: str | None = typer.Option(None, "--conversation", "-c", help="Continue a conversation.")) -> None:
     """Ask one question and print a cited answer."""
     settings = _settings()
     try:
@@ -153,7 +152,7 @@ def chat() -> None:
 
 
 @feedback_app.command("export")
-def feedback_export(out: Optional[Path] = typer.Option(None, "--out", "-o", help="CSV file (default: stdout).")) -> None:
+def feedback_export(out: Path | None = typer.Option(None, "--out", "-o", help="CSV file (default: stdout).")) -> None:
     """Export every feedback row as CSV."""
     from .store import Store
 
@@ -166,12 +165,12 @@ def feedback_export(out: Optional[Path] = typer.Option(None, "--out", "-o", help
 
 
 @app.command("eval")
-def eval_cmd(dataset: Optional[list[Path]] = typer.Option(None, "--dataset", "-d", help="Dataset YAML file or dir (repeatable; default evals/datasets)."),
-             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Report dir (default evals/runs/<timestamp>)."),
-             compare: Optional[Path] = typer.Option(None, "--compare", help="A previous summary.json to compare with."),
-             retriever: Optional[str] = typer.Option(None, "--retriever", help="hybrid, dense or bm25."),
-             fail_under: Optional[list[str]] = typer.Option(None, "--fail-under", help="METRIC=VALUE; exit 1 below it (repeatable)."),
-             tag: Optional[list[str]] = typer.Option(None, "--tag", help="Only cases with this tag (repeatable)."),
+def eval_cmd(dataset: list[Path] | None = typer.Option(None, "--dataset", "-d", help="Dataset YAML file or dir (repeatable; default evals/datasets)."),
+             out: Path | None = typer.Option(None, "--out", "-o", help="Report dir (default evals/runs/<timestamp>)."),
+             compare: Path | None = typer.Option(None, "--compare", help="A previous summary.json to compare with."),
+             retriever: str | None = typer.Option(None, "--retriever", help="hybrid, dense or bm25."),
+             fail_under: list[str] | None = typer.Option(None, "--fail-under", help="METRIC=VALUE; exit 1 below it (repeatable)."),
+             tag: list[str] | None = typer.Option(None, "--tag", help="Only cases with this tag (repeatable)."),
              verbose: bool = typer.Option(False, "--verbose", "-v", help="Print every case, not only failures.")) -> None:
     """Run the eval datasets through the advisor and write results, summary and reports."""
     from .errors import InputError
@@ -213,9 +212,9 @@ def eval_cmd(dataset: Optional[list[Path]] = typer.Option(None, "--dataset", "-d
 
 
 @app.command()
-def serve(host: Optional[str] = typer.Option(None, "--host", help="Bind address (default: $GRADIO_SERVER_NAME "
+def serve(host: str | None = typer.Option(None, "--host", help="Bind address (default: $GRADIO_SERVER_NAME "
                                              "or 127.0.0.1)."),
-          port: Optional[int] = typer.Option(None, "--port", min=1, max=65535,
+          port: int | None = typer.Option(None, "--port", min=1, max=65535,
                                              help="Port (default: $GRADIO_SERVER_PORT or 7860)."),
           log_level: str = typer.Option("info", "--log-level")) -> None:
     """Serve the UI, the HTTP API and the Slack endpoints on one port."""

@@ -145,7 +145,7 @@ def onnx_export_matches(directory: Path | None, name: str) -> bool:
         return False
 
 
-def embeddings_for(settings) -> "LocalEmbeddings":
+def embeddings_for(settings) -> LocalEmbeddings:
     """The embeddings a door should use, as configured."""
     return LocalEmbeddings(settings.embedding_model, settings.embedding_backend, settings.onnx_dir)
 
@@ -195,7 +195,7 @@ class LocalEmbeddings(Embeddings):
         if not onnx_export_matches(self.onnx_dir, self.model_name):
             try:
                 return export_onnx(self.model_name, self.onnx_dir) is not None
-            except Exception:  # the torch path keeps working; the export is only an optimisation
+            except Exception:  # noqa: BLE001 - the torch path keeps working; the export is only an optimisation
                 return False
         return True
 

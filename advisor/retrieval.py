@@ -18,8 +18,7 @@ from .snapshot import Snapshot
 RRF_K = 60
 _TOKEN = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset(
-    "a an and are as at be by can do does for from how i if in is it its of on or our should so that the "
-    "their them then there these this to was we what when which who why will with would you your us".split())
+    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i", "if", "in", "is", "it", "its", "of", "on", "or", "our", "should", "so", "that", "the", "their", "them", "then", "there", "these", "this", "to", "was", "we", "what", "when", "which", "who", "why", "will", "with", "would", "you", "your", "us"])
 
 
 def tokenize(text: str) -> list[str]:

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import httpx
 import psutil
-
 from common import ADVISOR, ENV, ROOT, build_data_dir, free_port, pct, questions, table, write
 
 
@@ -47,7 +46,7 @@ def start_server(data: Path, port: int, log: Path | None = None):
     t0 = time.perf_counter()
     proc = subprocess.Popen([ADVISOR, "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=open(log, "wb") if log else subprocess.DEVNULL)
+                            stderr=open(log, "wb") if log else subprocess.DEVNULL)  # noqa: SIM115 - lives as long as the server
     deadline = time.time() + 120
     while time.time() < deadline:
         try:

@@ -54,8 +54,8 @@ def ours(qs: list[str], rounds: int, data: Path) -> dict:
             t = time.perf_counter()
             a = advisor.ask(q)  # a fresh conversation per question, as the evals do
             (first if r == 0 else times).append(time.perf_counter() - t)
-            for k in stages:
-                stages[k].append(getattr(a.timings, k))
+            for k, values in stages.items():
+                values.append(getattr(a.timings, k))
     return {"first_round": summary_ms(first), "all_rounds": summary_ms(first + times),
             "stage_mean_ms": {k: round(sum(v) / len(v), 2) for k, v in stages.items()},
             "embedding_backend": advisor.embeddings.active_backend}

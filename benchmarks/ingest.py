@@ -28,7 +28,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from langchain_core.embeddings import Embeddings  # noqa: E402 - after the environment defaults above
+from langchain_core.embeddings import Embeddings
 
 CHANGED_FILE = Path("guidance") / "feature-store.md"
 

@@ -24,9 +24,10 @@ def main() -> int:
         if not script.exists():
             continue
         print(f"\n== {name} ==", flush=True)
-        if subprocess.run([sys.executable, str(script), "--out", str(RESULTS / f"{name}.json")]).returncode:
+        if subprocess.run([sys.executable, str(script), "--out", str(RESULTS / f"{name}.json")],
+                          check=False).returncode:
             failed.append(name)
-    load = lambda n: json.loads((RESULTS / f"{n}.json").read_text()) if (RESULTS / f"{n}.json").exists() else {}  # noqa: E731
+    load = lambda n: json.loads((RESULTS / f"{n}.json").read_text()) if (RESULTS / f"{n}.json").exists() else {}
     chain, api, cold, ingest = load("chain_latency"), load("api_load"), load("cold_start"), load("ingest")
     rows = []
     if chain:

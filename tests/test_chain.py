@@ -3,10 +3,10 @@
 import re
 
 import pytest
+from conftest import KNOWLEDGE
 
 from advisor.errors import InputError, NotFoundError
 from advisor.matrix import load_matrix
-from conftest import KNOWLEDGE
 
 MATRIX = load_matrix(KNOWLEDGE / "decision_matrix.yaml")
 PHRASES = {

@@ -1,11 +1,11 @@
 """The decision engine applies the matrix, its precedence and the two global rules."""
 
 import pytest
+from conftest import KNOWLEDGE
 
 from advisor.decision import DecisionEngine
 from advisor.matrix import load_matrix, load_taxonomy
 from advisor.understanding import ConversationState
-from conftest import KNOWLEDGE
 
 MATRIX = load_matrix(KNOWLEDGE / "decision_matrix.yaml")
 TAXONOMY = load_taxonomy(KNOWLEDGE / "conditions.yaml")
