@@ -36,8 +36,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# make eval fails (exit 1) when a rate falls below the committed baseline's level.
+EVAL_GATE := --fail-under verdict_accuracy=1.0 --fail-under component_accuracy=1.0 \
+	--fail-under refusal_precision=1.0 --fail-under refusal_recall=1.0 --fail-under mention_rate=1.0 --fail-under cite_rate=1.0 \
+	--fail-under citation_validity=1.0 --fail-under citation_support=0.95 --fail-under retrieval_hit_at_5=0.85
+
 eval: index
-	$(ADVISOR) eval --compare evals/baseline/summary.json
+	$(ADVISOR) eval --compare evals/baseline/summary.json $(EVAL_GATE)
 
 bench: index
 	$(PY) benchmarks/run_all.py

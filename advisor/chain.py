@@ -103,7 +103,8 @@ class Advisor:
         self._profiles_lock = threading.Lock()
         self.understander = Understander(self.matrix, self.taxonomy, similarity=self._component_similarity)
         self.retriever: HybridRetriever | None = None
-        self._version: float | None = None
+        self._version: float | str | None = None
+        self._checked = 0.0
         self.pipeline = RunnableLambda(self._prepare)
         self.reload()
 
@@ -117,25 +118,38 @@ class Advisor:
 
     def reload(self) -> None:
         """(Re)load every chunk into memory: from the published snapshot, else from Chroma itself."""
-        path = self.settings.snapshot_path
-        version = snapshot.version(path)
-        if version is not None and not self.settings.chroma_url:
-            snap = snapshot.load(path)
+        dense_search = None
+        if self.settings.chroma_url:
+            # BM25 and citations need the texts here; dense search runs on the server. The version is
+            # read first: an ingest landing in between only makes the next refresh load again.
+            version = self.index.server_version()
+            snap, dense_search = self.index.snapshot(), self.index.dense_search
         else:
-            snap = self.index.write_snapshot() if not self.settings.chroma_url else self.index.snapshot()
-            version = snapshot.version(path) if not self.settings.chroma_url else None
+            path = self.settings.snapshot_path
+            version = snapshot.version(path)
+            # Without a snapshot (an index from before snapshots, or one deleted by hand) read Chroma but
+            # publish nothing: a reader writing the snapshot could race an ingest and publish half of it.
+            snap = snapshot.load(path) if version is not None else self.index.snapshot()
         corpus = Corpus(snap)
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
-                                    mode=self.settings.retriever, k=self.settings.k)
+                                    dense_search=dense_search, mode=self.settings.retriever, k=self.settings.k)
         with self._lock:
-            self.retriever, self._version = retriever, version
+            self.retriever, self._version, self._checked = retriever, version, time.monotonic()
         if len(corpus):
             _check_notes(self.settings.matrix_path, self.matrix, set(corpus.by_doc))
 
     def refresh(self) -> None:
-        """Pick up a snapshot published by an ingest in another process (one stat per call)."""
-        if not self.settings.chroma_url and snapshot.version(self.settings.snapshot_path) != self._version:
-            self.reload()
+        """Pick up an index published by an ingest elsewhere: one stat per call, or with a Chroma
+        server one small read every `server_refresh_seconds`."""
+        if not self.settings.chroma_url:
+            if snapshot.version(self.settings.snapshot_path) != self._version:
+                self.reload()
+            return
+        now = time.monotonic()
+        if now - self._checked >= self.settings.server_refresh_seconds:
+            self._checked = now
+            if self.index.server_version() != self._version:
+                self.reload()
 
     @property
     def ready(self) -> bool:

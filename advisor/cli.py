@@ -145,7 +145,7 @@ def chat() -> None:
                     sys.stdout.flush()
                 else:
                     cid = piece.conversation_id
-                    verdict = piece.verdict.upper() if piece.verdict else ("refused" if piece.refused else "guidance")
+                    verdict = piece.verdict.upper() if piece.verdict else ("REFUSED" if piece.refused else "GUIDANCE")
                     typer.echo(f"\n[{verdict}]\n")
         except AdvisorError as exc:
             typer.secho(f"error: {exc}", fg="red")

@@ -183,6 +183,8 @@ class KnowledgeIndex:
                 self.records.delete_keys(keys)
                 report.deleted += len(keys)
         self.write_snapshot()
+        if self.settings.chroma_url:
+            self.publish_version()
         return report
 
     @property
@@ -217,6 +219,32 @@ class KnowledgeIndex:
         vectors = data["embeddings"] if data["embeddings"] is not None else []
         return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
                                      [m or {} for m in data["metadatas"]], np.asarray(vectors, dtype=np.float32))
+
+    def dense_search(self, vector: list[float], n: int) -> list[tuple[str, float]]:
+        """The `n` nearest chunk ids to `vector` with their cosine similarity, searched by Chroma itself."""
+        with _readable(self._chroma_what):
+            res = self.store._collection.query(query_embeddings=[vector], n_results=max(1, n),
+                                               include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def _meta(self):
+        # A one-record side collection: readers on other machines poll it to learn of a new ingest.
+        return self.store._client.get_or_create_collection(f"{self.settings.collection}__advisor_meta")
+
+    def publish_version(self) -> str:
+        """Tell readers of a shared Chroma server that the index changed."""
+        import uuid
+
+        version = uuid.uuid4().hex
+        with _readable(self._chroma_what):
+            self._meta().upsert(ids=["version"], embeddings=[[0.0]], documents=[""], metadatas=[{"v": version}])
+        return version
+
+    def server_version(self) -> str | None:
+        """The version the last ingest published (None before the first one)."""
+        with _readable(self._chroma_what):
+            got = self._meta().get(ids=["version"], include=["metadatas"])
+        return (got["metadatas"] or [{}])[0].get("v") if got["ids"] else None
 
     def write_snapshot(self) -> snapshot_mod.Snapshot:
         """Publish the current index to readers with one atomic file swap."""

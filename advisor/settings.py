@@ -26,6 +26,8 @@ class Settings(BaseSettings):
         "auto", description="'auto' uses the ONNX export made at ingest when present, else sentence-transformers.")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded.")
     collection: str = "advisor"
+    server_refresh_seconds: float = Field(
+        5.0, ge=0, description="With a Chroma server: how often a reader checks for a newer ingest.")
 
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")

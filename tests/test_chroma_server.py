@@ -84,6 +84,27 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path, chroma_server, embeddi
     assert answer.citations
     server_ids = {m["doc_id"] for m in client.get_collection(settings.collection).get(include=["metadatas"])["metadatas"]}
     assert {c.doc_id for c in answer.citations} <= server_ids
+
+    # Dense search runs on the server: with the local copy of the vectors zeroed, the passages still
+    # carry real cosine similarities (and the local search alone would score every chunk 0).
+    advisor.retriever.corpus.vectors[:] = 0
+    passages = advisor.retriever.search("How do we monitor drift of models in production?")
+    assert passages and max(p.dense for p in passages) > 0.3
+    assert any(p.doc_id in ("ml-monitoring", "evidently-ai", "arize-ai", "whylabs") for p in passages)
+
+    # An ingest from another machine (here: another index object) reaches this reader without a restart.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "vector-databases.md").write_text(
+        "---\nid: vector-databases\ntitle: Vector databases\nkind: guidance\ncomponents: []\n"
+        "source: our notes\nupdated: 2026-11-23\n---\n\n# Vector databases\n\n"
+        "Pinecone-style vector databases store embeddings for similarity search in retrieval systems.\n")
+    before = len(advisor.retriever.corpus)
+    advisor.settings.server_refresh_seconds = 0  # check on every question, for the test
+    KnowledgeIndex(settings, embeddings).ingest([KNOWLEDGE, extra], progress=False)
+    advisor.ask("Should we build or buy experiment tracking?")
+    assert len(advisor.retriever.corpus) == before + 1
+    assert "vector-databases" in advisor.retriever.corpus.by_doc
     assert proc.poll() is None  # the server stayed up throughout
 
 

@@ -14,9 +14,12 @@ from .report import compare, load_summary, missed_thresholds, parse_thresholds, 
 from .runner import LATENCY_METRICS, RATE_METRICS, run_cases, summarize
 
 # The thresholds `make test` enforces on the smoke-tagged cases (tests/test_eval_smoke.py).
-SMOKE_THRESHOLDS = {"verdict_accuracy": 0.9, "component_accuracy": 0.9, "refusal_precision": 1.0,
-                    "refusal_recall": 1.0, "cite_rate": 0.9, "citation_validity": 1.0,
-                    "citation_support": 0.8}
+# The smoke cases score 1.0 on every rate today (citation_support 0.975, hit@5 0.91): one wrong
+# verdict, component, refusal or uncited answer fails CI. The two heuristic/ranking metrics keep a
+# small margin so that rewording a note does not break the build.
+SMOKE_THRESHOLDS = {"verdict_accuracy": 1.0, "component_accuracy": 1.0, "refusal_precision": 1.0,
+                    "refusal_recall": 1.0, "mention_rate": 1.0, "cite_rate": 1.0, "citation_validity": 1.0,
+                    "citation_support": 0.95, "retrieval_hit_at_5": 0.85}
 
 __all__ = [
     "LATENCY_METRICS",
