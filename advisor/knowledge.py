@@ -193,16 +193,20 @@ def load(paths: list[Path]) -> LoadReport:
             report.problems.append((f, f"duplicate id '{doc.meta.id}' (also in {seen[doc.meta.id]})"))
             continue
         seen[doc.meta.id] = f
-        doc.display_path = _display(f)
+        doc.display_path = _display(f, roots)
         report.docs.append(doc)
     return report
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def _display(path: Path, roots: list[Path]) -> str:
+    """The file as citations show it: relative to the ingested directory's parent, e.g.
+    knowledge/guidance/feature-store.md. Not relative to the cwd: it is part of each chunk's
+    metadata, so a cwd-dependent path would re-embed everything when ingesting from elsewhere."""
+    full = path.resolve()
+    for root in roots:
+        if root.is_dir() and full.is_relative_to(root):
+            return str(full.relative_to(root.parent))
+    return full.name
 
 
 def chunk(doc: LoadedDoc) -> list[Document]:

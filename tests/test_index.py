@@ -109,6 +109,17 @@ def test_noop_reingest_of_the_real_knowledge_base_embeds_nothing(data_dir, count
     assert counting.calls == 0
 
 
+def test_reingest_from_another_cwd_or_path_spelling_embeds_nothing(data_dir, counting, tmp_path, monkeypatch):
+    """Chunk metadata must not depend on where the command runs: same files, same chunks."""
+    idx = KnowledgeIndex(make_settings(data_dir), counting)
+    monkeypatch.chdir(tmp_path)
+    relative = Path("..") / Path(*[".."] * (len(tmp_path.parts) - 1)) / KNOWLEDGE.relative_to("/")
+    report = idx.ingest([relative], progress=False)
+    assert (report.added, report.deleted, counting.calls) == (0, 0, 0)
+    files = {m["file"] for m in idx.store.get(include=["metadatas"])["metadatas"]}
+    assert "knowledge/guidance/feature-store.md" in files
+
+
 def test_files_outside_the_ingested_path_are_untouched(tmp_path, kb, counting):
     idx = open_index(tmp_path, counting)
     # A sibling whose name shares the prefix "kb" must not count as being under kb/.
