@@ -80,3 +80,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def fake():
+    """A local fake OpenAI-compatible LLM server (the only fake: no LLM weights exist here)."""
+    from test_llm import FakeLLM
+
+    f = FakeLLM()
+    f.thread.start()
+    yield f
+    f.server.shutdown()
+    f.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def slack():
+    """A mock Slack Web API on loopback that records what the advisor posts."""
+    from test_slack import MockSlack
+
+    mock = MockSlack()
+    yield mock
+    mock.server.shutdown()

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 from conftest import make_settings
-from test_llm import FakeLLM, fences
+from test_llm import fences
 
 from advisor.chain import Advisor
 from advisor.index import KnowledgeIndex
@@ -134,15 +134,6 @@ def test_injection_inside_the_question_does_not_move_the_verdict(clean, injectio
 
 
 # -- the LLM path ----------------------------------------------------------------------------------
-@pytest.fixture
-def fake():
-    f = FakeLLM()
-    f.thread.start()
-    yield f
-    f.server.shutdown()
-    f.server.server_close()
-
-
 @pytest.fixture
 def llm(dirs, embeddings, fake):
     settings = make_settings(dirs[1], llm="openai:test-model", llm_base_url=fake.url, llm_api_key="x")

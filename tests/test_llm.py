@@ -117,15 +117,6 @@ class FakeLLM:
 
 
 @pytest.fixture
-def fake():
-    f = FakeLLM()
-    f.thread.start()
-    yield f
-    f.server.shutdown()
-    f.server.server_close()
-
-
-@pytest.fixture
 def llm_advisor(data_dir, embeddings, fake):
     settings = make_settings(data_dir, llm="openai:test-model", llm_base_url=fake.url, llm_api_key="x")
     return Advisor(settings, embeddings=embeddings)

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from conftest import ROOT, make_settings
 from live_server import LiveServer, serve, wait_for
-from test_slack import MockSlack, sign
+from test_slack import sign
 
 from advisor import ui
 from advisor.api import create_app
@@ -414,13 +414,6 @@ def test_guessing_keys_is_rate_limited_but_the_real_key_still_works(secured):
 
 
 # -- Slack ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def slack():
-    mock = MockSlack()
-    yield mock
-    mock.server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def slack_srv(tmp_path_factory, built_data_dir, embeddings, slack):
     _, advisor, server = serve(tmp_path_factory, built_data_dir, embeddings, slack_bot_token="xoxb-test",

@@ -71,13 +71,6 @@ def sign(body: str, ts: int | None = None, secret: str = SECRET) -> dict:
 
 
 @pytest.fixture(scope="module")
-def slack():
-    mock = MockSlack()
-    yield mock
-    mock.server.shutdown()
-
-
-@pytest.fixture(scope="module")
 def srv(tmp_path_factory, built_data_dir, embeddings, slack):
     _, advisor, server = serve(tmp_path_factory, built_data_dir, embeddings, slack_bot_token="xoxb-test",
                                slack_signing_secret=SECRET, slack_api_url=f"{slack.url}/api/")
