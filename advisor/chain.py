@@ -130,6 +130,8 @@ class Advisor:
             # Without a snapshot (an index from before snapshots, or one deleted by hand) read Chroma but
             # publish nothing: a reader writing the snapshot could race an ingest and publish half of it.
             snap = snapshot.load(path) if version is not None else self.index.snapshot()
+            if self.settings.dense_search == "chroma":
+                dense_search = self.index.dense_search
         corpus = Corpus(snap)
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
                                     dense_search=dense_search, mode=self.settings.retriever, k=self.settings.k)

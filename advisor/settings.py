@@ -30,6 +30,9 @@ class Settings(BaseSettings):
         5.0, ge=0, description="With a Chroma server: how often a reader checks for a newer ingest.")
 
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    dense_search: Literal["snapshot", "chroma"] = Field(
+        "snapshot", description="Where the dense half searches: the in-memory snapshot (fast, no chromadb "
+        "import) or Chroma's own index. With ADVISOR_CHROMA_URL it is always the server.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     min_relevance: float = Field(0.25, description="Below this best dense similarity a question is refused.")
 
