@@ -87,11 +87,8 @@ def fake():
     """A local fake OpenAI-compatible LLM server (the only fake: no LLM weights exist here)."""
     from test_llm import FakeLLM
 
-    f = FakeLLM()
-    f.thread.start()
-    yield f
-    f.server.shutdown()
-    f.server.server_close()
+    with FakeLLM() as f:
+        yield f
 
 
 @pytest.fixture(scope="module")

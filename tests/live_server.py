@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 from pathlib import Path
 from typing import Self
 
+import httpx
 import uvicorn
 from conftest import free_port, make_settings
 
@@ -55,12 +57,39 @@ def serve(tmp_path_factory, built_data_dir, embeddings, mount_ui: bool = False, 
     return settings, advisor, LiveServer(app, lifespan="on" if mount_ui else "off")
 
 
-def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
-    """Poll until predicate() is truthy (a bound on waiting, not an assertion on speed)."""
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition", proc: subprocess.Popen | None = None,
+             log: Path | None = None):
+    """Poll until predicate() is truthy (a bound on waiting, not an assertion on speed).
+
+    With `proc`, fail at once if that process exits first, showing its output (or `log`).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
+        if proc is not None and proc.poll() is not None:
+            out = log.read_text(errors="replace")[-3000:] if log else (proc.stdout.read() if proc.stdout else "")
+            raise AssertionError(f"process exited ({proc.returncode}) before {what}:\n{out}")
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def answers_200(url: str):
+    """A predicate for wait_for: `url` answers 200 (connection errors count as not yet)."""
+    def ok() -> bool:
+        try:
+            return httpx.get(url, timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+    return ok
+
+
+def stop(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """Terminate a server process; kill it if it has not exited after `timeout` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from conftest import KNOWLEDGE, free_port, make_settings
+from live_server import answers_200, stop, wait_for
 from test_index import CountingEmbeddings
 
 from advisor.errors import IndexNotReadyError
@@ -29,24 +28,11 @@ def chroma_server(tmp_path):
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120  # a bound on waiting, not an assertion about speed
-        while True:
-            assert proc.poll() is None, (tmp_path / "chroma.log").read_text()
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "chroma server never answered its heartbeat"
-            time.sleep(0.5)
+        wait_for(answers_200(f"{url}/api/v2/heartbeat"), 120, "the chroma server's heartbeat", proc,
+                 tmp_path / "chroma.log")
         yield url, proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         log.close()
 
 

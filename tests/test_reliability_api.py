@@ -616,39 +616,29 @@ XSS_QUESTION = ('<img src=x onerror="window.__xss=1"> Should we build or buy a f
 @pytest.mark.browser
 @pytest.mark.slow
 def test_browser_question_markup_is_inert(srv):
-    from test_ui_browser import CHROMIUM, _ask, _verdict
+    from test_ui_browser import CHROMIUM, _ask, _verdict, chat_page, chromium
 
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(120_000)
-            page.goto(srv.url + "/")
-            page.wait_for_selector("#advisor-question textarea")
-            badge = _ask(page, XSS_QUESTION, 1)
-            assert _verdict(badge) == "depends"  # an in-scope question: the answer renders in full
-            assert page.evaluate("window.__xss") is None
-            counts = page.evaluate("""() => {
-                const chat = document.querySelector('#advisor-chat');
-                return {img: chat.querySelectorAll('img').length, script: chat.querySelectorAll('script').length,
-                        iframe: chat.querySelectorAll('iframe').length,
-                        handlers: chat.querySelectorAll('[onerror], [onload]').length,
-                        jsLinks: chat.querySelectorAll('a[href^="javascript"]').length,
-                        svgInMessages: [...chat.querySelectorAll('.message-content svg')].length,
-                        pageImgX: document.querySelectorAll('img[src="x"]').length};
-            }""")
-            assert counts == {"img": 0, "script": 0, "iframe": 0, "handlers": 0, "jsLinks": 0, "svgInMessages": 0,
-                              "pageImgX": 0}, counts
-            user = page.locator("#advisor-chat .message-content").first
-            assert user.inner_text().strip() == XSS_QUESTION
-            page.wait_for_timeout(500)  # an onerror/onload would have fired by now
-            assert page.evaluate("window.__xss") is None
-        finally:
-            browser.close()
+    with chromium() as browser, chat_page(browser, srv.url + "/") as page:
+        badge = _ask(page, XSS_QUESTION, 1)
+        assert _verdict(badge) == "depends"  # an in-scope question: the answer renders in full
+        assert page.evaluate("window.__xss") is None
+        counts = page.evaluate("""() => {
+            const chat = document.querySelector('#advisor-chat');
+            return {img: chat.querySelectorAll('img').length, script: chat.querySelectorAll('script').length,
+                    iframe: chat.querySelectorAll('iframe').length,
+                    handlers: chat.querySelectorAll('[onerror], [onload]').length,
+                    jsLinks: chat.querySelectorAll('a[href^="javascript"]').length,
+                    svgInMessages: [...chat.querySelectorAll('.message-content svg')].length,
+                    pageImgX: document.querySelectorAll('img[src="x"]').length};
+        }""")
+        assert counts == {"img": 0, "script": 0, "iframe": 0, "handlers": 0, "jsLinks": 0, "svgInMessages": 0,
+                          "pageImgX": 0}, counts
+        user = page.locator("#advisor-chat .message-content").first
+        assert user.inner_text().strip() == XSS_QUESTION
+        page.wait_for_timeout(500)  # an onerror/onload would have fired by now
+        assert page.evaluate("window.__xss") is None
 
 
 @pytest.fixture(scope="module")
@@ -656,56 +646,44 @@ def llm_ui(tmp_path_factory, built_data_dir, embeddings):
     """The UI over the LLM generator, with a fake OpenAI-compatible server whose replies carry markup."""
     from test_llm import FakeLLM
 
-    fake = FakeLLM()
-    fake.thread.start()
-    _, _, server = serve(tmp_path_factory, built_data_dir, embeddings, mount_ui=True, llm="openai:test-model",
-                         llm_base_url=fake.url, llm_api_key="x", rate_limit_per_minute=0)
-    with server:
-        server.fake = fake
-        yield server
-    fake.server.shutdown()
-    fake.server.server_close()
+    with FakeLLM() as fake:
+        _, _, server = serve(tmp_path_factory, built_data_dir, embeddings, mount_ui=True, llm="openai:test-model",
+                             llm_base_url=fake.url, llm_api_key="x", rate_limit_per_minute=0)
+        with server:
+            server.fake = fake
+            yield server
 
 
 @pytest.mark.browser
 @pytest.mark.slow
 def test_browser_markup_in_an_llm_answer_is_inert(llm_ui):
     """An LLM may echo a question's (or a document's) markup: the answer shows it as text, never runs it."""
-    from test_ui_browser import CHROMIUM, _ask, _verdict
+    from test_ui_browser import CHROMIUM, _ask, _verdict, chat_page, chromium
 
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
 
     llm_ui.fake.default = ('A managed tracker is quick to adopt [1]. <img src=x onerror="window.__xss=1"> '
                            '<script>window.__xss=2</script> <svg onload="window.__xss=3"></svg> '
                            '[click me](javascript:window.__xss=4) <a href="javascript:window.__xss=5">link</a> '
                            '<iframe src="javascript:parent.__xss=6"></iframe> **bold** works [2].')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(120_000)
-            page.goto(llm_ui.url + "/")
-            page.wait_for_selector("#advisor-question textarea")
-            badge = _ask(page, "Should we build or buy experiment tracking?", 1)
-            assert _verdict(badge) == "buy"
-            answer = page.locator("#advisor-chat .message-content").nth(1)
-            text = answer.inner_text()
-            assert "<img src=x" in text and "<script>" in text  # shown as text ...
-            assert answer.locator("strong").count() >= 1  # ... while the answer's own Markdown still renders
-            links = page.locator("#advisor-chat .message-content a")
-            for i in range(links.count()):  # a link may survive as text, never with a javascript: target
-                assert not (links.nth(i).get_attribute("href") or "").lower().startswith("javascript")
-            counts = page.evaluate("""() => {
-                const chat = document.querySelector('#advisor-chat');
-                return [chat.querySelectorAll('img, script, iframe, [onerror], [onload]').length,
-                        [...chat.querySelectorAll('.message-content svg')].length];
-            }""")
-            assert counts == [0, 0]
-            for i in range(links.count()):
-                links.nth(i).click()
-            page.wait_for_timeout(500)  # any handler or javascript: link would have run by now
-            assert page.evaluate("window.__xss") is None
-        finally:
-            browser.close()
+    with chromium() as browser, chat_page(browser, llm_ui.url + "/") as page:
+        badge = _ask(page, "Should we build or buy experiment tracking?", 1)
+        assert _verdict(badge) == "buy"
+        answer = page.locator("#advisor-chat .message-content").nth(1)
+        text = answer.inner_text()
+        assert "<img src=x" in text and "<script>" in text  # shown as text ...
+        assert answer.locator("strong").count() >= 1  # ... while the answer's own Markdown still renders
+        links = page.locator("#advisor-chat .message-content a")
+        for i in range(links.count()):  # a link may survive as text, never with a javascript: target
+            assert not (links.nth(i).get_attribute("href") or "").lower().startswith("javascript")
+        counts = page.evaluate("""() => {
+            const chat = document.querySelector('#advisor-chat');
+            return [chat.querySelectorAll('img, script, iframe, [onerror], [onload]').length,
+                    [...chat.querySelectorAll('.message-content svg')].length];
+        }""")
+        assert counts == [0, 0]
+        for i in range(links.count()):
+            links.nth(i).click()
+        page.wait_for_timeout(500)  # any handler or javascript: link would have run by now
+        assert page.evaluate("window.__xss") is None

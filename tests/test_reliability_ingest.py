@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 from conftest import KNOWLEDGE, make_settings
 from langchain_core.embeddings import DeterministicFakeEmbedding
+from live_server import wait_for
 
 from advisor import snapshot
 from advisor.errors import REBUILD_HINT, IndexDamagedError, IndexNotReadyError
@@ -54,23 +55,17 @@ def run_cli(cwd: Path, data: Path, kb: Path, *args: str) -> subprocess.Completed
                           check=False, timeout=WAIT_S)
 
 
-def wait_for(predicate, what: str, proc: subprocess.Popen | None = None, timeout: float = WAIT_S):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        if proc is not None and proc.poll() is not None:
-            out = proc.stdout.read() if proc.stdout else ""
-            raise AssertionError(f"process exited ({proc.returncode}) before {what}:\n{out}")
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def kill9(proc: subprocess.Popen) -> None:
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    assert proc.returncode == -signal.SIGKILL, proc.returncode  # killed, not finished
+def kill9_when(proc: subprocess.Popen, predicate, what: str) -> None:
+    """SIGKILL `proc` as soon as `predicate` holds (asserting it was killed, not finished); always reaped."""
+    try:
+        wait_for(predicate, WAIT_S, what, proc)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        assert proc.returncode == -signal.SIGKILL, proc.returncode  # killed, not finished
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def record_count(db: Path) -> int:
@@ -271,14 +266,8 @@ def test_sigkill_during_cli_ingest_keeps_the_old_index_and_the_next_ingest_is_ex
     proc = subprocess.Popen([str(ADVISOR), "ingest", "--no-progress", str(env.kb)], cwd=env.cwd,
                             env=cli_env(env.data, env.kb), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
-    try:
-        # The first batch of new chunks is in Chroma and recorded; hundreds more are still to embed.
-        wait_for(lambda: record_count(settings.record_db) > old_records, "the first recorded batch", proc)
-        kill9(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    # The first batch of new chunks is in Chroma and recorded; hundreds more are still to embed.
+    kill9_when(proc, lambda: record_count(settings.record_db) > old_records, "the first recorded batch")
 
     # Readers still have the previous index, untouched and fully usable.
     assert digest(settings.snapshot_path) == old_digest
@@ -349,13 +338,7 @@ def test_sigkill_between_the_chroma_write_and_the_records_write_is_repaired(env,
     proc = subprocess.Popen([sys.executable, "-c", PAUSING_INGEST, window, str(env.kb), str(marker)],
                             cwd=env.cwd, env=cli_env(env.data, env.kb), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_for(marker.exists, "the ingest to pause between its Chroma and records writes", proc)
-        kill9(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    kill9_when(proc, marker.exists, "the ingest to pause between its Chroma and records writes")
     assert digest(settings.snapshot_path) == old_digest
     assert_answers_from(Advisor(settings, embeddings=embeddings), old)
 
@@ -423,13 +406,13 @@ def test_readers_answer_throughout_an_ingest_in_another_process(env, embeddings,
     for t in threads:
         t.start()
     try:
-        wait_for(lambda: len(answers) >= 3 * len(QUESTIONS) or errors, "the readers to start")
+        wait_for(lambda: len(answers) >= 3 * len(QUESTIONS) or errors, WAIT_S, "the readers to start")
         args = ["ingest", "--no-progress", *(["--rebuild"] if rebuild else []), str(env.kb)]
         result = run_cli(env.cwd, env.data, env.kb, *args)
         ingest_done.set()
         assert result.returncode == 0, result.stderr
         # Every reader answers two full rounds that began after the new index was published.
-        wait_for(lambda: errors or min(rounds_after) >= 2, "the readers to pick up the new index")
+        wait_for(lambda: errors or min(rounds_after) >= 2, WAIT_S, "the readers to pick up the new index")
     finally:
         stop.set()
         for t in threads:

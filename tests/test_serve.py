@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import KNOWLEDGE, free_port
+from live_server import answers_200, stop, wait_for
 
 ADVISOR = str(Path(sys.executable).with_name("advisor"))
 
@@ -30,16 +30,7 @@ def test_serve_runs_ui_api_and_slack_on_one_port(data_dir, tmp_path):
                             env=_env(data_dir, GRADIO_SERVER_PORT=str(port), ADVISOR_API_KEYS="k1"))
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{url}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.5)
+        wait_for(answers_200(f"{url}/healthz"), 300, "the server to come up", proc, tmp_path / "serve.log")
         assert httpx.get(f"{url}/readyz").json()["ready"] is True
         assert httpx.post(f"{url}/api/v1/ask", json={"question": "Buy a feature store?"}).status_code == 401
         ask = httpx.post(f"{url}/api/v1/ask", json={"question": "Should we build or buy a feature store?"},
@@ -55,8 +46,7 @@ def test_serve_runs_ui_api_and_slack_on_one_port(data_dir, tmp_path):
         else:
             assert home.status_code == 200 and "text/html" in home.headers["content-type"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
         log.close()
 
 

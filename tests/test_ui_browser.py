@@ -6,12 +6,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from conftest import ROOT, free_port, make_settings
+from live_server import answers_200, stop, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser,
@@ -19,16 +19,6 @@ pytestmark = [pytest.mark.browser,
 FIRST = "Should a 4-person seed-stage team build or buy a feature store?"
 FOLLOW_UP = "What if we are regulated?"
 WAIT_MS = 120_000  # bounds on waiting for a busy 2-core machine, not assertions on speed
-
-
-def _wait(predicate, what: str, timeout: float = 120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"gave up waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -46,47 +36,52 @@ def app_server(tmp_path_factory, built_data_dir):
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-
-    def up():
-        if proc.poll() is not None:
-            raise AssertionError(f"app.py exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            return httpx.get(url, timeout=5).status_code == 200
-        except httpx.HTTPError:
-            return False
-
     try:
-        _wait(up, "app.py to serve", timeout=300)
+        wait_for(answers_200(url), 300, "app.py to serve", proc, log)
         yield url, make_settings(data), log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=20)
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextmanager
+def chromium():
+    """Debian's headless Chromium through Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@contextmanager
+def chat_page(browser, url: str):
+    """A fresh browser context on the advisor UI at `url`, once its question box is there."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        pg = context.new_page()
+        pg.set_default_timeout(WAIT_MS)
+        pg.goto(url)
+        pg.wait_for_selector("#advisor-question textarea")
+        yield pg
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
 def page(browser, app_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT_MS)
-    pg.goto(app_server[0])
-    pg.wait_for_selector("#advisor-question textarea")
-    yield pg
-    context.close()
+    with chat_page(browser, app_server[0]) as pg:
+        yield pg
 
 
 def _verdict(badge) -> str:
@@ -130,13 +125,13 @@ def test_answer_follow_up_and_feedback(page, app_server, tmp_path):
     page.locator("#advisor-chat button[aria-label='Like']").last.click()
     page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('saved')")
     store = Store(settings.store_db)
-    rows = _wait(lambda: store.feedback(), "the feedback row")
+    rows = wait_for(lambda: store.feedback(), 120, "the feedback row")
     assert (rows[-1]["rating"], rows[-1]["verdict"], rows[-1]["channel"], rows[-1]["turn"]) == \
         ("up", "hybrid", "ui", 2)
     assert rows[-1]["question"] == FOLLOW_UP
     page.locator("#feedback-comment textarea").fill("Clear and well sourced")
     page.locator("#feedback-send").click()
-    _wait(lambda: store.feedback()[-1]["comment"] == "Clear and well sourced", "the comment")
+    wait_for(lambda: store.feedback()[-1]["comment"] == "Clear and well sourced", 120, "the comment")
     page.screenshot(path=str(tmp_path / "ui.png"))
     assert (tmp_path / "ui.png").stat().st_size > 10_000
 
