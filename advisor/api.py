@@ -180,7 +180,7 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
     @api.get("/sources")
     def sources() -> list[dict]:
         """The indexed documents with their chunk counts."""
-        return [vars(s) for s in advisor.index.sources()]
+        return [vars(s) for s in advisor.sources()]
 
     app.include_router(api)
 

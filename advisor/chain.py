@@ -15,7 +15,7 @@ from .compose import Composer, Context, Draft, Generator
 from .decision import DecisionEngine
 from .embeddings import LocalEmbeddings, embeddings_for
 from .errors import ConfigError, InputError
-from .index import KnowledgeIndex
+from .index import KnowledgeIndex, SourceInfo, summarize_sources
 from .matrix import _check_notes, check_consistency, load_matrix, load_taxonomy
 from .models import Answer, Timings
 from .retrieval import Corpus, HybridRetriever
@@ -152,6 +152,12 @@ class Advisor:
             self._checked = now
             if self.index.server_version() != self._version:
                 self.reload()
+
+    def sources(self) -> list[SourceInfo]:
+        """The documents this advisor answers from (its loaded index), with their chunk counts."""
+        self.refresh()
+        retriever = self.retriever
+        return summarize_sources(d.metadata for d in retriever.corpus.docs) if retriever else []
 
     @property
     def ready(self) -> bool:
@@ -299,7 +305,7 @@ class Advisor:
         timings.decide_ms = (time.perf_counter() - t2) * 1000
         if refuse:
             new = state.model_copy(update={"turns": state.turns + 1})
-        history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(inp["cid"])][-4:] \
+        history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(inp["cid"], last=4)] \
             if state.turns else []
         ctx = Context(question=q, understanding=u, state=new, decision=decision, passages=passages,
                       retriever=retriever, history=history, topic_notes=self.topic_notes,

@@ -178,12 +178,13 @@ class LocalEmbeddings(Embeddings):
         return load_model(self.model_name)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        if self.active_backend == "onnx":
-            if self._onnx is None:
-                if not onnx_export_matches(self.onnx_dir, self.model_name):
-                    raise ModelError("no ONNX export of the embedding model", "run `advisor ingest` to create it")
-                with self._lock:
-                    self._onnx = self._onnx or OnnxEncoder(self.onnx_dir)
+        # Once the ONNX encoder is loaded, use it without re-reading the export's metadata per call.
+        if self._onnx is None and self.active_backend == "onnx":
+            if not onnx_export_matches(self.onnx_dir, self.model_name):
+                raise ModelError("no ONNX export of the embedding model", "run `advisor ingest` to create it")
+            with self._lock:
+                self._onnx = self._onnx or OnnxEncoder(self.onnx_dir)
+        if self._onnx is not None:
             return self._onnx.encode(texts)
         return self.model.encode(texts, batch_size=32, normalize_embeddings=True,
                                  show_progress_bar=False, convert_to_numpy=True)

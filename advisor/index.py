@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +48,20 @@ class SourceInfo:
     components: list[str]
     file: str
     chunks: int
+
+
+def summarize_sources(metadatas: Iterable[dict]) -> list[SourceInfo]:
+    """One row per document, with its chunk count, from the chunks' metadata."""
+    counts: Counter[str] = Counter()
+    first: dict[str, dict] = {}
+    for meta in metadatas:
+        counts[meta["doc_id"]] += 1
+        first.setdefault(meta["doc_id"], meta)
+    return sorted(
+        (SourceInfo(doc_id=d, title=m.get("title", d), kind=m.get("kind", ""),
+                    components=[c for c in m.get("components", "").split(",") if c],
+                    file=m.get("file", ""), chunks=counts[d]) for d, m in first.items()),
+        key=lambda s: (s.kind, s.doc_id))
 
 
 class KnowledgeIndex:
@@ -113,9 +127,10 @@ class KnowledgeIndex:
                 self.store.delete(ids=keys)
                 self.records.delete_keys(keys)
                 report.deleted += len(keys)
-        self.write_snapshot()
         if self.settings.chroma_url:
-            self.publish_version()
+            self.publish_version()  # readers of a server load from it, never from a local snapshot
+        else:
+            self.write_snapshot()
         return report
 
     @property
@@ -198,22 +213,13 @@ class KnowledgeIndex:
         return self.store._collection.count()
 
     def all_chunks(self) -> list[Document]:
-        """Every stored chunk with its id (for BM25 and the knowledge-base listing)."""
+        """Every stored chunk with its id, read from Chroma."""
         data = self.store.get(include=["documents", "metadatas"])
         return [Document(page_content=text, metadata=meta or {}, id=i)
                 for i, text, meta in zip(data["ids"], data["documents"], data["metadatas"])]
 
     def sources(self) -> list[SourceInfo]:
-        counts: Counter[str] = Counter()
-        first: dict[str, dict] = {}
-        for meta in self._metadatas():
-            counts[meta["doc_id"]] += 1
-            first.setdefault(meta["doc_id"], meta)
-        return sorted(
-            (SourceInfo(doc_id=d, title=m.get("title", d), kind=m.get("kind", ""),
-                        components=[c for c in m.get("components", "").split(",") if c],
-                        file=m.get("file", ""), chunks=counts[d]) for d, m in first.items()),
-            key=lambda s: (s.kind, s.doc_id))
+        return summarize_sources(self._metadatas())
 
     def require_ready(self) -> None:
         if self.count() == 0:

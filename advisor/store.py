@@ -114,14 +114,15 @@ class Store:
             c.execute("ROLLBACK")
             raise
 
-    def turns(self, cid: str) -> list[dict]:
+    def turns(self, cid: str, last: int | None = None) -> list[dict]:
+        """The conversation's turns in order; only the `last` few when given (the chain's history)."""
         cid = _utf8(cid)
         if not self.exists(cid):
             raise NotFoundError(f"unknown conversation id: {cid}", "omit conversation_id to start a new one")
         rows = self._conn().execute("SELECT n, question, answer, created FROM turns WHERE conversation_id=? "
-                                    "ORDER BY n", (cid,)).fetchall()
+                                    "ORDER BY n DESC LIMIT ?", (cid, -1 if last is None else last)).fetchall()
         return [{"turn": r["n"], "question": r["question"], "answer": json.loads(r["answer"]),
-                 "created": r["created"]} for r in rows]
+                 "created": r["created"]} for r in reversed(rows)]
 
     def add_feedback(self, cid: str, turn: int, rating: str, comment: str = "", channel: str = "") -> int:
         if rating not in ("up", "down"):

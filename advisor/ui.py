@@ -207,7 +207,7 @@ def record_comment(advisor: Advisor, session: dict, comment: str) -> tuple[dict,
 
 def documents_rows(advisor: Advisor) -> list[list]:
     """Indexed documents as table rows: title, kind, components, chunks."""
-    return [[s.title, s.kind, ", ".join(s.components), s.chunks] for s in advisor.index.sources()]
+    return [[s.title, s.kind, ", ".join(s.components), s.chunks] for s in advisor.sources()]
 
 
 def matrix_rows(advisor: Advisor) -> list[list]:
@@ -219,7 +219,7 @@ def matrix_rows(advisor: Advisor) -> list[list]:
 def knowledge_summary(advisor: Advisor) -> str:
     """One line about the index, or what to do when it is empty."""
     try:
-        docs = advisor.index.sources()
+        docs = advisor.sources()
     except Exception as exc:  # noqa: BLE001 - a broken index is reported, not raised into the page
         return f"**The knowledge index could not be read:** {escape_user(str(exc))}"
     if not docs:
