@@ -64,6 +64,8 @@ class TokenBucket:
             return 0.0
         now = self.clock()
         with self._lock:
+            if len(self._buckets) > 10_000:
+                self._forget_full(now)
             tokens, last = self._buckets.get(who, (float(self.capacity), now))
             tokens = min(self.capacity, tokens + (now - last) * self.rate)
             if tokens >= 1:
@@ -71,6 +73,12 @@ class TokenBucket:
                 return 0.0
             self._buckets[who] = (tokens, now)
             return (1 - tokens) / self.rate
+
+    def _forget_full(self, now: float) -> None:
+        # A bucket that has refilled is the same as no bucket: dropping it keeps memory bounded by the
+        # callers of the last minute, not every address ever seen.
+        self._buckets = {k: (t, last) for k, (t, last) in self._buckets.items()
+                         if t + (now - last) * self.rate < self.capacity}
 
 
 class Guard:

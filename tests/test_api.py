@@ -355,3 +355,20 @@ def test_token_bucket_refills_over_time():
     assert wait == pytest.approx(30.0)  # 2 per minute: one token every 30 s
     now[0] += 30
     assert bucket.take("k") == 0 and bucket.take("other") == 0
+
+
+def test_token_buckets_of_past_callers_are_forgotten_but_limited_ones_kept():
+    from advisor.guard import TokenBucket
+
+    now = [0.0]
+    bucket = TokenBucket(2, clock=lambda: now[0])
+    bucket.take("busy")
+    bucket.take("busy")  # empty now
+    for i in range(10_001):
+        bucket.take(f"ip:{i}")
+    now[0] += 0.5  # the busy caller is still limited; the one-request callers refill within the minute
+    bucket.take("ip:late")
+    now[0] += 30
+    bucket.take("trigger")
+    assert len(bucket._buckets) < 100  # not every address ever seen
+    assert "busy" in bucket._buckets  # a caller still short of tokens is never forgotten early
