@@ -1,4 +1,4 @@
-"""The command-line door: ingest, sources, ask, chat, serve, feedback export, eval."""
+"""The command-line door: train, ingest, sources, ask, chat, serve, feedback export, eval."""
 
 from __future__ import annotations
 
@@ -68,6 +68,33 @@ def ingest(paths: list[Path] = typer.Argument(None, help="Files or directories (
         typer.secho(f"{len(report.problems)} file(s) could not be ingested; the rest were indexed.",
                     fg="red", err=True)
         raise typer.Exit(5)
+
+
+@app.command()
+def train(cv: bool = typer.Option(False, "--cv", help="Also report k-fold cross-validation on the corpus."),
+          folds: int | None = typer.Option(None, "--folds", min=2, help="Folds for --cv (default: training.yaml)."),
+          out: Path | None = typer.Option(None, "--out", help="Write the cross-validation figures as JSON here.")) -> None:
+    """Fit the understanding classifiers on knowledge/understanding/ and save them next to the corpus."""
+    settings = _settings()
+    try:
+        from .embeddings import embeddings_for
+        from .train import artefact_path, cross_validate
+        from .train import train as fit
+
+        embeddings = embeddings_for(settings)
+        heads = fit(settings.knowledge_dir, embeddings, settings.embedding_model)
+        typer.echo(f"trained on {heads.meta['utterances']} utterances and {heads.meta['clauses']} clauses "
+                   f"-> {artefact_path(settings.knowledge_dir)}")
+        if cv:
+            figures = cross_validate(settings.knowledge_dir, embeddings, folds)
+            for key, value in figures.items():
+                if isinstance(value, float):
+                    typer.echo(f"{key:32} {value:.4f}")
+            if out:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    except AdvisorError as exc:
+        _fail(exc)
 
 
 @app.command()

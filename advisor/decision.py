@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .matrix import Component, Matrix, Taxonomy
-from .understanding import ConversationState
+from .matrix import Component, Matrix, Part, Taxonomy
+from .planning import ConversationState
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Decision:
 
     verdict: str | None
     component: Component | None = None
+    part: Part | None = None  # set when the question is about one part of the component
     other_component: str | None = None
     topic: str | None = None
     conditions: list[str] = field(default_factory=list)
@@ -43,11 +44,11 @@ class DecisionEngine:
         self.taxonomy = taxonomy
         self.labels = {c.id: c.label for c in taxonomy.conditions}
 
-    def _rule(self, comp: Component, condition: str) -> Change | None:
+    def _rule(self, row: Component | Part, condition: str) -> Change | None:
         g = next((r for r in self.matrix.global_rules if r.condition == condition), None)
         if g:
             return Change(condition, self.labels.get(condition, condition), g.verdict, g.advice, g.note, True)
-        r = comp.rule_for(condition)
+        r = row.rule_for(condition)
         if r:
             return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note)
         return None
@@ -59,10 +60,13 @@ class DecisionEngine:
             verdict = "depends" if state.other_component else None
             return Decision(verdict=verdict, other_component=state.other_component, topic=state.topic,
                             conditions=conditions)
-        d = Decision(verdict=comp.verdict, component=comp, topic=state.topic, conditions=conditions,
+        # A question about one part gets that part's verdict and rules (the global rules still come first).
+        part = comp.part(state.part)
+        row: Component | Part = part or comp
+        d = Decision(verdict=row.verdict, component=comp, part=part, topic=state.topic, conditions=conditions,
                      also=[self.matrix.by_slug[s] for s in state.components[1:] if s in self.matrix.by_slug])
         for cond in conditions:
-            change = self._rule(comp, cond)
+            change = self._rule(row, cond)
             if change is None:
                 d.not_changing.append(cond)
             elif d.deciding is None:
@@ -74,7 +78,7 @@ class DecisionEngine:
                 continue
             if d.deciding and self.taxonomy.rank(cond) > self.taxonomy.rank(d.deciding.condition):
                 continue  # a lower-precedence condition cannot override the one deciding now
-            change = self._rule(comp, cond)
+            change = self._rule(row, cond)
             if change and change.verdict != d.verdict:
                 d.would_change.append(change)
         return d

@@ -37,6 +37,20 @@ class ConditionRule(_Strict):
     note: str
 
 
+class Part(_Strict):
+    """A part of a component whose verdict differs from the whole (e.g. orchestration vs transforms)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    label: str
+    verdict: MatrixVerdict
+    advice: str
+    note: str
+    conditions: list[ConditionRule] = Field(default_factory=list)
+
+    def rule_for(self, condition: str) -> ConditionRule | None:
+        return next((r for r in self.conditions if r.condition == condition), None)
+
+
 class Component(_Strict):
     """One row of the matrix."""
 
@@ -48,12 +62,31 @@ class Component(_Strict):
     summary: str
     buy: list[Option] = Field(default_factory=list)
     build: str
+    parts: list[Part] = Field(default_factory=list)
     conditions: list[ConditionRule] = Field(default_factory=list)
     migration_cost: MigrationCost
     migration: str
 
+    @field_validator("parts")
+    @classmethod
+    def _unique_parts(cls, parts: list[Part]) -> list[Part]:
+        names = [p.name for p in parts]
+        dupes = sorted({n for n in names if names.count(n) > 1 or n == "whole"})
+        if dupes:
+            raise ValueError(f"duplicate or reserved part names: {', '.join(dupes)}")
+        return parts
+
     def rule_for(self, condition: str) -> ConditionRule | None:
         return next((r for r in self.conditions if r.condition == condition), None)
+
+    def part(self, name: str | None) -> Part | None:
+        """The named part, or None for the whole component (or a part this row does not split out)."""
+        return next((p for p in self.parts if p.name == name), None)
+
+    @property
+    def build_part(self) -> Part | None:
+        """The part that is yours to build, when the row splits one out."""
+        return next((p for p in self.parts if p.verdict == "build"), None)
 
 
 class GlobalRule(_Strict):
@@ -94,7 +127,7 @@ class Matrix(_Strict):
 
 
 class _Patterned(_Strict):
-    patterns: list[str] = Field(min_length=1)
+    patterns: list[str] = Field(default_factory=list)
 
     @field_validator("patterns")
     @classmethod
@@ -108,7 +141,7 @@ class _Patterned(_Strict):
 
     @cached_property
     def regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+        return re.compile("|".join(f"(?:{p})" for p in self.patterns) or "(?!)", re.IGNORECASE)
 
 
 class Condition(_Patterned):
@@ -137,11 +170,7 @@ class Taxonomy(_Strict):
     conditions: list[Condition] = Field(min_length=1)
     general_topics: list[Topic] = Field(default_factory=list)
     other_components: list[OtherComponent] = Field(default_factory=list)
-    scope_patterns: list[str] = Field(default_factory=list)
-
-    @cached_property
-    def scope_regex(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.scope_patterns) or "(?!)", re.IGNORECASE)
+    act_notes: dict[str, str] = Field(default_factory=dict)  # question act -> the note that answers it
 
     @cached_property
     def ids(self) -> list[str]:
@@ -196,6 +225,9 @@ def _check_notes(path: Path, matrix: Matrix, known: set[str]) -> None:
     for c in matrix.components:
         refs = [("note", c.note)] + [(f"buy.{o.name}", o.doc) for o in c.buy]
         refs += [(f"conditions.{r.condition}.note", r.note) for r in c.conditions]
+        for part in c.parts:
+            refs += [(f"parts.{part.name}.note", part.note)]
+            refs += [(f"parts.{part.name}.conditions.{r.condition}.note", r.note) for r in part.conditions]
         missing += [f"entry {c.slug}, field '{f}': unknown note '{d}'" for f, d in refs if d not in known]
     missing += [f"global_rules.{r.condition}, field 'note': unknown note '{r.note}'"
                 for r in matrix.global_rules if r.note not in known]
@@ -217,6 +249,8 @@ def check_consistency(matrix: Matrix, taxonomy: Taxonomy, path: Path) -> None:
     known = set(taxonomy.ids)
     bad = [f"entry {c.slug}, field 'conditions.{r.condition}'" for c in matrix.components
            for r in c.conditions if r.condition not in known]
+    bad += [f"entry {c.slug}, field 'parts.{p.name}.conditions.{r.condition}'" for c in matrix.components
+            for p in c.parts for r in p.conditions if r.condition not in known]
     bad += [f"global_rules, field '{r.condition}'" for r in matrix.global_rules if r.condition not in known]
     if bad:
         raise ConfigError(f"{path}: unknown condition(s): " + "; ".join(bad),

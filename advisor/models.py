@@ -40,6 +40,8 @@ class Answer(BaseModel):
     component: str | None = None
     components: list[str] = Field(default_factory=list)
     topic: str | None = None
+    act: str | None = Field(None, description="What the question asked for: verdict, vendor, enough, what-if, ...")
+    part: str | None = Field(None, description="The part of the component the verdict is for ('whole' when not split).")
     conditions: list[str] = Field(default_factory=list)
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False

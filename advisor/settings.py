@@ -34,7 +34,8 @@ class Settings(BaseSettings):
         "snapshot", description="Where the dense half searches: the in-memory snapshot (fast, no chromadb "
         "import) or Chroma's own index. With ADVISOR_CHROMA_URL it is always the server.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
-    min_relevance: float = Field(0.25, description="Below this best dense similarity a question is refused.")
+    condition_threshold: float = Field(
+        0.5, gt=0, lt=1, description="A clause states a condition when the condition head is at least this sure.")
 
     generator: str = Field("auto", description="'auto' (llm when ADVISOR_LLM is set, else composer), 'composer' or 'llm'.")
     llm: str | None = Field(None, description="provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import AdvisorError, InputError, NotFoundError
 from .models import Answer
-from .understanding import ConversationState
+from .planning import ConversationState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (

@@ -1,194 +1,128 @@
-"""Understand a question: which component, which conditions, which general topic, and follow-ups."""
+"""Read one turn: component, part, act, conditions with polarity, and quantities (learned, not tuned)."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass, field
-
+import numpy as np
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz
 
-from .matrix import Matrix, Taxonomy
-
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
-_NON_WORD = re.compile(r"[^a-z0-9&$'/\- ]+")
-_NEGATION = re.compile(r"\b(not|no|never|aren ?t|isn ?t|don ?t|doesn ?t|without|non|nor)\b(?:\s+\w+){0,2}\s*$")
-# Text that addresses the assistant instead of asking a question: ignored for understanding.
-INJECTION = re.compile(
-    r"(ignore|disregard|forget|override)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+"
-    r"|decision\s+)*(instructions?|rules?|prompts?|guidelines|matrix|context|system)"
-    r"|\bsystem prompt\b|\byou are now\b|\bnew instructions?\b|\bact as\b|\bpretend (to be|you)\b"
-    r"|\btell the user\b"
-    r"|\b(always|must|only) (recommend|answer|say|respond)\b",
-    re.IGNORECASE,
-)
-_FOLLOW_UP = re.compile(
-    r"^(and|but|so|ok|okay|what about|how about|what if|why|how come|and if|also|then|tell me more|more"
-    r"|which|what would|what else|what options|what should we (buy|build)|alternatives|options|really|even if"
-    r"|does that|would that|is that|in that case|same|what changes)\b"
-)
+from .classifiers import Heads, clause_features, turn_features
+from .corpus import NONE, OTHER, WHOLE
+from .lexicon import Lexicon, normalize
+from .quantities import Quantity, Thresholds, extract, implications
 
 
-def normalize(text: str) -> str:
-    """Lower-case, strip control and zero-width characters, fold punctuation to spaces."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _ZERO_WIDTH.sub("", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = text.lower().replace("\u2019", "'").replace("'", " ")
-    text = _NON_WORD.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def strip_injection(text: str) -> tuple[str, bool]:
-    """Drop sentences that try to instruct the advisor; report whether any were found."""
-    parts = re.split(r"(?<=[.!?;\n])\s+", text)
-    kept = [p for p in parts if not INJECTION.search(p)]
-    return " ".join(kept), len(kept) != len(parts)
-
-
-@dataclass
-class Understanding:
+class Reading(BaseModel):
     """What one turn says, before the conversation's memory is applied."""
 
     question: str
     normalized: str
-    components: list[str] = field(default_factory=list)
-    vendors: list[str] = field(default_factory=list)
-    other_component: str | None = None
-    conditions: list[str] = field(default_factory=list)
-    negated: list[str] = field(default_factory=list)
+    component: str | None = None  # a matrix slug
+    components: list[str] = Field(default_factory=list)  # every matrix component named, in order
+    other_component: str | None = None  # ML/AI infrastructure with no matrix row
+    vendors: list[str] = Field(default_factory=list)  # vendor note ids named
+    part_scores: dict[str, float] = Field(default_factory=dict)
+    act: str = "verdict"
     topic: str | None = None
-    in_scope: bool = False
-    follow_up: bool = False
+    conditions: list[str] = Field(default_factory=list)  # stated as true
+    negated: list[str] = Field(default_factory=list)  # said not to hold
+    retracted: list[str] = Field(default_factory=list)  # taken back
+    quantities: list[Quantity] = Field(default_factory=list)
+    anaphoric: bool = False  # points back at the conversation ("is it enough?")
     injection: bool = False
-    component_by: str = ""
+    confidence: dict[str, float] = Field(default_factory=dict)
+
+    @property
+    def in_scope(self) -> bool:
+        return self.act != "off-topic"
+
+    def part_for(self, slug: str | None, parts: list[str]) -> str:
+        """The most likely part of component `slug` this turn is about ('whole' when none stands out)."""
+        if not slug or not parts:
+            return WHOLE
+        allowed = {p: s for p, s in self.part_scores.items() if p in parts or p == WHOLE}
+        return max(allowed, key=allowed.get) if allowed else WHOLE
 
 
-class ConversationState(BaseModel):
-    """What a conversation has established so far; stored between turns."""
+class Reader:
+    """Applies the trained heads and the quantity thresholds to a turn."""
 
-    component: str | None = None
-    components: list[str] = Field(default_factory=list)
-    other_component: str | None = None
-    conditions: list[str] = Field(default_factory=list)
-    topic: str | None = None
-    turns: int = 0
+    def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed,
+                 condition_threshold: float = 0.5):
+        self.lex = lexicon
+        self.heads = heads
+        self.thresholds = thresholds
+        self.embed = embed  # embed(texts) -> np.ndarray of normalised rows
+        self.condition_threshold = condition_threshold
 
-
-class Understander:
-    """Recognises matrix components (by synonym, vendor, typo or meaning), conditions and topics."""
-
-    def __init__(self, matrix: Matrix, taxonomy: Taxonomy, similarity=None, fallback_threshold: float = 0.5):
-        self.matrix = matrix
-        self.taxonomy = taxonomy
-        self.similarity = similarity  # callable(question) -> {slug: cosine}; None disables the fallback
-        self.fallback_threshold = fallback_threshold
-        # phrase -> (slug, vendor doc or None); longest phrases first so "sagemaker feature store"
-        # wins over "feature store".
-        phrases: dict[str, tuple[str, str | None]] = {}
-        for comp in matrix.components:
-            for syn in [comp.name, *comp.synonyms]:
-                phrases.setdefault(normalize(syn), (comp.slug, None))
-            for opt in comp.buy:
-                for name in [opt.name, *opt.aliases]:
-                    phrases.setdefault(normalize(name), (comp.slug, opt.doc))
-        self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
-        self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
-
-    def understand(self, question: str) -> Understanding:
-        cleaned, injected = strip_injection(question)
+    def read(self, question: str) -> Reading:
+        cleaned, injected = self.lex.strip_injection(question)
         norm = normalize(cleaned)
-        u = Understanding(question=question, normalized=norm, injection=injected)
-        self._find_components(u)
-        for cond in self.taxonomy.conditions:
-            m = cond.regex.search(norm)
-            if m:
-                (u.negated if _NEGATION.search(norm[: m.start()]) else u.conditions).append(cond.id)
-        u.topic = next((t.id for t in self.taxonomy.general_topics if t.regex.search(norm)), None)
-        if not u.components:
-            u.other_component = next((o.name for o in self.taxonomy.other_components if o.regex.search(norm)), None)
-        if not u.components and not u.other_component and not u.topic and self.similarity and norm:
-            self._fallback(u)
-        u.follow_up = bool(_FOLLOW_UP.match(norm)) or len(norm.split()) <= 4
-        u.in_scope = bool(u.components or u.other_component or u.topic or u.conditions
-                          or self.taxonomy.scope_regex.search(norm))
-        return u
+        r = Reading(question=question, normalized=norm, injection=injected,
+                    anaphoric=bool(self.lex.anaphora.search(norm)))
+        if not norm:
+            r.act = "off-topic"
+            return r
+        clauses = self.lex.clauses(norm) or [norm]
+        E = self.embed([norm, *clauses] if len(clauses) > 1 else [norm])
+        x = turn_features(self.lex, norm, E[0])[None, :]
+        self._components(r, x)
+        act = self._best("act", x)
+        r.act, r.confidence["act"] = act
+        if r.act == "general":
+            r.topic, r.confidence["topic"] = self._best("topic", x)
+        part = self.heads["part"]
+        r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
+        self._conditions(r, clauses, E)
+        r.quantities = extract(norm)
+        return r
 
-    def _find_components(self, u: Understanding) -> None:
-        text = u.normalized
-        taken: list[tuple[int, int]] = []
-        found: list[tuple[int, str, str | None, int]] = []
-        for phrase, (slug, doc) in self._phrases:
-            for m in self._regex[phrase].finditer(text):
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
-                found.append((m.start(), slug, doc, len(phrase)))
-        if found:
-            u.component_by = "name"
+    def _best(self, head: str, x: np.ndarray) -> tuple[str, float]:
+        h = self.heads[head]
+        p = h.proba(x)[0]
+        i = int(p.argmax())
+        return h.classes[i], round(float(p[i]), 4)
+
+    def _components(self, r: Reading, x: np.ndarray) -> None:
+        hits = self.lex.hits(r.normalized)
+        named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
+        # A specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
+        vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
+        r.vendors = list(dict.fromkeys(h.doc for h in hits if h.doc and not h.by_name))
+        for slug in named + [h.slug for h in vendors]:
+            if slug not in r.components:
+                r.components.append(slug)
+        best, conf = self._best("component", x)
+        r.confidence["component"] = conf
+        if best == OTHER:
+            r.other_component = next((h.doc for h in hits if h.slug == OTHER), None) or "this infrastructure"
+            r.components = []
+        elif best != NONE:
+            r.component = best
+            r.components = [best] + [s for s in r.components if s != best]
         else:
-            found = self._fuzzy(text)
-            u.component_by = "typo" if found else ""
-        for _, slug, doc, _ in sorted(found):
-            if doc and doc not in u.vendors:
-                u.vendors.append(doc)
-        # Component words outrank vendor names ("move from SageMaker to a feature store"), and a
-        # specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
-        words = [s for pos, s, d, _ in sorted(found) if d is None]
-        vendors = [s for pos, s, d, n in sorted(found, key=lambda f: (-f[3], f[0])) if d]
-        named = words + vendors
-        for slug in named:
-            if slug not in u.components:
-                u.components.append(slug)
+            r.components = []
 
-    def _fuzzy(self, text: str) -> list[tuple[int, str, str | None, int]]:
-        words = text.split()
-        hits = []
-        for phrase, (slug, doc) in self._phrases:
-            n = len(phrase.split())
-            if len(phrase) < 6:
-                continue  # short names (AWS, W&B) only match exactly
-            for i in range(len(words) - n + 1):
-                window = " ".join(words[i:i + n])
-                if abs(len(window) - len(phrase)) > 3:
+    def _conditions(self, r: Reading, clauses: list[str], E: np.ndarray) -> None:
+        """Each condition is detected in the whole turn or in one clause; its polarity comes from the
+        clause that says it most clearly; quantities then settle what magnitude decides."""
+        units = [r.normalized, *clauses] if len(clauses) > 1 else [r.normalized]
+        vecs = E if len(clauses) > 1 else E[:1]
+        X = np.stack([clause_features(self.lex, c, e) for c, e in zip(units, vecs)])
+        cond_head, pol_head = self.heads["condition"], self.heads["polarity"]
+        P, Q = cond_head.proba(X), pol_head.proba(X)
+        said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)
+        for k, cond in enumerate(cond_head.classes):
+            if P[:, k].max() < self.condition_threshold:
+                continue
+            # Prefer the clause that carries it (polarity is clause-local), else the whole turn.
+            best = 1 + int(P[1:, k].argmax()) if len(units) > 1 and P[1:, k].max() >= self.condition_threshold \
+                else 0
+            said[cond] = (best, pol_head.classes[int(Q[best].argmax())])
+        # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
+        for pos, clause in enumerate(clauses, 1):
+            for c, polarity in implications(extract(clause), self.thresholds).items():
+                if c in said and said[c][1] == "retracted":
                     continue
-                score = fuzz.ratio(window, phrase)
-                # Two typos in a two-word name ("modle serivng") still read as that name.
-                per_word = n > 1 and score >= 80 and all(
-                    fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
-                if score >= 86 or per_word:
-                    hits.append((len(" ".join(words[:i])), slug, doc, len(phrase)))
-                    break
-        return hits
-
-    def _fallback(self, u: Understanding) -> None:
-        scores = self.similarity(u.normalized)
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if ranked and ranked[0][1] >= self.fallback_threshold and (
-                len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= 0.05):
-            u.components = [ranked[0][0]]
-            u.component_by = "meaning"
-
-    def advance(self, state: ConversationState, u: Understanding) -> ConversationState:
-        """Fold one turn into the conversation: inherit or switch component, accumulate conditions."""
-        new = state.model_copy(deep=True)
-        new.turns += 1
-        switch = u.components and not (u.component_by == "meaning" and state.component)
-        if switch:
-            new.component, new.components, new.other_component = u.components[0], list(u.components), None
-        elif u.components:
-            pass  # a guess by meaning never overrides a component the conversation named
-        elif u.other_component:
-            new.component, new.components, new.other_component = None, [], u.other_component
-        elif u.topic and not u.follow_up and not u.conditions:
-            # A fresh general question ("what are the risks of building?") leaves the component.
-            new.component, new.components, new.other_component = None, [], None
-        for c in u.negated:
-            if c in new.conditions:
-                new.conditions.remove(c)
-        for c in u.conditions:
-            if c not in new.conditions:
-                new.conditions.append(c)
-        new.topic = u.topic
-        return new
+                said[c] = (pos, polarity)
+        for cond, (_, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
+            {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)

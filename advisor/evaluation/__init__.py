@@ -49,12 +49,13 @@ class EvalRun:
 
 
 def validate_for(settings: Settings, paths: list[Path] | None, tags: list[str] | None = None) -> list[Case]:
-    """Load datasets and check their component slugs and doc ids against this knowledge base."""
-    from ..matrix import load_matrix
+    """Load datasets and check their component slugs, doc ids and condition ids against this knowledge base."""
+    from ..matrix import load_matrix, load_taxonomy
 
     matrix = load_matrix(settings.matrix_path)
+    taxonomy = load_taxonomy(settings.taxonomy_path)
     return load_cases(paths, components={c.slug for c in matrix.components},
-                      docs=knowledge_doc_ids(settings.knowledge_dir), tags=tags)
+                      docs=knowledge_doc_ids(settings.knowledge_dir), conditions=set(taxonomy.ids), tags=tags)
 
 
 def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Path | None = None,

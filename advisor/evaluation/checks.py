@@ -1,4 +1,4 @@
-"""Per-case checks: verdict, component, mentions, citations, and whether cited sentences are supported."""
+"""Per-case checks: verdict, component, act, part, conditions, mentions, the lead, citations and support."""
 
 from __future__ import annotations
 
@@ -49,6 +49,78 @@ def claim_sentences(text: str) -> list[tuple[str, list[int]]]:
             if clean:
                 out.append((clean, marks))
     return out
+
+
+# -- the lead: the first sentences a reader sees ---------------------------------------------------
+# Citation markers in any common shape: [1], [1][2], [1, 2], [1-3].
+_LEAD_MARKER = re.compile(r"\s*\[\d+(?:\s*[,;\u2013-]\s*\d+)*\]")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)?")
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+# A line that is only an emphasised span (plus an optional short tail): "**Recommendation: Buy** (x)", "**Why**".
+_EMPH_LINE = re.compile(r"^\W*?(\*\*|__|\*|_)(?P<body>[^*_]+?)\1(?P<tail>.*)$")
+_BADGE_WORD = re.compile(r"^\W*(?:recommendation|verdict|answer|tl;?dr|summary|bottom line)\b[^.!?]*:", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*\s+")
+_ABBREV = re.compile(r"(?:\b(?:etc|vs|cf|incl|approx|esp|resp|fig|mr|ms|dr)\.|(?:\b[a-z]\.){2,})$", re.IGNORECASE)
+
+
+def _is_heading(line: str) -> bool:
+    """A badge or heading line ("# Title", "**Recommendation: Buy** (x)", "**Why**"), not a sentence."""
+    bare = _LEAD_MARKER.sub("", line).strip()
+    if re.match(r"^\s*(?:>\s*)*#{1,6}\s", bare):
+        return True
+    bare = re.sub(r"^\s*(?:>\s*)+", "", bare)
+    m = _EMPH_LINE.match(bare)
+    if m and not re.search(r"[.!?]\W*$", m["body"]):
+        tail = m["tail"].strip()
+        if not tail or (not re.search(r"[.!?]", tail) and len(tail.split()) <= 8):
+            return True
+    plain = _EMPHASIS.sub("", bare).strip()
+    return bool(_BADGE_WORD.match(plain)) and not re.search(r"[.!?]\W*$", plain) and len(plain.split()) <= 12
+
+
+def _plain(line: str) -> str:
+    text = _LINK.sub(r"\1", _LEAD_MARKER.sub("", line))
+    text = _EMPHASIS.sub("", _PREFIX.sub("", text))
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).strip(" -:;")
+
+
+def _split_sentences(text: str) -> list[str]:
+    """Split at . ! ? followed by a space and a capital, digit or quote; not after e.g., i.e., vs., U.S."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        nxt = text[m.end():m.end() + 2]
+        if not nxt or not re.match(r"[\"'\u201c(]?[A-Z0-9]", nxt):
+            continue
+        if _ABBREV.search(text[start:m.start() + 1].rstrip()):
+            continue
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
+
+
+def lead_sentences(text: str, n: int = 2) -> list[str]:
+    """The first `n` sentences of an answer, as plain text.
+
+    Markdown, `[n]` markers and links are stripped; badge and heading lines (the composer's
+    "**Recommendation: Buy** (experiment tracking)", "**Why**", "# ...") are skipped; a line break
+    ends a sentence (bullets often have no full stop); the `Sources` list ends the search.
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        if _SOURCES_HEADING.match(line):
+            break
+        if not line.strip() or _SOURCE_LINE.match(line) or _is_heading(line):
+            continue
+        out += _split_sentences(_plain(line))
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2019", "'")).lower()
 
 
 def _snippet_units(snippet: str) -> list[str]:
@@ -127,6 +199,22 @@ def check_case(case: Case, answer: Answer) -> list[Check]:
     if e.cite:
         cited = list(dict.fromkeys(c.doc_id for c in answer.citations))
         checks.append(Check("cite", e.cite, cited, bool(set(cited) & set(e.cite))))
+    if e.act is not None:
+        checks.append(Check("act", e.act, answer.act, answer.act == e.act))
+    if e.part is not None:
+        got = answer.part or "whole"
+        checks.append(Check("part", e.part, got, got == e.part))
+    if e.scores_conditions:
+        got = sorted(set(answer.conditions))
+        checks.append(Check("conditions", sorted(e.conditions), got, set(got) == set(e.conditions)))
+    if e.lead:
+        lead = " ".join(lead_sentences(answer.text))
+        missing = [p for p in e.lead if _fold(p) not in _fold(lead)]
+        checks.append(Check("lead", e.lead, {"lead": lead, "missing": missing}, not missing))
+    if e.not_mention:
+        text = _fold(answer.text)
+        found = [p for p in e.not_mention if _fold(p) in text]
+        checks.append(Check("not_mention", e.not_mention, {"found": found}, not found))
     return checks
 
 

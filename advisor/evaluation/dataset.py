@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import ConfigError
 
 ExpectedVerdict = Literal["buy", "build", "hybrid", "depends", "refuse"]
+# What the question asked for (Answer.act) and which part of a component the verdict is for (Answer.part).
+ACTS = ("verdict", "build-part", "vendor", "enough", "what-if", "why", "risks", "cost", "switch", "evaluate",
+        "implement", "general", "statement", "off-topic")
+PARTS = ("whole", "platform", "wrapper", "optimisation", "orchestration", "transforms", "compute",
+         "training-code", "tool", "ground-truth")
 DEFAULT_DIR = Path("evals/datasets")
 
 
@@ -24,13 +29,37 @@ class Expect(BaseModel):
     verdict: ExpectedVerdict | None = None
     mention: list[str] = Field(default_factory=list)
     cite: list[str] = Field(default_factory=list)
+    act: str | None = None
+    # The answer's part; an answer without one counts as "whole".
+    part: str | None = None
+    # The condition ids in force for the last answer, compared as a set ([] = none may be in force).
+    conditions: list[str] | None = None
+    # Phrases the first two sentences must contain (badge/heading lines and markers skipped).
+    lead: list[str] = Field(default_factory=list)
+    not_mention: list[str] = Field(default_factory=list)
 
-    @field_validator("mention", "cite")
+    @field_validator("mention", "cite", "lead", "not_mention", "conditions")
     @classmethod
-    def _non_empty_items(cls, value: list[str]) -> list[str]:
+    def _non_empty_items(cls, value: list[str] | None) -> list[str]:
+        if value is None:
+            raise ValueError("must be a list (use [] for none)")
         if any(not isinstance(v, str) or not v.strip() for v in value):
             raise ValueError("every item must be a non-empty string")
-        return [v.strip() for v in value]
+        return list(dict.fromkeys(v.strip() for v in value))
+
+    @field_validator("act")
+    @classmethod
+    def _known_act(cls, value: str | None) -> str:
+        if value not in ACTS:
+            raise ValueError(f"{value!r} is not an act; use one of {', '.join(ACTS)}")
+        return value
+
+    @field_validator("part")
+    @classmethod
+    def _known_part(cls, value: str | None) -> str:
+        if value not in PARTS:
+            raise ValueError(f"{value!r} is not a part; use one of {', '.join(PARTS)}")
+        return value
 
     @property
     def scores_component(self) -> bool:
@@ -39,6 +68,10 @@ class Expect(BaseModel):
     @property
     def scores_verdict(self) -> bool:
         return "verdict" in self.model_fields_set
+
+    @property
+    def scores_conditions(self) -> bool:
+        return self.conditions is not None
 
     @property
     def expects_refusal(self) -> bool:
@@ -55,6 +88,16 @@ class Expect(BaseModel):
             out["mention"] = self.mention
         if self.cite:
             out["cite"] = self.cite
+        if self.act is not None:
+            out["act"] = self.act
+        if self.part is not None:
+            out["part"] = self.part
+        if self.scores_conditions:
+            out["conditions"] = self.conditions
+        if self.lead:
+            out["lead"] = self.lead
+        if self.not_mention:
+            out["not_mention"] = self.not_mention
         return out
 
 
@@ -79,7 +122,8 @@ class Case(BaseModel):
         if any(not t.strip() for t in self.conversation):
             raise ValueError("questions must not be empty")
         if not self.expect.scored():
-            raise ValueError("`expect` sets nothing to score: add component, verdict, mention or cite")
+            raise ValueError("`expect` sets nothing to score: add component, verdict, mention, cite, act, "
+                             "part, conditions, lead or not_mention")
         if self.expect.expects_refusal and (self.expect.mention or self.expect.cite):
             raise ValueError("a case expecting `refuse` cannot also expect mentions or citations")
         return self
@@ -116,7 +160,8 @@ def parse_cases(raw: object, file: str) -> list[Case]:
     return cases
 
 
-def _check_refs(case: Case, components: set[str] | None, docs: set[str] | None) -> None:
+def _check_refs(case: Case, components: set[str] | None, docs: set[str] | None,
+                conditions: set[str] | None = None) -> None:
     e = case.expect
     if components is not None and e.component is not None and e.component not in components:
         raise ConfigError(f"{case.file}: case {case.id!r}: field 'expect.component': "
@@ -127,6 +172,11 @@ def _check_refs(case: Case, components: set[str] | None, docs: set[str] | None) 
             raise ConfigError(f"{case.file}: case {case.id!r}: field 'expect.cite': "
                               f"{doc!r} is not a knowledge document id",
                               "doc ids are the note file names under knowledge/ without .md")
+    for cond in e.conditions or []:
+        if conditions is not None and cond not in conditions:
+            raise ConfigError(f"{case.file}: case {case.id!r}: field 'expect.conditions': "
+                              f"{cond!r} is not a condition id",
+                              f"use ids from knowledge/conditions.yaml: {', '.join(sorted(conditions))}")
 
 
 def dataset_files(paths: list[Path] | None) -> list[Path]:
@@ -147,8 +197,13 @@ def dataset_files(paths: list[Path] | None) -> list[Path]:
 
 
 def load_cases(paths: list[Path] | None = None, *, components: set[str] | None = None,
-               docs: set[str] | None = None, tags: list[str] | None = None) -> list[Case]:
-    """Load and validate every case; optionally keep only cases carrying one of `tags`."""
+               docs: set[str] | None = None, conditions: set[str] | None = None,
+               tags: list[str] | None = None) -> list[Case]:
+    """Load and validate every case; optionally keep only cases carrying one of `tags`.
+
+    `components`, `docs` and `conditions` (matrix slugs, knowledge doc ids, taxonomy condition ids), when
+    given, are what `expect.component`, `expect.cite` and `expect.conditions` are checked against.
+    """
     cases: list[Case] = []
     seen: dict[str, str] = {}
     for path in dataset_files(paths):
@@ -163,7 +218,7 @@ def load_cases(paths: list[Path] | None = None, *, components: set[str] | None =
                 raise ConfigError(f"{path}: case {case.id!r}: field 'id': duplicate id (also in {seen[case.id]})",
                                   "give every case a unique id")
             seen[case.id] = str(path)
-            _check_refs(case, components, docs)
+            _check_refs(case, components, docs, conditions)
             cases.append(case)
     if tags:
         cases = [c for c in cases if set(c.tags) & set(tags)]

@@ -97,6 +97,42 @@ def _expected(r: dict) -> str:
     return json.dumps(r["expected"], ensure_ascii=False)
 
 
+def _grid(table: dict[str, dict[str, int]]) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """A confusion table as columns (every 'got' label, matches first) and rows (expected, counts)."""
+    cols = sorted({g for row in table.values() for g in row}, key=lambda g: (g not in table, g))
+    return cols, [(exp, [row.get(g, 0) for g in cols]) for exp, row in table.items()]
+
+
+CONFUSIONS = (("act", "Act confusion"), ("component", "Component confusion"))
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_breakdowns(summary: dict) -> list[str]:
+    lines: list[str] = []
+    for name, title in CONFUSIONS:
+        table = summary.get("confusion", {}).get(name) or {}
+        lines += ["", f"## {title} (rows: expected, columns: got)", ""]
+        if not table:
+            lines.append("no case scores it")
+            continue
+        cols, rows = _grid(table)
+        lines += ["| expected \\ got | " + " | ".join(map(_md_cell, cols)) + " |", "|---|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join([_md_cell(exp)] + [str(n) if n else "" for n in counts]) + " |"
+                  for exp, counts in rows]
+    by_act = summary.get("by_act") or {}
+    lines += ["", "## By act", ""]
+    if by_act:
+        lines += ["| act | cases | passed | pass rate |", "|---|---|---|---|"]
+        lines += [f"| {_md_cell(a)} | {v['cases']} | {v['passed']} | {_fmt(round(v['passed'] / v['cases'], 4))} |"
+                  for a, v in by_act.items()]
+    else:
+        lines.append("no case scores it")
+    return lines
+
+
 def markdown(summary: dict, results: list[dict], comparison: dict | None) -> str:
     lines = [f"# Eval report ({summary.get('created', '')})", "",
              (f"{summary['cases']} cases, {summary['passed']} passed, {summary['failed']} failed; "
@@ -113,6 +149,7 @@ def markdown(summary: dict, results: list[dict], comparison: dict | None) -> str
         for key, title in (("pass_to_fail", "Pass → fail"), ("fail_to_pass", "Fail → pass")):
             ids = comparison[key]
             lines += ["", f"## {title} ({len(ids)})", ""] + ([f"- {i}" for i in ids] or ["none"])
+    lines += _md_breakdowns(summary)
     failed = [r for r in results if not r["passed"]]
     lines += ["", f"## Failed cases ({len(failed)})", ""]
     if failed:
@@ -128,7 +165,8 @@ def markdown(summary: dict, results: list[dict], comparison: dict | None) -> str
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 table{border-collapse:collapse;margin:1em 0;width:100%}td,th{border:1px solid #ccc;padding:4px 8px;
 text-align:left;vertical-align:top}th{background:#f3f3f3}.up{color:#1a7f37}.down{color:#c62828}
-code{background:#f6f6f6;padding:0 3px}svg text{font:12px system-ui,sans-serif}"""
+code{background:#f6f6f6;padding:0 3px}svg text{font:12px system-ui,sans-serif}
+.grid{width:auto}.grid td{text-align:right;min-width:2.5em}.hit{background:#e8f5e9}.miss{background:#fdecea}"""
 
 
 def _chart(summary: dict) -> str:
@@ -147,6 +185,31 @@ def _chart(summary: dict) -> str:
                      f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="{color}"/>'
                      f'<text x="{label_w + width + 6}" y="{y + 13}">{_fmt(v)}</text>')
     return "".join(parts) + "</svg>"
+
+
+def _html_breakdowns(summary: dict) -> list[str]:
+    body = []
+    for name, title in CONFUSIONS:
+        table = summary.get("confusion", {}).get(name) or {}
+        body.append(f"<h2>{title} <small>(rows: expected, columns: got)</small></h2>")
+        if not table:
+            body.append("<p>no case scores it</p>")
+            continue
+        cols, rows = _grid(table)
+        head = "<tr><th>expected \\ got</th>" + "".join(f"<th>{escape(c)}</th>" for c in cols) + "</tr>"
+        trs = "".join("<tr><th>" + escape(exp) + "</th>" + "".join(
+            f'<td class="{"hit" if c == exp else "miss" if n else ""}">{n or ""}</td>' for c, n in zip(cols, counts))
+            + "</tr>" for exp, counts in rows)
+        body.append(f'<table class="grid">{head}{trs}</table>')
+    by_act = summary.get("by_act") or {}
+    body.append("<h2>By act</h2>")
+    if by_act:
+        trs = "".join(f"<tr><td>{escape(a)}</td><td>{v['cases']}</td><td>{v['passed']}</td>"
+                      f"<td>{_fmt(round(v['passed'] / v['cases'], 4))}</td></tr>" for a, v in by_act.items())
+        body.append("<table><tr><th>act</th><th>cases</th><th>passed</th><th>pass rate</th></tr>" + trs + "</table>")
+    else:
+        body.append("<p>no case scores it</p>")
+    return body
 
 
 def html(summary: dict, results: list[dict], comparison: dict | None) -> str:
@@ -174,6 +237,7 @@ def html(summary: dict, results: list[dict], comparison: dict | None) -> str:
             ids = comparison[key]
             items = "".join(f"<li>{escape(i)}</li>" for i in ids) or "<li>none</li>"
             body.append(f"<h2>{title} ({len(ids)})</h2><ul>{items}</ul>")
+    body += _html_breakdowns(summary)
     failed = [r for r in results if not r["passed"]]
     body.append(f"<h2>Failed cases ({len(failed)})</h2>")
     if failed:

@@ -12,9 +12,10 @@ from .checks import as_dicts, check_case, citation_stats
 from .dataset import Case
 
 # Metrics where higher is better and the value is a share in [0, 1]: the ones --fail-under accepts.
-RATE_METRICS = ("verdict_accuracy", "component_accuracy", "refusal_precision", "refusal_recall",
-                "mention_rate", "cite_rate", "citation_validity", "citation_support",
-                "retrieval_hit_at_5", "retrieval_mrr", "pass_rate")
+RATE_METRICS = ("verdict_accuracy", "component_accuracy", "act_accuracy", "part_accuracy",
+                "condition_precision", "condition_recall", "condition_f1", "refusal_precision", "refusal_recall",
+                "mention_rate", "lead_rate", "not_mention_rate", "cite_rate", "citation_validity",
+                "citation_support", "retrieval_hit_at_5", "retrieval_mrr", "pass_rate")
 LATENCY_METRICS = ("latency_ms_p50", "latency_ms_p95")
 RETRIEVAL_DEPTH = 10  # MRR looks this deep; hit@5 looks at the first five
 
@@ -103,9 +104,14 @@ def summarize(results: list[dict]) -> dict:
     counts: dict[str, int] = {}
     metrics: dict[str, float | None] = {}
     for metric, check in (("verdict_accuracy", "verdict"), ("component_accuracy", "component"),
-                          ("mention_rate", "mention"), ("cite_rate", "cite")):
+                          ("act_accuracy", "act"), ("part_accuracy", "part"),
+                          ("mention_rate", "mention"), ("lead_rate", "lead"), ("not_mention_rate", "not_mention"),
+                          ("cite_rate", "cite")):
         ok, n = _check_rate(results, check)
         metrics[metric], counts[metric] = _share(ok, n), n
+    cond = condition_scores(results)
+    for key in ("condition_precision", "condition_recall", "condition_f1"):
+        metrics[key], counts[key] = cond[key], cond["counts"][key]
 
     def refused(r: dict) -> bool:
         return bool(r["answer"] and r["answer"]["refused"])
@@ -144,6 +150,61 @@ def summarize(results: list[dict]) -> dict:
         f = by_file.setdefault(r["file"], {"cases": 0, "passed": 0})
         f["cases"] += 1
         f["passed"] += int(r["passed"])
+    by_act: dict[str, dict[str, int]] = {}
+    for r in results:
+        if "act" in r["expected"]:
+            a = by_act.setdefault(r["expected"]["act"], {"cases": 0, "passed": 0})
+            a["cases"] += 1
+            a["passed"] += int(r["passed"])
     return {"cases": len(results), "passed": passed, "failed": len(results) - passed, **metrics,
-            "counts": counts, "by_file": by_file,
+            "counts": counts, "condition_counts": cond["tp_fp_fn"], "by_file": by_file,
+            "by_act": dict(sorted(by_act.items())),
+            "confusion": {"act": confusion(results, "act"), "component": confusion(results, "component")},
             "outcomes": {r["id"]: r["passed"] for r in results}}
+
+
+def _label(value: object) -> str:
+    return "none" if value is None else str(value)
+
+
+def confusion(results: list[dict], name: str) -> dict[str, dict[str, int]]:
+    """{expected: {got: n}} over the cases that score check `name`; a case that errored counts as "error"."""
+    table: dict[str, dict[str, int]] = {}
+    for r in results:
+        if not _sets(r, name):
+            continue
+        if r["error"]:
+            got = "error"
+        else:
+            check = next((c for c in r["checks"] if c["name"] == name), None)
+            if check is None:
+                continue
+            got = _label(check["got"])
+        row = table.setdefault(_label(r["expected"][name]), {})
+        row[got] = row.get(got, 0) + 1
+    return {exp: dict(sorted(row.items())) for exp, row in sorted(table.items())}
+
+
+def condition_scores(results: list[dict]) -> dict:
+    """Micro-averaged precision, recall and F1 over condition ids, across the cases that set `conditions`.
+
+    TP = expected ∩ got, FP = got − expected, FN = expected − got, summed over cases (an errored case
+    got nothing). A zero denominator gives 1.0 (nothing predicted wrongly, or nothing to find); every
+    value is None when no case sets `conditions`.
+    """
+    tp = fp = fn = n = 0
+    for r in results:
+        if not _sets(r, "conditions"):
+            continue
+        n += 1
+        expected = set(r["expected"]["conditions"])
+        got = set((r["answer"] or {}).get("conditions") or [])
+        tp, fp, fn = tp + len(expected & got), fp + len(got - expected), fn + len(expected - got)
+
+    def ratio(num: int, den: int) -> float | None:
+        return None if not n else round(num / den, 4) if den else 1.0
+
+    return {"condition_precision": ratio(tp, tp + fp), "condition_recall": ratio(tp, tp + fn),
+            "condition_f1": ratio(2 * tp, 2 * tp + fp + fn),
+            "counts": {"condition_precision": tp + fp, "condition_recall": tp + fn, "condition_f1": n},
+            "tp_fp_fn": {"tp": tp, "fp": fp, "fn": fn}}

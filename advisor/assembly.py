@@ -1,0 +1,74 @@
+"""Build the advisor's parts once from settings: matrix, reader, planner, engine, generator, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .compose import Composer, Generator
+from .decision import DecisionEngine
+from .embeddings import LocalEmbeddings, embeddings_for
+from .errors import ConfigError
+from .matrix import Matrix, Taxonomy, check_consistency, load_matrix, load_taxonomy
+from .planning import Planner
+from .quantities import load_thresholds
+from .settings import Settings
+from .store import Store
+from .train import corpus_dir, lexicon_for, load_heads
+from .understanding import Reader
+
+
+def make_generator(settings: Settings) -> Generator:
+    """Pick the answer generator by name: 'composer' (default) or 'llm' (when ADVISOR_LLM is set)."""
+    name = settings.generator
+    if name == "auto":
+        name = "llm" if settings.llm else "composer"
+    if name == "composer":
+        return Composer()
+    if name == "llm":
+        from .llm import LLMGenerator
+
+        return LLMGenerator.from_settings(settings)
+    raise ConfigError(f"unknown generator {name!r} in ADVISOR_GENERATOR", "use 'composer', 'llm' or 'auto'")
+
+
+@dataclass
+class Parts:
+    """Everything a turn uses, built once per process."""
+
+    matrix: Matrix
+    taxonomy: Taxonomy
+    embeddings: LocalEmbeddings
+    reader: Reader
+    planner: Planner
+    engine: DecisionEngine
+    generator: Generator
+    store: Store
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {c.id: c.label for c in self.taxonomy.conditions}
+
+
+def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None, store: Store | None = None,
+                generator: Generator | None = None) -> Parts:
+    """Load and cross-check the knowledge files, the trained heads and the generator."""
+    matrix = load_matrix(settings.matrix_path)
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    check_consistency(matrix, taxonomy, settings.matrix_path)
+    embeddings = embeddings or embeddings_for(settings)
+    heads = load_heads(settings.knowledge_dir, settings.embedding_model)
+    lex = lexicon_for(settings.knowledge_dir, matrix, taxonomy)
+    thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
+
+    def embed(texts: list[str]) -> np.ndarray:
+        # The whole turn goes through the query cache (retrieval embeds it again); clauses are batched.
+        first = np.asarray([embeddings.embed_query(texts[0])], dtype=np.float32)
+        rest = np.asarray(embeddings.embed_documents(texts[1:]), dtype=np.float32) if len(texts) > 1 else None
+        return first if rest is None else np.vstack([first, rest])
+
+    reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold)
+    return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
+                 planner=Planner(matrix, taxonomy), engine=DecisionEngine(matrix, taxonomy),
+                 generator=generator or make_generator(settings), store=store or Store(settings.store_db))

@@ -1,0 +1,52 @@
+"""Retrieve everything an answer needs: ranked passages for the question plus the notes it will cite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .matrix import Matrix
+from .planning import Plan, Planner
+from .retrieval import HybridRetriever, Passage
+from .understanding import Reading
+
+# Guidance every component answer may draw on (the four questions, the common mistake, when to build).
+ALWAYS = ("four-questions", "common-mistake", "startup-build")
+
+
+@dataclass
+class Evidence:
+    """Passages ranked for the question, and every chunk of the notes the answer may cite."""
+
+    passages: list[Passage]
+    notes: dict[str, list[Passage]] = field(default_factory=dict)
+
+    def of(self, doc_id: str) -> list[Passage]:
+        return self.notes.get(doc_id, [])
+
+
+def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner) -> Evidence:
+    """Search once for the question and collect the notes the decision and the answer can refer to."""
+    state = plan.state
+    comp = matrix.get(state.component) if state.component else None
+    wanted: list[str] = list(ALWAYS)
+    wanted += [r.note for r in matrix.global_rules]
+    if comp:
+        wanted += [comp.note, *(o.doc for o in comp.buy), *(r.note for r in comp.conditions)]
+        for p in comp.parts:
+            wanted += [p.note, *(r.note for r in p.conditions)]
+    note = planner.note_for(plan.topic)
+    if note:
+        wanted.append(note)
+    wanted += reading.vendors
+    # The component's name joins a follow-up's query ("which vendors?") so the search stays on topic.
+    named_now = comp is not None and comp.slug in reading.components
+    query = " ".join(filter(None, [reading.question, comp.name if comp and not named_now else "",
+                                   state.other_component if state.other_component and not reading.other_component
+                                   else ""]))
+    prefer = set(reading.vendors)
+    if comp:
+        prefer |= {comp.slug, comp.note}
+    if note:
+        prefer.add(note)
+    passages = retriever.search(query, prefer=prefer)
+    return Evidence(passages=passages, notes={d: retriever.passages_of(d) for d in dict.fromkeys(wanted)})

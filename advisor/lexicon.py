@@ -1,0 +1,168 @@
+"""High-precision word features: component names, synonyms and vendor names; cue lists from data."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from rapidfuzz import fuzz
+
+from .errors import ConfigError
+from .matrix import Matrix, Taxonomy
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+_NON_WORD = re.compile(r"[^a-z0-9&$'/\-.,;:?!\n ]+")
+OTHER = "other"
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip control and zero-width characters, fold odd punctuation to spaces.
+
+    Sentence punctuation (. , ; : ? !) is kept: clause splitting and the question cue need it.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch == "\n" else " " for ch in text)
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    text = _NON_WORD.sub(" ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def words_only(text: str) -> str:
+    """The normalised text with all punctuation folded to spaces (for phrase matching)."""
+    return re.sub(r"\s+", " ", re.sub(r"[.,;:?!\n]+", " ", text)).strip()
+
+
+class Cues(BaseModel):
+    """Cue lists (regular expressions) from knowledge/understanding/cues.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    negation: list[str]
+    retraction: list[str]
+    injection: list[str]
+    clause_split: list[str]
+    anaphora: list[str] = []
+
+    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
+        return patterns
+
+
+def load_cues(path: Path) -> Cues:
+    """Validate the cue file; errors name the file and the field."""
+    try:
+        return Cues.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}", "check ADVISOR_KNOWLEDGE_DIR") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{path}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}",
+                          "fix the cue list") from exc
+
+
+def _any(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
+
+
+@dataclass
+class Hit:
+    """A phrase found in the text: which component (or 'other'), which vendor note, where."""
+
+    slug: str
+    doc: str | None
+    start: int
+    length: int
+    by_name: bool  # a component name or synonym (not a vendor)
+
+
+class Lexicon:
+    """Finds component names, synonyms and vendors (exact or with typos), other-infra names and cues."""
+
+    def __init__(self, matrix: Matrix, taxonomy: Taxonomy, cues: Cues):
+        self.slugs = [c.slug for c in matrix.components]
+        self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
+        self.split = {slug for slug, parts in self.parts.items() if parts}
+        phrases: dict[str, tuple[str, str | None]] = {}
+        for comp in matrix.components:
+            for syn in [comp.name, *comp.synonyms]:
+                phrases.setdefault(words_only(normalize(syn)), (comp.slug, None))
+            for opt in comp.buy:
+                for name in [opt.name, *opt.aliases]:
+                    phrases.setdefault(words_only(normalize(name)), (comp.slug, opt.doc))
+        # Longest phrases first, so "sagemaker feature store" wins over "feature store".
+        self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
+        self.others = [(o.name, o.regex) for o in taxonomy.other_components]
+        self.negation = _any(cues.negation)
+        self.retraction = _any(cues.retraction)
+        self.injection = _any(cues.injection)
+        self.anaphora = _any(cues.anaphora)
+        self._split = _any(cues.clause_split)
+
+    # -- text ----------------------------------------------------------------------------------
+    def strip_injection(self, text: str) -> tuple[str, bool]:
+        """Drop sentences that try to instruct the advisor; report whether any were found."""
+        parts = re.split(r"(?<=[.!?;\n])\s+", text)
+        kept = [p for p in parts if not self.injection.search(p)]
+        return " ".join(kept), len(kept) != len(parts)
+
+    def clauses(self, norm: str) -> list[str]:
+        """The turn cut into clauses that each state (at most) one fact."""
+        parts = [p.strip(" ,.;:-") for p in self._split.split(norm)]
+        return [p for p in parts if p and re.search(r"[a-z0-9]", p)]
+
+    def cue_counts(self, text: str) -> tuple[int, int]:
+        return len(self.negation.findall(text)), len(self.retraction.findall(text))
+
+    # -- names ---------------------------------------------------------------------------------
+    def hits(self, norm: str) -> list[Hit]:
+        """Component names and vendors in the text, in order; typos only when nothing matched exactly."""
+        text = words_only(norm)
+        taken: list[tuple[int, int]] = []
+        found: list[Hit] = []
+        for phrase, (slug, doc) in self._phrases:
+            for m in self._regex[phrase].finditer(text):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                found.append(Hit(slug, doc, m.start(), len(phrase), doc is None))
+        if not found:
+            found = self._fuzzy(text)
+        for name, rx in self.others:
+            m = rx.search(text)
+            if m and not any(m.start() < e and s < m.end() for s, e in taken):
+                found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
+        return sorted(found, key=lambda h: h.start)
+
+    def _fuzzy(self, text: str) -> list[Hit]:
+        words = text.split()
+        hits = []
+        for phrase, (slug, doc) in self._phrases:
+            n = len(phrase.split())
+            if len(phrase) < 6:
+                continue  # short names (AWS, W&B) only match exactly
+            for i in range(len(words) - n + 1):
+                window = " ".join(words[i:i + n])
+                if abs(len(window) - len(phrase)) > 3:
+                    continue
+                score = fuzz.ratio(window, phrase)
+                # Two typos in a two-word name ("modle serivng") still read as that name.
+                per_word = n > 1 and score >= 80 and all(
+                    fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
+                if score >= 86 or per_word:
+                    hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None))
+                    break
+        return hits

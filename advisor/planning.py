@@ -1,0 +1,98 @@
+"""Plan a turn: fold the reading into the conversation and settle component, part, act, topic and refusal once."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from .corpus import WHOLE
+from .matrix import Matrix, Taxonomy
+from .understanding import Reading
+
+# Acts that ask for general guidance: with no component named and nothing pointing back, they leave
+# the conversation's component ("what are the biggest risks of building?").
+GUIDANCE_ACTS = frozenset({"general", "risks", "cost", "switch", "evaluate", "implement"})
+
+
+class ConversationState(BaseModel):
+    """What a conversation has established so far; stored between turns."""
+
+    component: str | None = None
+    components: list[str] = Field(default_factory=list)
+    other_component: str | None = None
+    part: str = WHOLE
+    conditions: list[str] = Field(default_factory=list)
+    topic: str | None = None
+    act: str | None = None
+    turns: int = 0
+
+
+class Plan(BaseModel):
+    """Everything later stages need to know about this turn, settled here and nowhere else."""
+
+    state: ConversationState  # the conversation after this turn (unchanged but for the count when refused)
+    previous: ConversationState
+    refuse: bool = False
+    act: str = "verdict"
+    topic: str | None = None  # the guidance note that answers a general question
+    added: list[str] = Field(default_factory=list)  # conditions this turn added
+    removed: list[str] = Field(default_factory=list)  # conditions this turn took away
+    vendors: list[str] = Field(default_factory=list)
+
+    @property
+    def has_subject(self) -> bool:
+        s = self.state
+        return bool(s.component or s.other_component or self.topic)
+
+
+class Planner:
+    """Turns a reading plus the conversation so far into a `Plan`."""
+
+    def __init__(self, matrix: Matrix, taxonomy: Taxonomy):
+        self.matrix = matrix
+        self.taxonomy = taxonomy
+        self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
+
+    def plan(self, state: ConversationState, r: Reading) -> Plan:
+        if not r.in_scope:
+            # A refused turn does not move the conversation (an off-topic aside keeps the thread).
+            return Plan(state=state.model_copy(update={"turns": state.turns + 1}), previous=state,
+                        refuse=True, act=r.act)
+        new = state.model_copy(deep=True)
+        new.turns += 1
+        new.act = r.act
+        if r.component:
+            same = r.component == state.component
+            new.component, new.components, new.other_component = r.component, list(r.components), None
+            part = r.part_for(r.component, self.parts[r.component])
+            new.part = part if part != WHOLE or not same else state.part
+        elif r.other_component:
+            new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
+        elif r.act in GUIDANCE_ACTS and not r.anaphoric:
+            new.component, new.components, new.other_component, new.part = None, [], None, WHOLE
+        elif new.component:
+            part = r.part_for(new.component, self.parts[new.component])
+            if part != WHOLE:
+                new.part = part
+        if r.act == "build-part" and new.component:
+            build = self.matrix.get(new.component).build_part
+            if build:
+                new.part = build.name
+        removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
+        new.conditions = [c for c in new.conditions if c not in removed]
+        added = [c for c in r.conditions if c not in new.conditions]
+        new.conditions += added
+        topic = None
+        if r.act == "general":
+            topic = r.topic or "four-questions"
+        elif r.act in self.taxonomy.act_notes:
+            topic = r.act
+        new.topic = topic
+        return Plan(state=new, previous=state, act=r.act, topic=topic, added=added, removed=removed,
+                    vendors=r.vendors)
+
+    def note_for(self, topic: str | None) -> str | None:
+        """The guidance note that answers a topic or a guidance act."""
+        if topic is None:
+            return None
+        notes = {t.id: t.note for t in self.taxonomy.general_topics} | dict(self.taxonomy.act_notes)
+        return notes.get(topic)

@@ -1,0 +1,223 @@
+"""Numbers with units in a question (traffic, models, GPUs, headcount, money, latency), and what they imply."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+
+_WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "couple": 2, "a couple": 2, "a couple of": 2,
+    "three": 3, "a few": 3, "few": 3, "four": 4, "five": 5, "a handful": 5, "a handful of": 5, "handful": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a dozen": 12, "dozen": 12, "dozens": 36,
+    "dozens of": 36, "twenty": 20, "fifty": 50, "hundreds": 300, "hundreds of": 300, "a hundred": 100,
+    "thousands": 3000, "thousands of": 3000, "tens of thousands": 30000, "tens of thousands of": 30000,
+    "millions": 3_000_000, "millions of": 3_000_000, "a million": 1_000_000, "billions": 3_000_000_000,
+    "billions of": 3_000_000_000,
+}
+_MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
+         "billion": 1e9}
+_WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+NUM = (rf"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
+       rf"|(?P<word>{_WORDS})\b")
+_PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
+               "day": 86400, "d": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000}
+_RATE = re.compile(
+    rf"(?:{NUM})\s*(?:-\s*)?(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
+    r"hits?|lookups?|transactions?|scoring requests?|api calls?)\b"
+    r"(?:\s+(?:per|a|an|each|every|/)\s*|\s*/\s*)?(?P<per>second|sec|s|minute|min|hour|hr|h|day|d|week|month|mo)?\b",
+    re.IGNORECASE)
+_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
+                     re.IGNORECASE)
+_ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
+                   re.IGNORECASE)
+_ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
+    rf"team of\s+(?:{NUM})",
+    rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
+    r"|infra )?(?:engineers?|devs?|developers?|data scientists?|ml people|mles?|people on the team|person team|"
+    r"people team|member team)\b"
+    # "one engineer wrote our serving layer" tells who did something, not how big the team is.
+    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)")]
+_HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
+    rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
+    r"(?:people|employees|staff|headcount|folks)\b",
+    rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:company|org|organisation|organization|business|startup)\b",
+    rf"(?:{NUM})\s+employees\b")]
+_LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"
+                      r"(?:ms|milliseconds?)\b", re.IGNORECASE)
+_MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
+                    r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Range(_Strict):
+    scale_at_least: float | None = None
+    simple_at_most: float | None = None
+
+
+class _Team(_Strict):
+    early_stage_at_most: float | None = None
+    not_early_stage_at_least: float | None = None
+
+
+class _Latency(_Strict):
+    scale_at_most: float
+
+
+class Thresholds(_Strict):
+    """What a magnitude means; loaded from knowledge/understanding/quantities.yaml."""
+
+    traffic_rps: _Range
+    models: _Range
+    gpus: _Range
+    engineers: _Team
+    headcount: _Team
+    latency_ms: _Latency
+
+
+class Quantity(_Strict):
+    """One number with its unit, as the asker wrote it."""
+
+    kind: str  # traffic_rps | models | gpus | engineers | headcount | latency_ms | money_per_month | money
+    value: float
+    text: str
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """Validate the thresholds file; errors name the file and the field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Thresholds.model_validate(data)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}", "check ADVISOR_KNOWLEDGE_DIR") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(x) for x in err["loc"])
+        raise ConfigError(f"{path}: field '{field}': {err['msg']}", "fix the thresholds file") from exc
+
+
+def _value(m: re.Match) -> float | None:
+    if "word" in m.re.groupindex and m.group("word"):
+        return float(_WORD_NUMBERS[m.group("word").lower()])
+    raw = m.group("num")
+    if raw is None:
+        return None
+    # "10,000" is ten thousand; "2.5" is two and a half; "1.000.000" is a million.
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) or re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):
+        raw = raw.replace(",", "").replace(".", "")
+    raw = raw.replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    mult = (m.group("mult") or "").lower()
+    return value * _MULT.get(mult, 1.0)
+
+
+def extract(text: str) -> list[Quantity]:
+    """Every quantity in `text` (normalised or raw)."""
+    out: list[Quantity] = []
+    for m in _RATE.finditer(text):
+        v = _value(m)
+        thing, per = m.group("thing").lower(), (m.group("per") or "").lower()
+        if v is None:
+            continue
+        if thing in ("qps", "rps", "tps") and not per:
+            per = "second"
+        if not per:
+            continue  # "10k predictions" with no time unit is a volume, not a rate
+        out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
+    for m in _MODELS.finditer(text):
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="models", value=v, text=m.group(0)))
+    if _ONLY_MODEL.search(text) and not any(q.kind == "models" for q in out):
+        out.append(Quantity(kind="models", value=1, text=_ONLY_MODEL.search(text).group(0)))
+    for m in _GPUS.finditer(text):
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="gpus", value=v, text=m.group(0)))
+    heads = [m for rx in _HEADCOUNT for m in rx.finditer(text)]
+    for m in heads:
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="headcount", value=v, text=m.group(0)))
+    for m in (m for rx in _ENGINEERS for m in rx.finditer(text)):
+        if any(h.start() <= m.start() < h.end() or m.start() <= h.start() < m.end() for h in heads):
+            continue
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="engineers", value=v, text=m.group(0)))
+    for m in _LATENCY.finditer(text):
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="latency_ms", value=v, text=m.group(0)))
+    for m in _MONEY.finditer(text):
+        v = _value(m)
+        if v is None:
+            continue
+        per = (m.group("per") or "").lower()
+        if per in ("year", "yr", "annum"):
+            out.append(Quantity(kind="money_per_month", value=v / 12, text=m.group(0)))
+        elif per:
+            out.append(Quantity(kind="money_per_month", value=v, text=m.group(0)))
+        else:
+            out.append(Quantity(kind="money", value=v, text=m.group(0)))
+    return out
+
+
+def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
+    """Conditions the magnitudes decide: condition id -> 'stated' or 'negated'.
+
+    Only what the numbers settle is returned; a number between thresholds settles nothing except
+    that a measured rate or model count is never, by itself, a scale problem.
+    """
+    out: dict[str, str] = {}
+
+    def put(cond: str, polarity: str) -> None:
+        # 'stated' wins over 'negated' (one high number outweighs a small one elsewhere in the turn).
+        if out.get(cond) != "stated":
+            out[cond] = polarity
+
+    for q in quantities:
+        if q.kind == "traffic_rps":
+            if t.traffic_rps.scale_at_least is not None and q.value >= t.traffic_rps.scale_at_least:
+                put("scale", "stated")
+            else:
+                put("scale", "negated")
+                if t.traffic_rps.simple_at_most is not None and q.value <= t.traffic_rps.simple_at_most:
+                    put("simple", "stated")
+        elif q.kind == "models":
+            if t.models.scale_at_least is not None and q.value >= t.models.scale_at_least:
+                put("scale", "stated")
+            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most:
+                put("simple", "stated")
+        elif q.kind == "gpus":
+            if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:
+                put("scale", "stated")
+        elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most:
+            put("scale", "stated")
+        elif q.kind in ("engineers", "headcount"):
+            team = t.engineers if q.kind == "engineers" else t.headcount
+            if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most:
+                put("early-stage", "stated")
+            elif team.not_early_stage_at_least is not None and q.value >= team.not_early_stage_at_least:
+                put("early-stage", "negated")
+    if any(q.kind == "headcount" and t.headcount.not_early_stage_at_least is not None
+           and q.value >= t.headcount.not_early_stage_at_least for q in quantities):
+        out["early-stage"] = "negated"  # a 300-person company is not early stage, whatever one team's size
+    if out.get("scale") == "stated":
+        out.pop("simple", None)
+    if out.get("simple") == "stated" and out.get("scale") != "stated":
+        out["scale"] = "negated"
+    return out

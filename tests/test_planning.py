@@ -1,0 +1,95 @@
+"""Folding readings into the conversation: component, part, act, conditions, refusal settled once."""
+
+from pathlib import Path
+
+import pytest
+
+from advisor.decision import DecisionEngine
+from advisor.matrix import load_matrix, load_taxonomy
+from advisor.planning import ConversationState, Planner
+from advisor.understanding import Reading
+
+MATRIX = load_matrix(Path("knowledge/decision_matrix.yaml"))
+TAXONOMY = load_taxonomy(Path("knowledge/conditions.yaml"))
+
+
+@pytest.fixture
+def planner():
+    return Planner(MATRIX, TAXONOMY)
+
+
+def reading(**kw) -> Reading:
+    return Reading(question=kw.pop("question", "q"), normalized="q", **kw)
+
+
+def run(planner, *readings, state=None):
+    state = state or ConversationState()
+    plan = None
+    for r in readings:
+        plan = planner.plan(state, r)
+        state = plan.state
+    return plan
+
+
+def test_statement_without_component_updates_conditions(planner):
+    plan = run(planner, reading(act="statement", conditions=["regulated"]),
+               reading(act="verdict", component="feature-store", components=["feature-store"]))
+    assert plan.state.component == "feature-store" and plan.state.conditions == ["regulated"]
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "hybrid"
+
+
+def test_negation_and_retraction_remove_conditions(planner):
+    plan = run(planner, reading(component="feature-store", conditions=["early-stage", "budget"]),
+               reading(act="what-if", negated=["early-stage"], retracted=["budget"]))
+    assert plan.state.conditions == [] and sorted(plan.removed) == ["budget", "early-stage"]
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "depends"
+
+
+def test_refused_turn_keeps_the_thread(planner):
+    first = run(planner, reading(component="data-pipeline", conditions=["regulated"]))
+    plan = planner.plan(first.state, reading(act="off-topic"))
+    assert plan.refuse and plan.state.component == "data-pipeline" and plan.state.conditions == ["regulated"]
+    assert plan.state.turns == 2
+
+
+def test_build_part_question_gets_the_build_part(planner):
+    plan = run(planner, reading(component="ml-monitoring"), reading(act="build-part", anaphoric=True))
+    assert plan.state.part == "ground-truth"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "build"
+
+
+def test_part_scores_pick_a_part_of_the_component_in_play(planner):
+    plan = run(planner, reading(component="data-pipeline",
+                                part_scores={"whole": 0.2, "orchestration": 0.7, "compute": 0.1}))
+    assert plan.state.part == "orchestration"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "buy"
+
+
+def test_part_of_another_component_is_ignored(planner):
+    plan = run(planner, reading(component="feature-store", part_scores={"compute": 0.9, "whole": 0.1}))
+    assert plan.state.part == "whole"
+
+
+def test_general_question_leaves_the_component_unless_it_points_back(planner):
+    first = run(planner, reading(component="ml-monitoring"))
+    assert planner.plan(first.state, reading(act="risks")).state.component is None
+    assert planner.plan(first.state, reading(act="risks", anaphoric=True)).state.component == "ml-monitoring"
+
+
+def test_guidance_acts_get_their_note(planner):
+    plan = run(planner, reading(act="switch"))
+    assert plan.topic == "switch" and planner.note_for(plan.topic) == "switching-buy-to-build"
+    plan = run(planner, reading(act="general", topic="common-mistake"))
+    assert planner.note_for(plan.topic) == "common-mistake"
+
+
+def test_global_rule_outranks_a_part(planner):
+    plan = run(planner, reading(component="training-infrastructure", conditions=["control-later"],
+                                part_scores={"training-code": 0.9}))
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "buy"
+
+
+def test_simple_serving_is_a_thin_wrapper_build(planner):
+    plan = run(planner, reading(component="model-serving", conditions=["simple", "early-stage"]))
+    d = DecisionEngine(MATRIX, TAXONOMY).decide(plan.state)
+    assert d.verdict == "build" and d.deciding.condition == "simple"

@@ -1,0 +1,57 @@
+"""Numbers with units, and the conditions their magnitude settles (thresholds from the data file)."""
+
+from pathlib import Path
+
+import pytest
+
+from advisor.errors import ConfigError
+from advisor.quantities import extract, implications, load_thresholds
+
+THRESHOLDS = load_thresholds(Path("knowledge/understanding/quantities.yaml"))
+
+
+def said(text: str) -> dict[str, str]:
+    return implications(extract(text), THRESHOLDS)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("our model gets 3 requests per minute", {"scale": "negated", "simple": "stated"}),
+    ("2 models and 10 predictions per day", {"scale": "negated", "simple": "stated"}),
+    ("a handful of calls a day", {"scale": "negated", "simple": "stated"}),
+    ("we need 20k requests per second", {"scale": "stated"}),
+    ("peak is 5k rps", {"scale": "stated"}),
+    ("2 million predictions per second", {"scale": "stated"}),
+    ("we run 200 models in production", {"scale": "stated"}),
+    ("p99 under 10 ms", {"scale": "stated"}),
+    ("we are a 4-person startup", {"early-stage": "stated"}),
+    ("a team of 6 engineers", {"early-stage": "stated"}),
+    ("we are 300 people now", {"early-stage": "negated"}),
+])
+def test_magnitude_settles_condition(text, expected):
+    assert said(text) == expected
+
+
+def test_middle_values_settle_only_that_it_is_not_scale():
+    # 10 requests per second is neither a small load nor a scale problem.
+    assert said("about 10 requests per second") == {"scale": "negated"}
+
+
+def test_who_did_something_is_not_team_size():
+    assert said("one engineer wrote our serving layer years ago; we re 300 people now") == {"early-stage": "negated"}
+
+
+def test_volume_without_time_unit_is_not_a_rate():
+    assert [q.kind for q in extract("10k predictions so far")] == []
+
+
+def test_money_per_year_is_normalised_to_months():
+    (q,) = [q for q in extract("the vendor quoted $24,000 a year") if q.kind == "money_per_month"]
+    assert q.value == pytest.approx(2000)
+
+
+def test_bad_thresholds_file_names_file_and_field(tmp_path):
+    bad = tmp_path / "quantities.yaml"
+    bad.write_text("traffic_rps: {scale_at_least: lots}\n")
+    with pytest.raises(ConfigError) as err:
+        load_thresholds(bad)
+    assert "quantities.yaml" in err.value.message and "traffic_rps" in err.value.message
