@@ -86,7 +86,8 @@ def train(cv: bool = typer.Option(False, "--cv", help="Also report k-fold cross-
         typer.echo(f"trained on {heads.meta['utterances']} utterances and {heads.meta['clauses']} clauses "
                    f"-> {artefact_path(settings.knowledge_dir)}")
         if cv:
-            figures = cross_validate(settings.knowledge_dir, embeddings, folds)
+            figures = cross_validate(settings.knowledge_dir, embeddings, folds, settings.part_threshold,
+                                     settings.condition_threshold)
             for key, value in figures.items():
                 if isinstance(value, float):
                     typer.echo(f"{key:32} {value:.4f}")

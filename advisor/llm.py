@@ -89,6 +89,10 @@ def describe_decision(ctx: Context) -> str:
                 "the sources without recommending build or buy for a specific component.")
     lines = [f"Verdict: {VERDICT_WORD[d.verdict]}", f"Component: {comp.name}",
              f"Matrix default: {VERDICT_WORD[comp.verdict]}. {comp.summary}"]
+    if d.part:
+        lines.append(f"The question is about one part, {d.part.label}: {VERDICT_WORD[d.part.verdict]}. "
+                     f"{d.part.advice}")
+    lines.append(f"What the user asked for: {ctx.plan.act}")
     if d.conditions:
         lines.append("Conditions the user has established: " + "; ".join(label(c) for c in d.conditions))
     if d.deciding:
@@ -147,7 +151,8 @@ def header(ctx: Context) -> str:
     """The recommendation line, written from the decision engine, never by the LLM."""
     d = ctx.decision
     if d.component:
-        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({d.component.name.lower()})"
+        subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
+        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
     if d.other_component:
         return f"**Recommendation: Depends** ({d.other_component})"
     return ""

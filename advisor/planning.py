@@ -8,9 +8,9 @@ from .corpus import WHOLE
 from .matrix import Matrix, Taxonomy
 from .understanding import Reading
 
-# Acts that ask for general guidance: with no component named and nothing pointing back, they leave
-# the conversation's component ("what are the biggest risks of building?").
-GUIDANCE_ACTS = frozenset({"general", "risks", "cost", "switch", "evaluate", "implement"})
+# Acts that can be about one part of a component; the others (why, risks, cost, ...) ask about the
+# component as a whole and keep whatever part the conversation is on.
+PART_ACTS = frozenset({"verdict", "build-part", "enough", "what-if"})
 
 
 class ConversationState(BaseModel):
@@ -47,9 +47,10 @@ class Plan(BaseModel):
 class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
-    def __init__(self, matrix: Matrix, taxonomy: Taxonomy):
+    def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5):
         self.matrix = matrix
         self.taxonomy = taxonomy
+        self.part_threshold = part_threshold
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
@@ -63,14 +64,16 @@ class Planner:
         if r.component:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
-            part = r.part_for(r.component, self.parts[r.component])
+            part = self._part(r, r.component)
             new.part = part if part != WHOLE or not same else state.part
         elif r.other_component:
             new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
-        elif r.act in GUIDANCE_ACTS and not r.anaphoric:
+        elif r.act == "general" and not r.anaphoric:
+            # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
+            # switching, vendors and rollout asked mid-conversation apply to the component in play.
             new.component, new.components, new.other_component, new.part = None, [], None, WHOLE
         elif new.component:
-            part = r.part_for(new.component, self.parts[new.component])
+            part = self._part(r, new.component)
             if part != WHOLE:
                 new.part = part
         if r.act == "build-part" and new.component:
@@ -89,6 +92,11 @@ class Planner:
         new.topic = topic
         return Plan(state=new, previous=state, act=r.act, topic=topic, added=added, removed=removed,
                     vendors=r.vendors)
+
+    def _part(self, r: Reading, slug: str) -> str:
+        if r.act not in PART_ACTS:
+            return WHOLE
+        return r.part_for(slug, self.parts[slug], self.part_threshold)
 
     def note_for(self, topic: str | None) -> str | None:
         """The guidance note that answers a topic or a guidance act."""

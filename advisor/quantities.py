@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .errors import ConfigError
 
 _WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "couple": 2, "a couple": 2, "a couple of": 2,
+    "one": 1, "a single": 1, "single": 1, "two": 2, "couple": 2, "a couple": 2, "a couple of": 2,
     "three": 3, "a few": 3, "few": 3, "four": 4, "five": 5, "a handful": 5, "a handful of": 5, "handful": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a dozen": 12, "dozen": 12, "dozens": 36,
     "dozens of": 36, "twenty": 20, "fifty": 50, "hundreds": 300, "hundreds of": 300, "a hundred": 100,
@@ -213,8 +213,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("early-stage", "stated")
             elif team.not_early_stage_at_least is not None and q.value >= team.not_early_stage_at_least:
                 put("early-stage", "negated")
-    if any(q.kind == "headcount" and t.headcount.not_early_stage_at_least is not None
-           and q.value >= t.headcount.not_early_stage_at_least for q in quantities):
+    if any(q.kind in ("headcount", "engineers") and (team := getattr(t, q.kind)).not_early_stage_at_least
+           is not None and q.value >= team.not_early_stage_at_least for q in quantities):
         out["early-stage"] = "negated"  # a 300-person company is not early stage, whatever one team's size
     if out.get("scale") == "stated":
         out.pop("simple", None)

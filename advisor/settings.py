@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         "snapshot", description="Where the dense half searches: the in-memory snapshot (fast, no chromadb "
         "import) or Chroma's own index. With ADVISOR_CHROMA_URL it is always the server.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    part_threshold: float = Field(
+        0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
+        "part at least this share.")
     condition_threshold: float = Field(
         0.5, gt=0, lt=1, description="A clause states a condition when the condition head is at least this sure.")
 

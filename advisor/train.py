@@ -115,7 +115,8 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 1.0
 
 
-def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None) -> dict:
+def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, part_threshold: float = 0.5,
+                   condition_threshold: float = 0.5) -> dict:
     """k-fold figures for every field of the reading, over the utterance corpus."""
     matrix, taxonomy, lex, corpus = _setup(knowledge_dir)
     cfg = load_config(corpus_dir(knowledge_dir))
@@ -134,7 +135,7 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None) ->
         train_u = [u for i, u in enumerate(corpus.utterances) if i not in test_idx]
         heads = train_heads(lex, Corpus(utterances=train_u, clauses=corpus.clauses, digest=""), embed, cfg.C,
                             taxonomy.ids)
-        reader = Reader(lex, heads, thresholds, embed)
+        reader = Reader(lex, heads, thresholds, embed, condition_threshold)
         for i in sorted(test_idx):
             u = corpus.utterances[i]
             r = reader.read(u.text)
@@ -148,7 +149,7 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None) ->
             hits["scope"] += (r.act == "off-topic") == (u.act == "off-topic")
             if u.component in parts and parts[u.component]:
                 n["part"] += 1
-                hits["part"] += r.part_for(u.component, parts[u.component]) == u.part
+                hits["part"] += r.part_for(u.component, parts[u.component], part_threshold) == u.part
             if u.act == "general" and u.topic:
                 n["topic"] += 1
                 hits["topic"] += r.topic == u.topic

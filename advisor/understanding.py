@@ -35,12 +35,15 @@ class Reading(BaseModel):
     def in_scope(self) -> bool:
         return self.act != "off-topic"
 
-    def part_for(self, slug: str | None, parts: list[str]) -> str:
-        """The most likely part of component `slug` this turn is about ('whole' when none stands out)."""
+    def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5) -> str:
+        """The part of component `slug` this turn is about: one of its parts when the part head gives it
+        at least `threshold` of the probability left for that component's parts and the whole, else 'whole'."""
         if not slug or not parts:
             return WHOLE
         allowed = {p: s for p, s in self.part_scores.items() if p in parts or p == WHOLE}
-        return max(allowed, key=allowed.get) if allowed else WHOLE
+        total = sum(allowed.values())
+        best = max(allowed, key=allowed.get) if allowed else WHOLE
+        return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
 
 
 class Reader:
@@ -124,5 +127,7 @@ class Reader:
                 if c in said and said[c][1] == "retracted":
                     continue
                 said[c] = (pos, polarity)
+        if said.get("scale", (0, ""))[1] == "stated":
+            said.pop("simple", None)  # one model at 20k requests per second is not a simple need
         for cond, (_, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)

@@ -14,7 +14,7 @@ from pathlib import Path
 from common import RESULTS, table, write
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["ingest", "cold_start", "chain_latency", "api_load"]
+BENCHES = ["ingest", "cold_start", "understanding", "chain_latency", "api_load"]
 
 
 def main() -> int:
@@ -29,7 +29,10 @@ def main() -> int:
             failed.append(name)
     load = lambda n: json.loads((RESULTS / f"{n}.json").read_text()) if (RESULTS / f"{n}.json").exists() else {}
     chain, api, cold, ingest = load("chain_latency"), load("api_load"), load("cold_start"), load("ingest")
+    und = load("understanding")
     rows = []
+    if und:
+        rows.append(("understanding per turn p50 (new turn)", f"{und['first_round']['p50_ms']} ms", "<= 10 ms", ""))
     if chain:
         o, n = chain["ours"]["all_rounds"], chain["naive"]["all_rounds"]
         rows += [("warm chain answer p50", f"{o['p50_ms']} ms", "<= 40 ms", f"naive retrieval {n['p50_ms']} ms"),

@@ -5,7 +5,7 @@ from conftest import KNOWLEDGE
 
 from advisor.decision import DecisionEngine
 from advisor.matrix import load_matrix, load_taxonomy
-from advisor.understanding import ConversationState
+from advisor.planning import ConversationState
 
 MATRIX = load_matrix(KNOWLEDGE / "decision_matrix.yaml")
 TAXONOMY = load_taxonomy(KNOWLEDGE / "conditions.yaml")

@@ -72,8 +72,20 @@ def test_part_of_another_component_is_ignored(planner):
 
 def test_general_question_leaves_the_component_unless_it_points_back(planner):
     first = run(planner, reading(component="ml-monitoring"))
-    assert planner.plan(first.state, reading(act="risks")).state.component is None
-    assert planner.plan(first.state, reading(act="risks", anaphoric=True)).state.component == "ml-monitoring"
+    assert planner.plan(first.state, reading(act="general", topic="key-factors")).state.component is None
+    assert planner.plan(first.state, reading(act="general", anaphoric=True)).state.component == "ml-monitoring"
+
+
+def test_risks_and_costs_asked_mid_conversation_apply_to_the_component(planner):
+    first = run(planner, reading(component="feature-store", conditions=["early-stage"]))
+    plan = planner.plan(first.state, reading(act="switch"))
+    assert plan.state.component == "feature-store" and plan.topic == "switch"
+
+
+def test_guidance_acts_do_not_pick_a_part(planner):
+    plan = run(planner, reading(component="data-pipeline", act="cost", part_scores={"transforms": 0.9}))
+    assert plan.state.part == "whole"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "hybrid"
 
 
 def test_guidance_acts_get_their_note(planner):
