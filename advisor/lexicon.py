@@ -19,15 +19,31 @@ _NON_WORD = re.compile(r"[^a-z0-9&$'/\-.,;:?!\n ]+")
 OTHER = "other"
 
 
+# Contractions spelled out, with or without the apostrophe (Slack drops it): "we're" must not read as
+# "were", and "can't" must keep its "not" for the negation cues.
+_CONTRACTIONS = [
+    (re.compile(r"\b(can|won|don|doesn|didn|isn|aren|wasn|weren|haven|hasn|hadn|shouldn|wouldn|couldn|mustn|"
+                r"needn)'?t\b"), lambda m: {"can": "can", "won": "will"}.get(m.group(1), m.group(1)[:-1]) + " not"),
+    (re.compile(r"\b(we|you|they)'re\b"), r"\1 are"),
+    (re.compile(r"\b(i)'m\b"), r"\1 am"),
+    (re.compile(r"\b(we|you|they|i)'ve\b"), r"\1 have"),
+    (re.compile(r"\b(we|you|they|i|it)'ll\b"), r"\1 will"),
+    (re.compile(r"\b(it|that|there|what)'s\b"), r"\1 is"),
+]
+
+
 def normalize(text: str) -> str:
-    """Lower-case, strip control and zero-width characters, fold odd punctuation to spaces.
+    """Lower-case, spell out contractions, strip control and zero-width characters, fold odd punctuation.
 
     Sentence punctuation (. , ; : ? !) is kept: clause splitting and the question cue need it.
     """
     text = unicodedata.normalize("NFKC", text)
     text = _ZERO_WIDTH.sub("", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch == "\n" else " " for ch in text)
-    text = text.lower().replace("\u2019", "'").replace("'", "")
+    text = text.lower().replace("\u2019", "'")
+    for rx, repl in _CONTRACTIONS:
+        text = rx.sub(repl, text)
+    text = text.replace("'", "")
     text = _NON_WORD.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 

@@ -8,10 +8,6 @@ from .corpus import WHOLE
 from .matrix import Matrix, Taxonomy
 from .understanding import Reading
 
-# Acts that can be about one part of a component; the others (why, risks, cost, ...) ask about the
-# component as a whole and keep whatever part the conversation is on.
-PART_ACTS = frozenset({"verdict", "build-part", "enough", "what-if"})
-
 
 class ConversationState(BaseModel):
     """What a conversation has established so far; stored between turns."""
@@ -94,8 +90,7 @@ class Planner:
                     vendors=r.vendors)
 
     def _part(self, r: Reading, slug: str) -> str:
-        if r.act not in PART_ACTS:
-            return WHOLE
+        # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         return r.part_for(slug, self.parts[slug], self.part_threshold)
 
     def note_for(self, topic: str | None) -> str | None:

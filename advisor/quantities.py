@@ -38,14 +38,14 @@ _GPUS = re.compile(rf"(?:{NUM})\s*(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|
                    re.IGNORECASE)
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:{NUM})",
-    rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
+    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra )?(?:engineers?|devs?|developers?|data scientists?|ml people|mles?|people on the team|person team|"
     r"people team|member team)\b"
     # "one engineer wrote our serving layer" tells who did something, not how big the team is.
-    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)")]
+    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)"))]
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
-    rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
-    r"(?:people|employees|staff|headcount|folks)\b",
+    (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
+    r"(?:people|employees|staff|headcount|folks)\b"),
     rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:company|org|organisation|organization|business|startup)\b",
     rf"(?:{NUM})\s+employees\b")]
 _LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"

@@ -147,7 +147,7 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, pa
             acts.setdefault(u.act, Counter())[r.act] += 1
             n["scope"] += 1
             hits["scope"] += (r.act == "off-topic") == (u.act == "off-topic")
-            if u.component in parts and parts[u.component]:
+            if parts.get(u.component):
                 n["part"] += 1
                 hits["part"] += r.part_for(u.component, parts[u.component], part_threshold) == u.part
             if u.act == "general" and u.topic:

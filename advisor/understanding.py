@@ -117,9 +117,10 @@ class Reader:
         for k, cond in enumerate(cond_head.classes):
             if P[:, k].max() < self.condition_threshold:
                 continue
-            # Prefer the clause that carries it (polarity is clause-local), else the whole turn.
-            best = 1 + int(P[1:, k].argmax()) if len(units) > 1 and P[1:, k].max() >= self.condition_threshold \
-                else 0
+            # Polarity is clause-local: take the last clause that carries the condition (a correction comes
+            # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
+            carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
+            best = carrying[-1] if carrying else 0
             said[cond] = (best, pol_head.classes[int(Q[best].argmax())])
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
         for pos, clause in enumerate(clauses, 1):

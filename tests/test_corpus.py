@@ -92,3 +92,27 @@ def test_stale_or_missing_classifiers_say_to_retrain(tmp_path):
     with pytest.raises(ConfigError) as err:
         Heads.load(artefact_path(k))
     assert "advisor train" in err.value.hint
+
+
+def _tokens(text: str) -> set[str]:
+    import re
+
+    from advisor.lexicon import normalize
+
+    return set(re.findall(r"[a-z0-9]+", normalize(text)))
+
+
+def test_corpus_holds_no_copy_of_a_held_out_question(corpus):
+    """The held-out sets judge the stage; a training utterance that nearly repeats one would inflate them."""
+    held = []
+    for d in (ROOT / "evals" / "datasets").glob("heldout*"):
+        for f in d.glob("*.yaml"):
+            for case in yaml.safe_load(f.read_text()) or []:
+                held += case.get("turns") or [case.get("question")]
+    held_tokens = [_tokens(t) for t in held if t]
+    close = []
+    for u in corpus.utterances:
+        t = _tokens(u.text)
+        if any(len(t & h) / len(t | h) >= 0.6 for h in held_tokens if t | h):
+            close.append(u.text)
+    assert not close, close[:5]

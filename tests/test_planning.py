@@ -82,8 +82,9 @@ def test_risks_and_costs_asked_mid_conversation_apply_to_the_component(planner):
     assert plan.state.component == "feature-store" and plan.topic == "switch"
 
 
-def test_guidance_acts_do_not_pick_a_part(planner):
-    plan = run(planner, reading(component="data-pipeline", act="cost", part_scores={"transforms": 0.9}))
+def test_unsure_part_reads_as_the_whole_component(planner):
+    plan = run(planner, reading(component="data-pipeline", act="cost",
+                                part_scores={"transforms": 0.45, "whole": 0.4, "orchestration": 0.15}))
     assert plan.state.part == "whole"
     assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "hybrid"
 
