@@ -17,6 +17,7 @@ from .settings import Settings
 from .store import Store
 from .train import corpus_dir, lexicon_for, load_heads
 from .understanding import Reader
+from .vendors import VendorFacts, load_vendor_facts
 
 
 def make_generator(settings: Settings) -> Generator:
@@ -45,6 +46,7 @@ class Parts:
     engine: DecisionEngine
     generator: Generator
     store: Store
+    vendor_facts: dict[str, VendorFacts]
 
     @property
     def labels(self) -> dict[str, str]:
@@ -71,4 +73,5 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold), engine=DecisionEngine(matrix, taxonomy),
-                 generator=generator or make_generator(settings), store=store or Store(settings.store_db))
+                 generator=generator or make_generator(settings), store=store or Store(settings.store_db),
+                 vendor_facts=load_vendor_facts(settings.knowledge_dir))

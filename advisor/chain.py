@@ -105,7 +105,8 @@ class Advisor:
         d, plan = ctx.decision, ctx.plan
         refused = plan.refuse
         answer = Answer(
-            text=draft.text, verdict=None if refused else d.verdict,
+            text=draft.text, lead=draft.lead, sections=draft.sections, changed=draft.changed,
+            verdict=None if refused else d.verdict,
             component=None if refused or not d.component else d.component.slug,
             components=[] if refused else plan.state.components,
             topic=None if refused else plan.topic, act=plan.act,
@@ -123,7 +124,8 @@ class Advisor:
         # One retriever for the whole answer: a reload in another thread must not give the passages
         # and the citations two different snapshots.
         retriever = self.loader.retriever
-        state = self.store.state(cid)
+        # A caller may pass the state directly (a dry run over no stored conversation).
+        state = inp["state"] if inp.get("state") is not None else self.store.state(cid)
         timings = Timings()
         t0 = time.perf_counter()
         reading = parts.reader.read(q)
@@ -138,8 +140,9 @@ class Advisor:
         previous = parts.engine.decide(plan.previous) if plan.previous.component else None
         timings.decide_ms = (time.perf_counter() - t2) * 1000
         history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(cid, last=4)] \
-            if state.turns else []
+            if state.turns and cid else []
         ctx = Context(question=q, reading=reading, plan=plan, decision=decision, previous=previous,
                       evidence=evidence, history=history, labels=parts.labels,
-                      topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix)
+                      topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix,
+                      taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts)
         return ctx, timings

@@ -1,4 +1,4 @@
-"""The default generator: composes a cited answer from the decision and retrieved passages, no LLM."""
+"""The default generator: writes the structured answer (lead + typed sections) from the decision, no LLM."""
 
 from __future__ import annotations
 
@@ -9,19 +9,17 @@ from typing import Protocol
 
 from .decision import Decision
 from .evidence import Evidence
-from .matrix import Matrix
-from .models import Citation
+from .matrix import Matrix, Taxonomy
+from .models import Citation, Section, TurnChange
 from .planning import ConversationState, Plan
+from .render import VERDICT_WORD, section_markdown, sources_markdown
 from .retrieval import Passage, tokenize
 from .understanding import Reading
 
-VERDICT_WORD = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
 _MD = re.compile(r"\*\*|__|`|^#+\s*|^[-*]\s+|^\d+\.\s+", re.MULTILINE)
-EXAMPLES = [
-    "Should a 5-person startup build or buy a feature store?",
-    "We are regulated: should we build our own experiment tracking?",
-]
+
+__all__ = ["VERDICT_WORD", "Citations", "Composer", "Context", "Draft", "Generator", "refusal_text", "sentences"]
 
 
 @dataclass
@@ -38,6 +36,8 @@ class Context:
     labels: dict[str, str] = field(default_factory=dict)
     topic_note: str | None = None
     matrix: Matrix | None = None
+    taxonomy: Taxonomy | None = None
+    vendor_facts: dict = field(default_factory=dict)  # vendor note id -> VendorFacts
 
     @property
     def refuse(self) -> bool:
@@ -54,10 +54,13 @@ class Context:
 
 @dataclass
 class Draft:
-    """A generator's finished output."""
+    """A generator's finished output: the lead, the sections and the sources they cite."""
 
     text: str
     citations: list[Citation]
+    lead: str = ""
+    sections: list[Section] = field(default_factory=list)
+    changed: TurnChange | None = None
     flagged: bool = False
 
 
@@ -78,7 +81,7 @@ def sentences(text: str) -> list[str]:
     return out
 
 
-def _usable(sentence: str) -> bool:
+def usable(sentence: str) -> bool:
     # A question is not a claim: quoting "Should we build X?" from a document as a reason says nothing.
     return 30 <= len(sentence) <= 400 and sentence[-1] in ".!)\""
 
@@ -114,14 +117,22 @@ class Citations:
             return ""
         words = set(tokenize(claim))
         best = max(chunks, key=lambda p: len(words & p.tokens) / (len(words) or 1))
-        return f" [{self.cite(best, _best_sentence(best, words))}]"
+        return f" [{self.cite(best, best_sentence(best, words))}]"
 
-    def markdown_list(self) -> str:
-        return "\n".join(f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + f" ({c.source})"
-                         for c in self.items)
+    def section(self, doc_id: str, heading: str) -> Passage | None:
+        """The chunk of `doc_id` under a heading that contains `heading` (case-insensitive)."""
+        return next((p for p in self.evidence.of(doc_id)
+                     if heading.lower() in p.doc.metadata.get("section", "").lower()), None)
+
+    def sentence_from(self, passage: Passage | None, n: int = 1) -> list[str]:
+        """The first `n` usable sentences of a passage, each with its marker."""
+        if passage is None:
+            return []
+        out = [s for s in sentences(passage.doc.page_content) if usable(s)][:n]
+        return [f"{s} [{self.cite(passage, s)}]" for s in out]
 
 
-def _best_sentence(p: Passage, words: set[str]) -> str:
+def best_sentence(p: Passage, words: set[str]) -> str:
     sents = sentences(p.doc.page_content)
     if not sents:
         return p.doc.page_content
@@ -129,213 +140,56 @@ def _best_sentence(p: Passage, words: set[str]) -> str:
 
 
 class Composer:
-    """Writes the answer like a colleague would: verdict, reasons, options, what would change it."""
+    """Writes the answer a colleague would: the direct answer first, then only what the question needs."""
 
     name = "composer"
 
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:
-            text = refusal_text()
+            text = refusal_text(ctx.matrix)
             yield text
-            yield Draft(text=text, citations=[])
+            yield Draft(text=text, citations=[], lead=text)
             return
+        from .shapes import compose  # the per-act shapes; imported here to keep this module small
+
         cites = Citations(ctx.evidence)
-        d = ctx.decision
-        if ctx.plan.act == "statement" and not d.component and not d.other_component:
-            parts = self._noted(ctx, cites)
-        elif d.component:
-            parts = self._component(ctx, cites)
-        elif d.other_component:
-            parts = self._other(ctx, cites)
-        elif ctx.plan.act == "what-if" and (ctx.plan.added or ctx.plan.removed):
-            parts = self._across(ctx, cites)
-        else:
-            parts = self._topic(ctx, cites, ctx.topic_note or "four-questions", lead=True)
-        body = []
-        for part in parts:
-            body.append(part)
-            yield part + "\n\n"
+        lead, sections, changed = compose(ctx, cites)
+        pieces = [p for p in [header(ctx), lead, *(section_markdown(s) for s in sections)] if p]
+        for piece in pieces:
+            yield piece + "\n\n"
         if cites.items:
-            tail = "**Sources**\n" + cites.markdown_list()
+            tail = sources_markdown(cites.items)
+            pieces.append(tail)
             yield tail
-            body.append(tail)
-        yield Draft(text="\n\n".join(body), citations=cites.items)
-
-    def _changed(self, ctx: Context) -> str:
-        """What this turn changed, in words ('' when it added and removed nothing)."""
-        bits = []
-        if ctx.plan.added:
-            bits.append("noted: " + "; ".join(self._label(ctx, c) for c in ctx.plan.added))
-        if ctx.plan.removed:
-            bits.append("dropped: " + "; ".join(self._label(ctx, c) for c in ctx.plan.removed))
-        return ". ".join(b[0].upper() + b[1:] for b in bits) + "." if bits else ""
-
-    def _noted(self, ctx: Context, cites: Citations) -> Iterator[str]:
-        """A turn that only states facts: acknowledge them and ask what they want to decide."""
-        changed = self._changed(ctx) or "Noted."
-        held = ctx.state.conditions
-        yield (f"{changed} I'll take {'these' if len(held) > 1 else 'this'} into account"
-               if held else changed) + (
-            ". Which piece of ML infrastructure are you deciding on: experiment tracking, a feature store, "
-            "model serving, data pipelines, ML monitoring or training infrastructure?" if held else
-            " Which piece of ML infrastructure are you deciding on?")
-
-    def _across(self, ctx: Context, cites: Citations) -> Iterator[str]:
-        """'What if we are regulated?' with no component yet: how that moves each component's verdict."""
-        conds = ctx.plan.added or ctx.plan.removed
-        label = self._label(ctx, conds[0])
-        lines = []
-        for comp in ctx.matrix.components:
-            rule = comp.rule_for(conds[0])
-            if rule is None:
-                continue
-            lines.append(f"- **{comp.name}: {VERDICT_WORD[rule.verdict]}.** {rule.advice}"
-                         + cites.support(rule.advice, rule.note))
-        yield f"It depends on the component: with {label}, the verdicts are these."
-        if lines:
-            yield "\n".join(lines)
-        yield "Tell me which component you are deciding on and I will apply it with everything else you said."
-
-    def _component(self, ctx: Context, cites: Citations) -> Iterator[str]:
-        d, comp, part = ctx.decision, ctx.decision.component, ctx.decision.part
-        verdict = VERDICT_WORD[d.verdict]
-        subject = f"{comp.name.lower()}: {part.label}" if part else comp.name.lower()
-        yield f"**Recommendation: {verdict}** ({subject})"
-        prev = ctx.previous
-        if prev and prev.component is comp and ctx.plan.previous.turns and (ctx.plan.added or ctx.plan.removed):
-            if prev.verdict != d.verdict:
-                yield (f"{self._changed(ctx)} This moves the verdict from {VERDICT_WORD[prev.verdict]} to "
-                       f"{verdict}.")
-            else:
-                yield f"{self._changed(ctx)} That does not change the verdict: still {verdict}."
-        if d.deciding:
-            labels = ", ".join(self._label(ctx, c) for c in d.conditions)
-            lead = (f"Given what you've told me ({labels}): {d.deciding.advice}"
-                    + cites.support(d.deciding.advice, d.deciding.note))
-        elif part:
-            lead = part.advice + cites.support(part.advice, part.note)
-        else:  # cited only when used: a number taken here but not written would list a source nothing cites
-            lead = comp.summary + cites.support(comp.summary, comp.note)
-        yield lead
-        if d.not_changing:
-            labels = "; ".join(self._label(ctx, c) for c in d.not_changing)
-            yield f"What you mentioned ({labels}) does not move this verdict for {subject}."
-        why = self._why(ctx, cites, exclude={d.deciding.advice if d.deciding else (part.advice if part
-                                                                                   else comp.summary)})
-        if why:
-            yield "**Why**\n" + "\n".join(f"- {s}" for s in why)
-        if d.verdict != "build" or ctx.plan.act == "vendor":
-            options = self._options(ctx, cites)
-            if options:
-                yield "**Options to buy**\n" + "\n".join(options)
-        build = comp.build_part
-        if build and part is not build:
-            yield f"**What to build yourselves:** {build.advice}" + cites.support(build.advice, build.note)
-        elif not build:
-            yield f"**What to build yourselves:** {comp.build}" + cites.support(comp.build, comp.note)
-        if d.would_change:
-            lines = [f"- *If {c.label}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}" + cites.support(c.advice, c.note)
-                     for c in d.would_change[:2]]
-            yield "**What would change this**\n" + "\n".join(lines)
-        yield (f"**Migration cost:** {comp.migration_cost}. {comp.migration}"
-               + cites.support(comp.migration, comp.note))
-        if d.also:
-            names = ", ".join(c.name.lower() for c in d.also)
-            yield f"You also mentioned {names}: ask about it next and I will give its own verdict."
-        if ctx.topic_note:
-            yield from self._topic(ctx, cites, ctx.topic_note, lead=False)
-
-    def _label(self, ctx: Context, cond: str) -> str:
-        return ctx.labels.get(cond, cond.replace("-", " "))
-
-    def _why(self, ctx: Context, cites: Citations, exclude: set[str], n: int = 3) -> list[str]:
-        comp = ctx.decision.component
-        focus = set(tokenize(ctx.question)) | set(tokenize(comp.name if comp else ""))
-        for c in ctx.decision.conditions:
-            focus |= set(tokenize(c.replace("-", " ")))
-        preferred = {comp.note} if comp else set()
-        if ctx.decision.deciding:
-            preferred.add(ctx.decision.deciding.note)
-        scored = []
-        for rank, p in enumerate(ctx.passages):
-            if p.doc.metadata.get("kind") not in ("guidance", "vendor"):
-                continue  # user-added documents inform retrieval but do not speak for the advisor
-            if "verdict changes" in p.doc.metadata.get("section", "").lower():
-                continue  # sentences about other circumstances would muddle this verdict
-            for s in sentences(p.doc.page_content):
-                if not _usable(s):
-                    continue
-                toks = set(tokenize(s))
-                score = len(toks & focus) / (len(toks) ** 0.5 or 1) + (1.0 if p.doc_id in preferred else 0)
-                score -= 0.1 * rank
-                scored.append((score, s, p))
-        chosen: list[str] = []
-        used = [set(tokenize(e)) for e in exclude]
-        for _, s, p in sorted(scored, key=lambda t: -t[0]):
-            toks = set(tokenize(s))
-            if any(len(toks & u) / (len(toks | u) or 1) > 0.5 for u in used):
-                continue
-            used.append(toks)
-            chosen.append(f"{s} [{cites.cite(p, s)}]")
-            if len(chosen) == n:
-                break
-        return chosen
-
-    def _options(self, ctx: Context, cites: Citations) -> list[str]:
-        comp = ctx.decision.component
-        mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
-        ordered = mentioned + [o for o in comp.buy if o not in mentioned]
-        lines = []
-        for opt in ordered[:4]:
-            chunks = ctx.evidence.of(opt.doc)
-            if not chunks:
-                continue
-            strengths = [p for p in chunks if "strength" in p.doc.metadata.get("section", "").lower()] or chunks
-            first = next((s for s in sentences(strengths[0].doc.page_content) if _usable(s)), None)
-            if first:
-                lines.append(f"- **{opt.name}**: {first} [{cites.cite(strengths[0], first)}]")
-        return lines
-
-    def _topic(self, ctx: Context, cites: Citations, note: str, lead: bool) -> Iterator[str]:
-        chunks = ctx.evidence.of(note)
-        if not chunks:
-            return
-        title = chunks[0].doc.metadata.get("title", note)
-        focus = set(tokenize(ctx.question))
-        picked = []
-        for p in chunks:
-            for i, s in enumerate(sentences(p.doc.page_content)):
-                if _usable(s):
-                    picked.append((len(set(tokenize(s)) & focus) + (0.5 if i == 0 else 0), s, p))
-        best = sorted(picked, key=lambda t: -t[0])[: 5 if lead else 2]
-        order = {id(t): k for k, t in enumerate(picked)}
-        best.sort(key=lambda t: order[id(t)])
-        lines = "\n".join(f"- {s} [{cites.cite(p, s)}]" for _, s, p in best)
-        yield (f"**General guidance: {title}**" if lead else f"**On {title.lower()}**") + "\n" + lines
-
-    def _other(self, ctx: Context, cites: Citations) -> Iterator[str]:
-        name = ctx.decision.other_component
-        yield f"**Recommendation: Depends** ({name})"
-        # A statement about the matrix itself, not a claim from the knowledge base: no marker.
-        yield (f"The decision matrix has no row for {name}, so there is no ready-made verdict; "
-               "work through the four questions below instead.")
-        lines = []
-        for p in ctx.evidence.of("four-questions"):
-            sec = p.doc.metadata.get("section", "")
-            first = next((s for s in sentences(p.doc.page_content) if _usable(s)), None)
-            if sec and first and len(lines) < 4:
-                lines.append(f"- **{sec.rstrip(':')}** {first} [{cites.cite(p, first)}]")
-        if lines:
-            yield "**The four questions**\n" + "\n".join(lines)
-        rule = next((p for p in ctx.evidence.of("common-mistake")
-                     if "instead" in p.doc.metadata.get("section", "").lower()), None)
-        first = next((s for s in sentences(rule.doc.page_content) if _usable(s)), None) if rule else None
-        if first:
-            yield f"{first} [{cites.cite(rule, first)}]"
+        yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
+                    changed=changed)
 
 
-def refusal_text() -> str:
-    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: experiment tracking, "
-            "feature stores, model serving, data pipelines, ML monitoring and training infrastructure, plus "
-            "general questions such as risks, vendor evaluation and hybrid approaches.\n\nTry asking:\n"
-            + "\n".join(f"- {e}" for e in EXAMPLES))
+def header(ctx: Context) -> str:
+    """The verdict line, written from the decision (the UI shows it as a badge instead)."""
+    d = ctx.decision
+    if d.component:
+        subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
+        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
+    if d.other_component:
+        return f"**Recommendation: Depends** ({d.other_component})"
+    return ""
+
+
+def covered(matrix: Matrix | None) -> str:
+    """The components the advisor covers, from the matrix."""
+    names = [c.name.lower() for c in matrix.components] if matrix else []
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def refusal_text(matrix: Matrix | None = None) -> str:
+    comps = covered(matrix) or ("experiment tracking, feature stores, model serving, data pipelines, ML monitoring "
+                                "and training infrastructure")
+    examples = [f"Should a 5-person startup build or buy {matrix.components[1].noun}?" if matrix else
+                "Should a 5-person startup build or buy a feature store?",
+                "We are regulated: should we build our own experiment tracking?"]
+    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: " + comps
+            + ", other ML infrastructure through the four build-vs-buy questions, plus general questions such as "
+            "risks, costs, switching later, vendor evaluation and hybrid approaches.\n\nTry asking:\n"
+            + "\n".join(f"- {e}" for e in examples))
+

@@ -10,7 +10,8 @@ from .retrieval import HybridRetriever, Passage
 from .understanding import Reading
 
 # Guidance every component answer may draw on (the four questions, the common mistake, when to build).
-ALWAYS = ("four-questions", "common-mistake", "startup-build")
+ALWAYS = ("four-questions", "common-mistake", "startup-build", "risk-of-building", "overview", "key-factors",
+          "evaluating-vendors", "implementing-the-decision", "switching-buy-to-build", "hybrid-approaches")
 
 
 @dataclass

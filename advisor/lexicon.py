@@ -63,8 +63,9 @@ class Cues(BaseModel):
     injection: list[str]
     clause_split: list[str]
     anaphora: list[str] = []
+    managed: list[str] = []
 
-    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora")
+    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
@@ -126,6 +127,7 @@ class Lexicon:
         self.retraction = _any(cues.retraction)
         self.injection = _any(cues.injection)
         self.anaphora = _any(cues.anaphora)
+        self.managed = _any(cues.managed)
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class Component(_Strict):
 
     slug: str
     name: str
+    noun: str = ""  # how a sentence names it ("a feature store", "data pipelines")
     note: str
     synonyms: list[str] = Field(min_length=1)
     verdict: MatrixVerdict
@@ -145,10 +146,12 @@ class _Patterned(_Strict):
 
 
 class Condition(_Patterned):
-    """A circumstance that can move a verdict, with the phrases that reveal it in a question."""
+    """A circumstance that can move a verdict; how answers phrase it; what is likely to come up next."""
 
     id: str
     label: str
+    phrase: str = ""
+    next: list[str] = Field(default_factory=list)
 
 
 class Topic(_Patterned):
@@ -171,6 +174,7 @@ class Taxonomy(_Strict):
     general_topics: list[Topic] = Field(default_factory=list)
     other_components: list[OtherComponent] = Field(default_factory=list)
     act_notes: dict[str, str] = Field(default_factory=dict)  # question act -> the note that answers it
+    next_when_nothing_stated: list[str] = Field(default_factory=list)
 
     @cached_property
     def ids(self) -> list[str]:
@@ -252,6 +256,10 @@ def check_consistency(matrix: Matrix, taxonomy: Taxonomy, path: Path) -> None:
     bad += [f"entry {c.slug}, field 'parts.{p.name}.conditions.{r.condition}'" for c in matrix.components
             for p in c.parts for r in p.conditions if r.condition not in known]
     bad += [f"global_rules, field '{r.condition}'" for r in matrix.global_rules if r.condition not in known]
+    bad += [f"conditions.yaml entry {c.id}, field 'next': {n}" for c in taxonomy.conditions for n in c.next
+            if n not in known]
+    bad += [f"conditions.yaml, field 'next_when_nothing_stated': {n}" for n in taxonomy.next_when_nothing_stated
+            if n not in known]
     if bad:
         raise ConfigError(f"{path}: unknown condition(s): " + "; ".join(bad),
                           f"use one of: {', '.join(taxonomy.ids)}")

@@ -32,10 +32,42 @@ class Timings(BaseModel):
     total_ms: float = 0.0
 
 
+SectionKind = Literal["reasons", "options", "comparison", "build", "changes", "migration", "guidance", "facts"]
+
+
+class Table(BaseModel):
+    """A small table (a side-by-side comparison of options)."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Section(BaseModel):
+    """One typed part of an answer after its lead: a paragraph, bullets or a table (inline Markdown, [n] markers)."""
+
+    kind: SectionKind
+    title: str
+    text: str = ""
+    items: list[str] = Field(default_factory=list)
+    table: Table | None = None
+
+
+class TurnChange(BaseModel):
+    """What this turn changed compared with the previous answer in the conversation."""
+
+    previous_verdict: Verdict | None = None
+    verdict: Verdict | None = None
+    added: list[str] = Field(default_factory=list)  # condition ids
+    removed: list[str] = Field(default_factory=list)
+
+
 class Answer(BaseModel):
-    """A grounded answer: text with [n] markers, the verdict, and the sources they point to."""
+    """A grounded answer: the lead, typed sections and citations; `text` is its Markdown rendering."""
 
     text: str
+    lead: str = Field("", description="The direct answer to what was asked, in at most two sentences.")
+    sections: list[Section] = Field(default_factory=list)
+    changed: TurnChange | None = None
     verdict: Verdict | None = None
     component: str | None = None
     components: list[str] = Field(default_factory=list)

@@ -19,6 +19,7 @@ class ConversationState(BaseModel):
     conditions: list[str] = Field(default_factory=list)
     topic: str | None = None
     act: str | None = None
+    facts: dict[str, str] = Field(default_factory=dict)  # quantity kind -> as the asker wrote it
     turns: int = 0
 
 
@@ -56,7 +57,13 @@ class Planner:
                         refuse=True, act=r.act)
         new = state.model_copy(deep=True)
         new.turns += 1
-        new.act = r.act
+        act = r.act
+        if (act == "verdict" and r.anaphoric and r.component and state.act in self.taxonomy.act_notes
+                and len(r.normalized.split()) <= 8):
+            # "And specifically for model serving?" after a question about risks asks the same thing of
+            # the newly named component.
+            act = state.act
+        new.act = act
         if r.component:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
@@ -76,17 +83,24 @@ class Planner:
             build = self.matrix.get(new.component).build_part
             if build:
                 new.part = build.name
+        for q in r.quantities:
+            new.facts[q.kind] = q.text.strip()
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added
         topic = None
-        if r.act == "general":
+        rule = next((g for g in self.matrix.global_rules if g.condition in r.conditions), None)
+        if act == "general" or (act == "why" and not (new.component or new.other_component)):
             topic = r.topic or "four-questions"
-        elif r.act in self.taxonomy.act_notes:
-            topic = r.act
+        elif act in self.taxonomy.act_notes:
+            topic = act
+        if rule and not (new.component or new.other_component) and act in ("general", "verdict", "why", "statement"):
+            # The two global rules hold for infrastructure in general too ("build everything in case
+            # we need control" is the common mistake); their note answers the question.
+            topic = f"rule:{rule.condition}"
         new.topic = topic
-        return Plan(state=new, previous=state, act=r.act, topic=topic, added=added, removed=removed,
+        return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
                     vendors=r.vendors)
 
     def _part(self, r: Reading, slug: str) -> str:
@@ -98,4 +112,5 @@ class Planner:
         if topic is None:
             return None
         notes = {t.id: t.note for t in self.taxonomy.general_topics} | dict(self.taxonomy.act_notes)
+        notes |= {f"rule:{g.condition}": g.note for g in self.matrix.global_rules}
         return notes.get(topic)

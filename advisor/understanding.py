@@ -28,6 +28,7 @@ class Reading(BaseModel):
     retracted: list[str] = Field(default_factory=list)  # taken back
     quantities: list[Quantity] = Field(default_factory=list)
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
+    managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -61,7 +62,7 @@ class Reader:
         cleaned, injected = self.lex.strip_injection(question)
         norm = normalize(cleaned)
         r = Reading(question=question, normalized=norm, injection=injected,
-                    anaphoric=bool(self.lex.anaphora.search(norm)))
+                    anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -69,21 +70,25 @@ class Reader:
         E = self.embed([norm, *clauses] if len(clauses) > 1 else [norm])
         x = turn_features(self.lex, norm, E[0])[None, :]
         self._components(r, x)
-        act = self._best("act", x)
-        r.act, r.confidence["act"] = act
-        if r.act == "general":
-            r.topic, r.confidence["topic"] = self._best("topic", x)
+        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if self._names_component(norm) else None)
+        r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         self._conditions(r, clauses, E)
         r.quantities = extract(norm)
         return r
 
-    def _best(self, head: str, x: np.ndarray) -> tuple[str, float]:
+    def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
         h = self.heads[head]
         p = h.proba(x)[0]
+        if exclude:
+            p = np.where([c in exclude for c in h.classes], 0.0, p)
         i = int(p.argmax())
         return h.classes[i], round(float(p[i]), 4)
+
+    def _names_component(self, norm: str) -> bool:
+        """A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says."""
+        return any(h.by_name and h.slug != OTHER for h in self.lex.hits(norm))
 
     def _components(self, r: Reading, x: np.ndarray) -> None:
         hits = self.lex.hits(r.normalized)
@@ -102,6 +107,10 @@ class Reader:
         elif best != NONE:
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
+        elif named:
+            # A matrix component named outright (or with a typo) is high-precision evidence the head missed.
+            r.component = named[0]
+            r.components = [named[0]] + [s for s in r.components if s != named[0]]
         else:
             r.components = []
 

@@ -35,7 +35,7 @@ def test_advisor_answers_from_the_snapshot_without_chroma(advisor, settings, emb
     fresh = Advisor(settings, embeddings=embeddings)
     answer = fresh.ask("Should we build or buy ML monitoring?")
     assert answer.verdict == "buy"
-    assert fresh._index is None  # answering never opened Chroma
+    assert fresh.loader._index is None  # answering never opened Chroma
 
 
 def test_ingest_publishes_a_new_snapshot_that_a_running_advisor_picks_up(advisor, tmp_path):

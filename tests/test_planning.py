@@ -106,3 +106,25 @@ def test_simple_serving_is_a_thin_wrapper_build(planner):
     plan = run(planner, reading(component="model-serving", conditions=["simple", "early-stage"]))
     d = DecisionEngine(MATRIX, TAXONOMY).decide(plan.state)
     assert d.verdict == "build" and d.deciding.condition == "simple"
+
+
+def test_elliptical_follow_up_keeps_the_question_asked(planner):
+    first = run(planner, reading(act="risks"))
+    follow = reading(act="verdict", component="model-serving", components=["model-serving"], anaphoric=True,
+                     question="and for model serving?")
+    follow = follow.model_copy(update={"normalized": "and for model serving?"})
+    plan = planner.plan(first.state, follow)
+    assert plan.act == "risks" and plan.state.component == "model-serving"
+
+
+def test_global_rule_answers_a_general_question():
+    planner = Planner(MATRIX, TAXONOMY)
+    plan = run(planner, reading(act="statement", conditions=["control-later"]))
+    assert planner.note_for(plan.topic) == "common-mistake"
+
+
+def test_no_platform_needed_while_serving_is_simple(planner):
+    plan = run(planner, reading(component="model-serving", conditions=["simple"],
+                                part_scores={"platform": 0.9, "whole": 0.1}))
+    assert plan.state.part == "platform"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "build"

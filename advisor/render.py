@@ -1,0 +1,118 @@
+"""One renderer per format for the structured `Answer`: Markdown, Slack Block Kit, terminal, plain text."""
+
+from __future__ import annotations
+
+import re
+
+from .models import Answer, Citation, Section
+
+VERDICT_WORD = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
+
+
+def headline(answer: Answer, component_names: dict[str, str] | None = None) -> str:
+    """'Buy · ML monitoring (the monitoring tool)' or '' when the answer carries no verdict."""
+    if answer.refused or not answer.verdict:
+        return ""
+    names = component_names or {}
+    subject = names.get(answer.component or "", (answer.component or "").replace("-", " "))
+    if answer.part and answer.part != "whole":
+        subject = f"{subject}: {answer.part.replace('-', ' ')}"
+    return f"{VERDICT_WORD[answer.verdict]}" + (f" · {subject}" if subject else "")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def section_markdown(section: Section) -> str:
+    """A section as Markdown: bold title, then its paragraph, bullets and/or table."""
+    body = []
+    if section.text:
+        body.append(section.text)
+    if section.items:
+        body.append("\n".join(f"- {item}" for item in section.items))
+    if section.table:
+        t = section.table
+        body.append("| " + " | ".join(_cell(c) for c in t.columns) + " |\n"
+                    + "|" + "---|" * len(t.columns) + "\n"
+                    + "\n".join("| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows))
+    return f"**{section.title}**\n" + "\n\n".join(body)
+
+
+def sources_markdown(citations: list[Citation]) -> str:
+    return "**Sources**\n" + "\n".join(
+        f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + (f" ({c.source})" if c.source else "")
+        for c in citations)
+
+
+def verdict_line(answer: Answer) -> str:
+    """The bold verdict line that opens the Markdown of an answer with a verdict."""
+    if answer.refused or not answer.verdict:
+        return ""
+    subject = (answer.component or "").replace("-", " ")
+    if answer.part and answer.part != "whole":
+        subject += f": {answer.part.replace('-', ' ')}"
+    return f"**Recommendation: {VERDICT_WORD[answer.verdict]}** ({subject})"
+
+
+def markdown_pieces(answer: Answer, header: bool = True, sources: bool = True) -> list[str]:
+    """The Markdown of an answer in the order it is written (the stream sends these one by one)."""
+    pieces = []
+    line = verdict_line(answer) if header else ""
+    if line:
+        pieces.append(line)
+    if answer.lead:
+        pieces.append(answer.lead)
+    pieces += [section_markdown(s) for s in answer.sections]
+    if sources and answer.citations:
+        pieces.append(sources_markdown(answer.citations))
+    return pieces
+
+
+def markdown(answer: Answer, header: bool = True, sources: bool = True) -> str:
+    """Markdown for the UI, the OpenAI-compatible route and files."""
+    return "\n\n".join(markdown_pieces(answer, header, sources))
+
+
+_MARKDOWN_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+
+def _mrkdwn(text: str) -> str:
+    """Slack's mrkdwn: *bold*, <url|text>, and &, <, > escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_BOLD.sub(r"*\1*", text)
+    return _MARKDOWN_LINK.sub(r"<\2|\1>", text)
+
+
+SLACK_TEXT_LIMIT = 2900  # a section's text may hold 3,000 characters
+SLACK_HEADER_LIMIT = 150
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def slack_blocks(answer: Answer, question: str | None = None) -> list[dict]:
+    """Block Kit: a header with the verdict, the lead, one compact section per part, sources as context."""
+    blocks: list[dict] = []
+    head = headline(answer)
+    if head:
+        blocks.append({"type": "header", "text": {"type": "plain_text", "text": _clip(head, SLACK_HEADER_LIMIT)}})
+    if question:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(f"> {_mrkdwn(question)}", 2900)}]})
+    if answer.lead:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(_mrkdwn(answer.lead), SLACK_TEXT_LIMIT)}})
+    for s in answer.sections:
+        body = section_markdown(s) if s.table else "\n".join(
+            [f"**{s.title}**", s.text, *(f"• {i}" for i in s.items)])
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(_mrkdwn(body.strip()), SLACK_TEXT_LIMIT)}})
+    if answer.citations:
+        lines = [f"[{c.n}] {c.title}" for c in answer.citations]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(_mrkdwn("  ".join(lines)), 2900)}]})
+    return blocks[:50]  # Slack accepts at most 50 blocks in a message
+
+
+def plain(answer: Answer) -> str:
+    """Plain text for a pipe: the Markdown without emphasis marks."""
+    return _MARKDOWN_BOLD.sub(r"\1", markdown(answer))

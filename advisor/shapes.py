@@ -1,0 +1,402 @@
+"""Answer shapes, one per question act: the lead (the direct answer) and only the sections that act needs."""
+
+from __future__ import annotations
+
+import re
+
+from .compose import Citations, Context, sentences, usable
+from .decision import Change
+from .models import Section, TurnChange
+from .render import VERDICT_WORD
+from .retrieval import tokenize
+
+# Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
+FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms"), "simple": ("models", "traffic_rps"),
+              "early-stage": ("engineers", "headcount")}
+GUIDANCE_SECTIONS = {
+    "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
+                    ("risk-of-building", "cost to the core product")],
+    "risks-buy": [("overview", "cost of a wrong buy"), ("key-factors", "lock-in"), ("evaluating-vendors", "lock-in")],
+    "cost": [("four-questions", "question 2"), ("overview", "underestimated"), ("key-factors", "total cost")],
+    "switch": [("switching-buy-to-build", "whether"), ("switching-buy-to-build", "how to switch"),
+               ("switching-buy-to-build", "keeping a later switch cheap")],
+    "evaluate": [("evaluating-vendors", "capability"), ("evaluating-vendors", "proof-of-concept"),
+                 ("evaluating-vendors", "lock-in"), ("evaluating-vendors", "security")],
+    "implement": [("implementing-the-decision", "start small"), ("implementing-the-decision", "kpis"),
+                  ("implementing-the-decision", "cross-functional")],
+}
+_BUY_WORDS = {"buy", "buying", "bought", "vendor", "vendors", "managed", "saas", "purchase", "purchasing", "paying"}
+
+
+def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
+    """The lead and sections for this turn's act."""
+    d, act = ctx.decision, ctx.plan.act
+    changed = _turn_change(ctx)
+    if d.component is None and d.other_component:
+        return (*_other(ctx, cites), changed)
+    if d.component is None:
+        if act == "statement" and not ctx.topic_note:
+            return _noted(ctx), [], changed
+        if act == "what-if" and (ctx.plan.added or ctx.plan.removed):
+            return (*_across(ctx, cites), changed)
+        key = _risk_key(ctx) if act == "risks" else act
+        if key in GUIDANCE_SECTIONS:
+            return (*_guidance_for_component(ctx, cites), changed)
+        return (*_guidance(ctx, cites, ctx.topic_note or "four-questions"), changed)
+    change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") else ""
+    if change:
+        # A follow-up says what moved, then why; never the whole card again.
+        return f"{change} {_reason(ctx, cites)}", _keep(_changes(ctx, cites)), changed
+    shape = {"vendor": _vendor, "enough": _enough, "why": _why, "build-part": _build_part,
+             "risks": _guidance_for_component, "cost": _guidance_for_component, "switch": _switch,
+             "evaluate": _guidance_for_component, "implement": _guidance_for_component,
+             "general": _guidance_for_component}.get(act, _verdict)
+    lead, sections = shape(ctx, cites)
+    return lead, sections, changed
+
+
+# -- the asker's situation -----------------------------------------------------------------------
+def _phrase(ctx: Context, cond: str) -> str:
+    """How the lead names one of the asker's conditions, with their own numbers when they gave some."""
+    kinds = FACT_KINDS.get(cond, ())
+    facts = [_yours(ctx.state.facts[k]) for k in kinds if k in ctx.state.facts]
+    if facts:
+        return "with " + " and ".join(facts[:2])
+    c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
+    return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
+
+
+def _yours(text: str) -> str:
+    """The asker's words, addressed back to them ("our only model" -> "your only model")."""
+    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], text)
+
+
+def _situation(ctx: Context, only: list[str] | None = None) -> str:
+    conds = only if only is not None else ctx.decision.conditions
+    return " and ".join(_phrase(ctx, c) for c in conds[:2])
+
+
+def _subject(ctx: Context) -> str:
+    d = ctx.decision
+    if d.part:
+        return d.part.label
+    return d.component.noun or d.component.name.lower()
+
+
+def _verdict_clause(ctx: Context) -> str:
+    d, comp = ctx.decision, ctx.decision.component
+    subject = _subject(ctx)
+    if d.verdict == "buy":
+        return f"buy {subject} rather than build {'them' if subject.endswith('s') and not d.part else 'it'}"
+    if d.verdict == "build":
+        return f"build {subject} yourselves"
+    if d.verdict == "hybrid":
+        buy = next((p for p in comp.parts if p.verdict == "buy"), None)
+        build = comp.build_part
+        if buy and build and not d.part:
+            return f"go hybrid: buy {buy.label} and build {build.label}"
+        return f"go hybrid on {subject}: buy the platform and build only the layer you need on top"
+    return f"{subject} depends on requirements no managed option may meet"
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def _two_sentences(text: str) -> str:
+    parts = sentences(text)
+    return " ".join(parts[:2]) if len(parts) > 2 else text
+
+
+def _reason(ctx: Context, cites: Citations) -> str:
+    """The sentence that says why, cited: the deciding rule, else the part, else the component summary."""
+    d, comp = ctx.decision, ctx.decision.component
+    if d.deciding:
+        return d.deciding.advice + cites.support(d.deciding.advice, d.deciding.note)
+    if d.part:
+        return d.part.advice + cites.support(d.part.advice, d.part.note)
+    return comp.summary + cites.support(comp.summary, comp.note)
+
+
+def _lead_verdict(ctx: Context, cites: Citations) -> str:
+    situation = _situation(ctx)
+    first = f"{_cap(situation)}, {_verdict_clause(ctx)}." if situation else f"{_cap(_verdict_clause(ctx))}."
+    return f"{first} {_reason(ctx, cites)}"
+
+
+# -- sections shared by several shapes -----------------------------------------------------------
+def _plausible(ctx: Context) -> list[Change]:
+    """At most two changes most plausible for this asker: the `next` of what they said, else the first."""
+    d = ctx.decision
+    if not d.would_change or ctx.taxonomy is None:
+        return []
+    order: list[str] = []
+    by_id = {c.id: c for c in ctx.taxonomy.conditions}
+    for cond in d.conditions:
+        order += [n for n in by_id[cond].next if n not in order] if cond in by_id else []
+    # With nothing stated, the circumstances most askers are in; never a stock line for everyone.
+    order = order or list(ctx.taxonomy.next_when_nothing_stated)
+    rank = {c: i for i, c in enumerate(order)}
+    return sorted((c for c in d.would_change if c.condition in rank), key=lambda c: rank[c.condition])[:2]
+
+
+def _changes(ctx: Context, cites: Citations) -> Section | None:
+    lines = [f"*If {c.label}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}" + cites.support(c.advice, c.note)
+             for c in _plausible(ctx)]
+    return Section(kind="changes", title="What would change this", items=lines) if lines else None
+
+
+def _reasons(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Section | None:
+    """Supporting sentences from the retrieved passages, scored by the question and the asker's facts."""
+    d, comp = ctx.decision, ctx.decision.component
+    focus = set(tokenize(ctx.question)) | set(tokenize(comp.name if comp else ""))
+    for c in d.conditions:
+        focus |= set(tokenize(ctx.labels.get(c, c)))
+    preferred = {comp.note} if comp else set()
+    if d.deciding:
+        preferred.add(d.deciding.note)
+    scored = []
+    kinds = ("guidance",) if d.verdict == "build" else ("guidance", "vendor")
+    passages = list(ctx.passages)
+    if d.deciding:
+        passages = ctx.evidence.of(d.deciding.note) + passages  # the rule's own note explains it best
+    for rank, p in enumerate(passages):
+        if p.doc.metadata.get("kind") not in kinds:
+            continue  # user-added documents inform retrieval but do not speak for the advisor; a build
+            # verdict is not explained by a vendor's strengths
+        section = p.doc.metadata.get("section", "").lower()
+        if "verdict changes" in section or section == "verdict":
+            continue  # the verdict itself is not a reason for it; other circumstances would muddle it
+        for s in sentences(p.doc.page_content):
+            if not usable(s) or "default verdict" in s.lower() or "matrix" in s.lower():
+                continue
+            toks = set(tokenize(s))
+            score = len(toks & focus) / (len(toks) ** 0.5 or 1) + (1.0 if p.doc_id in preferred else 0) - 0.1 * rank
+            scored.append((score, s, p))
+    chosen: list[str] = []
+    used = [set(tokenize(exclude))]
+    for _, s, p in sorted(scored, key=lambda t: -t[0]):
+        toks = set(tokenize(s))
+        if any(len(toks & u) / (len(toks | u) or 1) > 0.4 for u in used):
+            continue
+        used.append(toks)
+        chosen.append(f"{s} [{cites.cite(p, s)}]")
+        if len(chosen) == n:
+            break
+    return Section(kind="reasons", title="Why", items=chosen) if chosen else None
+
+
+def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
+    comp = ctx.decision.component
+    mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    ordered = mentioned + [o for o in comp.buy if o not in mentioned]
+    lines = []
+    for opt in ordered[:limit]:
+        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        first = cites.sentence_from(strength)
+        if first:
+            lines.append(f"**{opt.name}**: {first[0]}")
+    return Section(kind="options", title="Options to buy", items=lines) if lines else None
+
+
+def _build(ctx: Context, cites: Citations) -> Section | None:
+    d = ctx.decision
+    comp, part = d.component, d.part
+    build = comp.build_part
+    if build and part is build:
+        return None
+    if d.verdict == "build" and not part:
+        return None  # the whole component is yours to build; a "thin wrapper" line would contradict it
+    if d.deciding and d.verdict == "hybrid" and not build:
+        return None  # the deciding advice already says which part to build
+    text = build.advice + cites.support(build.advice, build.note) if build else \
+        comp.build + cites.support(comp.build, comp.note)
+    return Section(kind="build", title="What to build yourselves", text=text)
+
+
+def _migration(ctx: Context, cites: Citations) -> Section:
+    comp = ctx.decision.component
+    return Section(kind="migration", title=f"Cost of changing course later: {comp.migration_cost}",
+                   text=comp.migration + cites.support(comp.migration, comp.note))
+
+
+def _keep(*sections: Section | None) -> list[Section]:
+    return [s for s in sections if s is not None]
+
+
+# -- shapes --------------------------------------------------------------------------------------
+def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    lead = _lead_verdict(ctx, cites)
+    d = ctx.decision
+    options = _options(ctx, cites, 3) if d.verdict != "build" else None
+    return lead, _keep(_reasons(ctx, cites, lead), options, _build(ctx, cites), _changes(ctx, cites),
+                       _migration(ctx, cites))
+
+
+def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    d = ctx.decision
+    reason = _reason(ctx, cites)
+    lead = f"{VERDICT_WORD[d.verdict]} for {_subject(ctx)}, because {reason[:1].lower()}{reason[1:]}"
+    return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))
+
+
+def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    d = ctx.decision
+    vendor = next((o for o in d.component.buy if o.doc in ctx.reading.vendors), None)
+    situation = _situation(ctx)
+    flip = _plausible(ctx)
+    if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
+            (d.part and d.part.verdict == "build" and d.verdict == "build"):
+        yes = f"Yes{(', ' + situation) if situation else ''}: that is enough for now."
+    elif vendor and d.verdict in ("buy", "hybrid", "depends"):
+        yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
+    elif d.verdict == "build":
+        yes = f"Yes{(', ' + situation) if situation else ''}: building {_subject(ctx)} yourselves is justified."
+    else:
+        yes = f"No{(', ' + situation) if situation else ''}: {_verdict_clause(ctx)}."
+    lead = f"{yes} {_reason(ctx, cites)}"
+    return lead, _keep(_changes(ctx, cites) if flip else None,
+                       _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _build_part(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    comp = ctx.decision.component
+    build = comp.build_part
+    if build:
+        lead = build.advice + cites.support(build.advice, build.note)
+    else:
+        lead = f"Very little is yours to build for {comp.noun}. " + comp.build + cites.support(comp.build, comp.note)
+    buy = next((p for p in comp.parts if p.verdict == "buy"), None)
+    connect = Section(kind="build", title="How it connects to what you buy",
+                      text=buy.advice + cites.support(buy.advice, buy.note)) if buy else None
+    return _two_sentences(lead), _keep(connect)
+
+
+def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    comp = ctx.decision.component
+    how = {"low": "Yes, and cheaply", "medium": "Yes, with moderate work", "high": "You can, but it is expensive"}
+    lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
+           + cites.support(comp.migration, comp.note)
+    return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))
+
+
+def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> Section | None:
+    """The curated guidance for an act, the sentence closest to the question first."""
+    passages = [p for doc, heading in GUIDANCE_SECTIONS.get(key, []) if (p := cites.section(doc, heading))]
+    focus = set(tokenize(ctx.question))
+    # A sentence that only names a framework question ("the second question is ...") answers nothing.
+    found = [(s, p) for p in passages for s in sentences(p.doc.page_content)[:3]
+             if usable(s) and "build-or-buy question" not in s]
+    if not found:
+        return None
+    found.sort(key=lambda sp: -len(set(tokenize(sp[0])) & focus))
+    items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:4]]
+    return Section(kind="guidance", title=title, items=items)
+
+
+def _risk_key(ctx: Context) -> str:
+    words = set(ctx.reading.normalized.replace("?", " ").split())
+    return "risks-buy" if words & _BUY_WORDS and not words & {"build", "building", "write", "writing", "own",
+                                                               "homegrown", "in-house"} else "risks-build"
+
+
+def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    act = ctx.plan.act
+    key = _risk_key(ctx) if act == "risks" else act
+    titles = {"risks-build": "Risks of building", "risks-buy": "Risks of buying", "cost": "What building really costs",
+              "evaluate": "How to evaluate vendors", "implement": "Rolling it out", "general": "Guidance"}
+    section = _guidance_section(ctx, cites, key, titles.get(key, "Guidance"))
+    comp = ctx.decision.component
+    first = section.items[0] if section and section.items else ""
+    if not comp:
+        rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
+            len(section.items) > 1 else None
+        return first or "I have no guidance on that in the knowledge base.", _keep(rest)
+    verdict = f"For {_subject(ctx)} the call is {VERDICT_WORD[ctx.decision.verdict]}."
+    lead = f"{first} {verdict}" if first else _lead_verdict(ctx, cites)
+    rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
+        len(section.items) > 1 else None
+    extra = _migration(ctx, cites) if key in ("risks-buy", "cost", "evaluate") else None
+    return lead, _keep(rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+
+
+def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    from .vendors import comparison
+
+    return comparison(ctx, cites, _situation(ctx))
+
+
+def _guidance(ctx: Context, cites: Citations, note: str) -> tuple[str, list[Section]]:
+    """A general question: the guidance note's most relevant sentences, the first as the lead."""
+    chunks = ctx.evidence.of(note)
+    focus = set(tokenize(ctx.question))
+    picked = []
+    for p in chunks:
+        for i, s in enumerate(sentences(p.doc.page_content)):
+            if usable(s):
+                picked.append((len(set(tokenize(s)) & focus) + (0.5 if i == 0 else 0), s, p))
+    best = sorted(picked, key=lambda t: -t[0])[:4]
+    order = {id(t): k for k, t in enumerate(picked)}
+    best.sort(key=lambda t: order[id(t)])
+    if not best:
+        return "I have no guidance on that in the knowledge base.", []
+    lines = [f"{s} [{cites.cite(p, s)}]" for _, s, p in best]
+    title = chunks[0].doc.metadata.get("title", note)
+    return lines[0], _keep(Section(kind="guidance", title=title, items=lines[1:]) if len(lines) > 1 else None)
+
+
+def _other(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    name = ctx.decision.other_component
+    lead = (f"It depends: {name} has no ready-made verdict here, so weigh it with the four build-vs-buy "
+            "questions below; start with a managed option unless one of them clearly says otherwise.")
+    items = []
+    for p in ctx.evidence.of("four-questions"):
+        sec = p.doc.metadata.get("section", "")
+        first = cites.sentence_from(p)
+        if sec.lower().startswith("question") and first and len(items) < 4:
+            items.append(f"**{sec.split(':', 1)[-1].strip()}** {first[0]}")
+    return lead, _keep(Section(kind="guidance", title="The four questions", items=items) if items else None)
+
+
+def _noted(ctx: Context) -> str:
+    plan = ctx.plan
+    bits = []
+    if plan.added:
+        bits.append("Noted: " + "; ".join(ctx.labels.get(c, c) for c in plan.added) + ".")
+    if plan.removed:
+        bits.append("Dropped: " + "; ".join(ctx.labels.get(c, c) for c in plan.removed) + ".")
+    ask = "Which piece of ML infrastructure are you deciding on?"
+    return " ".join(bits + [ask]) if bits else f"Noted. {ask}"
+
+
+def _across(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    cond = (ctx.plan.added or ctx.plan.removed)[0]
+    lines = []
+    for comp in ctx.matrix.components:
+        rule = comp.rule_for(cond)
+        if rule:
+            lines.append(f"**{comp.name}: {VERDICT_WORD[rule.verdict]}.** {rule.advice}"
+                         + cites.support(rule.advice, rule.note))
+    lead = (f"It depends on the component: {ctx.labels.get(cond, cond)} moves some verdicts and not others. "
+            "Tell me which component you are deciding on and I will apply it with everything else you said.")
+    return lead, _keep(Section(kind="guidance", title="By component", items=lines) if lines else None)
+
+
+# -- follow-ups ----------------------------------------------------------------------------------
+def _turn_change(ctx: Context) -> TurnChange | None:
+    prev, d, plan = ctx.previous, ctx.decision, ctx.plan
+    if not plan.previous.turns or not (plan.added or plan.removed):
+        return None
+    return TurnChange(previous_verdict=prev.verdict if prev else None, verdict=d.verdict,
+                      added=plan.added, removed=plan.removed)
+
+
+def _change_sentence(ctx: Context) -> str:
+    prev, d, plan = ctx.previous, ctx.decision, ctx.plan
+    if not prev or prev.component is not d.component or prev.part is not d.part:
+        return ""
+    what = "; ".join([*(ctx.labels.get(c, c) for c in plan.added),
+                      *(f"no longer {ctx.labels.get(c, c)}" for c in plan.removed)])
+    if prev.verdict != d.verdict:
+        return f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]} ({what})."
+    return f"That does not change it: still {VERDICT_WORD[d.verdict]} ({what})."

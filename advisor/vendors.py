@@ -1,0 +1,106 @@
+"""Vendor facts from the notes' front matter, and the side-by-side comparison answer ("X or Y?")."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .errors import ConfigError
+from .models import Section, Table
+
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+
+
+class VendorFacts(BaseModel):
+    """The checkable facts a comparison table shows for one option."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    title: str
+    open_source: bool
+    self_hostable: bool
+    managed: bool
+    hosting: str
+    pricing: str
+    strength: str
+    lock_in: Literal["low", "medium", "high"]
+
+
+def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
+    """Front matter of every vendor note; a note missing a field fails naming the file and the field."""
+    out: dict[str, VendorFacts] = {}
+    for path in sorted((knowledge_dir / "vendors").glob("*.md")):
+        m = _FRONT.match(path.read_text(encoding="utf-8"))
+        meta = yaml.safe_load(m.group(1)) if m else None
+        if not isinstance(meta, dict) or meta.get("kind") != "vendor":
+            continue
+        try:
+            facts = VendorFacts.model_validate(meta)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ConfigError(f"{path}: front matter field '{'.'.join(map(str, err['loc']))}': {err['msg']}",
+                              "every vendor note states open_source, self_hostable, managed, hosting, pricing, "
+                              "strength and lock_in") from exc
+        out[facts.id] = facts
+    return out
+
+
+def _fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
+    """How well an option fits the asker's facts, and the reasons in words."""
+    score, why = 0, []
+    if "regulated" in conditions and f.self_hostable:
+        score, why = score + 3, why + ["it can run inside your own network"]
+    if ("budget" in conditions or "lock-in" in conditions) and f.open_source:
+        score, why = score + 2, why + ["it is open source"]
+    if "lock-in" in conditions and f.lock_in == "low":
+        score, why = score + 1, why + ["its lock-in is low"]
+    if (wants_managed or "early-stage" in conditions) and f.managed:
+        score, why = score + 2, why + ["a managed offering means nobody on your team has to run it"]
+    if (wants_managed or "early-stage" in conditions) and not f.managed:
+        score -= 1
+    return score, why
+
+
+def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
+    """Lead: which named option fits the asker; then a table of the options from the vendor notes."""
+    comp = ctx.decision.component
+    facts = ctx.vendor_facts or {}
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts]
+    options = named if len(named) >= 2 else (named + [o for o in comp.buy if o not in named and o.doc in facts])[:4]
+    if not options:
+        from .shapes import _verdict
+
+        return _verdict(ctx, cites)
+    wants_managed = ctx.reading.managed_cue
+    scored = [(o, *_fit(facts[o.doc], ctx.decision.conditions, wants_managed)) for o in options]
+    best, score, why = max(scored, key=lambda t: t[1])
+    rows = []
+    for o, _, _ in scored:
+        f = facts[o.doc]
+        mark = cites.support(f"{f.hosting} {f.pricing} {f.strength}", o.doc)
+        rows.append([f"**{o.name}**{mark}", f.hosting, "yes" if f.open_source else "no", f.pricing, f.strength,
+                     f.lock_in])
+    table = Table(columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows)
+    if score > 0 and why:
+        reason = " and ".join(why[:2])
+        lead = f"{(situation[:1].upper() + situation[1:] + ', ') if situation else ''}{best.name} fits best: {reason}."
+    else:
+        lead = (f"{(situation[:1].upper() + situation[1:] + ', ') if situation else ''}any of these is a sound buy; "
+                f"{best.name} is a safe default, so pick on the integrations and hosting you already have.")
+    strength = cites.section(best.doc, "strength")
+    second = cites.sentence_from(strength)
+    if second:
+        lead += " " + second[0]
+    verdict = ctx.decision.verdict
+    note = None
+    if verdict == "build":
+        from .shapes import _reason
+
+        note = Section(kind="reasons", title="But first", text=_reason(ctx, cites))
+    sections = [Section(kind="comparison", title="Side by side", table=table)]
+    return lead, sections + ([note] if note else [])
