@@ -121,9 +121,20 @@ def sources(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 def print_answer(answer) -> None:
+    """The verdict first, then the answer: rendered Markdown on a terminal, plain text in a pipe."""
+    from .render import markdown, plain
+
     verdict = answer.verdict.upper() if answer.verdict else ("REFUSED" if answer.refused else "GUIDANCE")
     typer.secho(f"[{verdict}]", bold=True)
-    typer.echo(answer.text)
+    if not answer.lead:
+        typer.echo(answer.text)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(markdown(answer, header=False)))
+    else:
+        typer.echo(plain(answer))
 
 
 @app.command()

@@ -178,7 +178,8 @@ def header(ctx: Context) -> str:
 
 def covered(matrix: Matrix | None) -> str:
     """The components the advisor covers, from the matrix."""
-    names = [c.name.lower() for c in matrix.components] if matrix else []
+    names = [c.name if c.name[1:2].isupper() else c.name[:1].lower() + c.name[1:] for c in matrix.components] \
+        if matrix else []
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
 
 

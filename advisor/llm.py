@@ -12,6 +12,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
 from .compose import VERDICT_WORD, Context, Draft, refusal_text
+from .models import Section
 from .errors import AdvisorError, ConfigError, ModelError
 from .models import Citation
 from .retrieval import Passage
@@ -180,9 +181,9 @@ class LLMGenerator:
 
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:  # off-topic questions never reach the model
-            text = refusal_text()
+            text = refusal_text(ctx.matrix)
             yield text
-            yield Draft(text=text, citations=[])
+            yield Draft(text=text, citations=[], lead=text)
             return
         head = header(ctx)
         # The header waits for the first token so that a dead model server produces no partial answer.
@@ -223,7 +224,12 @@ class LLMGenerator:
         tail = "\n\n".join(notes)
         yield "\n\n" + tail
         text = "\n\n".join(filter(None, [head, body.strip(), tail]))
-        yield Draft(text=text, citations=citations, flagged=flagged)
+        # The same structure the composer fills: the first paragraph leads, the rest is one section.
+        paragraphs = [p.strip() for p in body.strip().split("\n\n") if p.strip()]
+        lead = paragraphs[0] if paragraphs else ""
+        rest = "\n\n".join(paragraphs[1:] + [n for n in notes if not n.startswith("**Sources**")])
+        sections = [Section(kind="guidance", title="Details", text=rest)] if rest else []
+        yield Draft(text=text, citations=citations, flagged=flagged, lead=lead, sections=sections)
 
 
 def model_error(exc: Exception, what: str) -> ModelError:

@@ -79,7 +79,7 @@ _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 
 def _mrkdwn(text: str) -> str:
-    """Slack's mrkdwn: *bold*, <url|text>, and &, <, > escaped."""
+    """Slack's mrkdwn: *bold*, <url|text>, and &, <, > escaped (so <!here> in a text pings nobody)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MARKDOWN_BOLD.sub(r"*\1*", text)
     return _MARKDOWN_LINK.sub(r"<\2|\1>", text)
@@ -108,9 +108,16 @@ def slack_blocks(answer: Answer, question: str | None = None) -> list[dict]:
             [f"**{s.title}**", s.text, *(f"• {i}" for i in s.items)])
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": _clip(_mrkdwn(body.strip()), SLACK_TEXT_LIMIT)}})
     if answer.citations:
-        lines = [f"[{c.n}] {c.title}" for c in answer.citations]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(_mrkdwn("  ".join(lines)), 2900)}]})
+        blocks.append(slack_sources(answer.citations))
     return blocks[:50]  # Slack accepts at most 50 blocks in a message
+
+
+def slack_sources(citations: list[Citation]) -> dict:
+    """A context block listing the sources (a context block holds at most 10 elements)."""
+    items = [f"[{c.n}] {_mrkdwn(c.title)}" + (f" — {_mrkdwn(c.section)}" if c.section else "")
+             + (f" (`{_mrkdwn(c.source)}`)" if c.source else "") for c in citations]
+    elements = items[:9] + (["\n".join(items[9:])] if items[9:] else [])
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(e, 2000)} for e in elements]}
 
 
 def plain(answer: Answer) -> str:

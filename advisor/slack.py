@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .errors import AdvisorError, NotFoundError
 from .models import Answer
+from .render import slack_blocks, slack_sources
 
 log = logging.getLogger("advisor.slack")
 CHANNEL = "slack"
@@ -76,16 +77,15 @@ def headline(answer: Answer, matrix=None) -> str:
 
 
 def answer_blocks(answer: Answer, matrix=None) -> list[dict]:
-    """Block Kit for an answer: verdict header, answer sections, sources context, thumbs buttons."""
-    body = re.split(r"\n+\*\*Sources\*\*\n", answer.text, maxsplit=1)[0]  # sources go in the context block
+    """Block Kit for an answer: verdict header, the lead, compact sections, sources as context, thumbs."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": headline(answer, matrix)[:150]}}]
-    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in _chunks(to_mrkdwn(body))][:40]
-    if answer.citations:
-        items = [f"[{c.n}] {escape(c.title)}" + (f" — {escape(c.section)}" if c.section else "")
-                 + (f" (`{escape(c.source)}`)" if c.source else "") for c in answer.citations]
-        # A context block holds at most 10 elements; fold the rest into the last one.
-        elements = items[:9] + (["\n".join(items[9:])] if items[9:] else [])
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": e[:2000]} for e in elements]})
+    if answer.lead:
+        blocks += [b for b in slack_blocks(answer) if b["type"] != "header"][:45]
+    else:  # an answer without structure (stored before it existed): its text, sources cut off
+        body = re.split(r"\n+\*\*Sources\*\*\n", answer.text, maxsplit=1)[0]
+        blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in _chunks(to_mrkdwn(body))][:40]
+        if answer.citations:
+            blocks.append(slack_sources(answer.citations))
     value = json.dumps({"c": answer.conversation_id, "t": answer.turn})
     blocks.append({"type": "actions", "block_id": "advisor_feedback", "elements": [
         {"type": "button", "action_id": "advisor_feedback_up", "value": value,

@@ -13,6 +13,7 @@ import gradio as gr
 from .chain import Advisor
 from .errors import AdvisorError, NotFoundError
 from .models import Answer, Citation
+from .render import markdown
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ CSS = """
 """
 # The composer ends its text with a plain-text source list; the sources panel shows it better.
 _SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.DOTALL)
+_VERDICT_LINE = re.compile(r"\A\*\*Recommendation: [A-Za-z]+\*\*[^\n]*\n+")  # the badge shows it
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~=:$\"'")
 
 
@@ -63,7 +65,7 @@ def escape_user(text: str) -> str:
 
 def escape_answer(text: str) -> str:
     """Keep the answer's Markdown (bold, lists) but show any HTML in it as text."""
-    return html.escape(_SOURCES_FOOTER.sub("", text), quote=False)
+    return html.escape(_SOURCES_FOOTER.sub("", _VERDICT_LINE.sub("", text)), quote=False)
 
 
 def _plain(text: str) -> str:
@@ -104,7 +106,10 @@ def render_answer(answer: Answer, component_name: str | None = None) -> str:
     head = verdict_badge(answer)
     if component_name and not answer.refused:
         head += f'<span class="advisor-component">{_plain(component_name)}</span>'
-    parts = [f'<div class="advisor-head">{head}</div>', escape_answer(answer.text)]
+    # The structured answer renders without its verdict line (the badge says it) and without the source
+    # list (the panel shows it); an answer stored before the structure existed falls back to its text.
+    body = markdown(answer, header=False, sources=False) if answer.lead else answer.text
+    parts = [f'<div class="advisor-head">{head}</div>', escape_answer(body)]
     panel = sources_panel(answer.citations)
     if panel:
         parts.append(panel)

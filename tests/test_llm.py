@@ -251,7 +251,7 @@ def test_streaming_yields_many_pieces_then_clean_answer(llm_advisor, fake):
 def test_refusals_never_reach_the_server(llm_advisor, fake):
     answer = llm_advisor.ask("What is a good recipe for banana bread?")
     assert answer.refused and answer.verdict is None
-    assert answer.text == refusal_text()
+    assert answer.text == refusal_text(llm_advisor.matrix)
     assert fake.requests == []
 
 

@@ -52,8 +52,8 @@ def test_escape_user_never_produces_markup(text):
 
 
 def test_answer_keeps_markdown_but_not_html():
-    out = ui.escape_answer("**Recommendation: Buy** <script>x()</script>\n\n**Sources**\n[1] A — B (a.md)")
-    assert "**Recommendation: Buy**" in out
+    out = ui.escape_answer("**Recommendation: Buy** (x)\n\n**Why** <script>x()</script>\n\n**Sources**\n[1] A — B (a.md)")
+    assert "**Why**" in out and "Recommendation" not in out  # the badge shows the verdict once
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "**Sources**" not in out  # the sources panel replaces the plain-text footer
 
