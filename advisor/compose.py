@@ -168,11 +168,13 @@ class Composer:
 def header(ctx: Context) -> str:
     """The verdict line, written from the decision (the UI shows it as a badge instead)."""
     d = ctx.decision
+    if ctx.plan.act in ("risks", "cost", "switch", "evaluate", "implement", "general"):
+        return ""  # a guidance answer leads with the guidance; the badge still shows the verdict
     if d.component:
         subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
         return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
     if d.other_component:
-        return f"**Recommendation: Depends** ({d.other_component})"
+        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({d.other_component})"
     return ""
 
 

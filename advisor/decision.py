@@ -57,9 +57,17 @@ class DecisionEngine:
         conditions = sorted(state.conditions, key=self.taxonomy.rank)
         comp = self.matrix.get(state.component) if state.component else None
         if comp is None:
-            verdict = "depends" if state.other_component else None
-            return Decision(verdict=verdict, other_component=state.other_component, topic=state.topic,
-                            conditions=conditions)
+            d = Decision(verdict="depends" if state.other_component else None, other_component=state.other_component,
+                         topic=state.topic, conditions=conditions)
+            if state.other_component:
+                # The two global rules hold for infrastructure without a matrix row too.
+                for cond in conditions:
+                    g = next((r for r in self.matrix.global_rules if r.condition == cond), None)
+                    if g:
+                        d.deciding = Change(cond, self.labels.get(cond, cond), g.verdict, g.advice, g.note, True)
+                        d.verdict = g.verdict
+                        break
+            return d
         # A question about one part gets that part's verdict and rules (the global rules still come first).
         part = comp.part(state.part)
         row: Component | Part = part or comp

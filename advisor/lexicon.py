@@ -64,8 +64,9 @@ class Cues(BaseModel):
     clause_split: list[str]
     anaphora: list[str] = []
     managed: list[str] = []
+    need: list[str] = []
 
-    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed")
+    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
@@ -128,6 +129,7 @@ class Lexicon:
         self.injection = _any(cues.injection)
         self.anaphora = _any(cues.anaphora)
         self.managed = _any(cues.managed)
+        self.need = _any(cues.need)
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------

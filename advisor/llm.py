@@ -12,9 +12,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
 from .compose import VERDICT_WORD, Context, Draft, refusal_text
-from .models import Section
 from .errors import AdvisorError, ConfigError, ModelError
-from .models import Citation
+from .models import Citation, Section
 from .retrieval import Passage
 from .settings import Settings
 
@@ -155,7 +154,7 @@ def header(ctx: Context) -> str:
         subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
         return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
     if d.other_component:
-        return f"**Recommendation: Depends** ({d.other_component})"
+        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({d.other_component})"
     return ""
 
 

@@ -20,6 +20,7 @@ class ConversationState(BaseModel):
     topic: str | None = None
     act: str | None = None
     facts: dict[str, str] = Field(default_factory=dict)  # quantity kind -> as the asker wrote it
+    negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
     turns: int = 0
 
 
@@ -69,7 +70,8 @@ class Planner:
             new.component, new.components, new.other_component = r.component, list(r.components), None
             part = self._part(r, r.component)
             new.part = part if part != WHOLE or not same else state.part
-        elif r.other_component:
+        elif r.other_component and (r.other_named or not state.component):
+            # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread.
             new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
         elif r.act == "general" and not r.anaphoric:
             # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
@@ -89,6 +91,7 @@ class Planner:
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added
+        new.negated = [c for c in dict.fromkeys([*new.negated, *r.negated, *r.retracted]) if c not in new.conditions]
         topic = None
         rule = next((g for g in self.matrix.global_rules if g.condition in r.conditions), None)
         if act == "general" or (act == "why" and not (new.component or new.other_component)):

@@ -29,7 +29,8 @@ _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3
 _RATE = re.compile(
     rf"(?:{NUM})\s*(?:-\s*)?(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
     r"hits?|lookups?|transactions?|scoring requests?|api calls?)\b"
-    r"(?:\s+(?:per|a|an|each|every|/)\s*|\s*/\s*)?(?P<per>second|sec|s|minute|min|hour|hr|h|day|d|week|month|mo)?\b",
+    r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
+    r"(?P<per>second|sec|s|minute|min|hour|hr|h|day|d|week|month|mo)\b)?",
     re.IGNORECASE)
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
                      re.IGNORECASE)
@@ -132,7 +133,7 @@ def extract(text: str) -> list[Quantity]:
         thing, per = m.group("thing").lower(), (m.group("per") or "").lower()
         if v is None:
             continue
-        if thing in ("qps", "rps", "tps") and not per:
+        if thing in ("qps", "rps", "tps"):
             per = "second"
         if not per:
             continue  # "10k predictions" with no time unit is a volume, not a rate

@@ -16,12 +16,14 @@ FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms"), "simple"
 GUIDANCE_SECTIONS = {
     "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
                     ("risk-of-building", "cost to the core product")],
-    "risks-buy": [("overview", "cost of a wrong buy"), ("key-factors", "lock-in"), ("evaluating-vendors", "lock-in")],
+    "risks-buy": [("overview", "cost of a wrong buy"), ("evaluating-vendors", "roadmap"),
+                  ("evaluating-vendors", "security"), ("key-factors", "lock-in")],
     "cost": [("four-questions", "question 2"), ("overview", "underestimated"), ("key-factors", "total cost")],
     "switch": [("switching-buy-to-build", "whether"), ("switching-buy-to-build", "how to switch"),
                ("switching-buy-to-build", "keeping a later switch cheap")],
-    "evaluate": [("evaluating-vendors", "capability"), ("evaluating-vendors", "proof-of-concept"),
-                 ("evaluating-vendors", "lock-in"), ("evaluating-vendors", "security")],
+    "evaluate": [("evaluating-vendors", "capability"), ("evaluating-vendors", "security"),
+                 ("evaluating-vendors", "documentation"), ("evaluating-vendors", "roadmap"),
+                 ("evaluating-vendors", "lock-in"), ("evaluating-vendors", "proof-of-concept")],
     "implement": [("implementing-the-decision", "start small"), ("implementing-the-decision", "kpis"),
                   ("implementing-the-decision", "cross-functional")],
 }
@@ -95,7 +97,7 @@ def _verdict_clause(ctx: Context) -> str:
         build = comp.build_part
         if buy and build and not d.part:
             return f"go hybrid: buy {buy.label} and build {build.label}"
-        return f"go hybrid on {subject}: buy the platform and build only the layer you need on top"
+        return f"go hybrid on {subject}"
     return f"{subject} depends on requirements no managed option may meet"
 
 
@@ -120,8 +122,12 @@ def _reason(ctx: Context, cites: Citations) -> str:
 
 def _lead_verdict(ctx: Context, cites: Citations) -> str:
     situation = _situation(ctx)
+    reason = _reason(ctx, cites)
+    if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
+        # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
+        return f"{_cap(situation)}, {reason[:1].lower()}{reason[1:]}" if situation else reason
     first = f"{_cap(situation)}, {_verdict_clause(ctx)}." if situation else f"{_cap(_verdict_clause(ctx))}."
-    return f"{first} {_reason(ctx, cites)}"
+    return f"{first} {reason}"
 
 
 # -- sections shared by several shapes -----------------------------------------------------------
@@ -137,7 +143,9 @@ def _plausible(ctx: Context) -> list[Change]:
     # With nothing stated, the circumstances most askers are in; never a stock line for everyone.
     order = order or list(ctx.taxonomy.next_when_nothing_stated)
     rank = {c: i for i, c in enumerate(order)}
-    return sorted((c for c in d.would_change if c.condition in rank), key=lambda c: rank[c.condition])[:2]
+    denied = set(ctx.state.negated)  # "we're well past seed" rules out the early-stage line
+    return sorted((c for c in d.would_change if c.condition in rank and c.condition not in denied),
+                  key=lambda c: rank[c.condition])[:2]
 
 
 def _changes(ctx: Context, cites: Citations) -> Section | None:
@@ -186,10 +194,33 @@ def _reasons(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Sectio
     return Section(kind="reasons", title="Why", items=chosen) if chosen else None
 
 
+def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
+    """What each of the asker's other circumstances means here (the deciding one is already in the lead)."""
+    d = ctx.decision
+    row = d.part or d.component
+    items = []
+    for cond in d.conditions:
+        if d.deciding and cond == d.deciding.condition:
+            continue
+        rule = next((g for g in ctx.matrix.global_rules if g.condition == cond), None) or row.rule_for(cond)
+        if rule and rule.verdict == d.verdict:  # one pointing elsewhere is outranked; quoting it would contradict
+            items.append(f"*{_cap(_phrase(ctx, cond))}:* {rule.advice}" + cites.support(rule.advice, rule.note))
+    return Section(kind="reasons", title="Your other circumstances", items=items) if items else None
+
+
 def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
+    from .vendors import fit
+
     comp = ctx.decision.component
     mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
-    ordered = mentioned + [o for o in comp.buy if o not in mentioned]
+    facts = ctx.vendor_facts or {}
+    # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
+    regulated = "regulated" in ctx.decision.conditions
+    rest = sorted((o for o in comp.buy if o not in mentioned
+                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)),
+                  key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0]
+                  if o.doc in facts else 0)
+    ordered = mentioned + rest
     lines = []
     for opt in ordered[:limit]:
         strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
@@ -209,6 +240,8 @@ def _build(ctx: Context, cites: Citations) -> Section | None:
         return None  # the whole component is yours to build; a "thin wrapper" line would contradict it
     if d.deciding and d.verdict == "hybrid" and not build:
         return None  # the deciding advice already says which part to build
+    if build and any(r.condition in d.conditions and r.verdict != "build" for r in build.conditions):
+        build = None  # e.g. at scale the thin wrapper is no longer yours to grow
     text = build.advice + cites.support(build.advice, build.note) if build else \
         comp.build + cites.support(comp.build, comp.note)
     return Section(kind="build", title="What to build yourselves", text=text)
@@ -229,14 +262,12 @@ def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = _lead_verdict(ctx, cites)
     d = ctx.decision
     options = _options(ctx, cites, 3) if d.verdict != "build" else None
-    return lead, _keep(_reasons(ctx, cites, lead), options, _build(ctx, cites), _changes(ctx, cites),
+    return lead, _keep(_fact_reasons(ctx, cites), options, _build(ctx, cites), _changes(ctx, cites),
                        _migration(ctx, cites))
 
 
 def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    d = ctx.decision
-    reason = _reason(ctx, cites)
-    lead = f"{VERDICT_WORD[d.verdict]} for {_subject(ctx)}, because {reason[:1].lower()}{reason[1:]}"
+    lead = _reason(ctx, cites)
     return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))
 
 
@@ -254,6 +285,11 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = f"Yes{(', ' + situation) if situation else ''}: building {_subject(ctx)} yourselves is justified."
     else:
         yes = f"No{(', ' + situation) if situation else ''}: {_verdict_clause(ctx)}."
+    if ctx.reading.asks_need:
+        # "Do we need more?" is answered the other way round from "is it enough?".
+        yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
+               else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
+               else yes)
     lead = f"{yes} {_reason(ctx, cites)}"
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
@@ -289,8 +325,10 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> S
              if usable(s) and "build-or-buy question" not in s]
     if not found:
         return None
-    found.sort(key=lambda sp: -len(set(tokenize(sp[0])) & focus))
-    items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:4]]
+    # Relevance to the question first, then concreteness (a sentence that lists things says more).
+    found.sort(key=lambda sp: -(len(set(tokenize(sp[0])) & focus) + 0.5 * min(sp[0].count(","), 4)))
+    limit = 5 if key == "evaluate" else 3
+    items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:limit]]
     return Section(kind="guidance", title=title, items=items)
 
 
@@ -313,10 +351,31 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             len(section.items) > 1 else None
         return first or "I have no guidance on that in the knowledge base.", _keep(rest)
     verdict = f"For {_subject(ctx)} the call is {VERDICT_WORD[ctx.decision.verdict]}."
-    lead = f"{first} {verdict}" if first else _lead_verdict(ctx, cites)
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
+    specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
+        if vendor_section else []
+    if specific:
+        # The asker named the products: what their notes say about lock-in or pricing comes first.
+        lead = " ".join(specific[:2])
+        rest_items = ([first] if first else []) + (section.items[1:] if section else [])
+        return lead, _keep(Section(kind="guidance", title=section.title if section else "Guidance",
+                                   items=rest_items[:3]) if rest_items else None,
+                           _migration(ctx, cites) if key != "switch" else None)
+    if key == "risks-buy":
+        # How much buying risks depends on the component: its cost of reversing comes first.
+        how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
+        lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
+                f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note))
+        return lead, _keep(section)
+    if key in ("implement", "evaluate") or not first:
+        # "How do we roll out serving?" is answered by what to adopt, then how to roll it out.
+        lead = _lead_verdict(ctx, cites)
+        return lead, _keep(section, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    lead = f"{first} {verdict}"
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
-    extra = _migration(ctx, cites) if key in ("risks-buy", "cost", "evaluate") else None
+    extra = _migration(ctx, cites) if key in ("cost", "evaluate") else None
     return lead, _keep(rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
 
 
@@ -329,6 +388,8 @@ def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 def _guidance(ctx: Context, cites: Citations, note: str) -> tuple[str, list[Section]]:
     """A general question: the guidance note's most relevant sentences, the first as the lead."""
     chunks = ctx.evidence.of(note)
+    if note == "four-questions":
+        return _four_questions(ctx, cites)
     focus = set(tokenize(ctx.question))
     picked = []
     for p in chunks:
@@ -345,26 +406,65 @@ def _guidance(ctx: Context, cites: Citations, note: str) -> tuple[str, list[Sect
     return lines[0], _keep(Section(kind="guidance", title=title, items=lines[1:]) if len(lines) > 1 else None)
 
 
-def _other(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    name = ctx.decision.other_component
-    lead = (f"It depends: {name} has no ready-made verdict here, so weigh it with the four build-vs-buy "
-            "questions below; start with a managed option unless one of them clearly says otherwise.")
-    items = []
+def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """Lead with the four questions themselves; one cited line on each."""
+    items, asks = [], []
     for p in ctx.evidence.of("four-questions"):
         sec = p.doc.metadata.get("section", "")
-        first = cites.sentence_from(p)
-        if sec.lower().startswith("question") and first and len(items) < 4:
-            items.append(f"**{sec.split(':', 1)[-1].strip()}** {first[0]}")
-    return lead, _keep(Section(kind="guidance", title="The four questions", items=items) if items else None)
+        if not sec.lower().startswith("question"):
+            continue
+        ask = sec.split(":", 1)[-1].strip().rstrip("?")
+        asks.append(ask[:1].lower() + ask[1:])
+        body = [s for s in sentences(p.doc.page_content)[1:] if usable(s)][:1] or \
+            [s for s in sentences(p.doc.page_content) if usable(s)][:1]
+        if body:
+            items.append(f"**{ask}?** {body[0]} [{cites.cite(p, body[0])}]")
+    if not asks:
+        return "I have no guidance on that in the knowledge base.", []
+    lead = "Decide each component with four questions: " + "; ".join(asks) + "?"
+    return lead, _keep(Section(kind="guidance", title="The four questions", items=items))
+
+
+def _article(name: str) -> str:
+    """'a vector database', 'an LLM gateway', 'an ML platform' ('this infrastructure' stays as it is)."""
+    if name.startswith(("this ", "the ")):
+        return name
+    first = name.split()[0]
+    vowel_sound = first[0].lower() in "aeio" or (first.isupper() and first[0] in "AEFHILMNORSX")
+    return ("an " if vowel_sound else "a ") + name
+
+
+def _other(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    d = ctx.decision
+    name = d.other_component
+    if d.deciding:
+        word = {"buy": "Buy", "build": "Build"}.get(d.verdict, VERDICT_WORD[d.verdict])
+        advice = d.deciding.advice
+        lead = f"{word}: {advice[:1].lower()}{advice[1:]}" + cites.support(advice, d.deciding.note)
+        return lead, _keep(_guidance_section(ctx, cites, "risks-build", "Why building for its own sake is risky")
+                           if d.verdict == "buy" else None)
+    rule = cites.section("common-mistake", "instead")
+    start = cites.sentence_from(rule)
+    lead = (f"It depends: {_article(name)} has no ready-made verdict here, so weigh it with the four questions below. "
+            + (start[0] if start else "Start with a managed option unless one of them clearly says otherwise."))
+    _, sections = _four_questions(ctx, cites)
+    return lead, sections
 
 
 def _noted(ctx: Context) -> str:
-    plan = ctx.plan
+    """Acknowledge the facts in the asker's own words, then ask what they want to decide."""
+    plan, said = ctx.plan, ctx.reading.said
+
+    def echo(cond: str) -> str:
+        words = _yours(said[cond]).strip(" .,;:") if cond in said else ""
+        label = ctx.labels.get(cond, cond)
+        return f"{words} ({label})" if words and len(words) <= 140 else label
+
     bits = []
     if plan.added:
-        bits.append("Noted: " + "; ".join(ctx.labels.get(c, c) for c in plan.added) + ".")
+        bits.append("Noted: " + "; ".join(echo(c) for c in plan.added) + ".")
     if plan.removed:
-        bits.append("Dropped: " + "; ".join(ctx.labels.get(c, c) for c in plan.removed) + ".")
+        bits.append("Dropped: " + "; ".join(echo(c) for c in plan.removed) + ".")
     ask = "Which piece of ML infrastructure are you deciding on?"
     return " ".join(bits + [ask]) if bits else f"Noted. {ask}"
 

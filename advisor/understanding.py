@@ -27,8 +27,11 @@ class Reading(BaseModel):
     negated: list[str] = Field(default_factory=list)  # said not to hold
     retracted: list[str] = Field(default_factory=list)  # taken back
     quantities: list[Quantity] = Field(default_factory=list)
+    said: dict[str, str] = Field(default_factory=dict)  # condition -> the clause that says it, as written
+    other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
+    asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -62,7 +65,8 @@ class Reader:
         cleaned, injected = self.lex.strip_injection(question)
         norm = normalize(cleaned)
         r = Reading(question=question, normalized=norm, injection=injected,
-                    anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)))
+                    anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
+                    asks_need=bool(self.lex.need.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -102,7 +106,8 @@ class Reader:
         best, conf = self._best("component", x)
         r.confidence["component"] = conf
         if best == OTHER:
-            r.other_component = next((h.doc for h in hits if h.slug == OTHER), None) or "this infrastructure"
+            named_other = next((h.doc for h in hits if h.slug == OTHER), None)
+            r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []
         elif best != NONE:
             r.component = best
@@ -139,5 +144,6 @@ class Reader:
                 said[c] = (pos, polarity)
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
-        for cond, (_, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
+        for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
+            r.said[cond] = units[pos] if pos < len(units) else r.normalized

@@ -50,7 +50,7 @@ def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
     return out
 
 
-def _fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
+def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts, and the reasons in words."""
     score, why = 0, []
     if "regulated" in conditions and f.self_hostable:
@@ -66,19 +66,25 @@ def _fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[in
     return score, why
 
 
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     """Lead: which named option fits the asker; then a table of the options from the vendor notes."""
     comp = ctx.decision.component
     facts = ctx.vendor_facts or {}
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts]
-    options = named if len(named) >= 2 else (named + [o for o in comp.buy if o not in named and o.doc in facts])[:4]
-    if not options:
+    options = named if len(named) >= 2 else [o for o in comp.buy if o.doc in facts][:4]
+    if len(named) == 1 or not options:
+        # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes import _verdict
 
         return _verdict(ctx, cites)
     wants_managed = ctx.reading.managed_cue
-    scored = [(o, *_fit(facts[o.doc], ctx.decision.conditions, wants_managed)) for o in options]
+    scored = [(o, *fit(facts[o.doc], ctx.decision.conditions, wants_managed)) for o in options]
     best, score, why = max(scored, key=lambda t: t[1])
+    tied = [o for o, sc, _ in scored if sc == score and o is not best]
     rows = []
     for o, _, _ in scored:
         f = facts[o.doc]
@@ -86,12 +92,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         rows.append([f"**{o.name}**{mark}", f.hosting, "yes" if f.open_source else "no", f.pricing, f.strength,
                      f.lock_in])
     table = Table(columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows)
-    if score > 0 and why:
-        reason = " and ".join(why[:2])
-        lead = f"{(situation[:1].upper() + situation[1:] + ', ') if situation else ''}{best.name} fits best: {reason}."
+    prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
+    if score > 0 and why and tied:
+        lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(why[:2])}."
+    elif score > 0 and why:
+        lead = f"{prefix}{best.name} fits best: {' and '.join(why[:2])}."
     else:
-        lead = (f"{(situation[:1].upper() + situation[1:] + ', ') if situation else ''}any of these is a sound buy; "
-                f"{best.name} is a safe default, so pick on the integrations and hosting you already have.")
+        lead = _cap(f"{prefix}any of these is a sound buy; {best.name} is a safe default, so pick on the "
+                    "integrations and hosting you already have.")
     strength = cites.section(best.doc, "strength")
     second = cites.sentence_from(strength)
     if second:
