@@ -108,7 +108,14 @@ class Planner:
 
     def _part(self, r: Reading, slug: str) -> str:
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
-        return r.part_for(slug, self.parts[slug], self.part_threshold)
+        part = r.part_for(slug, self.parts[slug], self.part_threshold)
+        comp = self.matrix.get(slug)
+        build = comp.build_part
+        if build and part == build.name and {o.doc for o in comp.buy} & set(r.vendors):
+            # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
+            # question is about the component, not the part that is yours to write.
+            return WHOLE
+        return part
 
     def note_for(self, topic: str | None) -> str | None:
         """The guidance note that answers a topic or a guidance act."""
