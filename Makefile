@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM := false
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test test-fast index eval bench soak clean lint
+.PHONY: run test test-fast index train eval eval-heldout bench soak clean lint
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -36,13 +36,24 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Refit the understanding classifiers after editing knowledge/understanding/ (commit the .npz it writes).
+train: $(STAMP)
+	$(ADVISOR) train --cv
+
 # make eval fails (exit 1) when a rate falls below the committed baseline's level.
-EVAL_GATE := --fail-under verdict_accuracy=1.0 --fail-under component_accuracy=1.0 \
-	--fail-under refusal_precision=1.0 --fail-under refusal_recall=1.0 --fail-under mention_rate=1.0 --fail-under cite_rate=1.0 \
+EVAL_GATE := --fail-under verdict_accuracy=0.97 --fail-under component_accuracy=1.0 \
+	--fail-under refusal_precision=1.0 --fail-under refusal_recall=1.0 --fail-under mention_rate=0.95 --fail-under cite_rate=0.95 \
 	--fail-under citation_validity=1.0 --fail-under citation_support=0.95 --fail-under retrieval_hit_at_5=0.85
 
 eval: index
 	$(ADVISOR) eval --compare evals/baseline/summary.json $(EVAL_GATE)
+
+# The frozen held-out sets (never trained or tuned on): figures in evals/README.md.
+HELDOUT := $(foreach f,components conditions parts acts general scope conversations,--dataset evals/datasets/heldout/$(f).yaml)
+eval-heldout: index
+	$(ADVISOR) eval $(HELDOUT) --out evals/runs/heldout
+	$(ADVISOR) eval --dataset evals/datasets/heldout2 --out evals/runs/heldout2
+	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index
 	$(PY) benchmarks/run_all.py

@@ -65,10 +65,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
 
     def embed(texts: list[str]) -> np.ndarray:
-        # The whole turn goes through the query cache (retrieval embeds it again); clauses are batched.
-        first = np.asarray([embeddings.embed_query(texts[0])], dtype=np.float32)
-        rest = np.asarray(embeddings.embed_documents(texts[1:]), dtype=np.float32) if len(texts) > 1 else None
-        return first if rest is None else np.vstack([first, rest])
+        # One encoder run for the turn and its clauses (a second run costs more than the extra rows).
+        return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
 
     reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,

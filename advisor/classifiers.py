@@ -80,7 +80,7 @@ NGRAM_FEATURES = 2 ** 14
 _HASHER = None
 
 
-def ngrams(text: str) -> np.ndarray:
+def ngrams_many(texts: list[str]) -> np.ndarray:
     """Hashed word uni- and bigrams (l2-normalised): the cue words an embedding blurs ("or", "vs", "enough")."""
     global _HASHER
     if _HASHER is None:
@@ -88,27 +88,31 @@ def ngrams(text: str) -> np.ndarray:
 
         _HASHER = HashingVectorizer(n_features=NGRAM_FEATURES, ngram_range=(1, 2), alternate_sign=False,
                                     norm="l2", token_pattern=r"(?u)\b\w+\b|\?")
-    return _HASHER.transform([text]).toarray()[0].astype(np.float32)
+    return _HASHER.transform(texts).toarray().astype(np.float32)
 
 
-def turn_features(lex: Lexicon, norm: str, emb: np.ndarray) -> np.ndarray:
+def ngrams(text: str) -> np.ndarray:
+    return ngrams_many([text])[0]
+
+
+def turn_features(lex: Lexicon, norm: str, emb: np.ndarray, hits=None, grams: np.ndarray | None = None) -> np.ndarray:
     """Embedding + which components/vendors are named + question shape."""
     named = np.zeros(len(lex.slugs) + 1, dtype=np.float32)
     vendor = np.zeros(len(lex.slugs) + 1, dtype=np.float32)
-    for h in lex.hits(norm):
+    for h in lex.hits(norm) if hits is None else hits:
         i = lex.slugs.index(h.slug) if h.slug in lex.slugs else len(lex.slugs)
         (named if h.by_name else vendor)[i] = 1.0
     n_words = len(norm.split())
     shape = np.asarray([float("?" in norm), float(n_words <= 6), float(bool(lex.anaphora.search(norm))),
                         min(n_words, 60) / 60.0], dtype=np.float32)
-    return np.concatenate([emb.astype(np.float32), named, vendor, shape, ngrams(norm)])
+    return np.concatenate([emb.astype(np.float32), named, vendor, shape, ngrams(norm) if grams is None else grams])
 
 
-def clause_features(lex: Lexicon, clause: str, emb: np.ndarray) -> np.ndarray:
+def clause_features(lex: Lexicon, clause: str, emb: np.ndarray, grams: np.ndarray | None = None) -> np.ndarray:
     """Embedding + negation and retraction cue counts."""
     neg, ret = lex.cue_counts(clause)
     return np.concatenate([emb.astype(np.float32), np.asarray([min(neg, 2), min(ret, 2)], dtype=np.float32),
-                           ngrams(clause)])
+                           ngrams(clause) if grams is None else grams])
 
 
 # -- training ------------------------------------------------------------------------------------

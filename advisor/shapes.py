@@ -285,7 +285,7 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = f"Yes{(', ' + situation) if situation else ''}: building {_subject(ctx)} yourselves is justified."
     else:
         yes = f"No{(', ' + situation) if situation else ''}: {_verdict_clause(ctx)}."
-    if ctx.reading.asks_need:
+    if ctx.reading.asks_need and "enough" not in ctx.reading.normalized:
         # "Do we need more?" is answered the other way round from "is it enough?".
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
@@ -368,7 +368,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
                 f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note))
         return lead, _keep(section)
-    if key in ("implement", "evaluate") or not first:
+    if key == "implement" or not first:
         # "How do we roll out serving?" is answered by what to adopt, then how to roll it out.
         lead = _lead_verdict(ctx, cites)
         return lead, _keep(section, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
@@ -415,7 +415,10 @@ def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]
             continue
         ask = sec.split(":", 1)[-1].strip().rstrip("?")
         asks.append(ask[:1].lower() + ask[1:])
-        body = [s for s in sentences(p.doc.page_content)[1:] if usable(s)][:1] or \
+        # The general point, not one component's example ("experiment tracking is easy to migrate").
+        names = [c.name.lower() for c in ctx.matrix.components] if ctx.matrix else []
+        body = [s for s in sentences(p.doc.page_content)[1:] if usable(s)
+                and not any(n in s.lower() for n in names)][:1] or \
             [s for s in sentences(p.doc.page_content) if usable(s)][:1]
         if body:
             items.append(f"**{ask}?** {body[0]} [{cites.cite(p, body[0])}]")

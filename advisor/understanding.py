@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, Field
 
-from .classifiers import Heads, clause_features, turn_features
+from .classifiers import Heads, clause_features, ngrams_many, turn_features
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize
 from .quantities import Quantity, Thresholds, extract, implications
@@ -71,14 +71,19 @@ class Reader:
             r.act = "off-topic"
             return r
         clauses = self.lex.clauses(norm) or [norm]
-        E = self.embed([norm, *clauses] if len(clauses) > 1 else [norm])
-        x = turn_features(self.lex, norm, E[0])[None, :]
-        self._components(r, x)
-        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if self._names_component(norm) else None)
+        texts = [norm, *clauses] if len(clauses) > 1 else [norm]
+        E = self.embed(texts)  # one batch for the turn and its clauses
+        G = ngrams_many(texts)
+        hits = self.lex.hits(norm)
+        x = turn_features(self.lex, norm, E[0], hits, G[0])[None, :]
+        self._components(r, x, hits)
+        # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
+        in_scope = any(h.by_name and h.slug != OTHER for h in hits)
+        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
-        self._conditions(r, clauses, E)
+        self._conditions(r, clauses, E, G)
         r.quantities = extract(norm)
         return r
 
@@ -90,12 +95,8 @@ class Reader:
         i = int(p.argmax())
         return h.classes[i], round(float(p[i]), 4)
 
-    def _names_component(self, norm: str) -> bool:
-        """A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says."""
-        return any(h.by_name and h.slug != OTHER for h in self.lex.hits(norm))
 
-    def _components(self, r: Reading, x: np.ndarray) -> None:
-        hits = self.lex.hits(r.normalized)
+    def _components(self, r: Reading, x: np.ndarray, hits) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
         # A specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
         vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
@@ -119,12 +120,11 @@ class Reader:
         else:
             r.components = []
 
-    def _conditions(self, r: Reading, clauses: list[str], E: np.ndarray) -> None:
+    def _conditions(self, r: Reading, clauses: list[str], E: np.ndarray, G: np.ndarray) -> None:
         """Each condition is detected in the whole turn or in one clause; its polarity comes from the
         clause that says it most clearly; quantities then settle what magnitude decides."""
         units = [r.normalized, *clauses] if len(clauses) > 1 else [r.normalized]
-        vecs = E if len(clauses) > 1 else E[:1]
-        X = np.stack([clause_features(self.lex, c, e) for c, e in zip(units, vecs)])
+        X = np.stack([clause_features(self.lex, c, e, g) for c, e, g in zip(units, E, G)])
         cond_head, pol_head = self.heads["condition"], self.heads["polarity"]
         P, Q = cond_head.proba(X), pol_head.proba(X)
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)

@@ -55,6 +55,8 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int
     score, why = 0, []
     if "regulated" in conditions and f.self_hostable:
         score, why = score + 3, why + ["it can run inside your own network"]
+        if f.open_source:
+            score += 1  # open source runs inside the boundary without a special enterprise deal
     if ("budget" in conditions or "lock-in" in conditions) and f.open_source:
         score, why = score + 2, why + ["it is open source"]
     if "lock-in" in conditions and f.lock_in == "low":
