@@ -61,10 +61,14 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int
         score, why = score + 2, why + ["it is open source"]
     if "lock-in" in conditions and f.lock_in == "low":
         score, why = score + 1, why + ["its lock-in is low"]
-    if (wants_managed or "early-stage" in conditions) and f.managed:
+    if wants_managed and f.managed:
         score, why = score + 2, why + ["a managed offering means nobody on your team has to run it"]
-    if (wants_managed or "early-stage" in conditions) and not f.managed:
+    if wants_managed and not f.managed:
         score -= 1
+    if "early-stage" in conditions and not wants_managed:
+        # A small team is served by either: open source costs nothing to start, managed costs no ops time.
+        score += int(f.open_source) + int(f.managed)
+        why += ["it is cheap to start with and easy to leave"] if f.open_source and f.lock_in == "low" else []
     return score, why
 
 

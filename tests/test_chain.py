@@ -57,8 +57,13 @@ def test_answer_reads_as_a_recommendation_with_options(advisor):
     a = advisor.ask("We're a 4-person seed-stage team. Should we build a feature store?")
     assert a.verdict == "buy"
     assert a.text.startswith("**Recommendation: Buy**")
-    for part in ("**Why**", "**Options to buy**", "Feast", "**What would change this**", "**Sources**"):
+    # The lead answers first and uses the asker's situation; then only the sections a verdict needs.
+    assert a.lead.startswith("As an early-stage team, buy a feature store") and "[" in a.lead
+    kinds = [s.kind for s in a.sections]
+    assert kinds[:2] == ["options", "build"] and "changes" in kinds
+    for part in ("**Options to buy**", "Feast", "**What would change this**", "**Sources**"):
         assert part in a.text
+    assert "default verdict" not in a.text and "matrix" not in a.text.lower()
     assert any(c.doc_id == "feature-store" for c in a.citations)
     assert any(c.doc_id == "feast" for c in a.citations)
 
