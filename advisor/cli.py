@@ -234,11 +234,14 @@ def eval_cmd(dataset: list[Path] | None = typer.Option(None, "--dataset", "-d", 
         _fail(exc)
     s = run.summary
     typer.echo(f"{s['cases']} cases: {s['passed']} passed, {s['failed']} failed  (retriever {s['retriever']})")
-    for name in ("verdict_accuracy", "component_accuracy", "refusal_precision", "refusal_recall", "mention_rate",
-                 "cite_rate", "citation_validity", "citation_support", "retrieval_hit_at_5", "retrieval_mrr",
+    for name in ("verdict_accuracy", "component_accuracy", "act_accuracy", "part_accuracy", "condition_f1",
+                 "refusal_precision", "refusal_recall", "mention_rate", "cite_rate", "lead_rate", "not_mention_rate",
+                 "citation_validity", "citation_support", "retrieval_hit_at_5", "retrieval_mrr",
                  "latency_ms_p50", "latency_ms_p95"):
         value = s.get(name)
-        delta = run.comparison["deltas"][name]["delta"] if run.comparison else None
+        if value is None and name in ("act_accuracy", "part_accuracy", "condition_f1", "lead_rate", "not_mention_rate"):
+            continue  # only shown when the datasets score them
+        delta = run.comparison["deltas"].get(name, {}).get("delta") if run.comparison else None
         typer.echo(f"  {name:20s} {'n/a' if value is None else value:>8}" + (f"  ({delta:+})" if delta else ""))
     if run.comparison:
         typer.echo(f"pass -> fail: {', '.join(run.comparison['pass_to_fail']) or 'none'}")
