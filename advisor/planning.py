@@ -21,6 +21,7 @@ class ConversationState(BaseModel):
     act: str | None = None
     facts: dict[str, str] = Field(default_factory=dict)  # quantity kind -> as the asker wrote it
     negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
+    vendors: list[str] = Field(default_factory=list)  # vendor notes the asker has named, latest last
     turns: int = 0
 
 
@@ -87,6 +88,7 @@ class Planner:
                 new.part = build.name
         for q in r.quantities:
             new.facts[q.kind] = q.text.strip()
+        new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]

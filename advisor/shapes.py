@@ -194,6 +194,14 @@ def _reasons(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Sectio
     return Section(kind="reasons", title="Why", items=chosen) if chosen else None
 
 
+def _cloud(doc: str) -> str | None:
+    """Which public cloud a vendor note belongs to (its own services name it in their id)."""
+    for prefix, cloud in (("vertex-ai", "gcp"), ("gcp", "gcp"), ("sagemaker", "aws"), ("aws", "aws")):
+        if doc.startswith(prefix):
+            return cloud
+    return None
+
+
 def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
     """What each of the asker's other circumstances means here (the deciding one is already in the lead)."""
     d = ctx.decision
@@ -216,10 +224,15 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     regulated = "regulated" in ctx.decision.conditions
+    # The cloud the asker already runs on (named in any turn) puts that cloud's own option first.
+    clouds = {_cloud(v) for v in ctx.state.vendors} - {None}
+
+    def rank(o) -> float:
+        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0] if o.doc in facts else 0
+        return -(score + (3 if _cloud(o.doc) in clouds else 0))
+
     rest = sorted((o for o in comp.buy if o not in mentioned
-                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)),
-                  key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0]
-                  if o.doc in facts else 0)
+                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)), key=rank)
     ordered = mentioned + rest
     lines = []
     for opt in ordered[:limit]:
@@ -326,7 +339,7 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> S
     if not found:
         return None
     # Relevance to the question first, then concreteness (a sentence that lists things says more).
-    found.sort(key=lambda sp: -(len(set(tokenize(sp[0])) & focus) + 0.5 * min(sp[0].count(","), 4)))
+    found.sort(key=lambda sp: -(len(set(tokenize(sp[0])) & focus) + 0.25 * min(sp[0].count(","), 4)))
     limit = 5 if key == "evaluate" else 3
     items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:limit]]
     return Section(kind="guidance", title=title, items=items)
@@ -368,10 +381,16 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
                 f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note))
         return lead, _keep(section)
-    if key == "implement" or not first:
-        # "How do we roll out serving?" is answered by what to adopt, then how to roll it out.
-        lead = _lead_verdict(ctx, cites)
-        return lead, _keep(section, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    if not first:
+        return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    if key == "implement":
+        # How to roll it out, then what is being rolled out ("start with a thin FastAPI container").
+        clause = _verdict_clause(ctx)
+        rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if len(section.items) > 1 \
+            else None
+        then = "the answer depends on requirements no managed option may meet" if ctx.decision.verdict == "depends" \
+            else clause
+        return f"{first} For {_subject(ctx)}, {then}.", _keep(rest)
     lead = f"{first} {verdict}"
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
@@ -417,6 +436,7 @@ def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]
         asks.append(ask[:1].lower() + ask[1:])
         # The general point, not one component's example ("experiment tracking is easy to migrate").
         names = [c.name.lower() for c in ctx.matrix.components] if ctx.matrix else []
+        names += ["model registr", "training job", "feature stores", "data pipelines"]
         body = [s for s in sentences(p.doc.page_content)[1:] if usable(s)
                 and not any(n in s.lower() for n in names)][:1] or \
             [s for s in sentences(p.doc.page_content) if usable(s)][:1]
