@@ -7,11 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
 
-from .errors import ConfigError
+from .datafiles import load_model
 from .matrix import Matrix, Taxonomy
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
@@ -79,16 +78,7 @@ class Cues(BaseModel):
 
 def load_cues(path: Path) -> Cues:
     """Validate the cue file; errors name the file and the field."""
-    try:
-        return Cues.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}", "check ADVISOR_KNOWLEDGE_DIR") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}",
-                          "fix the cue list") from exc
+    return load_model(path, Cues, "fix the cue list")
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:

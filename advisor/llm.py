@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.prompts import ChatPromptTemplate, MessagesPlaceholder
 
-from .compose import VERDICT_WORD, Context, Draft, refusal_text
+from .compose import VERDICT_WORD, Context, Draft, header, refusal_text
 from .errors import AdvisorError, ConfigError, ModelError
 from .models import Citation, Section
 from .retrieval import Passage
@@ -145,17 +145,6 @@ def contradicts(text: str, verdict: str | None) -> bool:
         return False
     return (any(m.group(1).lower() != verdict for m in _STANCE.finditer(text))
             or any((m.group(1) or m.group(2)).lower() == verdict for m in _AGAINST.finditer(text)))
-
-
-def header(ctx: Context) -> str:
-    """The recommendation line, written from the decision engine, never by the LLM."""
-    d = ctx.decision
-    if d.component:
-        subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
-        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
-    if d.other_component:
-        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({d.other_component})"
-    return ""
 
 
 def _citation(n: int, p: Passage) -> Citation:

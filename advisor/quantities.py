@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from .errors import ConfigError
+from .datafiles import load_model
 
 _WORD_NUMBERS = {
     "one": 1, "a single": 1, "single": 1, "two": 2, "couple": 2, "a couple": 2, "a couple of": 2,
@@ -94,17 +93,7 @@ class Quantity(_Strict):
 
 def load_thresholds(path: Path) -> Thresholds:
     """Validate the thresholds file; errors name the file and the field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Thresholds.model_validate(data)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}", "check ADVISOR_KNOWLEDGE_DIR") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the syntax") from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(x) for x in err["loc"])
-        raise ConfigError(f"{path}: field '{field}': {err['msg']}", "fix the thresholds file") from exc
+    return load_model(path, Thresholds, "fix the thresholds file")
 
 
 def _value(m: re.Match) -> float | None:

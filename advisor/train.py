@@ -8,11 +8,11 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from .classifiers import Heads, train_heads
 from .corpus import WHOLE, Corpus, load_corpus
+from .datafiles import load_model
 from .errors import ConfigError
 from .lexicon import Lexicon, load_cues
 from .matrix import Matrix, Taxonomy, load_matrix, load_taxonomy
@@ -49,15 +49,7 @@ def corpus_digest(directory: Path) -> str:
 
 
 def load_config(directory: Path) -> TrainingConfig:
-    path = directory / "training.yaml"
-    try:
-        return TrainingConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}", "check ADVISOR_KNOWLEDGE_DIR") from exc
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"{path}: field '{'.'.join(map(str, err['loc']))}': {err['msg']}",
-                          "fix the training settings") from exc
+    return load_model(directory / "training.yaml", TrainingConfig, "fix the training settings")
 
 
 def lexicon_for(knowledge_dir: Path, matrix: Matrix, taxonomy: Taxonomy) -> Lexicon:
