@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,3 +26,13 @@ def load_model(path: Path, model: type[M], hint: str) -> M:
         err = exc.errors()[0]
         raise ConfigError(f"{path}: field '{'.'.join(map(str, err['loc'])) or '(top level)'}': {err['msg']}",
                           hint) from exc
+
+
+def check_patterns(patterns: list[str]) -> list[str]:
+    """The patterns, unchanged, when every one compiles; ValueError naming the bad one otherwise."""
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
+    return patterns

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 from rapidfuzz import fuzz
 
-from .datafiles import load_model
+from .datafiles import check_patterns, load_model
 from .matrix import Matrix, Taxonomy
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
@@ -68,12 +68,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
-        return patterns
+        return check_patterns(patterns)
 
 
 def load_cues(path: Path) -> Cues:

@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .datafiles import check_patterns
 from .errors import ConfigError
 
 MigrationCost = Literal["low", "medium", "high"]
@@ -133,12 +134,7 @@ class _Patterned(_Strict):
     @field_validator("patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ValueError(f"pattern {p!r} is not a valid regular expression: {exc}") from exc
-        return patterns
+        return check_patterns(patterns)
 
     @cached_property
     def regex(self) -> re.Pattern[str]:

@@ -9,17 +9,6 @@ from .models import Answer, Citation, Section
 VERDICT_WORD = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
 
 
-def headline(answer: Answer, component_names: dict[str, str] | None = None) -> str:
-    """'Buy · ML monitoring (the monitoring tool)' or '' when the answer carries no verdict."""
-    if answer.refused or not answer.verdict:
-        return ""
-    names = component_names or {}
-    subject = names.get(answer.component or "", (answer.component or "").replace("-", " "))
-    if answer.part and answer.part != "whole":
-        subject = f"{subject}: {answer.part.replace('-', ' ')}"
-    return f"{VERDICT_WORD[answer.verdict]}" + (f" · {subject}" if subject else "")
-
-
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -86,7 +75,6 @@ def _mrkdwn(text: str) -> str:
 
 
 SLACK_TEXT_LIMIT = 2900  # a section's text may hold 3,000 characters
-SLACK_HEADER_LIMIT = 150
 
 
 def _clip(text: str, limit: int) -> str:
@@ -94,11 +82,8 @@ def _clip(text: str, limit: int) -> str:
 
 
 def slack_blocks(answer: Answer, question: str | None = None) -> list[dict]:
-    """Block Kit: a header with the verdict, the lead, one compact section per part, sources as context."""
+    """Block Kit body: the lead, one compact section per part, sources as context (the door adds its header)."""
     blocks: list[dict] = []
-    head = headline(answer)
-    if head:
-        blocks.append({"type": "header", "text": {"type": "plain_text", "text": _clip(head, SLACK_HEADER_LIMIT)}})
     if question:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(f"> {_mrkdwn(question)}", 2900)}]})
     if answer.lead:

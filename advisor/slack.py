@@ -80,7 +80,7 @@ def answer_blocks(answer: Answer, matrix=None) -> list[dict]:
     """Block Kit for an answer: verdict header, the lead, compact sections, sources as context, thumbs."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": headline(answer, matrix)[:150]}}]
     if answer.lead:
-        blocks += [b for b in slack_blocks(answer) if b["type"] != "header"][:45]
+        blocks += slack_blocks(answer)[:45]
     else:  # an answer without structure (stored before it existed): its text, sources cut off
         body = re.split(r"\n+\*\*Sources\*\*\n", answer.text, maxsplit=1)[0]
         blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in _chunks(to_mrkdwn(body))][:40]
