@@ -239,7 +239,11 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
         strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
         first = cites.sentence_from(strength)
         if first:
-            lines.append(f"**{opt.name}**: {first[0]}")
+            # A product the asker named that cannot run inside their boundary says so.
+            caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
+                      + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
+                if regulated and opt.doc in facts and not facts[opt.doc].self_hostable else ""
+            lines.append(f"**{opt.name}**: {first[0]}{caveat}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
 
 
@@ -323,9 +327,15 @@ def _build_part(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 
 def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
-    how = {"low": "Yes, and cheaply", "medium": "Yes, with moderate work", "high": "You can, but it is expensive"}
+    how = {"low": "Leaving later is cheap", "medium": "Leaving later is moderate work",
+           "high": "Leaving later is possible but expensive"}
     lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
            + cites.support(comp.migration, comp.note)
+    # A product the asker named: what its own note says about lock-in comes first.
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
+    if specific:
+        lead = f"{' '.join(specific[:1])} {lead}"
     return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))
 
 
