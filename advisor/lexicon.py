@@ -64,8 +64,9 @@ class Cues(BaseModel):
     anaphora: list[str] = []
     managed: list[str] = []
     need: list[str] = []
+    yes_no: list[str] = []
 
-    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need")
+    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -115,6 +116,7 @@ class Lexicon:
         self.anaphora = _any(cues.anaphora)
         self.managed = _any(cues.managed)
         self.need = _any(cues.need)
+        self.yes_no = _any(cues.yes_no)
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------

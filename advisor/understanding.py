@@ -32,6 +32,7 @@ class Reading(BaseModel):
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
+    yes_no: bool = False  # "can we switch later?" wants a yes or no first
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -66,7 +67,7 @@ class Reader:
         norm = normalize(cleaned)
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
-                    asks_need=bool(self.lex.need.search(norm)))
+                    asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
