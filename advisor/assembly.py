@@ -70,6 +70,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
 
     reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
-                 planner=Planner(matrix, taxonomy, settings.part_threshold), engine=DecisionEngine(matrix, taxonomy),
+                 planner=Planner(matrix, taxonomy, settings.part_threshold,
+                                                                 settings.switch_threshold), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=load_vendor_facts(settings.knowledge_dir))

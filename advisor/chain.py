@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from langchain_core.runnables import RunnableLambda
 
 from .assembly import Parts, build_parts, make_generator
-from .compose import Context, Draft, Generator
+from .compose import Context, Draft, Generator, provenance, subject_of
 from .embeddings import LocalEmbeddings
 from .evidence import Evidence, gather
 from .index import KnowledgeIndex, SourceInfo
@@ -106,7 +106,8 @@ class Advisor:
         refused = plan.refuse
         answer = Answer(
             text=draft.text, lead=draft.lead, sections=draft.sections, changed=draft.changed,
-            verdict=None if refused else d.verdict,
+            verdict=None if refused else d.verdict, provenance=None if refused else provenance(ctx),
+            subject="" if refused else subject_of(d),
             component=None if refused or not d.component else d.component.slug,
             components=[] if refused else plan.state.components,
             topic=None if refused else plan.topic, act=plan.act,

@@ -173,7 +173,8 @@ def train_heads(lex: Lexicon, corpus: Corpus, embed, C: dict[str, float], condit
     heads["component"] = _fit(X, [u.component for u in utts], C["component"])
     heads["act"] = _fit(X, [u.act for u in utts], C["act"])
     split = [i for i, u in enumerate(utts) if u.component not in (NONE, OTHER) and u.component in lex.split]
-    heads["part"] = _fit(X[split], [utts[i].part for i in split], C["part"])
+    # Parts are learned per row ("ml-platform/platform" is not "model-serving/platform"); see Reading.part_for.
+    heads["part"] = _fit(X[split], [f"{utts[i].component}/{utts[i].part}" for i in split], C["part"])
     gen = [i for i, u in enumerate(utts) if u.act == "general" and u.topic]
     heads["topic"] = _fit(X[gen], [utts[i].topic for i in gen], C["topic"])
     ex = condition_examples(lex, corpus, utts)

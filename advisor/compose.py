@@ -10,7 +10,7 @@ from typing import Protocol
 from .decision import Decision
 from .evidence import Evidence
 from .matrix import Matrix, Taxonomy
-from .models import Citation, Section, TurnChange
+from .models import Citation, Provenance, Section, TurnChange
 from .planning import ConversationState, Plan
 from .render import VERDICT_WORD, section_markdown, sources_markdown
 from .retrieval import Passage, tokenize
@@ -19,7 +19,8 @@ from .understanding import Reading
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
 _MD = re.compile(r"\*\*|__|`|^#+\s*|^[-*]\s+|^\d+\.\s+", re.MULTILINE)
 
-__all__ = ["VERDICT_WORD", "Citations", "Composer", "Context", "Draft", "Generator", "refusal_text", "sentences"]
+__all__ = ["VERDICT_WORD", "Citations", "Composer", "Context", "Draft", "Generator", "provenance", "refusal_text",
+           "sentences"]
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Draft:
     sections: list[Section] = field(default_factory=list)
     changed: TurnChange | None = None
     flagged: bool = False
+    provenance: Provenance | None = None
 
 
 class Generator(Protocol):
@@ -162,7 +164,7 @@ class Composer:
             pieces.append(tail)
             yield tail
         yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
-                    changed=changed)
+                    changed=changed, provenance=provenance(ctx))
 
 
 def header(ctx: Context) -> str:
@@ -170,29 +172,56 @@ def header(ctx: Context) -> str:
     d = ctx.decision
     if ctx.plan.act in ("risks", "cost", "switch", "evaluate", "implement", "general"):
         return ""  # a guidance answer leads with the guidance; the badge still shows the verdict
+    subject = subject_of(d)
+    if not subject:
+        return ""
+    line = f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
+    prov = provenance(ctx)
+    return line + (f"\n_{prov.line}_" if prov and prov.basis == "framework" else "")
+
+
+def in_sentence(name: str) -> str:
+    """A component name inside a sentence: 'Feature store' -> 'feature store', 'LLM gateway' stays."""
+    return name if name[1:2].isupper() else name[:1].lower() + name[1:]
+
+
+def subject_of(d: Decision) -> str:
+    """What the verdict is for, as the header names it: 'model serving: the serving platform', 'LLM gateway'."""
     if d.component:
-        subject = f"{d.component.name.lower()}: {d.part.label}" if d.part else d.component.name.lower()
-        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
-    if d.other_component:
-        return f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({d.other_component})"
-    return ""
+        name = in_sentence(d.component.name)
+        return f"{name}: {d.part.label}" if d.part else name
+    return d.other_component or ""
+
+
+def provenance(ctx: Context) -> Provenance | None:
+    """Where the verdict comes from, with the one line the doors show next to it."""
+    basis = None if ctx.refuse else ctx.decision.basis
+    if basis is None:
+        return None
+    kind, source = basis
+    if kind == "source":
+        title = ctx.matrix.source_title(source) if ctx.matrix else ""
+        return Provenance(basis="source", source=title, line=f"Basis: stated in the source article “{title}”.")
+    return Provenance(basis="framework", line="Basis: our application of the source articles' four questions; "
+                                              "the articles do not state this verdict themselves.")
 
 
 def covered(matrix: Matrix | None) -> str:
     """The components the advisor covers, from the matrix."""
-    names = [c.name if c.name[1:2].isupper() else c.name[:1].lower() + c.name[1:] for c in matrix.components] \
-        if matrix else []
-    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    names = [in_sentence(c.name) for c in matrix.components] if matrix else []
+    return ", ".join(names[:-1]) + f", and {names[-1]}" if len(names) > 1 else "".join(names)
 
 
-def refusal_text(matrix: Matrix | None = None) -> str:
-    comps = covered(matrix) or ("experiment tracking, feature stores, model serving, data pipelines, ML monitoring "
-                                "and training infrastructure")
-    examples = [f"Should a 5-person startup build or buy {matrix.components[1].noun}?" if matrix else
-                "Should a 5-person startup build or buy a feature store?",
-                "We are regulated: should we build our own experiment tracking?"]
-    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: " + comps
-            + ", other ML infrastructure through the four build-vs-buy questions, plus general questions such as "
+def matrix_examples(matrix: Matrix, n: int) -> list[str]:
+    """`n` example questions from the matrix rows, spread over the rows (old and new alike)."""
+    rows = matrix.components
+    step = max(1, len(rows) / max(n, 1))
+    return [rows[int(i * step)].example for i in range(min(n, len(rows)))]
+
+
+def refusal_text(matrix: Matrix) -> str:
+    """What the advisor covers and a few questions to try, generated from the matrix."""
+    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: " + covered(matrix)
+            + "; other ML infrastructure through the four build-vs-buy questions; and general questions such as "
             "risks, costs, switching later, vendor evaluation and hybrid approaches.\n\nTry asking:\n"
-            + "\n".join(f"- {e}" for e in examples))
-
+            + "\n".join(f"- {e}" for e in matrix_examples(matrix, 4)))

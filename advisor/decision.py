@@ -18,6 +18,8 @@ class Change:
     advice: str
     note: str
     global_rule: bool = False
+    basis: str = "framework"
+    source: str | None = None
 
 
 @dataclass
@@ -35,6 +37,18 @@ class Decision:
     would_change: list[Change] = field(default_factory=list)
     also: list[Component] = field(default_factory=list)
 
+    @property
+    def basis(self) -> tuple[str, str | None] | None:
+        """Provenance of the verdict: ('source', article id) or ('framework', None); None with no verdict."""
+        if self.verdict is None:
+            return None
+        if self.deciding:
+            return self.deciding.basis, self.deciding.source
+        row = self.part or self.component
+        if row is not None:
+            return row.basis, row.source
+        return "framework", None  # infrastructure with no matrix row: the four questions, applied by us
+
 
 class DecisionEngine:
     """Verdicts from the matrix; global rules (product/differentiator, control-later) come first."""
@@ -47,10 +61,12 @@ class DecisionEngine:
     def _rule(self, row: Component | Part, condition: str) -> Change | None:
         g = next((r for r in self.matrix.global_rules if r.condition == condition), None)
         if g:
-            return Change(condition, self.labels.get(condition, condition), g.verdict, g.advice, g.note, True)
+            return Change(condition, self.labels.get(condition, condition), g.verdict, g.advice, g.note, True,
+                          g.basis, g.source)
         r = row.rule_for(condition)
         if r:
-            return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note)
+            return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note,
+                          basis=r.basis, source=r.source)
         return None
 
     def decide(self, state: ConversationState) -> Decision:
@@ -64,7 +80,8 @@ class DecisionEngine:
                 for cond in conditions:
                     g = next((r for r in self.matrix.global_rules if r.condition == cond), None)
                     if g:
-                        d.deciding = Change(cond, self.labels.get(cond, cond), g.verdict, g.advice, g.note, True)
+                        d.deciding = Change(cond, self.labels.get(cond, cond), g.verdict, g.advice, g.note, True,
+                                            g.basis, g.source)
                         d.verdict = g.verdict
                         break
             return d

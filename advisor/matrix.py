@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .datafiles import check_patterns
 from .errors import ConfigError
 
 MigrationCost = Literal["low", "medium", "high"]
 MatrixVerdict = Literal["buy", "build", "hybrid", "depends"]
+Basis = Literal["source", "framework"]
 
 
 class _Strict(BaseModel):
@@ -29,7 +30,22 @@ class Option(_Strict):
     aliases: list[str] = Field(default_factory=list)
 
 
-class ConditionRule(_Strict):
+class Provenance(_Strict):
+    """Where a verdict comes from: stated in a source article (`source` names it) or our framework."""
+
+    basis: Basis  # required: the validator rejects a verdict or rule that does not say where it comes from
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _source_matches_basis(self) -> Provenance:
+        if self.basis == "source" and not self.source:
+            raise ValueError("basis 'source' needs `source:` naming the article (an id under `sources:`)")
+        if self.basis == "framework" and self.source:
+            raise ValueError("basis 'framework' takes no `source:`; the note explains the reasoning")
+        return self
+
+
+class ConditionRule(Provenance):
     """How one condition moves a component's verdict, and the note that supports it."""
 
     condition: str
@@ -38,7 +54,7 @@ class ConditionRule(_Strict):
     note: str
 
 
-class Part(_Strict):
+class Part(Provenance):
     """A part of a component whose verdict differs from the whole (e.g. orchestration vs transforms)."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
@@ -52,8 +68,8 @@ class Part(_Strict):
         return next((r for r in self.conditions if r.condition == condition), None)
 
 
-class Component(_Strict):
-    """One row of the matrix."""
+class Component(Provenance):
+    """One row of the matrix; `basis`/`source` are the provenance of its default verdict."""
 
     slug: str
     name: str
@@ -68,6 +84,7 @@ class Component(_Strict):
     conditions: list[ConditionRule] = Field(default_factory=list)
     migration_cost: MigrationCost
     migration: str
+    example: str = Field(min_length=10)  # a question this row answers, shown in the refusal text and the UI examples
 
     @field_validator("parts")
     @classmethod
@@ -91,7 +108,7 @@ class Component(_Strict):
         return next((p for p in self.parts if p.verdict == "build"), None)
 
 
-class GlobalRule(_Strict):
+class GlobalRule(Provenance):
     """A rule that holds for every component (e.g. infrastructure as the product means build)."""
 
     condition: str
@@ -104,8 +121,30 @@ class Matrix(_Strict):
     """The whole decision matrix."""
 
     version: int = 1
+    sources: dict[str, str] = Field(default_factory=dict)  # article id -> its title, for `basis: source`
     global_rules: list[GlobalRule] = Field(default_factory=list)
     components: list[Component] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> Matrix:
+        bad = []
+        for g in self.global_rules:
+            if g.source and g.source not in self.sources:
+                bad.append(f"global_rules.{g.condition}, field 'source': unknown article '{g.source}'")
+        for c in self.components:
+            rows: list[tuple[str, Provenance]] = [("", c)]
+            rows += [(f"conditions.{r.condition}.", r) for r in c.conditions]
+            for p in c.parts:
+                rows += [(f"parts.{p.name}.", p)] + [(f"parts.{p.name}.conditions.{r.condition}.", r)
+                                                     for r in p.conditions]
+            bad += [f"entry {c.slug}, field '{where}source': unknown article '{r.source}'"
+                    for where, r in rows if r.source and r.source not in self.sources]
+        if bad:
+            raise ValueError("; ".join(bad) + f" (known: {', '.join(self.sources) or 'none'})")
+        return self
+
+    def source_title(self, source: str | None) -> str:
+        return self.sources.get(source or "", "")
 
     @field_validator("components")
     @classmethod

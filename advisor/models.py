@@ -61,6 +61,14 @@ class TurnChange(BaseModel):
     removed: list[str] = Field(default_factory=list)
 
 
+class Provenance(BaseModel):
+    """Where the verdict comes from: a source article, or the articles' framework applied by this knowledge base."""
+
+    basis: Literal["source", "framework"]
+    source: str = Field("", description="The article's title when basis is 'source'.")
+    line: str = Field("", description="One short sentence saying so, for the doors to show next to the verdict.")
+
+
 class Answer(BaseModel):
     """A grounded answer: the lead, typed sections and citations; `text` is its Markdown rendering."""
 
@@ -69,6 +77,8 @@ class Answer(BaseModel):
     sections: list[Section] = Field(default_factory=list)
     changed: TurnChange | None = None
     verdict: Verdict | None = None
+    provenance: Provenance | None = None
+    subject: str = Field("", description="What the verdict is for, as a header names it ('LLM gateway: the routing policy').")
     component: str | None = None
     components: list[str] = Field(default_factory=list)
     topic: str | None = None

@@ -46,10 +46,12 @@ class Plan(BaseModel):
 class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
-    def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5):
+    def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
+                 switch_threshold: float = 0.5):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
+        self.switch_threshold = switch_threshold
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
@@ -66,7 +68,15 @@ class Planner:
             # the newly named component.
             act = state.act
         new.act = act
-        if r.component:
+        guessed = r.component and r.component not in r.named and state.component \
+            and r.confidence.get("component", 1.0) < self.switch_threshold
+        if guessed:
+            # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
+            # suggests another component stays on the thread rather than jumping to the guess.
+            part = self._part(r, state.component)
+            if part != WHOLE:
+                new.part = part
+        elif r.component:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
             part = self._part(r, r.component)

@@ -129,7 +129,10 @@ def extract(text: str) -> list[Quantity]:
         out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
     for m in _MODELS.finditer(text):
         v = _value(m)
-        if v is not None:
+        # "a 70B model", "7b models", "a 13 billion parameter model" give a model's size, not how many models.
+        size = (m.group("mult") or "").lower() in ("b", "bn", "billion", "m", "mm", "million", "mil") \
+            or re.search(r"\bparam(?:eter)?s?\b", m.group(0), re.IGNORECASE)
+        if v is not None and not size:
             out.append(Quantity(kind="models", value=v, text=m.group(0)))
     if _ONLY_MODEL.search(text) and not any(q.kind == "models" for q in out):
         out.append(Quantity(kind="models", value=1, text=_ONLY_MODEL.search(text).group(0)))

@@ -38,10 +38,16 @@ def verdict_line(answer: Answer) -> str:
     """The bold verdict line that opens the Markdown of an answer with a verdict."""
     if answer.refused or not answer.verdict:
         return ""
-    subject = (answer.component or "").replace("-", " ")
-    if answer.part and answer.part != "whole":
+    subject = answer.subject or (answer.component or "").replace("-", " ")
+    if not answer.subject and answer.part and answer.part != "whole":
         subject += f": {answer.part.replace('-', ' ')}"
-    return f"**Recommendation: {VERDICT_WORD[answer.verdict]}** ({subject})"
+    line = f"**Recommendation: {VERDICT_WORD[answer.verdict]}** ({subject})"
+    return line + (f"\n_{answer.provenance.line}_" if basis_shown(answer) else "")
+
+
+def basis_shown(answer: Answer) -> bool:
+    """An answer says where its verdict comes from when it is our framework, not a source article's word."""
+    return bool(answer.provenance and answer.provenance.basis == "framework" and not answer.refused)
 
 
 def markdown_pieces(answer: Answer, header: bool = True, sources: bool = True) -> list[str]:

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
         "snapshot", description="Where the dense half searches: the in-memory snapshot (fast, no chromadb "
         "import) or Chroma's own index. With ADVISOR_CHROMA_URL it is always the server.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    switch_threshold: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="mid-conversation, a turn that names no component moves to the one the classifier guesses only "
+                    "with at least this confidence (else it keeps the thread: 'what if our data must stay in the EU?')")
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .applied import applied_questions, applied_section
 from .compose import Citations, Context, sentences, usable
 from .decision import Change
 from .models import Section, TurnChange
@@ -63,7 +64,8 @@ def _phrase(ctx: Context, cond: str) -> str:
     kinds = FACT_KINDS.get(cond, ())
     facts = [_yours(ctx.state.facts[k]) for k in kinds if k in ctx.state.facts]
     if facts:
-        return "with " + " and ".join(facts[:2])
+        # "6-person startup" is a singular noun phrase: "with a 6-person startup", but "with 3 models".
+        return "with " + " and ".join(("a " + f) if re.match(r"\d[\d,.]*-\w+\s+\w", f) else f for f in facts[:2])
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 
@@ -101,7 +103,11 @@ def _verdict_clause(ctx: Context) -> str:
     return f"{subject} depends on requirements no managed option may meet"
 
 
-def _cap(s: str) -> str:
+def _cap(s: str, names: set[str] = frozenset()) -> str:
+    # Product names keep their own spelling at the start of a sentence ("pgvector", "vLLM", "promptfoo").
+    first = s.split(" ", 1)[0].rstrip(",.:;")
+    if first[:1].islower() and (any(c.isupper() for c in first) or first in names):
+        return s
     return s[:1].upper() + s[1:]
 
 
@@ -120,9 +126,17 @@ def _reason(ctx: Context, cites: Citations) -> str:
     return comp.summary + cites.support(comp.summary, comp.note)
 
 
+_OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:]{0,40},\s+(?=[a-z])")
+
+
 def _lead_verdict(ctx: Context, cites: Citations) -> str:
     situation = _situation(ctx)
     reason = _reason(ctx, cites)
+    if situation and ctx.decision.deciding:
+        # The rule's own opener ("Under residency rules, ...") restates the situation the lead already named.
+        stripped = _OPENER.sub("", reason)
+        names = {o.name for c in ctx.matrix.components for o in c.buy} if ctx.matrix else set()
+        reason = _cap(stripped, names) if stripped != reason else reason
     if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
         # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
         return f"{_cap(situation)}, {reason[:1].lower()}{reason[1:]}" if situation else reason
@@ -196,7 +210,8 @@ def _reasons(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Sectio
 
 def _cloud(doc: str) -> str | None:
     """Which public cloud a vendor note belongs to (its own services name it in their id)."""
-    for prefix, cloud in (("vertex-ai", "gcp"), ("gcp", "gcp"), ("sagemaker", "aws"), ("aws", "aws")):
+    for prefix, cloud in (("vertex-ai", "gcp"), ("gcp", "gcp"), ("sagemaker", "aws"), ("aws", "aws"), ("amazon", "aws"),
+                          ("azure", "azure")):
         if doc.startswith(prefix):
             return cloud
     return None
@@ -478,12 +493,10 @@ def _other(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{word}: {advice[:1].lower()}{advice[1:]}" + cites.support(advice, d.deciding.note)
         return lead, _keep(_guidance_section(ctx, cites, "risks-build", "Why building for its own sake is risky")
                            if d.verdict == "buy" else None)
-    rule = cites.section("common-mistake", "instead")
-    start = cites.sentence_from(rule)
-    lead = (f"It depends: {_article(name)} has no ready-made verdict here, so weigh it with the four questions below. "
-            + (start[0] if start else "Start with a managed option unless one of them clearly says otherwise."))
-    _, sections = _four_questions(ctx, cites)
-    return lead, sections
+    lines, lean = applied_questions(ctx, cites, name)
+    lead = (f"It depends: {_article(name)} has no row in the decision matrix, but applied to what you told us the "
+            f"four questions lean towards {lean}.")
+    return lead, [applied_section(lines)]
 
 
 def _noted(ctx: Context) -> str:

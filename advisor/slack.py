@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .errors import AdvisorError, NotFoundError
 from .models import Answer
-from .render import slack_blocks, slack_sources
+from .render import basis_shown, slack_blocks, slack_sources
 
 log = logging.getLogger("advisor.slack")
 CHANNEL = "slack"
@@ -79,6 +79,8 @@ def headline(answer: Answer, matrix=None) -> str:
 def answer_blocks(answer: Answer, matrix=None) -> list[dict]:
     """Block Kit for an answer: verdict header, the lead, compact sections, sources as context, thumbs."""
     blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": headline(answer, matrix)[:150]}}]
+    if basis_shown(answer):  # next to the verdict: this verdict is our framework, not the articles' word
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{answer.provenance.line}_"}]})
     if answer.lead:
         blocks += slack_blocks(answer)[:45]
     else:  # an answer without structure (stored before it existed): its text, sources cut off

@@ -13,17 +13,12 @@ import gradio as gr
 from .chain import Advisor
 from .errors import AdvisorError, NotFoundError
 from .models import Answer, Citation
-from .render import markdown
+from .compose import matrix_examples
+from .render import basis_shown, markdown
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
-EXAMPLES = [
-    "Should a 4-person seed-stage team build or buy a feature store?",
-    "We are regulated: should we build our own experiment tracking?",
-    "Build or buy model serving for a 40-engineer ML team?",
-    "What are the risks of buying an ML monitoring vendor?",
-]
 VERDICT_LABELS = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
 CSS = """
@@ -34,6 +29,7 @@ CSS = """
 .verdict-guidance{background:#475569}.verdict-pending{background:#cbd5e1;color:#334155}
 .verdict-error{background:#b91c1c}
 .advisor-component{color:#475569;font-weight:600}
+.advisor-basis{margin-left:8px;color:#64748b;font-size:.8em;font-style:italic}
 .advisor-sources{margin-top:10px;border-top:1px solid #e2e8f0;padding-top:6px}
 .advisor-sources summary{cursor:pointer;font-weight:600}
 .advisor-source{margin:8px 0}.src-n{font-weight:700;color:#4338ca}.src-title{font-size:.95em}
@@ -106,6 +102,8 @@ def render_answer(answer: Answer, component_name: str | None = None) -> str:
     head = verdict_badge(answer)
     if component_name and not answer.refused:
         head += f'<span class="advisor-component">{_plain(component_name)}</span>'
+    if basis_shown(answer):
+        head += f'<span class="advisor-basis" title="{_plain(answer.provenance.line)}">framework, not the articles\' verdict</span>'
     # The structured answer renders without its verdict line (the badge says it) and without the source
     # list (the panel shows it); an answer stored before the structure existed falls back to its text.
     body = markdown(answer, header=False, sources=False) if answer.lead else answer.text
@@ -246,7 +244,7 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
             with gr.Tab("Advisor", id="chat"):
                 chatbot = gr.Chatbot(
                     elem_id="advisor-chat", label="Advisor", show_label=False, height="68vh", min_height=420, layout="panel",
-                    examples=[{"text": q} for q in EXAMPLES], buttons=["copy"],
+                    examples=[{"text": q} for q in matrix_examples(advisor.matrix, 6)], buttons=["copy"],
                     placeholder="**Ask about building or buying ML infrastructure.**<br>"
                                 "Mention your team size, stage, scale or regulation: the verdict depends on them.",
                     feedback_options=("Like", "Dislike"), latex_delimiters=[], sanitize_html=True)

@@ -29,6 +29,7 @@ class Reading(BaseModel):
     quantities: list[Quantity] = Field(default_factory=list)
     said: dict[str, str] = Field(default_factory=dict)  # condition -> the clause that says it, as written
     other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
+    named: list[str] = Field(default_factory=list)  # components named outright or through a vendor
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
@@ -45,7 +46,13 @@ class Reading(BaseModel):
         at least `threshold` of the probability left for that component's parts and the whole, else 'whole'."""
         if not slug or not parts:
             return WHOLE
-        allowed = {p: s for p, s in self.part_scores.items() if p in parts or p == WHOLE}
+        # The head scores "slug/part" labels (whole included), so the choice is made within the row: one
+        # row's "platform" or "whole" never lends its evidence to another's; a bare name counts for any row.
+        allowed: dict[str, float] = {}
+        for key, score in self.part_scores.items():
+            row, _, name = key.rpartition("/")
+            if (name == WHOLE or name in parts) and row in ("", slug):
+                allowed[name] = allowed.get(name, 0.0) + score
         total = sum(allowed.values())
         best = max(allowed, key=allowed.get) if allowed else WHOLE
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
@@ -105,6 +112,7 @@ class Reader:
         for slug in named + [h.slug for h in vendors]:
             if slug not in r.components:
                 r.components.append(slug)
+        r.named = list(r.components)
         best, conf = self._best("component", x)
         r.confidence["component"] = conf
         if best == OTHER:

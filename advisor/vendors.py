@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,7 @@ class VendorFacts(BaseModel):
     pricing: str
     strength: str
     lock_in: Literal["low", "medium", "high"]
+    updated: dt.date  # vendor facts age: every note says when they were last checked
 
 
 def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
@@ -45,7 +47,7 @@ def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
             err = exc.errors()[0]
             raise ConfigError(f"{path}: front matter field '{'.'.join(map(str, err['loc']))}': {err['msg']}",
                               "every vendor note states open_source, self_hostable, managed, hosting, pricing, "
-                              "strength and lock_in") from exc
+                              "strength, lock_in and updated (YYYY-MM-DD)") from exc
         out[facts.id] = facts
     return out
 

@@ -113,12 +113,37 @@ def test_general_questions_cite_their_note(advisor, question, note):
     assert a.citations[0].doc_id == note
 
 
-def test_component_outside_the_matrix_gets_the_four_questions(advisor):
-    a = advisor.ask("Should we build or buy a vector database?")
+def test_component_outside_the_matrix_gets_the_four_questions_applied(advisor):
+    a = advisor.ask("We're a 4-person startup with a tight budget. Should we build or buy a guardrails layer?")
     assert a.verdict == "depends" and a.component is None
-    assert "no ready-made verdict" in a.lead and "four" in a.lead
+    assert "no row in the decision matrix" in a.lead and "four questions" in a.lead
     assert_citations_resolve(a)
     assert {c.doc_id for c in a.citations} >= {"four-questions"}
+    (applied,) = [s for s in a.sections if s.kind == "reasons"]
+    assert len(applied.items) == 4
+    # One line per question, each using what the asker said, not the question restated.
+    assert "tight budget" in applied.items[1] and "guardrails" in applied.items[1]
+    assert a.provenance.basis == "framework" and "Basis:" in a.text
+
+
+@pytest.mark.parametrize("question, slug, verdict", [
+    ("Should we build our own vector database?", "vector-database", "buy"),
+    ("Should we build an LLM gateway in front of OpenAI and Anthropic?", "llm-gateway", "buy"),
+    ("Label Studio or Labelbox for labelling our images?", "data-labeling", "buy"),
+])
+def test_new_rows_lead_with_a_cited_answer_and_say_their_basis(advisor, question, slug, verdict):
+    a = advisor.ask(question)
+    assert a.component == slug and a.verdict == verdict
+    assert re.search(r"\[\d+\]", a.lead)  # the direct answer comes first, and it is cited
+    assert_citations_resolve(a)
+    assert a.provenance.basis == "framework"
+    assert a.provenance.line in a.text  # the one short line the issue asks for
+
+
+def test_source_verdict_names_its_article_and_shows_no_basis_line(advisor):
+    a = advisor.ask("Should we build our own experiment tracking?")
+    assert a.provenance.basis == "source" and "mlai.qa" in a.provenance.source
+    assert "Basis:" not in a.text
 
 
 def test_injection_in_the_question_does_not_change_the_verdict(advisor):

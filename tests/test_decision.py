@@ -59,7 +59,7 @@ def test_would_change_lists_only_verdict_moving_rules():
 
 
 def test_component_outside_matrix_depends():
-    d = decide(other="vector database")
+    d = decide(other="prompt management")
     assert d.verdict == "depends" and d.component is None
 
 

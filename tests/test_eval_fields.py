@@ -15,7 +15,7 @@ import yaml
 from advisor.errors import ConfigError
 from advisor.evaluation import RATE_METRICS, summarize, validate_for
 from advisor.evaluation.checks import check_case, lead_sentences
-from advisor.evaluation.dataset import ACTS, PARTS, Case, load_cases
+from advisor.evaluation.dataset import ACTS, Case, load_cases
 from advisor.evaluation.report import html, markdown, parse_thresholds, write_reports
 from advisor.models import Answer
 from advisor.settings import Settings
@@ -51,14 +51,14 @@ def test_new_fields_load_alone_and_are_reported_as_scored(tmp_path):
     # Left out = not scored.
     assert scored[6] == {"verdict": "buy", "mention": ["MLflow"]}
     assert not cases[6].expect.scores_conditions and cases[3].expect.scores_conditions
-    assert len(ACTS) == 14 and len(PARTS) == 10
+    assert len(ACTS) == 14
 
 
 @pytest.mark.parametrize("expect, field, words", [
     ({"act": "opinion"}, "expect.act", "is not an act"),
     ({"act": None}, "expect.act", "is not an act"),
     ({"act": ["verdict"]}, "expect.act", "string"),
-    ({"part": "engine"}, "expect.part", "is not a part"),
+    ({"part": "Engine room"}, "expect.part", "is not a part"),
     ({"part": None}, "expect.part", "is not a part"),
     ({"conditions": "regulated"}, "expect.conditions", "list"),
     ({"conditions": None}, "expect.conditions", "list"),
@@ -81,8 +81,14 @@ def test_act_and_part_errors_list_the_allowed_values(tmp_path):
     with pytest.raises(ConfigError, match="what-if") as err:
         load_cases([write(tmp_path, [{"id": "x", "question": "q?", "expect": {"act": "whatif"}}])])
     assert "'whatif'" in err.value.message
-    with pytest.raises(ConfigError, match="training-code"):
-        load_cases([write(tmp_path, [{"id": "y", "question": "q?", "expect": {"part": "code"}}])])
+    # Parts come from the matrix row of the expected component: the error lists that row's parts.
+    parts = {"training-infrastructure": {"compute", "training-code"}, "llm-inference": {"engine", "fine-tuning"}}
+    bad = {"id": "y", "question": "q?", "expect": {"component": "training-infrastructure", "part": "code"}}
+    with pytest.raises(ConfigError, match="training-code") as err:
+        load_cases([write(tmp_path, [bad])], parts=parts)
+    assert "field 'expect.part'" in err.value.message and "not a part of training-infrastructure" in err.value.message
+    ok = {"id": "z", "question": "q?", "expect": {"component": "llm-inference", "part": "engine"}}
+    assert load_cases([write(tmp_path, [ok])], parts=parts)[0].expect.part == "engine"
 
 
 def test_unknown_condition_is_rejected_only_when_ids_are_given(tmp_path):
@@ -107,7 +113,7 @@ def test_validate_for_checks_conditions_against_the_taxonomy(tmp_path, monkeypat
 
     monkeypatch.setattr(advisor.matrix, "load_taxonomy", taxonomy)
     monkeypatch.setattr(advisor.matrix, "load_matrix",
-                        lambda path: SimpleNamespace(components=[SimpleNamespace(slug="feature-store")]))
+                        lambda path: SimpleNamespace(components=[SimpleNamespace(slug="feature-store", parts=[])]))
     settings = Settings(knowledge_dir=tmp_path / "knowledge", data_dir=tmp_path / "data")
     good = write(tmp_path, [{"id": "ok", "question": "q?",
                              "expect": {"component": "feature-store", "conditions": ["scale", "simple"]}}], "good.yaml")

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MATRIX = ROOT / "knowledge" / "decision_matrix.yaml"
 TAXONOMY = ROOT / "knowledge" / "conditions.yaml"
 SLUGS = ["experiment-tracking", "feature-store", "model-serving", "data-pipeline", "ml-monitoring",
-         "training-infrastructure"]
+         "training-infrastructure", "vector-database", "llm-inference", "llm-gateway", "llm-observability",
+         "data-labeling", "model-registry", "ml-platform", "gpu-orchestration"]
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,20 @@ def test_shipped_matrix_is_valid_and_complete(note_ids):
     assert matrix.get("feature-store").name and matrix.get("nope") is None
 
 
+def test_every_verdict_and_rule_has_a_basis_and_sources_are_titled():
+    matrix = load_matrix(MATRIX)
+    rows = [*matrix.global_rules]
+    for c in matrix.components:
+        rows += [c, *c.conditions]
+        for p in c.parts:
+            rows += [p, *p.conditions]
+    assert all(r.basis in {"source", "framework"} for r in rows)
+    assert all(matrix.source_title(r.source) for r in rows if r.basis == "source")
+    # The articles name six components; the rows added for LLM-era infrastructure are mostly our framework.
+    assert matrix.get("experiment-tracking").basis == "source"
+    assert matrix.get("vector-database").basis == "framework"
+
+
 @pytest.mark.parametrize("edit, expected", [
     (lambda d: d["components"][1].update(verdict="maybe"),
      ["entry 1 (feature-store)", "field 'verdict'", "'buy', 'build', 'hybrid' or 'depends'"]),
@@ -75,6 +90,19 @@ def test_shipped_matrix_is_valid_and_complete(note_ids):
     (lambda d: d["components"].append(copy.deepcopy(d["components"][0])),
      ["field 'components'", "duplicate component slugs: experiment-tracking"]),
     (lambda d: d.update(components=[]), ["field 'components'"]),
+    # Provenance: every verdict and rule says where it comes from, and a source names a known article.
+    (lambda d: d["components"][7]["conditions"][0].pop("basis"),
+     ["entry 7 (llm-inference)", "field 'conditions.0.basis'", "Field required"]),
+    (lambda d: d["components"][6].pop("basis"), ["entry 6 (vector-database)", "field 'basis'", "Field required"]),
+    (lambda d: d["components"][2]["parts"][0].pop("basis"),
+     ["entry 2 (model-serving)", "field 'parts.0.basis'", "Field required"]),
+    (lambda d: d["global_rules"][0].pop("basis"), ["global_rules.0.basis", "Field required"]),
+    (lambda d: d["components"][0]["conditions"][0].pop("source"),
+     ["entry 0 (experiment-tracking)", "field 'conditions.0'", "needs `source:`"]),
+    (lambda d: d["components"][6].update(basis="vibes"), ["entry 6 (vector-database)", "field 'basis'"]),
+    (lambda d: d["components"][0].update(source="a-blog-post"),
+     ["entry experiment-tracking, field 'source': unknown article 'a-blog-post'"]),
+    (lambda d: d["components"][6].pop("example"), ["entry 6 (vector-database)", "field 'example'"]),
 ])
 def test_malformed_matrix_names_file_entry_and_field(tmp_path, raw, edit, expected):
     path = dump(tmp_path, broken(raw, edit))

@@ -128,3 +128,19 @@ def test_no_platform_needed_while_serving_is_simple(planner):
                                 part_scores={"platform": 0.9, "whole": 0.1}))
     assert plan.state.part == "platform"
     assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "build"
+
+
+def test_weak_unnamed_guess_mid_conversation_keeps_the_thread(planner):
+    first = reading(component="feature-store", components=["feature-store"], named=["feature-store"])
+    # "What if our data must stay in the EU?": the head weakly guesses data-pipeline from the word "data".
+    weak = reading(act="what-if", component="data-pipeline", components=["data-pipeline"], conditions=["regulated"],
+                   confidence={"component": 0.28})
+    plan = run(planner, first, weak)
+    assert plan.state.component == "feature-store" and plan.state.conditions == ["regulated"]
+    # The same guess made confidently, or a component named outright, does move the conversation.
+    sure = weak.model_copy(update={"confidence": {"component": 0.9}})
+    assert run(planner, first, sure).state.component == "data-pipeline"
+    named = weak.model_copy(update={"named": ["data-pipeline"]})
+    assert run(planner, first, named).state.component == "data-pipeline"
+    # A first turn has no thread to keep: the guess stands.
+    assert run(planner, weak).state.component == "data-pipeline"

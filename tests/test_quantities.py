@@ -55,3 +55,11 @@ def test_bad_thresholds_file_names_file_and_field(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_thresholds(bad)
     assert "quantities.yaml" in err.value.message and "traffic_rps" in err.value.message
+
+
+def test_model_size_is_not_a_model_count():
+    # "a 70B model" is one model of 70 billion parameters, not 70 billion models (which would read as scale).
+    assert [q.kind for q in extract("we want to self-host a 70B model in 4-bit")] == []
+    assert [q.kind for q in extract("a 13 billion parameter model on two GPUs")] == ["gpus"]
+    assert [(q.kind, q.value) for q in extract("we serve two 7b models")] == [("models", 2.0)]
+    assert "scale" not in said("we want to self-host a 70B model")

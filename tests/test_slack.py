@@ -167,7 +167,7 @@ def test_direct_messages_answered_channel_chatter_and_own_messages_ignored(srv, 
 
 
 def test_slash_command_acked_then_answered_via_response_url(srv, slack):
-    form = urlencode({"command": "/advisor", "text": "Should we build or buy a vector database?",
+    form = urlencode({"command": "/advisor", "text": "Should we build or buy a prompt management tool?",
                       "response_url": f"{slack.url}/response/cmd1", "user_id": "U1", "channel_id": "C9",
                       "team_id": "T1", "trigger_id": "t1", "token": "x"})
     r = httpx.post(f"{srv.url}/slack/commands", content=form,
@@ -225,3 +225,17 @@ def test_answers_never_render_user_markup_as_markup():
     assert "<!here>" not in text and "<!everyone>" not in text and "[1] A" not in text
     assert blocks[1]["text"]["text"] == "*Recommendation: Buy* &lt;!here&gt;"
     assert blocks[2]["elements"][0]["text"] == "[1] T &lt;!everyone&gt; — S&amp;P (`k/d.md`)"
+
+
+def test_framework_basis_is_shown_under_the_verdict_header():
+    from advisor.models import Answer, Provenance
+    from advisor.slack import answer_blocks
+
+    line = "Basis: our application of the source articles' four questions."
+    answer = Answer(text="x", lead="Buy a vector store.", verdict="buy", component="vector-database",
+                    provenance=Provenance(basis="framework", line=line), conversation_id="c1", turn=1)
+    blocks = answer_blocks(answer)
+    assert blocks[0]["type"] == "header" and "Buy" in blocks[0]["text"]["text"]
+    assert blocks[1] == {"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{line}_"}]}
+    sourced = answer.model_copy(update={"provenance": Provenance(basis="source", source="A", line="Basis: A.")})
+    assert all("Basis" not in json.dumps(b) for b in answer_blocks(sourced))

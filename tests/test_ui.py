@@ -222,4 +222,15 @@ def test_build_ui_returns_unlaunched_blocks(advisor, settings):
     ids = {getattr(b, "elem_id", None) for b in demo.blocks.values()}
     assert {"advisor-chat", "advisor-question", "advisor-new", "kb-matrix", "kb-docs"} <= ids
     chat = next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "advisor-chat")
-    assert [e["text"] for e in chat.examples] == ui.EXAMPLES
+    examples = [e["text"] for e in chat.examples]
+    # Generated from the matrix: old and new rows alike, each a row's own example question.
+    assert len(examples) == 6 and set(examples) <= {c.example for c in advisor.matrix.components}
+    assert any("GPU" in e or "LLM" in e or "pgvector" in e or "Label Studio" in e for e in examples)
+
+
+def test_framework_verdict_shows_its_basis_next_to_the_badge(advisor):
+    framework = ui.render_answer(advisor.ask("Should we build our own vector database?"), "Vector database")
+    head = framework.split("</div>", 1)[0]
+    assert "verdict-buy" in head and "advisor-basis" in head and "four questions" in head
+    source = ui.render_answer(advisor.ask("Should we build our own experiment tracking?"), "Experiment tracking")
+    assert "advisor-basis" not in source

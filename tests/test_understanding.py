@@ -29,7 +29,7 @@ def test_component_by_name_vendor_typo_or_description(read, question, slug):
 
 
 def test_infrastructure_without_a_row_is_other(read):
-    r = read("Would you build or buy a vector database for our RAG app?")
+    r = read("Would you build or buy a guardrails layer for our RAG app?")
     assert r.component is None and r.other_component
 
 

@@ -55,7 +55,8 @@ def validate_for(settings: Settings, paths: list[Path] | None, tags: list[str] |
     matrix = load_matrix(settings.matrix_path)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     return load_cases(paths, components={c.slug for c in matrix.components},
-                      docs=knowledge_doc_ids(settings.knowledge_dir), conditions=set(taxonomy.ids), tags=tags)
+                      docs=knowledge_doc_ids(settings.knowledge_dir), conditions=set(taxonomy.ids), tags=tags,
+                      parts={c.slug: {p.name for p in c.parts} for c in matrix.components})
 
 
 def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Path | None = None,
