@@ -15,7 +15,7 @@ _APPLIED: dict[int, list[tuple[str | None, str]]] = {
         ("control-later", "a possible need for control later is not differentiation, so this points to buying"),
         (None, "you did not say it is what sets you apart, and for most teams it is not what customers pay for, "
                "so this points to buying")],
-    2: [("budget", "on a tight budget the permanent upkeep of a homegrown {name} weighs heaviest"),
+    2: [("budget", "the permanent upkeep of a homegrown {name} is the cost that weighs heaviest"),
         ("early-stage", "a small team pays for a build with time taken from the product, and the upkeep never "
                         "stops"),
         (None, "a build's cost keeps growing after launch: count upkeep and incidents, not just the first version")],
@@ -30,25 +30,29 @@ _APPLIED: dict[int, list[tuple[str | None, str]]] = {
 }
 
 
-def _said(ctx: Context, cond: str) -> str:
-    """'You said "we're four people"' when the asker's words are known, else the condition's label."""
+def _said(ctx: Context, cond: str, used: set[str]) -> str:
+    """'You said "we're four people"' when the asker's words are known (once), else the condition's label."""
     words = ctx.reading.said.get(cond, "")
+    if words in used:
+        words = ""  # one clause that said two things is echoed once, not on every line
+    used.add(words)
     words = re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], words).strip(" .,;:")
     if words and len(words) <= 100:
-        return f"You said “{words}”"
-    return f"Given {ctx.labels.get(cond, cond)}"
+        # "we're a bank" comes back as "you are a bank": reported speech, not a quote of words they never wrote.
+        return f"You told us {words}" if words.startswith(("you ", "your ")) else f"You said “{words}”"
+    return f"You told us about {ctx.labels.get(cond, cond)}"
 
 
 def applied_questions(ctx: Context, cites: Citations, name: str) -> tuple[list[str], str]:
     """One cited line per question with what the asker told us; and which way they lean overall."""
     conds = set(ctx.decision.conditions)
     sections = {p.doc.metadata.get("section", "").lower(): p for p in ctx.evidence.of("four-questions")}
-    lines = []
+    lines, used = [], set()
     for n, options in _APPLIED.items():
         cond, text = next((c, t) for c, t in options if c is None or c in conds)
         passage = next((p for s, p in sections.items() if s.startswith(f"question {n}")), None)
         ask = passage.doc.metadata.get("section", "").split(":", 1)[-1].strip() if passage else f"Question {n}"
-        said = f"{_said(ctx, cond)}: " if cond else ""
+        said = f"{_said(ctx, cond, used)}, so " if cond else ""
         body = text.format(name=name)
         body = said + body if said else body[:1].upper() + body[1:]
         mark = f" [{cites.cite(passage, body)}]" if passage else ""

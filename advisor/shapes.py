@@ -346,13 +346,14 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
            "high": "Leaving later is possible but expensive"}
     lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
            + cites.support(comp.migration, comp.note)
-    if ctx.reading.yes_no:
-        lead = ("Yes, but it is expensive. " if comp.migration_cost == "high" else "Yes. ") + lead
-    # A product the asker named: what its own note says about lock-in comes first.
+    # A product the asker named: what its own note says about lock-in is the detail that follows.
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     if specific:
-        lead = f"{' '.join(specific[:1])} {lead}"
+        lead = f"{lead} {' '.join(specific[:1])}"
+    if ctx.reading.yes_no:
+        # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?").
+        lead = ("Yes, but it is expensive. " if comp.migration_cost == "high" else "Yes. ") + lead
     return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from pydantic import BaseModel, Field
 
@@ -58,6 +60,12 @@ class Reading(BaseModel):
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
 
 
+def _as_written(q, question: str):
+    """The quantity with the asker's own spelling ("64 GPUs", not the normalised "64 gpus"), when found."""
+    m = re.search(re.escape(q.text).replace(r"\ ", r"\s+"), question, re.IGNORECASE)
+    return q.model_copy(update={"text": m.group(0)}) if m else q
+
+
 class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
@@ -92,7 +100,7 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         self._conditions(r, clauses, E, G)
-        r.quantities = extract(norm)
+        r.quantities = [_as_written(q, question) for q in extract(norm)]
         return r
 
     def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:

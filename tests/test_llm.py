@@ -223,7 +223,7 @@ def test_verdict_comes_from_decision_engine_not_llm_text(llm_advisor, fake):
 
 
 @pytest.mark.parametrize("question,verdict,head,decision", [
-    ("Should we build or buy a prompt management tool?", "depends", "**Recommendation: Depends** (prompt management)",
+    ("Should we build or buy a prompt management tool?", "depends", "**Recommendation: Depends** (prompt management tool)",
      "not in the decision matrix"),
     ("What are the biggest risks of building ML infrastructure ourselves?", None, "",
      "Verdict: none (a general question"),

@@ -147,11 +147,15 @@ def test_user_markup_is_shown_as_text(page):
 
 
 def test_examples_new_conversation_and_knowledge_tab(page):
-    page.get_by_text("Build or buy model serving for a 40-engineer ML team?").click()
+    from advisor.compose import matrix_examples
+    from advisor.matrix import load_matrix
+
+    examples = matrix_examples(load_matrix(ROOT / "knowledge" / "decision_matrix.yaml"), 6)  # what the UI shows
+    page.get_by_text(examples[1]).click()
     page.wait_for_selector("#advisor-chat .verdict-badge:not(.verdict-pending)", timeout=WAIT_MS)
     page.locator("#advisor-new").click()
     page.wait_for_function("document.querySelectorAll('#advisor-chat .verdict-badge').length === 0")
-    assert page.get_by_text("Should a 4-person seed-stage team build or buy a feature store?").is_visible()
+    assert page.get_by_text(examples[0]).is_visible()
 
     page.get_by_role("tab", name="Knowledge base").click()
     page.wait_for_selector("#kb-summary >> text=documents")
