@@ -10,19 +10,19 @@ from .models import Section
 # For each question: (the condition that answers it, what that tells us), in order of strength; the
 # last entry (None) is the line when the asker said nothing that bears on the question.
 _APPLIED: dict[int, list[tuple[str | None, str]]] = {
-    1: [("production-evidence", "your evidence may show a real gap; build only the part it points to, on top of "
-                                "what you can buy"),
+    1: [("production-evidence", ("your evidence may show a real gap; build only the part it points to, on top of "
+                                "what you can buy")),
         ("control-later", "a possible need for control later is not differentiation, so this points to buying"),
-        (None, "you did not say it is what sets you apart, and for most teams it is not what customers pay for, "
-               "so this points to buying")],
+        (None, ("you did not say it is what sets you apart, and for most teams it is not what customers pay for, "
+               "so this points to buying"))],
     2: [("budget", "the permanent upkeep of a homegrown {name} is the cost that weighs heaviest"),
-        ("early-stage", "a small team pays for a build with time taken from the product, and the upkeep never "
-                        "stops"),
+        ("early-stage", ("a small team pays for a build with time taken from the product, and the upkeep never "
+                        "stops")),
         (None, "a build's cost keeps growing after launch: count upkeep and incidents, not just the first version")],
-    3: [("regulated", "your rules are the requirement to test: look for an open-source or self-hostable option "
-                      "that runs inside your boundary before writing your own"),
-        ("scale", "test the managed options against the volumes and latency you have measured, not hypothetical "
-                  "ones"),
+    3: [("regulated", ("your rules are the requirement to test: look for an open-source or self-hostable option "
+                      "that runs inside your boundary before writing your own")),
+        ("scale", ("test the managed options against the volumes and latency you have measured, not hypothetical "
+                  "ones")),
         ("simple", "needs this simple are almost certainly met by an existing option"),
         (None, "check the existing options against the requirements you have today")],
     4: [("lock-in", "prefer open-source or standard formats so a later move stays cheap"),

@@ -11,9 +11,9 @@ from typing import Any
 import gradio as gr
 
 from .chain import Advisor
+from .compose import matrix_examples
 from .errors import AdvisorError, NotFoundError
 from .models import Answer, Citation
-from .compose import matrix_examples
 from .render import basis_shown, markdown
 from .settings import Settings
 

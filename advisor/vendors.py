@@ -89,8 +89,20 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         from .shapes import _verdict
 
         return _verdict(ctx, cites)
+    from .shapes import _cloud
+
     wants_managed = ctx.reading.managed_cue
-    scored = [(o, *fit(facts[o.doc], ctx.decision.conditions, wants_managed)) for o in options]
+    # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
+    compared = {o.doc for o in options}
+    clouds = {_cloud(v) for v in ctx.state.vendors if v not in compared} - {None}
+
+    def scored_fit(o):
+        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed)
+        if _cloud(o.doc) in clouds:
+            score, why = score + 2, ["it runs in the cloud you already use", *why]
+        return score, why
+
+    scored = [(o, *scored_fit(o)) for o in options]
     best, score, why = max(scored, key=lambda t: t[1])
     tied = [o for o, sc, _ in scored if sc == score and o is not best]
     rows = []

@@ -179,3 +179,11 @@ def test_stream_yields_pieces_then_the_answer(advisor):
     assert len(texts) > 3 and all(isinstance(p, str) for p in texts)
     assert final.verdict == "depends"
     assert "".join(texts).replace("\n\n", "") == final.text.replace("\n\n", "")
+
+
+def test_comparison_prefers_the_cloud_the_asker_already_uses(advisor):
+    a = advisor.ask("Databricks or SageMaker as our one ML platform? We're on AWS.")
+    assert a.component == "ml-platform" and a.act == "vendor"
+    assert a.lead.startswith("Amazon SageMaker fits best") and "cloud you already use" in a.lead
+    (table,) = [s.table for s in a.sections if s.table]
+    assert {r[0].split("**")[1] for r in table.rows} == {"Databricks", "Amazon SageMaker"}
