@@ -68,7 +68,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
         # One encoder run for the turn and its clauses (a second run costs more than the extra rows).
         return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
 
-    reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold)
+    reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold, settings.scope_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold,
                                                                  settings.switch_threshold), engine=DecisionEngine(matrix, taxonomy),

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")
+    scope_threshold: float = Field(
+        0.85, gt=0, le=1, description="A turn the component head confidently places on a matrix row is in scope, "
+        "even when the act head leans off-topic (the two disagree; the confident one wins).")
     condition_threshold: float = Field(
         0.5, gt=0, lt=1, description="A clause states a condition when the condition head is at least this sure.")
 

@@ -70,12 +70,13 @@ class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed,
-                 condition_threshold: float = 0.5):
+                 condition_threshold: float = 0.5, scope_threshold: float = 0.85):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
         self.embed = embed  # embed(texts) -> np.ndarray of normalised rows
         self.condition_threshold = condition_threshold
+        self.scope_threshold = scope_threshold
 
     def read(self, question: str) -> Reading:
         cleaned, injected = self.lex.strip_injection(question)
@@ -94,7 +95,8 @@ class Reader:
         x = turn_features(self.lex, norm, E[0], hits, G[0])[None, :]
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
-        in_scope = any(h.by_name and h.slug != OTHER for h in hits)
+        in_scope = any(h.by_name and h.slug != OTHER for h in hits) or (
+            r.component is not None and r.confidence.get("component", 0.0) >= self.scope_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]

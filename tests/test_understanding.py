@@ -64,3 +64,19 @@ def test_injection_sentences_are_dropped(advisor):
 
 def test_normalize_strips_zero_width_and_control_chars():
     assert normalize("fea\u200bture\x00 STORE!!") == "feature store!!"
+
+
+def test_a_confident_component_keeps_the_turn_in_scope(advisor):
+    # The act head leans off-topic on this phrasing while the component head is sure it is LLM inference:
+    # the confident head wins, so an in-scope question is not refused.
+    question = "We have very little budget. For LLM access, do we set up our own model hosting or buy from a provider?"
+    reader = advisor.parts.reader
+    r = reader.read(question)
+    assert r.in_scope and r.component == "llm-inference" and "budget" in r.conditions
+    strict = reader.scope_threshold
+    try:
+        reader.scope_threshold = 1.0  # only a component named outright would keep it in scope
+        assert not reader.read(question).in_scope
+    finally:
+        reader.scope_threshold = strict
+    assert not reader.read("Should we build or buy a CRM for the sales team?").in_scope
