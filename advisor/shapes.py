@@ -422,8 +422,12 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     lead = f"{first} {verdict}"
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
+    # The general risk or cost is the lead; what it means for this component (its own rule, part or
+    # summary, cited) comes right after, so the answer is about their component, not ML infra at large.
+    own = Section(kind="reasons", title=f"For {_subject(ctx)}", text=_reason(ctx, cites)) \
+        if key in ("risks-build", "cost") else None
     extra = _migration(ctx, cites) if key in ("cost", "evaluate") else None
-    return lead, _keep(rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    return lead, _keep(own, rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
 
 
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:

@@ -187,3 +187,11 @@ def test_comparison_prefers_the_cloud_the_asker_already_uses(advisor):
     assert a.lead.startswith("Amazon SageMaker fits best") and "cloud you already use" in a.lead
     (table,) = [s.table for s in a.sections if s.table]
     assert {r[0].split("**")[1] for r in table.rows} == {"Databricks", "Amazon SageMaker"}
+
+
+def test_risk_answer_says_what_the_risk_means_for_the_component_asked_about(advisor):
+    a = advisor.ask("What are the risks of building our own vector database?")
+    assert a.component == "vector-database" and a.act == "risks"
+    own = next(s for s in a.sections if s.title == "For a vector database")
+    assert re.search(r"\[\d+\]", own.text) and "vector" in own.text.lower()
+    assert_citations_resolve(a)
