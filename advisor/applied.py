@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from .compose import Citations, Context
+from .compose import Citations, Context, yours
 from .models import Section
 
 # For each question: (the condition that answers it, what that tells us), in order of strength; the
@@ -36,7 +34,7 @@ def _said(ctx: Context, cond: str, used: set[str]) -> str:
     if words in used:
         words = ""  # one clause that said two things is echoed once, not on every line
     used.add(words)
-    words = re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], words).strip(" .,;:")
+    words = yours(words).strip(" .,;:")
     if words and len(words) <= 100:
         # "we're a bank" comes back as "you are a bank": reported speech, not a quote of words they never wrote.
         return f"You told us {words}" if words.startswith(("you ", "your ")) else f"You said “{words}”"

@@ -12,7 +12,7 @@ from .evidence import Evidence
 from .matrix import Matrix, Taxonomy
 from .models import Citation, Provenance, Section, TurnChange
 from .planning import ConversationState, Plan
-from .render import VERDICT_WORD, section_markdown, sources_markdown
+from .render import VERDICT_WORD, section_markdown, sources_markdown, verdict_heading
 from .retrieval import Passage, tokenize
 from .understanding import Reading
 
@@ -63,7 +63,6 @@ class Draft:
     sections: list[Section] = field(default_factory=list)
     changed: TurnChange | None = None
     flagged: bool = False
-    provenance: Provenance | None = None
 
 
 class Generator(Protocol):
@@ -81,6 +80,11 @@ def sentences(text: str) -> list[str]:
         block = _MD.sub("", block).replace("\n", " ").strip()
         out += [s.strip() for s in _SENT.split(block) if s.strip()]
     return out
+
+
+def yours(text: str) -> str:
+    """The asker's words, addressed back to them ("our only model" -> "your only model", "we're" -> "you're")."""
+    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], text)
 
 
 def usable(sentence: str) -> bool:
@@ -164,7 +168,7 @@ class Composer:
             pieces.append(tail)
             yield tail
         yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
-                    changed=changed, provenance=provenance(ctx))
+                    changed=changed)
 
 
 def header(ctx: Context) -> str:
@@ -175,9 +179,8 @@ def header(ctx: Context) -> str:
     subject = subject_of(d)
     if not subject:
         return ""
-    line = f"**Recommendation: {VERDICT_WORD[d.verdict]}** ({subject})"
     prov = provenance(ctx)
-    return line + (f"\n_{prov.line}_" if prov and prov.basis == "framework" else "")
+    return verdict_heading(d.verdict, subject, prov.line if prov and prov.basis == "framework" else "")
 
 
 def in_sentence(name: str) -> str:

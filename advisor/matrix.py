@@ -143,6 +143,11 @@ class Matrix(_Strict):
             raise ValueError("; ".join(bad) + f" (known: {', '.join(self.sources) or 'none'})")
         return self
 
+    @cached_property
+    def option_names(self) -> frozenset[str]:
+        """Every option's name as spelled by its vendor ("pgvector", "vLLM"), for sentence casing."""
+        return frozenset(o.name for c in self.components for o in c.buy)
+
     def source_title(self, source: str | None) -> str:
         return self.sources.get(source or "", "")
 

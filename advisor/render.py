@@ -34,6 +34,11 @@ def sources_markdown(citations: list[Citation]) -> str:
         for c in citations)
 
 
+def verdict_heading(verdict: str, subject: str, basis_line: str = "") -> str:
+    """'**Recommendation: Buy** (LLM gateway)', and under it the framework basis line when there is one."""
+    return f"**Recommendation: {VERDICT_WORD[verdict]}** ({subject})" + (f"\n_{basis_line}_" if basis_line else "")
+
+
 def verdict_line(answer: Answer) -> str:
     """The bold verdict line that opens the Markdown of an answer with a verdict."""
     if answer.refused or not answer.verdict:
@@ -41,8 +46,7 @@ def verdict_line(answer: Answer) -> str:
     subject = answer.subject or (answer.component or "").replace("-", " ")
     if not answer.subject and answer.part and answer.part != "whole":
         subject += f": {answer.part.replace('-', ' ')}"
-    line = f"**Recommendation: {VERDICT_WORD[answer.verdict]}** ({subject})"
-    return line + (f"\n_{answer.provenance.line}_" if basis_shown(answer) else "")
+    return verdict_heading(answer.verdict, subject, answer.provenance.line if basis_shown(answer) else "")
 
 
 def basis_shown(answer: Answer) -> bool:

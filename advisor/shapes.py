@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .applied import applied_questions, applied_section
-from .compose import Citations, Context, sentences, usable
+from .compose import Citations, Context, sentences, usable, yours
 from .decision import Change
 from .models import Section, TurnChange
 from .render import VERDICT_WORD
@@ -62,17 +62,12 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
 def _phrase(ctx: Context, cond: str) -> str:
     """How the lead names one of the asker's conditions, with their own numbers when they gave some."""
     kinds = FACT_KINDS.get(cond, ())
-    facts = [_yours(ctx.state.facts[k]) for k in kinds if k in ctx.state.facts]
+    facts = [yours(ctx.state.facts[k]) for k in kinds if k in ctx.state.facts]
     if facts:
         # "6-person startup" is a singular noun phrase: "with a 6-person startup", but "with 3 models".
         return "with " + " and ".join(("a " + f) if re.match(r"\d[\d,.]*-\w+\s+\w", f) else f for f in facts[:2])
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
-
-
-def _yours(text: str) -> str:
-    """The asker's words, addressed back to them ("our only model" -> "your only model")."""
-    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], text)
 
 
 def _situation(ctx: Context, only: list[str] | None = None) -> str:
@@ -135,7 +130,7 @@ def _lead_verdict(ctx: Context, cites: Citations) -> str:
     if situation and ctx.decision.deciding:
         # The rule's own opener ("Under residency rules, ...") restates the situation the lead already named.
         stripped = _OPENER.sub("", reason)
-        names = {o.name for c in ctx.matrix.components for o in c.buy} if ctx.matrix else set()
+        names = ctx.matrix.option_names if ctx.matrix else frozenset()
         reason = _cap(stripped, names) if stripped != reason else reason
     if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
         # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
@@ -208,15 +203,6 @@ def _reasons(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Sectio
     return Section(kind="reasons", title="Why", items=chosen) if chosen else None
 
 
-def _cloud(doc: str) -> str | None:
-    """Which public cloud a vendor note belongs to (its own services name it in their id)."""
-    for prefix, cloud in (("vertex-ai", "gcp"), ("gcp", "gcp"), ("sagemaker", "aws"), ("aws", "aws"), ("amazon", "aws"),
-                          ("azure", "azure")):
-        if doc.startswith(prefix):
-            return cloud
-    return None
-
-
 def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
     """What each of the asker's other circumstances means here (the deciding one is already in the lead)."""
     d = ctx.decision
@@ -232,7 +218,7 @@ def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
 
 
 def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
-    from .vendors import fit
+    from .vendors import cloud_of, fit
 
     comp = ctx.decision.component
     mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
@@ -240,11 +226,11 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     regulated = "regulated" in ctx.decision.conditions
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first.
-    clouds = {_cloud(v) for v in ctx.state.vendors} - {None}
+    clouds = {cloud_of(v) for v in ctx.state.vendors} - {None}
 
     def rank(o) -> float:
         score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0] if o.doc in facts else 0
-        return -(score + (3 if _cloud(o.doc) in clouds else 0))
+        return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
     rest = sorted((o for o in comp.buy if o not in mentioned
                    and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)), key=rank)
@@ -509,7 +495,7 @@ def _noted(ctx: Context) -> str:
     plan, said = ctx.plan, ctx.reading.said
 
     def echo(cond: str) -> str:
-        words = _yours(said[cond]).strip(" .,;:") if cond in said else ""
+        words = yours(said[cond]).strip(" .,;:") if cond in said else ""
         label = ctx.labels.get(cond, cond)
         return f"{words} ({label})" if words and len(words) <= 140 else label
 

@@ -52,6 +52,15 @@ def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
     return out
 
 
+def cloud_of(doc: str) -> str | None:
+    """Which public cloud a vendor note belongs to (its own services name it in their id)."""
+    for prefix, cloud in (("vertex-ai", "gcp"), ("gcp", "gcp"), ("sagemaker", "aws"), ("aws", "aws"), ("amazon", "aws"),
+                          ("azure", "azure")):
+        if doc.startswith(prefix):
+            return cloud
+    return None
+
+
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts, and the reasons in words."""
     score, why = 0, []
@@ -89,16 +98,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         from .shapes import _verdict
 
         return _verdict(ctx, cites)
-    from .shapes import _cloud
-
     wants_managed = ctx.reading.managed_cue
     # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
     compared = {o.doc for o in options}
-    clouds = {_cloud(v) for v in ctx.state.vendors if v not in compared} - {None}
+    clouds = {cloud_of(v) for v in ctx.state.vendors if v not in compared} - {None}
 
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed)
-        if _cloud(o.doc) in clouds:
+        if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
         return score, why
 
