@@ -62,10 +62,13 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
 def _phrase(ctx: Context, cond: str) -> str:
     """How the lead names one of the asker's conditions, with their own numbers when they gave some."""
     kinds = FACT_KINDS.get(cond, ())
-    facts = [yours(ctx.state.facts[k]) for k in kinds if k in ctx.state.facts]
+    # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
+    facts = [re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[k]), flags=re.IGNORECASE)
+             for k in kinds if k in ctx.state.facts]
     if facts:
-        # "6-person startup" is a singular noun phrase: "with a 6-person startup", but "with 3 models".
-        return "with " + " and ".join(("a " + f) if re.match(r"\d[\d,.]*-\w+\s+\w", f) else f for f in facts[:2])
+        # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
+        singular = r"\d[\d,.]*-\w+\s+\w|(?:team|company|startup|group|org)\b"
+        return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 

@@ -195,3 +195,12 @@ def test_risk_answer_says_what_the_risk_means_for_the_component_asked_about(advi
     own = next(s for s in a.sections if s.title == "For a vector database")
     assert re.search(r"\[\d+\]", own.text) and "vector" in own.text.lower()
     assert_citations_resolve(a)
+
+
+@pytest.mark.parametrize("question, opening", [
+    ("We're 5 people. Kubeflow or just use SageMaker?", "With 5 people,"),
+    ("we are a team of 4, build a feature store?", "With a team of 4,"),
+])
+def test_lead_echoes_the_team_size_as_a_phrase(advisor, question, opening):
+    a = advisor.ask(question)
+    assert a.lead.startswith(opening), a.lead
