@@ -1,4 +1,5 @@
-"""The Slack door: mentions and DMs answered in-thread, /advisor answered via response_url, thumbs feedback."""
+"""The Slack door: mentions and DMs answered in-thread; /advisor answered privately with a button to share it to
+the channel; thumbs feedback. The messages themselves are built in slack_blocks."""
 
 from __future__ import annotations
 
@@ -17,84 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from .errors import AdvisorError, NotFoundError
 from .models import Answer
-from .render import basis_shown, slack_blocks, slack_sources
+from .slack_blocks import SHARE, answer_blocks, answer_message, escape, headline, question_text, to_mrkdwn
 
 log = logging.getLogger("advisor.slack")
 CHANNEL = "slack"
-_MENTION = re.compile(r"<[@#!][^>]*>")
-_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]+))?>")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?!\*)([^*\n]+?)\*(?![*\w])")
-_HEADING = re.compile(r"^#+\s*(.+)$", re.MULTILINE)
-_BULLET = re.compile(r"^[-*]\s+", re.MULTILINE)
-SECTION_MAX = 2900  # Slack allows 3,000 characters per section text
-
-
-def escape(text: str) -> str:
-    """Escape text for Slack mrkdwn: only &, < and > are control characters (Slack's own rule)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def question_text(raw: str) -> str:
-    """Slack's message text as the user typed it: mentions dropped, links unwrapped, entities decoded."""
-    text = _LINK.sub(lambda m: m.group(2) or m.group(1), raw or "")
-    text = re.sub(r"[ \t]+", " ", _MENTION.sub(" ", text))
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
-
-
-def to_mrkdwn(markdown: str) -> str:
-    """The answer's Markdown as Slack mrkdwn, escaped first so no text can become markup or a mention."""
-    text = escape(markdown)
-    text = _ITALIC.sub(r"_\1_", text)
-    text = _BOLD.sub(r"*\1*", text)
-    text = _HEADING.sub(r"*\1*", text)
-    return _BULLET.sub("• ", text)
-
-
-def _chunks(text: str, size: int = SECTION_MAX) -> list[str]:
-    out, cur = [], ""
-    for para in text.split("\n\n"):
-        while len(para) > size:  # one huge paragraph: hard split
-            out, para = out + ([cur] if cur else []) + [para[:size]], para[size:]
-            cur = ""
-        if cur and len(cur) + 2 + len(para) > size:
-            out.append(cur)
-            cur = para
-        else:
-            cur = f"{cur}\n\n{para}" if cur else para
-    return out + ([cur] if cur else [])
-
-
-def headline(answer: Answer, matrix=None) -> str:
-    """The header line: verdict and component, or what kind of answer it is."""
-    if answer.refused:
-        return "Outside what I can advise on"
-    if not answer.verdict:
-        return "Guidance"
-    comp = matrix.get(answer.component) if matrix is not None and answer.component else None
-    name = getattr(comp, "name", None) or (answer.component or "").replace("-", " ")
-    return f"Recommendation: {answer.verdict.capitalize()}" + (f" ({name})" if name else "")
-
-
-def answer_blocks(answer: Answer, matrix=None) -> list[dict]:
-    """Block Kit for an answer: verdict header, the lead, compact sections, sources as context, thumbs."""
-    blocks: list[dict] = [{"type": "header", "text": {"type": "plain_text", "text": headline(answer, matrix)[:150]}}]
-    if basis_shown(answer):  # next to the verdict: this verdict is our framework, not the articles' word
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"_{answer.provenance.line}_"}]})
-    if answer.lead:
-        blocks += slack_blocks(answer)[:45]
-    else:  # an answer without structure (stored before it existed): its text, sources cut off
-        body = re.split(r"\n+\*\*Sources\*\*\n", answer.text, maxsplit=1)[0]
-        blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in _chunks(to_mrkdwn(body))][:40]
-        if answer.citations:
-            blocks.append(slack_sources(answer.citations))
-    value = json.dumps({"c": answer.conversation_id, "t": answer.turn})
-    blocks.append({"type": "actions", "block_id": "advisor_feedback", "elements": [
-        {"type": "button", "action_id": "advisor_feedback_up", "value": value,
-         "text": {"type": "plain_text", "text": ":+1: Helpful", "emoji": True}},
-        {"type": "button", "action_id": "advisor_feedback_down", "value": value,
-         "text": {"type": "plain_text", "text": ":-1: Not helpful", "emoji": True}}]})
-    return blocks
+__all__ = ["answer_blocks", "build_bolt", "escape", "headline", "mount_slack", "question_text", "to_mrkdwn"]
 
 
 def build_bolt(advisor, settings, metrics=None) -> App:
@@ -112,15 +40,16 @@ def build_bolt(advisor, settings, metrics=None) -> App:
             metrics.answer(CHANNEL, result)
         return result
 
-    def reply(say_blocks, question: str, key: str | None) -> None:
+    def reply(send, question: str, key: str | None, private: bool = False) -> None:
+        """Answer and send it; a private (slash-command) answer shows the question and a share button."""
         try:
             result = answer(question, key)
-            say_blocks(text=escape(headline(result, advisor.matrix)), blocks=answer_blocks(result, advisor.matrix))
+            send(**(answer_message(result, question, share=True) if private else answer_message(result)))
         except AdvisorError as exc:
-            say_blocks(text=escape(f"Sorry: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")), blocks=None)
+            send(text=escape(f"Sorry: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")), blocks=None)
         except Exception:
             log.exception("slack answer failed")
-            say_blocks(text="Sorry, something went wrong answering that; it was logged.", blocks=None)
+            send(text="Sorry, something went wrong answering that; it was logged.", blocks=None)
 
     @bolt.middleware
     def drop_retries(req, resp, next):
@@ -144,10 +73,10 @@ def build_bolt(advisor, settings, metrics=None) -> App:
         thread = event.get("thread_ts") or event["ts"]
         key = f"slack:{context.get('team_id') or ''}:{event['channel']}:{thread}"
 
-        def say_blocks(text, blocks):
+        def send(text, blocks):
             client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=text, blocks=blocks)
 
-        reply(say_blocks, question, key)
+        reply(send, question, key)
 
     bolt.event("app_mention")(ack=ack_only, lazy=[on_event])
     bolt.event("message")(ack=ack_only, lazy=[on_event])
@@ -167,10 +96,12 @@ def build_bolt(advisor, settings, metrics=None) -> App:
         except AdvisorError:
             return  # already told in the ack
 
-        def say_blocks(text, blocks):
-            respond(text=text, blocks=blocks, response_type="in_channel", replace_original=False)
+        def send(text, blocks):
+            # Private until the asker shares it: a slash command's response_url cannot replace the
+            # "Thinking about" acknowledgement, so the answer is a second ephemeral message under it.
+            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
-        reply(say_blocks, question, None)
+        reply(send, question, None, private=True)
 
     bolt.command(re.compile(r"^/.+"))(ack=ack_command, lazy=[on_command])
 
@@ -187,6 +118,37 @@ def build_bolt(advisor, settings, metrics=None) -> App:
             text = "Sorry, that feedback could not be recorded."
         respond(text=text, response_type="ephemeral", replace_original=False)
 
+    def stored_answer(value: str | None) -> tuple[str, Answer]:
+        """The question and answer a button's value points at (the store's copy, not the message's)."""
+        data = json.loads(value or "{}")
+        cid, turn = str(data["c"]), int(data["t"])
+        row = next((t for t in advisor.store.turns(cid) if t["turn"] == turn), None)
+        if row is None:
+            raise KeyError(turn)
+        return row["question"], Answer.model_validate(row["answer"])
+
+    def on_share(action, body, respond):
+        # The private answer's own response_url: post the answer to the channel as a new message (with the
+        # question and who asked), then delete the private copy; if Slack refuses the post, keep it and say so.
+        try:
+            question, result = stored_answer(action.get("value"))
+        except (AdvisorError, KeyError, TypeError, ValueError, OverflowError, AttributeError) as exc:
+            log.warning("slack share refused: %s", exc)
+            result = None
+        if result is None or result.refused:  # a refusal is never posted publicly
+            respond(text="Sorry, that answer cannot be shared.", response_type="ephemeral", replace_original=False)
+            return
+        asker = (body.get("user") or {}).get("id")
+        posted = respond(**answer_message(result, question, asker), response_type="in_channel",
+                         replace_original=False)
+        if posted.status_code == 200:
+            respond(delete_original=True)
+        else:
+            log.warning("slack share not posted: %s %s", posted.status_code, posted.body)
+            respond(text="Sorry, Slack did not accept the shared answer; it is still here for you.",
+                    response_type="ephemeral", replace_original=False)
+
+    bolt.action(SHARE)(ack=ack_only, lazy=[on_share])
     return bolt
 
 
@@ -204,7 +166,7 @@ class ThreadedSlackRequestHandler(SlackRequestHandler):
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
             bolt_req = to_bolt_request(req, body, addition_context_properties)
-        except ValueError:  # signed, but not the JSON or form body Slack sends
+        except (ValueError, AttributeError, TypeError):  # signed, but not the JSON object or form Slack sends
             return JSONResponse({"error": "invalid request body"}, status_code=400)
         return to_starlette_response(await run_in_threadpool(self.app.dispatch, bolt_req))
 
