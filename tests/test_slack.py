@@ -478,3 +478,26 @@ def test_a_long_answer_over_http_is_cut_to_what_slack_accepts(srv, slack, monkey
     assert reply["problems"] == [] and len(reply["data"]["blocks"]) <= 50
     assert reply["data"]["blocks"][0]["text"]["text"].startswith("Recommendation: Hybrid")
     assert "too long for one Slack message" in json.dumps(reply["data"]["blocks"])
+
+
+def test_the_documented_manifest_points_at_the_mounted_paths(tmp_path):
+    import re
+    from pathlib import Path
+
+    import yaml
+    from conftest import make_settings
+    from fastapi import FastAPI
+
+    from advisor.slack import mount_slack
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "slack.md").read_text()
+    manifest = yaml.safe_load(re.search(r"```yaml\n(.*?)```", doc, re.DOTALL).group(1))
+    settings = manifest["settings"]
+    urls = [settings["event_subscriptions"]["request_url"], manifest["features"]["slash_commands"][0]["url"],
+            settings["interactivity"]["request_url"]]
+    app = FastAPI()
+    mount_slack(app, None, make_settings(tmp_path, slack_bot_token="xoxb-t", slack_signing_secret="s"))
+    assert [u.removeprefix("https://YOUR-HOST") for u in urls] == [r.path for r in app.routes][-3:] == [
+        "/slack/events", "/slack/commands", "/slack/interactions"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_mention", "message.im"]
+    assert settings["interactivity"]["is_enabled"] is True  # the thumbs and Share buttons need it
