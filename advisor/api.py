@@ -12,12 +12,13 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Mount
 
-from .errors import AdvisorError, IndexNotReadyError, NotFoundError
+from .errors import AdvisorError, IndexNotReadyError, InputError, NotFoundError
 from .guard import BodyLimitMiddleware, Guard
 from .metrics import Metrics, MetricsMiddleware
 from .models import Answer
@@ -37,6 +38,12 @@ def _unicode_text(value: str) -> str:
 
 Text = Annotated[StrictStr, AfterValidator(_unicode_text)]
 """A JSON string field that is valid Unicode: a clear 422 instead of a failure deep in the chain."""
+
+
+class BodyNotJSONError(InputError):
+    """The request body cannot be read as JSON at all (malformed, empty, or another content type)."""
+
+    http_status = 400
 
 
 class AskRequest(BaseModel):
@@ -68,12 +75,19 @@ def answer_json(answer: Answer) -> dict:
     return AskResponse(**answer.model_dump(), answer=answer.text).model_dump(mode="json")
 
 
-def error_body(request: Request, name: str, message: str, hint: str | None, **extra) -> dict:
-    """One JSON error shape per door: ours for /api, OpenAI's for /v1 (so OpenAI clients show it)."""
+_REQUEST_ERRORS = ("InputError", "ValidationError", "NotFoundError", "BodyNotJSONError", "ModelNotFoundError")
+
+
+def error_body(request: Request, name: str, message: str, hint: str | None, *, code: str | None = None,
+               param: str | None = None, **extra) -> dict:
+    """One JSON error shape per door: ours for /api, OpenAI's for /v1 (so OpenAI clients show it).
+
+    `code` and `param` fill OpenAI's fields of those names (default: the error's name, and null).
+    """
     if request.url.path.startswith("/v1/"):
-        kind = "invalid_request_error" if name in ("InputError", "ValidationError", "NotFoundError") else name
-        return {"error": {"message": f"{message} ({hint})" if hint else message, "type": kind, "code": name,
-                          "param": None, **extra}}
+        kind = "invalid_request_error" if name in _REQUEST_ERRORS else name
+        return {"error": {"message": f"{message} ({hint})" if hint else message, "type": kind,
+                          "code": code or name, "param": param, **extra}}
     return {"error": name, "message": message, "hint": hint, **extra}
 
 
@@ -86,6 +100,27 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, list[dict]]:
                         "type": err.get("type", "")})
     text = "; ".join(f"{d['field']}: {d['problem']}" for d in details) or "the request is invalid"
     return f"invalid request: {text}", details
+
+
+NOT_JSON_HINT = "send a JSON object with Content-Type: application/json; the schema is at /openapi.json"
+
+
+def _not_json(request: Request, exc: RequestValidationError) -> BodyNotJSONError | None:
+    """The 400 for a body that is not JSON at all (rather than JSON of the wrong shape, a 422)."""
+    hint = NOT_JSON_HINT
+    for err in exc.errors():
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":
+            why = (err.get("ctx") or {}).get("error", "JSON decode error")
+            where = f" at character {loc[1]}" if len(loc) > 1 else ""
+            return BodyNotJSONError(f"the body is not valid JSON: {why}{where}", hint)
+        if loc == ("body",) and isinstance(err.get("input"), bytes | bytearray):
+            kind = request.headers.get("content-type")
+            return BodyNotJSONError(f"the body is not JSON (it was sent as {kind})" if kind else
+                                    "the body is not JSON (it was sent without a Content-Type)", hint)
+        if loc == ("body",) and err.get("type") == "missing":
+            return BodyNotJSONError("the request has no body", hint)
+    return None
 
 
 def _first(gen: Iterator) -> tuple[bool, object]:
@@ -109,8 +144,9 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
         advisor = Advisor(settings)
     metrics = Metrics()
     guard = Guard(settings)
-    app = FastAPI(title="Build-or-Buy Advisor", version=VERSION,
-                  description="Grounded, cited answers to 'should we build or buy this ML/AI infrastructure?'")
+    # FastAPIOffline serves /docs and /redoc with assets from its own package: they render with no network.
+    app = FastAPIOffline(title="Build-or-Buy Advisor", version=VERSION,
+                         description="Grounded, cited answers to 'should we build or buy this ML/AI infrastructure?'")
     app.state.advisor, app.state.settings, app.state.metrics = advisor, settings, metrics
     _add_error_handlers(app)
 
@@ -240,17 +276,25 @@ def _mount_ui(app: FastAPI, advisor, settings: Settings) -> None:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AdvisorError)
     async def advisor_error(request: Request, exc: AdvisorError):
-        return JSONResponse(error_body(request, type(exc).__name__, exc.message, exc.hint),
+        return JSONResponse(error_body(request, type(exc).__name__, exc.message, exc.hint,
+                                       code=getattr(exc, "code", None), param=getattr(exc, "param", None)),
                             status_code=exc.http_status, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
+        not_json = _not_json(request, exc)
+        if not_json:
+            return await advisor_error(request, not_json)
         message, details = _validation_message(exc)
         hint = "send JSON matching the schema at /openapi.json"
         return JSONResponse(error_body(request, "ValidationError", message, hint, details=details), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            # FastAPI's words for a body that is not UTF-8: the same error as any other body that is not JSON.
+            return await advisor_error(request, BodyNotJSONError("the body is not valid JSON (it is not UTF-8 text)",
+                                                                 NOT_JSON_HINT))
         name = {400: "BadRequest", 404: "NotFound", 405: "MethodNotAllowed"}.get(exc.status_code, "HTTPError")
         hint = {400: "send a UTF-8 JSON body matching the schema at /openapi.json", 404: "see /docs for the routes",
                 405: "see /docs for the routes"}.get(exc.status_code)

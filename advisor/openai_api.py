@@ -17,12 +17,24 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from .api import Text
-from .errors import AdvisorError, InputError
+from .errors import AdvisorError, InputError, NotFoundError
 from .models import Answer
 
 log = logging.getLogger("advisor.openai")
 MODEL_ID = "build-or-buy-advisor"
+MODEL_IDS = (MODEL_ID, "advisor")
+"""The model names this server answers to: the documented one, and the short one early clients used."""
 MAX_REPLAY = 8
+
+
+class ModelNotFoundError(NotFoundError):
+    """A chat completion asked for a model this server does not offer (OpenAI's `model_not_found`)."""
+
+    code, param = "model_not_found", "model"
+
+    def __init__(self, model: str):
+        super().__init__(f"the model {model!r} does not exist on this server",
+                         f"use one of: {', '.join(MODEL_IDS)}; GET /v1/models lists them")
 
 
 class ContentPart(BaseModel):
@@ -50,7 +62,8 @@ class ChatRequest(BaseModel):
     """An OpenAI chat completion request; unknown OpenAI fields (temperature, ...) are accepted and ignored."""
 
     model_config = ConfigDict(extra="allow")
-    model: Text = MODEL_ID
+    model: Text = Field(MODEL_ID, description="One of the ids GET /v1/models lists.",
+                        json_schema_extra={"enum": list(MODEL_IDS)})
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     conversation_id: Text | None = Field(None, description="Advisor extension: continue this conversation.")
@@ -113,6 +126,8 @@ def openai_router(advisor, metrics, guard) -> APIRouter:
         return cid
 
     def prepare(body: ChatRequest) -> tuple[list[str], str | None]:
+        if body.model not in MODEL_IDS:
+            raise ModelNotFoundError(body.model)
         questions = [m.text() for m in body.messages if m.role == "user"]
         if body.messages[-1].role != "user" or not questions:
             raise InputError("the last message must be from the user", "end messages with {'role': 'user', ...}")
@@ -123,8 +138,9 @@ def openai_router(advisor, metrics, guard) -> APIRouter:
 
     @router.get("/models")
     def models() -> dict:
-        """The one model this server offers."""
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "advisor"}]}
+        """The model names this server answers to (any other name gets 404 `model_not_found`)."""
+        return {"object": "list", "data": [{"id": m, "object": "model", "created": 0, "owned_by": "advisor"}
+                                           for m in MODEL_IDS]}
 
     @router.post("/chat/completions")
     async def chat_completions(body: ChatRequest):

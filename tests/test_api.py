@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import openai
@@ -10,6 +12,7 @@ import pytest
 from live_server import serve
 
 FEATURE_STORE = "Should we build or buy a feature store?"
+CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +62,60 @@ def test_openapi_lists_every_route(http):
     for path in ("/api/v1/ask", "/api/v1/ask/stream", "/api/v1/conversations/{conversation_id}", "/api/v1/feedback",
                  "/api/v1/sources", "/healthz", "/readyz", "/metrics", "/v1/chat/completions", "/v1/models"):
         assert path in paths, path
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_docs_render_in_a_browser_with_every_other_host_blocked(srv):
+    """/docs and /redoc load their assets from this server: with the network cut off they still render."""
+    from playwright.sync_api import sync_playwright
+
+    asked, blocked = [], []
+
+    def loopback_only(route):
+        url = route.request.url
+        asked.append(url)
+        if urlsplit(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort("internetdisconnected")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 1000})
+            context.set_default_timeout(120_000)  # a bound on waiting for a busy machine, not a speed check
+            context.route("**/*", loopback_only)
+            page = context.new_page()
+            page.goto(f"{srv.url}/docs")
+            page.wait_for_selector(".opblock-summary-path")
+            operations = {(m.strip().upper(), path.strip()) for m, path in zip(
+                page.locator(".opblock-summary-method").all_inner_texts(),
+                page.locator(".opblock-summary-path").all_inner_texts(), strict=True)}
+            title = page.locator(".info .title").first.inner_text()
+            # An operation opens and shows its request schema, rendered from /openapi.json.
+            page.locator("#operations-advisor-ask_api_v1_ask_post .opblock-summary").click()
+            page.wait_for_selector("#operations-advisor-ask_api_v1_ask_post .opblock-body")
+            opened = page.locator("#operations-advisor-ask_api_v1_ask_post").inner_text()
+            docs_blocked = list(blocked)
+
+            page.goto(f"{srv.url}/redoc")
+            page.wait_for_selector("h1:has-text('Build-or-Buy Advisor')")
+            redoc = page.locator("body").inner_text()
+        finally:
+            browser.close()
+    assert docs_blocked == [], docs_blocked  # /docs asks nothing of any other host
+    # ReDoc renders too; the only thing it asks elsewhere is its decorative "powered by" logo.
+    assert all(u.startswith("https://cdn.redoc.ly/") and u.endswith("logo-mini.svg") for u in blocked), blocked
+    assert any(u.endswith("/static-offline-docs/swagger-ui-bundle.js") for u in asked)
+    assert "Build-or-Buy Advisor" in title
+    assert {("POST", "/api/v1/ask"), ("POST", "/api/v1/ask/stream"), ("POST", "/v1/chat/completions"),
+            ("GET", "/v1/models"), ("GET", "/healthz")} <= operations, operations
+    assert "question" in opened and "conversation_id" in opened
+    assert "Build-or-Buy Advisor" in redoc and "/v1/chat/completions" in redoc
 
 
 def test_readyz_is_503_with_an_empty_index(tmp_path, embeddings):
@@ -140,9 +197,30 @@ def test_bad_questions_get_a_json_4xx_saying_what_is_wrong(http, payload, status
         assert body["hint"] and "Traceback" not in r.text
 
 
-def test_malformed_json_is_a_422_not_a_500(http):
-    r = http.post("/api/v1/ask", content=b'{"question": ', headers={"content-type": "application/json"})
-    assert r.status_code == 422 and r.json()["error"] == "ValidationError" and "JSON" in r.json()["message"]
+@pytest.mark.parametrize("body, ctype, says", [
+    (b'{"question": ', "application/json", "the body is not valid JSON: Expecting value at character 13"),
+    (b"Should we buy a feature store?", "application/json", "the body is not valid JSON"),
+    (b"\xff\xfe\x00", "application/json", "the body is not valid JSON"),
+    (b"Should we buy a feature store?", "text/plain", "the body is not JSON (it was sent as text/plain)"),
+    (b"question=feature+store", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded"),
+    (b'{"question": "x"}', None, "the body is not JSON (it was sent without a Content-Type)"),
+    (b"", None, "the request has no body"),
+])
+def test_a_body_that_is_not_json_is_a_400_saying_so(http, body, ctype, says):
+    headers = {"content-type": ctype} if ctype else {}
+    for route in ("/api/v1/ask", "/api/v1/ask/stream", "/api/v1/feedback"):
+        r = http.post(route, content=body, headers=headers)
+        assert r.status_code == 400, (route, r.text)
+        assert r.json()["error"] == "BodyNotJSONError" and says in r.json()["message"], r.json()
+        assert "application/json" in r.json()["hint"] and "details" not in r.json()
+    err = http.post("/v1/chat/completions", content=body, headers=headers).json()["error"]
+    assert err["type"] == "invalid_request_error" and err["code"] == "BodyNotJSONError" and says in err["message"]
+
+
+def test_json_of_the_wrong_shape_stays_a_422(http):
+    for body in (b"null", b"[]", b'"question"'):
+        r = http.post("/api/v1/ask", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["error"] == "ValidationError", r.text
 
 
 def test_question_at_the_limit_is_accepted(http):
@@ -229,7 +307,7 @@ def test_sources_lists_indexed_documents(http):
 # -- OpenAI-compatible chat ----------------------------------------------------------------------
 def test_openai_client_non_stream_and_history_follow_up(srv):
     client = openai.OpenAI(base_url=f"{srv.url}/v1", api_key="unused", max_retries=0)
-    assert [m.id for m in client.models.list()] == ["build-or-buy-advisor"]
+    assert [m.id for m in client.models.list()] == ["build-or-buy-advisor", "advisor"]
     first = client.chat.completions.create(model="build-or-buy-advisor",
                                            messages=[{"role": "user", "content": FEATURE_STORE}])
     content = first.choices[0].message.content
@@ -273,16 +351,51 @@ def test_openai_client_streams(srv):
 
 def test_openai_errors_are_openai_shaped(srv):
     client = openai.OpenAI(base_url=f"{srv.url}/v1", api_key="unused", max_retries=0)
+    model = "build-or-buy-advisor"
     with pytest.raises(openai.UnprocessableEntityError) as exc:
-        client.chat.completions.create(model="m", messages=[{"role": "user", "content": "  "}])
+        client.chat.completions.create(model=model, messages=[{"role": "user", "content": "  "}])
     assert "empty" in exc.value.message
     with pytest.raises(openai.UnprocessableEntityError) as exc:
-        client.chat.completions.create(model="m", messages=[{"role": "user", "content": FEATURE_STORE},
-                                                            {"role": "assistant", "content": "hi"}])
+        client.chat.completions.create(model=model, messages=[{"role": "user", "content": FEATURE_STORE},
+                                                              {"role": "assistant", "content": "hi"}])
     assert "last message must be from the user" in exc.value.message
     with pytest.raises(openai.NotFoundError):
-        client.chat.completions.create(model="m", messages=[{"role": "user", "content": FEATURE_STORE}],
+        client.chat.completions.create(model=model, messages=[{"role": "user", "content": FEATURE_STORE}],
                                        extra_body={"conversation_id": "no-such-id"})
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_openai_other_model_names_get_model_not_found(srv, http, stream):
+    def conversations() -> int:
+        return srv.advisor.store._conn().execute("SELECT count(*) FROM conversations").fetchone()[0]
+
+    before = conversations()
+    r = http.post("/v1/chat/completions", json={"model": "gpt-4o", "stream": stream,
+                                                "messages": [{"role": "user", "content": FEATURE_STORE}]})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    err = r.json()["error"]
+    assert {k: err[k] for k in ("type", "param", "code")} == {
+        "type": "invalid_request_error", "param": "model", "code": "model_not_found"}
+    assert "'gpt-4o'" in err["message"] and "build-or-buy-advisor" in err["message"]
+    assert conversations() == before, "nothing was answered"
+
+    client = openai.OpenAI(base_url=f"{srv.url}/v1", api_key="unused", max_retries=0)
+    with pytest.raises(openai.NotFoundError) as exc:
+        client.chat.completions.create(model="gpt-4o", stream=stream,
+                                       messages=[{"role": "user", "content": FEATURE_STORE}])
+    assert exc.value.code == "model_not_found" and exc.value.param == "model"
+
+
+def test_openai_every_listed_model_answers_and_is_echoed(srv):
+    client = openai.OpenAI(base_url=f"{srv.url}/v1", api_key="unused", max_retries=0)
+    listed = [m.id for m in client.models.list()]
+    for model in listed:
+        r = client.chat.completions.create(model=model, messages=[{"role": "user", "content": FEATURE_STORE}])
+        assert r.model == model and r.model_extra["advisor"]["component"] == "feature-store"
+    # Leaving the model out (as some clients do) is the advisor's own model.
+    r = httpx.post(f"{srv.url}/v1/chat/completions", timeout=120,
+                   json={"messages": [{"role": "user", "content": FEATURE_STORE}]})
+    assert r.status_code == 200 and r.json()["model"] == "build-or-buy-advisor"
 
 
 # -- metrics -------------------------------------------------------------------------------------
@@ -319,7 +432,7 @@ def test_auth_on_requires_a_valid_bearer_key(secured):
                     json={"question": FEATURE_STORE}, timeout=120)
     assert ok.status_code == 200 and ok.json()["component"] == "feature-store"
     client = openai.OpenAI(base_url=f"{url}/v1", api_key="beta", max_retries=0)
-    assert client.chat.completions.create(model="m", messages=[{"role": "user", "content": FEATURE_STORE}])
+    assert client.chat.completions.create(model="advisor", messages=[{"role": "user", "content": FEATURE_STORE}])
     with pytest.raises(openai.AuthenticationError):
         openai.OpenAI(base_url=f"{url}/v1", api_key="nope", max_retries=0).models.list()
 
