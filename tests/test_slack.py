@@ -413,9 +413,9 @@ def long_answer(lead_reps: int = 70, sections: int = 40, section_reps: int = 30,
     rep = "Feast & Tecton <differ> in *how* features are served; **plan** for upkeep. [1] "
     parts = [Section(kind="guidance", title=f"Part {i} & more", text=rep * section_reps,
                      items=[f"**Point {i}.{j}** {rep}" for j in range(items)]) for i in range(sections)]
-    rows = [[f"**Option {i}** [2]", "self-hosted", "yes", "free & open", "x" * 90, "low"] for i in range(rows)]
+    table = [[f"**Option {i}** [2]", "self-hosted", "yes", "free & open", "x" * 90, "low"] for i in range(rows)]
     parts[:0] = [Section(kind="comparison", title="Side by side", table=Table(
-        columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows))] if rows else []
+        columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=table))] if rows else []
     fields = {"text": "x", "lead": rep * lead_reps, "sections": parts, "verdict": "hybrid",
               "component": "feature-store", "subject": "feature store for a team that " + "also serves real time " * 10,
               "citations": [Citation(n=n, doc_id=f"d{n}", title=f"Doc {n} <x>", section="S" * 100, source="k.md")
