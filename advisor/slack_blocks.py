@@ -118,15 +118,13 @@ def section_blocks(section: Section) -> list[dict]:
     body = to_mrkdwn("\n".join(line for line in lines if line))
     blocks = [_section(piece) for piece in split_text(body)]
     table = section.table
-    if table:
-        fields = [{"type": "mrkdwn", "text": clip(to_mrkdwn("\n".join(
-            [row[0], *(f"{col}: {cell}" for col, cell in zip(table.columns[1:], row[1:]))])), FIELD_MAX)}
-            for row in table.rows]
-        groups = [fields[i:i + FIELDS_MAX] for i in range(0, len(fields), FIELDS_MAX)]
-        blocks[-1]["fields"] = groups[0] if groups else []  # one option per field, two side by side
-        blocks += [{"type": "section", "fields": group} for group in groups[1:]]
-        if not blocks[-1]["fields"]:
-            del blocks[-1]["fields"]
+    fields = [{"type": "mrkdwn", "text": clip(to_mrkdwn("\n".join(
+        [row[0], *(f"{col}: {cell}" for col, cell in zip(table.columns[1:], row[1:]))])), FIELD_MAX)}
+        for row in (table.rows if table else []) if any(c.strip() for c in row)]
+    if fields:  # one option per field, shown two side by side; at most FIELDS_MAX to a section
+        blocks[-1]["fields"] = fields[:FIELDS_MAX]
+        blocks += [{"type": "section", "fields": fields[i:i + FIELDS_MAX]}
+                   for i in range(FIELDS_MAX, len(fields), FIELDS_MAX)]
     return blocks
 
 
