@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+import warnings
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -79,7 +80,12 @@ def export_onnx(name: str, dest: Path) -> Path | None:
     tmp.mkdir(parents=True)
     sample = torch.ones((1, 8), dtype=torch.long)
     names = ["input_ids", "attention_mask", "token_type_ids"]
-    with torch.no_grad():
+    # The TorchScript exporter warns about tracing internals (TracerWarning from transformers' masking,
+    # a UserWarning per indexing op). They are about the export, not the user's data, and the probe below
+    # checks the exported vectors, so they are silenced here rather than printed by every first ingest.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"torch\.onnx")
         torch.onnx.export(_Encoder(bert), (sample, sample, torch.zeros_like(sample)), str(tmp / ONNX_FILE),
                           input_names=names, output_names=["last_hidden_state"], opset_version=17,
                           dynamic_axes={n: {0: "batch", 1: "seq"} for n in [*names, "last_hidden_state"]},
