@@ -1,4 +1,7 @@
-"""Serve the Gradio chat UI: `python app.py` (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, ADVISOR_* settings)."""
+"""Serve the Gradio chat UI: `python app.py` (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, ADVISOR_* settings).
+
+With ADVISOR_UI_AUTH=user:password[,user:password] the UI asks for a login first (see docs/ui.md).
+"""
 
 from __future__ import annotations
 

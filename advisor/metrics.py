@@ -40,14 +40,29 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+SCOPE_KEY = "advisor.metrics"
+
+
+def metrics_of(scope: dict) -> Metrics | None:
+    """The Metrics of the app serving this request (set by MetricsMiddleware), for doors mounted inside it."""
+    found = scope.get(SCOPE_KEY)
+    return found if isinstance(found, Metrics) else None
+
+
 class MetricsMiddleware:
-    """Pure ASGI middleware: times each HTTP request and counts it under its route template."""
+    """Pure ASGI middleware: times each HTTP request and counts it under its route template.
+
+    It also marks each request's scope with its Metrics, so a door mounted in the app (the Gradio UI)
+    counts its answers in the same registry.
+    """
 
     def __init__(self, app, metrics: Metrics):
         self.app = app
         self.metrics = metrics
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            scope[SCOPE_KEY] = self.metrics
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -58,18 +58,35 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 120
     max_body_bytes: int = 64_000
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    ui_auth: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated user:password logins for the web UI (Gradio's own "
+        "login page, in `python app.py` and `advisor serve` alike); empty = the UI is open to anyone who can reach it.")
 
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_api_url: str | None = Field(None, description="Override Slack's Web API base URL (tests).")
 
-    @field_validator("api_keys", "cors_origins", mode="before")
+    @field_validator("api_keys", "cors_origins", "ui_auth", mode="before")
     @classmethod
     def _split_csv(cls, value):
         # Environment variables arrive as "a,b" rather than JSON.
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
         return value
+
+    @field_validator("ui_auth")
+    @classmethod
+    def _check_logins(cls, value: list[str]) -> list[str]:
+        for login in value:
+            user, _, password = login.partition(":")
+            if not user.strip() or not password:
+                raise ValueError("each login must be user:password with both parts non-empty")
+        return value
+
+    @property
+    def ui_credentials(self) -> list[tuple[str, str]]:
+        """ADVISOR_UI_AUTH as (user, password) pairs; a password may itself contain ':'."""
+        return [(user.strip(), password) for user, _, password in (login.partition(":") for login in self.ui_auth)]
 
     @property
     def matrix_path(self) -> Path:

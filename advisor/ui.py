@@ -1,10 +1,13 @@
-"""The Gradio chat door: streaming cited answers, verdict badges, sources, feedback and a knowledge-base tab."""
+"""The Gradio chat door: streaming cited answers, verdict badges, sources, feedback and a knowledge-base tab.
+
+Rendering lives in ui_render (pure functions), the style sheet and page script in ui_assets.
+"""
 
 from __future__ import annotations
 
-import html
+import html  # noqa: F401 - kept for callers that escape text the way the UI shows it (ui.html.escape)
 import logging
-import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,124 +16,49 @@ import gradio as gr
 from .chain import Advisor
 from .compose import matrix_examples
 from .errors import AdvisorError, NotFoundError
-from .models import Answer, Citation
-from .render import basis_shown, markdown
+from .metrics import Metrics, metrics_of
+from .models import Answer
 from .settings import Settings
+from .ui_assets import CSS, page_script
+from .ui_render import (  # noqa: F401 - re-exported: the UI's rendering API
+    copy_text,
+    escape_answer,
+    escape_user,
+    link_markers,
+    render_answer,
+    render_error,
+    render_pending,
+    sources_panel,
+    verdict_badge,
+)
 
 log = logging.getLogger(__name__)
 
 VERDICT_LABELS = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
 THEME = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
-CSS = """
-.verdict-badge{display:inline-block;padding:3px 12px;border-radius:999px;font-weight:700;font-size:.85rem;
-  letter-spacing:.04em;text-transform:uppercase;color:#fff;background:#64748b;margin-right:8px}
-.verdict-buy{background:#15803d}.verdict-build{background:#b45309}.verdict-hybrid{background:#6d28d9}
-.verdict-depends{background:#0369a1}.verdict-refused{background:#e2e8f0;color:#334155}
-.verdict-guidance{background:#475569}.verdict-pending{background:#cbd5e1;color:#334155}
-.verdict-error{background:#b91c1c}
-.advisor-component{color:#475569;font-weight:600}
-.advisor-basis{margin-left:8px;color:#64748b;font-size:.8em;font-style:italic}
-.advisor-sources{margin-top:10px;border-top:1px solid #e2e8f0;padding-top:6px}
-.advisor-sources summary{cursor:pointer;font-weight:600}
-.advisor-source{margin:8px 0}.src-n{font-weight:700;color:#4338ca}.src-title{font-size:.95em}
-.src-section{color:#475569;font-style:italic}.src-snippet{color:#334155;font-size:.9em;margin-top:2px}
-.src-file{color:#64748b;font-size:.8em;font-family:ui-monospace,monospace}
-.advisor-error-text{color:#991b1b}
-#advisor-title h1{margin-bottom:0}
-#advisor-new,#advisor-send{white-space:nowrap}
-"""
-# The composer ends its text with a plain-text source list; the sources panel shows it better.
-_SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.DOTALL)
-_VERDICT_LINE = re.compile(r"\A\*\*Recommendation: [A-Za-z]+\*\*[^\n]*\n+")  # the badge shows it
-_MD_SPECIAL = set("\\`*_{}[]()#+-.!|~=:$\"'")
+# The composer writes a whole answer at once; shown at that speed the reader sees only the end. Each
+# finished block (the lead, then each section) stays on screen at least this long before the next one, so
+# the answer visibly forms. An LLM's tokens are not held back: they arrive at the model's own pace.
+REVEAL_SECONDS = 0.12
+DOOR = "ui"
 
 
-# -- rendering (pure functions, unit-tested) ------------------------------------------------------
-def escape_user(text: str) -> str:
-    """Render user text literally: no HTML tags, no Markdown, no LaTeX, no unpaired surrogates (they break JSON)."""
-    out = []
-    for ch in text.encode("utf-8", "replace").decode("utf-8"):
-        if ch in "&<>":
-            out.append(html.escape(ch))
-        elif ch in _MD_SPECIAL:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+class AdvisorBlocks(gr.Blocks):
+    """Blocks that keep the UI's own login (ADVISOR_UI_AUTH) when whoever serves them passes no auth.
 
+    `launch()` and `gr.mount_gradio_app()` both assign `auth` (None when not given); the UI's own
+    credentials then stay in force, so `python app.py` and `advisor serve` protect the UI alike.
+    """
 
-def escape_answer(text: str) -> str:
-    """Keep the answer's Markdown (bold, lists) but show any HTML in it as text."""
-    return html.escape(_SOURCES_FOOTER.sub("", _VERDICT_LINE.sub("", text)), quote=False)
+    ui_auth: list[tuple[str, str]] | None = None
 
+    @property
+    def auth(self):
+        return self._auth if self._auth is not None else self.ui_auth
 
-def _plain(text: str) -> str:
-    # One line, escaped: inside an HTML block a blank line would end the block and re-enable Markdown.
-    return html.escape(" ".join((text or "").split()))
-
-
-def verdict_badge(answer: Answer) -> str:
-    """The coloured badge: Buy / Build / Hybrid / Depends, Out of scope, or Guidance."""
-    if answer.refused:
-        key, label = "refused", "Out of scope"
-    elif answer.verdict:
-        key, label = answer.verdict, VERDICT_LABELS[answer.verdict]
-    else:
-        key, label = "guidance", "Guidance"
-    return f'<span class="verdict-badge verdict-{key}">{label}</span>'
-
-
-def sources_panel(citations: list[Citation]) -> str:
-    """A collapsible list of the cited passages: number, title, section, snippet and file."""
-    if not citations:
-        return ""
-    items = []
-    for c in citations:
-        section = f' <span class="src-section">— {_plain(c.section)}</span>' if c.section else ""
-        snippet = _plain(c.snippet)
-        if len(snippet) > 420:
-            snippet = snippet[:400].rsplit(" ", 1)[0] + " …"
-        items.append(f'<div class="advisor-source" data-n="{c.n}"><span class="src-n">[{c.n}]</span> '
-                     f'<strong class="src-title">{_plain(c.title)}</strong>{section}'
-                     f'<div class="src-snippet">{snippet}</div><div class="src-file">{_plain(c.source)}</div></div>')
-    return (f'<details class="advisor-sources"><summary>Sources ({len(citations)})</summary>'
-            f'{"".join(items)}</details>')
-
-
-def render_answer(answer: Answer, component_name: str | None = None) -> str:
-    """The full assistant message: badge line, answer text with [n] markers, sources panel."""
-    head = verdict_badge(answer)
-    if component_name and not answer.refused:
-        head += f'<span class="advisor-component">{_plain(component_name)}</span>'
-    if basis_shown(answer):
-        head += f'<span class="advisor-basis" title="{_plain(answer.provenance.line)}">framework, not the articles\' verdict</span>'
-    # The structured answer renders without its verdict line (the badge says it) and without the source
-    # list (the panel shows it); an answer stored before the structure existed falls back to its text.
-    body = markdown(answer, header=False, sources=False) if answer.lead else answer.text
-    parts = [f'<div class="advisor-head">{head}</div>', escape_answer(body)]
-    panel = sources_panel(answer.citations)
-    if panel:
-        parts.append(panel)
-    return "\n\n".join(parts)
-
-
-def render_pending(text: str) -> str:
-    """The message while the answer streams in."""
-    body = escape_answer(text) if text.strip() else "_Looking through the knowledge base…_"
-    return f'<div class="advisor-head"><span class="verdict-badge verdict-pending">Answering…</span></div>\n\n{body}'
-
-
-def render_error(exc: Exception) -> str:
-    """A readable error with what to do; never a stack trace."""
-    if isinstance(exc, AdvisorError):
-        message, hint = exc.message, exc.hint
-    else:
-        message, hint = "the advisor hit an internal error", "try again; if it keeps happening, check the server log"
-    text = f'<div class="advisor-error-text"><strong>Something went wrong:</strong> {_plain(message)}.'
-    if hint:
-        text += f"<br><strong>What to do:</strong> {_plain(hint)}."
-    return (f'<div class="advisor-head"><span class="verdict-badge verdict-error">'
-            f'Error</span></div>\n\n{text}</div>')
+    @auth.setter
+    def auth(self, value) -> None:
+        self._auth = value
 
 
 def new_session() -> dict:
@@ -138,40 +66,75 @@ def new_session() -> dict:
     return {"cid": None, "turns": {}, "feedback_id": None}
 
 
+def too_long_notice(message: str, limit: int) -> str | None:
+    """What to say about a question over the limit (checked before anything is sent to the advisor)."""
+    n = len(message.strip())
+    if n <= limit:
+        return None
+    return (f"**Your question is {n:,} characters; the limit is {limit:,}.** Nothing was sent: shorten it "
+            f"to the essentials (it is still in the box), then ask again.")
+
+
 # -- event handlers (plain functions over an Advisor, so tests can drive them without a browser) ---
-def respond(advisor: Advisor, message: str, history: list, session: dict) -> Iterator[tuple]:
-    """Stream one turn: yields (textbox value, chat history, session) as the answer grows."""
+def respond(advisor: Advisor, message: str, history: list, session: dict, *, metrics: Metrics | None = None,
+            reveal: float = REVEAL_SECONDS) -> Iterator[tuple]:
+    """Stream one turn: yields (textbox value, chat history, session, status) as the answer grows.
+
+    The lead shows first, then each section; the sources panel comes with the finished answer.
+    """
     message = message or ""
     if not message.strip():
-        yield "", history, session
+        yield "", history, session, gr.update()
+        return
+    notice = too_long_notice(message, advisor.settings.max_question_chars)
+    if notice:  # kept in the box, not cut: the person decides what to drop
+        yield message, history, session, notice
         return
     history = list(history or []) + [{"role": "user", "content": escape_user(message.strip())},
                                       {"role": "assistant", "content": render_pending("")}]
     idx = len(history) - 1
-    yield "", list(history), session
+    yield "", list(history), session, ""
     text = ""
+    shown_at = 0.0
     try:
-        for piece in advisor.stream(message, session.get("cid"), channel="ui"):
+        for piece in advisor.stream(message, session.get("cid"), channel=DOOR):
             if isinstance(piece, Answer):
+                if metrics is not None:
+                    metrics.answer(DOOR, piece)
                 session = {**session, "cid": piece.conversation_id,
                            "turns": {**session["turns"], str(idx): [piece.conversation_id, piece.turn]}}
                 comp = advisor.matrix.get(piece.component) if piece.component else None
                 history[idx] = {"role": "assistant", "content": render_answer(piece, comp.name if comp else None)}
             else:
                 text += piece
-                history[idx] = {"role": "assistant", "content": render_pending(text)}
-            yield "", list(history), session
+                content = render_pending(text)
+                if content == history[idx]["content"]:
+                    continue  # nothing new to see (e.g. the verdict line, which the badge will show)
+                block_done = text.endswith("\n\n")  # mid-paragraph LLM tokens show at once
+                if block_done and shown_at:
+                    time.sleep(max(0.0, shown_at + reveal - time.monotonic()))
+                history[idx] = {"role": "assistant", "content": content}
+                if block_done:
+                    shown_at = time.monotonic()
+            yield "", list(history), session, gr.update()
     except NotFoundError as exc:
         # The stored conversation vanished (e.g. the data dir was reset): start afresh next time.
         session = {**session, "cid": None}
         history[idx] = {"role": "assistant", "content": render_error(
             NotFoundError(exc.message, "ask again: your next question starts a new conversation"))}
-        yield "", list(history), session
+        yield "", list(history), session, gr.update()
     except Exception as exc:
         if not isinstance(exc, AdvisorError):
             log.exception("UI answer failed")
         history[idx] = {"role": "assistant", "content": render_error(exc)}
-        yield "", list(history), session
+        yield "", list(history), session, gr.update()
+
+
+def request_metrics(request: gr.Request | None) -> Metrics | None:
+    """The serving app's metrics, when the UI is mounted in the HTTP app (its middleware marks each request)."""
+    inner = getattr(request, "request", None) if request is not None else None
+    scope = getattr(inner, "scope", None)
+    return metrics_of(scope) if isinstance(scope, dict) else None
 
 
 def rating_of(liked: Any) -> str | None:
@@ -192,7 +155,7 @@ def record_feedback(advisor: Advisor, session: dict, index: Any, liked: Any) -> 
         return {**session, "feedback_id": None}, "Rating removed."
     if ref is None:
         return {**session, "feedback_id": None}, "Ratings apply to the advisor's answers only."
-    fid = advisor.store.add_feedback(ref[0], ref[1], rating, "", channel="ui")
+    fid = advisor.store.add_feedback(ref[0], ref[1], rating, "", channel=DOOR)
     thumbs = "👍" if rating == "up" else "👎"
     return {**session, "feedback_id": fid}, f"Thanks {thumbs}, your rating is saved. Add a comment below if you like."
 
@@ -232,26 +195,36 @@ def knowledge_summary(advisor: Advisor) -> str:
 
 
 # -- layout -----------------------------------------------------------------------------------------
-def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
-    """The whole UI as Blocks (no launch, no globals): mount it or launch it with THEME and CSS."""
-    with gr.Blocks(title="Build-or-Buy Advisor") as demo:
-        # The style travels with the Blocks, because mount_gradio_app only applies css passed to it.
-        gr.HTML("", head=f"<style>{CSS}</style>", visible="hidden", js_on_load=None)
+def build_ui(advisor: Advisor, settings: Settings, metrics: Metrics | None = None) -> gr.Blocks:
+    """The whole UI as Blocks (no launch, no globals): mount it or launch it with THEME and CSS.
+
+    Answers are counted in `metrics` when given, else in the metrics of the HTTP app the UI is mounted in.
+    """
+    if settings.api_keys and not settings.ui_auth:
+        log.warning("ADVISOR_API_KEYS protects the API, but the web UI answers anyone who can reach it: "
+                    "set ADVISOR_UI_AUTH=user:password to protect it too")
+    with AdvisorBlocks(title="Build-or-Buy Advisor") as demo:
+        demo.ui_auth = settings.ui_credentials or None
+        # Style and script travel with the Blocks, because mount_gradio_app only applies what is passed to it.
+        gr.HTML("", head=f"<style>{CSS}</style>", visible="hidden",
+                js_on_load=page_script(settings.max_question_chars), elem_id="advisor-assets")
         session = gr.State(new_session())
         gr.Markdown("# Build-or-Buy Advisor\nShould you build or buy this piece of ML/AI infrastructure? "
                     "Answers come from a curated knowledge base and cite their sources.", elem_id="advisor-title")
         with gr.Tabs():
             with gr.Tab("Advisor", id="chat"):
                 chatbot = gr.Chatbot(
-                    elem_id="advisor-chat", label="Advisor", show_label=False, height="68vh", min_height=420, layout="panel",
+                    elem_id="advisor-chat", label="Advisor", show_label=False, height="68vh", min_height=420,
+                    layout="panel", autoscroll=False,  # the page script keeps the new answer's start in view
                     examples=[{"text": q} for q in matrix_examples(advisor.matrix, 6)], buttons=["copy"],
                     placeholder="**Ask about building or buying ML infrastructure.**<br>"
                                 "Mention your team size, stage, scale or regulation: the verdict depends on them.",
                     feedback_options=("Like", "Dislike"), latex_delimiters=[], sanitize_html=True)
-                with gr.Row(equal_height=True):
+                with gr.Row(equal_height=True, elem_id="advisor-input-row"):
+                    # No max_length: the browser would cut a long paste silently; the counter flags it instead.
                     question = gr.Textbox(placeholder="e.g. Should we build or buy model serving?", show_label=False,
-                                          scale=8, max_lines=6, max_length=settings.max_question_chars,
-                                          elem_id="advisor-question", autofocus=True, submit_btn=False)
+                                          scale=8, max_lines=6, elem_id="advisor-question", autofocus=True,
+                                          submit_btn=False)
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="advisor-send")
                     new = gr.Button("New conversation", scale=0, min_width=180, elem_id="advisor-new")
                 status = gr.Markdown("", elem_id="feedback-status")
@@ -262,22 +235,25 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
             with gr.Tab("Knowledge base", id="kb"):
                 kb_summary = gr.Markdown(elem_id="kb-summary")
                 gr.Markdown("### Decision matrix")
+                # Fixed pixel widths: percentages squeeze the headers to a letter per line on a phone,
+                # where the table now scrolls sideways instead.
                 matrix_df = gr.Dataframe(headers=["Component", "Default verdict", "Buy options", "Build",
                                                   "Migration cost"], interactive=False, wrap=True,
-                                         elem_id="kb-matrix", column_widths=["16%", "11%", "25%", "36%", "12%"])
+                                         elem_id="kb-matrix",
+                                         column_widths=["180px", "140px", "270px", "460px", "140px"])
                 gr.Markdown("### Indexed documents")
                 docs_df = gr.Dataframe(headers=["Title", "Kind", "Components", "Chunks"], interactive=False,
                                        wrap=True, elem_id="kb-docs", max_height=600,
-                                       column_widths=["40%", "12%", "38%", "10%"])
+                                       column_widths=["420px", "130px", "460px", "100px"])
                 refresh = gr.Button("Refresh", size="sm")
 
-        def ask(message, history, sess):
-            yield from respond(advisor, message, history, sess)
+        def ask(message, history, sess, request: gr.Request):
+            yield from respond(advisor, message, history, sess, metrics=metrics or request_metrics(request))
 
-        def ask_example(history, sess, evt: gr.SelectData):
+        def ask_example(history, sess, evt: gr.SelectData, request: gr.Request):
             value = evt.value
             yield from respond(advisor, value.get("text", "") if isinstance(value, dict) else str(value),
-                               history, sess)
+                               history, sess, metrics=metrics or request_metrics(request))
 
         def on_like(sess, evt: gr.LikeData):
             try:
@@ -299,7 +275,7 @@ def build_ui(advisor: Advisor, settings: Settings) -> gr.Blocks:
         def load_kb():
             return knowledge_summary(advisor), matrix_rows(advisor), documents_rows(advisor)
 
-        chat_io = {"outputs": [question, chatbot, session], "show_progress": "hidden"}
+        chat_io = {"outputs": [question, chatbot, session, status], "show_progress": "hidden"}
         question.submit(ask, [question, chatbot, session], **chat_io)
         send.click(ask, [question, chatbot, session], **chat_io)
         chatbot.example_select(ask_example, [chatbot, session], **chat_io)

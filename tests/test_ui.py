@@ -81,7 +81,8 @@ def test_refusal_and_guidance_badges():
 
 def test_rendered_answer_has_badge_text_and_escaped_sources():
     out = ui.render_answer(_answer(), "Feature store")
-    assert out.index("verdict-buy") < out.index("Use a managed store. [1]")
+    head, body = out.split("</div>", 1)
+    assert "verdict-buy" in head and "Use a managed store. " in body and '>[1]</a>' in body
     assert '<details class="advisor-sources"><summary>Sources (1)</summary>' in out
     assert "Feature &lt;stores&gt;" in out and "Verdict &amp; more" in out and "knowledge/fs.md" in out
     assert "<img" not in out and "&lt;img src=x" in out
@@ -102,8 +103,8 @@ def test_error_message_is_readable_without_internals():
 
 
 # -- the streaming handler over a real advisor ----------------------------------------------------
-def _run(advisor, question, history, session):
-    steps = list(ui.respond(advisor, question, history, session))
+def _run(advisor, question, history, session, **kw):
+    steps = list(ui.respond(advisor, question, history, session, **{"reveal": 0, **kw}))
     return steps, steps[-1][1], steps[-1][2]
 
 
@@ -121,12 +122,16 @@ def test_respond_streams_then_shows_verdict_and_follow_up_changes_it(advisor):
     assert len(advisor.store.turns(cid)) == 2
 
 
-def test_respond_ignores_blank_and_reports_too_long(advisor):
+def test_respond_ignores_blank_and_flags_too_long_without_cutting_it(advisor):
     steps, history, _ = _run(advisor, "   ", [], ui.new_session())
     assert len(steps) == 1 and history == []
-    _, history, session = _run(advisor, "x" * 5000, [], ui.new_session())
-    assert "limit is 4000" in history[-1]["content"] and "shorten" in history[-1]["content"]
-    assert session["cid"] is None
+    long = "Should we build or buy a feature store? " + "x" * 5000
+    steps, history, session = _run(advisor, long, [], ui.new_session())
+    box, _, _, status = steps[-1]
+    assert len(steps) == 1 and history == [] and session["cid"] is None  # nothing was sent
+    assert box == long  # kept whole in the box, not cut
+    assert f"{len(long):,} characters" in status and "limit is 4,000" in status and "shorten" in status
+    assert ui.too_long_notice("x" * 4000, 4000) is None
 
 
 def test_respond_user_markup_is_escaped(advisor):
@@ -234,3 +239,88 @@ def test_framework_verdict_shows_its_basis_next_to_the_badge(advisor):
     assert "verdict-buy" in head and "advisor-basis" in head and "four questions" in head
     source = ui.render_answer(advisor.ask("Should we build our own experiment tracking?"), "Experiment tracking")
     assert "advisor-basis" not in source
+
+
+# -- the doors-as-used items: verdict once, streaming order, linked markers, copy text, metrics, auth --
+def test_verdict_is_shown_once_in_the_badge(advisor):
+    answer = advisor.ask("Should we build our own vector database?")
+    out = ui.render_answer(answer, "Vector database")
+    assert "Recommendation" not in _visible_text(out.split("</div>", 1)[1])  # the body, after the head
+    assert out.count("verdict-badge") == 1
+    streamed = "".join(p for p in advisor.stream("Should we build our own vector database?") if isinstance(p, str))
+    assert streamed.startswith("**Recommendation:")  # the composer writes the line; the UI leaves it to the badge
+    pending = ui.render_pending(streamed)
+    assert "Recommendation" not in pending and "_Basis:" not in pending and "**Sources**" not in pending
+
+
+def test_stream_shows_the_lead_first_then_sections_then_sources(advisor):
+    steps, history, _ = _run(advisor, "Should a 4-person seed-stage team build or buy a feature store?", [],
+                             ui.new_session(), reveal=0.01)
+    final = history[-1]["content"]
+    answer = advisor.ask("Should a 4-person seed-stage team build or buy a feature store?")
+    lead, first_section = answer.lead.split(" [")[0], answer.sections[0].title
+    shown = [s[1][-1]["content"] for s in steps]
+    with_lead = next(i for i, c in enumerate(shown) if lead in c)
+    with_section = next(i for i, c in enumerate(shown) if first_section in c)
+    with_panel = next(i for i, c in enumerate(shown) if "advisor-sources" in c)
+    assert with_lead < with_section < with_panel == len(shown) - 1
+    assert "verdict-pending" in shown[with_lead] and "verdict-pending" not in final
+
+
+def test_markers_link_to_their_sources_in_the_panel(advisor):
+    answer = advisor.ask("Should a 4-person seed-stage team build or buy a feature store?")
+    out = ui.render_answer(answer, "Feature store")
+    hrefs = re.findall(r'<a class="advisor-cite" href="#([^"]+)"', out)
+    ids = re.findall(r'<div class="advisor-source" id="([^"]+)"', out)
+    assert hrefs and set(hrefs) == set(ids) and len(ids) == len(answer.citations)
+    assert all(i.startswith(f"src-{answer.conversation_id[:8]}-{answer.turn}-") for i in ids)
+    rendered = MD.render(out)  # still one paragraph per block: the links sit inside the Markdown text
+    assert rendered.count('class="advisor-cite"') == len(hrefs)
+    assert ui.link_markers("see [1] and [7]", "k", {1}) == \
+        'see <a class="advisor-cite" href="#src-k-1" title="Show source 1">[1]</a> and [7]'
+
+
+def test_copy_text_is_the_answers_markdown(advisor):
+    from advisor.render import markdown
+
+    answer = advisor.ask("Should a 4-person seed-stage team build or buy a feature store?")
+    out = ui.render_answer(answer, "Feature store")
+    head = re.search(r'<div class="advisor-head" data-md="([^"]*)">', out)
+    md = html.unescape(head.group(1))
+    assert md == markdown(answer) == ui.copy_text(answer)
+    assert md.startswith("**Recommendation: Buy**") and "**Sources**\n[1] " in md and "<" not in md
+    assert "\n" not in head.group(0)  # one physical line: a blank line would end the HTML block
+    err = ui.render_error(ModelError("the LLM did not answer", "check the server"))
+    assert html.unescape(re.search(r'data-md="([^"]*)"', err).group(1)) == \
+        "**Something went wrong:** the LLM did not answer.\n**What to do:** check the server."
+
+
+def test_ui_answers_are_counted(advisor):
+    from advisor.metrics import SCOPE_KEY, Metrics, metrics_of
+
+    metrics = Metrics()
+    _run(advisor, "Should a 4-person seed-stage team build or buy a feature store?", [], ui.new_session(),
+         metrics=metrics)
+    assert metrics.answers.labels("ui", "buy")._value.get() == 1
+    assert metrics_of({SCOPE_KEY: metrics}) is metrics and metrics_of({}) is None
+    assert ui.request_metrics(None) is None
+
+
+def test_ui_auth_setting(tmp_path):
+    from pydantic import ValidationError
+
+    s = make_settings(tmp_path, ui_auth="alice:s3cret, bob:pa:ss")
+    assert s.ui_credentials == [("alice", "s3cret"), ("bob", "pa:ss")]
+    for bad in ("alice", "alice:", ":pw"):
+        with pytest.raises(ValidationError, match="user:password"):
+            make_settings(tmp_path, ui_auth=bad)
+
+
+def test_ui_keeps_its_login_whoever_serves_it(advisor, settings):
+    guarded = ui.build_ui(advisor, settings.model_copy(update={"ui_auth": ["alice:s3cret"]}))
+    assert guarded.auth == [("alice", "s3cret")]
+    guarded.auth = None  # what launch() and mount_gradio_app() do when given no auth
+    assert guarded.auth == [("alice", "s3cret")]
+    guarded.auth = [("carol", "x")]  # an explicit auth from the launcher wins
+    assert guarded.auth == [("carol", "x")]
+    assert ui.build_ui(advisor, settings).auth is None
