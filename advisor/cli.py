@@ -120,37 +120,62 @@ def sources(as_json: bool = typer.Option(False, "--json")) -> None:
     typer.echo(f"{len(items)} documents, {sum(s.chunks for s in items)} chunks")
 
 
-def print_answer(answer) -> None:
-    """The verdict first, then the answer: rendered Markdown on a terminal, plain text in a pipe."""
-    from .render import markdown, plain
-
-    verdict = answer.verdict.upper() if answer.verdict else ("REFUSED" if answer.refused else "GUIDANCE")
-    typer.secho(f"[{verdict}]", bold=True)
-    if not answer.lead:
-        typer.echo(answer.text)
-    elif sys.stdout.isatty():
-        from rich.console import Console
-        from rich.markdown import Markdown
-
-        Console().print(Markdown(markdown(answer, header=False)))
-    else:
-        typer.echo(plain(answer))
+def _follow_up_hint(answer) -> None:
+    """The conversation id, on stderr so that piping the answer still gives the answer alone."""
+    typer.secho(f"conversation: {answer.conversation_id}  (follow up with: advisor ask -c {answer.conversation_id} "
+                '"QUESTION")', dim=True, err=True)
 
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
-        as_json: bool = typer.Option(False, "--json", help="Print the Answer as JSON."),
-        conversation: str | None = typer.Option(None, "--conversation", "-c", help="Continue a conversation.")) -> None:
-    """Ask one question and print a cited answer."""
+        as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON: the same object as "
+                                     "POST /api/v1/ask returns."),
+        conversation: str | None = typer.Option(None, "--conversation", "-c", metavar="ID",
+                                                help="Ask a follow-up in this conversation (the id `advisor ask` "
+                                                     "prints on stderr after an answer).")) -> None:
+    """Ask one question and print a cited answer, verdict first; the conversation id goes to stderr."""
+    from .errors import NotFoundError
+    from .terminal import print_answer
+
     settings = _settings()
     try:
         answer = _advisor(settings).ask(question, conversation, channel="cli")
+    except NotFoundError as exc:
+        _fail(NotFoundError(exc.message, "leave out -c to start a new conversation, or pass the id printed as "
+                                         "'conversation: ...' after an earlier answer"))
     except AdvisorError as exc:
         _fail(exc)
     if as_json:
-        typer.echo(answer.model_dump_json(indent=2))
-    else:
-        print_answer(answer)
+        from .api import answer_json
+
+        typer.echo(json.dumps(answer_json(answer), indent=2, ensure_ascii=False))
+        return
+    print_answer(answer)
+    _follow_up_hint(answer)
+
+
+def _stream_answer(advisor, line: str, cid: str | None):
+    """One chat turn: on a terminal the answer forms live, then the whole answer is printed verdict first."""
+    from contextlib import nullcontext
+
+    from rich.console import Console
+    from rich.live import Live
+    from rich.markdown import Markdown
+
+    from .terminal import print_answer
+
+    console = Console()
+    live = Live(console=console, transient=True, refresh_per_second=8) if console.is_terminal else None
+    written, answer = "", None
+    with live or nullcontext():
+        for piece in advisor.stream(line, cid, channel="cli"):
+            if not isinstance(piece, str):
+                answer = piece
+            elif live:
+                written += piece
+                live.update(Markdown(written))
+    print_answer(answer, console)
+    return answer
 
 
 @app.command()
@@ -178,24 +203,36 @@ def chat() -> None:
         if not line.strip():
             continue
         try:
-            for piece in advisor.stream(line, cid, channel="cli"):
-                if isinstance(piece, str):
-                    sys.stdout.write(piece)
-                    sys.stdout.flush()
-                else:
-                    cid = piece.conversation_id
-                    verdict = piece.verdict.upper() if piece.verdict else ("REFUSED" if piece.refused else "GUIDANCE")
-                    typer.echo(f"\n[{verdict}]\n")
+            answer = _stream_answer(advisor, line, cid)
         except AdvisorError as exc:
             typer.secho(f"error: {exc}", fg="red")
+            continue
+        if answer.conversation_id != cid:
+            _follow_up_hint(answer)
+        cid = answer.conversation_id
+        typer.echo("")
+
+
+FEEDBACK_COLUMNS = ["id", "created", "channel", "conversation_id", "turn", "rating", "comment", "question",
+                    "verdict", "answer", "citations"]
 
 
 @feedback_app.command("export")
 def feedback_export(out: Path | None = typer.Option(None, "--out", "-o", help="CSV file (default: stdout).")) -> None:
-    """Export every feedback row as CSV."""
+    """Export every feedback row as CSV; `created` is an ISO 8601 UTC time."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+
     from .store import Store
 
-    text = Store(_settings().store_db).feedback_csv()
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=FEEDBACK_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in Store(_settings().store_db).feedback():
+        when = datetime.fromtimestamp(row["created"], UTC).isoformat(timespec="seconds")
+        writer.writerow(row | {"created": when})
+    text = buf.getvalue()
     if out:
         out.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {out}")
@@ -289,3 +326,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+

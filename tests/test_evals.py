@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ from advisor.errors import ConfigError, InputError
 from advisor.evaluation import run_eval, summarize
 from advisor.evaluation.checks import check_case, citation_stats, claim_sentences
 from advisor.evaluation.dataset import Case, knowledge_doc_ids, load_cases
-from advisor.evaluation.report import compare, html, missed_thresholds, parse_thresholds
+from advisor.evaluation.report import compare, html, markdown, missed_thresholds, parse_thresholds
 from advisor.models import Answer, Citation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,6 +251,13 @@ def test_run_eval_writes_reports_and_compares(advisor, settings, tmp_path):
     assert {c["name"] for c in rows[0]["checks"]} == {"verdict", "component", "mention", "cite"}
     page = (tmp_path / "r1" / "report.html").read_text()
     assert "<svg" in page and "tiny-wrong" in page and "<style>" in page
+    # The --fail-under threshold is kept in the summary and drawn on its bar; the missed one is red.
+    assert s["thresholds"] == {"verdict_accuracy": 0.9}
+    assert re.findall(r'<line class="threshold" data-metric="([a-z_0-9]+)"', page) == ["verdict_accuracy"]
+    assert s["by_file"][str(ds)] == {"cases": 4, "passed": 3, "pass_rate": 0.75, "verdict_accuracy": 0.75,
+                                     "component_accuracy": 1.0, "act_accuracy": None, "part_accuracy": None,
+                                     "condition_f1": None}
+    assert s["understanding"]["component"] == {"scored": 3, "correct": 3, "accuracy": 1.0}
     for external in ("http://", "https://", "src=", "href=", "<link", "<script", "url("):
         assert external not in page
     assert "tiny-wrong" in (tmp_path / "r1" / "report.md").read_text()
@@ -261,6 +272,68 @@ def test_run_eval_writes_reports_and_compares(advisor, settings, tmp_path):
     assert second.comparison["removed_cases"] == ["tiny-oos", "tiny-conv", "tiny-wrong"]
     assert "Fail → pass (1)" in (tmp_path / "r2" / "report.md").read_text()
     assert (tmp_path / "r2" / "comparison.json").exists()
+
+
+def case_in(file: str, cid: str, expected: dict, checks: list[tuple[str, bool]], got_conditions=()) -> dict:
+    r = result(cid, expected, passed=all(ok for _, ok in checks), checks=checks)
+    r["file"], r["answer"]["conditions"] = file, list(got_conditions)
+    return r
+
+
+def test_reports_break_down_by_dataset_and_field_and_draw_thresholds(tmp_path):
+    from advisor.evaluation.report import write_reports
+
+    results = [
+        case_in("heldout/a.yaml", "a1", {"component": "feature-store", "act": "verdict", "verdict": "buy"},
+                [("component", True), ("act", True), ("verdict", True)]),
+        case_in("heldout/a.yaml", "a2", {"component": "model-serving", "act": "vendor", "verdict": "buy"},
+                [("component", False), ("act", True), ("verdict", False)]),
+        case_in("rows.yaml", "r1", {"part": "whole", "conditions": ["regulated", "scale"]},
+                [("part", True), ("conditions", False)], got_conditions=["regulated"]),
+        case_in("rows.yaml", "r2", {"part": "compute", "conditions": []}, [("part", False), ("conditions", True)]),
+    ]
+    summary = summarize(results) | {"retriever": "hybrid", "generator": "composer", "created": "now",
+                                    "thresholds": {"verdict_accuracy": 0.9, "part_accuracy": 0.4}}
+    assert summary["by_file"]["heldout/a.yaml"] == {
+        "cases": 2, "passed": 1, "pass_rate": 0.5, "verdict_accuracy": 0.5, "component_accuracy": 0.5,
+        "act_accuracy": 1.0, "part_accuracy": None, "condition_f1": None}
+    assert summary["by_file"]["rows.yaml"]["part_accuracy"] == 0.5
+    assert summary["by_file"]["rows.yaml"]["condition_f1"] == 0.6667  # 2tp / (2tp + fp + fn): tp 1, fp 0, fn 1
+    u = summary["understanding"]
+    assert u["component"] == {"scored": 2, "correct": 1, "accuracy": 0.5}
+    assert u["act"] == {"scored": 2, "correct": 2, "accuracy": 1.0}
+    assert u["part"] == {"scored": 2, "correct": 1, "accuracy": 0.5}
+    assert u["conditions"] == {"scored": 2, "correct": 1, "accuracy": 0.5, "precision": 1.0, "recall": 0.5,
+                               "f1": 0.6667}
+
+    md = markdown(summary, results, None)
+    assert "| metric | value | scored over | threshold |" in md
+    assert "| verdict_accuracy | 0.500 | 2 | 0.900 (missed) |" in md and "| part_accuracy | 0.500 | 2 | 0.400 (met) |" in md
+    assert "## By dataset" in md
+    assert "| heldout/a.yaml | 2 | 1 | 0.500 | 0.500 | 0.500 | 1.000 | n/a | n/a |" in md
+    assert "| rows.yaml | 2 | 0 | 0.000 | n/a | n/a | n/a | 0.500 | 0.667 |" in md
+    assert "## Understanding by field" in md
+    assert "| component | 2 | 1 | 0.500 |  |" in md and "| act | 2 | 2 | 1.000 |  |" in md
+    assert "| conditions | 2 | 1 | 0.500 | micro P 1.000, R 0.500, F1 0.667 |" in md
+
+    page = html(summary, results, None)
+    lines = dict(re.findall(r'<line class="threshold" data-metric="([a-z_]+)" x1="(\d+)"', page))
+    assert lines == {"verdict_accuracy": str(170 + round(420 * 0.9)), "part_accuracy": str(170 + round(420 * 0.4))}
+    bars = re.findall(r'<text x="0" y="\d+">([a-z_0-9]+)</text>.*?<rect [^>]*/><rect [^>]* fill="(#\w+)"/>', page)
+    assert dict(bars)["verdict_accuracy"] == "#c62828" and dict(bars)["part_accuracy"] == "#2e7d32"
+    assert "<h2>By dataset</h2>" in page and "<h2>Understanding by field</h2>" in page and "heldout/a.yaml" in page
+    for external in ("http://", "https://", "src=", "href=", "<link", "<script", "url("):
+        assert external not in page  # the report opens offline
+
+    # Without thresholds: no threshold column and no lines. A summary written before these figures still renders.
+    plain = summarize(results) | {"retriever": "hybrid", "generator": "composer", "created": "now"}
+    assert "threshold" not in markdown(plain, results, None) and "<line" not in html(plain, results, None)
+    old = {k: v for k, v in plain.items() if k != "understanding"}
+    old["by_file"] = {f: {"cases": v["cases"], "passed": v["passed"]} for f, v in plain["by_file"].items()}
+    old_md = markdown(old, results, None)
+    assert "| heldout/a.yaml | 2 | 1 | 0.500 | n/a |" in old_md and "| component | 2 | 1 | 0.500 |" in old_md
+    write_reports(tmp_path, summary, results, None)
+    assert json.loads((tmp_path / "summary.json").read_text())["understanding"]["part"]["correct"] == 1
 
 
 def test_html_escapes_case_text():
@@ -296,3 +369,19 @@ def test_cli_eval_exit_codes(settings, data_dir, tmp_path, monkeypatch):
     res = runner.invoke(app, ["eval", "--dataset", str(wrong), "--out", str(tmp_path / "run2"),
                               "--fail-under", "verdict_accuracy=0.5"])
     assert res.exit_code == 1 and "verdict_accuracy = 0.0000 is below 0.5" in res.output
+
+
+@pytest.mark.slow
+def test_cli_eval_on_an_empty_index_exits_4_before_any_case(tmp_path):
+    """The console script in a subprocess, on a data dir with no index: one error and exit 4, no FAIL per case."""
+    ds = write(tmp_path, TINY)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")}
+    env.update(ADVISOR_DATA_DIR=str(tmp_path / "data"), ADVISOR_KNOWLEDGE_DIR=str(ROOT / "knowledge"),
+               HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", ANONYMIZED_TELEMETRY="False")
+    result = subprocess.run([str(Path(sys.executable).parent / "advisor"), "eval", "--dataset", str(ds),
+                             "--out", str(tmp_path / "run")], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, check=False, timeout=600)
+    assert result.returncode == 4, (result.stdout, result.stderr)
+    assert "error: the knowledge index is empty" in result.stderr and "advisor ingest" in result.stderr
+    assert "FAIL" not in result.stdout + result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "run").exists(), "no report for a run that could not start"

@@ -76,11 +76,13 @@ def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Pat
 
             # Eval conversations go to a throwaway store so they never mix with real users' history.
             advisor = Advisor(settings, store=Store(Path(tmp) / "eval.sqlite"))
+        # No index means no case can be answered: stop with IndexNotReadyError (exit 4), not a FAIL per case.
+        advisor.loader.ensure_ready()
         results = run_cases(advisor, cases, (lambda i, r: on_result(i, len(cases), r)) if on_result else None)
     summary = summarize(results)
     summary = {"created": created.isoformat(timespec="seconds"), "retriever": settings.retriever,
                "generator": getattr(advisor.generator, "name", "?"),
-               "datasets": sorted({c.file for c in cases}), "tags": tags or [],
+               "datasets": sorted({c.file for c in cases}), "tags": tags or [], "thresholds": thresholds,
                # Optional LLM-judged faithfulness is not implemented; reported as skipped, never faked.
                "llm_faithfulness": None, **summary}
     comparison = compare(summary, baseline) if baseline else None

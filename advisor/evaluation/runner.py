@@ -145,11 +145,10 @@ def summarize(results: list[dict]) -> dict:
 
     passed = sum(1 for r in results if r["passed"])
     metrics["pass_rate"], counts["pass_rate"] = _share(passed, len(results)), len(results)
-    by_file: dict[str, dict[str, int]] = {}
+    files: dict[str, list[dict]] = {}
     for r in results:
-        f = by_file.setdefault(r["file"], {"cases": 0, "passed": 0})
-        f["cases"] += 1
-        f["passed"] += int(r["passed"])
+        files.setdefault(r["file"], []).append(r)
+    by_file = {f: _dataset_figures(rs) for f, rs in files.items()}
     by_act: dict[str, dict[str, int]] = {}
     for r in results:
         if "act" in r["expected"]:
@@ -158,9 +157,41 @@ def summarize(results: list[dict]) -> dict:
             a["passed"] += int(r["passed"])
     return {"cases": len(results), "passed": passed, "failed": len(results) - passed, **metrics,
             "counts": counts, "condition_counts": cond["tp_fp_fn"], "by_file": by_file,
+            "understanding": understanding(results),
             "by_act": dict(sorted(by_act.items())),
             "confusion": {"act": confusion(results, "act"), "component": confusion(results, "component")},
             "outcomes": {r["id"]: r["passed"] for r in results}}
+
+
+UNDERSTANDING_FIELDS = ("component", "act", "part", "conditions")
+DATASET_METRICS = (("verdict_accuracy", "verdict"), ("component_accuracy", "component"), ("act_accuracy", "act"),
+                   ("part_accuracy", "part"))
+
+
+def understanding(results: list[dict]) -> dict[str, dict]:
+    """Per field of the reading (component, act, part, conditions): cases scored, right, and the accuracy.
+
+    Conditions are right when the set matches exactly; their micro precision, recall and F1 are added.
+    """
+    out = {}
+    for name in UNDERSTANDING_FIELDS:
+        ok, n = _check_rate(results, name)
+        out[name] = {"scored": n, "correct": ok, "accuracy": _share(ok, n)}
+    cond = condition_scores(results)
+    out["conditions"] |= {"precision": cond["condition_precision"], "recall": cond["condition_recall"],
+                          "f1": cond["condition_f1"]}
+    return out
+
+
+def _dataset_figures(results: list[dict]) -> dict:
+    """One dataset's line in the per-dataset breakdown: cases, passed and the accuracies it scores."""
+    passed = sum(1 for r in results if r["passed"])
+    figures: dict = {"cases": len(results), "passed": passed, "pass_rate": _share(passed, len(results))}
+    for metric, check in DATASET_METRICS:
+        ok, n = _check_rate(results, check)
+        figures[metric] = _share(ok, n)
+    figures["condition_f1"] = condition_scores(results)["condition_f1"]
+    return figures
 
 
 def _label(value: object) -> str:
