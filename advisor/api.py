@@ -230,6 +230,9 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
     from .slack import mount_slack
 
     app.include_router(openai_router(advisor, metrics, guard))
+    from .takeaways_api import takeaways_router
+
+    app.include_router(takeaways_router(advisor, guard))
     mount_slack(app, advisor, settings, metrics)
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)

@@ -327,3 +327,8 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
+
+# review, tco and adr live in their own module; registered here so `advisor --help` lists them.
+from .takeaways_cli import register as _register_takeaways
+
+_register_takeaways(app, _fail)

@@ -18,7 +18,18 @@ from starlette.concurrency import run_in_threadpool
 
 from .errors import AdvisorError, NotFoundError
 from .models import Answer
-from .slack_blocks import SHARE, answer_blocks, answer_message, escape, headline, question_text, to_mrkdwn
+from .slack_blocks import (
+    RECORD,
+    SHARE,
+    answer_blocks,
+    answer_message,
+    escape,
+    headline,
+    question_text,
+    record_message,
+    to_mrkdwn,
+)
+from .takeaways import Takeaways
 
 log = logging.getLogger("advisor.slack")
 CHANNEL = "slack"
@@ -149,6 +160,18 @@ def build_bolt(advisor, settings, metrics=None) -> App:
                     response_type="ephemeral", replace_original=False)
 
     bolt.action(SHARE)(ack=ack_only, lazy=[on_share])
+
+    def on_record(action, respond):
+        # The conversation the button's answer belongs to, as a decision record only the clicker sees.
+        try:
+            cid = str(json.loads(action.get("value") or "{}")["c"])
+            message = record_message(Takeaways(settings, advisor).adr(cid))
+        except (AdvisorError, KeyError, TypeError, ValueError) as exc:
+            log.warning("slack decision record refused: %s", exc)
+            message = {"text": "Sorry, that conversation's decision record could not be made."}
+        respond(**message, response_type="ephemeral", replace_original=False)
+
+    bolt.action(RECORD)(ack=ack_only, lazy=[on_record])
     return bolt
 
 

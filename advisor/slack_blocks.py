@@ -24,6 +24,7 @@ FALLBACK_MAX = 3000  # the message's `text`: what notifications, and clients wit
 QUESTION_MAX = 1000  # the question as shown over the answer (questions may be up to 4,000 characters)
 REFUSED = "Outside what I can advise on"
 SHARE, FEEDBACK_UP, FEEDBACK_DOWN = "advisor_share", "advisor_feedback_up", "advisor_feedback_down"
+RECORD = "advisor_adr"  # export the conversation as a decision record
 
 _MENTION = re.compile(r"<[@#!][^>]*>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]+))?>")
@@ -157,8 +158,24 @@ def actions_block(answer: Answer, share: bool = False) -> dict | None:
         return None
     value = json.dumps({"c": answer.conversation_id, "t": answer.turn})
     elements = [_button(SHARE, "Share to channel", value, "primary")] if share else []
-    elements += [_button(FEEDBACK_UP, ":+1: Helpful", value), _button(FEEDBACK_DOWN, ":-1: Not helpful", value)]
+    elements += [_button(FEEDBACK_UP, ":+1: Helpful", value), _button(FEEDBACK_DOWN, ":-1: Not helpful", value),
+                 _button(RECORD, "Decision record", value)]
     return {"type": "actions", "block_id": "advisor_actions", "elements": elements}
+
+
+def record_message(markdown_text: str) -> dict:
+    """A decision record (MADR Markdown) as one message: a header, then its sections within Slack's limits."""
+    title, _, body = markdown_text.partition("\n")
+    head = [{"type": "header", "text": {"type": "plain_text", "text": clip(title.lstrip("# ").strip(), HEADER_MAX)}}]
+    blocks, budget = [], BLOCKS_TEXT_MAX
+    for piece in split_text(to_mrkdwn(body)):
+        if len(blocks) == BLOCKS_MAX - 2 or len(piece) > budget:
+            blocks.append(_context("_The record is longer than one Slack message; download it from the web UI or "
+                                   "GET /api/v1/conversations/ID/adr._"))
+            break
+        blocks.append(_section(piece))
+        budget -= len(piece)
+    return {"text": clip(markdown_text, FALLBACK_MAX), "blocks": head + blocks}
 
 
 def answer_blocks(answer: Answer, question: str | None = None, asker: str | None = None,

@@ -19,6 +19,7 @@ from .errors import AdvisorError, NotFoundError
 from .metrics import Metrics, metrics_of
 from .models import Answer
 from .settings import Settings
+from .takeaways import Takeaways
 from .ui_assets import CSS, page_script
 from .ui_render import (  # noqa: F401 - re-exported: the UI's rendering API
     copy_text,
@@ -31,6 +32,7 @@ from .ui_render import (  # noqa: F401 - re-exported: the UI's rendering API
     sources_panel,
     verdict_badge,
 )
+from .ui_takeaways import record_button, takeaways_tabs
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +211,7 @@ def build_ui(advisor: Advisor, settings: Settings, metrics: Metrics | None = Non
         gr.HTML("", head=f"<style>{CSS}</style>", visible="hidden",
                 js_on_load=page_script(settings.max_question_chars), elem_id="advisor-assets")
         session = gr.State(new_session())
+        takeaways = Takeaways(settings, advisor)
         gr.Markdown("# Build-or-Buy Advisor\nShould you build or buy this piece of ML/AI infrastructure? "
                     "Answers come from a curated knowledge base and cite their sources.", elem_id="advisor-title")
         with gr.Tabs():
@@ -232,6 +235,8 @@ def build_ui(advisor: Advisor, settings: Settings, metrics: Metrics | None = Non
                     comment = gr.Textbox(placeholder="Optional: what was good or wrong about this answer?",
                                          show_label=False, scale=8, elem_id="feedback-comment", max_length=2000)
                     send_comment = gr.Button("Send comment", scale=1, min_width=120, elem_id="feedback-send")
+                record_button(takeaways, session)
+            takeaways_tabs(takeaways, session)
             with gr.Tab("Knowledge base", id="kb"):
                 kb_summary = gr.Markdown(elem_id="kb-summary")
                 gr.Markdown("### Decision matrix")

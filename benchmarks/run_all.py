@@ -14,7 +14,7 @@ from pathlib import Path
 from common import RESULTS, table, write
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["ingest", "cold_start", "understanding", "chain_latency", "api_load"]
+BENCHES = ["ingest", "cold_start", "understanding", "chain_latency", "api_load", "takeaways"]
 
 
 def main() -> int:
@@ -29,7 +29,7 @@ def main() -> int:
             failed.append(name)
     load = lambda n: json.loads((RESULTS / f"{n}.json").read_text()) if (RESULTS / f"{n}.json").exists() else {}
     chain, api, cold, ingest = load("chain_latency"), load("api_load"), load("cold_start"), load("ingest")
-    und = load("understanding")
+    und, take = load("understanding"), load("takeaways")
     rows = []
     if und:
         rows.append(("understanding per turn p50 (new turn)", f"{und['first_round']['p50_ms']} ms", "<= 10 ms", ""))
@@ -54,6 +54,9 @@ def main() -> int:
                          "<= 2 s beyond model load", ""))
         if "one file changed" in phases:
             rows.append(("one file changed", f"{phases['one file changed']['seconds']} s", "", ""))
+    if take:
+        rows += [(f"stack review, all {take['components']} components p50", f"{take['review']['p50_ms']} ms", "<= 40 ms", ""),
+                 ("TCO computation p50", f"{take['tco']['p50_ms']} ms", "<= 40 ms", "")]
     print("\n" + table(rows, ("figure", "measured", "target", "baseline")))
     write("summary", {"rows": rows, "failed": failed})
     return 1 if failed else 0

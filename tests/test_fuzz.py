@@ -150,7 +150,8 @@ def test_ui_user_text_is_always_sendable_and_tag_free(text):
 # -- schemathesis against the live API ----------------------------------------------------------------------
 OPERATIONS = [("POST", "/api/v1/ask"), ("POST", "/api/v1/ask/stream"), ("GET", "/api/v1/conversations/{conversation_id}"),
               ("POST", "/api/v1/feedback"), ("GET", "/api/v1/sources"), ("GET", "/healthz"), ("GET", "/readyz"),
-              ("GET", "/metrics"), ("POST", "/v1/chat/completions"), ("GET", "/v1/models")]
+              ("GET", "/metrics"), ("POST", "/v1/chat/completions"), ("GET", "/v1/models"),
+              ("POST", "/api/v1/review"), ("POST", "/api/v1/tco"), ("GET", "/api/v1/conversations/{conversation_id}/adr")]
 
 
 @pytest.fixture(scope="module")
@@ -162,7 +163,7 @@ def api_schema(tmp_path_factory, built_data_dir, embeddings):
 
 
 def no_stack_trace(ctx, response, case) -> None:
-    text = response.text or ""
+    text = response.content.decode("utf-8", errors="replace")  # a chart is PNG bytes, not text
     assert "Traceback" not in text and "site-packages" not in text, text[:300]
 
 

@@ -234,7 +234,7 @@ def test_mention_is_answered_in_thread_with_blocks_and_follow_ups_continue(srv, 
     assert "Recommendation" not in rest and "**" not in rest
     sources = of_type(blocks, "context")[-1]["elements"]
     assert [e["text"].split(" ", 1)[0] for e in sources] == [f"[{c['n']}]" for c in stored["citations"]]
-    assert buttons(blocks) == ["advisor_feedback_up", "advisor_feedback_down"] and blocks[-1]["type"] == "actions"
+    assert buttons(blocks) == ["advisor_feedback_up", "advisor_feedback_down", "advisor_adr"] and blocks[-1]["type"] == "actions"
     # The text fallback (notifications, clients without blocks) reads as the answer: header line, then the lead.
     assert reply["text"].startswith("Recommendation: Depends (feature store)\n\n" + stored["lead"][:60])
     assert "[1] " in reply["text"] and "**" not in reply["text"]
@@ -297,7 +297,7 @@ def test_slash_command_answer_is_private_shows_the_question_and_can_be_shared(sr
     blocks = private["blocks"]
     assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith("Recommendation: ")
     assert f"*You asked:* {question}" in [e["text"] for b in of_type(blocks, "context") for e in b["elements"]]
-    assert buttons(blocks) == ["advisor_share", "advisor_feedback_up", "advisor_feedback_down"]
+    assert buttons(blocks) == ["advisor_share", "advisor_feedback_up", "advisor_feedback_down", "advisor_adr"]
     assert private["text"].startswith(blocks[0]["text"]["text"] + "\n\n") and question in private["text"]
     share = of_type(blocks, "actions")[0]["elements"][0]
     assert share["text"]["text"] == "Share to channel" and share["style"] == "primary"
@@ -314,13 +314,32 @@ def test_slash_command_answer_is_private_shows_the_question_and_can_be_shared(sr
     assert shared["blocks"][0] == blocks[0]
     asked = [e["text"] for b in of_type(shared["blocks"], "context") for e in b["elements"]]
     assert f"*<@U1> asked:* {question}" in asked and "You asked" not in json.dumps(shared)
-    assert buttons(shared["blocks"]) == ["advisor_feedback_up", "advisor_feedback_down"]
+    assert buttons(shared["blocks"]) == ["advisor_feedback_up", "advisor_feedback_down", "advisor_adr"]
     assert of_type(shared["blocks"], "section") == of_type(blocks, "section")
     assert shared["text"].startswith(blocks[0]["text"]["text"]) and question in shared["text"]
     assert not slack.refused()
 
     empty = command(srv, "  ", f"{slack.url}/response/cmd2")
     assert empty.status_code == 200 and "empty" in empty.json()["text"] and "/advisor QUESTION" in empty.json()["text"]
+
+
+def test_decision_record_button_returns_the_conversation_as_a_madr_record(srv, slack):
+    answer = srv.advisor.ask("We're a regulated bank. Feature store: build or buy?", channel="slack")
+    value = json.dumps({"c": answer.conversation_id, "t": answer.turn})
+    assert click(srv, "advisor_adr", value, f"{slack.url}/response/adr1").status_code == 200
+    record = wait_for(lambda: slack.posts("/response/adr1"), what="the decision record")[0]
+    assert record["response_type"] == "ephemeral" and record["replace_original"] is False
+    assert record["blocks"][0]["type"] == "header" and "Feature store" in record["blocks"][0]["text"]["text"]
+    body = "\n".join(b["text"]["text"] for b in of_type(record["blocks"], "section"))
+    for heading in ("*Context and Problem Statement*", "*Decision Drivers*", "*Considered Options*",
+                    "*Decision Outcome*", "*Consequences*"):
+        assert heading in body
+    assert "regulated bank" in body and "##" not in body
+    bogus = json.dumps({"c": "no-such-conversation", "t": 1})
+    assert click(srv, "advisor_adr", bogus, f"{slack.url}/response/adr2").status_code == 200
+    said = wait_for(lambda: slack.posts("/response/adr2"), what="the refusal")[0]
+    assert "could not be made" in said["text"] and "blocks" not in said
+    assert not slack.refused()
 
 
 def test_slash_command_refusal_stays_private_without_buttons_and_cannot_be_shared(srv, slack):
@@ -442,7 +461,7 @@ def test_block_kit_limits_hold_for_any_answer():
     assert [b["type"] for b in blocks[-3:]] == ["context", "context", "actions"]
     assert "too long for one Slack message" in blocks[-3]["elements"][0]["text"]
     assert blocks[-2]["elements"][0]["text"].startswith("[1] Doc 1 &lt;x&gt;") and len(blocks[-2]["elements"]) == 10
-    assert buttons(blocks) == ["advisor_share", "advisor_feedback_up", "advisor_feedback_down"]
+    assert buttons(blocks) == ["advisor_share", "advisor_feedback_up", "advisor_feedback_down", "advisor_adr"]
 
     # Many short parts: cut at Slack's 50 blocks, still ending with the note, the sources and the buttons.
     blocks = answer_message(long_answer(lead_reps=1, sections=80, section_reps=1, items=0, rows=0))["blocks"]

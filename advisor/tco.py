@@ -1,0 +1,225 @@
+"""Total cost of ownership: cumulative build vs buy cost by month, the break-even month and its sensitivity."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .datafiles import load_model
+from .errors import InputError
+from .models import Citation
+from .notes import NoteCiter
+from .quantities import extract
+
+MONEY_MAX = 1e12  # any real budget fits; beyond it sums could overflow to infinity, which JSON cannot carry
+FIELDS = ("build_engineers", "loaded_cost_year", "build_months", "maintenance_share", "maintenance_growth",
+          "infra_month", "vendor_month", "vendor_growth", "buy_setup_weeks", "horizon_months")
+
+
+class TcoInputs(BaseModel):
+    """The asker's numbers; a field left out takes the default from knowledge/tco.yaml, shown as an assumption."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    build_engineers: float | None = Field(None, gt=0, le=1000, description="Engineers building it.")
+    loaded_cost_year: float | None = Field(None, ge=0, le=MONEY_MAX, description="Loaded cost per engineer per year.")
+    build_months: float | None = Field(None, gt=0, le=120, description="Months to build the first version.")
+    maintenance_share: float | None = Field(None, ge=0, le=1, description="Share of the build team on maintenance after launch.")
+    maintenance_growth: float | None = Field(None, ge=0, le=2, description="Yearly growth of the maintenance effort.")
+    infra_month: float | None = Field(None, ge=0, le=MONEY_MAX, description="Infrastructure cost per month of the in-house system.")
+    vendor_month: float | None = Field(None, ge=0, le=MONEY_MAX, description="Vendor price per month.")
+    vendor_growth: float | None = Field(None, ge=-0.5, le=2, description="Yearly growth of the vendor price.")
+    buy_setup_weeks: float | None = Field(None, ge=0, le=104, description="Weeks of the same team to integrate the vendor.")
+    horizon_months: int | None = Field(None, ge=1, le=120, description="Months compared.")
+
+
+class Default(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: float
+    label: str
+    note: str
+    why: str
+
+
+class TcoDefaults(BaseModel):
+    """knowledge/tco.yaml: one default per input, and the overruns the sensitivity lines use."""
+
+    model_config = ConfigDict(extra="forbid")
+    defaults: dict[str, Default]
+    overruns: list[float] = Field(min_length=1)
+
+    def model_post_init(self, _context) -> None:
+        missing = [f for f in FIELDS if f not in self.defaults]
+        unknown = [f for f in self.defaults if f not in FIELDS]
+        if missing or unknown:
+            raise ValueError(f"defaults must name exactly {', '.join(FIELDS)} (missing {missing}, unknown {unknown})")
+
+
+class Assumption(BaseModel):
+    """A default the asker did not replace."""
+
+    field: str
+    label: str
+    value: float
+    why: str
+    cite: str = ""
+
+
+class Scenario(BaseModel):
+    """The comparison when the build takes longer than estimated."""
+
+    overrun: float = Field(description="0.5 = the build takes 50% longer than estimated.")
+    break_even_month: int | None
+    build_total: float
+    buy_total: float
+
+
+class TcoResult(BaseModel):
+    """Cumulative costs month by month, break-even, sensitivity, the assumptions used and their sources."""
+
+    inputs: dict[str, float]
+    assumptions: list[Assumption]
+    months: list[int]
+    build_cumulative: list[float]
+    buy_cumulative: list[float]
+    break_even_month: int | None
+    scenarios: list[Scenario]
+    summary: str
+    citations: list[Citation]
+
+
+def load_defaults(knowledge_dir: Path) -> TcoDefaults:
+    return load_model(Path(knowledge_dir) / "tco.yaml", TcoDefaults, "see the comments at the top of knowledge/tco.yaml")
+
+
+def parse_inputs(data: object) -> TcoInputs:
+    """Inputs from a dict (JSON body, CLI options); InputError naming the field otherwise."""
+    try:
+        return TcoInputs.model_validate(data or {})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(map(str, err["loc"])) or "(body)"
+        raise InputError(f"TCO input '{name}': {err['msg']}",
+                         f"known inputs: {', '.join(FIELDS)}; omit one to use its labelled default") from exc
+
+
+def _curves(v: dict[str, float], overrun: float = 0.0) -> tuple[list[float], list[float]]:
+    monthly_eng = v["loaded_cost_year"] / 12
+    months = int(v["horizon_months"])
+    build_for = v["build_months"] * (1 + overrun)
+    team = v["build_engineers"]
+    build, buy, cb, cy = [], [], 0.0, 0.0
+    for m in range(1, months + 1):
+        building = min(1.0, max(0.0, build_for - (m - 1)))  # share of this month still spent building
+        since_launch = max(0.0, m - build_for) / 12
+        upkeep = team * v["maintenance_share"] * monthly_eng * (1 + v["maintenance_growth"]) ** since_launch
+        cb += team * monthly_eng * building + (1 - building) * (upkeep + v["infra_month"])
+        setup = team * v["loaded_cost_year"] / 52 * v["buy_setup_weeks"] if m == 1 else 0.0
+        cy += v["vendor_month"] * (1 + v["vendor_growth"]) ** ((m - 1) // 12) + setup
+        build.append(round(cb, 2))
+        buy.append(round(cy, 2))
+    return build, buy
+
+
+def _break_even(build: list[float], buy: list[float]) -> int | None:
+    """The first month from which building has cost no more in total than buying, and stays so."""
+    for i in range(len(build)):
+        if all(b <= y for b, y in zip(build[i:], buy[i:], strict=True)):
+            return i + 1
+    return None
+
+
+def compute(inputs: TcoInputs, knowledge_dir: Path) -> TcoResult:
+    """Build vs buy cost over the horizon, with every default labelled and cited."""
+    table = load_defaults(knowledge_dir)
+    citer = NoteCiter(Path(knowledge_dir))
+    given = inputs.model_dump(exclude_none=True)
+    values: dict[str, float] = {f: float(given.get(f, table.defaults[f].value)) for f in FIELDS}
+    assumptions = [Assumption(field=f, label=d.label, value=d.value, why=d.why, cite=citer.cite(d.note))
+                   for f, d in table.defaults.items() if f not in given]
+    build, buy = _curves(values)
+    even = _break_even(build, buy)
+    scenarios = []
+    for o in table.overruns:
+        b, y = _curves(values, o)
+        scenarios.append(Scenario(overrun=o, break_even_month=_break_even(b, y), build_total=b[-1], buy_total=y[-1]))
+    months = int(values["horizon_months"])
+    return TcoResult(inputs=values, assumptions=assumptions, months=list(range(1, months + 1)),
+                     build_cumulative=build, buy_cumulative=buy, break_even_month=even, scenarios=scenarios,
+                     summary=_summary(even, build, buy, scenarios, months, citer), citations=citer.citations())
+
+
+def _when(month: int | None, horizon: int) -> str:
+    return f"month {month}" if month else f"none within {horizon} months"
+
+
+def _summary(even: int | None, build: list[float], buy: list[float], scenarios: list[Scenario], horizon: int,
+             citer: NoteCiter) -> str:
+    if even == 1:
+        head = "Building costs no more than buying from the first month, on these numbers."
+    elif even:
+        head = (f"Building costs more at first and breaks even in month {even} of {horizon}: "
+                f"after {horizon} months, build {build[-1]:,.0f} against buy {buy[-1]:,.0f}.")
+    else:
+        head = (f"Building does not break even within {horizon} months: after {horizon} months, "
+                f"build {build[-1]:,.0f} against buy {buy[-1]:,.0f}.")
+    sens = "; ".join(f"if the build takes {s.overrun:.0%} longer, break-even is {_when(s.break_even_month, horizon)}"
+                     for s in scenarios)
+    why = citer.cite("risk-of-building")
+    return f"{head} Build estimates tend to run low {why}: {sens}."
+
+
+# "2 engineers for 6 months", "six months to build", "takes 4 months": the asker's build estimate.
+_BUILD = re.compile(r"(?P<eng>\d+(?:\.\d+)?)\s*(?:engineers?|devs?|developers?|people|ppl|fte)\s+"
+                    r"(?:for|over|during)\s+(?P<months>\d+(?:\.\d+)?)\s*months?", re.IGNORECASE)
+_MONTHS = re.compile(r"(?P<months>\d+(?:\.\d+)?)\s*months?\s+(?:to\s+build|of\s+(?:work|building|engineering))",
+                     re.IGNORECASE)
+_VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|charges?|costs?\s+us|saas|seat)",
+                     re.IGNORECASE)
+_LOADED = re.compile(r"\b(loaded|salary|per engineer|an engineer costs)", re.IGNORECASE)
+
+
+def inputs_from_text(texts: list[str]) -> TcoInputs:
+    """Numbers the asker already gave in a conversation: build team and months, vendor price, loaded cost."""
+    found: dict[str, float] = {}
+    for text in texts:
+        # Each number belongs to the clause around it ("the vendor quoted $8k a month, and an engineer costs ...").
+        for clause in re.split(r"(?<=[.;!?])\s+|,\s*|\s+(?:and|but|while|whereas)\s+", text):
+            if m := _BUILD.search(clause):
+                found["build_engineers"], found["build_months"] = float(m["eng"]), float(m["months"])
+            elif m := _MONTHS.search(clause):
+                found["build_months"] = float(m["months"])
+            for q in extract(clause):
+                if q.kind == "money_per_month" and _LOADED.search(clause):
+                    found["loaded_cost_year"] = q.value * 12
+                elif q.kind == "money_per_month" and _VENDOR.search(clause):
+                    found["vendor_month"] = q.value
+    return TcoInputs(**found)
+
+
+def chart(result: TcoResult, fmt: str = "svg") -> bytes:
+    """The cumulative-cost chart as SVG or PNG bytes (matplotlib, no display needed)."""
+    if fmt not in ("svg", "png"):
+        raise InputError(f"chart format {fmt!r} is not supported", "use svg or png")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 4), dpi=100)
+    ax = fig.add_subplot()
+    ax.plot(result.months, result.build_cumulative, label="build (cumulative)", color="#b45309")
+    ax.plot(result.months, result.buy_cumulative, label="buy (cumulative)", color="#1d4ed8")
+    if result.break_even_month:
+        ax.axvline(result.break_even_month, color="#6b7280", linestyle="--", label=f"break-even: month {result.break_even_month}")
+    ax.set_xlabel("month")
+    ax.set_ylabel("cumulative cost")
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt)
+    return buf.getvalue()
