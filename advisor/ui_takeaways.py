@@ -62,11 +62,14 @@ def takeaways_tabs(t: Takeaways, session: gr.State) -> None:
             conditions = gr.CheckboxGroup(choices=[(c.label, c.id) for c in t.taxonomy.conditions],
                                           label="What holds for you", elem_id="review-conditions")
         grid = []
-        for comp in t.matrix.components:
+        comps = t.matrix.components
+        for pair in (comps[i:i + 2] for i in range(0, len(comps), 2)):  # two components a row: a shorter form
             with gr.Row(equal_height=True):
-                grid.append(gr.Dropdown([NOT_LISTED, *STATES], value=NOT_LISTED, label=comp.name, scale=1,
-                                        elem_id=f"review-state-{comp.slug}"))
-                grid.append(gr.Textbox(label="what (tool or system)", scale=2, elem_id=f"review-what-{comp.slug}"))
+                for comp in pair:
+                    grid.append(gr.Dropdown([NOT_LISTED, *STATES], value=NOT_LISTED, label=comp.name, scale=2,
+                                            min_width=150, elem_id=f"review-state-{comp.slug}"))
+                    grid.append(gr.Textbox(label="what", placeholder="tool or system", scale=3, min_width=150,
+                                           elem_id=f"review-what-{comp.slug}"))
         text = gr.Textbox(label="Or describe it", lines=2, elem_id="review-text",
                           placeholder="Airflow, a homegrown feature store, W&B, a Flask server, no monitoring, "
                                       "12 engineers, HIPAA")
@@ -81,8 +84,9 @@ def takeaways_tabs(t: Takeaways, session: gr.State) -> None:
         boxes = []
         for row in (FIELDS[:5], FIELDS[5:]):
             with gr.Row():
-                boxes += [gr.Number(label=f"{defaults[f].label} (default {defaults[f].value:g})", value=None,
-                                    elem_id=f"tco-{f}") for f in row]
+                # Text boxes, not gr.Number: an empty number box sends 0, and "empty means the default" must hold.
+                boxes += [gr.Textbox(label=defaults[f].label, placeholder=f"default {defaults[f].value:g}",
+                                     elem_id=f"tco-{f}") for f in row]
         use_chat = gr.Checkbox(label="Use numbers from this conversation", value=True, elem_id="tco-use-chat")
         go = gr.Button("Compare build and buy", variant="primary", elem_id="tco-go")
         plot = gr.LinePlot(x="month", y="cumulative cost", color="option", elem_id="tco-plot",
@@ -90,7 +94,7 @@ def takeaways_tabs(t: Takeaways, session: gr.State) -> None:
         summary = gr.Markdown(elem_id="tco-summary")
 
         def compare(use, sess, *values):
-            given = {f: v for f, v in zip(FIELDS, values, strict=True) if v is not None}
+            given = {f: v.strip().replace(",", "") for f, v in zip(FIELDS, values, strict=True) if v and v.strip()}
             try:
                 result = t.tco(given, (sess or {}).get("cid") if use else None)
             except AdvisorError as exc:
