@@ -206,3 +206,17 @@ def test_api_and_cli_export_a_conversation_as_a_madr_record(srv, tmp_path):
         assert "regulated bank" in text and "**Feature store: Hybrid.**" in text and "Feast" in text
         assert "cost of changing course later is high" in text
         assert http.get("/api/v1/conversations/nope/adr").status_code == 404
+
+
+def test_cli_adr_exports_a_conversation_and_an_unknown_id_exits_3(run, advisor, tmp_path):
+    first = advisor.ask("We are 6 engineers at a seed startup. Experiment tracking: build or buy?")
+    advisor.ask("W&B or MLflow?", first.conversation_id)
+    out = run("adr", first.conversation_id)
+    assert out.exit_code == 0, out.output
+    assert out.stdout.startswith("# Build or buy: ") and "## Decision Outcome" in out.stdout
+    assert "**Experiment tracking: Buy.**" in out.stdout and "early stage" in out.stdout
+    target = tmp_path / "adr.md"
+    assert run("adr", first.conversation_id, "-o", str(target)).exit_code == 0
+    assert target.read_text() == out.stdout
+    missing = run("adr", "no-such-id")
+    assert missing.exit_code == 3 and "unknown conversation" in missing.output
