@@ -157,7 +157,11 @@ def create_app(settings: Settings, advisor=None, *, mount_ui: bool = True) -> Fa
 
     @app.get("/readyz", tags=["health"])
     def readyz():
-        """Readiness: the knowledge index is loaded."""
+        """Readiness: the knowledge index is loaded and the database answers."""
+        try:
+            advisor.store.db.ping()
+        except AdvisorError as exc:  # DatabaseUnavailableError: take this worker out of rotation until it is back
+            return JSONResponse({"ready": False, **exc.to_dict()}, status_code=exc.http_status)
         ready = advisor.ready
         metrics.ready.set(1 if ready else 0)
         if ready:

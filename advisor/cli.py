@@ -295,6 +295,9 @@ def serve(host: str | None = typer.Option(None, "--host", help="Bind address (de
                                              "or 127.0.0.1)."),
           port: int | None = typer.Option(None, "--port", min=1, max=65535,
                                              help="Port (default: $GRADIO_SERVER_PORT or 7860)."),
+          workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                      help="Worker processes sharing the port. With more than one, the API and "
+                                           "Slack are served and the UI is not (run it with one worker)."),
           log_level: str = typer.Option("info", "--log-level")) -> None:
     """Serve the UI, the HTTP API and the Slack endpoints on one port."""
     import os
@@ -308,9 +311,21 @@ def serve(host: str | None = typer.Option(None, "--host", help="Bind address (de
             _fail(InputError(f"GRADIO_SERVER_PORT={raw!r} is not a port number", "use 1-65535 or pass --port"))
         port = int(raw)
     settings = _settings()
-    try:
-        import uvicorn
+    import uvicorn
 
+    if workers > 1:
+        try:  # fail here, once, rather than in every worker: the database must be usable
+            from .store import Store
+
+            Store(settings.store_db).db.ping()
+        except AdvisorError as exc:
+            _fail(exc)
+        typer.echo(f"serving the API on http://{host}:{port} with {workers} workers (API docs: /docs; "
+                   "no web UI: serve it with one worker)")
+        uvicorn.run("advisor.workers:create", factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level)
+        return
+    try:
         from .api import create_app
 
         web = create_app(settings)

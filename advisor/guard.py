@@ -1,4 +1,8 @@
-"""Request guards for the HTTP door: bearer-key auth, per-key rate limit, request body size limit."""
+"""Request guards for the HTTP door: bearer-key auth, per-key rate limit, request body size limit.
+
+The rate limits live in the advisor's database (advisor.ratelimit), so they hold in total across
+workers and machines that share it; `TokenBucket` is the same algorithm in memory, for one process.
+"""
 
 from __future__ import annotations
 
@@ -85,10 +89,14 @@ class Guard:
     """FastAPI dependency: checks the bearer key (when keys are configured), then the caller's rate limit."""
 
     def __init__(self, settings: Settings):
+        from .database import database
+        from .ratelimit import DatabaseBucket
+
         self.keys = [k.encode() for k in settings.api_keys]
         self.limit = settings.rate_limit_per_minute
-        self.bucket = TokenBucket(self.limit)
-        self.failures = TokenBucket(AUTH_FAILURES_PER_MINUTE)
+        db = database(settings.store_db)  # the store's database: shared by every worker that shares the store
+        self.bucket = DatabaseBucket(db, self.limit, scope="req:")
+        self.failures = DatabaseBucket(db, AUTH_FAILURES_PER_MINUTE, scope="auth:")
 
     def _reject(self, who: str, error: AuthError) -> AuthError | RateLimitError:
         """The auth error, or a 429 once this address has spent its allowance of failed attempts."""

@@ -81,9 +81,11 @@ class KnowledgeIndex:
         if self._records is None:
             from langchain_classic.indexes import SQLRecordManager
 
-            path = self.settings.record_db.resolve()
-            with _readable(f"the ingest record database {path}"):
-                records = SQLRecordManager(f"chroma/{self.settings.collection}", db_url=f"sqlite:///{path}")
+            from .database import redacted
+
+            url = self.settings.records_url  # ADVISOR_DATABASE_URL when set: one record set for every machine
+            with _readable(f"the ingest record database {redacted(url).removeprefix('sqlite:///')}"):
+                records = SQLRecordManager(f"chroma/{self.settings.collection}", db_url=url)
                 records.create_schema()
                 records.list_keys(limit=1)  # a damaged file may only fail when read
             self._records = records

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         "auto", description="'auto' uses the ONNX export made at ingest when present, else sentence-transformers.")
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset = embedded.")
     collection: str = "advisor"
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the database for conversations, feedback, rate limits and ingest "
+        "records, e.g. postgresql://user:pw@host/advisor; unset = SQLite files in the data dir.")
     server_refresh_seconds: float = Field(
         5.0, ge=0, description="With a Chroma server: how often a reader checks for a newer ingest.")
 
@@ -113,5 +116,13 @@ class Settings(BaseSettings):
         return self.data_dir / "records.sqlite"
 
     @property
-    def store_db(self) -> Path:
-        return self.data_dir / "advisor.sqlite"
+    def store_db(self) -> Path | str:
+        """Where conversations, feedback and rate limits live: ADVISOR_DATABASE_URL, else a file in the data dir."""
+        return self.database_url or self.data_dir / "advisor.sqlite"
+
+    @property
+    def records_url(self) -> str:
+        """The ingest record manager's SQLAlchemy URL: ADVISOR_DATABASE_URL, else records.sqlite in the data dir."""
+        from .database import url_for
+
+        return url_for(self.database_url or self.record_db.resolve())

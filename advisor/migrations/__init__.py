@@ -1,0 +1,1 @@
+"""Alembic migrations of the conversation store's schema (applied by advisor.database.migrate)."""
