@@ -28,7 +28,8 @@ GUIDANCE_SECTIONS = {
     "implement": [("implementing-the-decision", "start small"), ("implementing-the-decision", "kpis"),
                   ("implementing-the-decision", "cross-functional")],
 }
-_BUY_WORDS = {"buy", "buying", "bought", "vendor", "vendors", "managed", "saas", "purchase", "purchasing", "paying"}
+_BUY_WORDS = {"buy", "buying", "bought", "vendor", "vendors", "managed", "saas", "purchase", "purchasing", "paying",
+              "rely", "relying", "depend", "depending", "dependence", "adopt", "adopting", "subscription"}
 
 
 def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
@@ -306,6 +307,14 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = f"Yes{(', ' + situation) if situation else ''}: building {_subject(ctx)} yourselves is justified."
     else:
         yes = f"No{(', ' + situation) if situation else ''}: {_verdict_clause(ctx)}."
+    small = _small_use_rule(ctx) if not vendor else None
+    if small is not None:
+        # Whether the simple setup is enough turns on how much they use it, which they have not said: answer
+        # with that threshold first, then what holds beyond it, rather than a flat yes or no.
+        need = ctx.reading.asks_need and "enough" not in ctx.reading.normalized
+        lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
+                f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {_verdict_clause(ctx)}.")
+        return lead, _keep(_options(ctx, cites, 3) if d.verdict != "build" else None)
     if ctx.reading.asks_need and "enough" not in ctx.reading.normalized:
         # "Do we need more?" is answered the other way round from "is it enough?".
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
@@ -314,6 +323,17 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{yes} {_reason(ctx, cites)}"
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _small_use_rule(ctx: Context):
+    """The row's (or part's) rule that makes a simple setup enough, when the asker has said nothing either way
+    about how much they use it; None otherwise."""
+    d = ctx.decision
+    if d.verdict == "build" or {"simple", "scale", "production-evidence"} & set(d.conditions) or \
+            "simple" in ctx.plan.state.negated:
+        return None
+    rule = (d.part or d.component).rule_for("simple")
+    return rule if rule is not None and rule.verdict == "build" else None
 
 
 def _build_part(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -364,8 +384,11 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> S
 
 def _risk_key(ctx: Context) -> str:
     words = set(ctx.reading.normalized.replace("?", " ").split())
-    return "risks-buy" if words & _BUY_WORDS and not words & {"build", "building", "write", "writing", "own",
-                                                               "homegrown", "in-house"} else "risks-build"
+    # Naming a product to buy asks about the risks of buying it ("how risky is LangSmith for our tracing?").
+    comp = ctx.decision.component
+    named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
+    return "risks-buy" if (words & _BUY_WORDS or named) and not words & {
+        "build", "building", "write", "writing", "own", "homegrown", "in-house"} else "risks-build"
 
 
 def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
