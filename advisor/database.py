@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,19 +119,22 @@ class Database:
             conn.execute(text("SELECT 1"))
 
 
-_databases: dict[str, Database] = {}
+# Weak: a Database lives as long as a store or guard uses it, so a process that opens many short-lived
+# stores (tests, evals) does not keep a pool of open files for each.
+_databases: weakref.WeakValueDictionary[str, Database] = weakref.WeakValueDictionary()
 _databases_lock = threading.Lock()
 
 
 def database(target: Path | str) -> Database:
-    """The process's Database for a path or URL (one engine and connection pool per URL)."""
+    """The process's Database for a path or URL (one engine and connection pool per URL in use)."""
     url = url_for(target)
     with _databases_lock:
-        if url not in _databases:
+        db = _databases.get(url)
+        if db is None:
             if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
                 Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-            _databases[url] = Database(url)
-        return _databases[url]
+            db = _databases[url] = Database(url)
+        return db
 
 
 def _engine(url: str) -> Engine:

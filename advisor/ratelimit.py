@@ -48,7 +48,9 @@ class DatabaseBucket:
                     return 0.0
                 row = c.execute(_PEEK, params).first()
             if row is not None:
-                return max(0.0, (1 - float(row.tokens)) / self.rate)
+                if float(row.tokens) >= 1:
+                    continue  # the row appeared (another worker's first request) after the UPDATE looked
+                return (1 - float(row.tokens)) / self.rate
             try:
                 with self.db.begin() as c:  # the caller's first request: a full bucket, less this one
                     c.execute(_CREATE, params)

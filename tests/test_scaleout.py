@@ -205,17 +205,20 @@ def test_killing_a_worker_mid_answer_loses_no_stored_turn_or_feedback(servers, p
             "POST", f"{a.url}/api/v1/ask/stream", headers=_auth("kill"),
             json={"question": "What if our data must stay in the EU?", "conversation_id": cid}) as resp:
         assert resp.status_code == 200
+        # The answer has started (a 200 comes after its first piece): kill the worker now. Whether the
+        # worker had stored the turn by then is a race; either way the store must stay whole.
         client_port = resp.extensions["network_stream"].get_extra_info("client_addr")[1]
-        lines = resp.iter_lines()
-        assert next(line for line in lines if line.startswith("event:"))  # the answer has started
         _worker_serving(a, client_port).send_signal(signal.SIGKILL)
-        with pytest.raises(httpx.HTTPError):
-            for _ in lines:
-                pass
+        try:
+            received = resp.read().decode()
+        except httpx.HTTPError:
+            received = ""  # cut off mid-answer
 
     # Whatever the killed worker had committed is whole; nothing stored before it is lost or doubled.
     turns = b.get(f"/api/v1/conversations/{cid}", "kill").json()["turns"]
     assert [t["turn"] for t in turns] in ([1], [1, 2])
+    if "event: answer" in received:  # the client got the whole answer: then it was stored first
+        assert len(turns) == 2
     assert turns[0]["answer"]["text"] == start["text"]
     assert all(t["answer"]["text"] and t["answer"]["conversation_id"] == cid for t in turns)
     rows = [r for r in Store(postgres.url).feedback() if r["conversation_id"] == cid]
