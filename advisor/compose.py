@@ -109,7 +109,7 @@ class Citations:
             self.items.append(Citation(
                 n=self._ids[key], doc_id=m.get("doc_id", ""), title=m.get("title", ""),
                 section=m.get("section", ""), source=m.get("file", ""), snippet="",
-                score=round(passage.score, 4)))
+                score=round(passage.score, 4), yours=m.get("kind") == "document"))
         c = self.items[self._ids[key] - 1]
         text = sentence or passage.doc.page_content
         if text not in c.snippet:
@@ -157,9 +157,13 @@ class Composer:
             yield Draft(text=text, citations=[], lead=text)
             return
         from .shapes import compose  # the per-act shapes; imported here to keep this module small
+        from .user_docs import documents_section
 
         cites = Citations(ctx.evidence)
         lead, sections, changed = compose(ctx, cites)
+        yours = documents_section(ctx.evidence.documents, ctx.question, cites)
+        if yours:
+            sections = [*sections, yours]
         pieces = [p for p in [header(ctx), lead, *(section_markdown(s) for s in sections)] if p]
         for piece in pieces:
             yield piece + "\n\n"

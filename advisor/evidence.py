@@ -13,6 +13,11 @@ from .understanding import Reading
 ALWAYS = ("four-questions", "common-mistake", "startup-build", "risk-of-building", "overview", "key-factors",
           "evaluating-vendors", "implementing-the-decision", "switching-buy-to-build", "hybrid-approaches")
 
+# The user's own documents: at most this many passages, each at least this similar to the question
+# (MiniLM cosine; passages on another subject score under 0.25, ones on the question's subject 0.4+).
+DOCUMENT_PASSAGES = 3
+DOCUMENT_MIN_SIMILARITY = 0.35
+
 
 @dataclass
 class Evidence:
@@ -20,6 +25,8 @@ class Evidence:
 
     passages: list[Passage]
     notes: dict[str, list[Passage]] = field(default_factory=dict)
+    # Passages of the user's own ingested documents that bear on the question ("From your documents").
+    documents: list[Passage] = field(default_factory=list)
 
     def of(self, doc_id: str) -> list[Passage]:
         return self.notes.get(doc_id, [])
@@ -49,5 +56,7 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
         prefer |= {comp.slug, comp.note}
     if note:
         prefer.add(note)
-    passages = retriever.search(query, prefer=prefer)
-    return Evidence(passages=passages, notes={d: retriever.passages_of(d) for d in dict.fromkeys(wanted)})
+    passages, documents = retriever.search_with_documents(query, prefer=prefer, documents=DOCUMENT_PASSAGES,
+                                                          min_similarity=DOCUMENT_MIN_SIMILARITY)
+    return Evidence(passages=passages, notes={d: retriever.passages_of(d) for d in dict.fromkeys(wanted)},
+                    documents=documents)

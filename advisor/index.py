@@ -13,7 +13,7 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import knowledge
+from . import bulk, knowledge
 from . import snapshot as snapshot_mod
 from .errors import IndexDamagedError, IndexNotReadyError, IngestBusyError, InputError
 from .settings import Settings
@@ -93,47 +93,78 @@ class KnowledgeIndex:
 
     def ingest(self, paths: list[Path], progress: bool | None = None,
                on_chunk: Callable[[Document], None] | None = None) -> IngestReport:
-        """Make the index match `paths`: add new, re-embed changed, delete removed; skip bad files."""
-        from langchain_core.indexing import index as lc_index
+        """Make the index match `paths`: add new, re-embed changed, delete removed; skip bad files.
 
+        Chunks are keyed as LangChain's indexing API keys them (sha256 of text and metadata) and kept
+        in its SQL record manager. Every call is bounded (`bulk`): checking 50,000 keys is ten
+        queries, not one statement SQLite refuses. New chunks are embedded and written a batch at a
+        time, Chroma first, then the records, so a killed ingest resumes after its last batch. Only an
+        ingest that changed something publishes a snapshot (readers reload on a new one).
+        """
         loaded = knowledge.load(paths)
         report = IngestReport(problems=[(str(p), why) for p, why in loaded.problems])
-        docs = [c for d in loaded.docs for c in knowledge.chunk(d)]
-        report.documents, report.chunks = len(loaded.docs), len(docs)
+        docs = bulk.hashed(c for d in loaded.docs for c in knowledge.chunk(d))
+        report.documents = len(loaded.docs)
+        report.chunks = len(docs)
         show = sys.stderr.isatty() if progress is None else progress
-        stream = docs
-        if show:
-            from tqdm import tqdm
-
-            stream = tqdm(docs, desc="indexing chunks", unit="chunk")
+        size = self.settings.sql_batch
         with _readable(f"the index in {self.settings.data_dir}"):
             report.repaired = self.repair()
-            # scoped_full cleans up once at the end: with "incremental", a file whose chunks straddle a
-            # batch boundary had its later chunks deleted and re-embedded on every no-op run.
-            result = lc_index(_tap(stream, on_chunk), self.records, self.store, cleanup="scoped_full",
-                              source_id_key="source", batch_size=64, key_encoder="sha256")
-        report.added = result["num_added"]
-        report.updated = result.get("num_updated", 0)
-        report.skipped = result["num_skipped"]
-        report.deleted = result["num_deleted"]
-        # Files that vanished from the ingested paths: drop their chunks. Files that failed to
-        # load keep their previous chunks, so a broken edit never loses what was indexed.
-        failed = {str(p.resolve()) for p, _ in loaded.problems}
-        present = {str(d.path.resolve()) for d in loaded.docs} | failed
-        gone = [s for s in self._sources_under(loaded.roots) if s not in present]
-        if gone:
-            keys = self.records.list_keys(group_ids=gone)
-            if keys:
+            stored = bulk.stored_keys(self.records, [d.id for d in docs], size)
+            todo = [d for d in docs if d.id not in stored]
+            report.skipped = len(docs) - len(todo)
+            bar = _progress(show, len(docs), report.skipped)
+            try:
+                for batch in bulk.batches(todo, min(self.settings.embed_batch, size)):
+                    self._mark_dirty()
+                    for d in batch:
+                        if on_chunk:
+                            on_chunk(d)
+                    ids = [d.id for d in batch]
+                    self.store.add_documents(list(batch), ids=ids)
+                    groups = [d.metadata["source"] for d in batch]
+                    for at in range(0, len(ids), size):
+                        self.records.update(ids[at:at + size], group_ids=groups[at:at + size])
+                    report.added += len(batch)
+                    if bar:
+                        bar.update(len(batch))
+            finally:
+                if bar:
+                    bar.close()
+            # Chunks of the files ingested now that they no longer yield (the file changed): stale.
+            current = {d.id for d in docs}
+            sources = sorted({d.metadata["source"] for d in docs})
+            stale = [k for k in bulk.keys_of_groups(self.records, sources, size) if k not in current]
+            # Files that vanished from the ingested paths: drop their chunks. Files that failed to
+            # load keep their previous chunks, so a broken edit never loses what was indexed.
+            failed = {str(p.resolve()) for p, _ in loaded.problems}
+            present = {str(d.path.resolve()) for d in loaded.docs} | failed
+            gone = sorted(s for s in self._sources_under(loaded.roots) if s not in present)
+            stale += bulk.keys_of_groups(self.records, gone, size)
+            if stale:
+                self._mark_dirty()
                 # Chroma first, then the records: a crash in between leaves records without chunks,
                 # which the next ingest's repair() drops.
-                self.store.delete(ids=keys)
-                self.records.delete_keys(keys)
-                report.deleted += len(keys)
-        if self.settings.chroma_url:
-            self.publish_version()  # readers of a server load from it, never from a local snapshot
-        else:
-            self.write_snapshot()
+                bulk.delete_chunks(self.store, stale, size)
+                bulk.delete_keys(self.records, stale, size)
+                report.deleted = len(stale)
+        if self._dirty.exists() or (not self.settings.chroma_url and not self.settings.snapshot_path.exists()):
+            if self.settings.chroma_url:
+                self.publish_version()  # readers of a server load from it, never from a local snapshot
+            else:
+                self.write_snapshot()
+            self._dirty.unlink(missing_ok=True)
         return report
+
+    @property
+    def _dirty(self) -> Path:
+        """Present from an ingest's first write until it publishes: a killed ingest's successor
+        publishes even when it has nothing left to change."""
+        return self.settings.data_dir / ".ingest.unpublished"
+
+    def _mark_dirty(self) -> None:
+        if not self._dirty.exists():
+            self._dirty.touch()
 
     @property
     def _chroma_what(self) -> str:
@@ -149,21 +180,23 @@ class KnowledgeIndex:
         file changes) or records of chunks that are gone (their text would never be embedded again).
         Drop both kinds: the ingest that follows re-embeds whatever is still current.
         """
+        size = self.settings.sql_batch
         with _readable(self._chroma_what):
-            stored = set(self.store.get(include=[])["ids"])
+            stored = set(bulk.paged_get(self.store._collection, [], size)["ids"])
         with _readable(f"the ingest record database {self.settings.record_db.resolve()}"):
-            recorded = set(self.records.list_keys())
+            recorded = set(self.records.list_keys())  # one statement with no per-key variables
         lost, orphans = sorted(recorded - stored), sorted(stored - recorded)
-        if lost:
-            self.records.delete_keys(lost)
-        for i in range(0, len(orphans), 1000):
-            self.store.delete(ids=orphans[i:i + 1000])
+        if lost or orphans:
+            self._mark_dirty()
+        bulk.delete_keys(self.records, lost, size)
+        bulk.delete_chunks(self.store, orphans, size)
         return len(lost) + len(orphans)
 
     def snapshot(self) -> snapshot_mod.Snapshot:
         """Everything stored, as one in-memory snapshot (texts, metadata, vectors)."""
         with _readable(self._chroma_what):
-            data = self.store.get(include=["documents", "metadatas", "embeddings"])
+            data = bulk.paged_get(self.store._collection, ["documents", "metadatas", "embeddings"],
+                                  self.settings.sql_batch)
         vectors = data["embeddings"] if data["embeddings"] is not None else []
         return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
                                      [m or {} for m in data["metadatas"]], np.asarray(vectors, dtype=np.float32))
@@ -209,14 +242,14 @@ class KnowledgeIndex:
         return found
 
     def _metadatas(self) -> list[dict]:
-        return self.store.get(include=["metadatas"])["metadatas"] or []
+        return bulk.paged_get(self.store._collection, ["metadatas"], self.settings.sql_batch)["metadatas"]
 
     def count(self) -> int:
         return self.store._collection.count()
 
     def all_chunks(self) -> list[Document]:
         """Every stored chunk with its id, read from Chroma."""
-        data = self.store.get(include=["documents", "metadatas"])
+        data = bulk.paged_get(self.store._collection, ["documents", "metadatas"], self.settings.sql_batch)
         return [Document(page_content=text, metadata=meta or {}, id=i)
                 for i, text, meta in zip(data["ids"], data["documents"], data["metadatas"])]
 
@@ -244,11 +277,13 @@ def _readable(what: str):
         raise IndexDamagedError(f"{what} is damaged or unreadable ({type(exc).__name__}: {reason})") from exc
 
 
-def _tap(docs, on_chunk):
-    for d in docs:
-        if on_chunk:
-            on_chunk(d)
-        yield d
+def _progress(show: bool, total: int, done: int):
+    """A tqdm bar on stderr counting chunks (those already stored count as done), or None."""
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=done, desc="indexing chunks", unit="chunk")
 
 
 @contextmanager

@@ -20,6 +20,8 @@ class Citation(BaseModel):
     source: str = ""
     snippet: str = ""
     score: float = 0.0
+    yours: bool = Field(False, description="True when the source is one of the user's own ingested documents "
+                        "(kind 'document'), not the advisor's guidance or vendor notes.")
 
 
 class Timings(BaseModel):
@@ -32,7 +34,8 @@ class Timings(BaseModel):
     total_ms: float = 0.0
 
 
-SectionKind = Literal["reasons", "options", "comparison", "build", "changes", "migration", "guidance", "facts"]
+SectionKind = Literal["reasons", "options", "comparison", "build", "changes", "migration", "guidance", "facts",
+                      "documents"]  # documents: "From your documents", passages of the user's own files
 
 
 class Table(BaseModel):

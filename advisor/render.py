@@ -28,10 +28,13 @@ def section_markdown(section: Section) -> str:
     return f"**{section.title}**\n" + "\n\n".join(body)
 
 
+YOURS = "your document"  # how every door marks a source that is the user's own material
+
+
 def sources_markdown(citations: list[Citation]) -> str:
     return "**Sources**\n" + "\n".join(
         f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + (f" ({c.source})" if c.source else "")
-        for c in citations)
+        + (f" · _{YOURS}_" if c.yours else "") for c in citations)
 
 
 def verdict_heading(verdict: str, subject: str, basis_line: str = "") -> str:
@@ -110,7 +113,8 @@ def slack_blocks(answer: Answer, question: str | None = None) -> list[dict]:
 def slack_sources(citations: list[Citation]) -> dict:
     """A context block listing the sources (a context block holds at most 10 elements)."""
     items = [f"[{c.n}] {_mrkdwn(c.title)}" + (f" — {_mrkdwn(c.section)}" if c.section else "")
-             + (f" (`{_mrkdwn(c.source)}`)" if c.source else "") for c in citations]
+             + (f" (`{_mrkdwn(c.source)}`)" if c.source else "") + (f" · _{YOURS}_" if c.yours else "")
+             for c in citations]
     elements = items[:9] + (["\n".join(items[9:])] if items[9:] else [])
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": _clip(e, 2000)} for e in elements]}
 

@@ -15,9 +15,9 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
-from rank_bm25 import BM25Okapi
 
 from .snapshot import Snapshot
+from .sparse_bm25 import SparseBM25
 
 RRF_K = 60
 _TOKEN = re.compile(r"[a-z0-9]+")
@@ -44,7 +44,7 @@ class Passage:
 
 
 class Corpus:
-    """All chunks in memory: texts, metadata, normalised embeddings and a BM25 index."""
+    """All chunks in memory: texts, metadata, normalised embeddings and a sparse BM25 index."""
 
     def __init__(self, snap: Snapshot):
         self.docs = [Document(page_content=t, metadata=m or {}, id=i)
@@ -53,16 +53,46 @@ class Corpus:
         self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(len(self.docs), -1 if self.docs else 0)
         if len(self.vectors):
             self.vectors /= np.linalg.norm(self.vectors, axis=1, keepdims=True) + 1e-12
-        self.tokens = [tokenize(f"{d.metadata.get('title', '')} {d.metadata.get('section', '')} {d.page_content}")
-                       for d in self.docs]
-        self.bm25 = BM25Okapi(self.tokens) if self.docs else None
+        self.bm25 = SparseBM25([tokenize(_indexed_text(d)) for d in self.docs])
+        # The user's own documents (ingested files with kind "document", not guidance or vendor notes).
+        self.user_mask = np.fromiter((d.metadata.get("kind") == "document" for d in self.docs), dtype=bool,
+                                     count=len(self.docs))
+        self.user = np.flatnonzero(self.user_mask)
         self.by_doc: dict[str, list[int]] = {}
         self.position = {d.id: i for i, d in enumerate(self.docs)}
+        # What a topic boost matches per chunk: its note's id and its components.
+        self.labels: list[frozenset[str]] = []
+        self._tokens: dict[int, frozenset[str]] = {}
         for i, d in enumerate(self.docs):
-            self.by_doc.setdefault(d.metadata.get("doc_id", ""), []).append(i)
+            doc_id = d.metadata.get("doc_id", "")
+            self.by_doc.setdefault(doc_id, []).append(i)
+            self.labels.append(frozenset([doc_id, *d.metadata.get("components", "").split(",")]))
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    def tokens_of(self, i: int) -> frozenset[str]:
+        """The chunk's searchable words (computed when needed: keeping them all costs memory at scale)."""
+        toks = self._tokens.get(i)
+        if toks is None:
+            toks = self._tokens[i] = frozenset(tokenize(_indexed_text(self.docs[i])))
+        return toks
+
+
+def _indexed_text(d: Document) -> str:
+    return f"{d.metadata.get('title', '')} {d.metadata.get('section', '')} {d.page_content}"
+
+
+def top_dense(scores: np.ndarray, depth: int) -> list[int]:
+    """The `depth` highest-scoring positions, best first (ties by position); O(n), no full sort."""
+    if len(scores) > depth:
+        cut = np.argpartition(-scores, depth - 1)[:depth]
+        floor = scores[cut].min()
+        pos = np.flatnonzero(scores >= floor)
+    else:
+        pos = np.arange(len(scores))
+    order = np.lexsort((pos, -scores[pos]))[:depth]
+    return [int(p) for p in pos[order]]
 
 
 class HybridRetriever(BaseRetriever):
@@ -83,55 +113,102 @@ class HybridRetriever(BaseRetriever):
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [p.doc for p in self.search(query)]
 
+    def query_vector(self, query: str) -> np.ndarray:
+        q = np.asarray(self.embed_query(query), dtype=np.float32)
+        return q / (np.linalg.norm(q) + 1e-12)
+
+    def dense_top(self, q: np.ndarray) -> tuple[list[int], dict[int, float] | np.ndarray]:
+        """The `depth` nearest chunks to the unit vector `q`, best first, and the similarities: every
+        chunk's (searched here) or the top ones' by position (searched by Chroma)."""
+        if self.dense_search is None:
+            scores = self.corpus.vectors @ q
+            return top_dense(scores, self.depth), scores
+        hits = [(self.corpus.position[cid], sim)
+                for cid, sim in self.dense_search(q.tolist(), min(self.depth, len(self.corpus)))
+                if cid in self.corpus.position]
+        hits.sort(key=lambda h: (-h[1], h[0]))
+        return [i for i, _ in hits], dict(hits)
+
     def dense_scores(self, query: str) -> np.ndarray:
+        """Every chunk's similarity to `query` (chunks beyond a server's top `depth` score 0)."""
         if not len(self.corpus):
             return np.zeros(0)
-        q = np.asarray(self.embed_query(query), dtype=np.float32)
-        q /= np.linalg.norm(q) + 1e-12
+        q = self.query_vector(query)
         if self.dense_search is None:
             return self.corpus.vectors @ q
-        scores = np.zeros(len(self.corpus))  # chunks beyond the server's top `depth` rank last
-        for cid, sim in self.dense_search(q.tolist(), min(self.depth, len(self.corpus))):
-            if cid in self.corpus.position:
-                scores[self.corpus.position[cid]] = sim
+        scores = np.zeros(len(self.corpus))
+        for i, sim in self.dense_top(q)[1].items():  # type: ignore[union-attr]
+            scores[i] = sim
         return scores
 
     def search(self, query: str, prefer: set[str] | None = None, k: int | None = None) -> list[Passage]:
         """Top passages for `query`; chunks of docs in `prefer` (component, vendor, topic notes) rank higher."""
-        k = k or self.k
         if not len(self.corpus):
             return []
-        dense = self.dense_scores(query)
-        fused = np.zeros(len(self.corpus))
+        return self._search(query, self.query_vector(query), prefer, k or self.k)[0]
+
+    def search_with_documents(self, query: str, prefer: set[str] | None = None, documents: int = 3,
+                              min_similarity: float = 0.35) -> tuple[list[Passage], list[Passage]]:
+        """`search`, plus up to `documents` passages from the user's own documents that bear on the
+        query (dense similarity at least `min_similarity`), from the same query embedding."""
+        if not len(self.corpus):
+            return [], []
+        q = self.query_vector(query)
+        passages, sims = self._search(query, q, prefer, self.k)
+        return passages, self._documents(query, q, sims, documents, min_similarity)
+
+    def _search(self, query: str, q: np.ndarray, prefer: set[str] | None, k: int):
+        """Reciprocal-rank fusion only ever scores the two lists' top `depth` chunks, so everything after
+        the two searches works on at most 2 x depth candidates, whatever the corpus size."""
+        dense_rank, sims = self.dense_top(q)
+        fused: dict[int, float] = {}
         if self.mode in ("hybrid", "dense"):
-            for rank, i in enumerate(np.argsort(-dense)[: self.depth]):
-                fused[i] += 1.0 / (RRF_K + rank + 1)
+            _fuse(fused, dense_rank)
         if self.mode in ("hybrid", "bm25"):
-            q_tokens = tokenize(query)
-            if q_tokens:
-                lexical = self.corpus.bm25.get_scores(q_tokens)
-                for rank, i in enumerate(np.argsort(-lexical)[: self.depth]):
-                    if lexical[i] > 0:
-                        fused[i] += 1.0 / (RRF_K + rank + 1)
+            _fuse(fused, self.corpus.bm25.top(tokenize(query), self.depth))
         if prefer:
             bonus = self.boost / (RRF_K + 1)
-            for i, d in enumerate(self.corpus.docs):
-                comps = set(d.metadata.get("components", "").split(","))
-                if fused[i] > 0 and (d.metadata.get("doc_id") in prefer or comps & prefer):
+            for i in fused:
+                if self.corpus.labels[i] & prefer:
                     fused[i] += bonus
+        return self._passages(fused, sims, q, k), sims
+
+    def _documents(self, query: str, q: np.ndarray, sims, n: int, min_similarity: float) -> list[Passage]:
+        user = self.corpus.user
+        if not n or not len(user):
+            return []
+        fused: dict[int, float] = {}
+        if isinstance(sims, np.ndarray):
+            _fuse(fused, [int(user[j]) for j in top_dense(sims[user], self.depth)])
+        else:  # searched by Chroma: the user's chunks among its nearest
+            _fuse(fused, [i for i in sims if self.corpus.user_mask[i]])
+        _fuse(fused, self.corpus.bm25.top(tokenize(query), self.depth, mask=self.corpus.user_mask))
+        found = self._passages(fused, sims, q, len(fused))
+        return [p for p in found if p.dense >= min_similarity][:n]
+
+    def _passages(self, fused: dict[int, float], sims, q: np.ndarray, k: int) -> list[Passage]:
         out: list[Passage] = []
-        for i in np.argsort(-fused):
-            if fused[i] <= 0 or len(out) >= k:
+        for i in sorted(fused, key=lambda j: (-fused[j], j)):
+            if len(out) >= k:
                 break
-            toks = frozenset(self.corpus.tokens[i])
+            toks = self.corpus.tokens_of(i)
             if any(_jaccard(toks, p.tokens) > 0.8 for p in out):
                 continue  # near-duplicate of a passage already chosen
-            out.append(Passage(self.corpus.docs[i], float(fused[i]), float(dense[i]), toks))
+            if isinstance(sims, np.ndarray):
+                sim = float(sims[i])
+            else:
+                sim = sims.get(i, 0.0)
+            out.append(Passage(self.corpus.docs[i], float(fused[i]), float(sim), toks))
         return out
 
     def passages_of(self, doc_id: str) -> list[Passage]:
-        return [Passage(self.corpus.docs[i], 0.0, 0.0, frozenset(self.corpus.tokens[i]))
+        return [Passage(self.corpus.docs[i], 0.0, 0.0, self.corpus.tokens_of(i))
                 for i in self.corpus.by_doc.get(doc_id, [])]
+
+
+def _fuse(fused: dict[int, float], ranked: list[int]) -> None:
+    for rank, i in enumerate(ranked):
+        fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

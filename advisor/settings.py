@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         "snapshot", description="Where the dense half searches: the in-memory snapshot (fast, no chromadb "
         "import) or Chroma's own index. With ADVISOR_CHROMA_URL it is always the server.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
+                             "(a killed ingest resumes from the last finished batch).")
+    sql_batch: int = Field(5000, ge=1, le=5000, description="Most ids in one Chroma or ingest-record call; "
+                           "capped so no SQL statement exceeds SQLite's 32,766-variable limit.")
     switch_threshold: float = Field(
         0.5, ge=0.0, le=1.0,
         description="mid-conversation, a turn that names no component moves to the one the classifier guesses only "

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .models import Answer, Citation, Section
-from .render import basis_shown
+from .render import YOURS, basis_shown
 
 BADGE_STYLE = {"BUY": "bold white on green4", "BUILD": "bold white on dark_orange3", "HYBRID": "bold white on blue",
                "DEPENDS": "bold black on yellow", "REFUSED": "bold white on red3", "GUIDANCE": "bold black on grey70"}
@@ -34,7 +34,8 @@ def headline(answer: Answer) -> str:
 
 
 def _source(c: Citation) -> str:
-    return f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + (f" ({c.source})" if c.source else "")
+    return (f"[{c.n}] {c.title}" + (f" — {c.section}" if c.section else "") + (f" ({c.source})" if c.source else "")
+            + (f" · {YOURS}" if c.yours else ""))
 
 
 # -- plain text ------------------------------------------------------------------------------------

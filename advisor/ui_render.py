@@ -13,7 +13,7 @@ import re
 
 from .errors import AdvisorError
 from .models import Answer, Citation
-from .render import VERDICT_WORD, basis_shown, markdown
+from .render import VERDICT_WORD, YOURS, basis_shown, markdown
 
 # The composer ends its text with a plain-text source list; the sources panel shows it better.
 _SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.DOTALL)
@@ -95,6 +95,9 @@ def sources_panel(citations: list[Citation], key: str = "x") -> str:
     items = []
     for c in citations:
         section = f' <span class="src-section">— {_plain(c.section)}</span>' if c.section else ""
+        if c.yours:  # the user's own material, marked as such
+            section += f' <span class="src-yours">{YOURS}</span>'
+
         snippet = _plain(c.snippet)
         if len(snippet) > 420:
             snippet = snippet[:400].rsplit(" ", 1)[0] + " …"

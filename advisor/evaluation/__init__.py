@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..settings import Settings
-from .dataset import Case, Expect, knowledge_doc_ids, load_cases
+from .dataset import Case, Expect, ingest_paths, knowledge_doc_ids, load_cases
 from .report import compare, load_summary, missed_thresholds, parse_thresholds, write_reports
 from .runner import LATENCY_METRICS, RATE_METRICS, run_cases, summarize
 
@@ -59,6 +59,27 @@ def validate_for(settings: Settings, paths: list[Path] | None, tags: list[str] |
                       parts={c.slug: {p.name for p in c.parts} for c in matrix.components})
 
 
+def with_documents(settings: Settings, paths: list[Path], tmp: Path, embeddings=None) -> Settings:
+    """Settings for a copy of the data dir with `paths` ingested too (the settings as given when none)."""
+    if not paths:
+        return settings
+    import shutil
+
+    from ..embeddings import LocalEmbeddings
+    from ..errors import InputError
+    from ..index import KnowledgeIndex
+
+    if settings.chroma_url or getattr(settings, "database_url", None):
+        raise InputError("datasets with their own documents need the embedded index and local records",
+                         "unset ADVISOR_CHROMA_URL and ADVISOR_DATABASE_URL for this eval")
+    data = tmp / "data"
+    shutil.copytree(settings.data_dir, data, ignore=shutil.ignore_patterns(".ingest.lock"))
+    copy = settings.model_copy(update={"data_dir": data})
+    index = KnowledgeIndex(copy, embeddings or LocalEmbeddings(settings.embedding_model))
+    index.ingest(paths, progress=False)
+    return copy
+
+
 def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Path | None = None,
              compare_to: Path | None = None, fail_under: list[str] | None = None,
              tags: list[str] | None = None, advisor=None,
@@ -74,8 +95,10 @@ def run_eval(settings: Settings, *, datasets: list[Path] | None = None, out: Pat
             from ..chain import Advisor
             from ..store import Store
 
+            # Datasets with user documents answer from a copy of the index with those ingested.
+            run_settings = with_documents(settings, ingest_paths(cases), Path(tmp))
             # Eval conversations go to a throwaway store so they never mix with real users' history.
-            advisor = Advisor(settings, store=Store(Path(tmp) / "eval.sqlite"))
+            advisor = Advisor(run_settings, store=Store(Path(tmp) / "eval.sqlite"))
         # No index means no case can be answered: stop with IndexNotReadyError (exit 4), not a FAIL per case.
         advisor.loader.ensure_ready()
         results = run_cases(advisor, cases, (lambda i, r: on_result(i, len(cases), r)) if on_result else None)

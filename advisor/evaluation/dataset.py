@@ -219,18 +219,34 @@ def load_cases(paths: list[Path] | None = None, *, components: set[str] | None =
             raise ConfigError(f"{path}: not valid YAML: {exc}", "fix the YAML syntax") from exc
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read: {exc}", "check the path and permissions") from exc
+        extra = {p.stem for d in _ingest_of(path) for p in d.rglob("*.md")}
         for case in parse_cases(raw, str(path)):
             if case.id in seen:
                 raise ConfigError(f"{path}: case {case.id!r}: field 'id': duplicate id (also in {seen[case.id]})",
                                   "give every case a unique id")
             seen[case.id] = str(path)
-            _check_refs(case, components, docs, conditions, parts)
+            _check_refs(case, components, docs | extra if docs is not None else None, conditions, parts)
             cases.append(case)
     if tags:
         cases = [c for c in cases if set(c.tags) & set(tags)]
         if not cases:
             raise ConfigError(f"no case is tagged {', '.join(tags)}", "check the --tag value against the datasets")
     return cases
+
+
+def _ingest_of(path: Path) -> list[Path]:
+    """The user documents a dataset's cases need in the index: the directory beside it named like it
+    with `.docs` (evals/datasets/your_documents.yaml -> your_documents.docs/), when there is one."""
+    docs = path.with_suffix(".docs")
+    return [docs.resolve()] if docs.is_dir() else []
+
+
+def ingest_paths(cases: list[Case]) -> list[Path]:
+    """The user documents the datasets of `cases` need ingested (none for most datasets)."""
+    out: list[Path] = []
+    for file in dict.fromkeys(c.file for c in cases):
+        out += [d for d in _ingest_of(Path(file)) if d not in out]
+    return out
 
 
 def knowledge_doc_ids(knowledge_dir: Path) -> set[str]:
