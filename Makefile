@@ -54,6 +54,7 @@ eval-heldout: index
 	$(ADVISOR) eval $(HELDOUT) --out evals/runs/heldout
 	$(ADVISOR) eval --dataset evals/datasets/heldout2 --out evals/runs/heldout2
 	$(ADVISOR) eval --dataset evals/datasets/heldout3 --out evals/runs/heldout3
+	$(ADVISOR) eval --dataset evals/datasets/heldout4 --out evals/runs/heldout4
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index
