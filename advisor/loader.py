@@ -48,7 +48,10 @@ class IndexLoader:
             # Without a snapshot (an index from before snapshots, or one deleted by hand) read Chroma but
             # publish nothing: a reader writing the snapshot could race an ingest and publish half of it.
             snap = snapshot.load(path) if version is not None else self.index.snapshot()
-            if self.settings.dense_search == "chroma":
+            # An exact scan of the snapshot grows with the corpus; past a measured size Chroma's HNSW index
+            # answers in near-constant time.
+            mode = self.settings.dense_search
+            if mode == "chroma" or (mode == "auto" and len(snap.ids) > self.settings.dense_exact_max_chunks):
                 dense_search = self.index.dense_search
         corpus = Corpus(snap)
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,

@@ -28,6 +28,15 @@ def test_chroma_dense_search_really_queries_chroma(both):
     assert {"ml-monitoring", "evidently-ai", "arize-ai", "whylabs"} & {p.doc_id for p in passages}
 
 
+def test_auto_dense_search_scans_the_snapshot_until_the_corpus_outgrows_it(data_dir, embeddings):
+    small = Advisor(make_settings(data_dir), embeddings=embeddings)  # auto, default limit: exact scan
+    assert small.retriever.dense_search is None
+    large = Advisor(make_settings(data_dir, dense_exact_max_chunks=10), embeddings=embeddings)
+    large.retriever.corpus.vectors[:] = 0  # only Chroma's own index can still score chunks
+    passages = large.retriever.search(QUESTIONS[0])
+    assert large.retriever.dense_search is not None and max(p.dense for p in passages) > 0.3
+
+
 @pytest.mark.parametrize("question", QUESTIONS)
 def test_snapshot_and_chroma_dense_search_agree(both, question):
     memory, chroma = both
