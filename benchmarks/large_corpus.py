@@ -57,7 +57,10 @@ def measure(data: Path, rounds: int) -> dict:
     from advisor.embeddings import LocalEmbeddings
     from advisor.settings import Settings
 
-    settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge", _env_file=None)
+    # The synthetic chunks live only in the snapshot (Chroma holds the knowledge base), so dense search is
+    # the exact scan at every size here; Chroma's HNSW index above ADVISOR_DENSE_EXACT_MAX_CHUNKS is not
+    # what this measures.
+    settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge", dense_search="snapshot", _env_file=None)
     emb = LocalEmbeddings(settings.embedding_model)
     emb.embed_query("warm up")
     t = time.perf_counter()
