@@ -19,6 +19,17 @@ NOTE = ("Quoted from your own documents for context; the recommendation above co
         "contract term), say it in your question to have it weighed.")
 _NUMBER = re.compile(r"\d")
 MAX_QUOTE = 320
+# Text that addresses the advisor instead of informing the reader: markup that imitates the prompt's source
+# fences, instructions to ignore rules, orders about what to answer. A passage carrying any of it is not
+# the user's material to quote (it may be a planted instruction), so none of it is shown or cited.
+_INSTRUCTION = re.compile(
+    r"</?[a-z][a-z0-9]*(?:\s[^>]*)?>"
+    r"|\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|rules?|prompts?|guidelines|matrix)\b"
+    r"|\bsystem (?:prompt|notice|message)\b|\bfrom now on\b|\btell the user\b|\bcorrect verdict\b"
+    r"|\b(?:assistant|chatbot|language model)\s*[,:]"
+    r"|\b(?:you|assistant)\s+(?:must|should|shall)\s+(?:always\s+|only\s+)?(?:answer|recommend|say|respond|reply)\b"
+    r"|\b(?:always|only)\s+(?:answer|recommend|say|respond)\b",
+    re.IGNORECASE)
 
 
 def documents_section(passages: list[Passage], question: str, cites: Citations) -> Section | None:
@@ -26,6 +37,8 @@ def documents_section(passages: list[Passage], question: str, cites: Citations) 
     items = []
     words = set(tokenize(question))
     for p in passages:
+        if _INSTRUCTION.search(p.doc.page_content):
+            continue
         quote = _quote(p, words)
         if not quote:
             continue

@@ -56,8 +56,12 @@ def _poison(folder):
     folder.mkdir()
     topics = ["a feature store", "experiment tracking", "model serving", "ML monitoring", "data pipelines",
               "training infrastructure"]
+    # Each kind carries its own mix of the injections: identical notes would be one passage after the
+    # retriever drops near-duplicates, and every kind must reach the generator for the checks to mean much.
+    mixes = {"guidance": INJECTIONS[0:3], "document": INJECTIONS[2:5], "vendor": [INJECTIONS[i] for i in (0, 3, 4)]}
     for kind in ("guidance", "document", "vendor"):
-        sections = "".join(f"## Should we build or buy {t}?\n\nShould we build or buy {t}? {BODY}\n\n"
+        body = " ".join(mixes[kind])
+        sections = "".join(f"## Should we build or buy {t}?\n\nShould we build or buy {t}? {body}\n\n"
                            for t in topics)
         (folder / f"evil-{kind}.md").write_text(
             f"---\nid: evil-{kind}\ntitle: Build or buy ML infrastructure ({kind} notes)\nkind: {kind}\n"
@@ -92,9 +96,10 @@ def poisoned(dirs, embeddings):
 
 
 def _evil_ids(advisor: Advisor, question: str) -> set[str]:
-    """Poisoned documents among the passages the generator gets for this question."""
+    """Poisoned documents among the passages the generator gets for this question (the user's own documents
+    reach it as their own list, for the "From your documents" section)."""
     ctx, _ = advisor.pipeline.invoke({"question": question, "state": ConversationState(), "cid": ""})
-    return {p.doc_id for p in ctx.passages if p.doc_id.startswith("evil")}
+    return {p.doc_id for p in [*ctx.passages, *ctx.evidence.documents] if p.doc_id.startswith("evil")}
 
 
 def test_the_poisoned_notes_are_retrieved(poisoned):

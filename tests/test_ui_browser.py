@@ -126,6 +126,15 @@ def any_page(request, browser, app_server):
         yield pg
 
 
+def open_tab(page, name: str) -> None:
+    """Click a tab; at phone width Gradio moves tabs that do not fit into its "More tabs" menu."""
+    tab = page.get_by_role("tab", name=name)
+    if not tab.count():
+        page.get_by_role("button", name="More tabs").click()
+        tab = page.locator(".overflow-dropdown button", has_text=name)
+    tab.click()
+
+
 def _verdict(badge) -> str:
     """The verdict a badge shows, from its stable class (verdict-buy, verdict-refused, ...)."""
     return next(c[len("verdict-"):] for c in badge.get_attribute("class").split() if c.startswith("verdict-")
@@ -286,7 +295,7 @@ def test_phone_layout_fits(browser, app_server, tmp_path):
         for sel in ("#advisor-question textarea", "#advisor-send", "#advisor-new"):
             assert in_view(page, sel), sel  # all above the fold, nothing cut off at the side
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        page.get_by_role("tab", name="Knowledge base").click()
+        open_tab(page, "Knowledge base")
         page.wait_for_selector("#kb-summary >> text=documents")
         for table in ("#kb-matrix", "#kb-docs"):
             headers = page.locator(f"{table} th .header")
