@@ -82,6 +82,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="module")
+def postgres():
+    """A real Postgres (Debian's binaries, initdb in a temp dir) for one test module; skips when absent."""
+    from pgserver import Postgres
+
+    pg = Postgres()
+    pg.start()
+    yield pg
+    pg.close()
+
+
 @pytest.fixture
 def fake():
     """A local fake OpenAI-compatible LLM server (the only fake: no LLM weights exist here)."""

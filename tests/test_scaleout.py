@@ -35,14 +35,6 @@ def _auth(key: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.close()
-
-
-@pytest.fixture(scope="module")
 def chroma(tmp_path_factory):
     root = tmp_path_factory.mktemp("chroma")
     port, log = free_port(), (root / "chroma.log").open("w")

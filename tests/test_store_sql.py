@@ -16,14 +16,6 @@ from advisor.ratelimit import DatabaseBucket
 from advisor.store import ConversationBusyError, Store
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    pg = Postgres()
-    pg.start()
-    yield pg
-    pg.close()
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def target(request, tmp_path) -> Path | str:
     if request.param == "sqlite":
