@@ -13,11 +13,6 @@ from .understanding import Reading
 ALWAYS = ("four-questions", "common-mistake", "startup-build", "risk-of-building", "overview", "key-factors",
           "evaluating-vendors", "implementing-the-decision", "switching-buy-to-build", "hybrid-approaches")
 
-# The user's own documents: at most this many passages, each at least this similar to the question
-# (MiniLM cosine; passages on another subject score under 0.25, ones on the question's subject 0.4+).
-DOCUMENT_PASSAGES = 3
-DOCUMENT_MIN_SIMILARITY = 0.35
-
 
 @dataclass
 class Evidence:
@@ -32,8 +27,13 @@ class Evidence:
         return self.notes.get(doc_id, [])
 
 
-def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner) -> Evidence:
-    """Search once for the question and collect the notes the decision and the answer can refer to."""
+def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner, *,
+           documents: int, min_similarity: float) -> Evidence:
+    """Search once for the question and collect the notes the decision and the answer can refer to.
+
+    The user's own documents: at most `documents` passages, each at least `min_similarity` similar to the
+    question (ADVISOR_DOCUMENT_PASSAGES, ADVISOR_DOCUMENT_MIN_SIMILARITY).
+    """
     state = plan.state
     comp = matrix.get(state.component) if state.component else None
     wanted: list[str] = list(ALWAYS)
@@ -56,7 +56,7 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
         prefer |= {comp.slug, comp.note}
     if note:
         prefer.add(note)
-    passages, documents = retriever.search_with_documents(query, prefer=prefer, documents=DOCUMENT_PASSAGES,
-                                                          min_similarity=DOCUMENT_MIN_SIMILARITY)
+    passages, mine = retriever.search_with_documents(query, prefer=prefer, documents=documents,
+                                                     min_similarity=min_similarity)
     return Evidence(passages=passages, notes={d: retriever.passages_of(d) for d in dict.fromkeys(wanted)},
-                    documents=documents)
+                    documents=mine)

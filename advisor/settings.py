@@ -41,6 +41,13 @@ class Settings(BaseSettings):
         200_000, ge=1, description="auto: the corpus size up to which dense search is an exact numpy scan "
         "(about 5 ms at 50k chunks and 47 ms at 500k on 2 cores); beyond it, Chroma's approximate index.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    document_passages: int = Field(
+        3, ge=0, le=20, description="Most passages of the user's own documents quoted under 'From your "
+        "documents' (0 = never).")
+    document_min_similarity: float = Field(
+        0.35, ge=0.0, le=1.0, description="How similar (MiniLM cosine) a passage of the user's own documents "
+        "must be to the question to be quoted: passages on another subject score under 0.25, ones on the "
+        "question's subject 0.4 and more.")
     embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
                              "(a killed ingest resumes from the last finished batch).")
     sql_batch: int = Field(5000, ge=1, le=5000, description="Most ids in one Chroma or ingest-record call; "

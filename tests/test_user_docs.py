@@ -72,3 +72,36 @@ def test_an_eval_dataset_ingests_its_own_documents(tmp_path, data_dir, embedding
     assert all(r["passed"] for r in run.results), [r["checks"] for r in run.results if not r["passed"]]
     assert KnowledgeIndex(settings, embeddings).count() == before  # the user's data dir is untouched
     assert Path(DOCS).is_dir()
+
+
+def test_the_document_settings_change_what_is_quoted(with_docs, settings, embeddings, monkeypatch):
+    from pydantic import ValidationError
+
+    from advisor.settings import Settings
+
+    def ask(question, **env):
+        for name, value in env.items():
+            monkeypatch.setenv(f"ADVISOR_{name.upper()}", str(value))
+        try:
+            return Advisor(make_settings(settings.data_dir), embeddings=embeddings).ask(question)
+        finally:
+            for name in env:
+                monkeypatch.delenv(f"ADVISOR_{name.upper()}")
+
+    quote = "A vendor quoted us for a managed vector database. Should we buy it or run our own?"
+    assert section(with_docs.ask(quote)) is not None  # the defaults: 3 passages, similarity >= 0.35
+    # No passages at all, or a similarity no passage reaches: the section and its citations go.
+    for env in ({"document_passages": 0}, {"document_min_similarity": 0.99}):
+        answer = ask(quote, **env)
+        assert section(answer) is None and not any(c.yours for c in answer.citations), env
+    # At most one passage.
+    answer = ask(quote, document_passages=1, document_min_similarity=0.0)
+    assert len(section(answer).items) == 1 and len({c.n for c in answer.citations if c.yours}) == 1
+    # No floor: documents that do not bear on the question (they stay out by default) are quoted.
+    off = "Should we buy an experiment tracker or build one?"
+    assert section(with_docs.ask(off)) is None
+    assert section(ask(off, document_min_similarity=0.0)) is not None
+    for bad in ({"document_passages": -1}, {"document_passages": 21}, {"document_min_similarity": 1.5},
+                {"document_min_similarity": -0.1}):
+        with pytest.raises(ValidationError):
+            Settings(_env_file=None, **bad)
