@@ -109,7 +109,7 @@ class KnowledgeIndex:
         show = sys.stderr.isatty() if progress is None else progress
         size = self.settings.sql_batch
         with _readable(f"the index in {self.settings.data_dir}"):
-            report.repaired = self.repair()
+            report.repaired = self.repair() if self._may_be_out_of_step() else 0
             stored = bulk.stored_keys(self.records, [d.id for d in docs], size)
             todo = [d for d in docs if d.id not in stored]
             report.skipped = len(docs) - len(todo)
@@ -172,6 +172,18 @@ class KnowledgeIndex:
             return f"the Chroma collection {self.settings.collection!r} at {self.settings.chroma_url}"
         return f"the Chroma index in {self.settings.chroma_dir}"
 
+    def _may_be_out_of_step(self) -> bool:
+        """Whether Chroma and the records need comparing id by id (`repair`): after an ingest that was
+        interrupted (its marker is still there), or when their counts differ (Chroma files deleted or
+        replaced by hand). Otherwise every ingest ended in step, and the comparison, which reads every id
+        from both, is skipped: it was most of a no-op ingest's time at 50k chunks."""
+        if self._dirty.exists():
+            return True
+        with _readable(self._chroma_what):
+            stored = self.count()
+        with _readable(f"the ingest record database {self.settings.record_db.resolve()}"):
+            return stored != bulk.record_count(self.records)
+
     def repair(self) -> int:
         """Bring Chroma and the record manager back in step; returns how many entries were fixed.
 
@@ -192,14 +204,18 @@ class KnowledgeIndex:
         bulk.delete_chunks(self.store, orphans, size)
         return len(lost) + len(orphans)
 
-    def snapshot(self) -> snapshot_mod.Snapshot:
-        """Everything stored, as one in-memory snapshot (texts, metadata, vectors)."""
+    def snapshot(self, vectors: bool = True) -> snapshot_mod.Snapshot:
+        """Everything stored, as one in-memory snapshot (texts, metadata, and the vectors unless not
+        wanted: a reader whose dense search runs in Chroma gets an (n, 0) array)."""
         with _readable(self._chroma_what):
-            data = bulk.paged_get(self.store._collection, ["documents", "metadatas", "embeddings"],
+            data = bulk.paged_get(self.store._collection, ["documents", "metadatas", *(["embeddings"] * vectors)],
                                   self.settings.sql_batch)
-        vectors = data["embeddings"] if data["embeddings"] is not None else []
+        n = len(data["ids"])
+        vecs = np.asarray(data["embeddings"] if data.get("embeddings") is not None else [], dtype=np.float32)
+        if not vectors:
+            vecs = np.zeros((n, 0), dtype=np.float32)
         return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
-                                     [m or {} for m in data["metadatas"]], np.asarray(vectors, dtype=np.float32))
+                                     [m or {} for m in data["metadatas"]], vecs)
 
     def dense_search(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """The `n` nearest chunk ids to `vector` with their cosine similarity, searched by Chroma itself."""
@@ -234,9 +250,9 @@ class KnowledgeIndex:
         return snap
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
+        """The recorded source files under `roots` (one path check per file, not per chunk)."""
         found = set()
-        for meta in self._metadatas():
-            src = meta.get("source", "")
+        for src in bulk.recorded_groups(self.records):
             if any(Path(src) == r or Path(src).is_relative_to(r) for r in roots):
                 found.add(src)
         return found

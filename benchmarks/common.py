@@ -77,3 +77,25 @@ def write(name: str, data: dict, out: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"machine": machine(), **data}, indent=2))
     return path
+
+
+USER_WORDS = ["latency", "throughput", "budget", "vendor", "contract", "gpu", "cluster", "kubernetes", "replica",
+              "region", "retention", "audit", "pipeline", "schema", "index", "shard", "quota", "invoice", "renewal",
+              "sla", "migration", "backlog", "incident", "runbook"]
+
+
+def write_user_docs(root: Path, chunks: int, sections: int = 20, seed: int = 16) -> Path:
+    """A folder of synthetic user documents (Markdown without front matter, so kind "document") that
+    chunk into exactly `chunks` short chunks: one per `##` section, `sections` per file, every text distinct."""
+    import random
+
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    for f in range((chunks + sections - 1) // sections):
+        parts = [f"# Company note {f}\n"]
+        for s in range(min(sections, chunks - f * sections)):
+            i = f * sections + s
+            words = " ".join(rng.choice(USER_WORDS) for _ in range(12))
+            parts.append(f"## Part {s}\n\nNote {i}: our {words}, figure {i % 997}.\n")
+        (root / f"note-{f:05d}.md").write_text("\n".join(parts), encoding="utf-8")
+    return root

@@ -189,3 +189,22 @@ def test_every_shipped_note_loads_with_required_front_matter():
         assert d.meta.source, d.path
         assert d.meta.updated, d.path
         assert d.sections, d.path
+
+
+def test_a_section_that_fits_one_chunk_is_split_as_the_splitter_would():
+    """The short-section shortcut (no per-character splitting) must give the splitter's own chunks, or a
+    re-ingest would see new chunk ids and embed everything again."""
+    import random
+
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=knowledge.CHUNK_SIZE, chunk_overlap=knowledge.CHUNK_OVERLAP)
+    rng = random.Random(16)
+    pieces = ["a", "word ", "\n", "\n\n", " ", "\t", "x" * 60, "\n \n", "p99 < 50 ms. "]
+    texts = [p for d in knowledge.load([ROOT / "knowledge"]).docs for _, p in d.sections]
+    for length in (1, 40, 899, 900, 901, 1800):
+        for _ in range(40):
+            texts.append("".join(rng.choice(pieces) for _ in range(length))[:length].strip() or "z")
+    texts += ["y" * 900, "y" * 901, " padded ", "\nleading newline"]
+    for text in texts:
+        assert knowledge._split(splitter, text) == splitter.split_text(text), repr(text[:60])
