@@ -164,7 +164,7 @@ class Composer:
         yours = documents_section(ctx.evidence.documents, ctx.question, cites)
         if yours:
             sections = [*sections, yours]
-        pieces = [p for p in [header(ctx), lead, *(section_markdown(s) for s in sections)] if p]
+        pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
         for piece in pieces:
             yield piece + "\n\n"
         if cites.items:
@@ -183,8 +183,15 @@ def header(ctx: Context) -> str:
     subject = subject_of(d)
     if not subject:
         return ""
+    return verdict_heading(d.verdict, subject)
+
+
+def basis_note(ctx: Context) -> str:
+    """The framework basis line, in italics, after the lead: the answer comes first, its provenance next."""
+    if not header(ctx):
+        return ""
     prov = provenance(ctx)
-    return verdict_heading(d.verdict, subject, prov.line if prov and prov.basis == "framework" else "")
+    return f"_{prov.line}_" if prov and prov.basis == "framework" else ""
 
 
 def in_sentence(name: str) -> str:

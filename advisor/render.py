@@ -37,9 +37,9 @@ def sources_markdown(citations: list[Citation]) -> str:
         + (f" · _{YOURS}_" if c.yours else "") for c in citations)
 
 
-def verdict_heading(verdict: str, subject: str, basis_line: str = "") -> str:
-    """'**Recommendation: Buy** (LLM gateway)', and under it the framework basis line when there is one."""
-    return f"**Recommendation: {VERDICT_WORD[verdict]}** ({subject})" + (f"\n_{basis_line}_" if basis_line else "")
+def verdict_heading(verdict: str, subject: str) -> str:
+    """'**Recommendation: Buy** (LLM gateway)'."""
+    return f"**Recommendation: {VERDICT_WORD[verdict]}** ({subject})"
 
 
 def verdict_line(answer: Answer) -> str:
@@ -49,7 +49,7 @@ def verdict_line(answer: Answer) -> str:
     subject = answer.subject or (answer.component or "").replace("-", " ")
     if not answer.subject and answer.part and answer.part != "whole":
         subject += f": {answer.part.replace('-', ' ')}"
-    return verdict_heading(answer.verdict, subject, answer.provenance.line if basis_shown(answer) else "")
+    return verdict_heading(answer.verdict, subject)
 
 
 def basis_shown(answer: Answer) -> bool:
@@ -65,6 +65,8 @@ def markdown_pieces(answer: Answer, header: bool = True, sources: bool = True) -
         pieces.append(line)
     if answer.lead:
         pieces.append(answer.lead)
+    if line and basis_shown(answer):  # provenance follows the answer it qualifies, never before it
+        pieces.append(f"_{answer.provenance.line}_")
     pieces += [section_markdown(s) for s in answer.sections]
     if sources and answer.citations:
         pieces.append(sources_markdown(answer.citations))

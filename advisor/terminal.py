@@ -71,10 +71,11 @@ def _plain_section(s: Section) -> list[str]:
 
 def plain_text(answer: Answer) -> str:
     """The answer for a pipe or a file: the headline, then plain text with [n] markers and the sources."""
-    head = [headline(answer)] + ([answer.provenance.line] if basis_shown(answer) else [])
+    head = [headline(answer)]
+    basis = [answer.provenance.line] if basis_shown(answer) else []
     if not answer.lead and not answer.sections:
-        return "\n".join(head) + "\n\n" + inline_plain(answer.text)
-    blocks = ["\n".join(head), inline_plain(answer.lead)] if answer.lead else ["\n".join(head)]
+        return "\n".join(head + basis) + "\n\n" + inline_plain(answer.text)
+    blocks = ["\n".join(head), "\n".join([inline_plain(answer.lead), *basis])] if answer.lead else ["\n".join(head + basis)]
     blocks += ["\n".join(_plain_section(s)) for s in answer.sections]
     if answer.citations:
         blocks.append("\n".join(["Sources", *(_source(c) for c in answer.citations)]))
@@ -101,13 +102,13 @@ def rich_answer(answer: Answer) -> Group:
     tag = verdict_tag(answer)
     head = Text.assemble((f" {tag} ", BADGE_STYLE[tag]), (f" {subject(answer)}" if subject(answer) else "", "bold"))
     parts: list[RenderableType] = [head]
-    if basis_shown(answer):
-        parts.append(Text(answer.provenance.line, style="italic dim"))
+    basis = [Text(answer.provenance.line, style="italic dim")] if basis_shown(answer) else []
     parts.append(Text(""))
     if not answer.lead and not answer.sections:
-        return Group(*parts, Markdown(answer.text))
+        return Group(*parts, *basis, Markdown(answer.text))
     if answer.lead:
         parts.append(Markdown(answer.lead))
+    parts += basis
     for s in answer.sections:
         parts += _rich_section(s)
     if answer.citations:

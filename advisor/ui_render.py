@@ -17,8 +17,9 @@ from .render import VERDICT_WORD, YOURS, basis_shown, markdown
 
 # The composer ends its text with a plain-text source list; the sources panel shows it better.
 _SOURCES_FOOTER = re.compile(r"\n+\*\*Sources\*\*\n.*\Z", re.DOTALL)
-# The verdict heading (and the basis line under it): the badge says it, so the body must not repeat it.
-_VERDICT_LINE = re.compile(r"\A\s*\*\*Recommendation: [A-Za-z]+\*\*[^\n]*(?:\n_[^\n]*_[ \t]*)?(?:\n+|\Z)")
+# The verdict heading and the basis line after the lead: the badge says both, so the body must not repeat them.
+_VERDICT_LINE = re.compile(r"\A\s*\*\*Recommendation: [A-Za-z]+\*\*[^\n]*(?:\n+|\Z)")
+_BASIS_LINE = re.compile(r"\n+_Basis: [^\n]*_[ \t]*(?=\n|\Z)")
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|~=:$\"'")
 
@@ -38,7 +39,7 @@ def escape_user(text: str) -> str:
 
 def strip_heading(text: str) -> str:
     """The answer text without its verdict heading and without the plain-text source list."""
-    return _SOURCES_FOOTER.sub("", _VERDICT_LINE.sub("", text))
+    return _SOURCES_FOOTER.sub("", _BASIS_LINE.sub("", _VERDICT_LINE.sub("", text)))
 
 
 def escape_answer(text: str) -> str:
