@@ -16,7 +16,9 @@ _WORD_NUMBERS = {
     "dozens of": 36, "twenty": 20, "fifty": 50, "hundreds": 300, "hundreds of": 300, "a hundred": 100,
     "thousands": 3000, "thousands of": 3000, "tens of thousands": 30000, "tens of thousands of": 30000,
     "millions": 3_000_000, "millions of": 3_000_000, "a million": 1_000_000, "billions": 3_000_000_000,
-    "billions of": 3_000_000_000,
+    "billions of": 3_000_000_000, "a few hundred": 300, "few hundred": 300, "a couple hundred": 200,
+    "a couple of hundred": 200, "several hundred": 500, "a thousand": 1000, "a few thousand": 3000,
+    "several thousand": 5000, "a few million": 3_000_000, "several million": 5_000_000,
 }
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
          "billion": 1e9}
@@ -24,23 +26,45 @@ _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse
 NUM = (rf"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
        rf"|(?P<word>{_WORDS})\b")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
-               "day": 86400, "d": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000}
+               "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
+               "quarter": 7_776_000, "year": 31_536_000, "yr": 31_536_000}
+_PER = r"second|sec|s|minute|min|hour|hr|h|day|d|night|week|month|mo|quarter|year|yr"
+_ADVERB_PER = {"hourly": "hour", "daily": "day", "nightly": "night", "weekly": "week", "monthly": "month",
+               "quarterly": "quarter", "yearly": "year", "annually": "year"}
+# Work that is not a request: items labelled, scored or stored, LLM tokens, training jobs. Their volume per
+# day means something different per kind, so each kind has its own thresholds (volume_per_day in the data).
+_VOLUME_KINDS = {
+    "items": r"images?|photos?|pictures?|documents?|docs|pages?|labels?|annotations?|snippets?|records?|rows?|"
+             r"events?|messages?|emails?|tickets?|transcripts?|videos?|clips?|samples?|examples?|texts?|files?|"
+             r"items?|scans?|claims?|invoices?|chats?|conversations?|reviews?|orders?|sentences?|utterances?|"
+             r"frames?|embeddings?|vectors?|chunks?",
+    "tokens": r"tokens?",
+    "jobs": r"(?:training |fine-tuning |gpu |batch )?jobs?|(?:training |experiment )?runs?",
+}
 _RATE = re.compile(
     rf"(?:{NUM})\s*(?:-\s*)?(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
     r"hits?|lookups?|transactions?|scoring requests?|api calls?)\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
-    r"(?P<per>second|sec|s|minute|min|hour|hr|h|day|d|week|month|mo)\b)?",
+    rf"(?P<per>{_PER})\b)?",
+    re.IGNORECASE)
+_VOLUME = re.compile(
+    rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}?"  # "2 million short text snippets"
+    rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
+    rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:per|a|an|each|every)\s+(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
                      re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
 _GPUS = re.compile(rf"(?:{NUM})\s*(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
                    re.IGNORECASE)
+_SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|developer|engineer|founder|"
+                   r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
+                   r"data scientist|ml (?:person|engineer))\b", re.IGNORECASE)
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:{NUM})",
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
-    r"|infra )?(?:engineers?|devs?|developers?|data scientists?|ml people|mles?|people on the team|person team|"
-    r"people team|member team)\b"
+    r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
+    r"ml people|mles?|people on the team|person team|people team|member team)\b"
     # "one engineer wrote our serving layer" tells who did something, not how big the team is.
     r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)"))]
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
@@ -72,10 +96,17 @@ class _Latency(_Strict):
     scale_at_most: float
 
 
+class _Volumes(_Strict):
+    items: _Range
+    tokens: _Range
+    jobs: _Range
+
+
 class Thresholds(_Strict):
     """What a magnitude means; loaded from knowledge/understanding/quantities.yaml."""
 
     traffic_rps: _Range
+    volume_per_day: _Volumes
     models: _Range
     gpus: _Range
     engineers: _Team
@@ -87,6 +118,7 @@ class Quantity(_Strict):
     """One number with its unit, as the asker wrote it."""
 
     kind: str  # traffic_rps | models | gpus | engineers | headcount | latency_ms | money_per_month | money
+    # | items_per_day | tokens_per_day | jobs_per_day
     value: float
     text: str
 
@@ -151,6 +183,14 @@ def extract(text: str) -> list[Quantity]:
         v = _value(m)
         if v is not None:
             out.append(Quantity(kind="engineers", value=v, text=m.group(0)))
+    for m in _VOLUME.finditer(text):
+        v = _value(m)
+        per = (m.group("per") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
+        kind = next(k for k in _VOLUME_KINDS if m.group(k))
+        if v is not None and per:
+            out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=m.group(0)))
+    if _SOLO.search(text) and not any(q.kind == "engineers" for q in out):
+        out.append(Quantity(kind="engineers", value=1, text=_SOLO.search(text).group(0)))
     for m in _LATENCY.finditer(text):
         v = _value(m)
         if v is not None:
@@ -190,6 +230,12 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "negated")
                 if t.traffic_rps.simple_at_most is not None and q.value <= t.traffic_rps.simple_at_most:
                     put("simple", "stated")
+        elif q.kind.endswith("_per_day"):
+            r = getattr(t.volume_per_day, q.kind.removesuffix("_per_day"))
+            if r.scale_at_least is not None and q.value >= r.scale_at_least:
+                put("scale", "stated")
+            elif r.simple_at_most is not None and q.value <= r.simple_at_most:
+                put("simple", "stated")
         elif q.kind == "models":
             if t.models.scale_at_least is not None and q.value >= t.models.scale_at_least:
                 put("scale", "stated")

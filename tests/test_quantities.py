@@ -63,3 +63,26 @@ def test_model_size_is_not_a_model_count():
     assert [q.kind for q in extract("a 13 billion parameter model on two GPUs")] == ["gpus"]
     assert [(q.kind, q.value) for q in extract("we serve two 7b models")] == [("models", 2.0)]
     assert "scale" not in said("we want to self-host a 70B model")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Work that is not a request is a volume per day with thresholds per kind of work.
+    ("we get about 3 million support tickets to tag every quarter", {"scale": "stated"}),
+    ("roughly 40 scanned invoices an hour", {"scale": "negated", "simple": "stated"}),
+    ("our chatbot burns 2 billion tokens per day", {"scale": "stated"}),
+    ("about 300k tokens a month", {"scale": "negated", "simple": "stated"}),
+    ("we kick off 5,000 training jobs weekly", {"scale": "stated"}),
+    ("about 5000 documents daily", {}),  # between the thresholds: settles nothing
+])
+def test_volumes_of_work_settle_by_their_own_thresholds(text, expected):
+    assert said(text) == expected
+
+
+def test_a_volume_without_a_period_is_not_a_rate():
+    assert said("we have 10 million labelled images") == {}
+
+
+@pytest.mark.parametrize("text", ["two ml researchers and an intern", "i am a solo developer on this",
+                                  "we are 5 data scientists"])
+def test_researchers_and_solo_developers_are_team_size(text):
+    assert said(text) == {"early-stage": "stated"}
