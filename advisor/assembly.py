@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from .compose import Composer, Generator
 from .decision import DecisionEngine
 from .embeddings import LocalEmbeddings, embeddings_for
@@ -64,11 +62,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     lex = lexicon_for(settings.knowledge_dir, matrix, taxonomy)
     thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
 
-    def embed(texts: list[str]) -> np.ndarray:
-        # One encoder run for the turn and its clauses (a second run costs more than the extra rows).
-        return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
-
-    reader = Reader(lex, heads, thresholds, embed, settings.condition_threshold, settings.scope_threshold)
+    reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
+                    settings.scope_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold,
                                                                  settings.switch_threshold), engine=DecisionEngine(matrix, taxonomy),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +24,14 @@ class Head:
     W: np.ndarray
     b: np.ndarray
     multilabel: bool = False  # one independent sigmoid per class instead of one softmax
+    _halves: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
-    def proba(self, X: np.ndarray) -> np.ndarray:
-        z = X @ self.W.T + self.b
+    def proba(self, X: np.ndarray | Features) -> np.ndarray:
+        if isinstance(X, Features):
+            dense_w, grams_w = self._split(X.dense.shape[1])
+            z = X.dense @ dense_w + X.grams @ grams_w + self.b
+        else:
+            z = X @ self.W.T + self.b
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-z))
         if len(self.classes) == 2 and z.shape[1] == 1:  # sklearn's binary form
@@ -34,6 +39,12 @@ class Head:
         z = z - z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def _split(self, width: int) -> tuple[np.ndarray, np.ndarray]:
+        # Contiguous transposed halves, made once: scipy would copy a strided view on every product.
+        if self._halves is None or self._halves[0].shape[0] != width:
+            self._halves = (np.ascontiguousarray(self.W[:, :width].T), np.ascontiguousarray(self.W[:, width:].T))
+        return self._halves
 
 
 @dataclass
@@ -80,22 +91,47 @@ NGRAM_FEATURES = 2 ** 14
 _HASHER = None
 
 
-def ngrams_many(texts: list[str]) -> np.ndarray:
-    """Hashed word uni- and bigrams (l2-normalised): the cue words an embedding blurs ("or", "vs", "enough")."""
+def ngrams_sparse(texts: list[str]):
+    """Hashed word uni- and bigrams (l2-normalised, a sparse row per text): the cue words an embedding
+    blurs ("or", "vs", "enough")."""
     global _HASHER
     if _HASHER is None:
+        from sklearn.feature_extraction import FeatureHasher
         from sklearn.feature_extraction.text import HashingVectorizer
 
-        _HASHER = HashingVectorizer(n_features=NGRAM_FEATURES, ngram_range=(1, 2), alternate_sign=False,
-                                    norm="l2", token_pattern=r"(?u)\b\w+\b|\?")
-    return _HASHER.transform(texts).toarray().astype(np.float32)
+        # HashingVectorizer's own analyzer and hasher, applied directly: its transform() re-validates its
+        # parameters and input on every call, which cost more than the hashing for one short turn.
+        analyzer = HashingVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b|\?").build_analyzer()
+        _HASHER = (analyzer, FeatureHasher(n_features=NGRAM_FEATURES, input_type="string", alternate_sign=False,
+                                           dtype=np.float32))
+    analyzer, hasher = _HASHER
+    X = hasher.transform(analyzer(t) for t in texts).tocsr()
+    X.sum_duplicates()
+    counts = np.diff(X.indptr)
+    rows = np.repeat(np.arange(len(counts)), counts)
+    norms = np.sqrt(np.bincount(rows, weights=X.data.astype(np.float64) ** 2, minlength=len(counts)))
+    X.data /= np.where(norms > 0, norms, 1.0)[rows].astype(np.float32)
+    return X
+
+
+def ngrams_many(texts: list[str]) -> np.ndarray:
+    return ngrams_sparse(texts).toarray()
 
 
 def ngrams(text: str) -> np.ndarray:
     return ngrams_many([text])[0]
 
 
-def turn_features(lex: Lexicon, norm: str, emb: np.ndarray, hits=None, grams: np.ndarray | None = None) -> np.ndarray:
+@dataclass
+class Features:
+    """Rows of features as a dense part and the sparse n-gram part that follows it (the heads' columns
+    in the same order); multiplying the sparse part skips the ~16k zero columns of every row."""
+
+    dense: np.ndarray
+    grams: object  # scipy.sparse CSR, one row per dense row
+
+
+def turn_dense(lex: Lexicon, norm: str, emb: np.ndarray, hits=None) -> np.ndarray:
     """Embedding + which components/vendors are named + question shape."""
     named = np.zeros(len(lex.slugs) + 1, dtype=np.float32)
     vendor = np.zeros(len(lex.slugs) + 1, dtype=np.float32)
@@ -105,31 +141,67 @@ def turn_features(lex: Lexicon, norm: str, emb: np.ndarray, hits=None, grams: np
     n_words = len(norm.split())
     shape = np.asarray([float("?" in norm), float(n_words <= 6), float(bool(lex.anaphora.search(norm))),
                         min(n_words, 60) / 60.0], dtype=np.float32)
-    return np.concatenate([emb.astype(np.float32), named, vendor, shape, ngrams(norm) if grams is None else grams])
+    return np.concatenate([emb.astype(np.float32), named, vendor, shape])
 
 
-def clause_features(lex: Lexicon, clause: str, emb: np.ndarray, grams: np.ndarray | None = None) -> np.ndarray:
+def clause_dense(lex: Lexicon, clause: str, emb: np.ndarray) -> np.ndarray:
     """Embedding + negation and retraction cue counts."""
     neg, ret = lex.cue_counts(clause)
-    return np.concatenate([emb.astype(np.float32), np.asarray([min(neg, 2), min(ret, 2)], dtype=np.float32),
-                           ngrams(clause) if grams is None else grams])
+    return np.concatenate([emb.astype(np.float32), np.asarray([min(neg, 2), min(ret, 2)], dtype=np.float32)])
+
+
+def turn_features(lex: Lexicon, norm: str, emb: np.ndarray, hits=None) -> np.ndarray:
+    return np.concatenate([turn_dense(lex, norm, emb, hits), ngrams(norm)])
+
+
+def clause_features(lex: Lexicon, clause: str, emb: np.ndarray) -> np.ndarray:
+    return np.concatenate([clause_dense(lex, clause, emb), ngrams(clause)])
 
 
 # -- training ------------------------------------------------------------------------------------
-def condition_examples(lex: Lexicon, corpus: Corpus, utterances=None) -> list[tuple[str, dict[str, str]]]:
-    """(text, {condition: polarity}) pairs: every clause of the clause corpus, every whole utterance
-    (several facts at once), and the clauses of utterances that state nothing (hard negatives)."""
+def condition_examples(lex: Lexicon, corpus: Corpus, utterances=None) -> list[ConditionExample]:
+    """Every clause of the clause corpus, every whole utterance (several facts at once), and the clauses
+    of utterances that state nothing (hard negatives), each pooled the way a turn's units are when read."""
     from .lexicon import normalize
 
-    out = [(normalize(c.text), {c.condition: c.polarity} if c.condition != NONE else {}) for c in corpus.clauses]
+    out = []
+    for c in corpus.clauses:
+        norm = normalize(c.text)
+        out.append(ConditionExample(norm, {c.condition: c.polarity} if c.condition != NONE else {}, (0, len(norm))))
     for u in corpus.utterances if utterances is None else utterances:
         norm = normalize(u.text)
         labels = {c: "stated" for c in u.conditions} | {c: "negated" for c in u.negated}
-        out.append((norm, labels))
-        parts = lex.clauses(norm)
-        if not labels and len(parts) > 1:
-            out += [(p, {}) for p in parts]
+        out.append(ConditionExample(norm, labels))
+        spans = lex.clause_spans(norm)
+        if not labels and len(spans) > 1:
+            out += [ConditionExample(norm, {}, span) for span in spans]
     return out
+
+
+@dataclass(frozen=True)
+class ConditionExample:
+    """A unit the condition heads learn from: the whole `text`, or the clause at `span` within it."""
+
+    text: str
+    labels: dict[str, str]
+    span: tuple[int, int] | None = None
+
+    @property
+    def unit(self) -> str:
+        return self.text if self.span is None else self.text[self.span[0]:self.span[1]]
+
+
+def example_vectors(examples: list[ConditionExample], embed_spans) -> np.ndarray:
+    """One vector per example, pooled the way a turn's clauses are at reading time (see Reader.read)."""
+    groups: dict[str, list[tuple[int, int]]] = {}
+    for ex in examples:
+        spans = groups.setdefault(ex.text, [])
+        if ex.span is not None and ex.span not in spans:
+            spans.append(ex.span)
+    texts = list(groups)
+    rows = dict(zip(texts, embed_spans(texts, [groups[t] for t in texts])))
+    return np.stack([rows[ex.text][0 if ex.span is None else 1 + groups[ex.text].index(ex.span)]
+                     for ex in examples])
 
 
 def _fit_multilabel(X: np.ndarray, labels: list[set[str]], classes: list[str], C: float) -> Head:
@@ -162,7 +234,8 @@ def _fit(X: np.ndarray, y: list[str], C: float, balanced: bool = True) -> Head:
 
 def train_heads(lex: Lexicon, corpus: Corpus, embed, C: dict[str, float], conditions: list[str],
                 utterances=None) -> Heads:
-    """Fit every head. `embed(texts) -> np.ndarray` (normalised rows); `utterances` defaults to all."""
+    """Fit every head. `embed(texts) -> np.ndarray` (normalised rows) with `embed.spans(texts, spans)` (see
+    LocalEmbeddings.embed_spans); `utterances` defaults to all."""
     from .lexicon import normalize
 
     utts = corpus.utterances if utterances is None else utterances
@@ -178,12 +251,12 @@ def train_heads(lex: Lexicon, corpus: Corpus, embed, C: dict[str, float], condit
     gen = [i for i, u in enumerate(utts) if u.act == "general" and u.topic]
     heads["topic"] = _fit(X[gen], [utts[i].topic for i in gen], C["topic"])
     ex = condition_examples(lex, corpus, utts)
-    CE = embed([t for t, _ in ex])
-    XC = np.stack([clause_features(lex, t, e) for (t, _), e in zip(ex, CE)])
-    heads["condition"] = _fit_multilabel(XC, [set(lab) for _, lab in ex], list(conditions), C["condition"])
+    CE = example_vectors(ex, embed.spans)
+    XC = np.stack([clause_features(lex, x.unit, e) for x, e in zip(ex, CE)])
+    heads["condition"] = _fit_multilabel(XC, [set(x.labels) for x in ex], list(conditions), C["condition"])
     # Polarity is learned from texts that state exactly one fact (a clause, or a one-fact utterance).
-    pol = [i for i, (_, lab) in enumerate(ex) if len(lab) == 1]
-    heads["polarity"] = _fit(XC[pol], [next(iter(ex[i][1].values())) for i in pol], C["polarity"])
+    pol = [i for i, x in enumerate(ex) if len(x.labels) == 1]
+    heads["polarity"] = _fit(XC[pol], [next(iter(ex[i].labels.values())) for i in pol], C["polarity"])
     for name in HEADS:
         heads.setdefault(name, Head([WHOLE], np.zeros((1, X.shape[1]), np.float32), np.zeros(1, np.float32)))
     return Heads(heads, {"digest": corpus.digest, "utterances": len(utts), "clauses": len(ex)})

@@ -128,8 +128,21 @@ class Lexicon:
 
     def clauses(self, norm: str) -> list[str]:
         """The turn cut into clauses that each state (at most) one fact."""
-        parts = [p.strip(" ,.;:-") for p in self._split.split(norm)]
-        return [p for p in parts if p and re.search(r"[a-z0-9]", p)]
+        return [norm[s:e] for s, e in self.clause_spans(norm)]
+
+    def clause_spans(self, norm: str) -> list[tuple[int, int]]:
+        """Where each clause of the turn starts and ends (character offsets into `norm`)."""
+        spans, start = [], 0
+        for m in [*self._split.finditer(norm), None]:
+            end = m.start() if m else len(norm)
+            piece = norm[start:end]
+            left = len(piece) - len(piece.lstrip(" ,.;:-"))
+            right = len(piece.rstrip(" ,.;:-"))
+            if left < right and re.search(r"[a-z0-9]", piece):
+                spans.append((start + left, start + right))
+            if m:
+                start = m.end()
+        return spans
 
     def cue_counts(self, text: str) -> tuple[int, int]:
         return len(self.negation.findall(text)), len(self.retraction.findall(text))
@@ -141,6 +154,8 @@ class Lexicon:
         taken: list[tuple[int, int]] = []
         found: list[Hit] = []
         for phrase, (slug, doc) in self._phrases:
+            if phrase not in text:  # the regex only adds word boundaries: skip it when it cannot match
+                continue
             for m in self._regex[phrase].finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
@@ -156,13 +171,15 @@ class Lexicon:
 
     def _fuzzy(self, text: str) -> list[Hit]:
         words = text.split()
+        windows: dict[int, list[tuple[int, str]]] = {}  # n words -> every n-word window, built once
         hits = []
         for phrase, (slug, doc) in self._phrases:
             n = len(phrase.split())
             if len(phrase) < 6:
                 continue  # short names (AWS, W&B) only match exactly
-            for i in range(len(words) - n + 1):
-                window = " ".join(words[i:i + n])
+            if n not in windows:
+                windows[n] = [(i, " ".join(words[i:i + n])) for i in range(len(words) - n + 1)]
+            for i, window in windows[n]:
                 if abs(len(window) - len(phrase)) > 3:
                     continue
                 score = fuzz.ratio(window, phrase)

@@ -75,6 +75,7 @@ class CachedEmbed:
     def __init__(self, embeddings):
         self.embeddings = embeddings
         self.cache: dict[str, np.ndarray] = {}
+        self.span_cache: dict[tuple, np.ndarray] = {}
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         todo = list(dict.fromkeys(t for t in texts if t not in self.cache))
@@ -82,6 +83,14 @@ class CachedEmbed:
             for t, v in zip(todo, np.asarray(self.embeddings.embed_documents(todo), dtype=np.float32)):
                 self.cache[t] = v
         return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def spans(self, texts: list[str], spans: list[list[tuple[int, int]]]) -> list[np.ndarray]:
+        keys = [(t, tuple(s)) for t, s in zip(texts, spans)]
+        todo = [k for k in dict.fromkeys(keys) if k not in self.span_cache]
+        if todo:
+            rows = self.embeddings.embed_spans([t for t, _ in todo], [list(s) for _, s in todo])
+            self.span_cache.update(zip(todo, rows))
+        return [self.span_cache[k] for k in keys]
 
 
 def _setup(knowledge_dir: Path):
@@ -127,7 +136,7 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, pa
         train_u = [u for i, u in enumerate(corpus.utterances) if i not in test_idx]
         heads = train_heads(lex, Corpus(utterances=train_u, clauses=corpus.clauses, digest=""), embed, cfg.C,
                             taxonomy.ids)
-        reader = Reader(lex, heads, thresholds, embed, condition_threshold)
+        reader = Reader(lex, heads, thresholds, embed.spans, condition_threshold)
         for i in sorted(test_idx):
             u = corpus.utterances[i]
             r = reader.read(u.text)

@@ -7,7 +7,7 @@ import re
 import numpy as np
 from pydantic import BaseModel, Field
 
-from .classifiers import Heads, clause_features, ngrams_many, turn_features
+from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize
 from .quantities import Quantity, Thresholds, extract, implications
@@ -69,12 +69,12 @@ def _as_written(q, question: str):
 class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
-    def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed,
+    def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
-        self.embed = embed  # embed(texts) -> np.ndarray of normalised rows
+        self.embed_spans = embed_spans  # see LocalEmbeddings.embed_spans
         self.condition_threshold = condition_threshold
         self.scope_threshold = scope_threshold
 
@@ -87,12 +87,14 @@ class Reader:
         if not norm:
             r.act = "off-topic"
             return r
-        clauses = self.lex.clauses(norm) or [norm]
+        spans = self.lex.clause_spans(norm)
+        clauses = [norm[s:e] for s, e in spans] or [norm]
         texts = [norm, *clauses] if len(clauses) > 1 else [norm]
-        E = self.embed(texts)  # one batch for the turn and its clauses
-        G = ngrams_many(texts)
+        # One encoder run: the turn's vector, and a second row in which each clause reads only itself.
+        E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
+        G = ngrams_sparse(texts)
         hits = self.lex.hits(norm)
-        x = turn_features(self.lex, norm, E[0], hits, G[0])[None, :]
+        x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         in_scope = any(h.by_name and h.slug != OTHER for h in hits) or (
@@ -143,7 +145,7 @@ class Reader:
         """Each condition is detected in the whole turn or in one clause; its polarity comes from the
         clause that says it most clearly; quantities then settle what magnitude decides."""
         units = [r.normalized, *clauses] if len(clauses) > 1 else [r.normalized]
-        X = np.stack([clause_features(self.lex, c, e, g) for c, e, g in zip(units, E, G)])
+        X = Features(np.stack([clause_dense(self.lex, c, e) for c, e in zip(units, E)]), G)
         cond_head, pol_head = self.heads["condition"], self.heads["polarity"]
         P, Q = cond_head.proba(X), pol_head.proba(X)
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)

@@ -48,3 +48,45 @@ def test_ingest_publishes_a_new_snapshot_that_a_running_advisor_picks_up(advisor
     advisor.ask("Should we build or buy training infrastructure?")  # refresh happens per question
     assert len(advisor.retriever.corpus) == before + 1
     assert "gpu-notes" in advisor.retriever.corpus.by_doc
+
+
+def test_span_vectors_come_from_the_same_pass_as_the_sentence_vector(embeddings):
+    text = "we are a hospital, so patient data never leaves our servers, and we serve two models"
+    first, second = (0, 17), (22, 59)
+    [rows] = embeddings.embed_spans([text], [[first, second]])
+    assert rows.shape == (3, 384)
+    assert np.allclose(rows[0], embeddings.embed_documents([text])[0], atol=1e-5)  # row 0 is the usual vector
+    assert np.allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    # Each clause reads only itself (and [CLS]/[SEP]): about the vector it gets when encoded alone, and
+    # not the vector of the whole turn.
+    alone = np.array(embeddings.embed_documents([text[slice(*first)], text[slice(*second)]]))
+    assert ((rows[1:] * alone).sum(axis=1) > 0.9).all()
+    assert ((rows[1:] @ rows[0]) < 0.9).all()
+
+
+def test_an_export_of_another_format_is_not_used(tmp_path):
+    import json
+
+    from advisor.embeddings import ONNX_FILE, ONNX_META
+
+    (tmp_path / ONNX_FILE).write_bytes(b"old")
+    (tmp_path / ONNX_META).write_text(json.dumps({"model": "bundled", "max_seq_length": 256}))  # format 1
+    assert not onnx_export_matches(tmp_path, "bundled")
+    assert LocalEmbeddings(onnx_dir=tmp_path).active_backend == "torch"
+
+
+def test_a_span_cut_off_by_truncation_is_encoded_on_its_own(embeddings):
+    text = "filler words here " * 120 + "our data must stay in the EU"
+    tail = (text.index("our data"), len(text))
+    [rows] = embeddings.embed_spans([text], [[tail]])
+    alone = embeddings.embed_spans([text[tail[0]:]], [[(0, len(text) - tail[0])]])[0][1]
+    assert not np.isnan(rows).any() and np.allclose(rows[1], alone, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_onnx_and_torch_pool_the_same_spans(tmp_path, embeddings):
+    fast = LocalEmbeddings(onnx_dir=export_onnx("bundled", tmp_path / "onnx"))
+    texts = ["Should we build a feature store, or buy Tecton?", "x"]
+    spans = [[(0, 31), (33, 47)], [(0, 1)]]
+    for a, b in zip(fast.embed_spans(texts, spans), embeddings.embed_spans(texts, spans)):
+        assert np.allclose((a * b).sum(axis=1), 1.0, atol=1e-4)

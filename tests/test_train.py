@@ -42,7 +42,7 @@ def test_train_writes_heads_that_load_and_read(small_knowledge, embeddings):
     lex = lexicon_for(small_knowledge, load_matrix(small_knowledge / "decision_matrix.yaml"),
                       load_taxonomy(small_knowledge / "conditions.yaml"))
     reader = Reader(lex, again, load_thresholds(corpus_dir(small_knowledge) / "quantities.yaml"),
-                    lambda texts: np.asarray(embeddings.embed_documents(texts), dtype=np.float32))
+                    embeddings.embed_spans)
     r = reader.read("Should we build our own feature store or buy Tecton?")
     assert r.component == "feature-store" and r.in_scope
     assert not reader.read("What's a good recipe for banana bread?").in_scope
