@@ -7,8 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, field_validator
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .datafiles import check_patterns, load_model
 from .matrix import Matrix, Taxonomy
@@ -108,6 +109,14 @@ class Lexicon:
                     phrases.setdefault(words_only(normalize(name)), (comp.slug, opt.doc))
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        # Typo matching: names of six characters or more (AWS, W&B only match exactly), grouped by word count.
+        self._fuzzy_by_words: dict[int, list[str]] = {}
+        self._fuzzy_phrases = []
+        for phrase, owner in self._phrases:
+            if len(phrase) >= 6:
+                group = self._fuzzy_by_words.setdefault(len(phrase.split()), [])
+                self._fuzzy_phrases.append((phrase, owner, len(phrase.split()), len(group)))
+                group.append(phrase)
         self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
         self.others = [(o.name, o.regex) for o in taxonomy.other_components]
         self.negation = _any(cues.negation)
@@ -171,21 +180,26 @@ class Lexicon:
 
     def _fuzzy(self, text: str) -> list[Hit]:
         words = text.split()
-        windows: dict[int, list[tuple[int, str]]] = {}  # n words -> every n-word window, built once
+        # Every phrase against every window of its word count in one rapidfuzz call per count; the rules
+        # below then read the score matrix in phrase order (longest first), as a loop over pairs would.
+        scores: dict[int, tuple[list[tuple[int, str]], np.ndarray]] = {}
+        for n, phrases in self._fuzzy_by_words.items():
+            windows = [(i, " ".join(words[i:i + n])) for i in range(len(words) - n + 1)]
+            if windows:
+                scores[n] = (windows, process.cdist([w for _, w in windows], phrases, scorer=fuzz.ratio,
+                                                    score_cutoff=80, dtype=np.float32))
         hits = []
-        for phrase, (slug, doc) in self._phrases:
-            n = len(phrase.split())
-            if len(phrase) < 6:
-                continue  # short names (AWS, W&B) only match exactly
-            if n not in windows:
-                windows[n] = [(i, " ".join(words[i:i + n])) for i in range(len(words) - n + 1)]
-            for i, window in windows[n]:
+        for phrase, (slug, doc), n, col in self._fuzzy_phrases:
+            if n not in scores:
+                continue
+            windows, matrix = scores[n]
+            for row in np.flatnonzero(matrix[:, col]):
+                i, window = windows[row]
                 if abs(len(window) - len(phrase)) > 3:
                     continue
-                score = fuzz.ratio(window, phrase)
+                score = matrix[row, col]
                 # Two typos in a two-word name ("modle serivng") still read as that name.
-                per_word = n > 1 and score >= 80 and all(
-                    fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
+                per_word = n > 1 and all(fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
                 if score >= 86 or per_word:
                     hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None))
                     break

@@ -103,8 +103,8 @@ class Reader:
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
-        self._conditions(r, clauses, E, G)
         r.quantities = [_as_written(q, question) for q in extract(norm)]
+        self._conditions(r, clauses, E, G)
         return r
 
     def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
@@ -158,7 +158,7 @@ class Reader:
             best = carrying[-1] if carrying else 0
             said[cond] = (best, pol_head.classes[int(Q[best].argmax())])
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
-        for pos, clause in enumerate(clauses, 1):
+        for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             for c, polarity in implications(extract(clause), self.thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
