@@ -41,25 +41,29 @@ class IndexLoader:
             # BM25 and citations need the texts here; dense search runs on the server. The version is
             # read first: an ingest landing in between only makes the next refresh load again.
             version = self.index.server_version()
-            snap, dense_search = self.index.snapshot(), self.index.dense_search
+            snap, dense_search = self.index.snapshot(vectors=False), self.index.dense_search
         else:
             path = self.settings.snapshot_path
             version = snapshot.version(path)
+            # An exact scan of the snapshot grows with the corpus; past a measured size Chroma's HNSW index
+            # answers in near-constant time (and the snapshot's vectors are not read at all).
             # Without a snapshot (an index from before snapshots, or one deleted by hand) read Chroma but
             # publish nothing: a reader writing the snapshot could race an ingest and publish half of it.
-            snap = snapshot.load(path) if version is not None else self.index.snapshot()
-            # An exact scan of the snapshot grows with the corpus; past a measured size Chroma's HNSW index
-            # answers in near-constant time.
-            mode = self.settings.dense_search
-            if mode == "chroma" or (mode == "auto" and len(snap.ids) > self.settings.dense_exact_max_chunks):
+            snap = snapshot.load(path, vectors=self._scans) if version is not None else self.index.snapshot()
+            if not self._scans(len(snap.ids)):
                 dense_search = self.index.dense_search
-        corpus = Corpus(snap)
+        corpus = Corpus(snap, vectors=dense_search is None)  # searched by Chroma: no copy of its vectors here
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
                                     dense_search=dense_search, mode=self.settings.retriever, k=self.settings.k)
         with self._lock:
             self.retriever, self._version, self._checked = retriever, version, time.monotonic()
         if len(corpus):
             _check_notes(self.settings.matrix_path, self.matrix, set(corpus.by_doc))
+
+    def _scans(self, chunks: int) -> bool:
+        """Whether dense search scans the snapshot here (exact) rather than asking Chroma's HNSW index."""
+        mode = self.settings.dense_search
+        return mode == "snapshot" or (mode == "auto" and chunks <= self.settings.dense_exact_max_chunks)
 
     def refresh(self) -> None:
         """Pick up an index published by an ingest elsewhere: one stat per call, or with a Chroma

@@ -7,6 +7,8 @@ round trip), or on the Chroma server when one is configured (`dense_search`).
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,39 +46,92 @@ class Passage:
 
 
 class Corpus:
-    """All chunks in memory: texts, metadata, normalised embeddings and a sparse BM25 index."""
+    """All chunks in memory: texts, metadata, normalised embeddings and a sparse BM25 index.
 
-    def __init__(self, snap: Snapshot):
-        self.docs = [Document(page_content=t, metadata=m or {}, id=i)
-                     for i, t, m in zip(snap.ids, snap.texts, snap.metadatas)]
-        # An empty index has no vectors: reshape(0, -1) is ambiguous, so give it an explicit (0, 0) shape.
-        self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(len(self.docs), -1 if self.docs else 0)
-        if len(self.vectors):
-            self.vectors /= np.linalg.norm(self.vectors, axis=1, keepdims=True) + 1e-12
-        self.bm25 = SparseBM25([tokenize(_indexed_text(d)) for d in self.docs])
+    Per-chunk Python objects are what costs time and memory at 500k chunks, so the chunks stay as the
+    snapshot's lists and LangChain `Document`s are made only for the chunks a search returns; a chunk's
+    topic labels and words are computed when a search needs them. `vectors=False` (dense search done by
+    Chroma) keeps no vectors at all.
+    """
+
+    def __init__(self, snap: Snapshot, vectors: bool = True):
+        self.ids = snap.ids
+        self.texts = snap.texts
+        self.metadatas = [m or {} for m in snap.metadatas]
+        self.docs = _Documents(self)
+        n = len(self.ids)
+        if vectors:
+            # An empty index has no vectors: reshape(0, -1) is ambiguous, so give it an explicit (0, 0) shape.
+            self.vectors = np.asarray(snap.vectors, dtype=np.float32).reshape(n, -1 if n else 0)
+            if len(self.vectors):
+                self.vectors /= np.linalg.norm(self.vectors, axis=1, keepdims=True) + 1e-12
+        else:
+            self.vectors = np.zeros((n, 0), dtype=np.float32)
+        self.bm25 = SparseBM25(_counts(self.indexed_text(i)) for i in range(n))
         # The user's own documents (ingested files with kind "document", not guidance or vendor notes).
-        self.user_mask = np.fromiter((d.metadata.get("kind") == "document" for d in self.docs), dtype=bool,
-                                     count=len(self.docs))
+        self.user_mask = np.fromiter((m.get("kind") == "document" for m in self.metadatas), dtype=bool, count=n)
         self.user = np.flatnonzero(self.user_mask)
         self.by_doc: dict[str, list[int]] = {}
-        self.position = {d.id: i for i, d in enumerate(self.docs)}
-        # What a topic boost matches per chunk: its note's id and its components.
-        self.labels: list[frozenset[str]] = []
+        for i, m in enumerate(self.metadatas):
+            self.by_doc.setdefault(m.get("doc_id", ""), []).append(i)
+        self._position: dict[str, int] | None = None
         self._tokens: dict[int, frozenset[str]] = {}
-        for i, d in enumerate(self.docs):
-            doc_id = d.metadata.get("doc_id", "")
-            self.by_doc.setdefault(doc_id, []).append(i)
-            self.labels.append(frozenset([doc_id, *d.metadata.get("components", "").split(",")]))
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self.ids)
+
+    @property
+    def position(self) -> dict[str, int]:
+        """Chunk id -> position (built on first use: only a search done by Chroma needs it)."""
+        if self._position is None:
+            self._position = {cid: i for i, cid in enumerate(self.ids)}
+        return self._position
+
+    def indexed_text(self, i: int) -> str:
+        m = self.metadatas[i]
+        return f"{m.get('title', '')} {m.get('section', '')} {self.texts[i]}"
+
+    def labels(self, i: int) -> frozenset[str]:
+        """What a topic boost matches for the chunk: its note's id and its components."""
+        m = self.metadatas[i]
+        return frozenset([m.get("doc_id", ""), *m.get("components", "").split(",")])
 
     def tokens_of(self, i: int) -> frozenset[str]:
         """The chunk's searchable words (computed when needed: keeping them all costs memory at scale)."""
         toks = self._tokens.get(i)
         if toks is None:
-            toks = self._tokens[i] = frozenset(tokenize(_indexed_text(self.docs[i])))
+            toks = self._tokens[i] = frozenset(tokenize(self.indexed_text(i)))
         return toks
+
+
+class _Documents(Sequence):
+    """The corpus's chunks as LangChain Documents, each made on first access (then the same object)."""
+
+    def __init__(self, corpus: Corpus):
+        self._corpus = corpus
+        self._made: dict[int, Document] = {}
+
+    def __len__(self) -> int:
+        return len(self._corpus.ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        doc = self._made.get(i)
+        if doc is None:
+            c = self._corpus
+            doc = self._made[i] = Document(page_content=c.texts[i], metadata=c.metadatas[i], id=c.ids[i])
+        return doc
+
+
+def _counts(text: str) -> Counter:
+    """`Counter(tokenize(text))`, without building the token list."""
+    counts = Counter(_TOKEN.findall(text.lower()))
+    for word in STOPWORDS.intersection(counts):
+        del counts[word]
+    return counts
 
 
 def _indexed_text(d: Document) -> str:
@@ -154,10 +209,11 @@ class HybridRetriever(BaseRetriever):
         if not len(self.corpus):
             return [], []
         q = self.query_vector(query)
-        passages, sims = self._search(query, q, prefer, self.k)
-        return passages, self._documents(query, q, sims, documents, min_similarity)
+        lexical = self.corpus.bm25.scores(tokenize(query))  # scored once for both searches
+        passages, sims = self._search(query, q, prefer, self.k, lexical)
+        return passages, self._documents(query, q, sims, documents, min_similarity, lexical)
 
-    def _search(self, query: str, q: np.ndarray, prefer: set[str] | None, k: int):
+    def _search(self, query: str, q: np.ndarray, prefer: set[str] | None, k: int, lexical=None):
         """Reciprocal-rank fusion only ever scores the two lists' top `depth` chunks, so everything after
         the two searches works on at most 2 x depth candidates, whatever the corpus size."""
         dense_rank, sims = self.dense_top(q)
@@ -165,24 +221,26 @@ class HybridRetriever(BaseRetriever):
         if self.mode in ("hybrid", "dense"):
             _fuse(fused, dense_rank)
         if self.mode in ("hybrid", "bm25"):
-            _fuse(fused, self.corpus.bm25.top(tokenize(query), self.depth))
+            _fuse(fused, self.corpus.bm25.top(tokenize(query), self.depth, scored=lexical))
         if prefer:
             bonus = self.boost / (RRF_K + 1)
             for i in fused:
-                if self.corpus.labels[i] & prefer:
+                if self.corpus.labels(i) & prefer:
                     fused[i] += bonus
         return self._passages(fused, sims, q, k), sims
 
-    def _documents(self, query: str, q: np.ndarray, sims, n: int, min_similarity: float) -> list[Passage]:
-        user = self.corpus.user
+    def _documents(self, query: str, q: np.ndarray, sims, n: int, min_similarity: float,
+                   lexical=None) -> list[Passage]:
+        corpus = self.corpus
+        user = corpus.user
         if not n or not len(user):
             return []
         fused: dict[int, float] = {}
         if isinstance(sims, np.ndarray):
             _fuse(fused, [int(user[j]) for j in top_dense(sims[user], self.depth)])
         else:  # searched by Chroma: the user's chunks among its nearest
-            _fuse(fused, [i for i in sims if self.corpus.user_mask[i]])
-        _fuse(fused, self.corpus.bm25.top(tokenize(query), self.depth, mask=self.corpus.user_mask))
+            _fuse(fused, [i for i in sims if corpus.user_mask[i]])
+        _fuse(fused, corpus.bm25.top(tokenize(query), self.depth, mask=corpus.user_mask, scored=lexical))
         found = self._passages(fused, sims, q, len(fused))
         return [p for p in found if p.dense >= min_similarity][:n]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,13 +49,22 @@ def save(path: Path, snap: Snapshot) -> None:
     _remove_stale_temps(path)
 
 
-def load(path: Path) -> Snapshot:
-    """Read a snapshot; an unreadable or inconsistent file raises IndexDamagedError naming it."""
+def load(path: Path, vectors: bool | Callable[[int], bool] = True) -> Snapshot:
+    """Read a snapshot; an unreadable or inconsistent file raises IndexDamagedError naming it.
+
+    `vectors`: whether to read the vectors, or a function of the chunk count that says whether (a
+    reader whose dense search is done by Chroma skips them: 768 MB at 500k chunks). Skipped, they are
+    an (n, 0) array.
+    """
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(data["meta"].tobytes().decode())
-            vectors = data["vectors"].astype(np.float32)
-        snap = Snapshot(meta["ids"], meta["texts"], meta["metadatas"], vectors)
+            n = len(meta["ids"]) if isinstance(meta.get("ids"), list) else -1
+            if vectors(n) if callable(vectors) else vectors:
+                vecs = data["vectors"].astype(np.float32, copy=False)  # no second copy of them
+            else:
+                vecs = np.zeros((max(n, 0), 0), dtype=np.float32)
+        snap = Snapshot(meta["ids"], meta["texts"], meta["metadatas"], vecs)
     except FileNotFoundError as exc:
         raise IndexNotReadyError(f"there is no index snapshot at {path}",
                                  "run `advisor ingest` to build the index") from exc

@@ -7,7 +7,9 @@ postings of the query's terms, not the number of chunks times the query length i
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 from scipy import sparse
@@ -16,44 +18,64 @@ K1, B, EPSILON = 1.5, 0.75, 0.25
 
 
 class SparseBM25:
-    def __init__(self, corpus: list[list[str]]):
-        self.n = len(corpus)
+    def __init__(self, corpus: Iterable[list[str] | Counter]):
+        """`corpus`: each chunk's tokens, or their counts; consumed once (a generator keeps no token
+        lists alive: at 500k chunks those would be millions of strings)."""
         vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[int] = []
-        lengths = np.fromiter((len(toks) for toks in corpus), dtype=np.float64, count=self.n)
-        for i, toks in enumerate(corpus):
-            for term, tf in Counter(toks).items():
-                rows.append(i)
+        cols, tfs, lengths, terms = array("q"), array("q"), array("q"), array("q")
+        for toks in corpus:
+            counts = toks if isinstance(toks, Counter) else Counter(toks)
+            for term in counts:
                 cols.append(vocab.setdefault(term, len(vocab)))
-                tfs.append(tf)
+            tfs.extend(counts.values())
+            lengths.append(sum(counts.values()))
+            terms.append(len(counts))
+        self.n = len(lengths)
         self.vocab = vocab
-        r = np.asarray(rows, dtype=np.int64)
-        c = np.asarray(cols, dtype=np.int64)
-        tf = np.asarray(tfs, dtype=np.float64)
+        c = np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64)
+        tf = np.frombuffer(tfs, dtype=np.int64).astype(np.float64) if tfs else np.zeros(0)
+        lens = np.frombuffer(lengths, dtype=np.int64).astype(np.float64) if lengths else np.zeros(0)
+        r = np.repeat(np.arange(self.n, dtype=np.int64), np.frombuffer(terms, dtype=np.int64) if terms else 0)
         df = np.bincount(c, minlength=len(vocab)).astype(np.float64)
         idf = np.log(self.n - df + 0.5) - np.log(df + 0.5)
         if len(idf):
             idf[idf < 0] = EPSILON * idf.mean()
-        avgdl = lengths.sum() / self.n if self.n else 1.0
-        norm = K1 * (1 - B + B * lengths / (avgdl or 1.0))
+        avgdl = lens.sum() / self.n if self.n else 1.0
+        norm = K1 * (1 - B + B * lens / (avgdl or 1.0))
         weights = idf[c] * tf * (K1 + 1) / (tf + norm[r])
         # Column-major: a query's terms are a few columns, each a contiguous run of postings.
         self.matrix = sparse.csc_matrix((weights, (r, c)), shape=(self.n, len(vocab)))
+        self.matrix.sort_indices()
 
-    def top(self, query: list[str], depth: int, mask: np.ndarray | None = None) -> list[int]:
-        """Chunk positions with a positive score, best first (ties by position), at most `depth`;
-        only positions where `mask` is true when one is given."""
+    def scores(self, query: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The positions with a positive score, ascending, and their scores. Costs the query terms'
+        postings (plus one pass over the chunks when those postings are a good share of them)."""
         counts = Counter(t for t in query if t in self.vocab)
         if not counts or not self.n:
-            return []
-        cols = [self.vocab[t] for t in counts]
-        sub = self.matrix[:, cols]
-        per_col = np.diff(sub.indptr)
-        data = sub.data * np.repeat(np.asarray([counts[t] for t in counts], dtype=np.float64), per_col)
-        rows, inverse = np.unique(sub.indices, return_inverse=True)
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        m = self.matrix
+        spans = [(m.indptr[self.vocab[t]], m.indptr[self.vocab[t] + 1], float(k)) for t, k in counts.items()]
+        postings = sum(end - start for start, end, _ in spans)
+        if postings * 8 >= self.n:
+            # Common terms: add each term's column into one array (no sort); the columns are added in
+            # the same order as below, so every score is bit-for-bit the same either way.
+            acc = np.zeros(self.n)
+            for start, end, k in spans:
+                acc[m.indices[start:end]] += m.data[start:end] * k
+            pos = np.flatnonzero(acc > 0)
+            return pos, acc[pos]
+        idx = np.concatenate([m.indices[start:end] for start, end, _ in spans])
+        data = np.concatenate([m.data[start:end] * k for start, end, k in spans])
+        rows, inverse = np.unique(idx, return_inverse=True)
         scores = np.bincount(inverse, weights=data, minlength=len(rows))
+        keep = scores > 0
+        return rows[keep], scores[keep]
+
+    def top(self, query: list[str], depth: int, mask: np.ndarray | None = None,
+            scored: tuple[np.ndarray, np.ndarray] | None = None) -> list[int]:
+        """Chunk positions with a positive score, best first (ties by position), at most `depth`;
+        only positions where `mask` is true when one is given. `scored`: `scores(query)`, already computed."""
+        rows, scores = scored if scored is not None else self.scores(query)
         if mask is not None:
             keep = mask[rows]
             rows, scores = rows[keep], scores[keep]

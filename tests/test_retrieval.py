@@ -32,7 +32,7 @@ def test_auto_dense_search_scans_the_snapshot_until_the_corpus_outgrows_it(data_
     small = Advisor(make_settings(data_dir), embeddings=embeddings)  # auto, default limit: exact scan
     assert small.retriever.dense_search is None
     large = Advisor(make_settings(data_dir, dense_exact_max_chunks=10), embeddings=embeddings)
-    large.retriever.corpus.vectors[:] = 0  # only Chroma's own index can still score chunks
+    assert large.retriever.corpus.vectors.shape == (len(large.retriever.corpus), 0)  # none read or kept
     passages = large.retriever.search(QUESTIONS[0])
     assert large.retriever.dense_search is not None and max(p.dense for p in passages) > 0.3
 
@@ -106,3 +106,31 @@ def test_top_positions_break_ties_by_position():
     assert top_dense(scores, 3) == [1, 4, 0]
     assert top_dense(scores, 10) == [1, 4, 0, 2, 5, 3]
     assert top_positions(np.array([7, 3, 9]), np.array([0.0, 2.0, 2.0]), 5) == [3, 9]
+
+
+def test_sparse_bm25_scores_common_and_rare_terms_alike():
+    """Terms in many chunks are added into one array, rare ones through their postings only: both give
+    rank_bm25's scores, and the tops rank by score, ties by position."""
+    import random
+
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from advisor.sparse_bm25 import SparseBM25
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(40)]
+    docs = [[rng.choice(words[:4]) if rng.random() < 0.6 else rng.choice(words) for _ in range(rng.randint(1, 12))]
+            for _ in range(400)]
+    bm25, reference = SparseBM25(iter(docs)), BM25Okapi(docs)
+    user = np.arange(len(docs)) % 3 == 0
+    for q in (["w0"], ["w0", "w1", "w0"], ["w39"], ["w39", "w38", "w0"], ["zzz"], []):
+        pos, scores = bm25.scores(q)
+        full = np.zeros(len(docs))
+        full[pos] = scores
+        assert full == pytest.approx(np.maximum(reference.get_scores(q), 0), abs=1e-9), q
+        assert full == pytest.approx(bm25.get_scores(q), abs=1e-12)
+        order = sorted(np.flatnonzero(full > 0), key=lambda i: (-round(full[i], 9), i))
+        assert bm25.top(q, 10) == order[:10]
+        assert bm25.top(q, 10, mask=user) == [i for i in order if user[i]][:10]
+        assert bm25.top(q, 10, mask=user, scored=(pos, scores)) == bm25.top(q, 10, mask=user)
