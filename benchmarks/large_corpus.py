@@ -222,11 +222,15 @@ def main() -> None:
                 r["exact_scan"] = run_measure(data, args.rounds, "snapshot")
                 rows.append(row(n, r["exact_scan"]))
             shutil.rmtree(data)
+            print(table(rows[-2 if hnsw else -1:], HEADERS), flush=True)
+            # after every size, so a later failure keeps what was measured
+            path = write("large_corpus", {"sizes": results, "dense_exact_max_chunks": limit, "load_avg_start": load,
+                                          "load_avg_end": os.getloadavg()}, args.out)
     print(table(rows, HEADERS))
     for n, r in results.items():
         if "exact" in r:
             print(n, json.dumps(r["exact"]))
-    print(f"wrote {write('large_corpus', {'sizes': results, 'dense_exact_max_chunks': limit, 'load_avg_start': load, 'load_avg_end': os.getloadavg()}, args.out)}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":
