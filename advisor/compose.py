@@ -116,13 +116,15 @@ class Citations:
             c.snippet = f"{c.snippet} {text}".strip()
         return c.n
 
-    def support(self, claim: str, doc_id: str) -> str:
-        """Cite the chunk of `doc_id` that shares the most words with `claim`; '' if none exists."""
+    def support(self, claim: str, doc_id: str, heading: str | None = None) -> str:
+        """Cite the chunk of `doc_id` under `heading` when given and present, else the one that shares the
+        most words with `claim`; '' if none exists."""
         chunks = self.evidence.of(doc_id)
         if not chunks:
             return ""
         words = set(tokenize(claim))
-        best = max(chunks, key=lambda p: len(words & p.tokens) / (len(words) or 1))
+        best = (self.section(doc_id, heading) if heading else None) or \
+            max(chunks, key=lambda p: len(words & p.tokens) / (len(words) or 1))
         return f" [{self.cite(best, best_sentence(best, words))}]"
 
     def section(self, doc_id: str, heading: str) -> Passage | None:

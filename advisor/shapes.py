@@ -272,7 +272,7 @@ def _build(ctx: Context, cites: Citations) -> Section | None:
 def _migration(ctx: Context, cites: Citations) -> Section:
     comp = ctx.decision.component
     return Section(kind="migration", title=f"Cost of changing course later: {comp.migration_cost}",
-                   text=comp.migration + cites.support(comp.migration, comp.note))
+                   text=comp.migration + cites.support(comp.migration, comp.note, "migration"))
 
 
 def _keep(*sections: Section | None) -> list[Section]:
@@ -354,7 +354,7 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     how = {"low": "Leaving later is cheap", "medium": "Leaving later is moderate work",
            "high": "Leaving later is possible but expensive"}
     lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
-           + cites.support(comp.migration, comp.note)
+           + cites.support(comp.migration, comp.note, "migration")
     # A product the asker named: what its own note says about lock-in is the detail that follows.
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
@@ -419,7 +419,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # How much buying risks depends on the component: its cost of reversing comes first.
         how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
         lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
-                f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note))
+                f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note, "migration"))
         return lead, _keep(section)
     if not first:
         return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
