@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     scope_threshold: float = Field(
         0.85, gt=0, le=1, description="A turn the component head confidently places on a matrix row is in scope, "
         "even when the act head leans off-topic (the two disagree; the confident one wins).")
+    refusal_threshold: float = Field(
+        0.5, gt=0, le=1, description="A turn the component head places on a matrix row (even unsurely) is refused "
+        "only when the act head gives off-topic at least this probability: refusing an in-scope question costs "
+        "the asker more than answering a borderline one.")
     condition_threshold: float = Field(
         0.5, gt=0, lt=1, description="A clause states a condition when the condition head is at least this sure.")
 

@@ -70,13 +70,14 @@ class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
-                 condition_threshold: float = 0.5, scope_threshold: float = 0.85):
+                 condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
         self.embed_spans = embed_spans  # see LocalEmbeddings.embed_spans
         self.condition_threshold = condition_threshold
         self.scope_threshold = scope_threshold
+        self.refusal_threshold = refusal_threshold
 
     def read(self, question: str) -> Reading:
         cleaned, injected = self.lex.strip_injection(question)
@@ -98,7 +99,9 @@ class Reader:
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         in_scope = any(h.by_name and h.slug != OTHER for h in hits) or (
-            r.component is not None and r.confidence.get("component", 0.0) >= self.scope_threshold)
+            r.component is not None and r.confidence.get("component", 0.0) >= self.scope_threshold) or (
+            # The component head points at a row and the act head is not sure it is off-topic.
+            r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
@@ -106,6 +109,10 @@ class Reader:
         r.quantities = [_as_written(q, question) for q in extract(norm)]
         self._conditions(r, clauses, E, G)
         return r
+
+    def _p(self, head: str, x, label: str) -> float:
+        h = self.heads[head]
+        return float(h.proba(x)[0][h.classes.index(label)]) if label in h.classes else 0.0
 
     def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
         h = self.heads[head]
