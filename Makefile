@@ -55,6 +55,7 @@ eval-heldout: index
 	$(ADVISOR) eval --dataset evals/datasets/heldout2 --out evals/runs/heldout2
 	$(ADVISOR) eval --dataset evals/datasets/heldout3 --out evals/runs/heldout3
 	$(ADVISOR) eval --dataset evals/datasets/heldout4 --out evals/runs/heldout4
+	$(ADVISOR) eval --dataset evals/datasets/heldout5 --out evals/runs/heldout5
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index
