@@ -293,9 +293,19 @@ def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))
 
 
+def _asked_about(ctx: Context, option) -> bool:
+    """Whether `option` is what "is it enough?" asks about, not the alternative after it ("is cron enough, or do
+    we need Airflow?" asks about cron)."""
+    norm = ctx.reading.normalized
+    cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
+    names = [n.lower() for n in (option.name, *option.aliases)]
+    at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
+    return not (cue and at > cue.end())
+
+
 def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
-    vendor = next((o for o in d.component.buy if o.doc in ctx.reading.vendors), None)
+    vendor = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and _asked_about(ctx, o)), None)
     situation = _situation(ctx)
     flip = _plausible(ctx)
     if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
