@@ -217,6 +217,15 @@ class KnowledgeIndex:
         return snapshot_mod.Snapshot(list(data["ids"]), list(data["documents"]),
                                      [m or {} for m in data["metadatas"]], vecs)
 
+    def vectors_of(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of `ids` (those Chroma still holds), read `sql_batch` ids at a time."""
+        got: dict[str, np.ndarray] = {}
+        with _readable(self._chroma_what):
+            for part in bulk.batches(ids, self.settings.sql_batch):
+                page = self.store._collection.get(ids=list(part), include=["embeddings"])
+                got.update(zip(page["ids"], (np.asarray(e, dtype=np.float32) for e in page["embeddings"])))
+        return got
+
     def dense_search(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """The `n` nearest chunk ids to `vector` with their cosine similarity, searched by Chroma itself."""
         with _readable(self._chroma_what):

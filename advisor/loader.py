@@ -53,6 +53,8 @@ class IndexLoader:
             if not self._scans(len(snap.ids)):
                 dense_search = self.index.dense_search
         corpus = Corpus(snap, vectors=dense_search is None)  # searched by Chroma: no copy of its vectors here
+        if dense_search is not None and 0 < len(corpus.curated) <= self.settings.dense_exact_max_chunks:
+            corpus.set_curated_vectors(self.index.vectors_of([corpus.ids[i] for i in corpus.curated]))
         retriever = HybridRetriever(corpus=corpus, embed_query=self.embeddings.embed_query,
                                     dense_search=dense_search, mode=self.settings.retriever, k=self.settings.k)
         with self._lock:

@@ -71,6 +71,11 @@ class Corpus:
         # The user's own documents (ingested files with kind "document", not guidance or vendor notes).
         self.user_mask = np.fromiter((m.get("kind") == "document" for m in self.metadatas), dtype=bool, count=n)
         self.user = np.flatnonzero(self.user_mask)
+        # The curated chunks (guidance, vendor notes): few, and what answers are built on. With dense search
+        # in Chroma's HNSW index they are also scanned exactly here (`set_curated_vectors`): among tens of
+        # thousands of similar user chunks the graph search reached only half of them.
+        self.curated = np.flatnonzero(~self.user_mask)
+        self.curated_vectors = np.zeros((0, 0), dtype=np.float32)
         self.by_doc: dict[str, list[int]] = {}
         for i, m in enumerate(self.metadatas):
             self.by_doc.setdefault(m.get("doc_id", ""), []).append(i)
@@ -86,6 +91,14 @@ class Corpus:
         if self._position is None:
             self._position = {cid: i for i, cid in enumerate(self.ids)}
         return self._position
+
+    def set_curated_vectors(self, vectors: dict[str, np.ndarray]) -> None:
+        """The curated chunks' vectors by chunk id (normalised here); a chunk without one (deleted from
+        Chroma by a later ingest) is left to Chroma's search."""
+        self.curated = np.asarray([i for i in self.curated if self.ids[i] in vectors], dtype=np.int64)
+        if len(self.curated):
+            v = np.vstack([vectors[self.ids[i]] for i in self.curated]).astype(np.float32)
+            self.curated_vectors = v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12)
 
     def indexed_text(self, i: int) -> str:
         m = self.metadatas[i]
@@ -174,15 +187,23 @@ class HybridRetriever(BaseRetriever):
 
     def dense_top(self, q: np.ndarray) -> tuple[list[int], dict[int, float] | np.ndarray]:
         """The `depth` nearest chunks to the unit vector `q`, best first, and the similarities: every
-        chunk's (searched here) or the top ones' by position (searched by Chroma)."""
+        chunk's (searched here) or, searched by Chroma, those of its hits and of the curated chunks'
+        exact top (by position, best first; the ranking is the best `depth` of both)."""
+        corpus = self.corpus
         if self.dense_search is None:
-            scores = self.corpus.vectors @ q
+            scores = corpus.vectors @ q
             return top_dense(scores, self.depth), scores
-        hits = [(self.corpus.position[cid], sim)
-                for cid, sim in self.dense_search(q.tolist(), min(self.depth, len(self.corpus)))
-                if cid in self.corpus.position]
-        hits.sort(key=lambda h: (-h[1], h[0]))
-        return [i for i, _ in hits], dict(hits)
+        # Twice `depth` from the graph: the user's documents get their own top from these hits. The graph
+        # search costs the same (Chroma's ef_search, 100, exceeds either).
+        found = {corpus.position[cid]: sim
+                 for cid, sim in self.dense_search(q.tolist(), min(2 * self.depth, len(corpus)))
+                 if cid in corpus.position}
+        if len(corpus.curated_vectors):
+            exact = corpus.curated_vectors @ q
+            for j in top_dense(exact, self.depth):
+                found[int(corpus.curated[j])] = float(exact[j])
+        hits = sorted(found.items(), key=lambda h: (-h[1], h[0]))
+        return [i for i, _ in hits[:self.depth]], dict(hits)
 
     def dense_scores(self, query: str) -> np.ndarray:
         """Every chunk's similarity to `query` (chunks beyond a server's top `depth` score 0)."""

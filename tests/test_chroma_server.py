@@ -74,6 +74,7 @@ def test_ingest_and_ask_through_a_chroma_server(tmp_path, chroma_server, embeddi
     # Dense search runs on the server: with the local copy of the vectors zeroed, the passages still
     # carry real cosine similarities (and the local search alone would score every chunk 0).
     advisor.retriever.corpus.vectors[:] = 0
+    advisor.retriever.corpus.curated_vectors[:] = 0  # the curated chunks' exact scan beside the server's
     passages = advisor.retriever.search("How do we monitor drift of models in production?")
     assert passages and max(p.dense for p in passages) > 0.3
     assert any(p.doc_id in ("ml-monitoring", "evidently-ai", "arize-ai", "whylabs") for p in passages)

@@ -23,6 +23,7 @@ def both(data_dir, embeddings):
 def test_chroma_dense_search_really_queries_chroma(both):
     _, chroma = both
     chroma.retriever.corpus.vectors[:] = 0  # a local search would now score every chunk 0
+    chroma.retriever.corpus.curated_vectors[:] = 0  # and so would the curated chunks' exact scan
     passages = chroma.retriever.search(QUESTIONS[0])
     assert passages and max(p.dense for p in passages) > 0.3
     assert {"ml-monitoring", "evidently-ai", "arize-ai", "whylabs"} & {p.doc_id for p in passages}
@@ -33,8 +34,23 @@ def test_auto_dense_search_scans_the_snapshot_until_the_corpus_outgrows_it(data_
     assert small.retriever.dense_search is None
     large = Advisor(make_settings(data_dir, dense_exact_max_chunks=10), embeddings=embeddings)
     assert large.retriever.corpus.vectors.shape == (len(large.retriever.corpus), 0)  # none read or kept
+    large.retriever.corpus.curated_vectors[:] = 0  # only Chroma's own index can still score chunks
     passages = large.retriever.search(QUESTIONS[0])
     assert large.retriever.dense_search is not None and max(p.dense for p in passages) > 0.3
+
+
+def test_with_hnsw_the_curated_chunks_are_also_scanned_exactly(data_dir, embeddings):
+    """Among many similar user chunks Chroma's graph search can miss curated ones: those are scanned
+    exactly beside it, so they rank as with the exact scan of everything."""
+    exact = Advisor(make_settings(data_dir), embeddings=embeddings).retriever
+    hnsw = Advisor(make_settings(data_dir, dense_search="chroma"), embeddings=embeddings).retriever
+    assert len(hnsw.corpus.curated_vectors) == len(hnsw.corpus) and not len(hnsw.corpus.user)
+    # (more curated chunks than ADVISOR_DENSE_EXACT_MAX_CHUNKS: none scanned, as above)
+    hnsw.dense_search = lambda vector, n: []  # a graph search that finds nothing
+    for q in QUESTIONS:
+        assert [p.doc.id for p in hnsw.search(q)] == [p.doc.id for p in exact.search(q)]
+        v = exact.query_vector(q)
+        assert hnsw.dense_top(v)[0] == exact.dense_top(v)[0]
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
