@@ -262,21 +262,22 @@ class HybridRetriever(BaseRetriever):
         else:  # searched by Chroma: the user's chunks among its nearest
             _fuse(fused, [i for i in sims if corpus.user_mask[i]])
         _fuse(fused, corpus.bm25.top(tokenize(query), self.depth, mask=corpus.user_mask, scored=lexical))
-        found = self._passages(fused, sims, q, len(fused))
-        return [p for p in found if p.dense >= min_similarity][:n]
+        return self._passages(fused, sims, q, n, min_dense=min_similarity)
 
-    def _passages(self, fused: dict[int, float], sims, q: np.ndarray, k: int) -> list[Passage]:
+    def _passages(self, fused: dict[int, float], sims, q: np.ndarray, k: int,
+                  min_dense: float | None = None) -> list[Passage]:
+        """The best `k` of the fused candidates, near-duplicates of a chosen one skipped; with
+        `min_dense`, only candidates at least that similar are considered (and compared)."""
         out: list[Passage] = []
         for i in sorted(fused, key=lambda j: (-fused[j], j)):
             if len(out) >= k:
                 break
+            sim = float(sims[i]) if isinstance(sims, np.ndarray) else sims.get(i, 0.0)
+            if min_dense is not None and sim < min_dense:
+                continue
             toks = self.corpus.tokens_of(i)
             if any(_jaccard(toks, p.tokens) > 0.8 for p in out):
                 continue  # near-duplicate of a passage already chosen
-            if isinstance(sims, np.ndarray):
-                sim = float(sims[i])
-            else:
-                sim = sims.get(i, 0.0)
             out.append(Passage(self.corpus.docs[i], float(fused[i]), float(sim), toks))
         return out
 
