@@ -225,9 +225,10 @@ def main() -> None:
             t = time.perf_counter()
             n, chroma_s = make_snapshot(base, data, size, chroma=hnsw)
             write_s = time.perf_counter() - t - chroma_s
+            before = os.getloadavg()
             r = run_measure(data, args.rounds, args.dense, limit=limit, compare=hnsw)
             r["snapshot_write_s"], r["chroma_add_s"] = round(write_s, 2), round(chroma_s, 2)
-            r["load_avg_before"] = os.getloadavg()
+            r["load_avg_before"], r["load_avg_after"] = before, os.getloadavg()
             results[str(n)] = r
             rows.append(row(n, r))
             if hnsw:  # the same corpus with the exact scan, for comparison
