@@ -65,7 +65,7 @@ soak: index
 	$(PY) benchmarks/soak.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check advisor tests benchmarks app.py
+	$(VENV)/bin/ruff check advisor tests benchmarks evals app.py
 
 clean:
 	rm -rf $(VENV) .advisor

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from threadpoolctl import threadpool_limits
+
 from .compose import Composer, Generator
 from .decision import DecisionEngine
 from .embeddings import LocalEmbeddings, embeddings_for
@@ -54,6 +56,9 @@ class Parts:
 def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None, store: Store | None = None,
                 generator: Generator | None = None) -> Parts:
     """Load and cross-check the knowledge files, the trained heads and the generator."""
+    if settings.blas_threads:
+        # Process-wide on purpose: every matrix product on the answer path runs in this process.
+        threadpool_limits(limits=settings.blas_threads, user_api="blas")
     matrix = load_matrix(settings.matrix_path)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     check_consistency(matrix, taxonomy, settings.matrix_path)
@@ -65,7 +70,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
                     settings.scope_threshold, settings.refusal_threshold)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
-                 planner=Planner(matrix, taxonomy, settings.part_threshold,
-                                                                 settings.switch_threshold), engine=DecisionEngine(matrix, taxonomy),
+                 planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
+                                 settings.part_min_mass), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=load_vendor_facts(settings.knowledge_dir))

@@ -47,10 +47,11 @@ class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
-                 switch_threshold: float = 0.5):
+                 switch_threshold: float = 0.5, part_min_mass: float = 0.0):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
+        self.part_min_mass = part_min_mass
         self.switch_threshold = switch_threshold
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
@@ -120,7 +121,7 @@ class Planner:
 
     def _part(self, r: Reading, slug: str) -> str:
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
-        part = r.part_for(slug, self.parts[slug], self.part_threshold)
+        part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass)
         comp = self.matrix.get(slug)
         build = comp.build_part
         if build and part == build.name and {o.doc for o in comp.buy} & set(r.vendors):

@@ -71,6 +71,11 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
     r"(?:people|employees|staff|headcount|folks)\b"),
     rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:company|org|organisation|organization|business|startup)\b",
+    # "a 3000-person bank", "a 600-employee insurer": a whole organisation (a team or a stage is not one).
+    (rf"(?:{NUM})\s*-\s*(?:person|people|employee|staff)\s+(?:[a-z]+[ -])?(?:bank|insurer|hospital|clinic|"
+     r"retailer|agency|firm|enterprise|corporation|corp|manufacturer|publisher|telco|carrier|university|"
+     r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|organi[sz]ation|"
+     r"conglomerate|nonprofit|charity|school|lab)\b"),
     rf"(?:{NUM})\s+employees\b")]
 _LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"
                       r"(?:ms|milliseconds?)\b", re.IGNORECASE)

@@ -38,8 +38,13 @@ class Settings(BaseSettings):
         "own HNSW index, or auto: the snapshot up to ADVISOR_DENSE_EXACT_MAX_CHUNKS, Chroma beyond. With "
         "ADVISOR_CHROMA_URL it is always the server.")
     dense_exact_max_chunks: int = Field(
-        200_000, ge=1, description="auto: the corpus size up to which dense search is an exact numpy scan "
-        "(about 5 ms at 50k chunks and 47 ms at 500k on 2 cores); beyond it, Chroma's approximate index.")
+        20_000, ge=1, description="auto: the corpus size up to which dense search is an exact numpy scan; "
+        "beyond it, Chroma's approximate index. Measured on 2 cores: retrieval took 1.7 ms exact at 5k chunks, "
+        "10 ms exact and 4.7 ms through the index at 50k; the two cross near 20k.")
+    blas_threads: int = Field(
+        1, ge=0, le=64, description="Threads numpy's BLAS may use in an advisor process (0 = the library's "
+        "default). One: the answer path's matrix products are small or memory-bound, and BLAS threads "
+        "spinning after a product slowed the next question's encoder run about twofold on 2 cores.")
     k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
     document_passages: int = Field(
         3, ge=0, le=20, description="Most passages of the user's own documents quoted under 'From your "
@@ -59,6 +64,9 @@ class Settings(BaseSettings):
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")
+    part_min_mass: float = Field(
+        0.3, ge=0, lt=1, description="...and only when the part head puts at least this much of its probability "
+        "on that component's parts and whole at all: a follow-up that only states facts says nothing about parts.")
     scope_threshold: float = Field(
         0.85, gt=0, le=1, description="A turn the component head confidently places on a matrix row is in scope, "
         "even when the act head leans off-topic (the two disagree; the confident one wins).")

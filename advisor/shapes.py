@@ -310,7 +310,8 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     flip = _plausible(ctx)
     if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
             (d.part and d.part.verdict == "build" and d.verdict == "build"):
-        yes = f"Yes{(', ' + situation) if situation else ''}: that is enough for now."
+        # Name what is enough and who makes it: "that" could be read as the product they asked about.
+        yes = f"Yes{(', ' + situation) if situation else ''}: the simple version you build yourselves is enough for now."
     elif vendor and d.verdict in ("buy", "hybrid", "depends"):
         yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
     elif d.verdict == "build":
@@ -330,7 +331,12 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
                else yes)
-    lead = f"{yes} {_reason(ctx, cites)}"
+    reason = _reason(ctx, cites)
+    if yes.startswith("No: ") and reason.split(" ", 1)[0].lower() == yes[4:].split(" ", 1)[0].lower():
+        # The reason opens with the same verdict ("No: buy the orchestration ... Buy the orchestration: ..."):
+        # say it once.
+        yes = "No."
+    lead = f"{yes} {reason}"
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
 

@@ -43,9 +43,11 @@ class Reading(BaseModel):
     def in_scope(self) -> bool:
         return self.act != "off-topic"
 
-    def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5) -> str:
+    def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5, min_mass: float = 0.0) -> str:
         """The part of component `slug` this turn is about: one of its parts when the part head gives it
-        at least `threshold` of the probability left for that component's parts and the whole, else 'whole'."""
+        at least `threshold` of the probability left for that component's parts and the whole, else 'whole'.
+        With `min_mass`, a row given less than that share of the head's probability gets 'whole': the turn
+        says nothing about its parts ("we're a bank, in case that matters")."""
         if not slug or not parts:
             return WHOLE
         # The head scores "slug/part" labels (whole included), so the choice is made within the row: one
@@ -56,6 +58,8 @@ class Reading(BaseModel):
             if (name == WHOLE or name in parts) and row in ("", slug):
                 allowed[name] = allowed.get(name, 0.0) + score
         total = sum(allowed.values())
+        if total < min_mass:
+            return WHOLE
         best = max(allowed, key=allowed.get) if allowed else WHOLE
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
 
@@ -163,7 +167,13 @@ class Reader:
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
             best = carrying[-1] if carrying else 0
-            said[cond] = (best, pol_head.classes[int(Q[best].argmax())])
+            polarity = pol_head.classes[int(Q[best].argmax())]
+            # Except a retraction: once a turn takes a condition back ("forget the budget part"), its other
+            # clauses on it give the reason ("we closed a round, money's fine"), never restate it.
+            retracting = [i for i in carrying if pol_head.classes[int(Q[i].argmax())] == "retracted"]
+            if retracting and polarity == "stated":
+                best, polarity = retracting[-1], "retracted"
+            said[cond] = (best, polarity)
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             for c, polarity in implications(extract(clause), self.thresholds).items():

@@ -89,6 +89,19 @@ def test_unsure_part_reads_as_the_whole_component(planner):
     assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "hybrid"
 
 
+def test_a_facts_only_follow_up_does_not_move_the_part():
+    """Part scores spread over other rows ("we're a bank, in case that matters") say nothing about this
+    row's parts, however they split what little they give it."""
+    planner = Planner(MATRIX, TAXONOMY, part_threshold=0.6, part_min_mass=0.3)
+    first = run(planner, reading(component="model-registry", part_scores={"model-registry/whole": 0.95}))
+    plan = planner.plan(first.state, reading(act="statement", conditions=["regulated"], part_scores={
+        "data-labeling/workforce": 0.6, "model-registry/promotion-policy": 0.03, "model-registry/whole": 0.01}))
+    assert plan.state.part == "whole"
+    plan = planner.plan(first.state, reading(part_scores={"model-registry/promotion-policy": 0.7,
+                                                          "model-registry/whole": 0.1}))
+    assert plan.state.part == "promotion-policy"
+
+
 def test_guidance_acts_get_their_note(planner):
     plan = run(planner, reading(act="switch"))
     assert plan.topic == "switch" and planner.note_for(plan.topic) == "switching-buy-to-build"

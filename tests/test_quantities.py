@@ -26,6 +26,10 @@ def said(text: str) -> dict[str, str]:
     ("we are a 4-person startup", {"early-stage": "stated"}),
     ("a team of 6 engineers", {"early-stage": "stated"}),
     ("we are 300 people now", {"early-stage": "negated"}),
+    ("we just got acquired by a 3,000-person bank", {"early-stage": "negated"}),
+    ("a 600-employee insurer", {"early-stage": "negated"}),
+    ("our 8-person startup", {"early-stage": "stated"}),
+    ("a 40-person data team inside the group", {}),  # a team, not the company
 ])
 def test_magnitude_settles_condition(text, expected):
     assert said(text) == expected

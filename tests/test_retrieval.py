@@ -150,3 +150,12 @@ def test_sparse_bm25_scores_common_and_rare_terms_alike():
         assert bm25.top(q, 10) == order[:10]
         assert bm25.top(q, 10, mask=user) == [i for i in order if user[i]][:10]
         assert bm25.top(q, 10, mask=user, scored=(pos, scores)) == bm25.top(q, 10, mask=user)
+
+
+def test_an_advisor_keeps_blas_to_its_configured_threads(data_dir, embeddings):
+    """BLAS threads left spinning after a product slowed the next encoder run: one thread by default."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        Advisor(make_settings(data_dir), embeddings=embeddings)
+        assert {p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"} == {1}

@@ -51,6 +51,12 @@ def test_magnitude_decides_scale(read):
     assert "scale" not in r.conditions and "simple" in r.conditions
 
 
+def test_a_retraction_outranks_the_reason_given_for_it(read):
+    """"Forget the budget part, we raised and cash is fine": the second clause explains the take-back."""
+    r = read("forget what I said about money, we closed a funding round last week and cash is fine. same answer?")
+    assert "budget" not in r.conditions and "budget" in r.retracted + r.negated
+
+
 def test_negated_fact_is_not_stated(read):
     r = read("We are not in a regulated industry. Build a feature store?")
     assert "regulated" not in r.conditions
@@ -73,10 +79,12 @@ def test_a_confident_component_keeps_the_turn_in_scope(advisor):
     reader = advisor.parts.reader
     r = reader.read(question)
     assert r.in_scope and r.component == "llm-inference" and "budget" in r.conditions
-    strict = reader.scope_threshold
+    strict, refusal = reader.scope_threshold, reader.refusal_threshold
     try:
-        reader.scope_threshold = 1.0  # only a component named outright would keep it in scope
+        # Only a component named outright would keep it in scope: neither the component head's confidence
+        # nor the act head's doubt about off-topic counts.
+        reader.scope_threshold, reader.refusal_threshold = 1.0, 0.0
         assert not reader.read(question).in_scope
     finally:
-        reader.scope_threshold = strict
+        reader.scope_threshold, reader.refusal_threshold = strict, refusal
     assert not reader.read("Should we build or buy a CRM for the sales team?").in_scope
