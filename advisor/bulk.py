@@ -65,6 +65,19 @@ def keys_of_groups(records, groups: Sequence[str], size: int) -> list[str]:
     return out
 
 
+def keys_by_group(records, groups: Sequence[str], size: int) -> dict[str, set[str]]:
+    """`keys_of_groups`, each source file's keys apart (those with none are absent)."""
+    from langchain_classic.indexes._sql_record_manager import UpsertionRecord
+
+    out: dict[str, set[str]] = {}
+    for part in batches(groups, size):
+        with records._make_session() as session:
+            for key, group in session.query(UpsertionRecord.key, UpsertionRecord.group_id).filter(
+                    UpsertionRecord.namespace == records.namespace, UpsertionRecord.group_id.in_(list(part))):
+                out.setdefault(group, set()).add(key)
+    return out
+
+
 def delete_keys(records, keys: Sequence[str], size: int) -> None:
     for part in batches(keys, size):
         records.delete_keys(list(part))

@@ -13,7 +13,7 @@ import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from . import bulk, knowledge
+from . import bulk, knowledge, manifest
 from . import snapshot as snapshot_mod
 from .errors import IndexDamagedError, IndexNotReadyError, IngestBusyError, InputError
 from .settings import Settings
@@ -99,21 +99,39 @@ class KnowledgeIndex:
         in its SQL record manager. Every call is bounded (`bulk`): checking 50,000 keys is ten
         queries, not one statement SQLite refuses. New chunks are embedded and written a batch at a
         time, Chroma first, then the records, so a killed ingest resumes after its last batch. Only an
-        ingest that changed something publishes a snapshot (readers reload on a new one).
+        ingest that changed something publishes a snapshot (readers reload on a new one). A file whose
+        stat and citation path match the ingest manifest (`manifest`), and whose recorded chunk ids are
+        all still stored, is not parsed, chunked or hashed again: its ids are reused.
         """
-        loaded = knowledge.load(paths)
-        report = IngestReport(problems=[(str(p), why) for p, why in loaded.problems])
-        docs = bulk.hashed(c for d in loaded.docs for c in knowledge.chunk(d))
-        report.documents = len(loaded.docs)
-        report.chunks = len(docs)
+        files, roots = knowledge.discover(paths)  # a bad path fails before anything is touched
         show = sys.stderr.isatty() if progress is None else progress
         size = self.settings.sql_batch
         with _readable(f"the index in {self.settings.data_dir}"):
-            report.repaired = self.repair() if self._may_be_out_of_step() else 0
-            stored = bulk.stored_keys(self.records, [d.id for d in docs], size)
-            todo = [d for d in docs if d.id not in stored]
-            report.skipped = len(docs) - len(todo)
-            bar = _progress(show, len(docs), report.skipped)
+            repaired = self.repair() if self._may_be_out_of_step() else 0
+            sources = {f: str(f.resolve()) for f in files}
+            # Every recorded key of these files, read once: whether a manifest entry's chunks are all
+            # still stored, and (after the embedding, which only adds current keys) which are stale.
+            recorded = bulk.keys_by_group(self.records, sorted(set(sources.values())), size)
+            reuse = manifest.Reuse(self.settings.data_dir, sources, recorded)
+            loaded = knowledge.load_files(files, roots, reuse.known)
+            report = IngestReport(repaired=repaired, documents=len(loaded.docs),
+                                  problems=[(str(p), why) for p, why in loaded.problems])
+            ids_of: dict[Path, list[str]] = {}
+            fresh: list[Document] = []
+            current: set[str] = set()
+            for d in loaded.docs:
+                if d.known_ids is None:
+                    chunks = bulk.hashed(knowledge.chunk(d))
+                    fresh += [c for c in chunks if c.id not in current]
+                    ids_of[d.path] = [c.id for c in chunks]
+                else:
+                    ids_of[d.path] = d.known_ids  # all recorded: nothing to embed
+                current.update(ids_of[d.path])
+            report.chunks = len(current)
+            stored = bulk.stored_keys(self.records, [c.id for c in fresh], size)
+            todo = [c for c in fresh if c.id not in stored]
+            report.skipped = report.chunks - len(todo)
+            bar = _progress(show, report.chunks, report.skipped)
             try:
                 for batch in bulk.batches(todo, min(self.settings.embed_batch, size)):
                     self._mark_dirty()
@@ -132,13 +150,11 @@ class KnowledgeIndex:
                 if bar:
                     bar.close()
             # Chunks of the files ingested now that they no longer yield (the file changed): stale.
-            current = {d.id for d in docs}
-            sources = sorted({d.metadata["source"] for d in docs})
-            stale = [k for k in bulk.keys_of_groups(self.records, sources, size) if k not in current]
+            docs_at = sorted({sources[d.path] for d in loaded.docs})
+            stale = sorted(k for src in docs_at for k in recorded.get(src, ()) if k not in current)
             # Files that vanished from the ingested paths: drop their chunks. Files that failed to
             # load keep their previous chunks, so a broken edit never loses what was indexed.
-            failed = {str(p.resolve()) for p, _ in loaded.problems}
-            present = {str(d.path.resolve()) for d in loaded.docs} | failed
+            present = set(docs_at) | {str(p.resolve()) for p, _ in loaded.problems}
             gone = sorted(s for s in self._sources_under(loaded.roots) if s not in present)
             stale += bulk.keys_of_groups(self.records, gone, size)
             if stale:
@@ -154,6 +170,7 @@ class KnowledgeIndex:
             else:
                 self.write_snapshot()
             self._dirty.unlink(missing_ok=True)
+        reuse.save(loaded, ids_of)  # only now: a failed or killed ingest leaves the previous manifest
         return report
 
     @property
@@ -260,11 +277,8 @@ class KnowledgeIndex:
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
         """The recorded source files under `roots` (one path check per file, not per chunk)."""
-        found = set()
-        for src in bulk.recorded_groups(self.records):
-            if any(Path(src) == r or Path(src).is_relative_to(r) for r in roots):
-                found.add(src)
-        return found
+        under = [str(r) for r in roots]
+        return {src for src in bulk.recorded_groups(self.records) if any(knowledge.within(src, r) for r in under)}
 
     def _metadatas(self) -> list[dict]:
         return bulk.paged_get(self.store._collection, ["metadatas"], self.settings.sql_batch)["metadatas"]
@@ -377,6 +391,8 @@ def rebuild_index(settings: Settings) -> None:
         shutil.rmtree(settings.chroma_dir, ignore_errors=True)
         if settings.chroma_dir.exists() and not settings.chroma_dir.is_dir():
             settings.chroma_dir.unlink()  # a stray file where the directory should be
+    # The manifest's chunk ids describe the index being thrown away: the rebuilt one parses every file.
+    (settings.data_dir / manifest.NAME).unlink(missing_ok=True)
     for path in (settings.record_db, *(settings.record_db.with_name(settings.record_db.name + suffix)
                                        for suffix in ("-journal", "-wal", "-shm"))):
         path.unlink(missing_ok=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,6 +20,9 @@ from .errors import InputError
 SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 CHUNK_SIZE = 900
 CHUNK_OVERLAP = 120
+# Bump on any change to parsing or chunking that changes chunks for the same file: the ingest manifest
+# (advisor/manifest.py) then stops reusing the chunk ids it recorded and every file is parsed again.
+CHUNKER_VERSION = 1
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 
 
@@ -49,6 +54,7 @@ class LoadedDoc:
     meta: NoteMeta
     sections: list[tuple[str, str]]
     display_path: str = ""
+    known_ids: list[str] | None = None  # chunk ids from the ingest manifest: the file was not parsed
 
 
 @dataclass
@@ -180,33 +186,53 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 
 def load(paths: list[Path]) -> LoadReport:
     """Load every file under `paths`; bad files are recorded as problems, not raised."""
-    files, roots = discover(paths)
+    return load_files(*discover(paths))
+
+
+def load_files(files: list[Path], roots: list[Path],
+               known: Callable[[Path, str], tuple[str, list[str]] | None] | None = None) -> LoadReport:
+    """Load `files` (as `discover` found them under `roots`). `known(file, display_path)` may give a
+    file's doc id and chunk ids instead (unchanged since they were recorded): that file is not parsed,
+    and its doc is an empty stand-in carrying them, still checked for a duplicate id in file order."""
     report = LoadReport(roots=roots)
     seen: dict[str, Path] = {}
+    dirs = [r for r in roots if r.is_dir()]
     for f in files:
-        try:
-            doc = parse_file(f)
-        except (ValueError, OSError) as exc:
-            report.problems.append((f, str(exc)))
-            continue
+        display = _display(f, roots, dirs)
+        got = known(f, display) if known else None
+        if got:
+            doc = LoadedDoc(path=f, meta=NoteMeta(id=got[0], title=got[0]), sections=[], known_ids=got[1])
+        else:
+            try:
+                doc = parse_file(f)
+            except (ValueError, OSError) as exc:
+                report.problems.append((f, str(exc)))
+                continue
         if doc.meta.id in seen:
             report.problems.append((f, f"duplicate id '{doc.meta.id}' (also in {seen[doc.meta.id]})"))
             continue
         seen[doc.meta.id] = f
-        doc.display_path = _display(f, roots)
+        doc.display_path = display
         report.docs.append(doc)
     return report
 
 
-def _display(path: Path, roots: list[Path]) -> str:
+def within(path: str, root: str) -> bool:
+    """Whether the resolved path `path` is `root` or under it: `Path.is_relative_to` on strings, which at
+    thousands of files x roots was a tenth of a no-op ingest."""
+    return path == root or path.startswith(root if root.endswith(os.sep) else root + os.sep)
+
+
+def _display(path: Path, roots: list[Path], dirs: list[Path] | None = None) -> str:
     """The file as citations show it: relative to the ingested directory's parent, e.g.
     knowledge/guidance/feature-store.md. Not relative to the cwd: it is part of each chunk's
-    metadata, so a cwd-dependent path would re-embed everything when ingesting from elsewhere."""
-    full = path.resolve()
-    for root in roots:
-        if root.is_dir() and full.is_relative_to(root):
-            return str(full.relative_to(root.parent))
-    return full.name
+    metadata, so a cwd-dependent path would re-embed everything when ingesting from elsewhere.
+    `dirs`: those of `roots` that are directories, when the caller already knows."""
+    full = str(path.resolve())
+    for root in (dirs if dirs is not None else [r for r in roots if r.is_dir()]):
+        if within(full, str(root)):
+            return full[len(str(root.parent)):].lstrip(os.sep)
+    return Path(full).name
 
 
 def chunk(doc: LoadedDoc) -> list[Document]:
