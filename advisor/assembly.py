@@ -68,7 +68,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
 
     reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
-                    settings.scope_threshold, settings.refusal_threshold)
+                    settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
                                  settings.part_min_mass), engine=DecisionEngine(matrix, taxonomy),

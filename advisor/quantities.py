@@ -61,10 +61,11 @@ _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|devel
                    r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
                    r"data scientist|ml (?:person|engineer))\b", re.IGNORECASE)
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
-    rf"team of\s+(?:{NUM})",
+    rf"team of\s+(?:about |around |roughly |some |~\s*)?(?:{NUM})",
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|mles?|people on the team|person team|people team|member team)\b"
+    r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data |platform |research |"
+    r"engineering |ai |infra |dev )?team)\b"
     # "one engineer wrote our serving layer" tells who did something, not how big the team is.
     r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)"))]
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (

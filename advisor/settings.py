@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     scope_threshold: float = Field(
         0.85, gt=0, le=1, description="A turn the component head confidently places on a matrix row is in scope, "
         "even when the act head leans off-topic (the two disagree; the confident one wins).")
+    negation_without_cue: float = Field(
+        0.7, ge=0, le=1, description="A clause with no negative word (not, no, never, fine, ...) reads as saying "
+        "a condition does not hold only when the polarity head gives that at least this probability.")
     refusal_threshold: float = Field(
         0.5, gt=0, le=1, description="A turn the component head places on a matrix row (even unsurely) is refused "
         "only when the act head gives off-topic at least this probability: refusing an in-scope question costs "

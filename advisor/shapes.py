@@ -70,6 +70,9 @@ def _phrase(ctx: Context, cond: str) -> str:
         # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
         singular = r"\d[\d,.]*-\w+\s+\w|(?:team|company|startup|group|org)\b"
         return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
+    if cond == "early-stage" and ctx.reading.managed_cue:
+        # "No ops people" is what they said: echo that rather than calling them an early-stage company.
+        return "with nobody to run infrastructure"
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 

@@ -74,7 +74,8 @@ class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
-                 condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5):
+                 condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
+                 negation_without_cue: float = 0.7):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -82,6 +83,7 @@ class Reader:
         self.condition_threshold = condition_threshold
         self.scope_threshold = scope_threshold
         self.refusal_threshold = refusal_threshold
+        self.negation_without_cue = negation_without_cue
 
     def read(self, question: str) -> Reading:
         cleaned, injected = self.lex.strip_injection(question)
@@ -173,6 +175,12 @@ class Reader:
             retracting = [i for i in carrying if pol_head.classes[int(Q[i].argmax())] == "retracted"]
             if retracting and polarity == "stated":
                 best, polarity = retracting[-1], "retracted"
+            # A clause with no negative word ("we're regulated") reads as a negation only when the head is
+            # fairly sure ("it's all public web data"): the bare word of a condition turns up in far more
+            # negations than statements in the training clauses, and that alone must not flip it.
+            if polarity == "negated" and not self.lex.cue_counts(units[best])[0] and \
+                    Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
+                polarity = "stated"
             said[cond] = (best, polarity)
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
@@ -180,6 +188,11 @@ class Reader:
                 if c in said and said[c][1] == "retracted":
                     continue
                 said[c] = (pos, polarity)
+        if said.get("production-evidence", (0, ""))[1] == "stated" and not r.quantities and \
+                said.get("scale", (0, ""))[1] == "stated":
+            # Evidence is told in performance words ("measured recall", "can't keep up with our load"); with
+            # no magnitude given at all, those words report the measurement, not a scale requirement.
+            said.pop("scale")
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):

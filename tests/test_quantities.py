@@ -29,7 +29,8 @@ def said(text: str) -> dict[str, str]:
     ("we just got acquired by a 3,000-person bank", {"early-stage": "negated"}),
     ("a 600-employee insurer", {"early-stage": "negated"}),
     ("our 8-person startup", {"early-stage": "stated"}),
-    ("a 40-person data team inside the group", {}),  # a team, not the company
+    ("a 4-person research team", {"early-stage": "stated"}),
+    ("a 40-person data team inside the group", {"early-stage": "negated"}),  # a team, counted as engineers
 ])
 def test_magnitude_settles_condition(text, expected):
     assert said(text) == expected

@@ -57,6 +57,22 @@ def test_a_retraction_outranks_the_reason_given_for_it(read):
     assert "budget" not in r.conditions and "budget" in r.retracted + r.negated
 
 
+@pytest.mark.parametrize("question", [
+    "We are a regulated lender. Experiment tracking, make or buy?",
+    "Our sector is regulated; should the feature store be ours?",
+])
+def test_a_condition_said_with_its_own_word_is_stated(read, question):
+    """The bare word turns up mostly in negations of the training clauses; without a negative word it is
+    still a statement."""
+    assert "regulated" in read(question).conditions
+
+
+def test_measured_evidence_told_in_performance_words_is_not_also_scale(read):
+    r = read("Six months of measurements show the managed feature store misses our lookup latency under "
+             "real traffic. Write our own?")
+    assert r.conditions == ["production-evidence"]
+
+
 def test_negated_fact_is_not_stated(read):
     r = read("We are not in a regulated industry. Build a feature store?")
     assert "regulated" not in r.conditions
