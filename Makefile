@@ -56,6 +56,8 @@ eval-heldout: index
 	$(ADVISOR) eval --dataset evals/datasets/heldout3 --out evals/runs/heldout3
 	$(ADVISOR) eval --dataset evals/datasets/heldout4 --out evals/runs/heldout4
 	$(ADVISOR) eval --dataset evals/datasets/heldout5 --out evals/runs/heldout5
+	$(ADVISOR) eval --dataset evals/datasets/heldout6 --out evals/runs/heldout6
+	$(PY) evals/heldout_halves.py evals/runs/heldout6/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index
