@@ -66,8 +66,10 @@ class Cues(BaseModel):
     managed: list[str] = []
     need: list[str] = []
     yes_no: list[str] = []
+    adopted: list[str] = []
 
-    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no")
+    @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
+                     "adopted")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -126,6 +128,7 @@ class Lexicon:
         self.managed = _any(cues.managed)
         self.need = _any(cues.need)
         self.yes_no = _any(cues.yes_no)
+        self.adopted = _any(cues.adopted)
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------

@@ -120,11 +120,15 @@ class Planner:
                     vendors=r.vendors)
 
     def _part(self, r: Reading, slug: str) -> str:
-        # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
-        part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass)
         comp = self.matrix.get(slug)
+        named = {o.doc for o in comp.buy} & set(r.vendors)
+        # A product named as already in place ("pgvector is settled; what about re-ranking?") has decided the
+        # part it sells: the question is about another one, even though the name pulls the head toward it.
+        settled = frozenset(p.name for p in comp.parts if p.verdict == "buy") if named and r.adopted else frozenset()
+        # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
+        part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
         build = comp.build_part
-        if build and part == build.name and {o.doc for o in comp.buy} & set(r.vendors):
+        if build and part == build.name and named and not r.adopted:
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
             # question is about the component, not the part that is yours to write.
             return WHOLE

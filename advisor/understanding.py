@@ -36,6 +36,7 @@ class Reading(BaseModel):
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
+    adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -43,7 +44,8 @@ class Reading(BaseModel):
     def in_scope(self) -> bool:
         return self.act != "off-topic"
 
-    def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5, min_mass: float = 0.0) -> str:
+    def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5, min_mass: float = 0.0,
+                 exclude: frozenset[str] = frozenset()) -> str:
         """The part of component `slug` this turn is about: one of its parts when the part head gives it
         at least `threshold` of the probability left for that component's parts and the whole, else 'whole'.
         With `min_mass`, a row given less than that share of the head's probability gets 'whole': the turn
@@ -55,13 +57,18 @@ class Reading(BaseModel):
         allowed: dict[str, float] = {}
         for key, score in self.part_scores.items():
             row, _, name = key.rpartition("/")
-            if (name == WHOLE or name in parts) and row in ("", slug):
+            if (name == WHOLE or name in parts) and name not in exclude and row in ("", slug):
                 allowed[name] = allowed.get(name, 0.0) + score
         total = sum(allowed.values())
         if total < min_mass:
             return WHOLE
         best = max(allowed, key=allowed.get) if allowed else WHOLE
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
+
+
+def _names(condition: str, text: str) -> bool:
+    """Whether `text` uses the condition's own word ("regulated", "lock-in", "budget", "scale", "early")."""
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in condition.split("-") if len(w) > 2)
 
 
 def _as_written(q, question: str):
@@ -90,7 +97,8 @@ class Reader:
         norm = normalize(cleaned)
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
-                    asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)))
+                    asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
+                    adopted=bool(self.lex.adopted.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -175,10 +183,11 @@ class Reader:
             retracting = [i for i in carrying if pol_head.classes[int(Q[i].argmax())] == "retracted"]
             if retracting and polarity == "stated":
                 best, polarity = retracting[-1], "retracted"
-            # A clause with no negative word ("we're regulated") reads as a negation only when the head is
-            # fairly sure ("it's all public web data"): the bare word of a condition turns up in far more
-            # negations than statements in the training clauses, and that alone must not flip it.
-            if polarity == "negated" and not self.lex.cue_counts(units[best])[0] and \
+            # A clause that names the condition with no negative word ("we're regulated") reads as a negation
+            # only when the head is fairly sure: the bare word turns up in far more negations than statements
+            # in the training clauses, and that alone must not flip it. Clauses that do not name it ("we're a
+            # mid-size company") keep the head's reading.
+            if polarity == "negated" and _names(cond, units[best]) and not self.lex.cue_counts(units[best])[0] and \
                     Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
                 polarity = "stated"
             said[cond] = (best, polarity)

@@ -102,6 +102,19 @@ def test_a_facts_only_follow_up_does_not_move_the_part():
     assert plan.state.part == "promotion-policy"
 
 
+def test_a_product_already_in_place_settles_its_part():
+    """"pgvector is settled; what about re-ranking?": the name pulls the head toward the store it sells, but
+    that part is decided, so the question is about the other one; named as an option, it means the whole."""
+    planner = Planner(MATRIX, TAXONOMY, part_threshold=0.6)
+    scores = {"vector-database/store": 0.5, "vector-database/retrieval-logic": 0.4, "vector-database/whole": 0.1}
+    settled = run(planner, reading(component="vector-database", vendors=["pgvector"], adopted=True, part_scores=scores))
+    assert settled.state.part == "retrieval-logic"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(settled.state).verdict == "build"
+    option = {"vector-database/retrieval-logic": 0.8, "vector-database/whole": 0.2}
+    asked = run(planner, reading(component="vector-database", vendors=["pgvector"], part_scores=option))
+    assert asked.state.part == "whole"
+
+
 def test_guidance_acts_get_their_note(planner):
     plan = run(planner, reading(act="switch"))
     assert plan.topic == "switch" and planner.note_for(plan.topic) == "switching-buy-to-build"

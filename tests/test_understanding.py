@@ -23,6 +23,7 @@ def read(advisor):
     ("Do we need drift detection built in-house?", "ml-monitoring"),
     ("shuold we biuld a featur stor?", "feature-store"),
     ("SHOULD WE BUY EXPERIMENT TRACKING???", "experiment-tracking"),
+    ("Thinking of serving Llama 3 on a rented A10 instead of paying per token. Sensible?", "llm-inference"),
 ])
 def test_component_by_name_vendor_typo_or_description(read, question, slug):
     assert read(question).component == slug
@@ -65,6 +66,11 @@ def test_a_condition_said_with_its_own_word_is_stated(read, question):
     """The bare word turns up mostly in negations of the training clauses; without a negative word it is
     still a statement."""
     assert "regulated" in read(question).conditions
+
+
+def test_a_size_said_without_a_negative_word_still_negates_early_stage(read):
+    r = read("We're a mid-size company. Model serving: build or buy?")
+    assert "early-stage" not in r.conditions
 
 
 def test_measured_evidence_told_in_performance_words_is_not_also_scale(read):
