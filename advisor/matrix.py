@@ -63,6 +63,10 @@ class Part(Provenance):
     advice: str
     note: str
     conditions: list[ConditionRule] = Field(default_factory=list)
+    # How a buy or build verdict reads for this part when "buy <label>" or "build <label> yourselves" would
+    # not ("buy self-hosted open-weight models" means: call a hosted API instead).
+    buy_clause: str | None = None
+    build_clause: str | None = None
 
     def rule_for(self, condition: str) -> ConditionRule | None:
         return next((r for r in self.conditions if r.condition == condition), None)

@@ -48,7 +48,7 @@ _RATE = re.compile(
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
 _VOLUME = re.compile(
-    rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}?"  # "2 million short text snippets"
+    rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}"  # "2 million short text snippets": the last such word is the thing
     rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
     rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:per|a|an|each|every)\s+(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
@@ -194,7 +194,11 @@ def extract(text: str) -> list[Quantity]:
         per = (m.group("per") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
         kind = next(k for k in _VOLUME_KINDS if m.group(k))
         if v is not None and per:
-            out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=m.group(0)))
+            # The words between the thing and its period ("images need tags every quarter") are left out of
+            # the text a lead echoes: "8 million product images a quarter".
+            said = m.group(0)[:m.end("thing") - m.start()]
+            said += f" {m.group('adverb')}" if m.group("adverb") else f" a {m.group('per')}"
+            out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=said))
     if _SOLO.search(text) and not any(q.kind == "engineers" for q in out):
         out.append(Quantity(kind="engineers", value=1, text=_SOLO.search(text).group(0)))
     for m in _LATENCY.finditer(text):

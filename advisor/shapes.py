@@ -12,7 +12,8 @@ from .render import VERDICT_WORD
 from .retrieval import tokenize
 
 # Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
-FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms"), "simple": ("models", "traffic_rps"),
+FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day", "jobs_per_day"),
+              "simple": ("models", "traffic_rps", "items_per_day", "tokens_per_day"),
               "early-stage": ("engineers", "headcount")}
 GUIDANCE_SECTIONS = {
     "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
@@ -68,7 +69,8 @@ def _phrase(ctx: Context, cond: str) -> str:
              for k in kinds if k in ctx.state.facts]
     if facts:
         # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
-        singular = r"\d[\d,.]*-\w+\s+\w|(?:team|company|startup|group|org)\b"
+        singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
+                   r"(?:team|company|startup|group|org)\b"
         return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
     if cond == "early-stage" and ctx.reading.managed_cue:
         # "No ops people" is what they said: echo that rather than calling them an early-stage company.
@@ -93,8 +95,12 @@ def _verdict_clause(ctx: Context) -> str:
     d, comp = ctx.decision, ctx.decision.component
     subject = _subject(ctx)
     if d.verdict == "buy":
+        if d.part and d.part.buy_clause:
+            return f"buy rather than build: {d.part.buy_clause}"  # the verdict word first, then what it means
         return f"buy {subject} rather than build {'them' if subject.endswith('s') and not d.part else 'it'}"
     if d.verdict == "build":
+        if d.part and d.part.build_clause:
+            return f"build: {d.part.build_clause}"
         return f"build {subject} yourselves"
     if d.verdict == "hybrid":
         buy = next((p for p in comp.parts if p.verdict == "buy"), None)

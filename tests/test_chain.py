@@ -204,3 +204,11 @@ def test_risk_answer_says_what_the_risk_means_for_the_component_asked_about(advi
 def test_lead_echoes_the_team_size_as_a_phrase(advisor, question, opening):
     a = advisor.ask(question)
     assert a.lead.startswith(opening), a.lead
+
+
+def test_a_buy_verdict_on_a_part_you_would_run_reads_as_what_to_do(advisor):
+    """"Buy self-hosted open-weight models" says nothing: the part's own buy clause says to call an API."""
+    a = advisor.ask("We're a 5-person startup. Should we self-host an open-weight LLM?")
+    assert (a.component, a.part, a.verdict) == ("llm-inference", "self-hosted", "buy")
+    assert "hosted model API" in a.lead and "buy self-hosted" not in a.lead
+    assert a.lead.startswith("With a 5-person startup,")
