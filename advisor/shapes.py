@@ -376,8 +376,12 @@ def _build_part(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 
 def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
-    how = {"low": "Leaving later is cheap", "medium": "Leaving later is moderate work",
-           "high": "Leaving later is possible but expensive"}
+    # Worded for now or later alike: "could we move later?" and "what would it take to move now?" both ask it.
+    how = {"low": "Switching is cheap", "medium": "Switching is moderate work",
+           "high": "Switching is possible but expensive"}
+    if ctx.reading.yes_no:
+        # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?"), said once.
+        how = {"low": "Yes, and it is cheap", "medium": "Yes, with moderate work", "high": "Yes, but it is expensive"}
     lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
            + cites.support(comp.migration, comp.note, "migration")
     # A product the asker named: what its own note says about lock-in is the detail that follows.
@@ -385,10 +389,23 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     if specific:
         lead = f"{lead} {' '.join(specific[:1])}"
-    if ctx.reading.yes_no:
-        # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?").
-        lead = ("Yes, but it is expensive. " if comp.migration_cost == "high" else "Yes. ") + lead
     return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))
+
+
+def _about_another(ctx: Context, sentence: str) -> bool:
+    """Whether a general sentence is an example about another component only ("portable training code keeps
+    training infrastructure easy to move", shown to someone asking about a feature store)."""
+    comp = ctx.decision.component
+    if comp is None or ctx.matrix is None:
+        return False
+    low = sentence.lower()
+
+    def names(c) -> list[str]:
+        return [n for n in {c.name.lower(), (c.noun or "").lower()} if n and not n.startswith(("a ", "an "))]
+
+    mine = names(comp)
+    others = [n for c in ctx.matrix.components if c.slug != comp.slug for n in names(c)]
+    return any(n in low for n in others) and not any(n in low or n.rstrip("s") in low for n in mine)
 
 
 def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> Section | None:
@@ -397,7 +414,7 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> S
     focus = set(tokenize(ctx.question))
     # A sentence that only names a framework question ("the second question is ...") answers nothing.
     found = [(s, p) for p in passages for s in sentences(p.doc.page_content)[:3]
-             if usable(s) and "build-or-buy question" not in s]
+             if usable(s) and "build-or-buy question" not in s and not _about_another(ctx, s)]
     if not found:
         return None
     # Relevance to the question first, then concreteness (a sentence that lists things says more).
