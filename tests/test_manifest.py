@@ -7,26 +7,16 @@ import os
 from pathlib import Path
 
 import pytest
+import test_index
 from conftest import make_settings
-from test_index import CountingEmbeddings, note
+from test_index import note
 from test_knowledge import write
 
 from advisor import knowledge, manifest
 from advisor.index import KnowledgeIndex, rebuild_index
 
-
-@pytest.fixture
-def counting(embeddings):
-    return CountingEmbeddings(embeddings)
-
-
-@pytest.fixture
-def kb(tmp_path) -> Path:
-    root = tmp_path / "kb"
-    write(root / "alpha.md", note("alpha", "Triton serves models on GPUs.", "BentoML packages models."))
-    write(root / "beta.md", note("beta", "Feast keeps features consistent.", "Tecton is managed."))
-    write(root / "gamma.md", note("gamma", "Airflow schedules DAGs.", "Dagster models assets."))
-    return root
+# The index tests' fixtures: a counting wrapper around the real model, and a small three-note knowledge dir.
+counting, kb = test_index.counting, test_index.kb
 
 
 @pytest.fixture
