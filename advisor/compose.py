@@ -84,7 +84,8 @@ def sentences(text: str) -> list[str]:
 
 def yours(text: str) -> str:
     """The asker's words, addressed back to them ("our only model" -> "your only model", "we're" -> "you're")."""
-    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1)], text)
+    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1).lower()], text,
+                  flags=re.IGNORECASE)
 
 
 def usable(sentence: str) -> bool:

@@ -20,6 +20,7 @@ class Change:
     global_rule: bool = False
     basis: str = "framework"
     source: str | None = None
+    depends_on: str | None = None  # what a `depends` verdict turns on
 
 
 @dataclass
@@ -66,7 +67,7 @@ class DecisionEngine:
         r = row.rule_for(condition)
         if r:
             return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note,
-                          basis=r.basis, source=r.source)
+                          basis=r.basis, source=r.source, depends_on=r.depends_on)
         return None
 
     def decide(self, state: ConversationState) -> Decision:

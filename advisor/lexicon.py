@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from rapidfuzz import fuzz, process
 
 from .datafiles import check_patterns, load_model
@@ -67,12 +67,23 @@ class Cues(BaseModel):
     need: list[str] = []
     yes_no: list[str] = []
     adopted: list[str] = []
+    cloud_names: dict[str, list[str]] = {}
+    cloud_statements: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
+
+    @model_validator(mode="after")
+    def _cloud_patterns_compile(self) -> Cues:
+        for cloud in self.cloud_names:
+            check_patterns([p.replace("{cloud}", self.cloud_alternatives(cloud)) for p in self.cloud_statements])
+        return self
+
+    def cloud_alternatives(self, cloud: str) -> str:
+        return "(?:" + "|".join(self.cloud_names[cloud]) + ")"
 
 
 def load_cues(path: Path) -> Cues:
@@ -129,6 +140,8 @@ class Lexicon:
         self.need = _any(cues.need)
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
+        self._clouds = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_statements])
+                        for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------
@@ -155,6 +168,11 @@ class Lexicon:
             if m:
                 start = m.end()
         return spans
+
+    def cloud(self, norm: str) -> str | None:
+        """The public cloud the text says the asker runs on ("all on AWS"), when it names exactly one."""
+        found = [c for c, rx in self._clouds.items() if rx.search(norm)]
+        return found[0] if len(found) == 1 else None
 
     def cue_counts(self, text: str) -> tuple[int, int]:
         return len(self.negation.findall(text)), len(self.retraction.findall(text))

@@ -45,7 +45,21 @@ class Provenance(_Strict):
         return self
 
 
-class ConditionRule(Provenance):
+class _Depends(_Strict):
+    """A `depends` verdict names what it turns on, so an answer never says "it depends" and stops there."""
+
+    # Completes "it depends on ...": what the asker has to know about themselves to settle it.
+    depends_on: str | None = None
+
+    @model_validator(mode="after")
+    def _depends_says_on_what(self):
+        if getattr(self, "verdict", None) == "depends" and not self.depends_on:
+            raise ValueError("verdict 'depends' needs `depends_on:` (what the answer turns on, completing "
+                             "'it depends on ...')")
+        return self
+
+
+class ConditionRule(Provenance, _Depends):
     """How one condition moves a component's verdict, and the note that supports it."""
 
     condition: str
@@ -54,7 +68,7 @@ class ConditionRule(Provenance):
     note: str
 
 
-class Part(Provenance):
+class Part(Provenance, _Depends):
     """A part of a component whose verdict differs from the whole (e.g. orchestration vs transforms)."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
@@ -72,7 +86,7 @@ class Part(Provenance):
         return next((r for r in self.conditions if r.condition == condition), None)
 
 
-class Component(Provenance):
+class Component(Provenance, _Depends):
     """One row of the matrix; `basis`/`source` are the provenance of its default verdict."""
 
     slug: str

@@ -22,6 +22,7 @@ class ConversationState(BaseModel):
     facts: dict[str, str] = Field(default_factory=dict)  # quantity kind -> as the asker wrote it
     negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
     vendors: list[str] = Field(default_factory=list)  # vendor notes the asker has named, latest last
+    cloud: str | None = None  # the public cloud the asker runs on, as last stated
     turns: int = 0
 
 
@@ -100,6 +101,7 @@ class Planner:
         for q in r.quantities:
             new.facts[q.kind] = q.text.strip()
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
+        new.cloud = r.cloud or new.cloud
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]

@@ -43,7 +43,7 @@ _VOLUME_KINDS = {
 }
 _RATE = re.compile(
     rf"(?:{NUM})\s*(?:-\s*)?(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
-    r"hits?|lookups?|transactions?|scoring requests?|api calls?)\b"
+    r"hits?|lookups?|transactions?|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
@@ -52,6 +52,10 @@ _VOLUME = re.compile(
     rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
     rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:per|a|an|each|every)\s+(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
+# "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
+_TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
+                    rf"(?P<per>{_PER})\b", re.IGNORECASE)
+_OFTEN = {"once": 1, "twice": 2, "thrice": 3}
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
                      re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
@@ -62,6 +66,7 @@ _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|devel
                    r"data scientist|ml (?:person|engineer))\b", re.IGNORECASE)
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:about |around |roughly |some |~\s*)?(?:{NUM})",
+    rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
     r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data |platform |research |"
@@ -77,7 +82,7 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
      r"retailer|agency|firm|enterprise|corporation|corp|manufacturer|publisher|telco|carrier|university|"
      r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|organi[sz]ation|"
      r"conglomerate|nonprofit|charity|school|lab)\b"),
-    rf"(?:{NUM})\s+employees\b")]
+    rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b")]
 _LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"
                       r"(?:ms|milliseconds?)\b", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
@@ -165,6 +170,10 @@ def extract(text: str) -> list[Quantity]:
         if not per:
             continue  # "10k predictions" with no time unit is a volume, not a rate
         out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
+    for m in _TIMES.finditer(text):
+        v = float(_OFTEN[m.group("often").lower()]) if m.group("often") else _value(m)
+        if v is not None:
+            out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[m.group("per").lower()], text=m.group(0)))
     for m in _MODELS.finditer(text):
         v = _value(m)
         # "a 70B model", "7b models", "a 13 billion parameter model" give a model's size, not how many models.

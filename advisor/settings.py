@@ -68,8 +68,9 @@ class Settings(BaseSettings):
         0.3, ge=0, lt=1, description="...and only when the part head puts at least this much of its probability "
         "on that component's parts and whole at all: a follow-up that only states facts says nothing about parts.")
     scope_threshold: float = Field(
-        0.85, gt=0, le=1, description="A turn the component head confidently places on a matrix row is in scope, "
-        "even when the act head leans off-topic (the two disagree; the confident one wins).")
+        0.85, gt=0, le=1, description="A turn the component head confidently places on ML/AI components (its "
+        "probability on the matrix rows together, not only the top one) is in scope, even when the act head leans "
+        "off-topic (the two disagree; the confident one wins).")
     negation_without_cue: float = Field(
         0.7, ge=0, le=1, description="A clause with no negative word (not, no, never, fine, ...) reads as saying "
         "a condition does not hold only when the polarity head gives that at least this probability.")

@@ -71,6 +71,11 @@ def _phrase(ctx: Context, cond: str) -> str:
         # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
         singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
                    r"(?:team|company|startup|group|org)\b"
+        # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
+        who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
+              r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b"
+        if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
+            return f"as a {facts[0]}"
         return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
     if cond == "early-stage" and ctx.reading.managed_cue:
         # "No ops people" is what they said: echo that rather than calling them an early-stage company.
@@ -108,7 +113,16 @@ def _verdict_clause(ctx: Context) -> str:
         if buy and build and not d.part:
             return f"go hybrid: buy {buy.label} and build {build.label}"
         return f"go hybrid on {subject}"
-    return f"{subject} depends on requirements no managed option may meet"
+    return f"it depends on {_depends_on(ctx)}"
+
+
+def _depends_on(ctx: Context) -> str:
+    """What a `depends` verdict turns on: the deciding rule's, else the part's, else the row's (from the matrix)."""
+    d = ctx.decision
+    for item in (d.deciding, d.part, d.component):
+        if item is not None and getattr(item, "verdict", None) == "depends" and getattr(item, "depends_on", None):
+            return item.depends_on
+    return "requirements no managed option may meet"
 
 
 def _cap(s: str, names: set[str] = frozenset()) -> str:
@@ -238,15 +252,19 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     regulated = "regulated" in ctx.decision.conditions
-    # The cloud the asker already runs on (named in any turn) puts that cloud's own option first.
+    # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
+    # that said it runs on one cloud is not offered another cloud's own service.
     clouds = {cloud_of(v) for v in ctx.state.vendors} - {None}
+    home = ctx.state.cloud
+    clouds |= {home} if home else set()
 
     def rank(o) -> float:
         score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0] if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
     rest = sorted((o for o in comp.buy if o not in mentioned
-                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)), key=rank)
+                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)
+                   and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
     ordered = mentioned + rest
     lines = []
     for opt in ordered[:limit]:
@@ -257,8 +275,36 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
             caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
                       + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
                 if regulated and opt.doc in facts and not facts[opt.doc].self_hostable else ""
-            lines.append(f"**{opt.name}**: {first[0]}{caveat}")
+            lines.append(f"**{opt.name}**: {first[0]}{caveat}{_suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
+
+
+def _suits(ctx: Context, cites: Citations, opt, facts) -> str:
+    """What the option's own note says about the constraint the asker stated (where it runs, what it costs,
+    how hard it is to leave), quoted and cited; '' when they stated none it speaks to."""
+    from .vendors import fit
+
+    f = facts.get(opt.doc)
+    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue)[1]:
+        return ""
+    conds = ctx.decision.conditions
+    # The note's section on that constraint, and in it the sentence that speaks to it.
+    heading, words = ("hosting", _INSIDE) if "regulated" in conds else ("hosting", _MANAGED) \
+        if ctx.reading.managed_cue else ("pricing", _FREE) if "budget" in conds else ("lock-in", _LEAVE) \
+        if "lock-in" in conds else (None, set())
+    passage = cites.section(opt.doc, heading) if heading else None
+    found = [x for x in sentences(passage.doc.page_content) if usable(x)] if passage else []
+    if not found:
+        return ""
+    best = max(found, key=lambda x: len(words & set(tokenize(x))))
+    return f" {best} [{cites.cite(passage, best)}]" if words & set(tokenize(best)) else ""
+
+
+_INSIDE = {"self", "hosted", "hostable", "own", "environment", "inside", "premises", "premise", "managed", "deployments",
+           "kept", "boundary", "vpc", "infrastructure", "run", "runs"}
+_MANAGED = {"managed", "hosted", "cloud", "service", "serverless", "fully"}
+_FREE = {"free", "open", "source", "tier", "licence", "license"}
+_LEAVE = {"open", "export", "low", "leave", "leaving", "lock", "standard", "portable"}
 
 
 def _build(ctx: Context, cites: Citations) -> Section | None:
@@ -289,8 +335,28 @@ def _keep(*sections: Section | None) -> list[Section]:
 
 
 # -- shapes --------------------------------------------------------------------------------------
+def _home_cloud_lean(ctx: Context, cites: Citations) -> str:
+    """For a `depends` verdict, what the asker's own cloud tips it toward: that cloud's own option, cited."""
+    from .vendors import CLOUD_NAMES, cloud_of
+
+    d, home = ctx.decision, ctx.state.cloud
+    if d.verdict != "depends" or not home or d.component is None:
+        return ""
+    facts = ctx.vendor_facts or {}
+    regulated = "regulated" in d.conditions
+    opt = next((o for o in d.component.buy if cloud_of(o.doc) == home
+                and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)), None)
+    if opt is None or not cites.section(opt.doc, "strength"):
+        return ""
+    cloud = CLOUD_NAMES.get(home, home)
+    text = f"You already run on {cloud}, so {opt.name}, its own offering, is the option to weigh first."
+    return text + cites.support(f"{opt.name} {cloud} team integrated", opt.doc, "strength")
+
+
 def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = _lead_verdict(ctx, cites)
+    lean = _home_cloud_lean(ctx, cites)
+    lead = f"{lead} {lean}" if lean else lead
     d = ctx.decision
     options = _options(ctx, cites, 3) if d.verdict != "build" else None
     return lead, _keep(_fact_reasons(ctx, cites), options, _build(ctx, cites), _changes(ctx, cites),
@@ -298,7 +364,11 @@ def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 
 
 def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    lead = _reason(ctx, cites)
+    # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
+    # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
+    prev, d = ctx.previous, ctx.decision
+    known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
+    lead = _reason(ctx, cites) if known else _lead_verdict(ctx, cites)
     return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))
 
 
@@ -340,12 +410,22 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
                else yes)
-    reason = _reason(ctx, cites)
+    # "Is X enough?" is about X, not about buying versus building: what X does well says why it is enough.
+    strength = cites.sentence_from(cites.section(vendor.doc, "strength")) \
+        if vendor and d.verdict == "buy" and not d.deciding else []
+    reason = strength[0] if strength else _reason(ctx, cites)
     if yes.startswith("No: ") and reason.split(" ", 1)[0].lower() == yes[4:].split(" ", 1)[0].lower():
         # The reason opens with the same verdict ("No: buy the orchestration ... Buy the orchestration: ..."):
         # say it once.
         yes = "No."
     lead = f"{yes} {reason}"
+    facts = (ctx.vendor_facts or {}).get(vendor.doc) if vendor else None
+    if facts and facts.open_source and re.search(r"\b(?:paid|commercial|licen[cs]ed?|enterprise|premium|hosted "
+                                                 r"version|managed version|cloud version|pay for)\b",
+                                                 ctx.reading.normalized):
+        # "Is open-source X enough or do we need a paid tool?": what the paid side of X is, from its note.
+        pricing = cites.sentence_from(cites.section(vendor.doc, "pricing"), 2)
+        lead = f"{lead} {' '.join(pricing)}" if pricing else lead
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
 
@@ -382,7 +462,12 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if ctx.reading.yes_no:
         # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?"), said once.
         how = {"low": "Yes, and it is cheap", "medium": "Yes, with moderate work", "high": "Yes, but it is expensive"}
-    lead = f"{how[comp.migration_cost]}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
+    said = how[comp.migration_cost]
+    situation = _situation(ctx)
+    if situation and not ctx.reading.yes_no:
+        # Their own facts say how big the move is ("with 30 models reading from it").
+        said = f"{_cap(situation)}, {said[:1].lower()}{said[1:]}"
+    lead = f"{said}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
            + cites.support(comp.migration, comp.note, "migration")
     # A product the asker named: what its own note says about lock-in is the detail that follows.
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
@@ -470,9 +555,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         clause = _verdict_clause(ctx)
         rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if len(section.items) > 1 \
             else None
-        then = "the answer depends on requirements no managed option may meet" if ctx.decision.verdict == "depends" \
-            else clause
-        return f"{first} For {_subject(ctx)}, {then}.", _keep(rest)
+        return f"{first} For {_subject(ctx)}, {clause}.", _keep(rest)
     lead = f"{first} {verdict}"
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
@@ -602,8 +685,15 @@ def _change_sentence(ctx: Context) -> str:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
     if not prev or prev.component is not d.component or prev.part is not d.part:
         return ""
-    what = "; ".join([*(ctx.labels.get(c, c) for c in plan.added),
-                      *(f"no longer {ctx.labels.get(c, c)}" for c in plan.removed)])
+    said = ctx.reading.said
+    # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
+    told = [yours(said[c]).strip(" .,;:") for c in plan.added if c in said and len(said[c]) <= 140]
+    labels = [*(ctx.labels.get(c, c) for c in plan.added if c not in said or len(said[c]) > 140),
+              *(f"no longer {ctx.labels.get(c, c)}" for c in plan.removed)]
+    because = " and ".join(dict.fromkeys(told))
+    what = "; ".join(labels)
     if prev.verdict != d.verdict:
-        return f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]} ({what})."
-    return f"That does not change it: still {VERDICT_WORD[d.verdict]} ({what})."
+        head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
+        return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
+    still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
+    return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."

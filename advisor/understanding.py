@@ -37,6 +37,7 @@ class Reading(BaseModel):
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
+    cloud: str | None = None  # the public cloud the asker says they run on ("all on AWS")
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -77,6 +78,23 @@ def _as_written(q, question: str):
     return q.model_copy(update={"text": m.group(0)}) if m else q
 
 
+def _spelled(clause: str, question: str) -> str:
+    """A normalised clause as the asker wrote it ("85% for a year", "A100s"), when it can be found."""
+    words = re.findall(r"\w+", clause)
+    if not words:
+        return clause
+    m = re.search(r"\W*".join(map(re.escape, words)) + r"%?", question, re.IGNORECASE)
+    return m.group(0) if m else clause
+
+
+def _sentence_of(part: str, question: str) -> str:
+    """The asker's sentence that holds `part` ("We spend $80k a month ... for a year"), without its stop."""
+    for sentence in re.split(r"(?<=[.!?])\s+", question):
+        if part in sentence and not sentence.rstrip().endswith("?"):
+            return sentence.rstrip(" .!")
+    return part
+
+
 class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
@@ -98,7 +116,7 @@ class Reader:
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
                     asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
-                    adopted=bool(self.lex.adopted.search(norm)))
+                    adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm))
         if not norm:
             r.act = "off-topic"
             return r
@@ -112,8 +130,10 @@ class Reader:
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
+        # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
+        # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
         in_scope = any(h.by_name and h.slug != OTHER for h in hits) or (
-            r.component is not None and r.confidence.get("component", 0.0) >= self.scope_threshold) or (
+            r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
@@ -121,7 +141,7 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         r.quantities = [_as_written(q, question) for q in extract(norm)]
-        self._conditions(r, clauses, E, G)
+        self._conditions(r, clauses, spans, E, G)
         return r
 
     def _p(self, head: str, x, label: str) -> float:
@@ -162,7 +182,8 @@ class Reader:
         else:
             r.components = []
 
-    def _conditions(self, r: Reading, clauses: list[str], E: np.ndarray, G: np.ndarray) -> None:
+    def _conditions(self, r: Reading, clauses: list[str], spans: list[tuple[int, int]], E: np.ndarray,
+                    G: np.ndarray) -> None:
         """Each condition is detected in the whole turn or in one clause; its polarity comes from the
         clause that says it most clearly; quantities then settle what magnitude decides."""
         units = [r.normalized, *clauses] if len(clauses) > 1 else [r.normalized]
@@ -170,6 +191,8 @@ class Reader:
         cond_head, pol_head = self.heads["condition"], self.heads["polarity"]
         P, Q = cond_head.proba(X), pol_head.proba(X)
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)
+        echo: dict[str, int] = {}  # condition said by the whole turn -> the clause that says most of it
+        asks = [r.normalized[e:e + 1] == "?" for _, e in spans] if len(units) > 1 else []
         for k, cond in enumerate(cond_head.classes):
             if P[:, k].max() < self.condition_threshold:
                 continue
@@ -191,6 +214,11 @@ class Reader:
                     Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
                 polarity = "stated"
             said[cond] = (best, polarity)
+            if not carrying and len(units) > 1:
+                # Said by the turn as a whole ("we spend $80k a month ... and measured 85% utilisation"): the
+                # clauses that say most of it are what the answer echoes, never the question itself.
+                facts = [i for i in range(1, len(units)) if not asks[i - 1]] or list(range(1, len(units)))
+                echo[cond] = max(facts, key=lambda i: P[i, k])
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             for c, polarity in implications(extract(clause), self.thresholds).items():
@@ -206,4 +234,7 @@ class Reader:
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
-            r.said[cond] = units[pos] if pos < len(units) else r.normalized
+            if pos == 0 and cond in echo:
+                r.said[cond] = _sentence_of(_spelled(units[echo[cond]], r.question), r.question)
+            else:
+                r.said[cond] = _spelled(units[pos] if pos < len(units) else r.normalized, r.question)

@@ -61,19 +61,27 @@ def cloud_of(doc: str) -> str | None:
     return None
 
 
+CLOUD_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
+
+
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts, and the reasons in words."""
     score, why = 0, []
     if "regulated" in conditions and f.self_hostable:
-        score, why = score + 3, why + ["it can run inside your own network"]
-        if f.open_source:
-            score += 1  # open source runs inside the boundary without a special enterprise deal
+        if f.open_source:  # open source runs inside the boundary without a special enterprise deal
+            score, why = score + 4, why + ["it is open source and can run inside your own network"]
+        else:
+            score, why = score + 3, why + ["a self-managed deployment keeps it inside your network"]
     if ("budget" in conditions or "lock-in" in conditions) and f.open_source:
         score, why = score + 2, why + ["it is open source"]
     if "lock-in" in conditions and f.lock_in == "low":
         score, why = score + 1, why + ["its lock-in is low"]
     if wants_managed and f.managed:
-        score, why = score + 2, why + ["a managed offering means nobody on your team has to run it"]
+        # `hosting` lists the usual way first: "self-hosted, or managed on ..." is run by a third party.
+        if f.hosting.lower().startswith("self-hosted"):
+            score, why = score + 1, why + ["others offer it managed, so nobody on your team has to run it"]
+        else:
+            score, why = score + 2, why + ["its vendor runs it, so nobody on your team has to"]
     if wants_managed and not f.managed:
         score -= 1
     if "early-stage" in conditions and not wants_managed:
@@ -101,7 +109,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     wants_managed = ctx.reading.managed_cue
     # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
     compared = {o.doc for o in options}
-    clouds = {cloud_of(v) for v in ctx.state.vendors if v not in compared} - {None}
+    clouds = ({cloud_of(v) for v in ctx.state.vendors if v not in compared} | {ctx.state.cloud}) - {None}
 
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed)

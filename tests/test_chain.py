@@ -211,4 +211,44 @@ def test_a_buy_verdict_on_a_part_you_would_run_reads_as_what_to_do(advisor):
     a = advisor.ask("We're a 5-person startup. Should we self-host an open-weight LLM?")
     assert (a.component, a.part, a.verdict) == ("llm-inference", "self-hosted", "buy")
     assert "hosted model API" in a.lead and "buy self-hosted" not in a.lead
-    assert a.lead.startswith("With a 5-person startup,")
+    assert a.lead.startswith("As a 5-person startup,")
+
+
+def test_a_depends_verdict_says_what_it_turns_on_and_what_the_askers_cloud_tips_it_toward(advisor):
+    a = advisor.ask("We're 150 people with 8 ML teams, all on AWS. Our own ML platform or SageMaker everywhere?")
+    assert a.component == "ml-platform" and a.verdict == "depends"
+    # Never a bare "it depends": what it turns on (from the matrix), then the asker's cloud applied.
+    assert a.lead.startswith("It depends on how much of one platform you would use")
+    assert "You already run on AWS" in a.lead and "Amazon SageMaker" in a.lead
+    options = next(s for s in a.sections if s.kind == "options")
+    # A team that runs on AWS is not offered another cloud's own platform.
+    assert not any("Vertex AI" in item or "Azure" in item for item in options.items)
+    assert_citations_resolve(a)
+
+
+def test_options_say_why_they_suit_the_askers_constraint(advisor):
+    a = advisor.ask("Experiment tracking: build or buy? We're a bank and run metadata may not leave our network.")
+    options = next(s for s in a.sections if s.kind == "options")
+    # Each option then says, in its own note's words and cited, how it runs inside their network.
+    for item in options.items:
+        assert re.search(r"self-host|own (?:cloud )?environment|on premises", item), item
+        assert len(re.findall(r"\[\d+\]", item)) == 2, item
+    assert_citations_resolve(a)
+
+
+def test_a_follow_up_that_changes_nothing_says_so_with_the_askers_own_facts(advisor):
+    first = advisor.ask("Should we build or buy the GPU compute for training our ranking models?")
+    assert first.verdict == "buy" and first.part == "compute"
+    a = advisor.ask("We spend $80k a month on rented A100s and have measured utilisation above 85% for a year. "
+                    "Does that change it?", first.conversation_id)
+    assert a.verdict == "buy" and a.part == "compute"
+    # What they told us, in their words, then the reason it does not move the verdict; never the card again.
+    assert a.lead.startswith("That does not change it: still Buy, even though you spend $80k a month")
+    assert "reserved or committed capacity" in a.lead and not any(s.kind == "options" for s in a.sections)
+    assert_citations_resolve(a)
+
+
+def test_a_why_question_asked_cold_names_the_verdict_first(advisor):
+    a = advisor.ask("Why would a 6-person startup buy experiment tracking instead of building it?")
+    assert a.act == "why" and a.verdict == "buy"
+    assert a.lead.startswith("As a 6-person startup, buy experiment tracking rather than build it.")

@@ -103,6 +103,11 @@ def test_every_verdict_and_rule_has_a_basis_and_sources_are_titled():
     (lambda d: d["components"][0].update(source="a-blog-post"),
      ["entry experiment-tracking, field 'source': unknown article 'a-blog-post'"]),
     (lambda d: d["components"][6].pop("example"), ["entry 6 (vector-database)", "field 'example'"]),
+    # A `depends` verdict says what it turns on, so no answer stops at "it depends".
+    (lambda d: d["components"][1].pop("depends_on"),
+     ["entry 1 (feature-store)", "needs `depends_on:`"]),
+    (lambda d: d["components"][1]["conditions"][1].update(verdict="depends", depends_on=None),
+     ["entry 1 (feature-store)", "field 'conditions.1'", "needs `depends_on:`"]),
 ])
 def test_malformed_matrix_names_file_entry_and_field(tmp_path, raw, edit, expected):
     path = dump(tmp_path, broken(raw, edit))

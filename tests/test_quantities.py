@@ -31,6 +31,15 @@ def said(text: str) -> dict[str, str]:
     ("our 8-person startup", {"early-stage": "stated"}),
     ("a 4-person research team", {"early-stage": "stated"}),
     ("a 40-person data team inside the group", {"early-stage": "negated"}),  # a team, counted as engineers
+    # How often, in words or as "N times": a small load however it is spelled.
+    ("we'd call the model maybe 2 times a minute", {"scale": "negated", "simple": "stated"}),
+    ("it answers about 30 questions a day", {"scale": "negated", "simple": "stated"}),
+    ("we retrain it twice a month", {"scale": "negated", "simple": "stated"}),
+    ("it runs 50 times a day", {"scale": "negated", "simple": "stated"}),
+    # Team size counted in words, and an organisation counted in staff.
+    ("four of us share one server", {"early-stage": "stated"}),
+    ("just the two of us", {"early-stage": "stated"}),
+    ("an EU telecom with 3,000 staff", {"early-stage": "negated"}),
 ])
 def test_magnitude_settles_condition(text, expected):
     assert said(text) == expected

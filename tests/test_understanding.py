@@ -110,3 +110,45 @@ def test_a_confident_component_keeps_the_turn_in_scope(advisor):
     finally:
         reader.scope_threshold, reader.refusal_threshold = strict, refusal
     assert not reader.read("Should we build or buy a CRM for the sales team?").in_scope
+
+
+def test_a_component_head_torn_between_two_rows_still_keeps_the_turn_in_scope(read):
+    # "Some ML component, not sure which" is not "no component": the turn is answered, not refused.
+    r = read("sales team tool: an LLM drafts our follow-up emails. API or self-hosting it?")
+    assert r.in_scope and r.component == "llm-inference"
+    assert not read("sales team tool: Gong or build our own call recorder?").in_scope
+
+
+@pytest.mark.parametrize("question, cloud", [
+    ("We're 150 people, all on AWS. Internal ML platform or SageMaker?", "aws"),
+    ("we're a GCP shop, what about a feature store", "gcp"),
+    ("everything we run lives in Azure; experiment tracking?", "azure"),
+    ("our AWS credits run out next year, should we rent GPUs elsewhere?", "aws"),
+    # Naming clouds as the options to compare says nothing about where the asker runs.
+    ("AWS or GCP for training our models?", None),
+    ("Renting A100s on AWS vs buying our own boxes?", None),
+    ("we run everything on-prem, no cloud at all", None),
+])
+def test_the_cloud_the_asker_runs_on(read, question, cloud):
+    assert read(question).cloud == cloud
+
+
+@pytest.mark.parametrize("question, part", [
+    ("Labelbox is live for our team. The labelling rulebook and gold examples: can a vendor own those too?",
+     "guidelines"),
+    ("We've settled on Prefect for scheduling. The SQL that turns raw events into training features, vendor or us?",
+     "transforms"),
+])
+def test_a_product_already_in_place_settles_its_part_and_the_question_is_about_another(read, advisor, question, part):
+    from advisor.planning import ConversationState
+
+    assert advisor.parts.planner.plan(ConversationState(), read(question)).state.part == part
+
+
+def test_a_fact_said_across_a_whole_sentence_is_echoed_in_the_askers_words(read):
+    r = read("We spend $80k a month on rented A100s and have measured utilisation above 85% for a year. "
+             "Does that change it?")
+    assert "production-evidence" in r.conditions
+    # The sentence as written (capitals, "%"), never the question after it.
+    assert r.said["production-evidence"].startswith("We spend $80k a month on rented A100s")
+    assert "85%" in r.said["production-evidence"] and "change it" not in r.said["production-evidence"]
