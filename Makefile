@@ -58,6 +58,8 @@ eval-heldout: index
 	$(ADVISOR) eval --dataset evals/datasets/heldout5 --out evals/runs/heldout5
 	$(ADVISOR) eval --dataset evals/datasets/heldout6 --out evals/runs/heldout6
 	$(PY) evals/heldout_halves.py evals/runs/heldout6/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout7 --out evals/runs/heldout7
+	$(PY) evals/heldout_halves.py evals/runs/heldout7/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

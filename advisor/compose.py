@@ -16,7 +16,9 @@ from .render import VERDICT_WORD, section_markdown, sources_markdown, verdict_he
 from .retrieval import Passage, tokenize
 from .understanding import Reading
 
-_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*])")
+# A new sentence may start with a product spelled in lower case ("vLLM", "pgvector", "promptfoo"); an
+# abbreviation ("e.g.", "i.e.", "vs.", "etc.") does not end one.
+_SENT = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)\s+(?=[A-Za-z0-9\"'(*])")
 _MD = re.compile(r"\*\*|__|`|^#+\s*|^[-*]\s+|^\d+\.\s+", re.MULTILINE)
 
 __all__ = ["VERDICT_WORD", "Citations", "Composer", "Context", "Draft", "Generator", "provenance", "refusal_text",

@@ -67,11 +67,15 @@ class Cues(BaseModel):
     need: list[str] = []
     yes_no: list[str] = []
     adopted: list[str] = []
+    proposal: list[str] = []
+    restriction_condition: str = ""
+    restriction: list[str] = []
+    unrestricted: list[str] = []
     cloud_names: dict[str, list[str]] = {}
     cloud_statements: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
-                     "adopted")
+                     "adopted", "proposal", "restriction", "unrestricted")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -140,6 +144,10 @@ class Lexicon:
         self.need = _any(cues.need)
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
+        self.proposal = _any(cues.proposal)
+        self.restriction_condition = cues.restriction_condition
+        self.restriction = _any(cues.restriction)
+        self.unrestricted = _any(cues.unrestricted)
         self._clouds = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_statements])
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)

@@ -57,6 +57,10 @@ class Planner:
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
+        if not r.in_scope and (state.component or state.other_component) and r.conditions:
+            # A follow-up that states a fact about the asker ("our security team says traces can't go to any
+            # third-party SaaS. Does that change it?") belongs to the conversation, whatever its words suggest.
+            r = r.model_copy(update={"act": r.act_in_scope})
         if not r.in_scope:
             # A refused turn does not move the conversation (an off-topic aside keeps the thread).
             return Plan(state=state.model_copy(update={"turns": state.turns + 1}), previous=state,

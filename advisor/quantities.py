@@ -56,6 +56,9 @@ _VOLUME = re.compile(
 _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
                     rf"(?P<per>{_PER})\b", re.IGNORECASE)
 _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
+# "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
+_BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
+                        r"(?!\s*(?:of|on|in)\b)", re.IGNORECASE)
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
                      re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
@@ -170,6 +173,12 @@ def extract(text: str) -> list[Quantity]:
         if not per:
             continue  # "10k predictions" with no time unit is a volume, not a rate
         out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
+    for m in _BARE_RATE.finditer(text):
+        v = _value(m)
+        per = (m.group("per") or m.group("short")).lower()
+        if v is not None and not any(m.start() < text.find(q.text) + len(q.text) and text.find(q.text) < m.end()
+                                     for q in out if q.kind == "traffic_rps" and q.text in text):
+            out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
     for m in _TIMES.finditer(text):
         v = float(_OFTEN[m.group("often").lower()]) if m.group("often") else _value(m)
         if v is not None:

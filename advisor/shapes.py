@@ -55,7 +55,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     shape = {"vendor": _vendor, "enough": _enough, "why": _why, "build-part": _build_part,
              "risks": _guidance_for_component, "cost": _guidance_for_component, "switch": _switch,
              "evaluate": _guidance_for_component, "implement": _guidance_for_component,
-             "general": _guidance_for_component}.get(act, _verdict)
+             "general": _guidance_for_component, "what-if": _what_if}.get(act, _verdict)
     lead, sections = shape(ctx, cites)
     return lead, sections, changed
 
@@ -353,14 +353,67 @@ def _home_cloud_lean(ctx: Context, cites: Citations) -> str:
     return text + cites.support(f"{opt.name} {cloud} team integrated", opt.doc, "strength")
 
 
+_BUILD_WORDS = {"build", "building", "write", "writing", "own", "homegrown", "in-house", "inhouse", "ourselves", "diy",
+                "roll", "custom"}
+
+
+def _plan_judged(ctx: Context) -> str:
+    """"Yes." or "No." to a plan the asker asks us to judge ("build it all in-house. Good idea?"); '' otherwise."""
+    d = ctx.decision
+    if not ctx.reading.proposal or d.verdict not in ("buy", "build", "hybrid"):
+        return ""
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    plan = "build" if words & _BUILD_WORDS and not words & _BUY_WORDS else \
+        "buy" if words & _BUY_WORDS and not words & _BUILD_WORDS else None
+    if plan is None:
+        return ""
+    return "Partly." if d.verdict == "hybrid" else "Yes." if d.verdict == plan else "No."
+
+
 def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = _lead_verdict(ctx, cites)
     lean = _home_cloud_lean(ctx, cites)
     lead = f"{lead} {lean}" if lean else lead
+    judged = _plan_judged(ctx)
+    lead = f"{judged} {lead}" if judged else lead
     d = ctx.decision
     options = _options(ctx, cites, 3) if d.verdict != "build" else None
     return lead, _keep(_fact_reasons(ctx, cites), options, _build(ctx, cites), _changes(ctx, cites),
                        _migration(ctx, cites))
+
+
+_IF = re.compile(r"^(?:and |so |but |ok |okay )?(?:what (?:if|about if|happens if)|suppose|supposing|say|imagine|"
+                 r"hypothetically,?|let'?s say|assume|assuming|if)\s+(?:that\s+)?", re.IGNORECASE)
+
+
+def _hypothetical(ctx: Context, conds: list[str]) -> str:
+    """The hypothetical in the asker's words, addressed to them ("you got acquired by a bank"); '' if not said."""
+    said = ctx.reading.said
+    out = []
+    for c in conds:
+        text = said.get(c, "")
+        if not _IF.match(text) or len(text) > 120:
+            return ""
+        out.append(yours(_IF.sub("", text)).strip(" ?.,;:"))
+    return " and ".join(dict.fromkeys(out))
+
+
+def _what_if(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"Would X change it?" asked cold: yes or no first, against the same question without X, then why."""
+    prev, d = ctx.previous, ctx.decision
+    if prev is None or prev.component is not d.component or prev.part is not d.part:
+        return _verdict(ctx, cites)
+    if ctx.plan.previous.turns:
+        # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
+        return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {_reason(ctx, cites)}", []
+    hypo = _hypothetical(ctx, ctx.plan.added)
+    what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.added)
+    if prev.verdict != d.verdict:
+        said = f"Yes: {what}, it would move from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}."
+    else:
+        said = f"No: {what}, it would stay {VERDICT_WORD[d.verdict]}."
+    options = _options(ctx, cites, 3) if d.verdict in ("buy", "hybrid") else None
+    return f"{said} {_reason(ctx, cites)}", _keep(options, _build(ctx, cites))
 
 
 def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -384,6 +437,10 @@ def _asked_about(ctx: Context, option) -> bool:
 
 def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
+    judged = _plan_judged(ctx)
+    if judged:
+        # "We plan to buy X. Makes sense?" judges their plan, not whether something they run is enough.
+        return f"{judged} {_lead_verdict(ctx, cites)}", _keep(_options(ctx, cites, 3) if d.verdict != "build" else None)
     vendor = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and _asked_about(ctx, o)), None)
     situation = _situation(ctx)
     flip = _plausible(ctx)
@@ -692,6 +749,12 @@ def _change_sentence(ctx: Context) -> str:
               *(f"no longer {ctx.labels.get(c, c)}" for c in plan.removed)]
     because = " and ".join(dict.fromkeys(told))
     what = "; ".join(labels)
+    hypo = _hypothetical(ctx, plan.added) if plan.act == "what-if" and plan.added and not plan.removed else ""
+    if hypo:
+        # "what if we were regulated?" is answered as a hypothetical, in their words.
+        return (f"If {hypo}, that would move the verdict from {VERDICT_WORD[prev.verdict]} to "
+                f"{VERDICT_WORD[d.verdict]}." if prev.verdict != d.verdict else
+                f"If {hypo}, it would still be {VERDICT_WORD[d.verdict]}.")
     if prev.verdict != d.verdict:
         head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."

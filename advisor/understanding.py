@@ -38,6 +38,8 @@ class Reading(BaseModel):
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     cloud: str | None = None  # the public cloud the asker says they run on ("all on AWS")
+    proposal: bool = False  # asks us to judge a plan they state ("build it in-house. good idea?")
+    act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
 
@@ -83,7 +85,10 @@ def _spelled(clause: str, question: str) -> str:
     words = re.findall(r"\w+", clause)
     if not words:
         return clause
-    m = re.search(r"\W*".join(map(re.escape, words)) + r"%?", question, re.IGNORECASE)
+    # Contractions were spelled out by normalize(): "can not" may be written "can't", "we are" "we're".
+    short = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
+             "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}
+    m = re.search(r"\W*".join(short.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
     return m.group(0) if m else clause
 
 
@@ -116,7 +121,8 @@ class Reader:
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
                     asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
-                    adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm))
+                    adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
+                    proposal=bool(self.lex.proposal.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -137,6 +143,7 @@ class Reader:
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
+        r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
@@ -212,6 +219,10 @@ class Reader:
             # mid-size company") keep the head's reading.
             if polarity == "negated" and _names(cond, units[best]) and not self.lex.cue_counts(units[best])[0] and \
                     Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
+                polarity = "stated"
+            if polarity == "negated" and cond == self.lex.restriction_condition and \
+                    self.lex.restriction.search(units[best]) and not self.lex.unrestricted.search(units[best]):
+                # "No public cloud is allowed" forbids: the negative word is the rule, not its absence.
                 polarity = "stated"
             said[cond] = (best, polarity)
             if not carrying and len(units) > 1:

@@ -252,3 +252,33 @@ def test_a_why_question_asked_cold_names_the_verdict_first(advisor):
     a = advisor.ask("Why would a 6-person startup buy experiment tracking instead of building it?")
     assert a.act == "why" and a.verdict == "buy"
     assert a.lead.startswith("As a 6-person startup, buy experiment tracking rather than build it.")
+
+
+def test_a_what_if_asked_cold_says_yes_or_no_against_the_question_without_it(advisor):
+    a = advisor.ask("What if our model serving became the core product we sell, would the answer change?")
+    assert a.act == "what-if" and a.verdict == "build"
+    assert a.lead.startswith("Yes: if your model serving became the core product you sell, it would move from "
+                             "Depends to Build."), a.lead
+    b = advisor.ask("What if we got acquired by a bank, would our answer on an LLM gateway change?")
+    assert b.verdict == "buy" and b.lead.startswith("No: if you got acquired by a bank, it would stay Buy."), b.lead
+
+
+def test_a_what_if_follow_up_that_moves_nothing_is_short(advisor):
+    first = advisor.ask("Experiment tracking: build or buy?")
+    a = advisor.ask("Suppose we had 400 engineers, does that change anything?", first.conversation_id)
+    assert a.lead.startswith("No: that would not change it; still Buy.") and not a.sections
+
+
+def test_a_plan_the_asker_asks_us_to_judge_gets_yes_or_no_first(advisor):
+    a = advisor.ask("Our CTO wants to build all our ML monitoring in-house in case we need control later. Good idea?")
+    assert a.verdict == "buy" and a.lead.startswith("No. ")
+    b = advisor.ask("We plan to buy a managed vector database for our RAG app rather than run one. Makes sense?")
+    assert b.verdict == "buy" and b.lead.startswith("Yes. "), b.lead
+
+
+def test_a_follow_up_stating_a_fact_stays_in_the_conversation_whatever_its_words(advisor):
+    first = advisor.ask("Should we build our own eval tooling and tracing for our LLM support bot?")
+    assert first.component == "llm-observability"
+    a = advisor.ask("Legal says the transcripts may not go to any outside SaaS vendor. Does that change it?",
+                    first.conversation_id)
+    assert not a.refused and a.component == "llm-observability" and "regulated" in a.conditions

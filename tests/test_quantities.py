@@ -36,6 +36,10 @@ def said(text: str) -> dict[str, str]:
     ("it answers about 30 questions a day", {"scale": "negated", "simple": "stated"}),
     ("we retrain it twice a month", {"scale": "negated", "simple": "stated"}),
     ("it runs 50 times a day", {"scale": "negated", "simple": "stated"}),
+    # A count per second with the noun left out is traffic; going from a trickle to it is scale.
+    ("what if traffic went from 50 requests a day to 20k per second", {"scale": "stated"}),
+    ("peaks of 3k/s", {"scale": "stated"}),
+    ("we pay $5 per second of GPU time", {}),
     # Team size counted in words, and an organisation counted in staff.
     ("four of us share one server", {"early-stage": "stated"}),
     ("just the two of us", {"early-stage": "stated"}),

@@ -152,3 +152,13 @@ def test_a_fact_said_across_a_whole_sentence_is_echoed_in_the_askers_words(read)
     # The sentence as written (capitals, "%"), never the question after it.
     assert r.said["production-evidence"].startswith("We spend $80k a month on rented A100s")
     assert "85%" in r.said["production-evidence"] and "change it" not in r.said["production-evidence"]
+
+
+@pytest.mark.parametrize("question, stated", [
+    ("No public cloud is allowed for us. Feature store: build or buy?", True),
+    ("Customer recordings must not leave our data centre. Labelling tool?", True),
+    ("No restrictions on where our data goes. Feature store: build or buy?", False),
+])
+def test_a_prohibition_on_where_data_goes_states_residency(read, question, stated):
+    r = read(question)
+    assert ("regulated" in r.conditions) is stated, (r.conditions, r.negated)
