@@ -125,6 +125,15 @@ def _depends_on(ctx: Context) -> str:
     return "requirements no managed option may meet"
 
 
+def _lower_first(ctx: Context, s: str) -> str:
+    """A sentence continued after a comma: its first word in lower case, unless a name or acronym ("MLflow")."""
+    first = s.split(" ", 1)[0].rstrip(",.:;")
+    names = ctx.matrix.option_names if ctx.matrix else frozenset()
+    if first in names or first[1:] != first[1:].lower() or (len(first) > 1 and first.isupper()):
+        return s
+    return s[:1].lower() + s[1:]
+
+
 def _cap(s: str, names: set[str] = frozenset()) -> str:
     # Product names keep their own spelling at the start of a sentence ("pgvector", "vLLM", "promptfoo").
     first = s.split(" ", 1)[0].rstrip(",.:;")
@@ -587,7 +596,6 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
             len(section.items) > 1 else None
         return first or "I have no guidance on that in the knowledge base.", _keep(rest)
-    verdict = f"For {_subject(ctx)} the call is {VERDICT_WORD[ctx.decision.verdict]}."
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
@@ -613,15 +621,25 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if len(section.items) > 1 \
             else None
         return f"{first} For {_subject(ctx)}, {clause}.", _keep(rest)
-    lead = f"{first} {verdict}"
+    # The general risk or cost comes first; what it means for this component (its own rule, part or summary,
+    # cited) right after, so the answer is about their component, not ML infrastructure at large. How to
+    # evaluate vendors asks no verdict: the heading carries it, the lead does not repeat it.
+    subject = _subject(ctx)
+    if key in ("risks-build", "cost"):
+        # Then what it means for their component: the verdict and the reason that decides it, cited.
+        reason = _reason(ctx, cites)
+        if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
+            lead = f"{first} {reason}"  # the reason already opens with the verdict
+        else:
+            lead = f"{first} {_cap(_verdict_clause(ctx))}. {reason}"
+    elif key == "evaluate":
+        lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {_lower_first(ctx, first)}"
+    else:
+        lead = first
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
-    # The general risk or cost is the lead; what it means for this component (its own rule, part or
-    # summary, cited) comes right after, so the answer is about their component, not ML infra at large.
-    own = Section(kind="reasons", title=f"For {_subject(ctx)}", text=_reason(ctx, cites)) \
-        if key in ("risks-build", "cost") else None
     extra = _migration(ctx, cites) if key in ("cost", "evaluate") else None
-    return lead, _keep(own, rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    return lead, _keep(rest, extra, _options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
 
 
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
