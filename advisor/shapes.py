@@ -533,11 +533,20 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if situation and not ctx.reading.yes_no:
         # Their own facts say how big the move is ("with 30 models reading from it").
         said = f"{_cap(situation)}, {said[:1].lower()}{said[1:]}"
-    lead = f"{said}: {comp.migration[:1].lower()}{comp.migration[1:]}" \
-           + cites.support(comp.migration, comp.note, "migration")
+    migration = comp.migration
+    if migration.split(" ", 1)[0].lower() in ("switching", "moving", "leaving", "migrating"):
+        # The row's own sentence already says how costly the move is ("Switching trackers is cheap; ..."):
+        # "Switching is cheap: switching trackers is cheap" would say it twice.
+        said = said.split(",")[0] if ctx.reading.yes_no else (_cap(situation) if situation else "")
+    lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
+        + cites.support(comp.migration, comp.note, "migration")
     # A product the asker named: what its own note says about lock-in is the detail that follows.
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
+    if len(named) >= 2:
+        # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
+        # arriving, not the general advice on moving from bought to built.
+        return f"{lead} {' '.join(specific[:2])}" if specific else lead, []
     if specific:
         lead = f"{lead} {' '.join(specific[:1])}"
     return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))

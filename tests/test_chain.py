@@ -284,3 +284,12 @@ def test_a_follow_up_stating_a_fact_stays_in_the_conversation_whatever_its_words
     a = advisor.ask("Legal says the transcripts may not go to any outside SaaS vendor. Does that change it?",
                     first.conversation_id)
     assert not a.refused and a.component == "llm-observability" and "regulated" in a.conditions
+
+
+def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_to_build(advisor):
+    a = advisor.ask("What would it take to move our experiment tracking from Weights & Biases to self-hosted MLflow?")
+    assert a.act == "switch" and a.component == "experiment-tracking"
+    # The row's own sentence says how costly it is (said once), then what each product's note says about leaving.
+    assert a.lead.startswith("Switching trackers is cheap") and "Switching is cheap: switching" not in a.lead
+    assert "wandb" in a.lead and "MLflow" in a.lead and not a.sections
+    assert_citations_resolve(a)
