@@ -89,12 +89,13 @@ def _spelled(clause: str, question: str) -> str:
     short = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
              "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}
     m = re.search(r"\W*".join(short.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
-    return m.group(0) if m else clause
+    # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
+    return re.sub(r"[\[\]]", "", m.group(0)) if m else clause
 
 
 def _sentence_of(part: str, question: str) -> str:
     """The asker's sentence that holds `part` ("We spend $80k a month ... for a year"), without its stop."""
-    for sentence in re.split(r"(?<=[.!?])\s+", question):
+    for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"[\[\]]", "", question)):
         if part in sentence and not sentence.rstrip().endswith("?"):
             return sentence.rstrip(" .!")
     return part

@@ -31,6 +31,8 @@ class VendorFacts(BaseModel):
     strength: str
     lock_in: Literal["low", "medium", "high"]
     updated: dt.date  # vendor facts age: every note says when they were last checked
+    # "maintenance": the project takes only minor fixes; never offered first for a new deployment.
+    status: Literal["active", "maintenance"] = "active"
 
 
 def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
@@ -66,7 +68,7 @@ CLOUD_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts, and the reasons in words."""
-    score, why = 0, []
+    score, why = (-5 if f.status == "maintenance" else 0), []
     if "regulated" in conditions and f.self_hostable:
         if f.open_source:  # open source runs inside the boundary without a special enterprise deal
             score, why = score + 4, why + ["it is open source and can run inside your own network"]
