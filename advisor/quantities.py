@@ -163,7 +163,9 @@ def _value(m: re.Match) -> float | None:
 def extract(text: str) -> list[Quantity]:
     """Every quantity in `text` (normalised or raw)."""
     out: list[Quantity] = []
+    rates: list[tuple[int, int]] = []  # where the rates with a noun are, so a bare one never counts them twice
     for m in _RATE.finditer(text):
+        rates.append(m.span())
         v = _value(m)
         thing, per = m.group("thing").lower(), (m.group("per") or "").lower()
         if v is None:
@@ -176,8 +178,7 @@ def extract(text: str) -> list[Quantity]:
     for m in _BARE_RATE.finditer(text):
         v = _value(m)
         per = (m.group("per") or m.group("short")).lower()
-        if v is not None and not any(m.start() < text.find(q.text) + len(q.text) and text.find(q.text) < m.end()
-                                     for q in out if q.kind == "traffic_rps" and q.text in text):
+        if v is not None and not any(m.start() < end and start < m.end() for start, end in rates):
             out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
     for m in _TIMES.finditer(text):
         v = float(_OFTEN[m.group("often").lower()]) if m.group("often") else _value(m)

@@ -253,6 +253,12 @@ def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
     return Section(kind="reasons", title="Your other circumstances", items=items) if items else None
 
 
+def _outside_boundary(ctx: Context, doc: str) -> bool:
+    """Whether an option cannot run inside the asker's boundary when their data must stay there."""
+    facts = (ctx.vendor_facts or {}).get(doc)
+    return "regulated" in ctx.decision.conditions and facts is not None and not facts.self_hostable
+
+
 def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     from .vendors import cloud_of, fit
 
@@ -260,7 +266,6 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
-    regulated = "regulated" in ctx.decision.conditions
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
     # that said it runs on one cloud is not offered another cloud's own service.
     clouds = {cloud_of(v) for v in ctx.state.vendors} - {None}
@@ -272,7 +277,7 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
     rest = sorted((o for o in comp.buy if o not in mentioned
-                   and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)
+                   and not _outside_boundary(ctx, o.doc)
                    and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
     ordered = mentioned + rest
     lines = []
@@ -283,7 +288,7 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
             # A product the asker named that cannot run inside their boundary says so.
             caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
                       + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
-                if regulated and opt.doc in facts and not facts[opt.doc].self_hostable else ""
+                if _outside_boundary(ctx, opt.doc) else ""
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{_suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
 
@@ -351,10 +356,7 @@ def _home_cloud_lean(ctx: Context, cites: Citations) -> str:
     d, home = ctx.decision, ctx.state.cloud
     if d.verdict != "depends" or not home or d.component is None:
         return ""
-    facts = ctx.vendor_facts or {}
-    regulated = "regulated" in d.conditions
-    opt = next((o for o in d.component.buy if cloud_of(o.doc) == home
-                and not (regulated and o.doc in facts and not facts[o.doc].self_hostable)), None)
+    opt = next((o for o in d.component.buy if cloud_of(o.doc) == home and not _outside_boundary(ctx, o.doc)), None)
     if opt is None or not cites.section(opt.doc, "strength"):
         return ""
     cloud = CLOUD_NAMES.get(home, home)

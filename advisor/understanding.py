@@ -80,15 +80,17 @@ def _as_written(q, question: str):
     return q.model_copy(update={"text": m.group(0)}) if m else q
 
 
+# Contractions were spelled out by normalize(): "can not" may be written "can't", "we are" "we're".
+_CONTRACTED = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
+               "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}
+
+
 def _spelled(clause: str, question: str) -> str:
     """A normalised clause as the asker wrote it ("85% for a year", "A100s"), when it can be found."""
     words = re.findall(r"\w+", clause)
     if not words:
         return clause
-    # Contractions were spelled out by normalize(): "can not" may be written "can't", "we are" "we're".
-    short = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
-             "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}
-    m = re.search(r"\W*".join(short.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
+    m = re.search(r"\W*".join(_CONTRACTED.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
     # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
     return re.sub(r"[\[\]]", "", m.group(0)) if m else clause
 
