@@ -73,9 +73,10 @@ class Cues(BaseModel):
     unrestricted: list[str] = []
     cloud_names: dict[str, list[str]] = {}
     cloud_statements: list[str] = []
+    echo_openers: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
-                     "adopted", "proposal", "restriction", "unrestricted")
+                     "adopted", "proposal", "restriction", "unrestricted", "echo_openers")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -148,11 +149,18 @@ class Lexicon:
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
+        self._openers = re.compile(r"^(?:" + "|".join(f"(?:{p})" for p in cues.echo_openers) + r")+", re.IGNORECASE) \
+            if cues.echo_openers else None
         self._clouds = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_statements])
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------
+    def without_openers(self, text: str) -> str:
+        """The asker's sentence without openers that carry no fact ("oh btw", "one more thing:")."""
+        rest = self._openers.sub("", text).strip() if self._openers else text
+        return rest if len(rest) >= 3 else text
+
     def strip_injection(self, text: str) -> tuple[str, bool]:
         """Drop sentences that try to instruct the advisor; report whether any were found."""
         parts = re.split(r"(?<=[.!?;\n])\s+", text)

@@ -98,6 +98,11 @@ class Planner:
             part = self._part(r, new.component)
             if part != WHOLE:
                 new.part = part
+        if (act == "statement" and new.component and new.component == state.component
+                and state.act not in (None, "statement", "general")):
+            # Facts added after a question ("oh btw we're 4 engineers, pre-seed") ask that question again with
+            # them: the asker expects the answer to take them in, not to be asked what they are deciding.
+            act = new.act = "verdict" if state.act in ("why", "what-if") else state.act
         if r.act == "build-part" and new.component:
             build = self.matrix.get(new.component).build_part
             if build:

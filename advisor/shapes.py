@@ -419,10 +419,13 @@ def _what_if(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {_reason(ctx, cites)}", []
     hypo = _hypothetical(ctx, ctx.plan.added)
     what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.added)
+    # "Would serving our own models still make sense?" judges their plan under the hypothetical: the yes or no
+    # is about the plan; asked plainly ("would that change it?"), it is about whether the call moves.
+    judged = _plan_judged(ctx).rstrip(".")
     if prev.verdict != d.verdict:
-        said = f"Yes: {what}, it would move from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}."
+        said = f"{judged or 'Yes'}: {what}, it would move from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}."
     else:
-        said = f"No: {what}, it would stay {VERDICT_WORD[d.verdict]}."
+        said = f"{judged or 'No'}: {what}, it would stay {VERDICT_WORD[d.verdict]}."
     options = _options(ctx, cites, 3) if d.verdict in ("buy", "hybrid") else None
     return f"{said} {_reason(ctx, cites)}", _keep(options, _build(ctx, cites))
 
@@ -781,9 +784,11 @@ def _change_sentence(ctx: Context) -> str:
     hypo = _hypothetical(ctx, plan.added) if plan.act == "what-if" and plan.added and not plan.removed else ""
     if hypo:
         # "what if we were regulated?" is answered as a hypothetical, in their words.
-        return (f"If {hypo}, that would move the verdict from {VERDICT_WORD[prev.verdict]} to "
-                f"{VERDICT_WORD[d.verdict]}." if prev.verdict != d.verdict else
-                f"If {hypo}, it would still be {VERDICT_WORD[d.verdict]}.")
+        judged = _plan_judged(ctx)
+        return (f"{judged} " if judged else "") + (
+            f"If {hypo}, that would move the verdict from {VERDICT_WORD[prev.verdict]} to "
+            f"{VERDICT_WORD[d.verdict]}." if prev.verdict != d.verdict else
+            f"If {hypo}, it would still be {VERDICT_WORD[d.verdict]}.")
     if prev.verdict != d.verdict:
         head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."

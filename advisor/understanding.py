@@ -252,3 +252,4 @@ class Reader:
                 r.said[cond] = _sentence_of(_spelled(units[echo[cond]], r.question), r.question)
             else:
                 r.said[cond] = _spelled(units[pos] if pos < len(units) else r.normalized, r.question)
+            r.said[cond] = self.lex.without_openers(r.said[cond])

@@ -265,6 +265,16 @@ def test_a_what_if_asked_cold_says_yes_or_no_against_the_question_without_it(adv
     assert b.verdict == "buy" and b.lead.startswith("No: if you got acquired by a bank, it would stay Buy."), b.lead
 
 
+def test_a_what_if_that_names_a_plan_judges_the_plan(advisor):
+    # The yes or no answers "would serving our own models still make sense?", not "would the call move?".
+    a = advisor.ask("If we grew to 20k requests per second, would serving our own models still make sense?")
+    assert a.verdict == "buy" and a.lead.startswith("No: if you grew to 20k requests per second, it would move "
+                                                    "from Depends to Buy."), a.lead
+    first = advisor.ask("Should we build our own model serving?")
+    b = advisor.ask("what if we hit 20k requests per second, would building still make sense?", first.conversation_id)
+    assert b.verdict == "buy" and b.lead.startswith("No. If you hit 20k requests per second"), b.lead
+
+
 def test_a_what_if_follow_up_that_moves_nothing_is_short(advisor):
     first = advisor.ask("Experiment tracking: build or buy?")
     a = advisor.ask("Suppose we had 400 engineers, does that change anything?", first.conversation_id)
@@ -284,6 +294,14 @@ def test_a_follow_up_stating_a_fact_stays_in_the_conversation_whatever_its_words
     a = advisor.ask("Legal says the transcripts may not go to any outside SaaS vendor. Does that change it?",
                     first.conversation_id)
     assert not a.refused and a.component == "llm-observability" and "regulated" in a.conditions
+
+
+def test_facts_added_after_a_question_answer_it_again_in_the_askers_words(advisor):
+    first = advisor.ask("should we write our own feature store?")
+    a = advisor.ask("oh btw we're 4 engineers, pre-seed", first.conversation_id)
+    assert a.act == "verdict" and a.component == "feature-store" and a.verdict == "buy"
+    # The change is said in their words, without the opener that carries no fact.
+    assert a.lead.startswith("That moves the verdict from Depends to Buy, since you're 4 engineers"), a.lead
 
 
 def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_to_build(advisor):
