@@ -74,9 +74,11 @@ class Cues(BaseModel):
     cloud_names: dict[str, list[str]] = {}
     cloud_statements: list[str] = []
     echo_openers: list[str] = []
+    both_sides: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
-                     "adopted", "proposal", "restriction", "unrestricted", "echo_openers")
+                     "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
+                     "both_sides")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -146,6 +148,7 @@ class Lexicon:
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
         self.proposal = _any(cues.proposal)
+        self.both_sides = _any(cues.both_sides)
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)

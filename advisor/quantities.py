@@ -99,6 +99,7 @@ class _Strict(BaseModel):
 class _Range(_Strict):
     scale_at_least: float | None = None
     simple_at_most: float | None = None
+    not_simple_at_least: float | None = None
 
 
 class _Team(_Strict):
@@ -251,6 +252,10 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         if out.get(cond) != "stated":
             out[cond] = polarity
 
+    # One model is a small need only while its traffic is small too: a single 70B model at 2 million requests a day
+    # is not "simple", whatever the model count or the words say.
+    busy = any(q.kind == "traffic_rps" and t.traffic_rps.not_simple_at_least is not None
+               and q.value >= t.traffic_rps.not_simple_at_least for q in quantities)
     for q in quantities:
         if q.kind == "traffic_rps":
             if t.traffic_rps.scale_at_least is not None and q.value >= t.traffic_rps.scale_at_least:
@@ -259,6 +264,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "negated")
                 if t.traffic_rps.simple_at_most is not None and q.value <= t.traffic_rps.simple_at_most:
                     put("simple", "stated")
+            if busy:
+                put("simple", "negated")
         elif q.kind.endswith("_per_day"):
             r = getattr(t.volume_per_day, q.kind.removesuffix("_per_day"))
             if r.scale_at_least is not None and q.value >= r.scale_at_least:
@@ -268,7 +275,7 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         elif q.kind == "models":
             if t.models.scale_at_least is not None and q.value >= t.models.scale_at_least:
                 put("scale", "stated")
-            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most:
+            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not busy:
                 put("simple", "stated")
         elif q.kind == "gpus":
             if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:

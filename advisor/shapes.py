@@ -573,9 +573,11 @@ def _about_another(ctx: Context, sentence: str) -> bool:
     return any(n in low for n in others) and not any(n in low or n.rstrip("s") in low for n in mine)
 
 
-def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> Section | None:
+def _guidance_section(ctx: Context, cites: Citations, key: str, title: str, limit: int | None = None,
+                      skip: tuple[tuple[str, str], ...] = ()) -> Section | None:
     """The curated guidance for an act, the sentence closest to the question first."""
-    passages = [p for doc, heading in GUIDANCE_SECTIONS.get(key, []) if (p := cites.section(doc, heading))]
+    passages = [p for doc, heading in GUIDANCE_SECTIONS.get(key, []) if (doc, heading) not in skip
+                and (p := cites.section(doc, heading))]
     focus = set(tokenize(ctx.question))
     # A sentence that only names a framework question ("the second question is ...") answers nothing.
     found = [(s, p) for p in passages for s in sentences(p.doc.page_content)[:3]
@@ -584,7 +586,7 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str) -> S
         return None
     # Relevance to the question first, then concreteness (a sentence that lists things says more).
     found.sort(key=lambda sp: -(len(set(tokenize(sp[0])) & focus) + 0.25 * min(sp[0].count(","), 4)))
-    limit = 5 if key == "evaluate" else 3
+    limit = limit or (5 if key == "evaluate" else 3)
     items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:limit]]
     return Section(kind="guidance", title=title, items=items)
 
@@ -598,8 +600,27 @@ def _risk_key(ctx: Context) -> str:
         "build", "building", "write", "writing", "own", "homegrown", "in-house"} else "risks-build"
 
 
+def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"What are the risks either way?": which way the call goes and why, then each side's risks."""
+    comp = ctx.decision.component
+    reason = _reason(ctx, cites)
+    situation = _situation(ctx)
+    lead = f"Both ways carry risk; {situation + ', ' if situation else ''}the lower-risk call for {_subject(ctx)} " \
+           f"is {VERDICT_WORD[ctx.decision.verdict]}. {reason}"
+    build = _guidance_section(ctx, cites, "risks-build", "Risks of building and running it yourselves")
+    # Buying's main risk for this component is how hard it is to reverse: its own sentence leads that side, in
+    # place of the general words on lock-in.
+    how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
+    lock = (f"The lock-in risk of buying {_subject(ctx)} is {how}: {comp.migration[:1].lower()}{comp.migration[1:]}"
+            + cites.support(comp.migration, comp.note, "migration"))
+    buy = _guidance_section(ctx, cites, "risks-buy", "Risks of buying", limit=2, skip=(("key-factors", "lock-in"),))
+    return lead, _keep(build, Section(kind="guidance", title="Risks of buying", items=[lock, *(buy.items if buy else [])]))
+
+
 def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
+    if act == "risks" and ctx.reading.both_sides and ctx.decision.component:
+        return _risks_both(ctx, cites)
     key = _risk_key(ctx) if act == "risks" else act
     titles = {"risks-build": "Risks of building", "risks-buy": "Risks of buying", "cost": "What building really costs",
               "evaluate": "How to evaluate vendors", "implement": "Rolling it out", "general": "Guidance"}

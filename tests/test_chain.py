@@ -189,6 +189,17 @@ def test_comparison_prefers_the_cloud_the_asker_already_uses(advisor):
     assert {r[0].split("**")[1] for r in table.rows} == {"Databricks", "Amazon SageMaker"}
 
 
+def test_risks_asked_either_way_weigh_both_sides(advisor):
+    a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
+                    "Finance wants us to move to a hosted API instead. What are the risks either way?")
+    # 2 million a day is steady traffic, not a small need, whatever the single model suggests.
+    assert a.act == "risks" and "simple" not in a.conditions
+    assert a.lead.startswith("Both ways carry risk; the lower-risk call for LLM inference is Buy.")
+    assert [s.title for s in a.sections] == ["Risks of building and running it yourselves", "Risks of buying"]
+    assert a.sections[1].items[0].startswith("The lock-in risk of buying LLM inference is small")
+    assert_citations_resolve(a)
+
+
 def test_risk_answer_says_what_the_risk_means_for_the_component_asked_about(advisor):
     a = advisor.ask("What are the risks of building our own vector database?")
     assert a.component == "vector-database" and a.act == "risks"

@@ -44,14 +44,18 @@ def said(text: str) -> dict[str, str]:
     ("four of us share one server", {"early-stage": "stated"}),
     ("just the two of us", {"early-stage": "stated"}),
     ("an EU telecom with 3,000 staff", {"early-stage": "negated"}),
+    # One model is a small need only while its traffic is small too.
+    ("one model at about 2 million requests a day", {"scale": "negated", "simple": "negated"}),
+    ("3 models at a few requests an hour", {"scale": "negated", "simple": "stated"}),
 ])
 def test_magnitude_settles_condition(text, expected):
     assert said(text) == expected
 
 
 def test_middle_values_settle_only_that_it_is_not_scale():
-    # 10 requests per second is neither a small load nor a scale problem.
-    assert said("about 10 requests per second") == {"scale": "negated"}
+    # 5 requests per second is neither a small load nor a scale problem; from 10 a second it is no small need.
+    assert said("about 5 requests per second") == {"scale": "negated"}
+    assert said("about 10 requests per second") == {"scale": "negated", "simple": "negated"}
 
 
 def test_who_did_something_is_not_team_size():
