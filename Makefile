@@ -60,6 +60,8 @@ eval-heldout: index
 	$(PY) evals/heldout_halves.py evals/runs/heldout6/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout7 --out evals/runs/heldout7
 	$(PY) evals/heldout_halves.py evals/runs/heldout7/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout8 --out evals/runs/heldout8
+	$(PY) evals/heldout_halves.py evals/runs/heldout8/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

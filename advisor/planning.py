@@ -48,12 +48,13 @@ class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
-                 switch_threshold: float = 0.5, part_min_mass: float = 0.0):
+                 switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
         self.part_min_mass = part_min_mass
         self.switch_threshold = switch_threshold
+        self.follow_up_general_confidence = follow_up_general_confidence
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
@@ -68,6 +69,12 @@ class Planner:
         new = state.model_copy(deep=True)
         new.turns += 1
         act = r.act
+        changes_facts = bool(r.conditions or r.negated or r.retracted or r.quantities)
+        if (act == "general" and changes_facts and state.component and r.component in (None, state.component)
+                and r.confidence.get("act", 1.0) < self.follow_up_general_confidence):
+            # "sorry, misspoke: it's 4 teams, roughly 90 engineers. same answer?" corrects the facts of the question in
+            # play; only a confident reading makes it a general question.
+            act = "statement"
         if (act == "verdict" and r.anaphoric and r.component and state.act in self.taxonomy.act_notes
                 and len(r.normalized.split()) <= 8):
             # "And specifically for model serving?" after a question about risks asks the same thing of
@@ -90,7 +97,7 @@ class Planner:
         elif r.other_component and (r.other_named or not state.component):
             # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread.
             new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
-        elif r.act == "general" and not r.anaphoric:
+        elif act == "general" and not r.anaphoric:
             # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
             # switching, vendors and rollout asked mid-conversation apply to the component in play.
             new.component, new.components, new.other_component, new.part = None, [], None, WHOLE

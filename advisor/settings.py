@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         0.5, ge=0.0, le=1.0,
         description="mid-conversation, a turn that names no component moves to the one the classifier guesses only "
                     "with at least this confidence (else it keeps the thread: 'what if our data must stay in the EU?')")
+    follow_up_general_confidence: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="mid-conversation, a turn that changes the facts in force ('sorry, it's 90 engineers. same "
+                    "answer?') asks the question in play again unless the act head is at least this sure it asks for "
+                    "general guidance")
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")

@@ -89,6 +89,16 @@ def test_unsure_part_reads_as_the_whole_component(planner):
     assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "hybrid"
 
 
+def test_a_follow_up_correcting_the_facts_is_not_general_guidance_unless_the_head_is_sure(planner):
+    first = run(planner, reading(act="verdict", component="llm-inference", components=["llm-inference"],
+                                 conditions=["early-stage"]))
+    unsure = reading(act="general", confidence={"act": 0.33}, negated=["early-stage"])
+    plan = planner.plan(first.state, unsure)
+    assert plan.act == "verdict" and plan.state.component == "llm-inference" and plan.removed == ["early-stage"]
+    sure = reading(act="general", confidence={"act": 0.9}, topic="common-mistake", negated=["early-stage"])
+    assert planner.plan(first.state, sure).act == "general"
+
+
 def test_a_facts_only_follow_up_does_not_move_the_part():
     """Part scores spread over other rows ("we're a bank, in case that matters") say nothing about this
     row's parts, however they split what little they give it."""
