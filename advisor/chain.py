@@ -143,7 +143,7 @@ class Advisor:
         if previous is None and plan.act == "what-if" and plan.added and plan.state.component:
             # A what-if asked cold is answered against the same question without its hypothetical.
             previous = parts.engine.decide(plan.state.model_copy(
-                update={"conditions": [c for c in plan.state.conditions if c not in plan.added]}))
+                update={"conditions": [c for c in plan.state.conditions if c not in plan.supposed]}))
         timings.decide_ms = (time.perf_counter() - t2) * 1000
         history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(cid, last=4)] \
             if state.turns and cid else []

@@ -86,8 +86,10 @@ def sentences(text: str) -> list[str]:
 
 def yours(text: str) -> str:
     """The asker's words, addressed back to them ("our only model" -> "your only model", "we're" -> "you're")."""
-    return re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1).lower()], text,
+    text = re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1).lower()], text,
                   flags=re.IGNORECASE)
+    # "told us" -> "told you"; lower case only, so "US-only data" keeps its country.
+    return re.sub(r"\bus\b", "you", text)
 
 
 def usable(sentence: str) -> bool:

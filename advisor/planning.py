@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from .corpus import WHOLE
 from .matrix import Matrix, Taxonomy
-from .understanding import Reading
+from .understanding import HYPOTHETICAL, Reading
 
 
 class ConversationState(BaseModel):
@@ -36,6 +36,7 @@ class Plan(BaseModel):
     topic: str | None = None  # the guidance note that answers a general question
     added: list[str] = Field(default_factory=list)  # conditions this turn added
     removed: list[str] = Field(default_factory=list)  # conditions this turn took away
+    supposed: list[str] = Field(default_factory=list)  # of those added, the ones a what-if only supposes
     vendors: list[str] = Field(default_factory=list)
 
     @property
@@ -134,8 +135,11 @@ class Planner:
             # we need control" is the common mistake); their note answers the question.
             topic = f"rule:{rule.condition}"
         new.topic = topic
+        # "We call GPT-4o 100 times a day. What if a regulator ...?" tells one fact and supposes another: a what-if
+        # is weighed against the facts told, so only the supposed ones are taken away to compare.
+        supposed = [c for c in added if HYPOTHETICAL.match(r.said.get(c, ""))] or added if act == "what-if" else []
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
-                    vendors=r.vendors)
+                    vendors=r.vendors, supposed=supposed)
 
     def _part(self, r: Reading, slug: str) -> str:
         comp = self.matrix.get(slug)

@@ -10,6 +10,7 @@ from .decision import Change
 from .models import Section, TurnChange
 from .render import VERDICT_WORD
 from .retrieval import tokenize
+from .understanding import HYPOTHETICAL
 
 # Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
 FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day", "jobs_per_day"),
@@ -393,8 +394,7 @@ def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                        _migration(ctx, cites))
 
 
-_IF = re.compile(r"^(?:and |so |but |ok |okay )?(?:what (?:if|about if|happens if)|suppose|supposing|say|imagine|"
-                 r"hypothetically,?|let'?s say|assume|assuming|if)\s+(?:that\s+)?", re.IGNORECASE)
+_IF = HYPOTHETICAL
 
 
 def _hypothetical(ctx: Context, conds: list[str]) -> str:
@@ -417,8 +417,8 @@ def _what_if(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if ctx.plan.previous.turns:
         # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
         return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {_reason(ctx, cites)}", []
-    hypo = _hypothetical(ctx, ctx.plan.added)
-    what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.added)
+    hypo = _hypothetical(ctx, ctx.plan.supposed)
+    what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.supposed)
     # "Would serving our own models still make sense?" judges their plan under the hypothetical: the yes or no
     # is about the plan; asked plainly ("would that change it?"), it is about whether the call moves.
     judged = _plan_judged(ctx).rstrip(".")

@@ -81,6 +81,12 @@ def _as_written(q, question: str):
     return q.model_copy(update={"text": m.group(0)}) if m else q
 
 
+# How a hypothetical opens ("what if", "suppose", "imagine", "if"): a condition said in such a clause is supposed,
+# not told.
+HYPOTHETICAL = re.compile(r"^(?:and |so |but |ok |okay )?(?:what (?:if|about if|happens if)|suppose|supposing|say|"
+                          r"imagine|hypothetically,?|let'?s say|assume|assuming|if)\s+(?:that\s+)?", re.IGNORECASE)
+
+
 # Contractions were spelled out by normalize(): "can not" may be written "can't", "we are" "we're".
 _CONTRACTED = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
                "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}

@@ -276,6 +276,16 @@ def test_a_what_if_asked_cold_says_yes_or_no_against_the_question_without_it(adv
     assert b.verdict == "buy" and b.lead.startswith("No: if you got acquired by a bank, it would stay Buy."), b.lead
 
 
+def test_a_what_if_weighs_what_is_supposed_against_what_is_told(advisor):
+    # The API in use is the row's bought side already in place: the what-if is about the row, and only the
+    # regulator is supposed (the 100 calls a day are told), so the comparison keeps the small load.
+    a = advisor.ask("We call GPT-4o about 100 times a day right now. What if a regulator told us no data may leave "
+                    "our network?")
+    assert a.act == "what-if" and a.part == "whole" and a.verdict == "hybrid"
+    assert a.lead.startswith("Yes: if a regulator told you no data may leave your network, it would move from Buy "
+                             "to Hybrid."), a.lead
+
+
 def test_a_what_if_that_names_a_plan_judges_the_plan(advisor):
     # The yes or no answers "would serving our own models still make sense?", not "would the call move?".
     a = advisor.ask("If we grew to 20k requests per second, would serving our own models still make sense?")
