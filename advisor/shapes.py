@@ -172,7 +172,13 @@ def _lead_verdict(ctx: Context, cites: Citations) -> str:
     if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
         # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
         return f"{_cap(situation)}, {reason[:1].lower()}{reason[1:]}" if situation else reason
-    first = f"{_cap(situation)}, {_verdict_clause(ctx)}." if situation else f"{_cap(_verdict_clause(ctx))}."
+    clause = _verdict_clause(ctx)
+    core = clause.split(": ", 1)[-1]
+    if len(core) > 20 and core.lower() in reason.lower():
+        # The reason says the verdict in full ("For training infrastructure, buy the GPU compute and build the
+        # training code: ..."): the clause before it would say it twice.
+        return f"{_cap(situation)}: {_lower_first(ctx, reason)}" if situation else reason
+    first = f"{_cap(situation)}, {clause}." if situation else f"{_cap(clause)}."
     return f"{first} {reason}"
 
 
@@ -430,9 +436,32 @@ def _what_if(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return f"{said} {_reason(ctx, cites)}", _keep(options, _build(ctx, cites))
 
 
+_WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't|should not|wouldn't) we\b|"
+                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b", re.IGNORECASE)
+
+
+def _why_not_option(ctx: Context, cites: Citations) -> str:
+    """"Why not just self-host Label Studio?": whether the product they name fits the call, in its note's words."""
+    d = ctx.decision
+    if d.verdict == "build" or not _WHY_NOT.search(ctx.reading.normalized):
+        return ""
+    facts = ctx.vendor_facts or {}
+    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors), None)
+    if opt is None or _outside_boundary(ctx, opt.doc):
+        return ""
+    said = _suits(ctx, cites, opt, facts).strip()
+    if not said:
+        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        said = " ".join(cites.sentence_from(strength)[:1])
+    return f"No reason not to: {opt.name} fits this. {said}".strip()
+
+
 def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
     # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
+    fits = _why_not_option(ctx, cites)
+    if fits:
+        return f"{fits} {_reason(ctx, cites)}", _keep(_build(ctx, cites))
     prev, d = ctx.previous, ctx.decision
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
     lead = _reason(ctx, cites) if known else _lead_verdict(ctx, cites)
@@ -534,7 +563,8 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?"), said once.
         how = {"low": "Yes, and it is cheap", "medium": "Yes, with moderate work", "high": "Yes, but it is expensive"}
     said = how[comp.migration_cost]
-    situation = _situation(ctx)
+    # Only their size says how big the move is ("with 30 models reading from it"); regulation or team size does not.
+    situation = _situation(ctx, only=[c for c in ctx.decision.conditions if c in ("scale", "simple")])
     if situation and not ctx.reading.yes_no:
         # Their own facts say how big the move is ("with 30 models reading from it").
         said = f"{_cap(situation)}, {said[:1].lower()}{said[1:]}"
@@ -554,7 +584,11 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         return f"{lead} {' '.join(specific[:2])}" if specific else lead, []
     if specific:
         lead = f"{lead} {' '.join(specific[:1])}"
-    return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later"))
+    # The advice on moving from bought to built is for a move toward building; leaving one product for another
+    # ("if we pick Databricks now, how hard is it to leave?") gets the row's and the product's own words only.
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    toward_build = bool(words & _BUILD_WORDS)
+    return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
 
 
 def _about_another(ctx: Context, sentence: str) -> bool:

@@ -325,6 +325,21 @@ def test_facts_added_after_a_question_answer_it_again_in_the_askers_words(adviso
     assert a.lead.startswith("That moves the verdict from Depends to Buy, since you're 4 engineers"), a.lead
 
 
+def test_leaving_a_product_later_gets_no_advice_on_moving_to_building(advisor):
+    a = advisor.ask("We use Databricks as our ML platform. If we stay on it for three years, how hard is it to leave?")
+    assert a.act == "switch" and a.component == "ml-platform"
+    assert "Switching later" not in [s.title for s in a.sections], a.sections
+    b = advisor.ask("Could we move off a bought ML platform onto our own stack later?")
+    assert b.act == "switch" and "Switching later" in [s.title for s in b.sections]
+
+
+def test_why_not_a_named_product_says_whether_it_fits(advisor):
+    first = advisor.ask("Should we build our own annotation tool for our medical images?")
+    a = advisor.ask("Why not just self-host Label Studio then?", first.conversation_id)
+    assert a.act == "why" and a.lead.startswith("No reason not to: Label Studio fits this."), a.lead
+    assert_citations_resolve(a)
+
+
 def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_to_build(advisor):
     a = advisor.ask("What would it take to move our experiment tracking from Weights & Biases to self-hosted MLflow?")
     assert a.act == "switch" and a.component == "experiment-tracking"
