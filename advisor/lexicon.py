@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,7 @@ class Cues(BaseModel):
     cloud_statements: list[str] = []
     echo_openers: list[str] = []
     both_sides: list[str] = []
+    model_providers: dict[str, list[str]] = {}
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
@@ -82,6 +84,11 @@ class Cues(BaseModel):
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
+
+    @field_validator("model_providers")
+    @classmethod
+    def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {name: check_patterns(patterns) for name, patterns in providers.items()}
 
     @model_validator(mode="after")
     def _cloud_patterns_compile(self) -> Cues:
@@ -149,6 +156,7 @@ class Lexicon:
         self.adopted = _any(cues.adopted)
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)
+        self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -159,6 +167,16 @@ class Lexicon:
         self._split = _any(cues.clause_split)
 
     # -- text ----------------------------------------------------------------------------------
+    def providers_together(self, norm: str) -> list[str]:
+        """Hosted model providers named as in use together ("calls OpenAI and Anthropic"); [] when they are the
+        options of a choice ("OpenAI or Anthropic?")."""
+        found = sorted((m.start(), m.end(), name) for name, rx in self._providers.items() if (m := rx.search(norm)))
+        if len(found) < 2:
+            return []
+        between = " ".join(norm[a[1]:b[0]] for a, b in pairwise(found))
+        return [] if re.search(r"\b(or|vs|versus|instead of|rather than|compared|than)\b", between) else \
+            [name for _, _, name in found]
+
     def without_openers(self, text: str) -> str:
         """The asker's sentence without openers that carry no fact ("oh btw", "one more thing:")."""
         rest = self._openers.sub("", text).strip() if self._openers else text

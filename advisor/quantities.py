@@ -24,7 +24,7 @@ _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 
          "billion": 1e9}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 NUM = (rf"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
-       rf"|(?P<word>{_WORDS})\b")
+       rf"|\b(?P<word>{_WORDS})\b")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
                "quarter": 7_776_000, "year": 31_536_000, "yr": 31_536_000}
@@ -124,6 +124,7 @@ class Thresholds(_Strict):
     volume_per_day: _Volumes
     models: _Range
     gpus: _Range
+    providers: _Range = _Range()  # hosted model providers used together
     engineers: _Team
     headcount: _Team
     latency_ms: _Latency

@@ -74,7 +74,8 @@ def _phrase(ctx: Context, cond: str) -> str:
                    r"(?:team|company|startup|group|org)\b"
         # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
         who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
-              r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b"
+              r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b|" \
+              r"\d[\d,.]*-(?:person|member|strong|employee)\s+[a-z-]+$"  # "a 12-person fintech"
         if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
             return f"as a {facts[0]}"
         return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])

@@ -253,6 +253,10 @@ class Reader:
             said.pop("scale")
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
+        several = self.thresholds.providers.not_simple_at_least
+        if several and len(self.lex.providers_together(r.normalized)) >= several and \
+                said.get("simple", (0, ""))[1] != "retracted":
+            said["simple"] = (0, "negated")  # "calls OpenAI and Anthropic" is past the one-provider case
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
             if pos == 0 and cond in echo:

@@ -102,7 +102,16 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
     facts = ctx.vendor_facts or {}
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts]
-    options = named if len(named) >= 2 else [o for o in comp.buy if o.doc in facts][:4]
+    if len(named) >= 2:
+        options = named
+    else:
+        # "What are the options?" names none: the ones that fit the asker's facts, never one that cannot run where
+        # their data must stay (a hosted-only API for an EU-only fintech).
+        from .shapes import _outside_boundary
+
+        fitting = [o for o in comp.buy if o.doc in facts and not _outside_boundary(ctx, o.doc)]
+        options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions,
+                                                      ctx.reading.managed_cue)[0])[:4]
     if len(named) == 1 or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes import _verdict

@@ -162,3 +162,16 @@ def test_a_fact_said_across_a_whole_sentence_is_echoed_in_the_askers_words(read)
 def test_a_prohibition_on_where_data_goes_states_residency(read, question, stated):
     r = read(question)
     assert ("regulated" in r.conditions) is stated, (r.conditions, r.negated)
+
+
+def test_several_model_providers_in_use_are_not_the_one_provider_case(read):
+    # Low traffic alone would read as a small need; two providers in use is past it (the gateway row's own line).
+    r = read("Our app calls OpenAI and Anthropic, about 40k requests a day. Build our own LLM gateway?")
+    assert "simple" in r.negated and "simple" not in r.conditions
+    # Named as the options of a choice, they are not in use together.
+    assert "simple" not in read("OpenAI or Anthropic for our one chatbot?").negated
+
+
+def test_a_number_word_inside_another_word_is_no_quantity(read):
+    r = read("We want to run an open-weight model for 3,000 emails a day.")
+    assert [q.kind for q in r.quantities] == ["items_per_day"]
