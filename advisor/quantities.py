@@ -240,6 +240,12 @@ def extract(text: str) -> list[Quantity]:
     return out
 
 
+def busy(quantities: list[Quantity], t: Thresholds) -> bool:
+    """Whether any rate is steady production traffic (at or past traffic_rps.not_simple_at_least)."""
+    return any(q.kind == "traffic_rps" and t.traffic_rps.not_simple_at_least is not None
+               and q.value >= t.traffic_rps.not_simple_at_least for q in quantities)
+
+
 def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
     """Conditions the magnitudes decide: condition id -> 'stated' or 'negated'.
 
@@ -255,8 +261,7 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
 
     # One model is a small need only while its traffic is small too: a single 70B model at 2 million requests a day
     # is not "simple", whatever the model count or the words say.
-    busy = any(q.kind == "traffic_rps" and t.traffic_rps.not_simple_at_least is not None
-               and q.value >= t.traffic_rps.not_simple_at_least for q in quantities)
+    steady = busy(quantities, t)
     for q in quantities:
         if q.kind == "traffic_rps":
             if t.traffic_rps.scale_at_least is not None and q.value >= t.traffic_rps.scale_at_least:
@@ -265,7 +270,7 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "negated")
                 if t.traffic_rps.simple_at_most is not None and q.value <= t.traffic_rps.simple_at_most:
                     put("simple", "stated")
-            if busy:
+            if steady:
                 put("simple", "negated")
         elif q.kind.endswith("_per_day"):
             r = getattr(t.volume_per_day, q.kind.removesuffix("_per_day"))
@@ -276,7 +281,7 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         elif q.kind == "models":
             if t.models.scale_at_least is not None and q.value >= t.models.scale_at_least:
                 put("scale", "stated")
-            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not busy:
+            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not steady:
                 put("simple", "stated")
         elif q.kind == "gpus":
             if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:

@@ -492,6 +492,10 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             (d.part and d.part.verdict == "build" and d.verdict == "build"):
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
         yes = f"Yes{(', ' + situation) if situation else ''}: the simple version you build yourselves is enough for now."
+    elif vendor and d.deciding and d.verdict != "build" and _recommends_others(d, vendor):
+        # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
+        # Milvus, Qdrant, ..."), and the one they asked about is not among them.
+        yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
     elif vendor and d.verdict in ("buy", "hybrid", "depends"):
         yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
     elif d.verdict == "build":
@@ -529,6 +533,13 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{lead} {' '.join(pricing)}" if pricing else lead
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _recommends_others(d, option) -> bool:
+    """Whether the deciding rule's advice names other products of the row but not `option`."""
+    def named(o) -> bool:
+        return any(re.search(rf"\b{re.escape(n)}\b", d.deciding.advice, re.IGNORECASE) for n in (o.name, *o.aliases))
+    return not named(option) and any(named(o) for o in d.component.buy if o is not option)
 
 
 def _small_use_rule(ctx: Context):
@@ -686,11 +697,17 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     if not first:
         return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
     if key == "implement":
-        # How to roll it out, then what is being rolled out ("start with a thin FastAPI container").
-        clause = _verdict_clause(ctx)
-        rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if len(section.items) > 1 \
-            else None
-        return f"{first} For {_subject(ctx)}, {clause}.", _keep(rest)
+        # How to roll it out and how to tell it worked (the KPIs), for the product they named when they named one;
+        # then what is being rolled out, and the part that stays theirs to build.
+        passage = cites.section("implementing-the-decision", "kpis")
+        kpis = [x for x in sentences(passage.doc.page_content) if usable(x) and "include" in x] if passage else []
+        if not kpis:
+            return f"{first} For {_subject(ctx)}, {_verdict_clause(ctx)}.", _keep(section)
+        kpi = f"{kpis[0]} [{cites.cite(passage, kpis[0])}]"
+        name = named[0].name if named else _subject(ctx)
+        rest = Section(kind="guidance", title=section.title, items=[x for x in section.items if x != kpi])
+        return (f"Roll {name} out small and measure it: {_lower_first(ctx, kpi)} For {_subject(ctx)}, "
+                f"{_verdict_clause(ctx)}."), _keep(rest if rest.items else None, _build(ctx, cites))
     # The general risk or cost comes first; what it means for this component (its own rule, part or summary,
     # cited) right after, so the answer is about their component, not ML infrastructure at large. How to
     # evaluate vendors asks no verdict: the heading carries it, the lead does not repeat it.

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize
-from .quantities import Quantity, Thresholds, extract, implications
+from .quantities import Quantity, Thresholds, busy, extract, implications
 
 
 class Reading(BaseModel):
@@ -254,9 +254,11 @@ class Reader:
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
         several = self.thresholds.providers.not_simple_at_least
-        if several and len(self.lex.providers_together(r.normalized)) >= several and \
-                said.get("simple", (0, ""))[1] != "retracted":
-            said["simple"] = (0, "negated")  # "calls OpenAI and Anthropic" is past the one-provider case
+        if (busy(r.quantities, self.thresholds) or several and len(self.lex.providers_together(r.normalized)) >= several) \
+                and said.get("simple", (0, ""))[1] != "retracted":
+            # Steady traffic anywhere in the turn ("~20 requests per second ... two more models") or two providers
+            # in use ("calls OpenAI and Anthropic") is past the small case, whatever another clause counts.
+            said["simple"] = (0, "negated")
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
             if pos == 0 and cond in echo:

@@ -333,6 +333,22 @@ def test_leaving_a_product_later_gets_no_advice_on_moving_to_building(advisor):
     assert b.act == "switch" and "Switching later" in [s.title for s in b.sections]
 
 
+def test_is_x_enough_says_no_when_the_rule_for_their_situation_names_other_products(advisor):
+    a = advisor.ask("Is pgvector enough for us? We have about 40 million chunks today, growing maybe 5M a month, "
+                    "and a p95 target of 80 ms.")
+    assert a.act == "enough" and "scale" in a.conditions
+    assert a.lead.startswith("No, at your scale") and ": pgvector is not what fits here." in a.lead, a.lead
+    b = advisor.ask("is pgvector enough for our 200k docs?")
+    assert b.lead.startswith("Yes: pgvector is a sound choice."), b.lead
+
+
+def test_a_rollout_question_leads_with_how_to_measure_it_and_keeps_the_part_to_build(advisor):
+    a = advisor.ask("We've decided to buy Arize for ML monitoring. How do we roll it out and what KPIs should we track?")
+    assert a.act == "implement" and a.lead.startswith("Roll Arize AI out small and measure it: useful KPIs"), a.lead
+    assert "What to build yourselves" in [s.title for s in a.sections]
+    assert_citations_resolve(a)
+
+
 def test_why_not_a_named_product_says_whether_it_fits(advisor):
     first = advisor.ask("Should we build our own annotation tool for our medical images?")
     a = advisor.ask("Why not just self-host Label Studio then?", first.conversation_id)

@@ -175,3 +175,9 @@ def test_several_model_providers_in_use_are_not_the_one_provider_case(read):
 def test_a_number_word_inside_another_word_is_no_quantity(read):
     r = read("We want to run an open-weight model for 3,000 emails a day.")
     assert [q.kind for q in r.quantities] == ["items_per_day"]
+
+
+def test_steady_traffic_anywhere_in_the_turn_is_past_the_small_case(read):
+    # The model count in one clause would read as a few models; the rate in another says it is no small need.
+    r = read("One model on FastAPI at ~20 requests per second at peak. We're about to add two more models.")
+    assert "simple" in r.negated and "simple" not in r.conditions
