@@ -592,8 +592,15 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     if len(named) >= 2:
         # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
-        # arriving, not the general advice on moving from bought to built.
-        return f"{lead} {' '.join(specific[:2])}" if specific else lead, []
+        # arriving, not the general advice on moving from bought to built; what each offers ("what do we lose?")
+        # side by side.
+        from .vendors import side_by_side
+
+        facts = ctx.vendor_facts or {}
+        both = [o for o in named[:2] if o.doc in facts]
+        table = Section(kind="comparison", title="Side by side", table=side_by_side(both, facts, cites)) \
+            if len(both) == 2 else None
+        return f"{lead} {' '.join(specific[:2])}" if specific else lead, _keep(table)
     if specific:
         lead = f"{lead} {' '.join(specific[:1])}"
     # The advice on moving from bought to built is for a move toward building; leaving one product for another

@@ -97,6 +97,17 @@ def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
+def side_by_side(options, facts, cites) -> Table:
+    """The options' checkable facts from their vendor notes, one row each, cited."""
+    rows = []
+    for o in options:
+        f = facts[o.doc]
+        mark = cites.support(f"{f.hosting} {f.pricing} {f.strength}", o.doc)
+        rows.append([f"**{o.name}**{mark}", f.hosting, "yes" if f.open_source else "no", f.pricing, f.strength,
+                     f.lock_in])
+    return Table(columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows)
+
+
 def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     """Lead: which named option fits the asker; then a table of the options from the vendor notes."""
     comp = ctx.decision.component
@@ -131,13 +142,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     scored = [(o, *scored_fit(o)) for o in options]
     best, score, why = max(scored, key=lambda t: t[1])
     tied = [o for o, sc, _ in scored if sc == score and o is not best]
-    rows = []
-    for o, _, _ in scored:
-        f = facts[o.doc]
-        mark = cites.support(f"{f.hosting} {f.pricing} {f.strength}", o.doc)
-        rows.append([f"**{o.name}**{mark}", f.hosting, "yes" if f.open_source else "no", f.pricing, f.strength,
-                     f.lock_in])
-    table = Table(columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows)
+    table = side_by_side([o for o, _, _ in scored], facts, cites)
     prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
     if score > 0 and why and tied:
         lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(why[:2])}."

@@ -361,5 +361,7 @@ def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_
     assert a.act == "switch" and a.component == "experiment-tracking"
     # The row's own sentence says how costly it is (said once), then what each product's note says about leaving.
     assert a.lead.startswith("Switching trackers is cheap") and "Switching is cheap: switching" not in a.lead
-    assert "wandb" in a.lead and "MLflow" in a.lead and not a.sections
+    assert "wandb" in a.lead and "MLflow" in a.lead
+    # What each offers ("what do we lose?"), side by side, and no advice on moving from bought to built.
+    assert [s.title for s in a.sections] == ["Side by side"] and len(a.sections[0].table.rows) == 2
     assert_citations_resolve(a)
