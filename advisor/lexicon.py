@@ -77,6 +77,7 @@ class Cues(BaseModel):
     echo_openers: list[str] = []
     both_sides: list[str] = []
     model_providers: dict[str, list[str]] = {}
+    broad_names: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
@@ -118,6 +119,7 @@ class Hit:
     start: int
     length: int
     by_name: bool  # a component name or synonym (not a vendor)
+    phrase: str = ""  # the name as matched (normalised), "" for a typo match
 
 
 class Lexicon:
@@ -157,6 +159,7 @@ class Lexicon:
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)
         self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}
+        self.broad = frozenset(words_only(normalize(n)) for n in cues.broad_names)
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -227,7 +230,7 @@ class Lexicon:
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
-                found.append(Hit(slug, doc, m.start(), len(phrase), doc is None))
+                found.append(Hit(slug, doc, m.start(), len(phrase), doc is None, phrase))
         if not found:
             found = self._fuzzy(text)
         for name, rx in self.others:

@@ -148,7 +148,8 @@ class Reader:
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
-        in_scope = any(h.by_name and h.slug != OTHER for h in hits) or (
+        # A name that also means infrastructure outside ML ("uptime monitoring") leaves it to the heads.
+        in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad for h in hits) or (
             r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)

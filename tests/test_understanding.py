@@ -181,3 +181,9 @@ def test_steady_traffic_anywhere_in_the_turn_is_past_the_small_case(read):
     # The model count in one clause would read as a few models; the rate in another says it is no small need.
     r = read("One model on FastAPI at ~20 requests per second at peak. We're about to add two more models.")
     assert "simple" in r.negated and "simple" not in r.conditions
+
+
+def test_a_row_name_that_also_means_it_infrastructure_does_not_put_a_turn_in_scope_alone(read):
+    # "monitoring" names the ML monitoring row, and uptime checks for a web product too: the heads decide.
+    assert not read("Uptime monitoring and a public status page for our SaaS product: build it or buy Statuspage?").in_scope
+    assert read("Should we build our own monitoring for our fraud model?").in_scope
