@@ -128,6 +128,14 @@ class Thresholds(_Strict):
     engineers: _Team
     headcount: _Team
     latency_ms: _Latency
+    # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
+    # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
+    traffic_rps_by_component: dict[str, _Range] = {}
+
+    def for_component(self, slug: str | None) -> Thresholds:
+        """These thresholds, with the rate thresholds of `slug`'s row when it has its own."""
+        own = self.traffic_rps_by_component.get(slug or "")
+        return self.model_copy(update={"traffic_rps": own}) if own else self
 
 
 class Quantity(_Strict):

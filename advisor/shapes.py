@@ -856,12 +856,16 @@ def _change_sentence(ctx: Context) -> str:
         return ""
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
-    told = [yours(said[c]).strip(" .,;:") for c in plan.added if c in said and len(said[c]) <= 140]
-    labels = [*(ctx.labels.get(c, c) for c in plan.added if c not in said or len(said[c]) > 140),
-              *(f"no longer {ctx.labels.get(c, c)}" for c in plan.removed)]
+    # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
+    told = [_IF.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
+    short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
+    labels = [*(short[c] for c in plan.added if c not in said or len(said[c]) > 140),
+              # What their own words already say ("you go to ~2,000 requests/second") needs no label for what
+              # it ended (a small need).
+              *(f"no longer {short[c]}" for c in plan.removed if not told)]
     because = " and ".join(dict.fromkeys(told))
     what = "; ".join(labels)
-    hypo = _hypothetical(ctx, plan.added) if plan.act == "what-if" and plan.added and not plan.removed else ""
+    hypo = _hypothetical(ctx, plan.supposed) if plan.act == "what-if" and plan.supposed else ""
     if hypo:
         # "what if we were regulated?" is answered as a hypothetical, in their words.
         judged = _plan_judged(ctx)

@@ -241,9 +241,11 @@ class Reader:
                 # clauses that say most of it are what the answer echoes, never the question itself.
                 facts = [i for i in range(1, len(units)) if not asks[i - 1]] or list(range(1, len(units)))
                 echo[cond] = max(facts, key=lambda i: P[i, k])
-        # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest.
+        # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest (against the
+        # thresholds of the row asked about, when it has its own).
+        thresholds = self.thresholds.for_component(r.component)
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
-            for c, polarity in implications(extract(clause), self.thresholds).items():
+            for c, polarity in implications(extract(clause), thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
                 said[c] = (pos, polarity)
@@ -254,8 +256,8 @@ class Reader:
             said.pop("scale")
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
-        several = self.thresholds.providers.not_simple_at_least
-        if (busy(r.quantities, self.thresholds) or several and len(self.lex.providers_together(r.normalized)) >= several) \
+        several = thresholds.providers.not_simple_at_least
+        if (busy(r.quantities, thresholds) or several and len(self.lex.providers_together(r.normalized)) >= several) \
                 and said.get("simple", (0, ""))[1] != "retracted":
             # Steady traffic anywhere in the turn ("~20 requests per second ... two more models") or two providers
             # in use ("calls OpenAI and Anthropic") is past the small case, whatever another clause counts.

@@ -286,6 +286,13 @@ def test_a_what_if_weighs_what_is_supposed_against_what_is_told(advisor):
                              "to Hybrid."), a.lead
 
 
+def test_a_change_in_the_askers_words_carries_no_internal_label(advisor):
+    first = advisor.ask("We're a 4-person team, one XGBoost model, maybe 20 requests a minute at peak. Is Triton overkill?")
+    a = advisor.ask("What if we go to ~2,000 requests/second with three models?", first.conversation_id)
+    assert a.lead.startswith("If you go to ~2,000 requests/second with three models, that would move the verdict "
+                             "from Build to Buy."), a.lead
+
+
 def test_a_what_if_that_names_a_plan_judges_the_plan(advisor):
     # The yes or no answers "would serving our own models still make sense?", not "would the call move?".
     a = advisor.ask("If we grew to 20k requests per second, would serving our own models still make sense?")

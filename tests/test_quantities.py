@@ -108,3 +108,11 @@ def test_a_volume_without_a_period_is_not_a_rate():
                                   "we are 5 data scientists"])
 def test_researchers_and_solo_developers_are_team_size(text):
     assert said(text) == {"early-stage": "stated"}
+
+
+def test_a_rate_weighs_against_the_thresholds_of_the_row_asked_about():
+    # 50 searches a second is light work for a vector index and steady traffic for a model server.
+    assert said("50 QPS of search") == {"scale": "stated"}
+    index = THRESHOLDS.for_component("vector-database")
+    assert implications(extract("50 QPS of search"), index) == {"scale": "negated"}
+    assert THRESHOLDS.for_component("model-serving") is THRESHOLDS and THRESHOLDS.for_component(None) is THRESHOLDS
