@@ -464,6 +464,14 @@ def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if fits:
         return f"{fits} {_reason(ctx, cites)}", _keep(_build(ctx, cites))
     prev, d = ctx.previous, ctx.decision
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    if d.verdict in ("buy", "hybrid") and _WHY_NOT.search(ctx.reading.normalized) and words & (_BUILD_WORDS | {
+            "small", "simple", "script", "cron", "literally", "quick", "tiny"}) and not d.part:
+        # "Why not a small tracker on Postgres?" proposes building it small: why the bought side is worth buying
+        # (the row's own summary), then what decides it for them.
+        summary = d.component.summary + cites.support(d.component.summary, d.component.note)
+        reason = _reason(ctx, cites)
+        return (summary if reason == summary else f"{summary} {reason}"), _keep(_build(ctx, cites))
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
     lead = _reason(ctx, cites) if known else _lead_verdict(ctx, cites)
     return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))

@@ -356,6 +356,13 @@ def test_a_rollout_question_leads_with_how_to_measure_it_and_keeps_the_part_to_b
     assert_citations_resolve(a)
 
 
+def test_why_not_build_it_small_answers_with_why_the_bought_side_is_worth_buying(advisor):
+    first = advisor.ask("Our research group shares 64 A100s. Build a scheduler or buy one?")
+    a = advisor.ask("why not Kubernetes with a custom scheduler plugin we write?", first.conversation_id)
+    assert a.act == "why" and "Kueue" in a.lead.split(". ")[0], a.lead
+    assert_citations_resolve(a)
+
+
 def test_why_not_a_named_product_says_whether_it_fits(advisor):
     first = advisor.ask("Should we build our own annotation tool for our medical images?")
     a = advisor.ask("Why not just self-host Label Studio then?", first.conversation_id)
