@@ -78,10 +78,12 @@ class Cues(BaseModel):
     both_sides: list[str] = []
     model_providers: dict[str, list[str]] = {}
     broad_names: list[str] = []
+    cloud_moves: list[str] = []
+    compare_asks: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
-                     "both_sides")
+                     "both_sides", "compare_asks")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -94,7 +96,8 @@ class Cues(BaseModel):
     @model_validator(mode="after")
     def _cloud_patterns_compile(self) -> Cues:
         for cloud in self.cloud_names:
-            check_patterns([p.replace("{cloud}", self.cloud_alternatives(cloud)) for p in self.cloud_statements])
+            check_patterns([p.replace("{cloud}", self.cloud_alternatives(cloud))
+                            for p in (*self.cloud_statements, *self.cloud_moves)])
         return self
 
     def cloud_alternatives(self, cloud: str) -> str:
@@ -160,6 +163,9 @@ class Lexicon:
         self.both_sides = _any(cues.both_sides)
         self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}
         self.broad = frozenset(words_only(normalize(n)) for n in cues.broad_names)
+        self._moves = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_moves])
+                       for c in cues.cloud_names}
+        self.compare_asks = _any(cues.compare_asks)
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -211,6 +217,9 @@ class Lexicon:
 
     def cloud(self, norm: str) -> str | None:
         """The public cloud the text says the asker runs on ("all on AWS"), when it names exactly one."""
+        moving = [c for c, rx in self._moves.items() if rx.search(norm)]
+        if len(moving) == 1:
+            return moving[0]  # "moving from Azure to GCP": where they are going
         found = [c for c, rx in self._clouds.items() if rx.search(norm)]
         return found[0] if len(found) == 1 else None
 

@@ -37,6 +37,7 @@ class Plan(BaseModel):
     added: list[str] = Field(default_factory=list)  # conditions this turn added
     removed: list[str] = Field(default_factory=list)  # conditions this turn took away
     supposed: list[str] = Field(default_factory=list)  # of those added, the ones a what-if only supposes
+    recheck: bool = False  # a follow-up asking whether the call still holds ("does that change your answer?")
     vendors: list[str] = Field(default_factory=list)
 
     @property
@@ -138,8 +139,12 @@ class Planner:
         # "We call GPT-4o 100 times a day. What if a regulator ...?" tells one fact and supposes another: a what-if
         # is weighed against the facts told, so only the supposed ones are taken away to compare.
         supposed = [c for c in added if HYPOTHETICAL.match(r.said.get(c, ""))] or added if act == "what-if" else []
+        # A follow-up on the same component that the act head does not confidently read as a fresh verdict question
+        # asks whether the call still holds.
+        recheck = bool(state.turns and state.component and new.component == state.component and act == "verdict"
+                       and (r.act != "verdict" or r.confidence.get("act", 1.0) < self.follow_up_general_confidence))
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
-                    vendors=r.vendors, supposed=supposed)
+                    vendors=r.vendors, supposed=supposed, recheck=recheck)
 
     def _part(self, r: Reading, slug: str) -> str:
         comp = self.matrix.get(slug)

@@ -50,6 +50,14 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
             return (*_guidance_for_component(ctx, cites), changed)
         return (*_guidance(ctx, cites, ctx.topic_note or "four-questions"), changed)
     change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") else ""
+    prev = ctx.previous
+    if (not change and ctx.plan.recheck and prev
+            and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict):
+        # "Correction: we're moving from Azure to GCP. Does that change your answer?" with no condition moved: say
+        # it stands, then only what did change (the cloud's own option), never the whole card again.
+        lean = _home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
+        return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or _reason(ctx, cites)}",
+                _keep(_options(ctx, cites, 3) if lean else None), changed)
     if change:
         # A follow-up says what moved, then why; never the whole card again.
         return f"{change} {_reason(ctx, cites)}", _keep(_changes(ctx, cites)), changed
@@ -68,6 +76,8 @@ def _phrase(ctx: Context, cond: str) -> str:
     # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
     facts = [re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[k]), flags=re.IGNORECASE)
              for k in kinds if k in ctx.state.facts]
+    # A fact that opened the asker's sentence ("Three ML engineers.") continues ours in lower case.
+    facts = [f[:1].lower() + f[1:] if re.match(r"[A-Z][a-z]+\b", f) else f for f in facts]
     if facts:
         # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
         singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
@@ -500,7 +510,7 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             (d.part and d.part.verdict == "build" and d.verdict == "build"):
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
         yes = f"Yes{(', ' + situation) if situation else ''}: the simple version you build yourselves is enough for now."
-    elif vendor and d.deciding and d.verdict != "build" and _recommends_others(d, vendor):
+    elif vendor and d.deciding and d.verdict != "build" and (_recommends_others(d, vendor) or _outgrown(d, vendor)):
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.
         yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
@@ -541,6 +551,15 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{lead} {' '.join(pricing)}" if pricing else lead
     return lead, _keep(_changes(ctx, cites) if flip else None,
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _outgrown(d, option) -> bool:
+    """Whether `option` is the row's small-needs answer (its `simple` rule names it: "FastAPI") and another
+    condition decides ("2,500 requests per second")."""
+    simple = [r for r in d.component.conditions if r.condition == "simple"]
+    names = (option.name, *option.aliases)
+    return d.deciding.condition != "simple" and any(
+        re.search(rf"\b{re.escape(n)}\b", r.advice, re.IGNORECASE) for r in simple for n in names)
 
 
 def _recommends_others(d, option) -> bool:
@@ -607,7 +626,7 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         facts = ctx.vendor_facts or {}
         both = [o for o in named[:2] if o.doc in facts]
         table = Section(kind="comparison", title="Side by side", table=side_by_side(both, facts, cites)) \
-            if len(both) == 2 else None
+            if len(both) == 2 and ctx.reading.compares else None
         return f"{lead} {' '.join(specific[:2])}" if specific else lead, _keep(table)
     if specific:
         lead = f"{lead} {' '.join(specific[:1])}"

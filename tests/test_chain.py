@@ -293,6 +293,15 @@ def test_a_change_in_the_askers_words_carries_no_internal_label(advisor):
                              "from Build to Buy."), a.lead
 
 
+def test_a_follow_up_that_moves_no_condition_says_the_call_stands_and_what_did_change(advisor):
+    first = advisor.ask("40 data scientists, all on Azure. Should we go all-in on one ML platform or assemble "
+                        "MLflow, Airflow and BentoML ourselves?")
+    a = advisor.ask("Correction: leadership just decided we're moving from Azure to GCP over the next 18 months. "
+                    "Does that change your answer?", first.conversation_id)
+    assert a.lead.startswith(f"That does not change it: still {a.verdict.capitalize()}."), a.lead
+    assert "Vertex AI" in a.lead and "Azure" not in a.lead
+
+
 def test_a_what_if_that_names_a_plan_judges_the_plan(advisor):
     # The yes or no answers "would serving our own models still make sense?", not "would the call move?".
     a = advisor.ask("If we grew to 20k requests per second, would serving our own models still make sense?")
@@ -376,6 +385,8 @@ def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_
     # The row's own sentence says how costly it is (said once), then what each product's note says about leaving.
     assert a.lead.startswith("Switching trackers is cheap") and "Switching is cheap: switching" not in a.lead
     assert "wandb" in a.lead and "MLflow" in a.lead
-    # What each offers ("what do we lose?"), side by side, and no advice on moving from bought to built.
-    assert [s.title for s in a.sections] == ["Side by side"] and len(a.sections[0].table.rows) == 2
+    assert not a.sections  # no advice on moving from bought to built
+    # Asked what they would lose, what each offers side by side.
+    b = advisor.ask("If we move from Weights & Biases to self-hosted MLflow, what do we lose?")
+    assert [s.title for s in b.sections] == ["Side by side"] and len(b.sections[0].table.rows) == 2
     assert_citations_resolve(a)
