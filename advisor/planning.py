@@ -111,7 +111,9 @@ class Planner:
                 and state.act not in (None, "statement", "general")):
             # Facts added after a question ("oh btw we're 4 engineers, pre-seed") ask that question again with
             # them: the asker expects the answer to take them in, not to be asked what they are deciding.
-            act = new.act = "verdict" if state.act in ("why", "what-if") else state.act
+            # Asked of a verdict, a choice or "is it enough", that question again; after guidance (risks, cost,
+            # switching, rollout), the facts bear on the call itself.
+            act = new.act = state.act if state.act in ("verdict", "enough", "vendor", "build-part") else "verdict"
         if r.act == "build-part" and new.component:
             build = self.matrix.get(new.component).build_part
             if build:

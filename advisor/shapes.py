@@ -457,7 +457,12 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
     if d.verdict == "build" or not _WHY_NOT.search(ctx.reading.normalized):
         return ""
     facts = ctx.vendor_facts or {}
-    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors), None)
+    # The product must be what "why not" proposes ("why not just self-host Label Studio?"), not one named elsewhere
+    # in the turn ("why not do it anyway, in case OpenAI raises prices?" proposes self-hosting).
+    m = _WHY_NOT.search(ctx.reading.normalized)
+    proposal = re.split(r"[,.;:?!]| so | in case | if | because ", ctx.reading.normalized[m.end():], maxsplit=1)[0]
+    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and any(
+        re.search(rf"\b{re.escape(n.lower())}\b", proposal) for n in (o.name, *o.aliases))), None)
     if opt is None or _outside_boundary(ctx, opt.doc):
         return ""
     said = _suits(ctx, cites, opt, facts).strip()

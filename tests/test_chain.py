@@ -372,6 +372,21 @@ def test_why_not_build_it_small_answers_with_why_the_bought_side_is_worth_buying
     assert_citations_resolve(a)
 
 
+def test_why_not_names_the_product_it_proposes_not_one_mentioned_beside_it(advisor):
+    first = advisor.ask("We spend about $38k/month on the GPT-4o API, steady traffic. Would self-hosting Llama on "
+                        "vLLM save us money?")
+    a = advisor.ask("Why not do it anyway, so we have control if OpenAI raises prices?", first.conversation_id)
+    assert a.act == "why" and not a.lead.startswith("No reason not to"), a.lead
+
+
+def test_facts_added_after_a_guidance_question_bear_on_the_call(advisor):
+    first = advisor.ask("We're 60 engineers on Azure. The CTO wants to consolidate everything onto Databricks. What "
+                        "would switching cost us?")
+    a = advisor.ask("Forgot to mention: we're moving the whole company from Azure to AWS in 2027.",
+                    first.conversation_id)
+    assert a.act == "verdict" and "Azure" not in a.lead, a.lead
+
+
 def test_why_not_a_named_product_says_whether_it_fits(advisor):
     first = advisor.ask("Should we build our own annotation tool for our medical images?")
     a = advisor.ask("Why not just self-host Label Studio then?", first.conversation_id)
