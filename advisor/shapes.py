@@ -272,9 +272,9 @@ def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
 
 
 def _outside_boundary(ctx: Context, doc: str) -> bool:
-    """Whether an option cannot run inside the asker's boundary when their data must stay there."""
-    facts = (ctx.vendor_facts or {}).get(doc)
-    return "regulated" in ctx.decision.conditions and facts is not None and not facts.self_hostable
+    from .vendors import outside_boundary
+
+    return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc)
 
 
 def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
@@ -411,18 +411,15 @@ def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                        _migration(ctx, cites))
 
 
-_IF = HYPOTHETICAL
-
-
 def _hypothetical(ctx: Context, conds: list[str]) -> str:
     """The hypothetical in the asker's words, addressed to them ("you got acquired by a bank"); '' if not said."""
     said = ctx.reading.said
     out = []
     for c in conds:
         text = said.get(c, "")
-        if not _IF.match(text) or len(text) > 120:
+        if not HYPOTHETICAL.match(text) or len(text) > 120:
             return ""
-        out.append(yours(_IF.sub("", text)).strip(" ?.,;:"))
+        out.append(yours(HYPOTHETICAL.sub("", text)).strip(" ?.,;:"))
     return " and ".join(dict.fromkeys(out))
 
 
@@ -461,8 +458,7 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
     # in the turn ("why not do it anyway, in case OpenAI raises prices?" proposes self-hosting).
     m = _WHY_NOT.search(ctx.reading.normalized)
     proposal = re.split(r"[,.;:?!]| so | in case | if | because ", ctx.reading.normalized[m.end():], maxsplit=1)[0]
-    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and any(
-        re.search(rf"\b{re.escape(n.lower())}\b", proposal) for n in (o.name, *o.aliases))), None)
+    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and _named_in(o, proposal)), None)
     if opt is None or _outside_boundary(ctx, opt.doc):
         return ""
     said = _suits(ctx, cites, opt, facts).strip()
@@ -558,20 +554,22 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                        _options(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
 
 
+def _named_in(option, text: str) -> bool:
+    """Whether `text` names `option` (its name or an alias, as a whole word)."""
+    return any(re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE) for n in (option.name, *option.aliases))
+
+
 def _outgrown(d, option) -> bool:
     """Whether `option` is the row's small-needs answer (its `simple` rule names it: "FastAPI") and another
     condition decides ("2,500 requests per second")."""
     simple = [r for r in d.component.conditions if r.condition == "simple"]
-    names = (option.name, *option.aliases)
-    return d.deciding.condition != "simple" and any(
-        re.search(rf"\b{re.escape(n)}\b", r.advice, re.IGNORECASE) for r in simple for n in names)
+    return d.deciding.condition != "simple" and any(_named_in(option, r.advice) for r in simple)
 
 
 def _recommends_others(d, option) -> bool:
     """Whether the deciding rule's advice names other products of the row but not `option`."""
-    def named(o) -> bool:
-        return any(re.search(rf"\b{re.escape(n)}\b", d.deciding.advice, re.IGNORECASE) for n in (o.name, *o.aliases))
-    return not named(option) and any(named(o) for o in d.component.buy if o is not option)
+    advice = d.deciding.advice
+    return not _named_in(option, advice) and any(_named_in(o, advice) for o in d.component.buy if o is not option)
 
 
 def _small_use_rule(ctx: Context):
@@ -889,7 +887,7 @@ def _change_sentence(ctx: Context) -> str:
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
-    told = [_IF.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
+    told = [HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
     labels = [*(short[c] for c in plan.added if c not in said or len(said[c]) > 140),
               # What their own words already say ("you go to ~2,000 requests/second") needs no label for what

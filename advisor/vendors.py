@@ -66,6 +66,12 @@ def cloud_of(doc: str) -> str | None:
 CLOUD_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 
+def outside_boundary(facts: dict[str, VendorFacts] | None, conditions: list[str], doc: str) -> bool:
+    """Whether an option cannot run inside the asker's boundary when their data must stay there."""
+    f = (facts or {}).get(doc)
+    return "regulated" in conditions and f is not None and not f.self_hostable
+
+
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts, and the reasons in words."""
     score, why = (-5 if f.status == "maintenance" else 0), []
@@ -118,9 +124,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     else:
         # "What are the options?" names none: the ones that fit the asker's facts, never one that cannot run where
         # their data must stay (a hosted-only API for an EU-only fintech).
-        from .shapes import _outside_boundary
-
-        fitting = [o for o in comp.buy if o.doc in facts and not _outside_boundary(ctx, o.doc)]
+        fitting = [o for o in comp.buy if o.doc in facts and not outside_boundary(facts, ctx.decision.conditions, o.doc)]
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions,
                                                       ctx.reading.managed_cue)[0])[:4]
     if len(named) == 1 or not options:
