@@ -68,7 +68,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
 
     reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
-                    settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue)
+                    settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue,
+                    words=embeddings.words)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
                                  settings.part_min_mass, settings.follow_up_general_confidence), engine=DecisionEngine(matrix, taxonomy),

@@ -30,6 +30,8 @@ _CONTRACTIONS = [
     (re.compile(r"\b(we|you|they|i)'ve\b"), r"\1 have"),
     (re.compile(r"\b(we|you|they|i|it)'ll\b"), r"\1 will"),
     (re.compile(r"\b(it|that|there|what)'s\b"), r"\1 is"),
+    # A possessive names the product itself: "Run:ai's licence", "Arize's pricing" must still match the name.
+    (re.compile(r"(?<=[a-z0-9])(?<!\blet)'s\b"), ""),
 ]
 
 
@@ -80,15 +82,17 @@ class Cues(BaseModel):
     broad_names: list[str] = []
     cloud_moves: list[str] = []
     compare_asks: list[str] = []
+    rejected: list[str] = []
+    regimes: dict[str, list[str]] = {}
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
-                     "both_sides", "compare_asks")
+                     "both_sides", "compare_asks", "rejected")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
 
-    @field_validator("model_providers")
+    @field_validator("model_providers", "regimes")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -123,6 +127,7 @@ class Hit:
     length: int
     by_name: bool  # a component name or synonym (not a vendor)
     phrase: str = ""  # the name as matched (normalised), "" for a typo match
+    seen: str = ""  # for a typo match, the words as written ("modle serivng")
 
 
 class Lexicon:
@@ -166,6 +171,8 @@ class Lexicon:
         self._moves = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_moves])
                        for c in cues.cloud_names}
         self.compare_asks = _any(cues.compare_asks)
+        self.rejected = _any(cues.rejected)
+        self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -214,6 +221,22 @@ class Lexicon:
             if m:
                 start = m.end()
         return spans
+
+    def misspelt(self, hit: Hit, words: frozenset[str]) -> bool:
+        """Whether a typo match is a misspelling of its name ("modle serivng") rather than another term made
+        of real words that happens to be a letter or two away ("API gateway" for "AI gateway")."""
+        name = next((p for p, owner in self._phrases if owner == (hit.slug, hit.doc) and len(p) == hit.length), "")
+        return any(w != n and w not in words for w, n in zip(hit.seen.split(), name.split()))
+
+    def regimes(self, norm: str) -> list[str]:
+        """Compliance regimes the text names ("HIPAA", "GDPR"), in the order it names them."""
+        found = sorted((m.start(), name) for name, rx in self._regimes.items() if (m := rx.search(norm)))
+        return [name for _, name in found]
+
+    def ruled_out(self, clauses: list[str]) -> list[str]:
+        """Vendor notes named in a clause that rules the product out ("Run:ai is more than we can afford")."""
+        return list(dict.fromkeys(h.doc for c in clauses if self.rejected.search(c)
+                                  for h in self.hits(c) if h.doc and not h.by_name))
 
     def cloud(self, norm: str) -> str | None:
         """The public cloud the text says the asker runs on ("all on AWS"), when it names exactly one."""
@@ -271,6 +294,6 @@ class Lexicon:
                 # Two typos in a two-word name ("modle serivng") still read as that name.
                 per_word = n > 1 and all(fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
                 if score >= 86 or per_word:
-                    hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None))
+                    hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None, seen=window))
                     break
         return hits

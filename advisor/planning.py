@@ -23,6 +23,7 @@ class ConversationState(BaseModel):
     negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
     vendors: list[str] = Field(default_factory=list)  # vendor notes the asker has named, latest last
     cloud: str | None = None  # the public cloud the asker runs on, as last stated
+    rejected: list[str] = Field(default_factory=list)  # vendor notes the asker ruled out ("too expensive")
     turns: int = 0
 
 
@@ -122,10 +123,17 @@ class Planner:
             new.facts[q.kind] = q.text.strip()
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
         new.cloud = r.cloud or new.cloud
+        # A product ruled out stays out until the asker names it again without ruling it out.
+        new.rejected = [v for v in dict.fromkeys([*new.rejected, *r.rejected]) if v in r.rejected or v not in r.vendors]
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added
+        regulated = next((c for c in self.taxonomy.conditions if c.id == "regulated"), None)
+        if regulated and regulated.id in r.conditions and r.regimes:
+            new.facts["regime"] = " and ".join(r.regimes[:2])  # "under HIPAA", in the asker's words
+        elif regulated and regulated.id in removed:
+            new.facts.pop("regime", None)
         new.negated = [c for c in dict.fromkeys([*new.negated, *r.negated, *r.retracted]) if c not in new.conditions]
         topic = None
         rule = next((g for g in self.matrix.global_rules if g.condition in r.conditions), None)

@@ -86,6 +86,8 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
      r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|organi[sz]ation|"
      r"conglomerate|nonprofit|charity|school|lab)\b"),
     rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b")]
+# "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
+_TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
 _LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"
                       r"(?:ms|milliseconds?)\b", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
@@ -127,6 +129,7 @@ class Thresholds(_Strict):
     providers: _Range = _Range()  # hosted model providers used together
     engineers: _Team
     headcount: _Team
+    teams: _Team = _Team()  # teams or squads that use or share the infrastructure
     latency_ms: _Latency
     # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
     # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
@@ -141,7 +144,7 @@ class Thresholds(_Strict):
 class Quantity(_Strict):
     """One number with its unit, as the asker wrote it."""
 
-    kind: str  # traffic_rps | models | gpus | engineers | headcount | latency_ms | money_per_month | money
+    kind: str  # traffic_rps | models | gpus | engineers | headcount | teams | latency_ms | money_per_month | money
     # | items_per_day | tokens_per_day | jobs_per_day
     value: float
     text: str
@@ -228,6 +231,10 @@ def extract(text: str) -> list[Quantity]:
             said = m.group(0)[:m.end("thing") - m.start()]
             said += f" {m.group('adverb')}" if m.group("adverb") else f" a {m.group('per')}"
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=said))
+    for m in _TEAMS.finditer(text):
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="teams", value=v, text=m.group(0)))
     if _SOLO.search(text) and not any(q.kind == "engineers" for q in out):
         out.append(Quantity(kind="engineers", value=1, text=_SOLO.search(text).group(0)))
     for m in _LATENCY.finditer(text):
@@ -296,13 +303,13 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "stated")
         elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most:
             put("scale", "stated")
-        elif q.kind in ("engineers", "headcount"):
-            team = t.engineers if q.kind == "engineers" else t.headcount
+        elif q.kind in ("engineers", "headcount", "teams"):
+            team = getattr(t, q.kind)
             if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most:
                 put("early-stage", "stated")
             elif team.not_early_stage_at_least is not None and q.value >= team.not_early_stage_at_least:
                 put("early-stage", "negated")
-    if any(q.kind in ("headcount", "engineers") and (team := getattr(t, q.kind)).not_early_stage_at_least
+    if any(q.kind in ("headcount", "engineers", "teams") and (team := getattr(t, q.kind)).not_early_stage_at_least
            is not None and q.value >= team.not_early_stage_at_least for q in quantities):
         out["early-stage"] = "negated"  # a 300-person company is not early stage, whatever one team's size
     if out.get("scale") == "stated":

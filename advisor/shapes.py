@@ -89,6 +89,8 @@ def _phrase(ctx: Context, cond: str) -> str:
         if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
             return f"as a {facts[0]}"
         return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
+    if cond == "regulated" and "regime" in ctx.state.facts:
+        return f"under {ctx.state.facts['regime']}"  # the regime they named, not a generic "your rules"
     if cond == "early-stage" and ctx.reading.managed_cue:
         # "No ops people" is what they said: echo that rather than calling them an early-stage company.
         return "with nobody to run infrastructure"
@@ -281,7 +283,8 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     from .vendors import cloud_of, fit
 
     comp = ctx.decision.component
-    mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    out = set(ctx.state.rejected)  # products the asker ruled out are never offered
+    mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in out]
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
@@ -294,7 +297,7 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
         score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0] if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
-    rest = sorted((o for o in comp.buy if o not in mentioned
+    rest = sorted((o for o in comp.buy if o not in mentioned and o.doc not in out
                    and not _outside_boundary(ctx, o.doc)
                    and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
     ordered = mentioned + rest
@@ -714,7 +717,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
             len(section.items) > 1 else None
         return first or "I have no guidance on that in the knowledge base.", _keep(rest)
-    named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []

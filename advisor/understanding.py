@@ -22,6 +22,8 @@ class Reading(BaseModel):
     components: list[str] = Field(default_factory=list)  # every matrix component named, in order
     other_component: str | None = None  # ML/AI infrastructure with no matrix row
     vendors: list[str] = Field(default_factory=list)  # vendor note ids named
+    rejected: list[str] = Field(default_factory=list)  # of those, the ones ruled out ("X is too expensive")
+    regimes: list[str] = Field(default_factory=list)  # compliance regimes named ("HIPAA", "GDPR")
     part_scores: dict[str, float] = Field(default_factory=dict)
     act: str = "verdict"
     topic: str | None = None
@@ -98,7 +100,8 @@ def _spelled(clause: str, question: str) -> str:
     words = re.findall(r"\w+", clause)
     if not words:
         return clause
-    m = re.search(r"\W*".join(_CONTRACTED.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
+    # A possessive was dropped by normalize() ("Run:ai's licence" reads "run:ai licence"): allow it back.
+    m = re.search(r"(?:['\u2019]s)?\W*".join(_CONTRACTED.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
     # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
     return re.sub(r"[\[\]]", "", m.group(0)) if m else clause
 
@@ -116,7 +119,7 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
-                 negation_without_cue: float = 0.7):
+                 negation_without_cue: float = 0.7, words=None):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -125,6 +128,8 @@ class Reader:
         self.scope_threshold = scope_threshold
         self.refusal_threshold = refusal_threshold
         self.negation_without_cue = negation_without_cue
+        self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
+        self._known: frozenset[str] | None = None
 
     def read(self, question: str) -> Reading:
         cleaned, injected = self.lex.strip_injection(question)
@@ -145,13 +150,16 @@ class Reader:
         E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
         G = ngrams_sparse(texts)
         hits = self.lex.hits(norm)
+        r.rejected = self.lex.ruled_out(clauses)
+        r.regimes = self.lex.regimes(norm)
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
         # A name that also means infrastructure outside ML ("uptime monitoring") leaves it to the heads.
-        in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad for h in hits) or (
+        in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad
+                       and (h.phrase or self._misspelt(h)) for h in hits) or (
             r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
@@ -163,6 +171,15 @@ class Reader:
         r.quantities = [_as_written(q, question) for q in extract(norm)]
         self._conditions(r, clauses, spans, E, G)
         return r
+
+    def _misspelt(self, hit) -> bool:
+        """A typo match puts a turn in scope only when it misspells the name; "API gateway" is made of real words
+        and is another term a letter away from "AI gateway". Without a vocabulary every typo match counts."""
+        if self._words is None:
+            return True
+        if self._known is None:
+            self._known = self._words()
+        return self.lex.misspelt(hit, self._known)
 
     def _p(self, head: str, x, label: str) -> float:
         h = self.heads[head]
@@ -179,6 +196,7 @@ class Reader:
 
     def _components(self, r: Reading, x: np.ndarray, hits) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
+        exact = [h.slug for h in hits if h.by_name and h.slug != OTHER and (h.phrase or self._misspelt(h))]
         # A specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
         vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
         r.vendors = list(dict.fromkeys(h.doc for h in hits if h.doc and not h.by_name))
@@ -195,10 +213,11 @@ class Reader:
         elif best != NONE:
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
-        elif named:
-            # A matrix component named outright (or with a typo) is high-precision evidence the head missed.
-            r.component = named[0]
-            r.components = [named[0]] + [s for s in r.components if s != named[0]]
+        elif exact:
+            # A matrix component named outright, or misspelt, is high-precision evidence the head missed (a near
+            # miss made of real words, "API gateway" for "AI gateway", is not).
+            r.component = exact[0]
+            r.components = [exact[0]] + [s for s in r.components if s != exact[0]]
         else:
             r.components = []
 

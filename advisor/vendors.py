@@ -118,16 +118,18 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     """Lead: which named option fits the asker; then a table of the options from the vendor notes."""
     comp = ctx.decision.component
     facts = ctx.vendor_facts or {}
-    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts]
+    out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts and o.doc not in out]
     if len(named) >= 2:
         options = named
     else:
         # "What are the options?" names none: the ones that fit the asker's facts, never one that cannot run where
         # their data must stay (a hosted-only API for an EU-only fintech).
-        fitting = [o for o in comp.buy if o.doc in facts and not outside_boundary(facts, ctx.decision.conditions, o.doc)]
+        fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
+                   and not outside_boundary(facts, ctx.decision.conditions, o.doc)]
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions,
                                                       ctx.reading.managed_cue)[0])[:4]
-    if len(named) == 1 or not options:
+    if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes import _verdict
 
@@ -147,6 +149,10 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     best, score, why = max(scored, key=lambda t: t[1])
     tied = [o for o, sc, _ in scored if sc == score and o is not best]
     table = side_by_side([o for o, _, _ in scored], facts, cites)
+    gone = [o.name for o in comp.buy if o.doc in ctx.reading.rejected]
+    if gone:
+        situation = f"{situation}, and {' and '.join(gone)} ruled out" if situation else \
+            f"with {' and '.join(gone)} ruled out"
     prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
     if score > 0 and why and tied:
         lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(why[:2])}."

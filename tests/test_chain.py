@@ -189,6 +189,24 @@ def test_comparison_prefers_the_cloud_the_asker_already_uses(advisor):
     assert {r[0].split("**")[1] for r in table.rows} == {"Databricks", "Amazon SageMaker"}
 
 
+def test_a_product_ruled_out_is_never_offered_back(advisor):
+    first = advisor.ask("64 A100s shared by 5 research teams: write our own scheduler or buy Run:ai?")
+    a = advisor.ask("Run:ai's licence is more than we can afford. What's the cheapest option that still does "
+                    "fair sharing?", first.conversation_id)
+    assert a.act == "vendor" and a.component == "gpu-orchestration" and "budget" in a.conditions
+    assert "Run:ai ruled out" in a.lead and "early-stage" not in a.conditions
+    (table,) = [s.table for s in a.sections if s.table]
+    assert "Run:ai" not in " ".join(r[0] for r in table.rows) and len(table.rows) >= 2
+    assert_citations_resolve(a)
+
+
+def test_a_named_compliance_regime_is_echoed_and_forgotten_with_the_condition(advisor):
+    a = advisor.ask("We're a healthtech under HIPAA with 6 engineers. Build our own LLM tracing or buy one?")
+    assert "regulated" in a.conditions and a.lead.startswith("Under HIPAA and with 6 engineers,")
+    b = advisor.ask("Scratch the HIPAA part, this app only sees public docs. Same answer?", a.conversation_id)
+    assert "regulated" not in b.conditions and "HIPAA" not in b.lead
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")

@@ -116,3 +116,12 @@ def test_a_rate_weighs_against_the_thresholds_of_the_row_asked_about():
     index = THRESHOLDS.for_component("vector-database")
     assert implications(extract("50 QPS of search"), index) == {"scale": "negated"}
     assert THRESHOLDS.for_component("model-serving") is THRESHOLDS and THRESHOLDS.for_component(None) is THRESHOLDS
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("64 GPUs shared by 5 research teams", {"scale": "stated", "early-stage": "negated"}),
+    ("12 internal teams now call it", {"early-stage": "negated"}),
+    ("we are two teams", {}),  # a couple of teams says nothing about the stage
+])
+def test_several_teams_are_past_the_early_stage(text, expected):
+    assert said(text) == expected

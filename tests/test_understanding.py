@@ -187,3 +187,29 @@ def test_a_row_name_that_also_means_it_infrastructure_does_not_put_a_turn_in_sco
     # "monitoring" names the ML monitoring row, and uptime checks for a web product too: the heads decide.
     assert not read("Uptime monitoring and a public status page for our SaaS product: build it or buy Statuspage?").in_scope
     assert read("Should we build our own monitoring for our fraud model?").in_scope
+
+
+@pytest.mark.parametrize("question, out", [
+    ("Run:ai's licence is more than we can afford. What's the cheapest option that still does fair sharing?",
+     ["run-ai"]),
+    ("Pinecone got too pricey for us; which vector database instead?", ["pinecone"]),
+    ("Qdrant or Pinecone for 5M vectors?", []),
+])
+def test_a_product_ruled_out_is_read_as_such(read, question, out):
+    # A possessive or a colon inside the name ("Run:ai's") still names the product.
+    r = read(question)
+    assert r.rejected == out and set(out) <= set(r.vendors)
+
+
+def test_asking_for_something_cheaper_than_a_product_is_a_choice_of_product(read):
+    r = read("Arize costs more than we can pay. Which cheaper tool would you use to watch drift?")
+    assert r.act == "vendor" and r.rejected == ["arize-ai"]
+
+
+def test_a_near_miss_made_of_real_words_is_another_term_not_a_typo(advisor, embeddings):
+    # "API gateway" is a letter away from "AI gateway" but is made of real words; "modle serivng" is a misspelling.
+    lex, words = advisor.reader.lex, embeddings.words()
+    (near,) = [h for h in lex.hits(normalize("we need an api gateway")) if h.slug == "llm-gateway"]
+    (typo,) = [h for h in lex.hits(normalize("modle serivng for our startup")) if h.slug == "model-serving"]
+    assert not lex.misspelt(near, words) and lex.misspelt(typo, words)
+    assert advisor.reader.read("modle serivng for our startup, buy or build").component == "model-serving"
