@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -90,20 +91,38 @@ HYPOTHETICAL = re.compile(r"^(?:and |so |but |ok |okay )?(?:what (?:if|about if|
                           r"imagine|hypothetically,?|let'?s say|assume|assuming|if)\s+(?:that\s+)?", re.IGNORECASE)
 
 
-# Contractions were spelled out by normalize(): "can not" may be written "can't", "we are" "we're".
-_CONTRACTED = {"not": r"(?:not|n['\u2019]?t|t)", "are": "(?:are|re)", "is": "(?:is|s)", "have": "(?:have|ve)",
-               "am": "(?:am|m)", "will": "(?:will|ll)", "would": "(?:would|d)", "had": "(?:had|d)"}
+@lru_cache(maxsize=64)
+def _asker_words(question: str) -> tuple[tuple[str, int, int], ...]:
+    """The question's words as normalize() spells them, each with where the asker wrote it.
+
+    Each whitespace-separated piece is normalised on its own, so "we're" maps to "we are" and "Run:ai's" to
+    "run ai" with the piece's place in the question; a piece that keeps its word count maps word for word.
+    """
+    out = []
+    for piece in re.finditer(r"\S+", question):
+        norm = re.findall(r"\w+", normalize(piece.group()))
+        raw = list(re.finditer(r"[^\W_]+(?:['\u2019][^\W_]+)?%?", piece.group()))
+        if len(raw) == len(norm):
+            out += [(w, piece.start() + m.start(), piece.start() + m.end()) for w, m in zip(norm, raw)]
+        elif raw:
+            start, end = piece.start() + raw[0].start(), piece.start() + raw[-1].end()
+            out += [(w, start, end) for w in norm]
+    return tuple(out)
 
 
 def _spelled(clause: str, question: str) -> str:
-    """A normalised clause as the asker wrote it ("85% for a year", "A100s"), when it can be found."""
+    """A normalised clause as the asker wrote it ("85% for a year", "A100s", "we're"), when it can be found."""
     words = re.findall(r"\w+", clause)
-    if not words:
-        return clause
-    # A possessive was dropped by normalize() ("Run:ai's licence" reads "run:ai licence"): allow it back.
-    m = re.search(r"(?:['\u2019]s)?\W*".join(_CONTRACTED.get(w, re.escape(w)) for w in words) + r"%?", question, re.IGNORECASE)
-    # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
-    return re.sub(r"[\[\]]", "", m.group(0)) if m else clause
+    asked = _asker_words(question)
+    seq = [w for w, _, _ in asked]
+    for i in range(len(seq) - len(words) + 1):
+        if seq[i:i + len(words)] == words:
+            start, end = asked[i][1], asked[i + len(words) - 1][2]
+            if end < len(question) and question[end] == "%":
+                end += 1
+            # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
+            return re.sub(r"[\[\]]", "", question[start:end])
+    return clause
 
 
 def _sentence_of(part: str, question: str) -> str:

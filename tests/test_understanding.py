@@ -213,3 +213,15 @@ def test_a_near_miss_made_of_real_words_is_another_term_not_a_typo(advisor, embe
     (typo,) = [h for h in lex.hits(normalize("modle serivng for our startup")) if h.slug == "model-serving"]
     assert not lex.misspelt(near, words) and lex.misspelt(typo, words)
     assert advisor.reader.read("modle serivng for our startup, buy or build").component == "model-serving"
+
+
+@pytest.mark.parametrize("question, condition, said", [
+    ("We're a 6-person startup, and we'd rather not get locked into one vendor. Feature store?", "lock-in",
+     "we'd rather not get locked into one vendor"),
+    ("Our CTO's position is that we might need control later. Build serving?", "control-later",
+     "Our CTO's position is that we might need control later"),
+])
+def test_what_the_asker_said_is_echoed_as_they_wrote_it(read, question, condition, said):
+    # Contractions and possessives come back as written ("we'd", "CTO's"), never as the normalised "wed", "ctos".
+    r = read(question)
+    assert condition in r.conditions and r.said[condition] == said
