@@ -20,6 +20,7 @@ from .understanding import Reading
 # abbreviation ("e.g.", "i.e.", "vs.", "etc.") does not end one.
 _SENT = re.compile(r"(?<=[.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\betc\.)\s+(?=[A-Za-z0-9\"'(*])")
 _MD = re.compile(r"\*\*|__|`|^#+\s*|^[-*]\s+|^\d+\.\s+", re.MULTILINE)
+_MARKER = re.compile(r"\[(\d+)\]")  # a citation marker in answer text
 
 __all__ = ["VERDICT_WORD", "Citations", "Composer", "Context", "Draft", "Generator", "provenance", "refusal_text",
            "sentences"]
@@ -121,6 +122,29 @@ class Citations:
             c.snippet = f"{c.snippet} {text}".strip()
         return c.n
 
+    def renumber(self, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:
+        """Number the sources in the order the reader meets them (sections are built in whatever order their
+        content needs, so a later section may have cited first)."""
+        texts = [lead] + [x for s in sections for x in [s.text, *s.items, *(c for r in (s.table.rows if s.table
+                                                                                         else []) for c in r)]]
+        seen = list(dict.fromkeys(int(n) for t in texts for n in _MARKER.findall(t)))
+        order = seen + [c.n for c in self.items if c.n not in seen]
+        new = {old: k for k, old in enumerate(order, 1)}
+        if all(old == k for old, k in new.items()):
+            return lead, sections
+
+        def fix(text: str) -> str:
+            return _MARKER.sub(lambda m: f"[{new.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+        by_old = {c.n: c for c in self.items}
+        self.items = [by_old[old].model_copy(update={"n": new[old]}) for old in order]
+        self._ids = {key: new[n] for key, n in self._ids.items()}
+        sections = [s.model_copy(update={"text": fix(s.text), "items": [fix(x) for x in s.items], "table": s.table
+                                         and s.table.model_copy(update={"rows": [[fix(c) for c in r]
+                                                                                 for r in s.table.rows]})})
+                    for s in sections]
+        return fix(lead), sections
+
     def support(self, claim: str, doc_id: str, heading: str | None = None) -> str:
         """Cite the chunk of `doc_id` under `heading` when given and present, else the one that shares the
         most words with `claim`; '' if none exists."""
@@ -171,6 +195,7 @@ class Composer:
         yours = documents_section(ctx.evidence.documents, ctx.question, cites)
         if yours:
             sections = [*sections, yours]
+        lead, sections = cites.renumber(lead, sections)
         pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
         for piece in pieces:
             yield piece + "\n\n"

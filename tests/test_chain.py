@@ -35,6 +35,9 @@ def assert_citations_resolve(answer):
     assert markers, "an answer with a verdict must cite something"
     assert markers <= numbers, f"markers {markers - numbers} resolve to no source"
     assert numbers <= markers, f"sources {numbers - markers} are listed but never cited"
+    # Numbered in the order the reader meets them, whatever order the sections were written in.
+    seen = list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", answer.text)))
+    assert seen == sorted(seen), f"sources numbered out of reading order: {seen}"
     for c in answer.citations:
         assert c.doc_id and c.title and c.snippet and c.source.endswith(".md")
 
