@@ -51,19 +51,25 @@ class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
-                 switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5):
+                 switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
+                 follow_up_refusal_confidence: float = 0.7):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
         self.part_min_mass = part_min_mass
         self.switch_threshold = switch_threshold
         self.follow_up_general_confidence = follow_up_general_confidence
+        self.follow_up_refusal_confidence = follow_up_refusal_confidence
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
-        if not r.in_scope and (state.component or state.other_component) and r.conditions:
+        if not r.in_scope and (state.component or state.other_component) and (r.conditions or (
+                (r.negated or r.retracted or r.quantities)
+                and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)):
             # A follow-up that states a fact about the asker ("our security team says traces can't go to any
-            # third-party SaaS. Does that change it?") belongs to the conversation, whatever its words suggest.
+            # third-party SaaS. Does that change it?", "our API invoices are about $2k a month") belongs to the
+            # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
+            # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?").
             r = r.model_copy(update={"act": r.act_in_scope})
         if not r.in_scope:
             # A refused turn does not move the conversation (an off-topic aside keeps the thread).
@@ -84,6 +90,10 @@ class Planner:
             # the newly named component.
             act = state.act
         new.act = act
+        # A follow-up that names nothing and mostly tells facts ("our API invoices are about $2k a month. Does that
+        # change anything?") keeps the part in play: facts qualify the question, they do not change its subject.
+        tells = changes_facts and r.component not in r.named and \
+            r.confidence.get("act", 1.0) < self.follow_up_general_confidence
         guessed = r.component and r.component not in r.named and state.component \
             and r.confidence.get("component", 1.0) < self.switch_threshold
         if guessed:
@@ -96,6 +106,8 @@ class Planner:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
             part = self._part(r, r.component)
+            if same and r.component not in r.named and tells:
+                part = state.part
             new.part = part if part != WHOLE or not same else state.part
         elif r.other_component and (r.other_named or not state.component):
             # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread.
@@ -104,7 +116,7 @@ class Planner:
             # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
             # switching, vendors and rollout asked mid-conversation apply to the component in play.
             new.component, new.components, new.other_component, new.part = None, [], None, WHOLE
-        elif new.component:
+        elif new.component and not tells:
             part = self._part(r, new.component)
             if part != WHOLE:
                 new.part = part

@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         description="mid-conversation, a turn that changes the facts in force ('sorry, it's 90 engineers. same "
                     "answer?') asks the question in play again unless the act head is at least this sure it asks for "
                     "general guidance")
+    follow_up_refusal_confidence: float = Field(
+        0.7, ge=0.0, le=1.0,
+        description="mid-conversation, a turn that gives numbers or takes a fact back ('our API invoices are about "
+                    "$2k a month. Does that change anything?') stays in the conversation unless the act head is at "
+                    "least this sure it is off-topic")
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")

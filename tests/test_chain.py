@@ -210,6 +210,14 @@ def test_a_named_compliance_regime_is_echoed_and_forgotten_with_the_condition(ad
     assert "regulated" not in b.conditions and "HIPAA" not in b.lead
 
 
+def test_a_follow_up_that_only_gives_a_number_rechecks_the_call(advisor):
+    a = advisor.ask("We're 6 engineers and want to self-host Llama 3 8B for our support bot instead of calling an "
+                    "API. Good idea?")
+    b = advisor.ask("Our API invoices are about $2k a month right now. Does that change anything?", a.conversation_id)
+    assert b.verdict == a.verdict and b.component == "llm-inference" and b.part == a.part
+    assert b.lead.startswith("That does not change it")
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")

@@ -52,6 +52,23 @@ def test_refused_turn_keeps_the_thread(planner):
     assert plan.state.turns == 2
 
 
+def test_a_follow_up_giving_numbers_stays_in_the_conversation_unless_surely_off_topic(planner):
+    from advisor.quantities import Quantity
+
+    first = run(planner, reading(component="llm-inference", named=["llm-inference"], part_scores={
+        "llm-inference/self-hosted": 0.9}))
+    assert first.state.part == "self-hosted"
+    bill = [Quantity(kind="money_per_month", value=2000, text="$2k a month")]
+    # "Our API invoices are about $2k a month. Does that change anything?": the heads half read it as off-topic.
+    plan = planner.plan(first.state, reading(act="off-topic", act_in_scope="verdict", quantities=bill,
+                                             confidence={"act": 0.41}, part_scores={"llm-inference/hosted-api": 0.8}))
+    assert not plan.refuse and plan.state.component == "llm-inference" and plan.recheck
+    assert plan.state.part == "self-hosted"  # facts qualify the question; they do not change its subject
+    # "unrelated: we pay $300 a month for HubSpot, build our own CRM?": the act head is sure.
+    plan = planner.plan(first.state, reading(act="off-topic", quantities=bill, confidence={"act": 0.9}))
+    assert plan.refuse and plan.state.component == "llm-inference"
+
+
 def test_build_part_question_gets_the_build_part(planner):
     plan = run(planner, reading(component="ml-monitoring"), reading(act="build-part", anaphoric=True))
     assert plan.state.part == "ground-truth"
