@@ -84,6 +84,7 @@ class Cues(BaseModel):
     compare_asks: list[str] = []
     rejected: list[str] = []
     regimes: dict[str, list[str]] = {}
+    stated_by_negative: dict[str, list[str]] = {}
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
@@ -92,7 +93,7 @@ class Cues(BaseModel):
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
 
-    @field_validator("model_providers", "regimes")
+    @field_validator("model_providers", "regimes", "stated_by_negative")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -173,6 +174,7 @@ class Lexicon:
         self.compare_asks = _any(cues.compare_asks)
         self.rejected = _any(cues.rejected)
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
+        self.stated_by_negative = {cond: _any(patterns) for cond, patterns in cues.stated_by_negative.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -181,6 +183,7 @@ class Lexicon:
         self._clouds = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_statements])
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
+        self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 
     # -- text ----------------------------------------------------------------------------------
     def providers_together(self, norm: str) -> list[str]:

@@ -50,9 +50,11 @@ class Plan(BaseModel):
 class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
+    DECIDING = frozenset({"verdict", "vendor", "enough", "build-part"})  # acts that need a component to decide
+
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
-                 follow_up_refusal_confidence: float = 0.7):
+                 follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
@@ -60,6 +62,7 @@ class Planner:
         self.switch_threshold = switch_threshold
         self.follow_up_general_confidence = follow_up_general_confidence
         self.follow_up_refusal_confidence = follow_up_refusal_confidence
+        self.no_subject_refusal = no_subject_refusal
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
@@ -71,6 +74,13 @@ class Planner:
             # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
             # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?").
             r = r.model_copy(update={"act": r.act_in_scope})
+        if r.act in self.DECIDING and r.confidence.get("off-topic", 0.0) >= self.no_subject_refusal and not (
+                r.component or r.other_component or state.component or state.other_component or r.conditions
+                or r.negated):
+            # A decision asked about nothing the heads recognise as ML/AI infrastructure, which the act head also
+            # suspects is off-topic ("swap Freshdesk for a ticket system we write in-house?"), is not ours to
+            # answer; an unnamed piece of AI infrastructure ("our own agent framework?") the act head trusts is.
+            r = r.model_copy(update={"act": "off-topic"})
         if not r.in_scope:
             # A refused turn does not move the conversation (an off-topic aside keeps the thread).
             return Plan(state=state.model_copy(update={"turns": state.turns + 1}), previous=state,

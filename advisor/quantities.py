@@ -74,8 +74,12 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
     r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data |platform |research |"
     r"engineering |ai |infra |dev )?team)\b"
-    # "one engineer wrote our serving layer" tells who did something, not how big the team is.
-    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was)\b)"))]
+    # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
+    # big the team is.
+    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was|wants?|"
+    r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
+    r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
+    r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
     r"(?:people|employees|staff|headcount|folks)\b"),

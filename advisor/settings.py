@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         description="mid-conversation, a turn that gives numbers or takes a fact back ('our API invoices are about "
                     "$2k a month. Does that change anything?') stays in the conversation unless the act head is at "
                     "least this sure it is off-topic")
+    no_subject_refusal: float = Field(
+        0.2, ge=0.0, le=1.0,
+        description="a build-or-buy question in which the heads find no ML/AI component is declined when the act "
+                    "head gives off-topic at least this probability ('swap Freshdesk for a ticket system we write "
+                    "in-house?'); below it, it gets the four build-or-buy questions as unnamed AI infrastructure")
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")

@@ -804,6 +804,8 @@ def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]
         if not sec.lower().startswith("question"):
             continue
         ask = sec.split(":", 1)[-1].strip().rstrip("?")
+        if ask[:1].lower() + ask[1:] in asks:
+            continue  # a long section is stored as several chunks: one line per question
         asks.append(ask[:1].lower() + ask[1:])
         # The general point, not one component's example ("experiment tracking is easy to migrate").
         names = [c.name.lower() for c in ctx.matrix.components] if ctx.matrix else []

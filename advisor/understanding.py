@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
-from .lexicon import Lexicon, normalize
+from .lexicon import Lexicon, normalize, words_only
 from .quantities import Quantity, Thresholds, busy, extract, implications
 
 
@@ -138,7 +138,7 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
-                 negation_without_cue: float = 0.7, words=None):
+                 negation_without_cue: float = 0.7, words=None, echo_words: int = 25):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -147,6 +147,7 @@ class Reader:
         self.scope_threshold = scope_threshold
         self.refusal_threshold = refusal_threshold
         self.negation_without_cue = negation_without_cue
+        self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
 
@@ -177,13 +178,16 @@ class Reader:
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
         # A name that also means infrastructure outside ML ("uptime monitoring") leaves it to the heads.
+        # ML infrastructure with no row named outright ("our own agent framework") counts the same way.
         in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad
-                       and (h.phrase or self._misspelt(h)) for h in hits) or (
+                       and (h.phrase or self._misspelt(h)) for h in hits) or any(
+            h.slug == OTHER and words_only(normalize(h.doc or "")) not in self.lex.broad for h in hits) or (
             r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
+        r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
@@ -222,7 +226,9 @@ class Reader:
         for slug in named + [h.slug for h in vendors]:
             if slug not in r.components:
                 r.components.append(slug)
-        r.named = list(r.components)
+        # A bare public cloud ("our own AWS account") says where things run, not which component is asked about.
+        r.named = [s for s in r.components if s in named or any(h.slug == s and h.doc not in self.lex.clouds
+                                                                for h in vendors)]
         best, conf = self._best("component", x)
         r.confidence["component"] = conf
         if best == OTHER:
@@ -275,6 +281,9 @@ class Reader:
                     self.lex.restriction.search(units[best]) and not self.lex.unrestricted.search(units[best]):
                 # "No public cloud is allowed" forbids: the negative word is the rule, not its absence.
                 polarity = "stated"
+            if polarity == "negated" and cond in self.lex.stated_by_negative and \
+                    self.lex.stated_by_negative[cond].search(units[best]):
+                polarity = "stated"  # "we have no budget for tooling" says money is short
             said[cond] = (best, polarity)
             if not carrying and len(units) > 1:
                 # Said by the turn as a whole ("we spend $80k a month ... and measured 85% utilisation"): the
@@ -308,4 +317,9 @@ class Reader:
                 r.said[cond] = _sentence_of(_spelled(units[echo[cond]], r.question), r.question)
             else:
                 r.said[cond] = _spelled(units[pos] if pos < len(units) else r.normalized, r.question)
+                if 0 < pos <= len(spans) and r.normalized[spans[pos - 1][1]:spans[pos - 1][1] + 1] == ",":
+                    # A clause cut at a comma is a fragment ("legal told us no training data," ... "can leave our
+                    # AWS account"): a short sentence is echoed whole.
+                    whole = _sentence_of(r.said[cond], r.question)
+                    r.said[cond] = whole if len(whole.split()) <= self.echo_words else r.said[cond]
             r.said[cond] = self.lex.without_openers(r.said[cond])

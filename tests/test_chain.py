@@ -218,6 +218,20 @@ def test_a_follow_up_that_only_gives_a_number_rechecks_the_call(advisor):
     assert b.lead.startswith("That does not change it")
 
 
+def test_a_follow_up_naming_only_the_cloud_it_runs_in_stays_on_the_component(advisor):
+    a = advisor.ask("Weights & Biases or self-hosted MLflow for our 12-person research team?")
+    b = advisor.ask("Update: legal just told us no training data, metrics or model artifacts can leave our own AWS "
+                    "account because of a customer contract. Does that change your answer?", a.conversation_id)
+    assert b.component == "experiment-tracking" and "regulated" in b.conditions
+    # The clause cut at a comma is echoed as the asker's whole (short) sentence, without its "Update:" label.
+    assert "legal just told you no training data, metrics or model artifacts can leave your own AWS account" in b.lead
+
+
+def test_the_four_questions_are_each_asked_once(advisor):
+    a = advisor.ask("How should we decide between building and buying, in general?")
+    assert a.lead.count("competitive differentiation") == 1 and len(a.sections[0].items) == 4
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")

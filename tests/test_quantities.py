@@ -125,3 +125,9 @@ def test_a_rate_weighs_against_the_thresholds_of_the_row_asked_about():
 ])
 def test_several_teams_are_past_the_early_stage(text, expected):
     assert said(text) == expected
+
+
+@pytest.mark.parametrize("text", ["one engineer wants to write our own orchestrator; another wants Dagster",
+                                  "two engineers think we should just buy it"])
+def test_engineers_who_want_something_are_not_the_team_size(text):
+    assert said(text) == {}

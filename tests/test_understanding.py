@@ -225,3 +225,28 @@ def test_what_the_asker_said_is_echoed_as_they_wrote_it(read, question, conditio
     # Contractions and possessives come back as written ("we'd", "CTO's"), never as the normalised "wed", "ctos".
     r = read(question)
     assert condition in r.conditions and r.said[condition] == said
+
+
+
+@pytest.mark.parametrize("question, polarity", [
+    ("we have no budget for tooling. feature store?", "stated"),  # the negative word says money is short
+    ("we can't afford much. feature store?", "stated"),
+    ("leadership approved budget for a feature store. Tecton or Feast?", "negated"),
+    ("no budget pressure on this one. feature store?", "negated"),
+])
+def test_budget_worded_with_a_negative(read, question, polarity):
+    r = read(question)
+    assert "budget" in (r.conditions if polarity == "stated" else r.negated)
+
+
+def test_a_latency_budget_is_not_money(read):
+    r = read("Fraud scoring at 2,000 requests a second, and the scoring budget is p99 under 25 ms. Feature store?")
+    assert "budget" not in r.conditions and "scale" in r.conditions
+
+
+def test_business_software_without_ml_is_declined_and_unnamed_ai_infrastructure_is_not(advisor):
+    declined = advisor.ask("Our support team wants to swap Freshdesk for a ticket system we write in-house; we have "
+                           "two spare devs. Worth it?")
+    assert declined.verdict is None and declined.act == "off-topic"
+    kept = advisor.ask("Should we write our own agent framework for multi-step tool calling or adopt one?")
+    assert kept.verdict == "depends" and kept.act != "off-topic"
