@@ -85,10 +85,14 @@ class Cues(BaseModel):
     rejected: list[str] = []
     regimes: dict[str, list[str]] = {}
     stated_by_negative: dict[str, list[str]] = {}
+    kubernetes_in_use: list[str] = []
+    incumbent: list[str] = []
+    kubernetes_absent: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
-                     "both_sides", "compare_asks", "rejected")
+                     "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
+                     "incumbent")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -183,6 +187,9 @@ class Lexicon:
         self._clouds = {c: _any([p.replace("{cloud}", cues.cloud_alternatives(c)) for p in cues.cloud_statements])
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
+        self.incumbent = _any(cues.incumbent)
+        self._k8s = _any(cues.kubernetes_in_use)
+        self._no_k8s = _any(cues.kubernetes_absent)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 
     # -- text ----------------------------------------------------------------------------------
@@ -240,6 +247,10 @@ class Lexicon:
         """Vendor notes named in a clause that rules the product out ("Run:ai is more than we can afford")."""
         return list(dict.fromkeys(h.doc for c in clauses if self.rejected.search(c)
                                   for h in self.hits(c) if h.doc and not h.by_name))
+
+    def kubernetes(self, norm: str) -> bool | None:
+        """True when the text says the asker runs Kubernetes, False when it says they run containers without it."""
+        return True if self._k8s.search(norm) else False if self._no_k8s.search(norm) else None
 
     def cloud(self, norm: str) -> str | None:
         """The public cloud the text says the asker runs on ("all on AWS"), when it names exactly one."""

@@ -23,6 +23,7 @@ class ConversationState(BaseModel):
     negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
     vendors: list[str] = Field(default_factory=list)  # vendor notes the asker has named, latest last
     cloud: str | None = None  # the public cloud the asker runs on, as last stated
+    kubernetes: bool | None = None  # whether the asker runs Kubernetes, as last stated
     rejected: list[str] = Field(default_factory=list)  # vendor notes the asker ruled out ("too expensive")
     turns: int = 0
 
@@ -145,6 +146,7 @@ class Planner:
             new.facts[q.kind] = q.text.strip()
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
         new.cloud = r.cloud or new.cloud
+        new.kubernetes = r.kubernetes if r.kubernetes is not None else new.kubernetes
         # A product ruled out stays out until the asker names it again without ruling it out.
         new.rejected = [v for v in dict.fromkeys([*new.rejected, *r.rejected]) if v in r.rejected or v not in r.vendors]
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]

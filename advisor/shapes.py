@@ -294,7 +294,8 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     clouds |= {home} if home else set()
 
     def rank(o) -> float:
-        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue)[0] if o.doc in facts else 0
+        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue, ctx.state.kubernetes)[0] \
+            if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
     rest = sorted((o for o in comp.buy if o not in mentioned and o.doc not in out
@@ -309,7 +310,9 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
             # A product the asker named that cannot run inside their boundary says so.
             caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
                       + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
-                if _outside_boundary(ctx, opt.doc) else ""
+                if _outside_boundary(ctx, opt.doc) else (
+                " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
+                if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{_suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
 
@@ -495,6 +498,9 @@ def _asked_about(ctx: Context, option) -> bool:
     """Whether `option` is what "is it enough?" asks about, not the alternative after it ("is cron enough, or do
     we need Airflow?" asks about cron)."""
     norm = ctx.reading.normalized
+    if ctx.reading.incumbent and not ctx.reading.adopted:
+        # "X wants KServe or Seldon. Is what we have enough?": the named products are the alternative.
+        return False
     cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
     names = [n.lower() for n in (option.name, *option.aliases)]
     at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)

@@ -41,9 +41,11 @@ class Reading(BaseModel):
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     cloud: str | None = None  # the public cloud the asker says they run on ("all on AWS")
+    kubernetes: bool | None = None  # runs Kubernetes (True), runs containers without it (False), unsaid (None)
     proposal: bool = False  # asks us to judge a plan they state ("build it in-house. good idea?")
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
+    incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
@@ -158,8 +160,9 @@ class Reader:
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
                     asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
+                    kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
-                    compares=bool(self.lex.compare_asks.search(norm)))
+                    compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r

@@ -33,6 +33,12 @@ class VendorFacts(BaseModel):
     updated: dt.date  # vendor facts age: every note says when they were last checked
     # "maintenance": the project takes only minor fixes; never offered first for a new deployment.
     status: Literal["active", "maintenance"] = "active"
+    needs_kubernetes: bool = False  # runs only on a Kubernetes cluster (Kueue, Kubeflow, Seldon Core, Run:ai)
+
+    @property
+    def on_kubernetes(self) -> bool:
+        """Runs on Kubernetes, whether it needs it or offers it as one way to deploy."""
+        return self.needs_kubernetes or "kubernetes" in self.hosting.lower()
 
 
 def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:
@@ -72,9 +78,16 @@ def outside_boundary(facts: dict[str, VendorFacts] | None, conditions: list[str]
     return "regulated" in conditions and f is not None and not f.self_hostable
 
 
-def fit(f: VendorFacts, conditions: list[str], wants_managed: bool) -> tuple[int, list[str]]:
-    """How well an option fits the asker's facts, and the reasons in words."""
+def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: bool | None = None
+        ) -> tuple[int, list[str]]:
+    """How well an option fits the asker's facts (their conditions, whether anyone can run it, whether they run
+    Kubernetes), and the reasons in words."""
     score, why = (-5 if f.status == "maintenance" else 0), []
+    if kubernetes and f.on_kubernetes:
+        # The stack they already run decides between otherwise equal options ("everything runs on Kubernetes").
+        score, why = score + (3 if f.needs_kubernetes else 1), why + ["it runs on the Kubernetes you already have"]
+    elif kubernetes is False and f.needs_kubernetes:
+        score -= 4  # said as a caveat where the option is shown, never as a reason it fits
     if "regulated" in conditions and f.self_hostable:
         if f.open_source:  # open source runs inside the boundary without a special enterprise deal
             score, why = score + 4, why + ["it is open source and can run inside your own network"]
@@ -127,8 +140,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # their data must stay (a hosted-only API for an EU-only fintech).
         fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
                    and not outside_boundary(facts, ctx.decision.conditions, o.doc)]
-        options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions,
-                                                      ctx.reading.managed_cue)[0])[:4]
+        options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
+                                                      ctx.state.kubernetes)[0])[:4]
     if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes import _verdict
@@ -140,7 +153,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     clouds = ({cloud_of(v) for v in ctx.state.vendors if v not in compared} | {ctx.state.cloud}) - {None}
 
     def scored_fit(o):
-        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed)
+        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
         return score, why

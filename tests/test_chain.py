@@ -232,6 +232,21 @@ def test_the_four_questions_are_each_asked_once(advisor):
     assert a.lead.count("competitive differentiation") == 1 and len(a.sections[0].items) == 4
 
 
+def test_the_kubernetes_the_asker_runs_or_lacks_weighs_on_the_options(advisor):
+    a = advisor.ask("64 A100s on-prem shared by 4 research teams, and everything already runs on Kubernetes. Run:ai, "
+                    "Slurm or Kueue?")
+    assert a.act == "vendor" and "Slurm" not in a.lead.split(":")[0]
+    assert "runs on the Kubernetes you already have" in a.lead
+    b = advisor.ask("We serve 4 xgboost models behind Flask on ECS at about 50 rps. A colleague wants Seldon. Is what "
+                    "we have enough?")
+    # The question is about their own setup; the product named is the alternative, shown with its catch.
+    assert b.act == "enough" and "Seldon is a sound choice" not in b.lead
+    (options,) = [s for s in b.sections if s.kind == "options"]
+    assert any(x.startswith("**Seldon**") and "needs a Kubernetes cluster, which you do not run" in x
+               for x in options.items)
+    assert_citations_resolve(b)
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")

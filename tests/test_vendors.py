@@ -40,3 +40,9 @@ def test_vendor_note_without_a_date_names_file_and_field(tmp_path):
     assert "updated" in err.value.hint
     shutil.copy(src, bad)  # the same note with its date loads
     assert "qdrant" in load_vendor_facts(tmp_path)
+
+
+def test_options_that_need_kubernetes_say_so():
+    facts = load_vendor_facts(KNOWLEDGE)
+    assert {d for d, f in facts.items() if f.needs_kubernetes} >= {"kueue", "kubeflow", "seldon", "run-ai"}
+    assert not facts["slurm"].on_kubernetes and facts["qdrant"].on_kubernetes and not facts["qdrant"].needs_kubernetes
