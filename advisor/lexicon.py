@@ -87,12 +87,13 @@ class Cues(BaseModel):
     stated_by_negative: dict[str, list[str]] = {}
     kubernetes_in_use: list[str] = []
     incumbent: list[str] = []
+    recheck: list[str] = []
     kubernetes_absent: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent")
+                     "incumbent", "recheck")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -188,6 +189,7 @@ class Lexicon:
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
         self.incumbent = _any(cues.incumbent)
+        self.recheck = _any(cues.recheck)
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")

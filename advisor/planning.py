@@ -176,7 +176,8 @@ class Planner:
         # A follow-up on the same component that the act head does not confidently read as a fresh verdict question
         # asks whether the call still holds.
         recheck = bool(state.turns and state.component and new.component == state.component and act == "verdict"
-                       and (r.act != "verdict" or r.confidence.get("act", 1.0) < self.follow_up_general_confidence))
+                       and (r.act != "verdict" or r.recheck
+                            or r.confidence.get("act", 1.0) < self.follow_up_general_confidence))
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
                     vendors=r.vendors, supposed=supposed, recheck=recheck)
 

@@ -46,6 +46,7 @@ class Reading(BaseModel):
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
     incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
+    recheck: bool = False  # asks whether the call still holds ("does that change it?")
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
@@ -162,7 +163,8 @@ class Reader:
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
-                    compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)))
+                    compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
+                    recheck=bool(self.lex.recheck.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r

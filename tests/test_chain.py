@@ -247,6 +247,15 @@ def test_the_kubernetes_the_asker_runs_or_lacks_weighs_on_the_options(advisor):
     assert_citations_resolve(b)
 
 
+def test_a_follow_up_asking_whether_the_call_still_holds_says_so(advisor):
+    a = advisor.ask("Our clinical notes contain PHI. Should we self-host the LLM for summaries or call a hosted API?")
+    assert "regulated" in a.conditions and a.lead.startswith("Under HIPAA")
+    b = advisor.ask("Correction: everything is de-identified before it reaches the model, so it's no longer PHI. "
+                    "Does that change your answer?", a.conversation_id)
+    assert "regulated" not in b.conditions
+    assert b.lead.startswith("That does not change it") or "moves" in b.lead or "changes" in b.lead
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")
