@@ -85,7 +85,7 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
     score, why = (-5 if f.status == "maintenance" else 0), []
     if kubernetes and f.on_kubernetes:
         # The stack they already run decides between otherwise equal options ("everything runs on Kubernetes").
-        score, why = score + (3 if f.needs_kubernetes else 1), why + ["it runs on the Kubernetes you already have"]
+        score, why = score + (2 if f.needs_kubernetes else 1), why + ["it runs on the Kubernetes you already have"]
     elif kubernetes is False and f.needs_kubernetes:
         score -= 4  # said as a caveat where the option is shown, never as a reason it fits
     if "regulated" in conditions and f.self_hostable:
@@ -167,8 +167,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         situation = f"{situation}, and {' and '.join(gone)} ruled out" if situation else \
             f"with {' and '.join(gone)} ruled out"
     prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
-    if score > 0 and why and tied:
-        lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(why[:2])}."
+    other_why = next((w for o, sc, w in scored if o is tied[0]), []) if tied else []
+    common = [w for w in why if w in other_why]
+    if score > 0 and common:
+        lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(common[:2])}."
+    elif score > 0 and why and tied:
+        # Tied for different reasons: each with its own ("it runs in the cloud you already use" is one's alone).
+        theirs = f" ({other_why[0]})" if other_why else ""
+        lead = f"{prefix}either {best.name} ({why[0]}) or {tied[0].name}{theirs} fits."
     elif score > 0 and why:
         lead = f"{prefix}{best.name} fits best: {' and '.join(why[:2])}."
     else:

@@ -256,6 +256,14 @@ def test_a_follow_up_asking_whether_the_call_still_holds_says_so(advisor):
     assert b.lead.startswith("That does not change it") or "moves" in b.lead or "changes" in b.lead
 
 
+def test_options_tied_for_different_reasons_each_keep_their_own(advisor):
+    a = advisor.ask("Mid-size insurer, AWS shop, 15 data scientists in notebooks. Databricks, SageMaker, or Kubeflow "
+                    "on our existing EKS cluster?")
+    # SageMaker is in their cloud and Kubeflow on their Kubernetes: neither reason holds for both.
+    assert "for both" not in a.lead and "runs in the cloud you already use" in a.lead
+    assert "runs on the Kubernetes you already have" in a.lead
+
+
 def test_risks_asked_either_way_weigh_both_sides(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. "
                     "Finance wants us to move to a hosted API instead. What are the risks either way?")
