@@ -134,6 +134,7 @@ class Hit:
     by_name: bool  # a component name or synonym (not a vendor)
     phrase: str = ""  # the name as matched (normalised), "" for a typo match
     seen: str = ""  # for a typo match, the words as written ("modle serivng")
+    near: str = ""  # for a typo match, the name it is near ("model serving")
 
 
 class Lexicon:
@@ -237,8 +238,7 @@ class Lexicon:
     def misspelt(self, hit: Hit, words: frozenset[str]) -> bool:
         """Whether a typo match is a misspelling of its name ("modle serivng") rather than another term made
         of real words that happens to be a letter or two away ("API gateway" for "AI gateway")."""
-        name = next((p for p, owner in self._phrases if owner == (hit.slug, hit.doc) and len(p) == hit.length), "")
-        return any(w != n and w not in words for w, n in zip(hit.seen.split(), name.split()))
+        return any(w != n and w not in words for w, n in zip(hit.seen.split(), hit.near.split()))
 
     def regimes(self, norm: str) -> list[str]:
         """Compliance regimes the text names ("HIPAA", "GDPR"), in the order it names them."""
@@ -310,6 +310,7 @@ class Lexicon:
                 # Two typos in a two-word name ("modle serivng") still read as that name.
                 per_word = n > 1 and all(fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))
                 if score >= 86 or per_word:
-                    hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None, seen=window))
+                    hits.append(Hit(slug, doc, len(" ".join(words[:i])), len(phrase), doc is None, seen=window,
+                                    near=phrase))
                     break
         return hits

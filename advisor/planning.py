@@ -153,10 +153,10 @@ class Planner:
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added
-        regulated = next((c for c in self.taxonomy.conditions if c.id == "regulated"), None)
-        if regulated and regulated.id in r.conditions and r.regimes:
-            new.facts["regime"] = " and ".join(r.regimes[:2])  # "under HIPAA", in the asker's words
-        elif regulated and regulated.id in removed:
+        # A regime named with the regulated condition ("under HIPAA") is echoed while the condition holds.
+        if "regulated" in r.conditions and r.regimes:
+            new.facts["regime"] = " and ".join(r.regimes[:2])
+        elif "regulated" in removed:
             new.facts.pop("regime", None)
         new.negated = [c for c in dict.fromkeys([*new.negated, *r.negated, *r.retracted]) if c not in new.conditions]
         topic = None

@@ -252,8 +252,9 @@ def test_a_follow_up_asking_whether_the_call_still_holds_says_so(advisor):
     assert "regulated" in a.conditions and a.lead.startswith("Under HIPAA")
     b = advisor.ask("Correction: everything is de-identified before it reaches the model, so it's no longer PHI. "
                     "Does that change your answer?", a.conversation_id)
-    assert "regulated" not in b.conditions
-    assert b.lead.startswith("That does not change it") or "moves" in b.lead or "changes" in b.lead
+    # Without the regulated data the self-hosting reason is gone: the answer says what moved, not the card again.
+    assert "regulated" not in b.conditions and b.verdict != a.verdict
+    assert b.lead.startswith(f"That moves the verdict from {a.verdict.capitalize()} to {b.verdict.capitalize()}")
 
 
 def test_options_tied_for_different_reasons_each_keep_their_own(advisor):
