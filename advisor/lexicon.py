@@ -88,17 +88,22 @@ class Cues(BaseModel):
     kubernetes_in_use: list[str] = []
     incumbent: list[str] = []
     recheck: list[str] = []
+    how_to_move: list[str] = []  # asks for the way over ("how do we migrate off X?"), not how costly it is
+    also_asks: dict[str, list[str]] = {}  # a second ask beside the decision ("... and what KPIs tell us it worked?")
+    asks_decision: list[str] = []  # asks for the build-or-buy call itself ("should we buy ...", "build or buy")
+    leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
+    supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
     kubernetes_absent: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck")
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
 
-    @field_validator("model_providers", "regimes", "stated_by_negative")
+    @field_validator("model_providers", "regimes", "stated_by_negative", "also_asks")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -191,6 +196,11 @@ class Lexicon:
         self._split = _any(cues.clause_split)
         self.incumbent = _any(cues.incumbent)
         self.recheck = _any(cues.recheck)
+        self.how_to_move = _any(cues.how_to_move)
+        self.also_asks = {ask: _any(patterns) for ask, patterns in cues.also_asks.items()}
+        self.asks_decision = _any(cues.asks_decision)
+        self.leaving_build = _any(cues.leaving_build)
+        self.supposes = _any(cues.supposes)
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")

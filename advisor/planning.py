@@ -55,7 +55,8 @@ class Planner:
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
-                 follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2):
+                 follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
+                 anaphoric_switch_threshold: float = 0.8):
         self.matrix = matrix
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
@@ -64,6 +65,7 @@ class Planner:
         self.follow_up_general_confidence = follow_up_general_confidence
         self.follow_up_refusal_confidence = follow_up_refusal_confidence
         self.no_subject_refusal = no_subject_refusal
+        self.anaphoric_switch_threshold = anaphoric_switch_threshold
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
@@ -95,6 +97,10 @@ class Planner:
             # "sorry, misspoke: it's 4 teams, roughly 90 engineers. same answer?" corrects the facts of the question in
             # play; only a confident reading makes it a general question.
             act = "statement"
+        if act == "what-if" and r.recheck and state.component and not r.supposes:
+            # "Correction: we're moving from Azure to GCP. Does that change your answer?" tells a fact and asks whether
+            # the call still holds; nothing in it is supposed.
+            act = "verdict"
         if (act == "verdict" and r.anaphoric and r.component and state.act in self.taxonomy.act_notes
                 and len(r.normalized.split()) <= 8):
             # "And specifically for model serving?" after a question about risks asks the same thing of
@@ -105,8 +111,12 @@ class Planner:
         # change anything?") keeps the part in play: facts qualify the question, they do not change its subject.
         tells = changes_facts and r.component not in r.named and \
             r.confidence.get("act", 1.0) < self.follow_up_general_confidence
+        # Guidance asked of the thread ("how would we roll it out without breaking our batch jobs?") describes its
+        # context in words that suggest other components; only a sure reading takes it elsewhere.
+        switch = self.anaphoric_switch_threshold if r.anaphoric and act in self.taxonomy.act_notes \
+            else self.switch_threshold
         guessed = r.component and r.component not in r.named and state.component \
-            and r.confidence.get("component", 1.0) < self.switch_threshold
+            and r.confidence.get("component", 1.0) < switch
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.

@@ -59,8 +59,13 @@ _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
                         r"(?!\s*(?:of|on|in)\b)", re.IGNORECASE)
-_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b",
-                     re.IGNORECASE)
+# "three model providers", "2 model registries": "model" as a modifier counts something else.
+_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
+                     r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
+                     r"hubs?|gateways?|routers?|stores?|teams?)\b)", re.IGNORECASE)
+# "calls three model providers", "4 LLM vendors": hosted providers used together.
+_PROVIDERS = re.compile(rf"(?:{NUM})\s+(?:different\s+)?(?:model|llm|ai|foundation[- ]model)\s+(?:api\s+)?"
+                        r"(?:providers?|vendors?|apis)\b", re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
 _GPUS = re.compile(rf"(?:{NUM})\s*(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
                    re.IGNORECASE)
@@ -72,14 +77,17 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data |platform |research |"
-    r"engineering |ai |infra |dev )?team)\b"
+    r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data science |data |platform |research |"
+    r"engineering |analytics |applied science |ai |infra |dev )?team)\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was|wants?|"
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
+# "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
+_TEAM_SIZE = re.compile(rf"\bteam (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
+                        r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
     r"(?:people|employees|staff|headcount|folks)\b"),
@@ -148,7 +156,7 @@ class Thresholds(_Strict):
 class Quantity(_Strict):
     """One number with its unit, as the asker wrote it."""
 
-    kind: str  # traffic_rps | models | gpus | engineers | headcount | teams | latency_ms | money_per_month | money
+    kind: str  # traffic_rps | models | providers | gpus | engineers | headcount | teams | latency_ms | money_per_month | money
     # | items_per_day | tokens_per_day | jobs_per_day
     value: float
     text: str
@@ -210,21 +218,30 @@ def extract(text: str) -> list[Quantity]:
             out.append(Quantity(kind="models", value=v, text=m.group(0)))
     if _ONLY_MODEL.search(text) and not any(q.kind == "models" for q in out):
         out.append(Quantity(kind="models", value=1, text=_ONLY_MODEL.search(text).group(0)))
+    for m in _PROVIDERS.finditer(text):
+        v = _value(m)
+        if v is not None:
+            out.append(Quantity(kind="providers", value=v, text=m.group(0)))
     for m in _GPUS.finditer(text):
         v = _value(m)
         if v is not None:
             out.append(Quantity(kind="gpus", value=v, text=m.group(0)))
-    heads = [m for rx in _HEADCOUNT for m in rx.finditer(text)]
+    teams = list(_TEAM_SIZE.finditer(text))
+    heads = [m for rx in _HEADCOUNT for m in rx.finditer(text)
+             if not any(t.start() <= m.start() < t.end() or m.start() <= t.start() < m.end() for t in teams)]
     for m in heads:
         v = _value(m)
         if v is not None:
             out.append(Quantity(kind="headcount", value=v, text=m.group(0)))
-    for m in (m for rx in _ENGINEERS for m in rx.finditer(text)):
+    found = [m for rx in _ENGINEERS for m in rx.finditer(text)]
+    for m in (*teams, *(m for m in found if not any(t.start() <= m.start() < t.end() for t in teams))):
         if any(h.start() <= m.start() < h.end() or m.start() <= h.start() < m.end() for h in heads):
             continue
         v = _value(m)
         if v is not None:
-            out.append(Quantity(kind="engineers", value=v, text=m.group(0)))
+            # "our team is 5" is echoed as "a team of 5", which reads in "With a team of 5, ...".
+            said = f"team of {m.group('num')}" if m in teams else m.group(0)
+            out.append(Quantity(kind="engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)
         per = (m.group("per") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
@@ -265,6 +282,18 @@ def busy(quantities: list[Quantity], t: Thresholds) -> bool:
                and q.value >= t.traffic_rps.not_simple_at_least for q in quantities)
 
 
+def small_team(quantities: list[Quantity], t: Thresholds) -> bool:
+    """Whether the asker counts a small team of their own ("we're 3 data scientists", "a 4-person ML team")."""
+    return any(q.kind == "engineers" and t.engineers.early_stage_at_most is not None
+               and q.value <= t.engineers.early_stage_at_most for q in quantities)
+
+
+def company_only(quantities: list[Quantity], t: Thresholds) -> bool:
+    """Whether a company headcount past the early stage is stated ("a 600-employee insurer")."""
+    return any(q.kind == "headcount" and t.headcount.not_early_stage_at_least is not None
+               and q.value >= t.headcount.not_early_stage_at_least for q in quantities)
+
+
 def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
     """Conditions the magnitudes decide: condition id -> 'stated' or 'negated'.
 
@@ -302,6 +331,9 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "stated")
             elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not steady:
                 put("simple", "stated")
+        elif q.kind == "providers":
+            if t.providers.not_simple_at_least is not None and q.value >= t.providers.not_simple_at_least:
+                put("simple", "negated")
         elif q.kind == "gpus":
             if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:
                 put("scale", "stated")
@@ -313,9 +345,13 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("early-stage", "stated")
             elif team.not_early_stage_at_least is not None and q.value >= team.not_early_stage_at_least:
                 put("early-stage", "negated")
-    if any(q.kind in ("headcount", "engineers", "teams") and (team := getattr(t, q.kind)).not_early_stage_at_least
+    if any(q.kind in ("engineers", "teams") and (team := getattr(t, q.kind)).not_early_stage_at_least
            is not None and q.value >= team.not_early_stage_at_least for q in quantities):
-        out["early-stage"] = "negated"  # a 300-person company is not early stage, whatever one team's size
+        out["early-stage"] = "negated"  # 40 ML engineers or five teams using it are past the early stage
+    elif company_only(quantities, t) and not small_team(quantities, t):
+        out["early-stage"] = "negated"  # a 300-person company is not early stage ...
+    # ... but the team that would build and run it is what the condition is about: "3 data scientists inside a
+    # 4,000-person retailer" have a small team's capacity, whatever the company's size.
     if out.get("scale") == "stated":
         out.pop("simple", None)
     if out.get("simple") == "stated" and out.get("scale") != "stated":

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         0.5, ge=0.0, le=1.0,
         description="mid-conversation, a turn that names no component moves to the one the classifier guesses only "
                     "with at least this confidence (else it keeps the thread: 'what if our data must stay in the EU?')")
+    anaphoric_switch_threshold: float = Field(
+        0.8, ge=0.0, le=1.0,
+        description="the switch threshold for a follow-up that points back at the thread ('how would we roll it out "
+                    "without breaking our batch jobs?'): the words it uses to describe its context rarely name a new "
+                    "subject")
     follow_up_general_confidence: float = Field(
         0.5, ge=0.0, le=1.0,
         description="mid-conversation, a turn that changes the facts in force ('sorry, it's 90 engineers. same "

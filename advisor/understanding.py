@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize, words_only
-from .quantities import Quantity, Thresholds, busy, extract, implications
+from .quantities import Quantity, Thresholds, busy, extract, implications, small_team
 
 
 class Reading(BaseModel):
@@ -40,6 +40,10 @@ class Reading(BaseModel):
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
+    how_to_move: bool = False  # asks for the way over to another product ("how do we migrate off X?")
+    also: list[str] = Field(default_factory=list)  # second asks beside the decision: rollout, measures, risks, move
+    leaving_build: bool = False  # moves off something of their own ("migrate off our homegrown store")
+    supposes: bool = False  # supposes rather than tells ("what if", "suppose", "imagine")
     cloud: str | None = None  # the public cloud the asker says they run on ("all on AWS")
     kubernetes: bool | None = None  # runs Kubernetes (True), runs containers without it (False), unsaid (None)
     proposal: bool = False  # asks us to judge a plan they state ("build it in-house. good idea?")
@@ -164,7 +168,9 @@ class Reader:
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
-                    recheck=bool(self.lex.recheck.search(norm)))
+                    recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
+                    also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
+                    leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -192,6 +198,13 @@ class Reader:
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
+        second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
+        if second and second in r.also:
+            # "Should we buy a feature store, and how would we migrate off ours?" asks for the call first; the
+            # second ask is answered beside it (Reading.also), not instead of it.
+            ask, then = self.lex.asks_decision.search(norm), self.lex.also_asks[second].search(norm)
+            if ask and then and ask.start() < then.start():
+                r.act = r.act_in_scope = "verdict"
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
@@ -298,10 +311,15 @@ class Reader:
         # Magnitude decides: "3 requests per minute" is a small load, whatever the words suggest (against the
         # thresholds of the row asked about, when it has its own).
         thresholds = self.thresholds.for_component(r.component)
+        team = small_team(r.quantities, thresholds)
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
-            for c, polarity in implications(extract(clause), thresholds).items():
+            found = extract(clause)
+            for c, polarity in implications(found, thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
+                if c == "early-stage" and polarity == "negated" and team and \
+                        not any(q.kind in ("engineers", "teams") for q in found):
+                    continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
                 said[c] = (pos, polarity)
         if said.get("production-evidence", (0, ""))[1] == "stated" and not r.quantities and \
                 said.get("scale", (0, ""))[1] == "stated":
@@ -327,4 +345,10 @@ class Reader:
                     # AWS account"): a short sentence is echoed whole.
                     whole = _sentence_of(r.said[cond], r.question)
                     r.said[cond] = whole if len(whole.split()) <= self.echo_words else r.said[cond]
+            if r.said[cond].count("(") != r.said[cond].count(")"):
+                # A clause cut inside an aside ("prospect (a German insurer, would be ~30% of revenue) contractually
+                # forbids ...") reads as nonsense: the whole sentence is echoed, without its asides.
+                whole = _sentence_of(r.said[cond], r.question)
+                r.said[cond] = re.sub(r"\s*\([^()]*\)", "", whole) if whole != r.said[cond] else \
+                    re.sub(r"^[^()]*\)\s*|\s*\([^()]*$", "", r.said[cond])
             r.said[cond] = self.lex.without_openers(r.said[cond])

@@ -62,6 +62,25 @@ def test_who_did_something_is_not_team_size():
     assert said("one engineer wrote our serving layer years ago; we re 300 people now") == {"early-stage": "negated"}
 
 
+@pytest.mark.parametrize("text, expected", [
+    # The team that would build and run it is what "early stage or a small team" is about ...
+    ("we're 3 data scientists inside a 4000-person retailer", "stated"),
+    ("a 4-person ML team at a 900-employee insurer", "stated"),
+    # ... but a company counted alone, a large team, or many teams using it are past that stage.
+    ("a 4000-person retailer", "negated"),
+    ("a team of 4 serving 15 product teams at a 600-person fintech", "negated"),
+    ("40 ml engineers at a 70-person startup", "negated"),
+])
+def test_a_small_team_inside_a_large_company_is_still_a_small_team(text, expected):
+    assert said(text)["early-stage"] == expected
+
+
+def test_model_as_a_modifier_counts_something_else():
+    # "three model providers" are providers used together (past the simple case), never three models.
+    assert said("five product teams call three model providers") == {"simple": "negated", "early-stage": "negated"}
+    assert [q.kind for q in extract("we keep 2 model registries in sync")] == []
+
+
 def test_volume_without_time_unit_is_not_a_rate():
     assert [q.kind for q in extract("10k predictions so far")] == []
 

@@ -250,3 +250,17 @@ def test_business_software_without_ml_is_declined_and_unnamed_ai_infrastructure_
     assert declined.verdict is None and declined.act == "off-topic"
     kept = advisor.ask("Should we write our own agent framework for multi-step tool calling or adopt one?")
     assert kept.verdict == "depends" and kept.act != "off-topic"
+
+
+def test_a_small_team_told_apart_from_its_company_size_stays_a_small_team(read):
+    # The company's size in another sentence does not take back the team's.
+    r = read("We're 3 data scientists. The company has 4000 employees. Feature store: build or buy?")
+    assert "early-stage" in r.conditions and "early-stage" not in r.negated
+
+
+def test_a_fact_cut_inside_an_aside_is_echoed_as_its_whole_sentence(read):
+    r = read("update: we just found out our biggest prospect (a German insurer, would be ~30% of revenue) "
+             "contractually forbids sending their data to US-based model providers. does that change your answer?")
+    assert "regulated" in r.conditions
+    said = r.said["regulated"]
+    assert said.count("(") == said.count(")") and "contractually forbids" in said and "our biggest prospect" in said
