@@ -209,6 +209,7 @@ class Condition(_Patterned):
     id: str
     label: str
     phrase: str = ""
+    unlike: str = ""  # how an answer says the asker's numbers rule the condition out ("past the simple case")
     next: list[str] = Field(default_factory=list)
 
 

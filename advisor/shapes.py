@@ -16,6 +16,10 @@ from .understanding import HYPOTHETICAL
 FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day", "jobs_per_day"),
               "simple": ("models", "traffic_rps", "items_per_day", "tokens_per_day"),
               "early-stage": ("engineers", "headcount")}
+# Quantity kinds that show the asker's numbers rule a condition out ("three model providers": past the simple case).
+UNLIKE_KINDS = {"simple": ("providers", "traffic_rps", "models", "items_per_day", "tokens_per_day", "teams"),
+                "scale": ("traffic_rps", "models", "items_per_day", "tokens_per_day"),
+                "early-stage": ("teams", "engineers", "headcount")}
 GUIDANCE_SECTIONS = {
     "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
                     ("risk-of-building", "cost to the core product")],
@@ -70,12 +74,18 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
 
 
 # -- the asker's situation -----------------------------------------------------------------------
+def _fact(ctx: Context, kind: str) -> str:
+    """A number the asker gave, as a phrase ("we are 5 people" -> "5 people")."""
+    return re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[kind]), flags=re.IGNORECASE)
+
+
 def _phrase(ctx: Context, cond: str) -> str:
     """How the lead names one of the asker's conditions, with their own numbers when they gave some."""
     kinds = FACT_KINDS.get(cond, ())
+    if cond == "early-stage" and "engineers" in ctx.state.facts:
+        kinds = ("engineers",)  # the small team is the fact; the company around it ("400 employees") is not
     # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
-    facts = [re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[k]), flags=re.IGNORECASE)
-             for k in kinds if k in ctx.state.facts]
+    facts = [_fact(ctx, k) for k in kinds if k in ctx.state.facts]
     # A fact that opened the asker's sentence ("Three ML engineers.") continues ours in lower case.
     facts = [f[:1].lower() + f[1:] if re.match(r"[A-Z][a-z]+\b", f) else f for f in facts]
     if facts:
@@ -101,6 +111,19 @@ def _phrase(ctx: Context, cond: str) -> str:
 def _situation(ctx: Context, only: list[str] | None = None) -> str:
     conds = only if only is not None else ctx.decision.conditions
     return " and ".join(_phrase(ctx, c) for c in conds[:2])
+
+
+def _unlike(ctx: Context) -> str:
+    """With no condition of theirs in play, the number they gave that rules out the case which would have changed
+    the call ("with three model providers (past the simple case)"); '' when none does."""
+    d = ctx.decision
+    rules = {r.condition: r.verdict for r in (d.part.conditions if d.part else d.component.conditions)}
+    for cond in ctx.state.negated:
+        un = next((c.unlike for c in ctx.taxonomy.conditions if c.id == cond), "") if ctx.taxonomy else ""
+        facts = [_fact(ctx, k) for k in UNLIKE_KINDS.get(cond, ()) if k in ctx.state.facts]
+        if un and facts and rules.get(cond, d.verdict) != d.verdict:
+            return f"with {facts[0]} ({un})"
+    return ""
 
 
 def _subject(ctx: Context) -> str:
@@ -175,7 +198,7 @@ _OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:]{0,4
 
 
 def _lead_verdict(ctx: Context, cites: Citations) -> str:
-    situation = _situation(ctx)
+    situation = _situation(ctx) or _unlike(ctx)
     reason = _reason(ctx, cites)
     if situation and ctx.decision.deciding:
         # The rule's own opener ("Under residency rules, ...") restates the situation the lead already named.
@@ -301,7 +324,9 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     rest = sorted((o for o in comp.buy if o not in mentioned and o.doc not in out
                    and not _outside_boundary(ctx, o.doc)
                    and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
-    ordered = mentioned + rest
+    # Two or more products named ("LiteLLM or Portkey, or write our own?") are the shortlist the asker is weighing:
+    # those, not a catalogue with others added.
+    ordered = mentioned if len(mentioned) >= 2 else mentioned + rest
     lines = []
     for opt in ordered[:limit]:
         strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
@@ -413,8 +438,27 @@ def _verdict(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{judged} {lead}" if judged else lead
     d = ctx.decision
     options = _options(ctx, cites, 3) if d.verdict != "build" else None
-    return lead, _keep(_fact_reasons(ctx, cites), options, _build(ctx, cites), _changes(ctx, cites),
-                       _migration(ctx, cites))
+    return lead, _keep(_fact_reasons(ctx, cites), options, _build(ctx, cites), *_also(ctx, cites),
+                       _changes(ctx, cites), _migration(ctx, cites))
+
+
+def _also(ctx: Context, cites: Citations) -> list[Section]:
+    """The second ask of a turn that also wants a decision ("..., and how would we roll it out?"), answered from the
+    component's own note: its rollout or the way over, how to tell it worked, the risks of the route recommended."""
+    also, verdict = ctx.reading.also, ctx.decision.verdict
+    out: list[Section] = []
+    steps = _own(ctx, cites, "rolling it out") if verdict != "build" else []
+    if steps and ("move" in also or "rollout" in also):
+        out.append(Section(kind="guidance", title="How to move over" if "move" in also else "Rolling it out",
+                           items=steps))
+    elif steps and "measures" in also:
+        out.append(Section(kind="guidance", title="How to tell it worked", items=steps[-1:]))
+    if "risks" in also:
+        side = {"buy": "buy", "build": "build"}.get(verdict)
+        risks = _own(ctx, cites, "risks", side)[:3] if side else _own(ctx, cites, "risks")[:3]
+        if risks:
+            out.append(Section(kind="guidance", title="Risks", items=risks))
+    return out
 
 
 def _hypothetical(ctx: Context, conds: list[str]) -> str:
@@ -645,7 +689,15 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # The advice on moving from bought to built is for a move toward building; leaving one product for another
     # ("if we pick Databricks now, how hard is it to leave?") gets the row's and the product's own words only.
     words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
-    toward_build = bool(words & _BUILD_WORDS)
+    toward_build = bool(words & _BUILD_WORDS) and not ctx.reading.leaving_build
+    if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
+        # "How do we migrate off our FastAPI service without downtime?" asks for the way over to what they buy: the
+        # component's own rollout (one piece first, side by side with the old path, then the rest).
+        steps = _own(ctx, cites, "rolling it out")
+        if steps:
+            # The way over leads; how big the move is follows.
+            return " ".join(steps[:2]), _keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
+                                              Section(kind="migration", title="How big the move is", text=lead))
     return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
 
 
@@ -683,13 +735,44 @@ def _guidance_section(ctx: Context, cites: Citations, key: str, title: str, limi
     return Section(kind="guidance", title=title, items=items)
 
 
+_BUY_SIDE = _BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provider", "exit"}
+_MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "worked", "success", "succeeded"}
+_BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing"}
+
+
+def _own(ctx: Context, cites: Citations, heading: str, side: str | None = None) -> list[str]:
+    """The component note's own sentences under a heading ("Rolling it out", "Risks"), cited; for risks, only
+    those about one side (buying or building) when `side` is given."""
+    comp = ctx.decision.component
+    passage = cites.section(comp.note, heading) if comp else None
+    if passage is None:
+        return []
+    out = []
+    for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
+        words = set(tokenize(s))
+        buy, build = bool(words & _BUY_SIDE), bool(words & _BUILD_SIDE)
+        if side == "buy" and not (buy and not build) or side == "build" and not build:
+            continue
+        out.append(f"{s} [{cites.cite(passage, s)}]")
+    return out
+
+
+def _not_repeating(items: list[str], said: str, share: float = 0.4) -> list[str]:
+    """Items that do not restate `said` (at most `share` of an item's words also in it)."""
+    words = set(tokenize(said))
+    return [x for x in items if len(set(tokenize(x)) & words) <= share * len(set(tokenize(x)))]
+
+
 def _risk_key(ctx: Context) -> str:
     words = set(ctx.reading.normalized.replace("?", " ").split())
     # Naming a product to buy asks about the risks of buying it ("how risky is LangSmith for our tracing?").
     comp = ctx.decision.component
     named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
-    return "risks-buy" if (words & _BUY_WORDS or named) and not words & {
-        "build", "building", "write", "writing", "own", "homegrown", "in-house"} else "risks-build"
+    build = words & {"build", "building", "write", "writing", "own", "homegrown", "in-house"}
+    if comp and not (words & _BUY_WORDS or named or build):
+        # "What are the risks of that?" asks about the route recommended: buying, building, or each side of a split.
+        return {"buy": "risks-buy", "build": "risks-build"}.get(ctx.decision.verdict, "risks-both")
+    return "risks-buy" if (words & _BUY_WORDS or named) and not build else "risks-build"
 
 
 def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -699,21 +782,30 @@ def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     situation = _situation(ctx)
     lead = f"Both ways carry risk; {situation + ', ' if situation else ''}the lower-risk call for {_subject(ctx)} " \
            f"is {VERDICT_WORD[ctx.decision.verdict]}. {reason}"
+    if ctx.decision.verdict == "depends":
+        lead = f"Both ways carry risk; {situation + ', ' if situation else ''}which is lower for {_subject(ctx)} " \
+               f"depends on {_depends_on(ctx)}. {reason}"
     build = _guidance_section(ctx, cites, "risks-build", "Risks of building and running it yourselves")
+    own_build = _own(ctx, cites, "risks", "build")
+    if own_build:
+        build = Section(kind="guidance", title="Risks of building and running it yourselves",
+                        items=[*own_build[:2], *(build.items[:1] if build else [])])
     # Buying's main risk for this component is how hard it is to reverse: its own sentence leads that side, in
     # place of the general words on lock-in.
     how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
     lock = (f"The lock-in risk of buying {_subject(ctx)} is {how}: {comp.migration[:1].lower()}{comp.migration[1:]}"
             + cites.support(comp.migration, comp.note, "migration"))
     buy = _guidance_section(ctx, cites, "risks-buy", "Risks of buying", limit=2, skip=(("key-factors", "lock-in"),))
-    return lead, _keep(build, Section(kind="guidance", title="Risks of buying", items=[lock, *(buy.items if buy else [])]))
+    own_buy = _not_repeating(_own(ctx, cites, "risks", "buy"), lock)[:2]
+    items = [lock, *own_buy, *(buy.items[:1] if buy and own_buy else buy.items if buy else [])]
+    return lead, _keep(build, Section(kind="guidance", title="Risks of buying", items=items))
 
 
 def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
-    if act == "risks" and ctx.reading.both_sides and ctx.decision.component:
-        return _risks_both(ctx, cites)
     key = _risk_key(ctx) if act == "risks" else act
+    if act == "risks" and (ctx.reading.both_sides or key == "risks-both") and ctx.decision.component:
+        return _risks_both(ctx, cites)
     titles = {"risks-build": "Risks of building", "risks-buy": "Risks of buying", "cost": "What building really costs",
               "evaluate": "How to evaluate vendors", "implement": "Rolling it out", "general": "Guidance"}
     section = _guidance_section(ctx, cites, key, titles.get(key, "Guidance"))
@@ -739,9 +831,31 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
         lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
                 f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note, "migration"))
+        own = _not_repeating(_own(ctx, cites, "risks", "buy"), lead)
+        if own:
+            # What this component's note says about buying it comes before the general words on vendors.
+            section = Section(kind="guidance", title="Risks of buying",
+                              items=[*own[:3], *(section.items[:1] if section else [])])
         return lead, _keep(section)
     if not first:
         return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    if key == "implement" and ctx.decision.verdict != "build" and (steps := _own(ctx, cites, "rolling it out")):
+        # The component's own rollout: where to start, how to run it beside the old path, and the measures that
+        # show it worked; then the part that stays theirs to build.
+        if set(tokenize(ctx.question)) & _MEASURE_WORDS:
+            # "How will we know it worked?" asks for the measures first; a note's rollout ends with them.
+            steps = [steps[-1], *steps[:-1]]
+        # The lead says what is rolled out (the product they named, or the call for their situation), then the first
+        # step or the measures asked for. A component's rollout is written for the bought route: a build verdict
+        # takes the general guidance below instead.
+        if named:
+            lead = f"Roll {named[0].name} out small and measure it: {_lower_first(ctx, steps[0])}"
+        elif ctx.decision.verdict in ("buy", "hybrid"):
+            lead = f"{_cap(_verdict_clause(ctx))}, and roll it out in small steps. {steps[0]}"
+        else:
+            lead = f"Whichever way you go, roll it out in small steps. {steps[0]}"
+        rest = Section(kind="guidance", title="Rolling it out", items=steps[1:]) if len(steps) > 1 else None
+        return lead, _keep(rest, _build(ctx, cites))
     if key == "implement":
         # How to roll it out and how to tell it worked (the KPIs), for the product they named when they named one;
         # then what is being rolled out, and the part that stays theirs to build.
@@ -765,6 +879,11 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             lead = f"{first} {reason}"  # the reason already opens with the verdict
         else:
             lead = f"{first} {_cap(_verdict_clause(ctx))}. {reason}"
+        own = _own(ctx, cites, "risks", "build") if key == "risks-build" else []
+        if own:
+            # What building this component risks, from its own note, leads; the general words on building follow.
+            lead = f"{own[0]} {lead[len(first):].strip()}"
+            section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
     elif key == "evaluate":
         lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {_lower_first(ctx, first)}"
     else:

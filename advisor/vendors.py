@@ -112,6 +112,9 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
     return score, why
 
 
+_LOCK_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
@@ -161,6 +164,13 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     scored = [(o, *scored_fit(o)) for o in options]
     best, score, why = max(scored, key=lambda t: t[1])
     tied = [o for o, sc, _ in scored if sc == score and o is not best]
+    if tied:
+        # Options that fit the facts equally still get one pick: the one cheaper to leave (an early call is easier to
+        # undo), else the first in the row's list; the other is named with when it would be the better choice.
+        pool = [best, *tied]
+        best = min(pool, key=lambda o: (_LOCK_ORDER.get(facts[o.doc].lock_in, 1), pool.index(o)))
+        why = next(w for o, _, w in scored if o is best)
+        tied = [o for o in pool if o is not best]
     table = side_by_side([o for o, _, _ in scored], facts, cites)
     gone = [o.name for o in comp.buy if o.doc in ctx.reading.rejected]
     if gone:
@@ -169,12 +179,17 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
     other_why = next((w for o, sc, w in scored if o is tied[0]), []) if tied else []
     common = [w for w in why if w in other_why]
+    if tied:
+        other = tied[0]
+        easier = _LOCK_ORDER.get(facts[best.doc].lock_in, 1) < _LOCK_ORDER.get(facts[other.doc].lock_in, 1)
+        when = f"the better choice if its strengths ({facts[other.doc].strength}) matter more to you"
     if score > 0 and common:
-        lead = f"{prefix}either {best.name} or {tied[0].name} fits: for both, {' and '.join(common[:2])}."
+        pick = f"start with {best.name}, which is easier to leave" if easier else f"{best.name} is the default pick"
+        lead = f"{prefix}{best.name} and {other.name} both fit (for both, {' and '.join(common[:2])}); {pick}, and {other.name} is {when}."
     elif score > 0 and why and tied:
         # Tied for different reasons: each with its own ("it runs in the cloud you already use" is one's alone).
         theirs = f" ({other_why[0]})" if other_why else ""
-        lead = f"{prefix}either {best.name} ({why[0]}) or {tied[0].name}{theirs} fits."
+        lead = f"{prefix}{best.name} fits best ({why[0]}); {other.name} fits too{theirs} and is {when}."
     elif score > 0 and why:
         lead = f"{prefix}{best.name} fits best: {' and '.join(why[:2])}."
     else:
