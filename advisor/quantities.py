@@ -23,7 +23,8 @@ _WORD_NUMBERS = {
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
          "billion": 1e9}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-NUM = (rf"(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
+# A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it.
+NUM = (rf"(?<![A-Za-z0-9])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
        rf"|\b(?P<word>{_WORDS})\b")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -100,8 +101,10 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b")]
 # "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
 _TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
-_LATENCY = re.compile(rf"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:{NUM})\s*"
-                      r"(?:ms|milliseconds?)\b", re.IGNORECASE)
+# "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
+_LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:(?<![A-Za-z0-9])"
+                      r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
+                      re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
 

@@ -23,6 +23,7 @@ def said(text: str) -> dict[str, str]:
     ("2 million predictions per second", {"scale": "stated"}),
     ("we run 200 models in production", {"scale": "stated"}),
     ("p99 under 10 ms", {"scale": "stated"}),
+    ("p99 under 10ms", {"scale": "stated"}),  # the unit glued to the number
     ("we are a 4-person startup", {"early-stage": "stated"}),
     ("a team of 6 engineers", {"early-stage": "stated"}),
     ("we are 300 people now", {"early-stage": "negated"}),
@@ -79,6 +80,12 @@ def test_model_as_a_modifier_counts_something_else():
     # "three model providers" are providers used together (past the simple case), never three models.
     assert said("five product teams call three model providers") == {"simple": "negated", "early-stage": "negated"}
     assert [q.kind for q in extract("we keep 2 model registries in sync")] == []
+
+
+def test_a_gpu_model_name_is_not_a_count():
+    assert [(q.kind, q.value) for q in extract("14 pytorch models behind fastapi on T4 GPUs")] == [("models", 14)]
+    assert [q.kind for q in extract("we run on A10 gpus")] == []
+    assert [(q.kind, q.value) for q in extract("8 H100s")] == [("gpus", 8)]
 
 
 def test_volume_without_time_unit_is_not_a_rate():
