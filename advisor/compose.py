@@ -127,10 +127,13 @@ class Citations:
         content needs, so a later section may have cited first)."""
         texts = [lead] + [x for s in sections for x in [s.text, *s.items, *(c for r in (s.table.rows if s.table
                                                                                          else []) for c in r)]]
-        seen = list(dict.fromkeys(int(n) for t in texts for n in _MARKER.findall(t)))
-        order = seen + [c.n for c in self.items if c.n not in seen]
+        known = {c.n for c in self.items}
+        seen = [n for n in dict.fromkeys(int(n) for t in texts for n in _MARKER.findall(t)) if n in known]
+        # A source registered while an answer was drafted but whose sentence did not make it into the text is left
+        # out: every source listed is one the reader can find a marker for.
+        order = seen
         new = {old: k for k, old in enumerate(order, 1)}
-        if all(old == k for old, k in new.items()):
+        if len(order) == len(self.items) and all(old == k for old, k in new.items()):
             return lead, sections
 
         def fix(text: str) -> str:
@@ -138,7 +141,7 @@ class Citations:
 
         by_old = {c.n: c for c in self.items}
         self.items = [by_old[old].model_copy(update={"n": new[old]}) for old in order]
-        self._ids = {key: new[n] for key, n in self._ids.items()}
+        self._ids = {key: new[n] for key, n in self._ids.items() if n in new}
         sections = [s.model_copy(update={"text": fix(s.text), "items": [fix(x) for x in s.items], "table": s.table
                                          and s.table.model_copy(update={"rows": [[fix(c) for c in r]
                                                                                  for r in s.table.rows]})})

@@ -447,15 +447,14 @@ def _also(ctx: Context, cites: Citations) -> list[Section]:
     component's own note: its rollout or the way over, how to tell it worked, the risks of the route recommended."""
     also, verdict = ctx.reading.also, ctx.decision.verdict
     out: list[Section] = []
-    steps = _own(ctx, cites, "rolling it out") if verdict != "build" else []
-    if steps and ("move" in also or "rollout" in also):
-        out.append(Section(kind="guidance", title="How to move over" if "move" in also else "Rolling it out",
-                           items=steps))
-    elif steps and "measures" in also:
-        out.append(Section(kind="guidance", title="How to tell it worked", items=steps[-1:]))
+    if verdict != "build" and ("move" in also or "rollout" in also):
+        if steps := _own(ctx, cites, "rolling it out"):
+            out.append(Section(kind="guidance", title="How to move over" if "move" in also else "Rolling it out",
+                               items=steps))
+    elif verdict != "build" and "measures" in also and (steps := _own(ctx, cites, "rolling it out", last=True)):
+        out.append(Section(kind="guidance", title="How to tell it worked", items=steps))
     if "risks" in also:
-        side = {"buy": "buy", "build": "build"}.get(verdict)
-        risks = _own(ctx, cites, "risks", side)[:3] if side else _own(ctx, cites, "risks")[:3]
+        risks = _own(ctx, cites, "risks", {"buy": "buy", "build": "build"}.get(verdict), limit=3)
         if risks:
             out.append(Section(kind="guidance", title="Risks", items=risks))
     return out
@@ -740,21 +739,27 @@ _MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "wo
 _BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing"}
 
 
-def _own(ctx: Context, cites: Citations, heading: str, side: str | None = None) -> list[str]:
-    """The component note's own sentences under a heading ("Rolling it out", "Risks"), cited; for risks, only
-    those about one side (buying or building) when `side` is given."""
+def _own(ctx: Context, cites: Citations, heading: str, side: str | None = None, limit: int | None = None,
+         unlike: str = "", last: bool = False) -> list[str]:
+    """The component note's own sentences under a heading ("Rolling it out", "Risks"), cited: for risks only those
+    about one side (buying or building) when `side` is given, none restating `unlike`, at most `limit`, or only the
+    last one (a rollout ends with its measures). Only the sentences returned are cited, so every source listed is
+    one the answer shows."""
     comp = ctx.decision.component
     passage = cites.section(comp.note, heading) if comp else None
     if passage is None:
         return []
-    out = []
+    picked = []
     for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
         words = set(tokenize(s))
         buy, build = bool(words & _BUY_SIDE), bool(words & _BUILD_SIDE)
         if side == "buy" and not (buy and not build) or side == "build" and not build:
             continue
-        out.append(f"{s} [{cites.cite(passage, s)}]")
-    return out
+        if unlike and not _not_repeating([s], unlike):
+            continue
+        picked.append(s)
+    picked = picked[-1:] if last else picked[:limit]
+    return [f"{s} [{cites.cite(passage, s)}]" for s in picked]
 
 
 def _not_repeating(items: list[str], said: str, share: float = 0.4) -> list[str]:
@@ -786,17 +791,17 @@ def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"Both ways carry risk; {situation + ', ' if situation else ''}which is lower for {_subject(ctx)} " \
                f"depends on {_depends_on(ctx)}. {reason}"
     build = _guidance_section(ctx, cites, "risks-build", "Risks of building and running it yourselves")
-    own_build = _own(ctx, cites, "risks", "build")
+    own_build = _own(ctx, cites, "risks", "build", limit=2)
     if own_build:
         build = Section(kind="guidance", title="Risks of building and running it yourselves",
-                        items=[*own_build[:2], *(build.items[:1] if build else [])])
+                        items=[*own_build, *(build.items[:1] if build else [])])
     # Buying's main risk for this component is how hard it is to reverse: its own sentence leads that side, in
     # place of the general words on lock-in.
     how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
     lock = (f"The lock-in risk of buying {_subject(ctx)} is {how}: {comp.migration[:1].lower()}{comp.migration[1:]}"
             + cites.support(comp.migration, comp.note, "migration"))
     buy = _guidance_section(ctx, cites, "risks-buy", "Risks of buying", limit=2, skip=(("key-factors", "lock-in"),))
-    own_buy = _not_repeating(_own(ctx, cites, "risks", "buy"), lock)[:2]
+    own_buy = _own(ctx, cites, "risks", "buy", limit=2, unlike=lock)
     items = [lock, *own_buy, *(buy.items[:1] if buy and own_buy else buy.items if buy else [])]
     return lead, _keep(build, Section(kind="guidance", title="Risks of buying", items=items))
 
@@ -831,11 +836,11 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
         lead = (f"For {_subject(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
                 f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note, "migration"))
-        own = _not_repeating(_own(ctx, cites, "risks", "buy"), lead)
+        own = _own(ctx, cites, "risks", "buy", limit=3, unlike=lead)
         if own:
             # What this component's note says about buying it comes before the general words on vendors.
             section = Section(kind="guidance", title="Risks of buying",
-                              items=[*own[:3], *(section.items[:1] if section else [])])
+                              items=[*own, *(section.items[:1] if section else [])])
         return lead, _keep(section)
     if not first:
         return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
@@ -879,7 +884,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             lead = f"{first} {reason}"  # the reason already opens with the verdict
         else:
             lead = f"{first} {_cap(_verdict_clause(ctx))}. {reason}"
-        own = _own(ctx, cites, "risks", "build") if key == "risks-build" else []
+        own = _own(ctx, cites, "risks", "build", limit=3) if key == "risks-build" else []
         if own:
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"

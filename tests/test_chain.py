@@ -504,6 +504,10 @@ def test_the_risks_of_that_are_the_risks_of_the_route_recommended(advisor):
     assert any("ML monitoring vendor cannot know" in x for x in items)
     assert not any("history" in x for x in items) and "history" in a.lead
     assert_citations_resolve(a)
+    # Sentences drafted but left out (the note's risk that restates the lead) leave no source behind.
+    shown = {int(n) for t in [a.lead, *(x for s in a.sections for x in [s.text or "", *s.items])]
+             for n in re.findall(r"\[(\d+)\]", t)}
+    assert shown == {c.n for c in a.citations}
 
 
 def test_why_not_build_it_small_answers_with_why_the_bought_side_is_worth_buying(advisor):
