@@ -853,8 +853,13 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # The lead says what is rolled out (the product they named, or the call for their situation), then the first
         # step or the measures asked for. A component's rollout is written for the bought route: a build verdict
         # takes the general guidance below instead.
+        prev = ctx.previous
         if named:
             lead = f"Roll {named[0].name} out small and measure it: {_lower_first(ctx, steps[0])}"
+        elif prev and prev.component is ctx.decision.component and prev.verdict == ctx.decision.verdict:
+            # Asked after the call was given ("ok we'll buy. how do we roll it out?"): the steps, not the call again.
+            lead = " ".join(steps[:2])
+            steps = steps[1:]
         elif ctx.decision.verdict in ("buy", "hybrid"):
             lead = f"{_cap(_verdict_clause(ctx))}, and roll it out in small steps. {steps[0]}"
         else:
