@@ -70,6 +70,9 @@ class Cues(BaseModel):
     need: list[str] = []
     yes_no: list[str] = []
     adopted: list[str] = []
+    # A statement, not a question, that a product is in use now ("We use Arize for drift", "Labelbox is our
+    # annotation tool"): read only in clauses that are no question and name a product.
+    in_use: list[str] = []
     proposal: list[str] = []
     restriction_condition: str = ""
     restriction: list[str] = []
@@ -94,16 +97,24 @@ class Cues(BaseModel):
     leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
     supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
     kubernetes_absent: list[str] = []
+    # Tools the asker may already run beside the component ("Prometheus", "Redis"): display name -> patterns. A
+    # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
+    stack_tools: dict[str, list[str]] = {}
+    stack_absent: str = ""  # "{tool}" stands for a tool's patterns: the text says they do not have it
+    # Regimes (names from `regimes`) that attest how controls are run, not where data may live: alone they state
+    # no `regulated` condition, unless `residency` words say where data must stay.
+    attestations: list[str] = []
+    residency: list[str] = []
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
-                     "adopted", "proposal", "restriction", "unrestricted", "echo_openers",
+                     "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes")
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
 
-    @field_validator("model_providers", "regimes", "stated_by_negative", "also_asks")
+    @field_validator("model_providers", "regimes", "stated_by_negative", "also_asks", "stack_tools")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -176,6 +187,7 @@ class Lexicon:
         self.need = _any(cues.need)
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
+        self.in_use = _any(cues.in_use)
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)
         self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}
@@ -185,6 +197,11 @@ class Lexicon:
         self.compare_asks = _any(cues.compare_asks)
         self.rejected = _any(cues.rejected)
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
+        self.attestations = frozenset(cues.attestations)
+        self.residency = _any(cues.residency)
+        self._stack = {name: _any(patterns) for name, patterns in cues.stack_tools.items()}
+        self._stack_absent = {name: re.compile(cues.stack_absent.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
+                              for name, patterns in cues.stack_tools.items()} if cues.stack_absent else {}
         self.stated_by_negative = {cond: _any(patterns) for cond, patterns in cues.stated_by_negative.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
@@ -254,6 +271,19 @@ class Lexicon:
         """Compliance regimes the text names ("HIPAA", "GDPR"), in the order it names them."""
         found = sorted((m.start(), name) for name, rx in self._regimes.items() if (m := rx.search(norm)))
         return [name for _, name in found]
+
+    def stack(self, norm: str) -> list[str]:
+        """Tools the text names that may already run beside the component ("Prometheus", "Redis"), in order; not
+        those it says they lack ("we don't use Kubernetes")."""
+        found = sorted((m.start(), name) for name, rx in self._stack.items() if (m := rx.search(norm))
+                       and not (name in self._stack_absent and self._stack_absent[name].search(norm)))
+        return [name for _, name in found] + [a for a in self.regimes(norm) if a in self.attestations]
+
+    def attested_only(self, norm: str) -> bool:
+        """The text names an attestation (SOC 2) and no other regime, restriction or residency rule."""
+        named = self.regimes(norm)
+        return bool(named) and all(n in self.attestations for n in named) and \
+            not (self.restriction.search(norm) or self.residency.search(norm))
 
     def ruled_out(self, clauses: list[str]) -> list[str]:
         """Vendor notes named in a clause that rules the product out ("Run:ai is more than we can afford")."""

@@ -25,6 +25,7 @@ class ConversationState(BaseModel):
     cloud: str | None = None  # the public cloud the asker runs on, as last stated
     kubernetes: bool | None = None  # whether the asker runs Kubernetes, as last stated
     rejected: list[str] = Field(default_factory=list)  # vendor notes the asker ruled out ("too expensive")
+    stack: list[str] = Field(default_factory=list)  # tools the asker named that may run beside it ("Grafana")
     turns: int = 0
 
 
@@ -156,6 +157,7 @@ class Planner:
             new.facts[q.kind] = q.text.strip()
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
         new.cloud = r.cloud or new.cloud
+        new.stack = [*[t for t in new.stack if t not in r.stack], *r.stack][-8:]
         new.kubernetes = r.kubernetes if r.kubernetes is not None else new.kubernetes
         # A product ruled out stays out until the asker names it again without ruling it out.
         new.rejected = [v for v in dict.fromkeys([*new.rejected, *r.rejected]) if v in r.rejected or v not in r.vendors]
@@ -200,9 +202,12 @@ class Planner:
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
         build = comp.build_part
-        if build and part == build.name and named and not r.adopted:
+        # A product that is itself the part to write's tool ("a FastAPI container") sells no bought side.
+        sells = named - {v for v in named if v.replace("-", " ") in build.label.lower()} if build else named
+        if build and part == build.name and named and not (r.adopted or r.in_use and sells):
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
-            # question is about the component, not the part that is yours to write.
+            # question is about the component, not the part that is yours to write. One told to be in use
+            # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.
             return WHOLE
         return part
 

@@ -61,19 +61,71 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # it stands, then only what did change (the cloud's own option), never the whole card again.
         lean = _home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
         return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or _reason(ctx, cites)}",
-                _keep(_options(ctx, cites, 3) if lean else None), changed)
+                _keep(_alongside(ctx, cites), _options(ctx, cites, 3) if lean else None), changed)
     if change:
         # A follow-up says what moved, then why; never the whole card again.
-        return f"{change} {_reason(ctx, cites)}", _keep(_changes(ctx, cites)), changed
+        return f"{change} {_reason(ctx, cites)}", _keep(_alongside(ctx, cites), _changes(ctx, cites)), changed
     shape = {"vendor": _vendor, "enough": _enough, "why": _why, "build-part": _build_part,
              "risks": _guidance_for_component, "cost": _guidance_for_component, "switch": _switch,
              "evaluate": _guidance_for_component, "implement": _guidance_for_component,
              "general": _guidance_for_component, "what-if": _what_if}.get(act, _verdict)
     lead, sections = shape(ctx, cites)
-    return lead, sections, changed
+    return lead, _keep(_alongside(ctx, cites), _attested(ctx, cites), *sections), changed
 
 
 # -- the asker's situation -----------------------------------------------------------------------
+ALONGSIDE = "Alongside what you already run"
+
+
+ATTESTED = ("evaluating-vendors", "Attestations such as SOC 2")
+
+
+def _attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
+    """What an attestation the asker named ("our customers require SOC 2") asks of the route, when it is no
+    residency rule; named this turn, or earlier when this is the first answer about this component."""
+    comp, prev = ctx.decision.component, ctx.plan.previous
+    named = [t for t in (ctx.state.stack if comp and prev.component != comp.slug else ctx.reading.stack)
+             if t in ctx.attestations]
+    if not named or "regulated" in ctx.decision.conditions:
+        return None
+    passage = cites.section(*ATTESTED)
+    # Choosing among vendors wants what to ask of them; a decision wants why it is no reason to build.
+    first = 1 if ctx.plan.act in ("vendor", "evaluate") else 0
+    picked = [s for s in sentences(passage.doc.page_content) if usable(s)][first:first + limit] if passage else []
+    if not picked:
+        return None
+    return Section(kind="facts", title="Under " + " and ".join(named[:2]),
+                   items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
+
+
+def _alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
+    """The component note's sentences about tools the asker named ("we already run Prometheus and Grafana"), cited.
+
+    Tools named this turn, or earlier when this is the first answer about this component (facts told first)."""
+    comp = ctx.decision.component
+    prev = ctx.plan.previous
+    tools = list(ctx.reading.stack)
+    if comp and prev.component != comp.slug:
+        tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
+    passage = cites.section(comp.note, ALONGSIDE) if comp and tools else None
+    if passage is None:
+        return None
+    rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
+    picked, named = [], []
+    for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
+        hit = [t for t in tools if rx[t].search(s)]
+        if hit and any(t not in named for t in hit):
+            picked.append(s)
+            named += [t for t in hit if t not in named]
+        if len(picked) == limit:
+            break
+    if not picked:
+        return None
+    shown = [t for t in tools if t in named]
+    title = "Alongside " + (" and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " and " + shown[-1])
+    return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
+
+
 def _fact(ctx: Context, kind: str) -> str:
     """A number the asker gave, as a phrase ("we are 5 people" -> "5 people")."""
     return re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[kind]), flags=re.IGNORECASE)

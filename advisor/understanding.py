@@ -25,6 +25,7 @@ class Reading(BaseModel):
     vendors: list[str] = Field(default_factory=list)  # vendor note ids named
     rejected: list[str] = Field(default_factory=list)  # of those, the ones ruled out ("X is too expensive")
     regimes: list[str] = Field(default_factory=list)  # compliance regimes named ("HIPAA", "GDPR")
+    stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
     act: str = "verdict"
     topic: str | None = None
@@ -40,6 +41,7 @@ class Reading(BaseModel):
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
+    in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
     how_to_move: bool = False  # asks for the way over to another product ("how do we migrate off X?")
     also: list[str] = Field(default_factory=list)  # second asks beside the decision: rollout, measures, risks, move
     leaving_build: bool = False  # moves off something of their own ("migrate off our homegrown store")
@@ -79,6 +81,11 @@ class Reading(BaseModel):
             return WHOLE
         best = max(allowed, key=allowed.get) if allowed else WHOLE
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
+
+
+# A clause that opens like a question asks, whatever its punctuation ("should we use Arize").
+_QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|did|can|could|would|will|is|are|"
+                             r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
 def _names(condition: str, text: str) -> bool:
@@ -181,8 +188,13 @@ class Reader:
         E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
         G = ngrams_sparse(texts)
         hits = self.lex.hits(norm)
+        if any(h.doc for h in hits):
+            told = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)]
+            r.in_use = any(self.lex.in_use.search(c) and any(h.doc for h in self.lex.hits(c))
+                                        for c in told)
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
+        r.stack = self.lex.stack(norm)
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         self._components(r, x, hits)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
@@ -334,6 +346,10 @@ class Reader:
             # Steady traffic anywhere in the turn ("~20 requests per second ... two more models") or two providers
             # in use ("calls OpenAI and Anthropic") is past the small case, whatever another clause counts.
             said["simple"] = (0, "negated")
+        if said.get("regulated", (0, ""))[1] == "stated" and self.lex.attested_only(r.normalized):
+            # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
+            # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.
+            said.pop("regulated")
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
             if pos == 0 and cond in echo:

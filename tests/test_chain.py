@@ -556,3 +556,30 @@ def test_moving_from_one_product_to_another_is_answered_with_both_notes_not_buy_
     b = advisor.ask("If we move from Weights & Biases to self-hosted MLflow, what do we lose?")
     assert [s.title for s in b.sections] == ["Side by side"] and len(b.sections[0].table.rows) == 2
     assert_citations_resolve(a)
+
+
+def test_tools_the_asker_already_runs_are_answered_from_the_note_on_working_beside_them(advisor):
+    a = advisor.ask("We already run Prometheus and Grafana for our services. Should we build ML monitoring on top "
+                    "of them or buy a tool?")
+    assert a.verdict == "buy"
+    # Right after the lead: what their own tools cover and what they do not, in the component note's words.
+    beside = a.sections[0]
+    assert beside.title == "Alongside Prometheus and Grafana", [s.title for s in a.sections]
+    assert any("Grafana" in item for item in beside.items) and len(beside.items) <= 2
+    assert_citations_resolve(a)
+    assert any(c.doc_id == "ml-monitoring" and "Alongside" in c.section for c in a.citations)
+    # Told first, used by the first answer about the component; not repeated by the next follow-up on it.
+    told = advisor.ask("fyi our features live in Redis today, filled by hand-written jobs")
+    b = advisor.ask("feature store: build or buy?", told.conversation_id)
+    assert b.sections and b.sections[0].title == "Alongside Redis"
+    c = advisor.ask("what are the risks of that?", b.conversation_id)
+    assert not any(s.title.startswith("Alongside") for s in c.sections)
+
+
+def test_an_attestation_is_answered_with_what_it_asks_of_vendors_not_as_residency(advisor):
+    a = advisor.ask("Our enterprise customers require SOC 2. Should we build our own experiment tracker or buy one?")
+    assert a.verdict == "buy" and "regulated" not in a.conditions
+    under = next(s for s in a.sections if s.title == "Under SOC 2")
+    assert any("no reason to build" in item for item in under.items)
+    assert "data-residency" not in a.text
+    assert_citations_resolve(a)

@@ -138,6 +138,13 @@ def test_the_cloud_the_asker_runs_on(read, question, cloud):
      "guidelines"),
     ("We've settled on Prefect for scheduling. The SQL that turns raw events into training features, vendor or us?",
      "transforms"),
+    # A product told to be in use, without "already" or "settled", leaves the part to write as the subject...
+    ("Dagster handles our scheduling now. Should the feature transformations be written by us or bought?",
+     "transforms"),
+    ("We use Arize for drift. Who should build the pipeline that joins predictions to real outcomes?", "ground-truth"),
+    # ...but a question naming the product to weigh, or the part's own tool, is about the row.
+    ("Should we use Arize or build our own drift monitoring?", "whole"),
+    ("We run one churn model in a FastAPI container, a few calls an hour. Is that enough?", "whole"),
 ])
 def test_a_product_already_in_place_settles_its_part_and_the_question_is_about_another(read, advisor, question, part):
     from advisor.planning import ConversationState
@@ -264,3 +271,28 @@ def test_a_fact_cut_inside_an_aside_is_echoed_as_its_whole_sentence(read):
     assert "regulated" in r.conditions
     said = r.said["regulated"]
     assert said.count("(") == said.count(")") and "contractually forbids" in said and "our biggest prospect" in said
+
+
+@pytest.mark.parametrize("question, stack", [
+    ("We already run Prometheus and Grafana. Should we build ML monitoring?", ["Prometheus", "Grafana"]),
+    ("our features live in redis today, filled by cron jobs. feature store?", ["Redis", "cron"]),
+    # A tool they say they lack brings nothing in; Kubernetes is still a tool when they have it.
+    ("We don't use Kubernetes, just Docker on two VMs. Serving: build or buy?", ["Docker"]),
+    ("Feature store: build or buy?", []),
+])
+def test_tools_the_asker_runs_beside_the_component_are_read(read, question, stack):
+    assert read(question).stack == stack
+
+
+@pytest.mark.parametrize("question, regulated", [
+    # An attestation of how controls are run is no rule on where data lives...
+    ("Our enterprise customers require SOC 2. Feature store: build or buy?", False),
+    ("We're going through an ISO 27001 audit. Vector database: build or buy?", False),
+    # ...unless a residency rule, a regulator or another regime comes with it.
+    ("SOC 2, and customer data has to stay in the EU. Feature store: build or buy?", True),
+    ("We're a bank with SOC 2 and our regulator audits models. Model registry: build or buy?", True),
+    ("SOC 2 and HIPAA apply to us. Feature store: build or buy?", True),
+])
+def test_an_attestation_alone_states_no_regulation(read, question, regulated):
+    r = read(question)
+    assert ("regulated" in r.conditions) is regulated, r.conditions
