@@ -77,8 +77,8 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:about |around |roughly |some |~\s*)?(?:{NUM})",
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
-    r"|infra |ai |research )?(?:engineers?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|mles?|people on the team|(?:person|people|member)\s+(?:ml |data science |data |platform |research |"
+    r"|infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
+    r"ml people|ml ppl|ml folks|mles?|people on the team|(?:person|people|member)\s+(?:ml |data science |data |platform |research |"
     r"engineering |analytics |applied science |ai |infra |dev )?team)\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.

@@ -141,16 +141,7 @@ def _phrase(ctx: Context, cond: str) -> str:
     # A fact that opened the asker's sentence ("Three ML engineers.") continues ours in lower case.
     facts = [f[:1].lower() + f[1:] if re.match(r"[A-Z][a-z]+\b", f) else f for f in facts]
     if facts:
-        # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
-        singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
-                   r"(?:team|company|startup|group|org)\b"
-        # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
-        who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
-              r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b|" \
-              r"\d[\d,.]*-(?:person|member|strong|employee)\s+[a-z-]+$"  # "a 12-person fintech"
-        if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
-            return f"as a {facts[0]}"
-        return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
+        return _with_facts(facts)
     if cond == "regulated" and "regime" in ctx.state.facts:
         return f"under {ctx.state.facts['regime']}"  # the regime they named, not a generic "your rules"
     if cond == "early-stage" and ctx.reading.managed_cue:
@@ -158,6 +149,20 @@ def _phrase(ctx: Context, cond: str) -> str:
         return "with nobody to run infrastructure"
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
+
+
+def _with_facts(facts: list[str]) -> str:
+    """The asker's facts as a phrase: who they are "as a 6-person startup", what they have "with 3 models"."""
+    # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
+    singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
+               r"(?:team|company|startup|group|org)\b"
+    # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
+    who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
+          r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b|" \
+          r"\d[\d,.]*-(?:person|member|strong|employee)\s+[a-z-]+$"  # "a 12-person fintech"
+    if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
+        return f"as a {facts[0]}"
+    return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
 
 
 def _situation(ctx: Context, only: list[str] | None = None) -> str:
@@ -174,7 +179,7 @@ def _unlike(ctx: Context) -> str:
         un = next((c.unlike for c in ctx.taxonomy.conditions if c.id == cond), "") if ctx.taxonomy else ""
         facts = [_fact(ctx, k) for k in UNLIKE_KINDS.get(cond, ()) if k in ctx.state.facts]
         if un and facts and rules.get(cond, d.verdict) != d.verdict:
-            return f"with {facts[0]} ({un})"
+            return f"{_with_facts(facts[:1])} ({un})"
     return ""
 
 
@@ -1027,7 +1032,8 @@ def _other(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         return lead, _keep(_guidance_section(ctx, cites, "risks-build", "Why building for its own sake is risky")
                            if d.verdict == "buy" else None)
     lines, lean = applied_questions(ctx, cites, name)
-    lead = (f"It depends: {_article(name)} has no row in the decision matrix, but applied to what you told us the "
+    # No internal words ("matrix", "row"): the asker hears that no settled verdict exists, then the applied lean.
+    lead = (f"It depends: there is no settled verdict for {_article(name)}, but applied to what you told us the "
             f"four questions lean towards {lean}.")
     return lead, [applied_section(lines)]
 
@@ -1046,6 +1052,11 @@ def _noted(ctx: Context) -> str:
         bits.append("Noted: " + "; ".join(echo(c) for c in plan.added) + ".")
     if plan.removed:
         bits.append("Dropped: " + "; ".join(echo(c) for c in plan.removed) + ".")
+    tools = [t for t in ctx.reading.stack if t not in ctx.attestations]
+    if tools:
+        # The tools they run come back in the answer about the component, beside what it needs.
+        listed = ", ".join(tools[:-1]) + " and " + tools[-1] if len(tools) > 1 else tools[0]
+        bits.append(f"{'Also noted' if bits else 'Noted'}: {listed}.")
     ask = "Which piece of ML infrastructure are you deciding on?"
     return " ".join(bits + [ask]) if bits else f"Noted. {ask}"
 

@@ -88,6 +88,11 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
                              r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
+# A clause that can only be a question when it opens so, even without its question mark ("do we need a gateway").
+_ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|could|would|is|are|which|how|who|"
+                   r"why)\s+(?:we|i|it|that|this|they|you|our|the|one|a)\b")
+
+
 def _names(condition: str, text: str) -> bool:
     """Whether `text` uses the condition's own word ("regulated", "lock-in", "budget", "scale", "early")."""
     return any(re.search(rf"\b{re.escape(w)}", text) for w in condition.split("-") if len(w) > 2)
@@ -196,7 +201,11 @@ class Reader:
         r.regimes = self.lex.regimes(norm)
         r.stack = self.lex.stack(norm)
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
-        self._components(r, x, hits)
+        # The sentences that ask (a question mark, or question words without it), when others tell the background.
+        sents = [t for t in re.split(r"(?<=[.!?\n])\s+", norm) if t.strip()]
+        asking = [words_only(t) for t in sents if t.rstrip().endswith("?") or self.lex.asks_decision.search(t)
+                  or any(_ASKS.match(c) for c in re.split(r"[,:;]\s*", t))] if len(sents) > 1 else []
+        self._components(r, x, hits, [a for a in asking if a])
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
@@ -210,6 +219,13 @@ class Reader:
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
+        if r.act == "statement" and "?" not in norm and (self.lex.asks_decision.search(norm) or any(
+                _ASKS.match(c) for c in clauses)):
+            # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
+            # fine"): a turn that asks in words is a question, whatever the act head makes of its full stop.
+            r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
+                                                    else {"statement"})
+            r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"})[0]
         second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
         if second and second in r.also:
             # "Should we buy a feature store, and how would we migrate off ours?" asks for the call first; the
@@ -247,9 +263,14 @@ class Reader:
         return h.classes[i], round(float(p[i]), 4)
 
 
-    def _components(self, r: Reading, x: np.ndarray, hits) -> None:
+    def _components(self, r: Reading, x: np.ndarray, hits, asking: list[str] = ()) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
         exact = [h.slug for h in hits if h.by_name and h.slug != OTHER and (h.phrase or self._misspelt(h))]
+        # Rows named outright in the sentences that ask (only when background sentences come with them).
+        # One word ("orchestration", "inference", "observability") is part of several rows' names: not enough.
+        asked = {h.slug for h in hits if h.by_name and h.slug != OTHER and len(h.phrase.split()) > 1
+                 and h.phrase not in self.lex.broad and any(re.search(rf"\b{re.escape(h.phrase.strip())}", a)
+                                                            for a in asking)}
         # A specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
         vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
         r.vendors = list(dict.fromkeys(h.doc for h in hits if h.doc and not h.by_name))
@@ -265,6 +286,11 @@ class Reader:
             named_other = next((h.doc for h in hits if h.slug == OTHER), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []
+        elif best != NONE and len(asked) == 1 and best not in asked:
+            # "Nothing from our training runs may leave our AWS account. Experiment tracker: write one or buy?": the
+            # head follows the background's words; the one row named outright in the asking sentence is the subject.
+            r.component = next(iter(asked))
+            r.components = [r.component] + [s for s in r.components if s != r.component]
         elif best != NONE:
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]

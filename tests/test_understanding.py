@@ -296,3 +296,33 @@ def test_tools_the_asker_runs_beside_the_component_are_read(read, question, stac
 def test_an_attestation_alone_states_no_regulation(read, question, regulated):
     r = read(question)
     assert ("regulated" in r.conditions) is regulated, r.conditions
+
+
+@pytest.mark.parametrize("question, act", [
+    # Slack drops the question mark; the words still ask.
+    ("vector db, build or buy", "verdict"),
+    ("do we need a feature store or is postgres fine", "enough"),
+    # Facts with no ask stay a statement.
+    ("we're 6 engineers and we serve 3 models", "statement"),
+])
+def test_a_question_without_its_question_mark_is_still_a_question(read, question, act):
+    assert read(question).act == act
+
+
+def test_engineers_counted_in_abbreviations_are_the_team(read):
+    r = read("we're 4 engs at a 3,000-person insurer. buy an ml platform or build one")
+    assert "early-stage" in r.conditions
+    assert any(q.kind == "engineers" and q.value == 4 for q in r.quantities)
+
+
+@pytest.mark.parametrize("question, component", [
+    # Background words pull the head elsewhere; the row named in the asking sentence is the subject.
+    ("Nothing from our training runs may leave our own GCP project. Experiment tracker: write one or buy?",
+     "experiment-tracking"),
+    ("Our vector search is Qdrant. What about the ML monitoring for the ranking model: build or buy?", "ml-monitoring"),
+    # A row named only in the background is not the subject.
+    ("We use MLflow for experiment tracking. Where should we promote models from, build a registry?",
+     "model-registry"),
+])
+def test_the_row_named_in_the_asking_sentence_is_the_subject(read, question, component):
+    assert read(question).component == component
