@@ -74,6 +74,6 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
                                  settings.part_min_mass, settings.follow_up_general_confidence,
                                  settings.follow_up_refusal_confidence, settings.no_subject_refusal,
-                                 settings.anaphoric_switch_threshold), engine=DecisionEngine(matrix, taxonomy),
+                                 settings.anaphoric_switch_threshold, settings.asked_part_min_mass), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=load_vendor_facts(settings.knowledge_dir))

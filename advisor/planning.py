@@ -57,8 +57,9 @@ class Planner:
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
-                 anaphoric_switch_threshold: float = 0.8):
+                 anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6):
         self.matrix = matrix
+        self.asked_part_min_mass = asked_part_min_mass
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
         self.part_min_mass = part_min_mass
@@ -201,6 +202,12 @@ class Planner:
         settled = frozenset(p.name for p in comp.parts if p.verdict == "buy") if named and r.adopted else frozenset()
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
+        if part == WHOLE and r.asked_part_scores:
+            # Background sentences read as the whole row; the question itself may single out a part.
+            # Short and without the background, it must still be mostly about this row
+            # (ADVISOR_ASKED_PART_MIN_MASS), or a question about switching products reads as a part.
+            part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
+                slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
         build = comp.build_part
         # A product that is itself the part to write's tool ("a FastAPI container") sells no bought side.
         sells = named - {v for v in named if v.replace("-", " ") in build.label.lower()} if build else named

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
     part_threshold: float = Field(
         0.6, gt=0, lt=1, description="A question is about one part of a component when the part head gives that "
         "part at least this share.")
+    asked_part_min_mass: float = Field(
+        0.6, ge=0, lt=1, description="When the whole turn reads as the whole row, the part is read again from the "
+        "asking sentences alone (background such as 'Registry is MLflow, fine.' removed); that reading counts only "
+        "when the part head puts at least this much of its probability on the row's parts and whole.")
     part_min_mass: float = Field(
         0.3, ge=0, lt=1, description="...and only when the part head puts at least this much of its probability "
         "on that component's parts and whole at all: a follow-up that only states facts says nothing about parts.")

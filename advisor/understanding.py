@@ -27,6 +27,7 @@ class Reading(BaseModel):
     regimes: list[str] = Field(default_factory=list)  # compliance regimes named ("HIPAA", "GDPR")
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
+    asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
     act: str = "verdict"
     topic: str | None = None
     conditions: list[str] = Field(default_factory=list)  # stated as true
@@ -202,10 +203,21 @@ class Reader:
         r.stack = self.lex.stack(norm)
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         # The sentences that ask (a question mark, or question words without it), when others tell the background.
-        sents = [t for t in re.split(r"(?<=[.!?\n])\s+", norm) if t.strip()]
-        asking = [words_only(t) for t in sents if t.rstrip().endswith("?") or self.lex.asks_decision.search(t)
-                  or any(_ASKS.match(c) for c in re.split(r"[,:;]\s*", t))] if len(sents) > 1 else []
-        self._components(r, x, hits, [a for a in asking if a])
+        sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*[.!?]*", norm)]
+        asking = [(b, e) for b, e in sents if norm[b:e].rstrip().endswith("?") or self.lex.asks_decision.search(
+            norm[b:e]) or any(_ASKS.match(c) for c in re.split(r"[,:;]\s*", norm[b:e]))] if len(sents) > 1 else []
+        self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a])
+        if asking and len(asking) < len(sents) and len(spans) > 1:
+            # The part as the asking sentences alone say it: background that settles one part ("Registry is
+            # MLflow, fine.") pulls the whole turn's reading toward the row; the planner may use this instead.
+            inside = [k for k, (b, _) in enumerate(spans) if any(sb <= b < se for sb, se in asking)]
+            if inside:
+                text = " ".join(norm[b:e] for b, e in asking)
+                v = E[[k + 1 for k in inside]].mean(axis=0)
+                xa = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12), self.lex.hits(text))[None, :],
+                              ngrams_sparse([text])[0])
+                r.asked_part_scores = dict(zip(self.heads["part"].classes,
+                                               self.heads["part"].proba(xa)[0].round(4).tolist()))
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.

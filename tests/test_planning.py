@@ -197,3 +197,18 @@ def test_weak_unnamed_guess_mid_conversation_keeps_the_thread(planner):
     assert run(planner, first, named).state.component == "data-pipeline"
     # A first turn has no thread to keep: the guess stands.
     assert run(planner, weak).state.component == "data-pipeline"
+
+
+def test_the_asking_sentence_alone_may_single_out_a_part_the_background_hides():
+    """"Registry is MLflow, fine. The checks before prod and who signs off: buy or build?": the whole turn reads as
+    the row; the asking sentence alone reads as the promotion policy, and counts when it is mostly about the row."""
+    planner = Planner(MATRIX, TAXONOMY, part_threshold=0.6, part_min_mass=0.3, asked_part_min_mass=0.6)
+    whole = {"model-registry/whole": 0.7, "model-registry/promotion-policy": 0.25}
+    asked = {"model-registry/promotion-policy": 0.6, "model-registry/whole": 0.1, "data-labeling/guidelines": 0.3}
+    plan = run(planner, reading(component="model-registry", part_scores=whole, asked_part_scores=asked))
+    assert plan.state.part == "promotion-policy"
+    assert DecisionEngine(MATRIX, TAXONOMY).decide(plan.state).verdict == "build"
+    # An asking sentence that is mostly about something else ("how hard to switch to MLflow later?") does not.
+    thin = {"model-registry/promotion-policy": 0.3, "model-registry/whole": 0.05, "experiment-tracking/whole": 0.65}
+    plan = run(planner, reading(component="model-registry", part_scores=whole, asked_part_scores=thin))
+    assert plan.state.part == "whole"
