@@ -62,6 +62,10 @@ eval-heldout: index
 	$(PY) evals/heldout_halves.py evals/runs/heldout7/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout8 --out evals/runs/heldout8
 	$(PY) evals/heldout_halves.py evals/runs/heldout8/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout9 --out evals/runs/heldout9
+	$(PY) evals/heldout_halves.py evals/runs/heldout9/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout10 --out evals/runs/heldout10
+	$(PY) evals/heldout_halves.py evals/runs/heldout10/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index
