@@ -167,7 +167,12 @@ def _with_facts(facts: list[str]) -> str:
 
 def _situation(ctx: Context, only: list[str] | None = None) -> str:
     conds = only if only is not None else ctx.decision.conditions
-    return " and ".join(_phrase(ctx, c) for c in conds[:2])
+    phrases = [_phrase(ctx, c) for c in conds[:2]]
+    if len(phrases) == 2 and all(p.startswith("with ") for p in phrases):
+        # "with 4k rps and 3 models" + "with 6 engineers" reads "with 4k rps, 3 models and 6 engineers".
+        items = [*phrases[0][5:].split(" and "), phrases[1][5:]]
+        return "with " + ", ".join(items[:-1]) + " and " + items[-1]
+    return " and ".join(phrases)
 
 
 def _unlike(ctx: Context) -> str:

@@ -584,3 +584,10 @@ def test_an_attestation_is_answered_with_what_it_asks_of_vendors_not_as_residenc
     assert any("no reason to build" in item for item in under.items)
     assert "data-residency" not in a.text
     assert_citations_resolve(a)
+
+
+def test_two_facts_said_with_with_read_as_one_list(advisor):
+    a = advisor.ask("We serve 3 models at 4k rps and we're 6 ML engineers. Feature store: build or buy?")
+    # One "with", the facts listed: never "with 4k rps and 3 models and with 6 ML engineers".
+    assert a.lead.count("with ") + a.lead.count("With ") == 1, a.lead
+    assert "6 ML engineers" in a.lead
