@@ -24,7 +24,7 @@ _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 
          "billion": 1e9}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 # A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it.
-NUM = (rf"(?<![A-Za-z0-9])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
+NUM = (rf"(?<![A-Za-z0-9])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
        rf"|\b(?P<word>{_WORDS})\b")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -176,7 +176,8 @@ def _value(m: re.Match) -> float | None:
     raw = m.group("num")
     if raw is None:
         return None
-    # "10,000" is ten thousand; "2.5" is two and a half; "1.000.000" is a million.
+    # "10,000" is ten thousand; "2.5" is two and a half; "1.000.000" is a million; "50 000" and "50'000" too.
+    raw = re.sub(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})", "", raw)
     if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) or re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):
         raw = raw.replace(",", "").replace(".", "")
     raw = raw.replace(",", ".")

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from advisor.errors import ConfigError
+from advisor.lexicon import normalize
 from advisor.quantities import extract, implications, load_thresholds
 
 THRESHOLDS = load_thresholds(Path("knowledge/understanding/quantities.yaml"))
@@ -157,3 +158,14 @@ def test_several_teams_are_past_the_early_stage(text, expected):
                                   "two engineers think we should just buy it"])
 def test_engineers_who_want_something_are_not_the_team_size(text):
     assert said(text) == {}
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    # Thousands grouped with a space or an apostrophe, as much of Europe writes them.
+    ("we need about 50 000 images labelled per month", "items_per_day", 50_000 / 30),
+    ("peaks around 1 200 rps", "traffic_rps", 1200),
+    ("about 12'000 predictions a day", "traffic_rps", 12_000 / 86_400),
+])
+def test_thousands_grouped_with_a_space_are_one_number(text, kind, value):
+    found = [q for q in extract(normalize(text)) if q.kind == kind]
+    assert found and found[0].value == pytest.approx(value, rel=0.01), extract(normalize(text))
