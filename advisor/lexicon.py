@@ -135,6 +135,9 @@ def load_cues(path: Path) -> Cues:
     return load_model(path, Cues, "fix the cue list")
 
 
+_NOT = re.compile(r"\b(?:not|never|no longer)\b")
+
+
 def _any(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
 
@@ -299,7 +302,9 @@ class Lexicon:
         moving = [c for c, rx in self._moves.items() if rx.search(norm)]
         if len(moving) == 1:
             return moving[0]  # "moving from Azure to GCP": where they are going
-        found = [c for c, rx in self._clouds.items() if rx.search(norm)]
+        # "we're not on AWS so I'd drop SageMaker" says where they are not: such a statement names no home cloud.
+        found = [c for c, rx in self._clouds.items()
+                 if any(not _NOT.search(m.group(0)) for m in rx.finditer(norm))]
         return found[0] if len(found) == 1 else None
 
     def cue_counts(self, text: str) -> tuple[int, int]:

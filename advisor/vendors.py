@@ -136,6 +136,12 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     facts = ctx.vendor_facts or {}
     out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts and o.doc not in out]
+    home = ctx.state.cloud
+    if home and len(named) >= 2:
+        # A team that said where it runs ("all-in on GCP") is not offered another cloud's own platform, even when
+        # its name came up ("SageMaker came up once but we're not on AWS").
+        keep = [o for o in named if cloud_of(o.doc) in (None, home)]
+        named = keep if len(keep) >= 2 else named
     if len(named) >= 2:
         options = named
     else:
@@ -153,7 +159,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     wants_managed = ctx.reading.managed_cue
     # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
     compared = {o.doc for o in options}
-    clouds = ({cloud_of(v) for v in ctx.state.vendors if v not in compared} | {ctx.state.cloud}) - {None}
+    clouds = {home} if home else {cloud_of(v) for v in ctx.state.vendors if v not in compared} - {None}
 
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes)

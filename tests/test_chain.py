@@ -591,3 +591,13 @@ def test_two_facts_said_with_with_read_as_one_list(advisor):
     # One "with", the facts listed: never "with 4k rps and 3 models and with 6 ML engineers".
     assert a.lead.count("with ") + a.lead.count("With ") == 1, a.lead
     assert "6 ML engineers" in a.lead
+
+
+def test_a_team_that_said_where_it_runs_is_not_steered_to_another_clouds_platform(advisor):
+    a = advisor.ask("All-in on GCP, BigQuery is the warehouse. Some want Vertex AI, our VP wants Databricks. SageMaker "
+                    "came up once but we're not on AWS so I'd drop it. Databricks or Vertex?")
+    table = next(s for s in a.sections if s.table)
+    shown = " ".join(r[0] for r in table.table.rows)
+    assert "SageMaker" not in shown and "Vertex AI" in shown and "Databricks" in shown
+    assert "SageMaker" not in a.lead
+    assert_citations_resolve(a)

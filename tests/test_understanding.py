@@ -128,6 +128,8 @@ def test_a_component_head_torn_between_two_rows_still_keeps_the_turn_in_scope(re
     ("AWS or GCP for training our models?", None),
     ("Renting A100s on AWS vs buying our own boxes?", None),
     ("we run everything on-prem, no cloud at all", None),
+    # Where they are not is no home cloud: "not on AWS" beside "all-in on GCP" leaves GCP.
+    ("All-in on GCP. SageMaker came up once but we're not on AWS so I'd drop it. Databricks or Vertex?", "gcp"),
 ])
 def test_the_cloud_the_asker_runs_on(read, question, cloud):
     assert read(question).cloud == cloud
