@@ -886,6 +886,16 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []
+    words = set(ctx.reading.normalized.replace("?", " ").split())
+    if specific and key == "cost" and words & {"build", "building", "own", "homegrown", "in-house", "write"}:
+        # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?"): the call and its
+        # reason lead; what the named products charge is the first thing to weigh, not the answer.
+        section = Section(kind="guidance", title=section.title if section else "What building really costs",
+                          items=[*specific[:2], *(section.items if section else [])][:4])
+        reason = _reason(ctx, cites)
+        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
+        lead = reason if opens else f"{_cap(_verdict_clause(ctx))}. {reason}"
+        return lead, _keep(section, _migration(ctx, cites))
     if specific:
         # The asker named the products: what their notes say about lock-in or pricing comes first.
         lead = " ".join(specific[:2])

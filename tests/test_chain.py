@@ -601,3 +601,15 @@ def test_a_team_that_said_where_it_runs_is_not_steered_to_another_clouds_platfor
     assert "SageMaker" not in shown and "Vertex AI" in shown and "Databricks" in shown
     assert "SageMaker" not in a.lead
     assert_citations_resolve(a)
+
+
+def test_a_cost_question_that_weighs_building_leads_with_the_call_not_a_price_list(advisor):
+    a = advisor.ask("Our AWS bill for training is about $38k a month on on-demand GPUs. A vendor offers two 8x H100 "
+                    "servers. Is buying our own GPUs cheaper than renting, and what costs am I forgetting?")
+    assert a.act == "cost" and a.part == "compute"
+    assert a.lead.lower().startswith(("buy", "rent", "keep")), a.lead  # the call first, in their terms
+    # What AWS charges is still there, as one thing to weigh.
+    assert any("AWS" in item for s in a.sections for item in s.items)
+    assert_citations_resolve(a)
+    b = advisor.ask("what does Tecton cost compared to Feast?")
+    assert "Feast" in b.lead and "Tecton" in b.lead  # a price question about named products: their pricing leads
