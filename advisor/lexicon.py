@@ -96,6 +96,7 @@ class Cues(BaseModel):
     asks_decision: list[str] = []  # asks for the build-or-buy call itself ("should we buy ...", "build or buy")
     leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
     supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
+    undo: list[str] = []  # asks what reversing the choice would take ("what would it cost to undo this?")
     kubernetes_absent: list[str] = []
     # Tools the asker may already run beside the component ("Prometheus", "Redis"): display name -> patterns. A
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
@@ -109,7 +110,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency")
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -221,6 +222,7 @@ class Lexicon:
         self.asks_decision = _any(cues.asks_decision)
         self.leaving_build = _any(cues.leaving_build)
         self.supposes = _any(cues.supposes)
+        self.undo = _any(cues.undo)
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")

@@ -916,7 +916,11 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         return lead, _keep(section)
     if not first:
         return _lead_verdict(ctx, cites), _keep(_options(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
-    if key == "implement" and ctx.decision.verdict != "build" and (steps := _own(ctx, cites, "rolling it out")):
+    # A build verdict for one part of a row that is bought as a whole (the routing policy of a bought gateway) rolls
+    # out with the row: "how do we move the 15 teams over?" after "which part is ours?" is the gateway's rollout.
+    bought_row = ctx.decision.part is not None and comp.verdict != "build"
+    if key == "implement" and (ctx.decision.verdict != "build" or bought_row) and \
+            (steps := _own(ctx, cites, "rolling it out")):
         # The component's own rollout: where to start, how to run it beside the old path, and the measures that
         # show it worked; then the part that stays theirs to build.
         if set(tokenize(ctx.question)) & _MEASURE_WORDS:

@@ -251,6 +251,10 @@ class Reader:
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         r.quantities = [_as_written(q, question) for q in extract(norm)]
         self._conditions(r, clauses, spans, E, G)
+        if r.act == "what-if" and not (r.conditions or r.negated or r.retracted) and self.lex.undo.search(norm):
+            # "What would it cost to undo this choice if we pick wrong?": the "if" supposes nothing the decision
+            # weighs; the question is what reversing the choice takes, the switching question.
+            r.act = r.act_in_scope = "switch"
         return r
 
     def _misspelt(self, hit) -> bool:

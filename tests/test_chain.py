@@ -613,3 +613,15 @@ def test_a_cost_question_that_weighs_building_leads_with_the_call_not_a_price_li
     assert_citations_resolve(a)
     b = advisor.ask("what does Tecton cost compared to Feast?")
     assert "Feast" in b.lead and "Tecton" in b.lead  # a price question about named products: their pricing leads
+
+
+def test_a_rollout_asked_after_the_part_to_build_is_the_rows_rollout(advisor):
+    a = advisor.ask("~15 product teams call LLMs through a proxy one engineer wrote. LiteLLM, Portkey or keep building?")
+    b = advisor.ask("ok so what parts would we still build ourselves vs take off the shelf?", a.conversation_id)
+    assert b.verdict == "build" and b.part == "routing-policy"
+    c = advisor.ask("and how do we move the 15 teams over without a big bang cutover?", b.conversation_id)
+    assert c.act == "implement"
+    # The gateway's own rollout steps, not the generic KPIs of a build-or-buy decision.
+    assert "gateway" in c.lead.lower() and "return on investment" not in c.text
+    assert any(ci.doc_id == "llm-gateway" and "Rolling it out" in ci.section for ci in c.citations)
+    assert_citations_resolve(c)

@@ -328,3 +328,13 @@ def test_engineers_counted_in_abbreviations_are_the_team(read):
 ])
 def test_the_row_named_in_the_asking_sentence_is_the_subject(read, question, component):
     assert read(question).component == component
+
+
+@pytest.mark.parametrize("question, act", [
+    # An "if" that supposes nothing the decision weighs, around undoing the choice, asks about switching.
+    ("what would it cost us to undo this choice in a year if we pick wrong?", "switch"),
+    # A what-if that supposes a condition stays one.
+    ("What if we got acquired by a bank?", "what-if"),
+])
+def test_asking_what_undoing_the_choice_takes_is_a_switching_question(read, question, act):
+    assert read(question).act == act
