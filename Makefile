@@ -66,6 +66,8 @@ eval-heldout: index
 	$(PY) evals/heldout_halves.py evals/runs/heldout9/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout10 --out evals/runs/heldout10
 	$(PY) evals/heldout_halves.py evals/runs/heldout10/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout11 --out evals/runs/heldout11
+	$(PY) evals/heldout_halves.py evals/runs/heldout11/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

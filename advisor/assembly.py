@@ -17,6 +17,7 @@ from .settings import Settings
 from .store import Store
 from .train import corpus_dir, lexicon_for, load_heads
 from .understanding import Reader
+from .tco import load_defaults
 from .vendors import VendorFacts, load_vendor_facts
 
 
@@ -47,6 +48,7 @@ class Parts:
     generator: Generator
     store: Store
     vendor_facts: dict[str, VendorFacts]
+    loaded_cost_year: float = 0.0  # knowledge/tco.yaml's placeholder engineer cost, for "is the quote worth it?"
 
     @property
     def labels(self) -> dict[str, str]:
@@ -67,6 +69,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     lex = lexicon_for(settings.knowledge_dir, matrix, taxonomy)
     thresholds = load_thresholds(corpus_dir(settings.knowledge_dir) / "quantities.yaml")
 
+    facts = load_vendor_facts(settings.knowledge_dir)
     reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
                     settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue,
                     words=embeddings.words)
@@ -74,6 +77,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
                                  settings.part_min_mass, settings.follow_up_general_confidence,
                                  settings.follow_up_refusal_confidence, settings.no_subject_refusal,
-                                 settings.anaphoric_switch_threshold, settings.asked_part_min_mass), engine=DecisionEngine(matrix, taxonomy),
+                                 settings.anaphoric_switch_threshold, settings.asked_part_min_mass,
+                                 vendor_facts=facts), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
-                 vendor_facts=load_vendor_facts(settings.knowledge_dir))
+                 vendor_facts=facts,
+                 loaded_cost_year=load_defaults(settings.knowledge_dir).defaults["loaded_cost_year"].value)

@@ -150,6 +150,6 @@ class Advisor:
         ctx = Context(question=q, reading=reading, plan=plan, decision=decision, previous=previous,
                       evidence=evidence, history=history, labels=parts.labels,
                       topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix,
-                      taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts,
+                      taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts, loaded_cost_year=parts.loaded_cost_year,
                       attestations=parts.reader.lex.attestations)
         return ctx, timings

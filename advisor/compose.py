@@ -42,6 +42,7 @@ class Context:
     matrix: Matrix | None = None
     taxonomy: Taxonomy | None = None
     vendor_facts: dict = field(default_factory=dict)  # vendor note id -> VendorFacts
+    loaded_cost_year: float = 0.0  # a placeholder engineer's loaded yearly cost (knowledge/tco.yaml)
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
 
     @property

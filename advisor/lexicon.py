@@ -97,6 +97,9 @@ class Cues(BaseModel):
     leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
     supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
     undo: list[str] = []  # asks what reversing the choice would take ("what would it cost to undo this?")
+    self_hosting: list[str] = []  # running a tool themselves ("self-host MLflow", "on our own k8s cluster")
+    paid_service: list[str] = []  # paying someone to run it ("the managed version", "they quoted us")
+    build_alternative: list[str] = []  # building offered as one side of a choice ("or write our own?")
     kubernetes_absent: list[str] = []
     # Tools the asker may already run beside the component ("Prometheus", "Redis"): display name -> patterns. A
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
@@ -110,7 +113,8 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo")
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
+                     "self_hosting", "paid_service", "build_alternative")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -192,6 +196,9 @@ class Lexicon:
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
         self.in_use = _any(cues.in_use)
+        self.self_hosting = _any(cues.self_hosting)
+        self.paid_service = _any(cues.paid_service)
+        self.build_alternative = _any(cues.build_alternative)
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)
         self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from .corpus import WHOLE
+from .hosting import find_choice
 from .matrix import Matrix, Taxonomy
 from .understanding import HYPOTHETICAL, Reading
 
@@ -26,6 +27,8 @@ class ConversationState(BaseModel):
     kubernetes: bool | None = None  # whether the asker runs Kubernetes, as last stated
     rejected: list[str] = Field(default_factory=list)  # vendor notes the asker ruled out ("too expensive")
     stack: list[str] = Field(default_factory=list)  # tools the asker named that may run beside it ("Grafana")
+    running: list[str] = Field(default_factory=list)  # vendor notes of products the asker said they run
+    asked_vendors: list[str] = Field(default_factory=list)  # vendor notes named by the last choice or "enough?" asked
     turns: int = 0
 
 
@@ -41,7 +44,9 @@ class Plan(BaseModel):
     removed: list[str] = Field(default_factory=list)  # conditions this turn took away
     supposed: list[str] = Field(default_factory=list)  # of those added, the ones a what-if only supposes
     recheck: bool = False  # a follow-up asking whether the call still holds ("does that change your answer?")
-    vendors: list[str] = Field(default_factory=list)
+    # A follow-up that only changes the facts of a choice or of "is X enough?" asks that again: the act answered.
+    reasked: str | None = None
+    vendors: list[str] = Field(default_factory=list)  # the products this turn asks about
 
     @property
     def has_subject(self) -> bool:
@@ -53,12 +58,15 @@ class Planner:
     """Turns a reading plus the conversation so far into a `Plan`."""
 
     DECIDING = frozenset({"verdict", "vendor", "enough", "build-part"})  # acts that need a component to decide
+    REASKED = frozenset({"vendor", "enough"})  # acts a follow-up that only changes the facts asks again
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
-                 anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6):
+                 anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6,
+                 vendor_facts: dict | None = None):
         self.matrix = matrix
+        self.vendor_facts = vendor_facts or {}
         self.asked_part_min_mass = asked_part_min_mass
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
@@ -157,6 +165,7 @@ class Planner:
         for q in r.quantities:
             new.facts[q.kind] = q.text.strip()
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
+        new.running = [v for v in dict.fromkeys([*new.running, *r.running]) if v not in r.rejected][-8:]
         new.cloud = r.cloud or new.cloud
         new.stack = [*[t for t in new.stack if t not in r.stack], *r.stack][-8:]
         new.kubernetes = r.kubernetes if r.kubernetes is not None else new.kubernetes
@@ -191,8 +200,40 @@ class Planner:
         recheck = bool(state.turns and state.component and new.component == state.component and act == "verdict"
                        and (r.act != "verdict" or r.recheck
                             or r.confidence.get("act", 1.0) < self.follow_up_general_confidence))
+        vendors, reasked = list(r.vendors), None
+        if act == "verdict" and new.component and not recheck:
+            comp = self.matrix.get(new.component)
+            part = next((p for p in comp.parts if p.name == new.part), None)
+            if find_choice(comp, part, r, r.vendors, self.vendor_facts, new.rejected):
+                # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying the same thing: a choice
+                # between products, not a build-or-buy verdict.
+                act = new.act = "vendor"
+        if act == "vendor" and (r.build_alternative or r.self_hosting and self._self_hosting_builds(new)):
+            # "pgvector, or our own HNSW implementation?", "hosted API or self-host a model?": one side of the
+            # choice is building, so the turn asks for the build-or-buy call, not for a product.
+            act = new.act = "verdict"
+        if (state.act in self.REASKED and state.component and new.component == state.component and not r.vendors
+                and (recheck or act == state.act and r.act == "statement"
+                     or act == "what-if" and (added or removed or r.quantities))):
+            # "and if we grow to 200M vectors?" after "is pgvector enough?", or "actually we're 40, not 4: same
+            # answer?" after "which orchestrator?", asks the same question again under the new facts: whether X is
+            # still enough, which one now, never a build-or-buy verdict nobody asked for.
+            # The act stays what the turn is (a what-if, a correction), so its conditions and labels hold; only
+            # the answer takes the earlier question's shape.
+            vendors, reasked, recheck = list(state.asked_vendors), state.act, False
+            new.act = state.act
+        elif act in self.REASKED and r.vendors:
+            new.asked_vendors = list(r.vendors)
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
-                    vendors=r.vendors, supposed=supposed, recheck=recheck)
+                    vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked)
+
+    def _self_hosting_builds(self, state: ConversationState) -> bool:
+        """Whether running it themselves is the build side here: infrastructure with no row, or a row whose
+        self-hosting is a part of its own (an open-weight model)."""
+        if state.other_component and not state.component:
+            return True
+        comp = self.matrix.get(state.component) if state.component else None
+        return comp is not None and any("self-host" in p.name for p in comp.parts)
 
     def _part(self, r: Reading, slug: str) -> str:
         comp = self.matrix.get(slug)

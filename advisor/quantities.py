@@ -38,7 +38,8 @@ _VOLUME_KINDS = {
     "items": r"images?|photos?|pictures?|documents?|docs|pages?|labels?|annotations?|snippets?|records?|rows?|"
              r"events?|messages?|emails?|tickets?|transcripts?|videos?|clips?|samples?|examples?|texts?|files?|"
              r"items?|scans?|claims?|invoices?|chats?|conversations?|reviews?|orders?|sentences?|utterances?|"
-             r"frames?|embeddings?|vectors?|chunks?",
+             r"frames?|embeddings?|vectors?|chunks?|listings?|products?|boxes|bounding boxes|tags?|masks?|polygons?|"
+             r"keypoints?|segments?|receipts?|forms?|contracts?|notes?|articles?|posts?|comments?|photographs?",
     "tokens": r"tokens?",
     "jobs": r"(?:training |fine-tuning |gpu |batch )?jobs?|(?:training |experiment )?runs?",
 }
@@ -51,12 +52,18 @@ _RATE = re.compile(
 _VOLUME = re.compile(
     rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}"  # "2 million short text snippets": the last such word is the thing
     rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
-    rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:per|a|an|each|every)\s+(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
+    rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:(?:per|a|an|each|every)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
+    rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
 # "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
 _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
                     rf"(?P<per>{_PER})\b", re.IGNORECASE)
 _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
+# How often something happens that is no request to the system: changes, releases, meetings (retraining is
+# how often training runs, which still tells how small the use is).
+_NOT_CALLS = re.compile(r"\b(?:changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
+                        r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t))\b",
+                        re.IGNORECASE)
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
                         r"(?!\s*(?:of|on|in)\b)", re.IGNORECASE)
@@ -82,7 +89,8 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     r"engineering |analytics |applied science |ai |infra |dev )?team)\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
-    r"(?!\s+(?:who\s+)?(?:wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was|wants?|"
+    r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
+    r"plans?|planned|wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was|wants?|"
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
@@ -91,14 +99,16 @@ _TEAM_SIZE = re.compile(rf"\bteam (?:is|are|has|counts)\s+(?:about |around |roug
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
-    r"(?:people|employees|staff|headcount|folks)\b"),
+    r"(?:people|ppl|employees|staff|headcount|folks)\b"),
     rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:company|org|organisation|organization|business|startup)\b",
     # "a 3000-person bank", "a 600-employee insurer": a whole organisation (a team or a stage is not one).
     (rf"(?:{NUM})\s*-\s*(?:person|people|employee|staff)\s+(?:[a-z]+[ -])?(?:bank|insurer|hospital|clinic|"
      r"retailer|agency|firm|enterprise|corporation|corp|manufacturer|publisher|telco|carrier|university|"
      r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|organi[sz]ation|"
      r"conglomerate|nonprofit|charity|school|lab)\b"),
-    rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b")]
+    rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b",
+    # A bare count of people opening a clause ("training infra q: 6 ppl, cash is tight") is who they are.
+    rf"(?:^|[:;,.!?]\s*)(?:{NUM})\s*(?:people|ppl|folks|persons)\b(?!\s+(?:on|in|at|from|who|use|using|would|will|want))")]
 # "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
 _TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
 # "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
@@ -211,6 +221,8 @@ def extract(text: str) -> list[Quantity]:
             out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
     for m in _TIMES.finditer(text):
         v = float(_OFTEN[m.group("often").lower()]) if m.group("often") else _value(m)
+        if _NOT_CALLS.search(text[max(0, m.start() - 60):m.start()].split(".")[-1]):
+            continue  # "we ship prompt changes 3-4 times a week" counts releases, not requests to serve
         if v is not None:
             out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[m.group("per").lower()], text=m.group(0)))
     for m in _MODELS.finditer(text):
@@ -236,7 +248,7 @@ def extract(text: str) -> list[Quantity]:
     for m in heads:
         v = _value(m)
         if v is not None:
-            out.append(Quantity(kind="headcount", value=v, text=m.group(0)))
+            out.append(Quantity(kind="headcount", value=v, text=m.group(0).lstrip(":;,.!? ")))
     found = [m for rx in _ENGINEERS for m in rx.finditer(text)]
     for m in (*teams, *(m for m in found if not any(t.start() <= m.start() < t.end() for t in teams))):
         if any(h.start() <= m.start() < h.end() or m.start() <= h.start() < m.end() for h in heads):

@@ -7,6 +7,7 @@ import re
 from .applied import applied_questions, applied_section
 from .compose import Citations, Context, sentences, usable, yours
 from .decision import Change
+from .hosting import answer as hosting_answer, hosting_choice
 from .models import Section, TurnChange
 from .render import VERDICT_WORD
 from .retrieval import tokenize
@@ -40,7 +41,9 @@ _BUY_WORDS = {"buy", "buying", "bought", "vendor", "vendors", "managed", "saas",
 
 def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
     """The lead and sections for this turn's act."""
-    d, act = ctx.decision, ctx.plan.act
+    d, act = ctx.decision, ctx.plan.reasked or ctx.plan.act
+    if ctx.plan.act == "what-if" and ctx.previous is not None and ctx.previous.verdict != d.verdict:
+        act = "what-if"  # a supposition that moves the call says so first ("that would move it from Build to Buy")
     changed = _turn_change(ctx)
     if d.component is None and d.other_component:
         return (*_other(ctx, cites), changed)
@@ -65,11 +68,21 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if change:
         # A follow-up says what moved, then why; never the whole card again.
         return f"{change} {_reason(ctx, cites)}", _keep(_alongside(ctx, cites), _changes(ctx, cites)), changed
+    choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
+    if choice is not None:
+        # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
+        lead, sections = hosting_answer(ctx, cites, choice, _situation(ctx))
+        return lead, _keep(_alongside(ctx, cites), *sections), changed
     shape = {"vendor": _vendor, "enough": _enough, "why": _why, "build-part": _build_part,
              "risks": _guidance_for_component, "cost": _guidance_for_component, "switch": _switch,
              "evaluate": _guidance_for_component, "implement": _guidance_for_component,
              "general": _guidance_for_component, "what-if": _what_if}.get(act, _verdict)
     lead, sections = shape(ctx, cites)
+    if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
+        # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
+        # then answers the choice again under the new facts.
+        moved = _change_sentence(ctx) if changed else ""
+        lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
     return lead, _keep(_alongside(ctx, cites), _attested(ctx, cites), *sections), changed
 
 
@@ -267,7 +280,10 @@ def _lead_verdict(ctx: Context, cites: Citations) -> str:
         stripped = _OPENER.sub("", reason)
         names = ctx.matrix.option_names if ctx.matrix else frozenset()
         reason = _cap(stripped, names) if stripped != reason else reason
-    if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
+    words = set(re.findall(r"[a-z]+", reason.lower()))
+    if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write") and (
+            ctx.decision.verdict != "hybrid" or {"buy", "build"} <= words):
+        # A hybrid call needs both halves said: "rent GPUs ..." alone would not say what is theirs to build.
         # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
         return f"{_cap(situation)}, {reason[:1].lower()}{reason[1:]}" if situation else reason
     clause = _verdict_clause(ctx)
@@ -369,7 +385,7 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
 
     comp = ctx.decision.component
     out = set(ctx.state.rejected)  # products the asker ruled out are never offered
-    mentioned = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in out]
+    mentioned = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc not in out]
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
@@ -599,10 +615,21 @@ def _why(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, _keep(_reasons(ctx, cites, lead, n=3), _changes(ctx, cites))
 
 
+def _asking_text(ctx: Context) -> str:
+    """The words that asked the question: this turn's, or for a question asked again under new facts ("and at
+    200M vectors?"), the earlier turn that named the products."""
+    if ctx.plan.reasked:
+        named = [o for o in ctx.decision.component.buy if o.doc in ctx.plan.vendors]
+        for question, _ in reversed(ctx.history):
+            if any(_named_in(o, question) for o in named):
+                return question.lower()
+    return ctx.reading.normalized
+
+
 def _asked_about(ctx: Context, option) -> bool:
     """Whether `option` is what "is it enough?" asks about, not the alternative after it ("is cron enough, or do
     we need Airflow?" asks about cron)."""
-    norm = ctx.reading.normalized
+    norm = _asking_text(ctx)
     if ctx.reading.incumbent and not ctx.reading.adopted:
         # "X wants KServe or Seldon. Is what we have enough?": the named products are the alternative.
         return False
@@ -618,8 +645,10 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if judged:
         # "We plan to buy X. Makes sense?" judges their plan, not whether something they run is enough.
         return f"{judged} {_lead_verdict(ctx, cites)}", _keep(_options(ctx, cites, 3) if d.verdict != "build" else None)
-    vendor = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and _asked_about(ctx, o)), None)
+    vendor = next((o for o in d.component.buy if o.doc in ctx.plan.vendors and _asked_about(ctx, o)), None)
     situation = _situation(ctx)
+    hypo = _hypothetical(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
+    situation = f"if {hypo}" if hypo else situation
     flip = _plausible(ctx)
     if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
             (d.part and d.part.verdict == "build" and d.verdict == "build"):
@@ -634,7 +663,10 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     elif d.verdict == "build":
         yes = f"Yes{(', ' + situation) if situation else ''}: building {_subject(ctx)} yourselves is justified."
     else:
-        yes = f"No{(', ' + situation) if situation else ''}: {_verdict_clause(ctx)}."
+        clause = _verdict_clause(ctx)
+        # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.
+        yes = f"No{(', ' + situation) if situation else ''}" + (
+            f". {clause[:1].upper()}{clause[1:]}." if ":" in clause else f": {clause}.")
     small = _small_use_rule(ctx) if not vendor else None
     if small is not None:
         # Whether the simple setup is enough turns on how much they use it, which they have not said: answer
@@ -647,7 +679,7 @@ def _enough(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Do we need more?" is answered the other way round from "is it enough?".
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
-               else yes)
+               else "Yes. " + yes[4:] if yes.startswith("No. ") else yes)
     # "Is X enough?" is about X, not about buying versus building: what X does well says why it is enough.
     strength = cites.sentence_from(cites.section(vendor.doc, "strength")) \
         if vendor and d.verdict == "buy" and not d.deciding else []
@@ -961,7 +993,9 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     if key in ("risks-build", "cost"):
         # Then what it means for their component: the verdict and the reason that decides it, cited.
         reason = _reason(ctx, cites)
-        if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write"):
+        words = set(re.findall(r"[a-z]+", reason.lower()))
+        if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write") and (
+                ctx.decision.verdict != "hybrid" or {"buy", "build"} <= words):
             lead = f"{first} {reason}"  # the reason already opens with the verdict
         else:
             lead = f"{first} {_cap(_verdict_clause(ctx))}. {reason}"

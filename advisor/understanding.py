@@ -43,6 +43,10 @@ class Reading(BaseModel):
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
+    running: list[str] = Field(default_factory=list)  # vendor notes of the products told to be in use
+    self_hosting: bool = False  # speaks of running a tool themselves ("self-host MLflow", "run Airflow ourselves")
+    build_alternative: bool = False  # offers building as one side of a choice ("or our own HNSW in Rust?")
+    paid_service: bool = False  # speaks of paying for a hosted service ("the cloud version", "their quote")
     how_to_move: bool = False  # asks for the way over to another product ("how do we migrate off X?")
     also: list[str] = Field(default_factory=list)  # second asks beside the decision: rollout, measures, risks, move
     leaving_build: bool = False  # moves off something of their own ("migrate off our homegrown store")
@@ -183,7 +187,10 @@ class Reader:
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
                     recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
                     also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
-                    leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)))
+                    leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),
+                    self_hosting=bool(self.lex.self_hosting.search(norm)),
+                    paid_service=bool(self.lex.paid_service.search(norm)),
+                    build_alternative=bool(self.lex.build_alternative.search(norm)))
         if not norm:
             r.act = "off-topic"
             return r
@@ -196,8 +203,9 @@ class Reader:
         hits = self.lex.hits(norm)
         if any(h.doc for h in hits):
             told = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)]
-            r.in_use = any(self.lex.in_use.search(c) and any(h.doc for h in self.lex.hits(c))
-                                        for c in told)
+            running = [h.doc for c in told if self.lex.in_use.search(c) for h in self.lex.hits(c) if h.doc]
+            r.in_use = bool(running)
+            r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
         r.stack = self.lex.stack(norm)

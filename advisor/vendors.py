@@ -135,7 +135,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
     facts = ctx.vendor_facts or {}
     out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
-    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc in facts and o.doc not in out]
+    named = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc in facts and o.doc not in out]
     home = ctx.state.cloud
     if home and len(named) >= 2:
         # A team that said where it runs ("all-in on GCP") is not offered another cloud's own platform, even when
@@ -165,6 +165,9 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
+        if o.doc in ctx.state.running:
+            # What they already run needs no new system, no new contract and no migration.
+            score, why = score + 2, ["you already run it", *why]
         return score, why
 
     scored = [(o, *scored_fit(o)) for o in options]

@@ -212,3 +212,25 @@ def test_the_asking_sentence_alone_may_single_out_a_part_the_background_hides():
     thin = {"model-registry/promotion-policy": 0.3, "model-registry/whole": 0.05, "experiment-tracking/whole": 0.65}
     plan = run(planner, reading(component="model-registry", part_scores=whole, asked_part_scores=thin))
     assert plan.state.part == "whole"
+
+
+def test_a_what_if_after_is_it_enough_asks_the_same_question_again(planner):
+    plan = run(planner, reading(act="enough", component="vector-database", components=["vector-database"],
+                                vendors=["pgvector", "pinecone"]),
+               reading(act="what-if", conditions=["scale"], supposes=True))
+    assert plan.act == "what-if" and plan.reasked == "enough" and plan.vendors == ["pgvector", "pinecone"]
+    assert plan.state.conditions == ["scale"]
+
+
+def test_a_correction_after_a_choice_asks_for_the_choice_again(planner):
+    plan = run(planner, reading(act="vendor", component="data-pipeline", components=["data-pipeline"],
+                                vendors=["airflow", "dagster"], conditions=["early-stage"]),
+               reading(act="verdict", negated=["early-stage"], recheck=True))
+    assert plan.act == "verdict" and plan.reasked == "vendor" and not plan.recheck
+    assert plan.vendors == ["airflow", "dagster"] and plan.state.conditions == []
+
+
+def test_a_what_if_after_a_verdict_stays_a_what_if(planner):
+    plan = run(planner, reading(act="verdict", component="vector-database", components=["vector-database"]),
+               reading(act="what-if", conditions=["scale"], supposes=True))
+    assert plan.act == "what-if" and not plan.reasked

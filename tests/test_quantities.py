@@ -169,3 +169,19 @@ def test_engineers_who_want_something_are_not_the_team_size(text):
 def test_thousands_grouped_with_a_space_are_one_number(text, kind, value):
     found = [q for q in extract(normalize(text)) if q.kind == kind]
     assert found and found[0].value == pytest.approx(value, rel=0.01), extract(normalize(text))
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("about 4 million bounding boxes on shelf photos over the next quarter", "items_per_day", 4e6 / 90),
+    ("sellers upload about 3 million new listings every quarter", "items_per_day", 3e6 / 90),
+    ("training infra q: 6 ppl, cash is tight", "headcount", 6),
+    ("the ML team is 45 people. Two engineers have offered to write a shared layer", "engineers", 45),
+])
+def test_counts_read_in_more_wordings(text, kind, value):
+    found = [q for q in extract(text) if q.kind == kind]
+    assert len(found) == 1 and found[0].value == pytest.approx(value, rel=0.02), found
+
+
+def test_how_often_they_ship_changes_is_no_traffic():
+    assert not [q for q in extract("we ship prompt changes 3-4 times a week") if q.kind == "traffic_rps"]
+    assert [q for q in extract("we call the API 3 times a day") if q.kind == "traffic_rps"]

@@ -1,0 +1,126 @@
+"""Managed service or self-hosted open source: the answer when both options are ways of buying."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Section
+
+NOTE = "managed-or-self-hosted"
+
+
+@dataclass
+class HostingChoice:
+    """The open-source option the asker would run themselves, and the paid one it is weighed against."""
+
+    own: object  # the matrix option (name, doc, aliases) they would self-host
+    paid: object | None  # another option they would pay for; None when it is `own`'s managed form
+    paid_name: str  # how the lead names the paid side ("Weights & Biases", "managed Airflow")
+
+
+def hosting_choice(ctx) -> HostingChoice | None:
+    """The choice when the turn weighs running an open-source tool themselves against paying for a service;
+    None for every other question (building something, or self-hosting a model, which is a build)."""
+    d = ctx.decision
+    if d.component is None or d.verdict == "build":
+        return None
+    return find_choice(d.component, d.part, ctx.reading, ctx.plan.vendors, ctx.vendor_facts or {}, ctx.state.rejected)
+
+
+def find_choice(comp, part, reading, vendors, facts, rejected=()) -> HostingChoice | None:
+    """The open-source option of `comp` the turn would run itself and the paid side it weighs it against."""
+    if comp is None or not reading.self_hosting:
+        return None
+    if any("self-host" in p.name for p in comp.parts) or (part is not None and part.verdict != "buy"):
+        # Running your own open-weight model is the build side of its row, not a way of buying.
+        return None
+    named = [o for o in comp.buy if o.doc in vendors and o.doc in facts]
+    if len(named) > 2:
+        return None  # a shortlist of three or more is a comparison of products, not of who runs one
+    own = next((o for o in sorted(named, key=lambda o: _position(reading.normalized, o))
+                if facts[o.doc].open_source and facts[o.doc].self_hostable), None)
+    if own is None:
+        return None
+    paid = next((o for o in named if o is not own and facts[o.doc].managed and o.doc not in rejected), None)
+    # A price alone may be for something else (a labelling workforce per item): the same tool's managed form
+    # is the other side only when the turn speaks of paying someone to run it.
+    if paid is None and not (facts[own.doc].managed and reading.paid_service):
+        return None
+    return HostingChoice(own=own, paid=paid, paid_name=paid.name if paid else f"managed {own.name}")
+
+
+def _position(text: str, option) -> int:
+    at = [m.start() for n in (option.name, *option.aliases)
+          for m in [re.search(rf"\b{re.escape(n.lower())}\b", text)] if m]
+    return min(at, default=len(text))
+
+
+def _quote(ctx) -> tuple[str, float] | None:
+    """The price the asker was quoted or pays, as written and per year; None when they gave none."""
+    q = next((q for q in ctx.reading.quantities if q.kind == "money_per_month"), None)
+    return (q.text.strip(), q.value * 12) if q else None
+
+
+def _share(per_year: float, loaded: float) -> str:
+    """A yearly price as a share of one engineer's loaded year, in words."""
+    share = per_year / loaded
+    if share >= 1.5:
+        return f"about {share:.0f} engineers' loaded years" if share >= 2.5 else "more than one engineer's loaded year"
+    pct = max(5, round(share * 20) * 5)
+    return f"about {pct}% of one engineer's loaded year"
+
+
+def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list[Section]]:
+    """Lead: which way to run it for their facts, then the quote set against the hours self-hosting takes."""
+    from .vendors import side_by_side
+
+    d, r = ctx.decision, ctx.reading
+    facts = ctx.vendor_facts or {}
+    own, paid = choice.own.name, choice.paid_name
+    conds = d.conditions
+    sit = f", {situation}" if situation else ""
+    fits, managed_fits, costs = (cites.section(NOTE, h) for h in ("when self-hosting", "when a managed", "what self"))
+
+    def cite(passage) -> str:
+        return f" [{cites.cite(passage)}]" if passage else ""
+
+    pre = f"{situation}, " if situation else ""
+    if "regulated" in conds and choice.paid is not None and facts[choice.paid.doc].self_hostable:
+        # Both can run inside their boundary (a self-managed licence against open source): where it runs no
+        # longer tells them apart, so the comparison of the two products answers instead.
+        from .vendors import comparison
+
+        return comparison(ctx, cites, situation)
+    if "regulated" in conds:
+        lead = f"{pre}self-host {own}: your data has to stay inside your own network, and {own} can run there."
+        lead += cites.support(f"{own} self-hosted inside network", choice.own.doc, "hosting")
+    elif r.managed_cue:
+        lead = (f"{pre}pay for {paid}: with nobody to run infrastructure, self-hosting {own} would hand your team "
+                f"its upgrades, patches, backups and alerts.{cite(managed_fits)}")
+    elif "budget" in conds:
+        lead = (f"{pre}self-host {own}: it avoids the licence fee, as long as one named engineer owns its upgrades "
+                f"and backups.{cite(fits)}")
+    elif ctx.state.kubernetes or ctx.state.running:
+        where = "the Kubernetes cluster you already run" if ctx.state.kubernetes else "infrastructure you already run"
+        lead = (f"{pre}self-hosting {own} on {where} is reasonable if one named engineer owns its upgrades and "
+                f"backups; otherwise pay for {paid}.{cite(fits)}")
+    elif "early-stage" in conds:
+        lead = (f"{pre}pay for {paid}: a small team's hours are better spent on the product than on operating "
+                f"another service.{cite(managed_fits)}")
+    else:
+        lead = (f"{pre}pay for {paid} unless someone on your team will own running {own}: self-hosting drops the "
+                f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
+    lead = lead[:1].upper() + lead[1:]
+    quote = _quote(ctx)
+    if quote and ctx.loaded_cost_year and "regulated" not in conds:
+        said, per_year = quote
+        lead += (f" {said} is {_share(per_year, ctx.loaded_cost_year)} at a placeholder "
+                 f"{ctx.loaded_cost_year:,.0f} a year (use your own figure): self-hosting is cheaper only if "
+                 f"running {own} takes less of someone's time than that.{cite(costs)}")
+    items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []
+    sections = [Section(kind="guidance", title="What self-hosting costs", items=items)] if items else []
+    options = [o for o in (choice.own, choice.paid) if o is not None and o.doc in facts]
+    if len(options) == 2:  # one row would compare nothing
+        sections.append(Section(kind="comparison", title="Side by side", table=side_by_side(options, facts, cites)))
+    return lead, sections
