@@ -127,6 +127,13 @@ class Planner:
             else self.switch_threshold
         guessed = r.component and r.component not in r.named and state.component \
             and r.confidence.get("component", 1.0) < switch
+        # A follow-up that tells facts and then asks about them ("6 of them need GPUs, each on its own T4. same
+        # answer?", "our warehouse is BigQuery. does that change things?") names tools of its stack, not a new
+        # subject; a new question ("We also need a feature store. Build or buy?", "Now experiment tracking. Which
+        # tool?") names its subject and asks about it.
+        told = bool(r.told_only and state.component and (r.recheck or act not in ("verdict", "general") and (
+            act == "what-if" or (r.component or r.other_component) not in r.named)))
+        guessed = guessed or (told and r.component not in (None, state.component))
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
@@ -140,7 +147,7 @@ class Planner:
             if same and r.component not in r.named and tells:
                 part = state.part
             new.part = part if part != WHOLE or not same else state.part
-        elif r.other_component and (r.other_named or not state.component):
+        elif r.other_component and (r.other_named or not state.component) and not told:
             # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread.
             new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
         elif act == "general" and not r.anaphoric:
@@ -164,6 +171,8 @@ class Planner:
                 new.part = build.name
         for q in r.quantities:
             new.facts[q.kind] = q.text.strip()
+        if r.deadline:
+            new.facts["deadline"] = r.deadline
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
         new.running = [v for v in dict.fromkeys([*new.running, *r.running]) if v not in r.rejected][-8:]
         new.cloud = r.cloud or new.cloud

@@ -72,12 +72,16 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, _situation(ctx))
-        return lead, _keep(_alongside(ctx, cites), *sections), changed
+        build = _build_asked(ctx, cites) if "build" in ctx.reading.also else None
+        return lead, _keep(_alongside(ctx, cites), *sections, build), changed
     shape = {"vendor": _vendor, "enough": _enough, "why": _why, "build-part": _build_part,
              "risks": _guidance_for_component, "cost": _guidance_for_component, "switch": _switch,
              "evaluate": _guidance_for_component, "implement": _guidance_for_component,
              "general": _guidance_for_component, "what-if": _what_if}.get(act, _verdict)
     lead, sections = shape(ctx, cites)
+    if "build" in ctx.reading.also and act in ("vendor", "enough") and not any(x.kind == "build" for x in sections):
+        # "..., and which parts would we build ourselves regardless?" is answered beside the choice.
+        sections = [*sections, *_keep(_build_asked(ctx, cites))]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
@@ -371,7 +375,25 @@ def _fact_reasons(ctx: Context, cites: Citations) -> Section | None:
         rule = next((g for g in ctx.matrix.global_rules if g.condition == cond), None) or row.rule_for(cond)
         if rule and rule.verdict == d.verdict:  # one pointing elsewhere is outranked; quoting it would contradict
             items.append(f"*{_cap(_phrase(ctx, cond))}:* {rule.advice}" + cites.support(rule.advice, rule.note))
+    items += _weighed_facts(ctx, cites)
     return Section(kind="reasons", title="Your other circumstances", items=items) if items else None
+
+
+def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
+    """Facts that state no condition but bear on the call: a date to meet, a vendor's quote for this row."""
+    d, facts, out = ctx.decision, ctx.state.facts, []
+    if d.verdict == "build":
+        return out
+    if "deadline" in facts:
+        said = "A managed service can often be running within about a week, while a build ties up months of " \
+               "senior engineering time, so buying protects the date."
+        out.append(f"*{_cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
+    quote = next((q.text.strip() for q in ctx.reading.quantities if q.kind == "money_per_month"), "")
+    if quote and any(o.doc in ctx.plan.vendors for o in d.component.buy):
+        said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
+                "patching and upgrades that follow it.")
+        out.append(f"*{quote}:* {said}" + cites.support(said, "key-factors", "total cost"))
+    return out
 
 
 def _outside_boundary(ctx: Context, doc: str) -> bool:
@@ -385,7 +407,9 @@ def _options(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
 
     comp = ctx.decision.component
     out = set(ctx.state.rejected)  # products the asker ruled out are never offered
-    mentioned = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc not in out]
+    # A shortlist named earlier in the conversation ("Evidently or Arize?") stays the shortlist for its follow-ups.
+    asked = ctx.plan.vendors or (ctx.state.asked_vendors if ctx.plan.previous.component == comp.slug else [])
+    mentioned = [o for o in comp.buy if o.doc in asked and o.doc not in out]
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
@@ -463,6 +487,16 @@ def _build(ctx: Context, cites: Citations) -> Section | None:
     text = build.advice + cites.support(build.advice, build.note) if build else \
         comp.build + cites.support(comp.build, comp.note)
     return Section(kind="build", title="What to build yourselves", text=text)
+
+
+def _build_asked(ctx: Context, cites: Citations) -> Section | None:
+    """What to build, asked beside a choice: the build part, else the rule for their situation that says it."""
+    section = _build(ctx, cites)
+    rule = ctx.decision.deciding
+    if section is None and rule is not None and rule.verdict == "hybrid":
+        section = Section(kind="build", title="What to build yourselves",
+                          text=rule.advice + cites.support(rule.advice, rule.note))
+    return section
 
 
 def _migration(ctx: Context, cites: Citations) -> Section:
@@ -791,7 +825,11 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             # The way over leads; how big the move is follows.
             return " ".join(steps[:2]), _keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
                                               Section(kind="migration", title="How big the move is", text=lead))
-    return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
+    if toward_build or ctx.decision.verdict == "build":
+        return lead, _keep(_guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
+    # What keeps a later move cheap is what to do now: the row's own guard for the bought side.
+    guard = [x for x in _own(ctx, cites, "risks", "buy") if "guard" in x.lower()][:1]
+    return lead, _keep(Section(kind="guidance", title="Keeping a later move cheap", items=guard) if guard else None)
 
 
 def _about_another(ctx: Context, sentence: str) -> bool:

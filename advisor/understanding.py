@@ -45,6 +45,8 @@ class Reading(BaseModel):
     in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
     running: list[str] = Field(default_factory=list)  # vendor notes of the products told to be in use
     self_hosting: bool = False  # speaks of running a tool themselves ("self-host MLflow", "run Airflow ourselves")
+    deadline: str = ""  # a date the work has to meet, as written ("live by 30 September")
+    told_only: bool = False  # names infrastructure only in sentences that tell, none in the one that asks
     build_alternative: bool = False  # offers building as one side of a choice ("or our own HNSW in Rust?")
     paid_service: bool = False  # speaks of paying for a hosted service ("the cloud version", "their quote")
     how_to_move: bool = False  # asks for the way over to another product ("how do we migrate off X?")
@@ -208,6 +210,8 @@ class Reader:
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
+        when = self.lex.deadline.search(r.question)
+        r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         # The sentences that ask (a question mark, or question words without it), when others tell the background.
@@ -215,6 +219,10 @@ class Reader:
         asking = [(b, e) for b, e in sents if norm[b:e].rstrip().endswith("?") or self.lex.asks_decision.search(
             norm[b:e]) or any(_ASKS.match(c) for c in re.split(r"[,:;]\s*", norm[b:e]))] if len(sents) > 1 else []
         self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a])
+        if asking and len(asking) < len(sents):
+            # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
+            # things?"): the question itself names nothing.
+            r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
         if asking and len(asking) < len(sents) and len(spans) > 1:
             # The part as the asking sentences alone say it: background that settles one part ("Registry is
             # MLflow, fine.") pulls the whole turn's reading toward the row; the planner may use this instead.
@@ -253,6 +261,14 @@ class Reader:
             ask, then = self.lex.asks_decision.search(norm), self.lex.also_asks[second].search(norm)
             if ask and then and ask.start() < then.start():
                 r.act = r.act_in_scope = "verdict"
+        if r.act == "build-part" and "build" in r.also:
+            # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
+            # choice; what to build is its second ask, answered beside it.
+            choice, ask = self.lex.choice_asks.search(norm), self.lex.asks_decision.search(norm)
+            then = self.lex.also_asks["build"].search(norm)
+            first = min((m.start() for m in (choice, ask) if m), default=None)
+            if first is not None and then and first < then.start():
+                r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]

@@ -625,3 +625,11 @@ def test_a_rollout_asked_after_the_part_to_build_is_the_rows_rollout(advisor):
     assert "gateway" in c.lead.lower() and "return on investment" not in c.text
     assert any(ci.doc_id == "llm-gateway" and "Rolling it out" in ci.section for ci in c.citations)
     assert_citations_resolve(c)
+
+
+def test_can_we_switch_later_says_what_keeps_the_move_cheap(advisor):
+    a = advisor.ask("If we start on W&B now, could we move to another tracker later?")
+    assert a.act == "switch" and a.lead.startswith("Yes")
+    (keep,) = [s for s in a.sections if s.title == "Keeping a later move cheap"]
+    assert "thin wrapper" in keep.items[0]
+    assert_citations_resolve(a)

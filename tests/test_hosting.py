@@ -59,3 +59,10 @@ def test_a_correction_after_a_choice_picks_again_and_what_they_run_counts(adviso
     b = advisor.ask("actually we're 40 engineers, not 4. same answer?", a.conversation_id)
     assert b.act == "verdict" and b.lead.startswith("That does not change it: still Hybrid")
     assert "Airflow fits best" in b.lead  # then the choice again, under the corrected facts
+
+
+def test_a_correction_naming_gpus_stays_on_the_serving_question(advisor):
+    a = advisor.ask("our serving is fastapi in docker on k8s, 4 models, ~50 rps. is our current setup enough?")
+    b = advisor.ask("typo: it's 40 models not 4, about 2k rps at peak, and 6 of them need a GPU each. same answer?",
+                    a.conversation_id)
+    assert b.component == "model-serving"

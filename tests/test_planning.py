@@ -234,3 +234,21 @@ def test_a_what_if_after_a_verdict_stays_a_what_if(planner):
     plan = run(planner, reading(act="verdict", component="vector-database", components=["vector-database"]),
                reading(act="what-if", conditions=["scale"], supposes=True))
     assert plan.act == "what-if" and not plan.reasked
+
+
+def test_facts_told_before_a_recheck_keep_the_subject(planner):
+    plan = run(planner, reading(act="verdict", component="model-serving", components=["model-serving"]),
+               reading(act="verdict", component="gpu-orchestration", components=["gpu-orchestration"],
+                       named=["gpu-orchestration"], recheck=True, told_only=True))
+    assert plan.state.component == "model-serving"
+    plan = run(planner, reading(act="vendor", component="ml-platform", components=["ml-platform"]),
+               reading(act="what-if", other_component="data warehouse", other_named=True, told_only=True,
+                       recheck=True))
+    assert plan.state.component == "ml-platform" and plan.state.other_component is None
+
+
+def test_a_new_subject_told_before_a_verdict_question_moves_the_thread(planner):
+    plan = run(planner, reading(act="verdict", component="model-serving", components=["model-serving"]),
+               reading(act="verdict", component="feature-store", components=["feature-store"],
+                       named=["feature-store"], told_only=True))
+    assert plan.state.component == "feature-store"

@@ -46,3 +46,11 @@ def test_options_that_need_kubernetes_say_so():
     facts = load_vendor_facts(KNOWLEDGE)
     assert {d for d, f in facts.items() if f.needs_kubernetes} >= {"kueue", "kubeflow", "seldon", "run-ai"}
     assert not facts["slurm"].on_kubernetes and facts["qdrant"].on_kubernetes and not facts["qdrant"].needs_kubernetes
+
+
+def test_a_choice_takes_the_option_the_rule_for_their_situation_names(advisor):
+    a = advisor.ask("BentoML or a plain FastAPI container for our one model at 5 requests a minute?")
+    assert a.verdict == "build" and a.act == "vendor"
+    assert "FastAPI is what fits" in a.lead and "sound buy" not in a.lead
+    b = advisor.ask("pgvector or Milvus for 600 million vectors?")
+    assert b.lead.startswith("At your scale, Milvus is what fits")

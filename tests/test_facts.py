@@ -1,0 +1,45 @@
+"""Facts that state no condition but bear on the call (a date to meet, a vendor's quote), through the chain."""
+
+from __future__ import annotations
+
+from test_chain import assert_citations_resolve
+
+
+def _circumstances(a) -> list[str]:
+    return next((s.items for s in a.sections if s.title == "Your other circumstances"), [])
+
+
+def test_a_deadline_and_a_quote_are_weighed_not_dropped(advisor):
+    a = advisor.ask("We need proper ML monitoring live by end of Q2. Arize quoted $95k/yr. 9 models, 3 data "
+                    "scientists. Build or buy?")
+    assert a.verdict == "buy"
+    items = _circumstances(a)
+    assert any(i.startswith("*Live by end of Q2:*") and "protects the date" in i for i in items), items
+    assert any(i.startswith("*$95k/yr:*") and "maintenance" in i for i in items), items
+    assert any(c.doc_id == "arguments-for-buying" for c in a.citations)
+    assert_citations_resolve(a)
+
+
+def test_a_deadline_is_no_reason_given_for_a_build(advisor):
+    a = advisor.ask("Feature store is our core product and what we sell. We need v1 live by March. Build or buy?")
+    assert a.verdict == "build"
+    assert not any("protects the date" in i for i in _circumstances(a))
+
+
+def test_a_yes_or_no_on_a_plan_answers_it_first_and_keeps_the_shortlist(advisor):
+    a = advisor.ask("3 ranking models, labels arrive within 7 days. choosing between evidently and arize for "
+                    "monitoring. 2 ml engineers.")
+    b = advisor.ask("head of data says skip both, just build drift checks as datadog custom metrics. yes or no?",
+                    a.conversation_id)
+    assert b.verdict == "buy" and b.lead.startswith("No.")
+    (options,) = [s for s in b.sections if s.kind == "options"]
+    assert len(options.items) == 2 and not any("WhyLabs" in i for i in options.items)
+
+
+def test_a_choice_with_what_to_build_regardless_answers_the_choice_and_the_part(advisor):
+    a = advisor.ask("Three data scientists, drift is going unnoticed. Evidently or Arize: which one would you "
+                    "recommend, and which parts would we still have to build ourselves either way?")
+    assert a.act == "vendor" and a.part == "whole" and a.component == "ml-monitoring"
+    assert any(s.kind == "comparison" for s in a.sections)
+    (build,) = [s for s in a.sections if s.kind == "build"]
+    assert "ground-truth" in build.text.lower() or "feedback" in build.text.lower()
