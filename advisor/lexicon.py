@@ -102,6 +102,8 @@ class Cues(BaseModel):
     build_alternative: list[str] = []  # building offered as one side of a choice ("or write our own?")
     deadline: list[str] = []  # a date the work has to meet ("live by 30 September")
     choice_asks: list[str] = []  # asks which option to take ("which option would you recommend?")
+    either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
+    cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
     kubernetes_absent: list[str] = []
     # Tools the asker may already run beside the component ("Prometheus", "Redis"): display name -> patterns. A
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
@@ -116,7 +118,7 @@ class Cues(BaseModel):
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
-                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks")
+                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -203,6 +205,8 @@ class Lexicon:
         self.build_alternative = _any(cues.build_alternative)
         self.deadline = _any(cues.deadline)
         self.choice_asks = _any(cues.choice_asks)
+        self.cost_asks = _any(cues.cost_asks)
+        self.either_or = _any(cues.either_or)
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)
         self._providers = {name: _any(patterns) for name, patterns in cues.model_providers.items()}

@@ -957,11 +957,17 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []
     words = set(ctx.reading.normalized.replace("?", " ").split())
-    if specific and key == "cost" and words & {"build", "building", "own", "homegrown", "in-house", "write"}:
-        # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?"): the call and its
-        # reason lead; what the named products charge is the first thing to weigh, not the answer.
+    d = ctx.decision
+    weighs_build = bool(words & (_BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
+        d.part is not None and d.part.verdict != "buy")
+    if specific and key == "cost" and weighs_build:
+        # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?", "run Llama ourself:
+        # really cheaper?"): the call and its reason lead; the cost of the built side that comparisons leave out
+        # (the row's own words) and what the named products charge are the first things to weigh.
+        forgotten = [x for x in _own(ctx, cites, "risks") if x.startswith("The main risk of")
+                     and not re.match(r"The main risk of (?:buying|a bought|bought|using a hosted)", x)][:1]
         section = Section(kind="guidance", title=section.title if section else "What building really costs",
-                          items=[*specific[:2], *(section.items if section else [])][:4])
+                          items=[*forgotten, *specific[:2], *(section.items if section else [])][:4])
         reason = _reason(ctx, cites)
         opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
         lead = reason if opens else f"{_cap(_verdict_clause(ctx))}. {reason}"

@@ -261,6 +261,13 @@ class Reader:
             ask, then = self.lex.asks_decision.search(norm), self.lex.also_asks[second].search(norm)
             if ask and then and ask.start() < then.start():
                 r.act = r.act_in_scope = "verdict"
+        cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") else None
+        asked = [m.start() for rx in (self.lex.asks_decision, self.lex.either_or) for m in [rx.search(norm)] if m] \
+            if cost else []
+        if cost and not any(at < cost.start() for at in asked):
+            # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
+            # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
+            r.act = r.act_in_scope = "cost"
         if r.act == "build-part" and "build" in r.also:
             # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
             # choice; what to build is its second ask, answered beside it.

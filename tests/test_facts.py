@@ -43,3 +43,11 @@ def test_a_choice_with_what_to_build_regardless_answers_the_choice_and_the_part(
     assert any(s.kind == "comparison" for s in a.sections)
     (build,) = [s for s in a.sections if s.kind == "build"]
     assert "ground-truth" in build.text.lower() or "feedback" in build.text.lower()
+
+
+def test_is_it_really_cheaper_is_the_cost_question_with_the_costs_comparisons_forget(advisor):
+    a = advisor.ask("Our team of 3 pays about 16.000 EUR a month for GPT-4o. The CTO wants to run Llama 70B "
+                    "ourself on rented GPUs. Is this really cheaper when we count everything? Which costs we forget?")
+    assert a.act == "cost" and a.component == "llm-inference"
+    items = next(s.items for s in a.sections if s.title == "What building really costs")
+    assert "running GPUs" in items[0]  # the row's own word on what self-hosting costs, first
