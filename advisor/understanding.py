@@ -261,7 +261,9 @@ class Reader:
             ask, then = self.lex.asks_decision.search(norm), self.lex.also_asks[second].search(norm)
             if ask and then and ask.start() < then.start():
                 r.act = r.act_in_scope = "verdict"
-        cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") else None
+        # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
+        cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") and not self.lex.undo.search(norm) \
+            else None
         asked = [m.start() for rx in (self.lex.asks_decision, self.lex.either_or) for m in [rx.search(norm)] if m] \
             if cost else []
         if cost and not any(at < cost.start() for at in asked):

@@ -99,6 +99,8 @@ def test_docs_render_in_a_browser_with_every_other_host_blocked(srv):
             # An operation opens and shows its request schema, rendered from /openapi.json.
             page.locator("#operations-advisor-ask_api_v1_ask_post .opblock-summary").click()
             page.wait_for_selector("#operations-advisor-ask_api_v1_ask_post .opblock-body")
+            # The body opens before its schema is drawn: wait for the schema's own words, not a fixed time.
+            page.locator("#operations-advisor-ask_api_v1_ask_post").filter(has_text="question").wait_for()
             opened = page.locator("#operations-advisor-ask_api_v1_ask_post").inner_text()
             docs_blocked = list(blocked)
 
