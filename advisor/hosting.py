@@ -32,7 +32,7 @@ def find_choice(comp, part, reading, vendors, facts, rejected=()) -> HostingChoi
     """The open-source option of `comp` the turn would run itself and the paid side it weighs it against."""
     if comp is None or not reading.self_hosting:
         return None
-    if any("self-host" in p.name for p in comp.parts) or (part is not None and part.verdict != "buy"):
+    if self_hosting_is_a_part(comp) or (part is not None and part.verdict != "buy"):
         # Running your own open-weight model is the build side of its row, not a way of buying.
         return None
     named = [o for o in comp.buy if o.doc in vendors and o.doc in facts]
@@ -50,13 +50,18 @@ def find_choice(comp, part, reading, vendors, facts, rejected=()) -> HostingChoi
     return HostingChoice(own=own, paid=paid, paid_name=paid.name if paid else f"managed {own.name}")
 
 
+def self_hosting_is_a_part(comp) -> bool:
+    """Whether running it themselves is a part of the row with its own verdict (an open-weight model)."""
+    return any("self-host" in p.name for p in comp.parts)
+
+
 def _position(text: str, option) -> int:
     at = [m.start() for n in (option.name, *option.aliases)
           for m in [re.search(rf"\b{re.escape(n.lower())}\b", text)] if m]
     return min(at, default=len(text))
 
 
-def _quote(ctx) -> tuple[str, float] | None:
+def quote(ctx) -> tuple[str, float] | None:
     """The price the asker was quoted or pays, as written and per year; None when they gave none."""
     q = next((q for q in ctx.reading.quantities if q.kind == "money_per_month"), None)
     return (q.text.strip(), q.value * 12) if q else None
@@ -112,9 +117,9 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
         lead = (f"{pre}pay for {paid} unless someone on your team will own running {own}: self-hosting drops the "
                 f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
     lead = lead[:1].upper() + lead[1:]
-    quote = _quote(ctx)
-    if quote and ctx.loaded_cost_year and "regulated" not in conds:
-        said, per_year = quote
+    quoted = quote(ctx)
+    if quoted and ctx.loaded_cost_year and "regulated" not in conds:
+        said, per_year = quoted
         lead += (f" {said} is {_share(per_year, ctx.loaded_cost_year)} at a placeholder "
                  f"{ctx.loaded_cost_year:,.0f} a year (use your own figure): self-hosting is cheaper only if "
                  f"running {own} takes less of someone's time than that.{cite(costs)}")

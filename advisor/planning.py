@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from .corpus import WHOLE
-from .hosting import find_choice
+from .hosting import find_choice, self_hosting_is_a_part
 from .matrix import Matrix, Taxonomy
 from .understanding import HYPOTHETICAL, Reading
 
@@ -242,7 +242,7 @@ class Planner:
         if state.other_component and not state.component:
             return True
         comp = self.matrix.get(state.component) if state.component else None
-        return comp is not None and any("self-host" in p.name for p in comp.parts)
+        return comp is not None and self_hosting_is_a_part(comp)
 
     def _part(self, r: Reading, slug: str) -> str:
         comp = self.matrix.get(slug)

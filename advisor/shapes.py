@@ -7,7 +7,7 @@ import re
 from .applied import applied_questions, applied_section
 from .compose import Citations, Context, sentences, usable, yours
 from .decision import Change
-from .hosting import answer as hosting_answer, hosting_choice
+from .hosting import answer as hosting_answer, hosting_choice, quote
 from .models import Section, TurnChange
 from .render import VERDICT_WORD
 from .retrieval import tokenize
@@ -388,11 +388,11 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
         said = "A managed service can often be running within about a week, while a build ties up months of " \
                "senior engineering time, so buying protects the date."
         out.append(f"*{_cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
-    quote = next((q.text.strip() for q in ctx.reading.quantities if q.kind == "money_per_month"), "")
-    if quote and any(o.doc in ctx.plan.vendors for o in d.component.buy):
+    quoted = quote(ctx)
+    if quoted and any(o.doc in ctx.plan.vendors for o in d.component.buy):
         said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
                 "patching and upgrades that follow it.")
-        out.append(f"*{quote}:* {said}" + cites.support(said, "key-factors", "total cost"))
+        out.append(f"*{quoted[0]}:* {said}" + cites.support(said, "key-factors", "total cost"))
     return out
 
 

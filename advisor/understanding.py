@@ -254,28 +254,27 @@ class Reader:
             r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
                                                     else {"statement"})
             r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"})[0]
+        decided = self.lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
         second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
         if second and second in r.also:
             # "Should we buy a feature store, and how would we migrate off ours?" asks for the call first; the
             # second ask is answered beside it (Reading.also), not instead of it.
-            ask, then = self.lex.asks_decision.search(norm), self.lex.also_asks[second].search(norm)
+            ask, then = decided, self.lex.also_asks[second].search(norm)
             if ask and then and ask.start() < then.start():
                 r.act = r.act_in_scope = "verdict"
         # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
         cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") and not self.lex.undo.search(norm) \
             else None
-        asked = [m.start() for rx in (self.lex.asks_decision, self.lex.either_or) for m in [rx.search(norm)] if m] \
-            if cost else []
-        if cost and not any(at < cost.start() for at in asked):
+        either = self.lex.either_or.search(norm) if cost else None
+        if cost and not any(m and m.start() < cost.start() for m in (decided, either)):
             # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
             # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
             r.act = r.act_in_scope = "cost"
         if r.act == "build-part" and "build" in r.also:
             # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
             # choice; what to build is its second ask, answered beside it.
-            choice, ask = self.lex.choice_asks.search(norm), self.lex.asks_decision.search(norm)
-            then = self.lex.also_asks["build"].search(norm)
-            first = min((m.start() for m in (choice, ask) if m), default=None)
+            choice, then = self.lex.choice_asks.search(norm), self.lex.also_asks["build"].search(norm)
+            first = min((m.start() for m in (choice, decided) if m), default=None)
             if first is not None and then and first < then.start():
                 r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)

@@ -158,15 +158,13 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         return _verdict(ctx, cites)
     rule = ctx.decision.deciding
     if rule is not None and len(named) >= 2 and rule.condition in ("simple", "scale", "production-evidence"):
-        from .shapes import _named_in
+        from .shapes import _OPENER, _named_in
 
         # The rule for their size names what fits ("with one or a few models at low traffic, a containerised model
         # behind FastAPI is enough"): of the options they named, that one is the answer, in the rule's words.
         picked = [o for o in options if _named_in(o, rule.advice)]
         if picked and len(picked) < len(options):
             prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
-            from .shapes import _OPENER
-
             # The rule's own opener ("With one or a few models at low traffic, ...") restates the situation.
             advice = _OPENER.sub("", rule.advice) if situation else rule.advice
             advice = advice[:1].lower() + advice[1:] if not advice[:2].isupper() else advice
