@@ -15,9 +15,9 @@ from .planning import Planner
 from .quantities import load_thresholds
 from .settings import Settings
 from .store import Store
+from .tco import load_defaults
 from .train import corpus_dir, lexicon_for, load_heads
 from .understanding import Reader
-from .tco import load_defaults
 from .vendors import VendorFacts, load_vendor_facts
 
 

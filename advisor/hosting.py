@@ -84,7 +84,6 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     facts = ctx.vendor_facts or {}
     own, paid = choice.own.name, choice.paid_name
     conds = d.conditions
-    sit = f", {situation}" if situation else ""
     fits, managed_fits, costs = (cites.section(NOTE, h) for h in ("when self-hosting", "when a managed", "what self"))
 
     def cite(passage) -> str:

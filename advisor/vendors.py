@@ -153,20 +153,20 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
                                                       ctx.state.kubernetes)[0])[:4]
     if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
-        from .shapes import _verdict
+        from .shapes.decision import verdict_shape
 
-        return _verdict(ctx, cites)
+        return verdict_shape(ctx, cites)
     rule = ctx.decision.deciding
     if rule is not None and len(named) >= 2 and rule.condition in ("simple", "scale", "production-evidence"):
-        from .shapes import _OPENER, _named_in
+        from .shapes.phrasing import OPENER, named_in
 
         # The rule for their size names what fits ("with one or a few models at low traffic, a containerised model
         # behind FastAPI is enough"): of the options they named, that one is the answer, in the rule's words.
-        picked = [o for o in options if _named_in(o, rule.advice)]
+        picked = [o for o in options if named_in(o, rule.advice)]
         if picked and len(picked) < len(options):
             prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
             # The rule's own opener ("With one or a few models at low traffic, ...") restates the situation.
-            advice = _OPENER.sub("", rule.advice) if situation else rule.advice
+            advice = OPENER.sub("", rule.advice) if situation else rule.advice
             advice = advice[:1].lower() + advice[1:] if not advice[:2].isupper() else advice
             lead = f"{prefix}{picked[0].name} is what fits: {advice}{cites.support(rule.advice, rule.note)}"
             return lead, [Section(kind="comparison", title="Side by side", table=side_by_side(options, facts, cites))]
@@ -225,8 +225,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     verdict = ctx.decision.verdict
     note = None
     if verdict == "build":
-        from .shapes import _reason
+        from .shapes.phrasing import reason_sentence
 
-        note = Section(kind="reasons", title="But first", text=_reason(ctx, cites))
+        note = Section(kind="reasons", title="But first", text=reason_sentence(ctx, cites))
     sections = [Section(kind="comparison", title="Side by side", table=table)]
     return lead, sections + ([note] if note else [])

@@ -1,0 +1,126 @@
+"""Answer shapes, one per question act: the lead (the direct answer) and only the sections that act needs."""
+
+from __future__ import annotations
+
+from ..compose import Citations, Context, yours
+from ..hosting import answer as hosting_answer
+from ..hosting import hosting_choice
+from ..models import Section, TurnChange
+from ..render import VERDICT_WORD
+from ..understanding import HYPOTHETICAL
+from .decision import build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
+from .guidance import (
+    across,
+    guidance_for_component,
+    guidance_shape,
+    noted,
+    other_shape,
+    risk_key,
+    switch_shape,
+)
+from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase
+from .sections import (
+    GUIDANCE_SECTIONS,
+    alongside,
+    attested,
+    build_asked,
+    changes_section,
+    home_cloud_lean,
+    keep,
+    options_section,
+)
+
+
+def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
+    """The lead and sections for this turn's act."""
+    d, act = ctx.decision, ctx.plan.reasked or ctx.plan.act
+    if ctx.plan.act == "what-if" and ctx.previous is not None and ctx.previous.verdict != d.verdict:
+        act = "what-if"  # a supposition that moves the call says so first ("that would move it from Build to Buy")
+    changed = _turn_change(ctx)
+    if d.component is None and d.other_component:
+        return (*other_shape(ctx, cites), changed)
+    if d.component is None:
+        if act == "statement" and not ctx.topic_note:
+            return noted(ctx), [], changed
+        if act == "what-if" and (ctx.plan.added or ctx.plan.removed):
+            return (*across(ctx, cites), changed)
+        key = risk_key(ctx) if act == "risks" else act
+        if key in GUIDANCE_SECTIONS:
+            return (*guidance_for_component(ctx, cites), changed)
+        return (*guidance_shape(ctx, cites, ctx.topic_note or "four-questions"), changed)
+    change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") else ""
+    prev = ctx.previous
+    if (not change and ctx.plan.recheck and prev
+            and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict):
+        # "Correction: we're moving from Azure to GCP. Does that change your answer?" with no condition moved: say
+        # it stands, then only what did change (the cloud's own option), never the whole card again.
+        lean = home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
+        return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
+                keep(alongside(ctx, cites), options_section(ctx, cites, 3) if lean else None), changed)
+    if change:
+        # A follow-up says what moved, then why; never the whole card again.
+        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), changes_section(ctx, cites)), changed
+    choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
+    if choice is not None:
+        # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
+        lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
+        build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
+        return lead, keep(alongside(ctx, cites), *sections, build), changed
+    shape = {"vendor": _vendor, "enough": enough_shape, "why": why_shape, "build-part": build_part_shape,
+             "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
+             "evaluate": guidance_for_component, "implement": guidance_for_component,
+             "general": guidance_for_component, "what-if": what_if_shape}.get(act, verdict_shape)
+    lead, sections = shape(ctx, cites)
+    if "build" in ctx.reading.also and act in ("vendor", "enough") and not any(x.kind == "build" for x in sections):
+        # "..., and which parts would we build ourselves regardless?" is answered beside the choice.
+        sections = [*sections, *keep(build_asked(ctx, cites))]
+    if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
+        # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
+        # then answers the choice again under the new facts.
+        moved = _change_sentence(ctx) if changed else ""
+        lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
+    return lead, keep(alongside(ctx, cites), attested(ctx, cites), *sections), changed
+
+
+def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    from ..vendors import comparison
+
+    return comparison(ctx, cites, situation_phrase(ctx))
+
+
+def _turn_change(ctx: Context) -> TurnChange | None:
+    prev, d, plan = ctx.previous, ctx.decision, ctx.plan
+    if not plan.previous.turns or not (plan.added or plan.removed):
+        return None
+    return TurnChange(previous_verdict=prev.verdict if prev else None, verdict=d.verdict,
+                      added=plan.added, removed=plan.removed)
+
+
+def _change_sentence(ctx: Context) -> str:
+    prev, d, plan = ctx.previous, ctx.decision, ctx.plan
+    if not prev or prev.component is not d.component or prev.part is not d.part:
+        return ""
+    said = ctx.reading.said
+    # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
+    # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
+    told = [HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
+    short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
+    labels = [*(short[c] for c in plan.added if c not in said or len(said[c]) > 140),
+              # What their own words already say ("you go to ~2,000 requests/second") needs no label for what
+              # it ended (a small need).
+              *(f"no longer {short[c]}" for c in plan.removed if not told)]
+    because = " and ".join(dict.fromkeys(told))
+    what = "; ".join(labels)
+    hypo = hypothetical_words(ctx, plan.supposed) if plan.act == "what-if" and plan.supposed else ""
+    if hypo:
+        # "what if we were regulated?" is answered as a hypothetical, in their words.
+        judged = plan_judged(ctx)
+        return (f"{judged} " if judged else "") + (
+            f"If {hypo}, that would move the verdict from {VERDICT_WORD[prev.verdict]} to "
+            f"{VERDICT_WORD[d.verdict]}." if prev.verdict != d.verdict else
+            f"If {hypo}, it would still be {VERDICT_WORD[d.verdict]}.")
+    if prev.verdict != d.verdict:
+        head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
+        return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
+    still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
+    return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."

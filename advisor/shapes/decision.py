@@ -1,0 +1,252 @@
+"""Answer shapes for acts about the call itself: the verdict, a what-if, why, is-it-enough and what-to-build."""
+
+from __future__ import annotations
+
+import re
+
+from ..compose import Citations, Context
+from ..models import Section
+from ..render import VERDICT_WORD
+from .phrasing import (
+    BUILD_WORDS,
+    hypothetical_words,
+    lead_verdict,
+    named_in,
+    plan_judged,
+    reason_sentence,
+    situation_phrase,
+    subject_of,
+    two_sentences,
+    verdict_clause,
+)
+from .sections import (
+    build_section,
+    changes_section,
+    fact_reasons,
+    home_cloud_lean,
+    keep,
+    migration_section,
+    options_section,
+    outside_their_boundary,
+    own_sentences,
+    plausible,
+    reasons_section,
+    suits,
+)
+
+
+def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    lead = lead_verdict(ctx, cites)
+    lean = home_cloud_lean(ctx, cites)
+    lead = f"{lead} {lean}" if lean else lead
+    judged = plan_judged(ctx)
+    lead = f"{judged} {lead}" if judged else lead
+    d = ctx.decision
+    options = options_section(ctx, cites, 3) if d.verdict != "build" else None
+    return lead, keep(fact_reasons(ctx, cites), options, build_section(ctx, cites), *_also(ctx, cites),
+                       changes_section(ctx, cites), migration_section(ctx, cites))
+
+
+def _also(ctx: Context, cites: Citations) -> list[Section]:
+    """The second ask of a turn that also wants a decision ("..., and how would we roll it out?"), answered from the
+    component's own note: its rollout or the way over, how to tell it worked, the risks of the route recommended."""
+    also, verdict = ctx.reading.also, ctx.decision.verdict
+    out: list[Section] = []
+    if verdict != "build" and ("move" in also or "rollout" in also):
+        if steps := own_sentences(ctx, cites, "rolling it out"):
+            out.append(Section(kind="guidance", title="How to move over" if "move" in also else "Rolling it out",
+                               items=steps))
+    elif verdict != "build" and "measures" in also and (steps := own_sentences(ctx, cites, "rolling it out", last=True)):
+        out.append(Section(kind="guidance", title="How to tell it worked", items=steps))
+    if "risks" in also:
+        risks = own_sentences(ctx, cites, "risks", {"buy": "buy", "build": "build"}.get(verdict), limit=3)
+        if risks:
+            out.append(Section(kind="guidance", title="Risks", items=risks))
+    return out
+
+
+def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"Would X change it?" asked cold: yes or no first, against the same question without X, then why."""
+    prev, d = ctx.previous, ctx.decision
+    if prev is None or prev.component is not d.component or prev.part is not d.part:
+        return verdict_shape(ctx, cites)
+    if ctx.plan.previous.turns:
+        # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
+        return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}", []
+    hypo = hypothetical_words(ctx, ctx.plan.supposed)
+    what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.supposed)
+    # "Would serving our own models still make sense?" judges their plan under the hypothetical: the yes or no
+    # is about the plan; asked plainly ("would that change it?"), it is about whether the call moves.
+    judged = plan_judged(ctx).rstrip(".")
+    if prev.verdict != d.verdict:
+        said = f"{judged or 'Yes'}: {what}, it would move from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}."
+    else:
+        said = f"{judged or 'No'}: {what}, it would stay {VERDICT_WORD[d.verdict]}."
+    options = options_section(ctx, cites, 3) if d.verdict in ("buy", "hybrid") else None
+    return f"{said} {reason_sentence(ctx, cites)}", keep(options, build_section(ctx, cites))
+
+
+_WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't|should not|wouldn't) we\b|"
+                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b", re.IGNORECASE)
+
+
+def _why_not_option(ctx: Context, cites: Citations) -> str:
+    """"Why not just self-host Label Studio?": whether the product they name fits the call, in its note's words."""
+    d = ctx.decision
+    if d.verdict == "build" or not _WHY_NOT.search(ctx.reading.normalized):
+        return ""
+    facts = ctx.vendor_facts or {}
+    # The product must be what "why not" proposes ("why not just self-host Label Studio?"), not one named elsewhere
+    # in the turn ("why not do it anyway, in case OpenAI raises prices?" proposes self-hosting).
+    m = _WHY_NOT.search(ctx.reading.normalized)
+    proposal = re.split(r"[,.;:?!]| so | in case | if | because ", ctx.reading.normalized[m.end():], maxsplit=1)[0]
+    opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and named_in(o, proposal)), None)
+    if opt is None or outside_their_boundary(ctx, opt.doc):
+        return ""
+    said = suits(ctx, cites, opt, facts).strip()
+    if not said:
+        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        said = " ".join(cites.sentence_from(strength)[:1])
+    return f"No reason not to: {opt.name} fits this. {said}".strip()
+
+
+def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
+    # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
+    fits = _why_not_option(ctx, cites)
+    if fits:
+        return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
+    prev, d = ctx.previous, ctx.decision
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    if d.verdict in ("buy", "hybrid") and _WHY_NOT.search(ctx.reading.normalized) and words & (BUILD_WORDS | {
+            "small", "simple", "script", "cron", "literally", "quick", "tiny"}) and not d.part:
+        # "Why not a small tracker on Postgres?" proposes building it small: why the bought side is worth buying
+        # (the row's own summary), then what decides it for them.
+        summary = d.component.summary + cites.support(d.component.summary, d.component.note)
+        reason = reason_sentence(ctx, cites)
+        return (summary if reason == summary else f"{summary} {reason}"), keep(build_section(ctx, cites))
+    known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
+    lead = reason_sentence(ctx, cites) if known else lead_verdict(ctx, cites)
+    return lead, keep(reasons_section(ctx, cites, lead, n=3), changes_section(ctx, cites))
+
+
+def _asking_text(ctx: Context) -> str:
+    """The words that asked the question: this turn's, or for a question asked again under new facts ("and at
+    200M vectors?"), the earlier turn that named the products."""
+    if ctx.plan.reasked:
+        named = [o for o in ctx.decision.component.buy if o.doc in ctx.plan.vendors]
+        for question, _ in reversed(ctx.history):
+            if any(named_in(o, question) for o in named):
+                return question.lower()
+    return ctx.reading.normalized
+
+
+def _asked_about(ctx: Context, option) -> bool:
+    """Whether `option` is what "is it enough?" asks about, not the alternative after it ("is cron enough, or do
+    we need Airflow?" asks about cron)."""
+    norm = _asking_text(ctx)
+    if ctx.reading.incumbent and not ctx.reading.adopted:
+        # "X wants KServe or Seldon. Is what we have enough?": the named products are the alternative.
+        return False
+    cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
+    names = [n.lower() for n in (option.name, *option.aliases)]
+    at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
+    return not (cue and at > cue.end())
+
+
+def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    d = ctx.decision
+    judged = plan_judged(ctx)
+    if judged:
+        # "We plan to buy X. Makes sense?" judges their plan, not whether something they run is enough.
+        return f"{judged} {lead_verdict(ctx, cites)}", keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
+    vendor = next((o for o in d.component.buy if o.doc in ctx.plan.vendors and _asked_about(ctx, o)), None)
+    situation = situation_phrase(ctx)
+    hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
+    situation = f"if {hypo}" if hypo else situation
+    flip = plausible(ctx)
+    if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
+            (d.part and d.part.verdict == "build" and d.verdict == "build"):
+        # Name what is enough and who makes it: "that" could be read as the product they asked about.
+        yes = f"Yes{(', ' + situation) if situation else ''}: the simple version you build yourselves is enough for now."
+    elif vendor and d.deciding and d.verdict != "build" and (_recommends_others(d, vendor) or _outgrown(d, vendor)):
+        # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
+        # Milvus, Qdrant, ..."), and the one they asked about is not among them.
+        yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
+    elif vendor and d.verdict in ("buy", "hybrid", "depends"):
+        yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
+    elif d.verdict == "build":
+        yes = f"Yes{(', ' + situation) if situation else ''}: building {subject_of(ctx)} yourselves is justified."
+    else:
+        clause = verdict_clause(ctx)
+        # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.
+        yes = f"No{(', ' + situation) if situation else ''}" + (
+            f". {clause[:1].upper()}{clause[1:]}." if ":" in clause else f": {clause}.")
+    small = _small_use_rule(ctx) if not vendor else None
+    if small is not None:
+        # Whether the simple setup is enough turns on how much they use it, which they have not said: answer
+        # with that threshold first, then what holds beyond it, rather than a flat yes or no.
+        need = ctx.reading.asks_need and "enough" not in ctx.reading.normalized
+        lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
+                f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {verdict_clause(ctx)}.")
+        return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
+    if ctx.reading.asks_need and "enough" not in ctx.reading.normalized:
+        # "Do we need more?" is answered the other way round from "is it enough?".
+        yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
+               else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
+               else "Yes. " + yes[4:] if yes.startswith("No. ") else yes)
+    # "Is X enough?" is about X, not about buying versus building: what X does well says why it is enough.
+    strength = cites.sentence_from(cites.section(vendor.doc, "strength")) \
+        if vendor and d.verdict == "buy" and not d.deciding else []
+    reason = strength[0] if strength else reason_sentence(ctx, cites)
+    if yes.startswith("No: ") and reason.split(" ", 1)[0].lower() == yes[4:].split(" ", 1)[0].lower():
+        # The reason opens with the same verdict ("No: buy the orchestration ... Buy the orchestration: ..."):
+        # say it once.
+        yes = "No."
+    lead = f"{yes} {reason}"
+    facts = (ctx.vendor_facts or {}).get(vendor.doc) if vendor else None
+    if facts and facts.open_source and re.search(r"\b(?:paid|commercial|licen[cs]ed?|enterprise|premium|hosted "
+                                                 r"version|managed version|cloud version|pay for)\b",
+                                                 ctx.reading.normalized):
+        # "Is open-source X enough or do we need a paid tool?": what the paid side of X is, from its note.
+        pricing = cites.sentence_from(cites.section(vendor.doc, "pricing"), 2)
+        lead = f"{lead} {' '.join(pricing)}" if pricing else lead
+    return lead, keep(changes_section(ctx, cites) if flip else None,
+                       options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _outgrown(d, option) -> bool:
+    """Whether `option` is the row's small-needs answer (its `simple` rule names it: "FastAPI") and another
+    condition decides ("2,500 requests per second")."""
+    simple = [r for r in d.component.conditions if r.condition == "simple"]
+    return d.deciding.condition != "simple" and any(named_in(option, r.advice) for r in simple)
+
+
+def _recommends_others(d, option) -> bool:
+    """Whether the deciding rule's advice names other products of the row but not `option`."""
+    advice = d.deciding.advice
+    return not named_in(option, advice) and any(named_in(o, advice) for o in d.component.buy if o is not option)
+
+
+def _small_use_rule(ctx: Context):
+    """The row's (or part's) rule that makes a simple setup enough, when the asker has said nothing either way
+    about how much they use it; None otherwise."""
+    d = ctx.decision
+    if d.verdict == "build" or {"simple", "scale", "production-evidence"} & set(d.conditions) or \
+            "simple" in ctx.plan.state.negated:
+        return None
+    rule = (d.part or d.component).rule_for("simple")
+    return rule if rule is not None and rule.verdict == "build" else None
+
+
+def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    comp = ctx.decision.component
+    build = comp.build_part
+    if build:
+        lead = build.advice + cites.support(build.advice, build.note)
+    else:
+        lead = f"Very little is yours to build for {comp.noun}. " + comp.build + cites.support(comp.build, comp.note)
+    buy = next((p for p in comp.parts if p.verdict == "buy"), None)
+    connect = Section(kind="build", title="How it connects to what you buy",
+                      text=buy.advice + cites.support(buy.advice, buy.note)) if buy else None
+    return two_sentences(lead), keep(connect)

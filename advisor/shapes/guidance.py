@@ -1,0 +1,347 @@
+"""Answer shapes for acts answered from guidance: switching, risks, cost, evaluating, rolling out, general questions."""
+
+from __future__ import annotations
+
+import re
+
+from ..applied import applied_questions, applied_section
+from ..compose import Citations, Context, sentences, usable, yours
+from ..models import Section
+from ..render import VERDICT_WORD
+from ..retrieval import tokenize
+from .phrasing import (
+    BUILD_WORDS,
+    BUY_WORDS,
+    cap,
+    depends_on,
+    lead_verdict,
+    lower_first,
+    reason_sentence,
+    situation_phrase,
+    subject_of,
+    verdict_clause,
+)
+from .sections import build_section, guidance_section, keep, migration_section, options_section, own_sentences
+
+MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "worked", "success", "succeeded"}
+
+
+def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    comp = ctx.decision.component
+    # Worded for now or later alike: "could we move later?" and "what would it take to move now?" both ask it.
+    how = {"low": "Switching is cheap", "medium": "Switching is moderate work",
+           "high": "Switching is possible but expensive"}
+    if ctx.reading.yes_no:
+        # A yes/no question gets its yes first, then why ("Could we move off Pinecone later?"), said once.
+        how = {"low": "Yes, and it is cheap", "medium": "Yes, with moderate work", "high": "Yes, but it is expensive"}
+    said = how[comp.migration_cost]
+    # Only their size says how big the move is ("with 30 models reading from it"); regulation or team size does not.
+    situation = situation_phrase(ctx, only=[c for c in ctx.decision.conditions if c in ("scale", "simple")])
+    if situation and not ctx.reading.yes_no:
+        # Their own facts say how big the move is ("with 30 models reading from it").
+        said = f"{cap(situation)}, {said[:1].lower()}{said[1:]}"
+    migration = comp.migration
+    if migration.split(" ", 1)[0].lower() in ("switching", "moving", "leaving", "migrating"):
+        # The row's own sentence already says how costly the move is ("Switching trackers is cheap; ..."):
+        # "Switching is cheap: switching trackers is cheap" would say it twice.
+        said = said.split(",")[0] if ctx.reading.yes_no else (cap(situation) if situation else "")
+    lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
+        + cites.support(comp.migration, comp.note, "migration")
+    # A product the asker named: what its own note says about lock-in is the detail that follows.
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
+    if len(named) >= 2:
+        # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
+        # arriving, not the general advice on moving from bought to built; what each offers ("what do we lose?")
+        # side by side.
+        from ..vendors import side_by_side
+
+        facts = ctx.vendor_facts or {}
+        both = [o for o in named[:2] if o.doc in facts]
+        table = Section(kind="comparison", title="Side by side", table=side_by_side(both, facts, cites)) \
+            if len(both) == 2 and ctx.reading.compares else None
+        return f"{lead} {' '.join(specific[:2])}" if specific else lead, keep(table)
+    if specific:
+        lead = f"{lead} {' '.join(specific[:1])}"
+    # The advice on moving from bought to built is for a move toward building; leaving one product for another
+    # ("if we pick Databricks now, how hard is it to leave?") gets the row's and the product's own words only.
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
+    if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
+        # "How do we migrate off our FastAPI service without downtime?" asks for the way over to what they buy: the
+        # component's own rollout (one piece first, side by side with the old path, then the rest).
+        steps = own_sentences(ctx, cites, "rolling it out")
+        if steps:
+            # The way over leads; how big the move is follows.
+            return " ".join(steps[:2]), keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
+                                              Section(kind="migration", title="How big the move is", text=lead))
+    if toward_build or ctx.decision.verdict == "build":
+        return lead, keep(guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
+    # What keeps a later move cheap is what to do now: the row's own guard for the bought side.
+    guard = [x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x.lower()][:1]
+    return lead, keep(Section(kind="guidance", title="Keeping a later move cheap", items=guard) if guard else None)
+
+
+def risk_key(ctx: Context) -> str:
+    words = set(ctx.reading.normalized.replace("?", " ").split())
+    # Naming a product to buy asks about the risks of buying it ("how risky is LangSmith for our tracing?").
+    comp = ctx.decision.component
+    named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
+    build = words & {"build", "building", "write", "writing", "own", "homegrown", "in-house"}
+    if comp and not (words & BUY_WORDS or named or build):
+        # "What are the risks of that?" asks about the route recommended: buying, building, or each side of a split.
+        return {"buy": "risks-buy", "build": "risks-build"}.get(ctx.decision.verdict, "risks-both")
+    return "risks-buy" if (words & BUY_WORDS or named) and not build else "risks-build"
+
+
+def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"What are the risks either way?": which way the call goes and why, then each side's risks."""
+    comp = ctx.decision.component
+    reason = reason_sentence(ctx, cites)
+    situation = situation_phrase(ctx)
+    lead = f"Both ways carry risk; {situation + ', ' if situation else ''}the lower-risk call for {subject_of(ctx)} " \
+           f"is {VERDICT_WORD[ctx.decision.verdict]}. {reason}"
+    if ctx.decision.verdict == "depends":
+        lead = f"Both ways carry risk; {situation + ', ' if situation else ''}which is lower for {subject_of(ctx)} " \
+               f"depends on {depends_on(ctx)}. {reason}"
+    build = guidance_section(ctx, cites, "risks-build", "Risks of building and running it yourselves")
+    own_build = own_sentences(ctx, cites, "risks", "build", limit=2)
+    if own_build:
+        build = Section(kind="guidance", title="Risks of building and running it yourselves",
+                        items=[*own_build, *(build.items[:1] if build else [])])
+    # Buying's main risk for this component is how hard it is to reverse: its own sentence leads that side, in
+    # place of the general words on lock-in.
+    how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
+    lock = (f"The lock-in risk of buying {subject_of(ctx)} is {how}: {comp.migration[:1].lower()}{comp.migration[1:]}"
+            + cites.support(comp.migration, comp.note, "migration"))
+    buy = guidance_section(ctx, cites, "risks-buy", "Risks of buying", limit=2, skip=(("key-factors", "lock-in"),))
+    own_buy = own_sentences(ctx, cites, "risks", "buy", limit=2, unlike=lock)
+    items = [lock, *own_buy, *(buy.items[:1] if buy and own_buy else buy.items if buy else [])]
+    return lead, keep(build, Section(kind="guidance", title="Risks of buying", items=items))
+
+
+def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    act = ctx.plan.act
+    key = risk_key(ctx) if act == "risks" else act
+    if act == "risks" and (ctx.reading.both_sides or key == "risks-both") and ctx.decision.component:
+        return _risks_both(ctx, cites)
+    titles = {"risks-build": "Risks of building", "risks-buy": "Risks of buying", "cost": "What building really costs",
+              "evaluate": "How to evaluate vendors", "implement": "Rolling it out", "general": "Guidance"}
+    section = guidance_section(ctx, cites, key, titles.get(key, "Guidance"))
+    comp = ctx.decision.component
+    first = section.items[0] if section and section.items else ""
+    if not comp:
+        rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
+            len(section.items) > 1 else None
+        return first or "I have no guidance on that in the knowledge base.", keep(rest)
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
+    vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
+    specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
+        if vendor_section else []
+    words = set(ctx.reading.normalized.replace("?", " ").split())
+    d = ctx.decision
+    weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
+        d.part is not None and d.part.verdict != "buy")
+    if specific and key == "cost" and weighs_build:
+        # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?", "run Llama ourself:
+        # really cheaper?"): the call and its reason lead; the cost of the built side that comparisons leave out
+        # (the row's own words) and what the named products charge are the first things to weigh.
+        forgotten = [x for x in own_sentences(ctx, cites, "risks") if x.startswith("The main risk of")
+                     and not re.match(r"The main risk of (?:buying|a bought|bought|using a hosted)", x)][:1]
+        section = Section(kind="guidance", title=section.title if section else "What building really costs",
+                          items=[*forgotten, *specific[:2], *(section.items if section else [])][:4])
+        reason = reason_sentence(ctx, cites)
+        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
+        lead = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
+        return lead, keep(section, migration_section(ctx, cites))
+    if specific:
+        # The asker named the products: what their notes say about lock-in or pricing comes first.
+        lead = " ".join(specific[:2])
+        rest_items = ([first] if first else []) + (section.items[1:] if section else [])
+        return lead, keep(Section(kind="guidance", title=section.title if section else "Guidance",
+                                   items=rest_items[:3]) if rest_items else None,
+                           migration_section(ctx, cites) if key != "switch" else None)
+    if key == "risks-buy":
+        # How much buying risks depends on the component: its cost of reversing comes first.
+        how = {"low": "small", "medium": "real but manageable", "high": "serious"}[comp.migration_cost]
+        lead = (f"For {subject_of(ctx)} the lock-in risk of buying is {how}: {comp.migration[:1].lower()}"
+                f"{comp.migration[1:]}" + cites.support(comp.migration, comp.note, "migration"))
+        own = own_sentences(ctx, cites, "risks", "buy", limit=3, unlike=lead)
+        if own:
+            # What this component's note says about buying it comes before the general words on vendors.
+            section = Section(kind="guidance", title="Risks of buying",
+                              items=[*own, *(section.items[:1] if section else [])])
+        return lead, keep(section)
+    if not first:
+        return lead_verdict(ctx, cites), keep(options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    # A build verdict for one part of a row that is bought as a whole (the routing policy of a bought gateway) rolls
+    # out with the row: "how do we move the 15 teams over?" after "which part is ours?" is the gateway's rollout.
+    bought_row = ctx.decision.part is not None and comp.verdict != "build"
+    if key == "implement" and (ctx.decision.verdict != "build" or bought_row) and \
+            (steps := own_sentences(ctx, cites, "rolling it out")):
+        # The component's own rollout: where to start, how to run it beside the old path, and the measures that
+        # show it worked; then the part that stays theirs to build.
+        if set(tokenize(ctx.question)) & MEASURE_WORDS:
+            # "How will we know it worked?" asks for the measures first; a note's rollout ends with them.
+            steps = [steps[-1], *steps[:-1]]
+        # The lead says what is rolled out (the product they named, or the call for their situation), then the first
+        # step or the measures asked for. A component's rollout is written for the bought route: a build verdict
+        # takes the general guidance below instead.
+        prev = ctx.previous
+        if named:
+            lead = f"Roll {named[0].name} out small and measure it: {lower_first(ctx, steps[0])}"
+        elif prev and prev.component is ctx.decision.component and prev.verdict == ctx.decision.verdict:
+            # Asked after the call was given ("ok we'll buy. how do we roll it out?"): the steps, not the call again.
+            lead = " ".join(steps[:2])
+            steps = steps[1:]
+        elif ctx.decision.verdict in ("buy", "hybrid"):
+            lead = f"{cap(verdict_clause(ctx))}, and roll it out in small steps. {steps[0]}"
+        else:
+            lead = f"Whichever way you go, roll it out in small steps. {steps[0]}"
+        rest = Section(kind="guidance", title="Rolling it out", items=steps[1:]) if len(steps) > 1 else None
+        return lead, keep(rest, build_section(ctx, cites))
+    if key == "implement":
+        # How to roll it out and how to tell it worked (the KPIs), for the product they named when they named one;
+        # then what is being rolled out, and the part that stays theirs to build.
+        passage = cites.section("implementing-the-decision", "kpis")
+        kpis = [x for x in sentences(passage.doc.page_content) if usable(x) and "include" in x] if passage else []
+        if not kpis:
+            return f"{first} For {subject_of(ctx)}, {verdict_clause(ctx)}.", keep(section)
+        kpi = f"{kpis[0]} [{cites.cite(passage, kpis[0])}]"
+        name = named[0].name if named else subject_of(ctx)
+        rest = Section(kind="guidance", title=section.title, items=[x for x in section.items if x != kpi])
+        return (f"Roll {name} out small and measure it: {lower_first(ctx, kpi)} For {subject_of(ctx)}, "
+                f"{verdict_clause(ctx)}."), keep(rest if rest.items else None, build_section(ctx, cites))
+    # The general risk or cost comes first; what it means for this component (its own rule, part or summary,
+    # cited) right after, so the answer is about their component, not ML infrastructure at large. How to
+    # evaluate vendors asks no verdict: the heading carries it, the lead does not repeat it.
+    subject = subject_of(ctx)
+    if key in ("risks-build", "cost"):
+        # Then what it means for their component: the verdict and the reason that decides it, cited.
+        reason = reason_sentence(ctx, cites)
+        words = set(re.findall(r"[a-z]+", reason.lower()))
+        if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write") and (
+                ctx.decision.verdict != "hybrid" or {"buy", "build"} <= words):
+            lead = f"{first} {reason}"  # the reason already opens with the verdict
+        else:
+            lead = f"{first} {cap(verdict_clause(ctx))}. {reason}"
+        own = own_sentences(ctx, cites, "risks", "build", limit=3) if key == "risks-build" else []
+        if own:
+            # What building this component risks, from its own note, leads; the general words on building follow.
+            lead = f"{own[0]} {lead[len(first):].strip()}"
+            section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
+    elif key == "evaluate":
+        lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {lower_first(ctx, first)}"
+    else:
+        lead = first
+    rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
+        len(section.items) > 1 else None
+    extra = migration_section(ctx, cites) if key in ("cost", "evaluate") else None
+    return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+
+
+def guidance_shape(ctx: Context, cites: Citations, note: str) -> tuple[str, list[Section]]:
+    """A general question: the guidance note's most relevant sentences, the first as the lead."""
+    chunks = ctx.evidence.of(note)
+    if note == "four-questions":
+        return _four_questions(ctx, cites)
+    focus = set(tokenize(ctx.question))
+    picked = []
+    for p in chunks:
+        for i, s in enumerate(sentences(p.doc.page_content)):
+            if usable(s):
+                picked.append((len(set(tokenize(s)) & focus) + (0.5 if i == 0 else 0), s, p))
+    best = sorted(picked, key=lambda t: -t[0])[:4]
+    order = {id(t): k for k, t in enumerate(picked)}
+    best.sort(key=lambda t: order[id(t)])
+    if not best:
+        return "I have no guidance on that in the knowledge base.", []
+    lines = [f"{s} [{cites.cite(p, s)}]" for _, s, p in best]
+    title = chunks[0].doc.metadata.get("title", note)
+    return lines[0], keep(Section(kind="guidance", title=title, items=lines[1:]) if len(lines) > 1 else None)
+
+
+def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """Lead with the four questions themselves; one cited line on each."""
+    items, asks = [], []
+    for p in ctx.evidence.of("four-questions"):
+        sec = p.doc.metadata.get("section", "")
+        if not sec.lower().startswith("question"):
+            continue
+        ask = sec.split(":", 1)[-1].strip().rstrip("?")
+        if ask[:1].lower() + ask[1:] in asks:
+            continue  # a long section is stored as several chunks: one line per question
+        asks.append(ask[:1].lower() + ask[1:])
+        # The general point, not one component's example ("experiment tracking is easy to migrate").
+        names = [c.name.lower() for c in ctx.matrix.components] if ctx.matrix else []
+        names += ["model registr", "training job", "feature stores", "data pipelines"]
+        body = [s for s in sentences(p.doc.page_content)[1:] if usable(s)
+                and not any(n in s.lower() for n in names)][:1] or \
+            [s for s in sentences(p.doc.page_content) if usable(s)][:1]
+        if body:
+            items.append(f"**{ask}?** {body[0]} [{cites.cite(p, body[0])}]")
+    if not asks:
+        return "I have no guidance on that in the knowledge base.", []
+    lead = "Decide each component with four questions: " + "; ".join(asks) + "?"
+    return lead, keep(Section(kind="guidance", title="The four questions", items=items))
+
+
+def _article(name: str) -> str:
+    """'a vector database', 'an LLM gateway', 'an ML platform' ('this infrastructure' stays as it is)."""
+    if name.startswith(("this ", "the ")):
+        return name
+    first = name.split()[0]
+    vowel_sound = first[0].lower() in "aeio" or (first.isupper() and first[0] in "AEFHILMNORSX")
+    return ("an " if vowel_sound else "a ") + name
+
+
+def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    d = ctx.decision
+    name = d.other_component
+    if d.deciding:
+        word = {"buy": "Buy", "build": "Build"}.get(d.verdict, VERDICT_WORD[d.verdict])
+        advice = d.deciding.advice
+        lead = f"{word}: {advice[:1].lower()}{advice[1:]}" + cites.support(advice, d.deciding.note)
+        return lead, keep(guidance_section(ctx, cites, "risks-build", "Why building for its own sake is risky")
+                           if d.verdict == "buy" else None)
+    lines, lean = applied_questions(ctx, cites, name)
+    # No internal words ("matrix", "row"): the asker hears that no settled verdict exists, then the applied lean.
+    lead = (f"It depends: there is no settled verdict for {_article(name)}, but applied to what you told us the "
+            f"four questions lean towards {lean}.")
+    return lead, [applied_section(lines)]
+
+
+def noted(ctx: Context) -> str:
+    """Acknowledge the facts in the asker's own words, then ask what they want to decide."""
+    plan, said = ctx.plan, ctx.reading.said
+
+    def echo(cond: str) -> str:
+        words = yours(said[cond]).strip(" .,;:") if cond in said else ""
+        label = ctx.labels.get(cond, cond)
+        return f"{words} ({label})" if words and len(words) <= 140 else label
+
+    bits = []
+    if plan.added:
+        bits.append("Noted: " + "; ".join(echo(c) for c in plan.added) + ".")
+    if plan.removed:
+        bits.append("Dropped: " + "; ".join(echo(c) for c in plan.removed) + ".")
+    tools = [t for t in ctx.reading.stack if t not in ctx.attestations]
+    if tools:
+        # The tools they run come back in the answer about the component, beside what it needs.
+        listed = ", ".join(tools[:-1]) + " and " + tools[-1] if len(tools) > 1 else tools[0]
+        bits.append(f"{'Also noted' if bits else 'Noted'}: {listed}.")
+    ask = "Which piece of ML infrastructure are you deciding on?"
+    return " ".join(bits + [ask]) if bits else f"Noted. {ask}"
+
+
+def across(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    cond = (ctx.plan.added or ctx.plan.removed)[0]
+    lines = []
+    for comp in ctx.matrix.components:
+        rule = comp.rule_for(cond)
+        if rule:
+            lines.append(f"**{comp.name}: {VERDICT_WORD[rule.verdict]}.** {rule.advice}"
+                         + cites.support(rule.advice, rule.note))
+    lead = (f"It depends on the component: {ctx.labels.get(cond, cond)} moves some verdicts and not others. "
+            "Tell me which component you are deciding on and I will apply it with everything else you said.")
+    return lead, keep(Section(kind="guidance", title="By component", items=lines) if lines else None)

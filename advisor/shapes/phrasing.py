@@ -1,0 +1,214 @@
+"""How an answer says things: the asker's facts as phrases, the verdict as a clause, the lead of a decision."""
+
+from __future__ import annotations
+
+import re
+
+from ..compose import Citations, Context, sentences, yours
+from ..understanding import HYPOTHETICAL
+
+# Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
+FACT_KINDS = {"scale": ("traffic_rps", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day", "jobs_per_day"),
+              "simple": ("models", "traffic_rps", "items_per_day", "tokens_per_day"),
+              "early-stage": ("engineers", "headcount")}
+
+
+# Quantity kinds that show the asker's numbers rule a condition out ("three model providers": past the simple case).
+UNLIKE_KINDS = {"simple": ("providers", "traffic_rps", "models", "items_per_day", "tokens_per_day", "teams"),
+                "scale": ("traffic_rps", "models", "items_per_day", "tokens_per_day"),
+                "early-stage": ("teams", "engineers", "headcount")}
+
+
+BUY_WORDS = {"buy", "buying", "bought", "vendor", "vendors", "managed", "saas", "purchase", "purchasing", "paying",
+              "rely", "relying", "depend", "depending", "dependence", "adopt", "adopting", "subscription"}
+
+
+BUILD_WORDS = {"build", "building", "write", "writing", "own", "homegrown", "in-house", "inhouse", "ourselves", "diy",
+                "roll", "custom"}
+
+
+def fact_phrase(ctx: Context, kind: str) -> str:
+    """A number the asker gave, as a phrase ("we are 5 people" -> "5 people")."""
+    return re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[kind]), flags=re.IGNORECASE)
+
+
+def condition_phrase(ctx: Context, cond: str) -> str:
+    """How the lead names one of the asker's conditions, with their own numbers when they gave some."""
+    kinds = FACT_KINDS.get(cond, ())
+    if cond == "early-stage" and "engineers" in ctx.state.facts:
+        kinds = ("engineers",)  # the small team is the fact; the company around it ("400 employees") is not
+    # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
+    facts = [fact_phrase(ctx, k) for k in kinds if k in ctx.state.facts]
+    # A fact that opened the asker's sentence ("Three ML engineers.") continues ours in lower case.
+    facts = [f[:1].lower() + f[1:] if re.match(r"[A-Z][a-z]+\b", f) else f for f in facts]
+    if facts:
+        return with_facts(facts)
+    if cond == "regulated" and "regime" in ctx.state.facts:
+        return f"under {ctx.state.facts['regime']}"  # the regime they named, not a generic "your rules"
+    if cond == "early-stage" and ctx.reading.managed_cue:
+        # "No ops people" is what they said: echo that rather than calling them an early-stage company.
+        return "with nobody to run infrastructure"
+    c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
+    return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
+
+
+def with_facts(facts: list[str]) -> str:
+    """The asker's facts as a phrase: who they are "as a 6-person startup", what they have "with 3 models"."""
+    # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
+    singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
+               r"(?:team|company|startup|group|org)\b"
+    # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
+    who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
+          r"(?:startup|company|team|lab|firm|shop|business|org|organi[sz]ation|group|agency|studio)\b|" \
+          r"\d[\d,.]*-(?:person|member|strong|employee)\s+[a-z-]+$"  # "a 12-person fintech"
+    if len(facts) == 1 and re.match(who, facts[0], re.IGNORECASE):
+        return f"as a {facts[0]}"
+    return "with " + " and ".join(("a " + f) if re.match(singular, f, re.IGNORECASE) else f for f in facts[:2])
+
+
+def situation_phrase(ctx: Context, only: list[str] | None = None) -> str:
+    conds = only if only is not None else ctx.decision.conditions
+    phrases = [condition_phrase(ctx, c) for c in conds[:2]]
+    if len(phrases) == 2 and all(p.startswith("with ") for p in phrases):
+        # "with 4k rps and 3 models" + "with 6 engineers" reads "with 4k rps, 3 models and 6 engineers".
+        items = [*phrases[0][5:].split(" and "), phrases[1][5:]]
+        return "with " + ", ".join(items[:-1]) + " and " + items[-1]
+    return " and ".join(phrases)
+
+
+def unlike_phrase(ctx: Context) -> str:
+    """With no condition of theirs in play, the number they gave that rules out the case which would have changed
+    the call ("with three model providers (past the simple case)"); '' when none does."""
+    d = ctx.decision
+    rules = {r.condition: r.verdict for r in (d.part.conditions if d.part else d.component.conditions)}
+    for cond in ctx.state.negated:
+        un = next((c.unlike for c in ctx.taxonomy.conditions if c.id == cond), "") if ctx.taxonomy else ""
+        facts = [fact_phrase(ctx, k) for k in UNLIKE_KINDS.get(cond, ()) if k in ctx.state.facts]
+        if un and facts and rules.get(cond, d.verdict) != d.verdict:
+            return f"{with_facts(facts[:1])} ({un})"
+    return ""
+
+
+def subject_of(ctx: Context) -> str:
+    d = ctx.decision
+    if d.part:
+        return d.part.label
+    return d.component.noun or d.component.name.lower()
+
+
+def verdict_clause(ctx: Context) -> str:
+    d, comp = ctx.decision, ctx.decision.component
+    subject = subject_of(ctx)
+    if d.verdict == "buy":
+        if d.part and d.part.buy_clause:
+            return f"buy rather than build: {d.part.buy_clause}"  # the verdict word first, then what it means
+        return f"buy {subject} rather than build {'them' if subject.endswith('s') and not d.part else 'it'}"
+    if d.verdict == "build":
+        if d.part and d.part.build_clause:
+            return f"build: {d.part.build_clause}"
+        return f"build {subject} yourselves"
+    if d.verdict == "hybrid":
+        buy = next((p for p in comp.parts if p.verdict == "buy"), None)
+        build = comp.build_part
+        if buy and build and not d.part:
+            return f"go hybrid: buy {buy.label} and build {build.label}"
+        return f"go hybrid on {subject}"
+    return f"it depends on {depends_on(ctx)}"
+
+
+def depends_on(ctx: Context) -> str:
+    """What a `depends` verdict turns on: the deciding rule's, else the part's, else the row's (from the matrix)."""
+    d = ctx.decision
+    for item in (d.deciding, d.part, d.component):
+        if item is not None and getattr(item, "verdict", None) == "depends" and getattr(item, "depends_on", None):
+            return item.depends_on
+    return "requirements no managed option may meet"
+
+
+def lower_first(ctx: Context, s: str) -> str:
+    """A sentence continued after a comma: its first word in lower case, unless a name or acronym ("MLflow")."""
+    first = s.split(" ", 1)[0].rstrip(",.:;")
+    names = ctx.matrix.option_names if ctx.matrix else frozenset()
+    if first in names or first[1:] != first[1:].lower() or (len(first) > 1 and first.isupper()):
+        return s
+    return s[:1].lower() + s[1:]
+
+
+def cap(s: str, names: set[str] = frozenset()) -> str:
+    # Product names keep their own spelling at the start of a sentence ("pgvector", "vLLM", "promptfoo").
+    first = s.split(" ", 1)[0].rstrip(",.:;")
+    if first[:1].islower() and (any(c.isupper() for c in first) or first in names):
+        return s
+    return s[:1].upper() + s[1:]
+
+
+def two_sentences(text: str) -> str:
+    parts = sentences(text)
+    return " ".join(parts[:2]) if len(parts) > 2 else text
+
+
+def reason_sentence(ctx: Context, cites: Citations) -> str:
+    """The sentence that says why, cited: the deciding rule, else the part, else the component summary."""
+    d, comp = ctx.decision, ctx.decision.component
+    if d.deciding:
+        return d.deciding.advice + cites.support(d.deciding.advice, d.deciding.note)
+    if d.part:
+        return d.part.advice + cites.support(d.part.advice, d.part.note)
+    return comp.summary + cites.support(comp.summary, comp.note)
+
+
+OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:]{0,40},\s+(?=[a-z])")
+
+
+def lead_verdict(ctx: Context, cites: Citations) -> str:
+    situation = situation_phrase(ctx) or unlike_phrase(ctx)
+    reason = reason_sentence(ctx, cites)
+    if situation and ctx.decision.deciding:
+        # The rule's own opener ("Under residency rules, ...") restates the situation the lead already named.
+        stripped = OPENER.sub("", reason)
+        names = ctx.matrix.option_names if ctx.matrix else frozenset()
+        reason = cap(stripped, names) if stripped != reason else reason
+    words = set(re.findall(r"[a-z]+", reason.lower()))
+    if reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write") and (
+            ctx.decision.verdict != "hybrid" or {"buy", "build"} <= words):
+        # A hybrid call needs both halves said: "rent GPUs ..." alone would not say what is theirs to build.
+        # The reason already opens with the verdict ("Buy the orchestration: ..."): say it once.
+        return f"{cap(situation)}, {reason[:1].lower()}{reason[1:]}" if situation else reason
+    clause = verdict_clause(ctx)
+    core = clause.split(": ", 1)[-1]
+    if len(core) > 20 and core.lower() in reason.lower():
+        # The reason says the verdict in full ("For training infrastructure, buy the GPU compute and build the
+        # training code: ..."): the clause before it would say it twice.
+        return f"{cap(situation)}: {lower_first(ctx, reason)}" if situation else reason
+    first = f"{cap(situation)}, {clause}." if situation else f"{cap(clause)}."
+    return f"{first} {reason}"
+
+
+def plan_judged(ctx: Context) -> str:
+    """"Yes." or "No." to a plan the asker asks us to judge ("build it all in-house. Good idea?"); '' otherwise."""
+    d = ctx.decision
+    if not ctx.reading.proposal or d.verdict not in ("buy", "build", "hybrid"):
+        return ""
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    plan = "build" if words & BUILD_WORDS and not words & BUY_WORDS else \
+        "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None
+    if plan is None:
+        return ""
+    return "Partly." if d.verdict == "hybrid" else "Yes." if d.verdict == plan else "No."
+
+
+def hypothetical_words(ctx: Context, conds: list[str]) -> str:
+    """The hypothetical in the asker's words, addressed to them ("you got acquired by a bank"); '' if not said."""
+    said = ctx.reading.said
+    out = []
+    for c in conds:
+        text = said.get(c, "")
+        if not HYPOTHETICAL.match(text) or len(text) > 120:
+            return ""
+        out.append(yours(HYPOTHETICAL.sub("", text)).strip(" ?.,;:"))
+    return " and ".join(dict.fromkeys(out))
+
+
+def named_in(option, text: str) -> bool:
+    """Whether `text` names `option` (its name or an alias, as a whole word)."""
+    return any(re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE) for n in (option.name, *option.aliases))

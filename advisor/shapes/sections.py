@@ -1,0 +1,378 @@
+"""Sections several answer shapes share: the asker's tools, reasons, options, what to build, what would change it."""
+
+from __future__ import annotations
+
+import re
+
+from ..compose import Citations, Context, sentences, usable
+from ..decision import Change
+from ..hosting import quote
+from ..models import Section
+from ..render import VERDICT_WORD
+from ..retrieval import tokenize
+from .phrasing import BUY_WORDS, cap, condition_phrase
+
+GUIDANCE_SECTIONS = {
+    "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
+                    ("risk-of-building", "cost to the core product")],
+    "risks-buy": [("overview", "cost of a wrong buy"), ("evaluating-vendors", "roadmap"),
+                  ("evaluating-vendors", "security"), ("key-factors", "lock-in")],
+    "cost": [("four-questions", "question 2"), ("overview", "underestimated"), ("key-factors", "total cost")],
+    "switch": [("switching-buy-to-build", "whether"), ("switching-buy-to-build", "how to switch"),
+               ("switching-buy-to-build", "keeping a later switch cheap")],
+    "evaluate": [("evaluating-vendors", "capability"), ("evaluating-vendors", "security"),
+                 ("evaluating-vendors", "documentation"), ("evaluating-vendors", "roadmap"),
+                 ("evaluating-vendors", "lock-in"), ("evaluating-vendors", "proof-of-concept")],
+    "implement": [("implementing-the-decision", "start small"), ("implementing-the-decision", "kpis"),
+                  ("implementing-the-decision", "cross-functional")],
+}
+
+
+ALONGSIDE = "Alongside what you already run"
+
+
+ATTESTED = ("evaluating-vendors", "Attestations such as SOC 2")
+
+
+def attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
+    """What an attestation the asker named ("our customers require SOC 2") asks of the route, when it is no
+    residency rule; named this turn, or earlier when this is the first answer about this component."""
+    comp, prev = ctx.decision.component, ctx.plan.previous
+    named = [t for t in (ctx.state.stack if comp and prev.component != comp.slug else ctx.reading.stack)
+             if t in ctx.attestations]
+    if not named or "regulated" in ctx.decision.conditions:
+        return None
+    passage = cites.section(*ATTESTED)
+    # Choosing among vendors wants what to ask of them; a decision wants why it is no reason to build.
+    first = 1 if ctx.plan.act in ("vendor", "evaluate") else 0
+    picked = [s for s in sentences(passage.doc.page_content) if usable(s)][first:first + limit] if passage else []
+    if not picked:
+        return None
+    return Section(kind="facts", title="Under " + " and ".join(named[:2]),
+                   items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
+
+
+def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
+    """The component note's sentences about tools the asker named ("we already run Prometheus and Grafana"), cited.
+
+    Tools named this turn, or earlier when this is the first answer about this component (facts told first)."""
+    comp = ctx.decision.component
+    prev = ctx.plan.previous
+    tools = list(ctx.reading.stack)
+    if comp and prev.component != comp.slug:
+        tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
+    passage = cites.section(comp.note, ALONGSIDE) if comp and tools else None
+    if passage is None:
+        return None
+    rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
+    picked, named = [], []
+    for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
+        hit = [t for t in tools if rx[t].search(s)]
+        if hit and any(t not in named for t in hit):
+            picked.append(s)
+            named += [t for t in hit if t not in named]
+        if len(picked) == limit:
+            break
+    if not picked:
+        return None
+    shown = [t for t in tools if t in named]
+    title = "Alongside " + (" and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " and " + shown[-1])
+    return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
+
+
+def plausible(ctx: Context) -> list[Change]:
+    """At most two changes most plausible for this asker: the `next` of what they said, else the first."""
+    d = ctx.decision
+    if not d.would_change or ctx.taxonomy is None:
+        return []
+    order: list[str] = []
+    by_id = {c.id: c for c in ctx.taxonomy.conditions}
+    for cond in d.conditions:
+        order += [n for n in by_id[cond].next if n not in order] if cond in by_id else []
+    # With nothing stated, the circumstances most askers are in; never a stock line for everyone.
+    order = order or list(ctx.taxonomy.next_when_nothing_stated)
+    rank = {c: i for i, c in enumerate(order)}
+    denied = set(ctx.state.negated)  # "we're well past seed" rules out the early-stage line
+    return sorted((c for c in d.would_change if c.condition in rank and c.condition not in denied),
+                  key=lambda c: rank[c.condition])[:2]
+
+
+def changes_section(ctx: Context, cites: Citations) -> Section | None:
+    lines = [f"*If {c.label}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}" + cites.support(c.advice, c.note)
+             for c in plausible(ctx)]
+    return Section(kind="changes", title="What would change this", items=lines) if lines else None
+
+
+def reasons_section(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Section | None:
+    """Supporting sentences from the retrieved passages, scored by the question and the asker's facts."""
+    d, comp = ctx.decision, ctx.decision.component
+    focus = set(tokenize(ctx.question)) | set(tokenize(comp.name if comp else ""))
+    for c in d.conditions:
+        focus |= set(tokenize(ctx.labels.get(c, c)))
+    preferred = {comp.note} if comp else set()
+    if d.deciding:
+        preferred.add(d.deciding.note)
+    scored = []
+    kinds = ("guidance",) if d.verdict == "build" else ("guidance", "vendor")
+    passages = list(ctx.passages)
+    if d.deciding:
+        passages = ctx.evidence.of(d.deciding.note) + passages  # the rule's own note explains it best
+    for rank, p in enumerate(passages):
+        if p.doc.metadata.get("kind") not in kinds:
+            continue  # user-added documents inform retrieval but do not speak for the advisor; a build
+            # verdict is not explained by a vendor's strengths
+        section = p.doc.metadata.get("section", "").lower()
+        if "verdict changes" in section or section == "verdict":
+            continue  # the verdict itself is not a reason for it; other circumstances would muddle it
+        for s in sentences(p.doc.page_content):
+            if not usable(s) or "default verdict" in s.lower() or "matrix" in s.lower():
+                continue
+            toks = set(tokenize(s))
+            score = len(toks & focus) / (len(toks) ** 0.5 or 1) + (1.0 if p.doc_id in preferred else 0) - 0.1 * rank
+            scored.append((score, s, p))
+    chosen: list[str] = []
+    used = [set(tokenize(exclude))]
+    for _, s, p in sorted(scored, key=lambda t: -t[0]):
+        toks = set(tokenize(s))
+        if any(len(toks & u) / (len(toks | u) or 1) > 0.4 for u in used):
+            continue
+        used.append(toks)
+        chosen.append(f"{s} [{cites.cite(p, s)}]")
+        if len(chosen) == n:
+            break
+    return Section(kind="reasons", title="Why", items=chosen) if chosen else None
+
+
+def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
+    """What each of the asker's other circumstances means here (the deciding one is already in the lead)."""
+    d = ctx.decision
+    row = d.part or d.component
+    items = []
+    for cond in d.conditions:
+        if d.deciding and cond == d.deciding.condition:
+            continue
+        rule = next((g for g in ctx.matrix.global_rules if g.condition == cond), None) or row.rule_for(cond)
+        if rule and rule.verdict == d.verdict:  # one pointing elsewhere is outranked; quoting it would contradict
+            items.append(f"*{cap(condition_phrase(ctx, cond))}:* {rule.advice}" + cites.support(rule.advice, rule.note))
+    items += _weighed_facts(ctx, cites)
+    return Section(kind="reasons", title="Your other circumstances", items=items) if items else None
+
+
+def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
+    """Facts that state no condition but bear on the call: a date to meet, a vendor's quote for this row."""
+    d, facts, out = ctx.decision, ctx.state.facts, []
+    if d.verdict == "build":
+        return out
+    if "deadline" in facts:
+        said = "A managed service can often be running within about a week, while a build ties up months of " \
+               "senior engineering time, so buying protects the date."
+        out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
+    quoted = quote(ctx)
+    if quoted and any(o.doc in ctx.plan.vendors for o in d.component.buy):
+        said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
+                "patching and upgrades that follow it.")
+        out.append(f"*{quoted[0]}:* {said}" + cites.support(said, "key-factors", "total cost"))
+    return out
+
+
+def outside_their_boundary(ctx: Context, doc: str) -> bool:
+    from ..vendors import outside_boundary
+
+    return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc)
+
+
+def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
+    from ..vendors import cloud_of, fit
+
+    comp = ctx.decision.component
+    out = set(ctx.state.rejected)  # products the asker ruled out are never offered
+    # A shortlist named earlier in the conversation ("Evidently or Arize?") stays the shortlist for its follow-ups.
+    asked = ctx.plan.vendors or (ctx.state.asked_vendors if ctx.plan.previous.component == comp.slug else [])
+    mentioned = [o for o in comp.buy if o.doc in asked and o.doc not in out]
+    facts = ctx.vendor_facts or {}
+    # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
+    # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
+    # that said it runs on one cloud is not offered another cloud's own service.
+    clouds = {cloud_of(v) for v in ctx.state.vendors} - {None}
+    home = ctx.state.cloud
+    clouds |= {home} if home else set()
+
+    def rank(o) -> float:
+        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue, ctx.state.kubernetes)[0] \
+            if o.doc in facts else 0
+        return -(score + (3 if cloud_of(o.doc) in clouds else 0))
+
+    rest = sorted((o for o in comp.buy if o not in mentioned and o.doc not in out
+                   and not outside_their_boundary(ctx, o.doc)
+                   and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
+    # Two or more products named ("LiteLLM or Portkey, or write our own?") are the shortlist the asker is weighing:
+    # those, not a catalogue with others added.
+    ordered = mentioned if len(mentioned) >= 2 else mentioned + rest
+    lines = []
+    for opt in ordered[:limit]:
+        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        first = cites.sentence_from(strength)
+        if first:
+            # A product the asker named that cannot run inside their boundary says so.
+            caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
+                      + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
+                if outside_their_boundary(ctx, opt.doc) else (
+                " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
+                if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
+            lines.append(f"**{opt.name}**: {first[0]}{caveat}{suits(ctx, cites, opt, facts) if not caveat else ''}")
+    return Section(kind="options", title="Options to buy", items=lines) if lines else None
+
+
+def suits(ctx: Context, cites: Citations, opt, facts) -> str:
+    """What the option's own note says about the constraint the asker stated (where it runs, what it costs,
+    how hard it is to leave), quoted and cited; '' when they stated none it speaks to."""
+    from ..vendors import fit
+
+    f = facts.get(opt.doc)
+    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue)[1]:
+        return ""
+    conds = ctx.decision.conditions
+    # The note's section on that constraint, and in it the sentence that speaks to it.
+    heading, words = ("hosting", _INSIDE) if "regulated" in conds else ("hosting", _MANAGED) \
+        if ctx.reading.managed_cue else ("pricing", _FREE) if "budget" in conds else ("lock-in", _LEAVE) \
+        if "lock-in" in conds else (None, set())
+    passage = cites.section(opt.doc, heading) if heading else None
+    found = [x for x in sentences(passage.doc.page_content) if usable(x)] if passage else []
+    if not found:
+        return ""
+    best = max(found, key=lambda x: len(words & set(tokenize(x))))
+    return f" {best} [{cites.cite(passage, best)}]" if words & set(tokenize(best)) else ""
+
+
+_INSIDE = {"self", "hosted", "hostable", "own", "environment", "inside", "premises", "premise", "managed", "deployments",
+           "kept", "boundary", "vpc", "infrastructure", "run", "runs"}
+
+
+_MANAGED = {"managed", "hosted", "cloud", "service", "serverless", "fully"}
+
+
+_FREE = {"free", "open", "source", "tier", "licence", "license"}
+
+
+_LEAVE = {"open", "export", "low", "leave", "leaving", "lock", "standard", "portable"}
+
+
+def build_section(ctx: Context, cites: Citations) -> Section | None:
+    d = ctx.decision
+    comp, part = d.component, d.part
+    build = comp.build_part
+    if build and part is build:
+        return None
+    if d.verdict == "build" and not part:
+        return None  # the whole component is yours to build; a "thin wrapper" line would contradict it
+    if d.deciding and d.verdict == "hybrid" and not build:
+        return None  # the deciding advice already says which part to build
+    if build and any(r.condition in d.conditions and r.verdict != "build" for r in build.conditions):
+        build = None  # e.g. at scale the thin wrapper is no longer yours to grow
+    text = build.advice + cites.support(build.advice, build.note) if build else \
+        comp.build + cites.support(comp.build, comp.note)
+    return Section(kind="build", title="What to build yourselves", text=text)
+
+
+def build_asked(ctx: Context, cites: Citations) -> Section | None:
+    """What to build, asked beside a choice: the build part, else the rule for their situation that says it."""
+    section = build_section(ctx, cites)
+    rule = ctx.decision.deciding
+    if section is None and rule is not None and rule.verdict == "hybrid":
+        section = Section(kind="build", title="What to build yourselves",
+                          text=rule.advice + cites.support(rule.advice, rule.note))
+    return section
+
+
+def migration_section(ctx: Context, cites: Citations) -> Section:
+    comp = ctx.decision.component
+    return Section(kind="migration", title=f"Cost of changing course later: {comp.migration_cost}",
+                   text=comp.migration + cites.support(comp.migration, comp.note, "migration"))
+
+
+def keep(*sections: Section | None) -> list[Section]:
+    return [s for s in sections if s is not None]
+
+
+def home_cloud_lean(ctx: Context, cites: Citations) -> str:
+    """For a `depends` verdict, what the asker's own cloud tips it toward: that cloud's own option, cited."""
+    from ..vendors import CLOUD_NAMES, cloud_of
+
+    d, home = ctx.decision, ctx.state.cloud
+    if d.verdict != "depends" or not home or d.component is None:
+        return ""
+    opt = next((o for o in d.component.buy if cloud_of(o.doc) == home and not outside_their_boundary(ctx, o.doc)), None)
+    if opt is None or not cites.section(opt.doc, "strength"):
+        return ""
+    cloud = CLOUD_NAMES.get(home, home)
+    text = f"You already run on {cloud}, so {opt.name}, its own offering, is the option to weigh first."
+    return text + cites.support(f"{opt.name} {cloud} team integrated", opt.doc, "strength")
+
+
+def _about_another(ctx: Context, sentence: str) -> bool:
+    """Whether a general sentence is an example about another component only ("portable training code keeps
+    training infrastructure easy to move", shown to someone asking about a feature store)."""
+    comp = ctx.decision.component
+    if comp is None or ctx.matrix is None:
+        return False
+    low = sentence.lower()
+
+    def names(c) -> list[str]:
+        return [n for n in {c.name.lower(), (c.noun or "").lower()} if n and not n.startswith(("a ", "an "))]
+
+    mine = names(comp)
+    others = [n for c in ctx.matrix.components if c.slug != comp.slug for n in names(c)]
+    return any(n in low for n in others) and not any(n in low or n.rstrip("s") in low for n in mine)
+
+
+def guidance_section(ctx: Context, cites: Citations, key: str, title: str, limit: int | None = None,
+                      skip: tuple[tuple[str, str], ...] = ()) -> Section | None:
+    """The curated guidance for an act, the sentence closest to the question first."""
+    passages = [p for doc, heading in GUIDANCE_SECTIONS.get(key, []) if (doc, heading) not in skip
+                and (p := cites.section(doc, heading))]
+    focus = set(tokenize(ctx.question))
+    # A sentence that only names a framework question ("the second question is ...") answers nothing.
+    found = [(s, p) for p in passages for s in sentences(p.doc.page_content)[:3]
+             if usable(s) and "build-or-buy question" not in s and not _about_another(ctx, s)]
+    if not found:
+        return None
+    # Relevance to the question first, then concreteness (a sentence that lists things says more).
+    found.sort(key=lambda sp: -(len(set(tokenize(sp[0])) & focus) + 0.25 * min(sp[0].count(","), 4)))
+    limit = limit or (5 if key == "evaluate" else 3)
+    items = [f"{s} [{cites.cite(p, s)}]" for s, p in found[:limit]]
+    return Section(kind="guidance", title=title, items=items)
+
+
+BUY_SIDE = BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provider", "exit"}
+
+
+BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing"}
+
+
+def own_sentences(ctx: Context, cites: Citations, heading: str, side: str | None = None, limit: int | None = None,
+         unlike: str = "", last: bool = False) -> list[str]:
+    """The component note's own sentences under a heading ("Rolling it out", "Risks"), cited: for risks only those
+    about one side (buying or building) when `side` is given, none restating `unlike`, at most `limit`, or only the
+    last one (a rollout ends with its measures). Only the sentences returned are cited, so every source listed is
+    one the answer shows."""
+    comp = ctx.decision.component
+    passage = cites.section(comp.note, heading) if comp else None
+    if passage is None:
+        return []
+    picked = []
+    for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
+        words = set(tokenize(s))
+        buy, build = bool(words & BUY_SIDE), bool(words & BUILD_SIDE)
+        if side == "buy" and not (buy and not build) or side == "build" and not build:
+            continue
+        if unlike and not not_repeating([s], unlike):
+            continue
+        picked.append(s)
+    picked = picked[-1:] if last else picked[:limit]
+    return [f"{s} [{cites.cite(passage, s)}]" for s in picked]
+
+
+def not_repeating(items: list[str], said: str, share: float = 0.4) -> list[str]:
+    """Items that do not restate `said` (at most `share` of an item's words also in it)."""
+    words = set(tokenize(said))
+    return [x for x in items if len(set(tokenize(x)) & words) <= share * len(set(tokenize(x)))]
