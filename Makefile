@@ -68,6 +68,8 @@ eval-heldout: index
 	$(PY) evals/heldout_halves.py evals/runs/heldout10/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout11 --out evals/runs/heldout11
 	$(PY) evals/heldout_halves.py evals/runs/heldout11/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout12 --out evals/runs/heldout12
+	$(PY) evals/heldout_halves.py evals/runs/heldout12/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

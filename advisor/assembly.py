@@ -15,7 +15,7 @@ from .planning import Planner
 from .quantities import load_thresholds
 from .settings import Settings
 from .store import Store
-from .tco import load_defaults
+from .tco import TcoDefaults, load_defaults
 from .train import corpus_dir, lexicon_for, load_heads
 from .understanding import Reader
 from .vendors import VendorFacts, load_vendor_facts
@@ -48,7 +48,7 @@ class Parts:
     generator: Generator
     store: Store
     vendor_facts: dict[str, VendorFacts]
-    loaded_cost_year: float = 0.0  # knowledge/tco.yaml's placeholder engineer cost, for "is the quote worth it?"
+    tco: TcoDefaults | None = None  # knowledge/tco.yaml's placeholders, for the asker's own numbers and quotes
 
     @property
     def labels(self) -> dict[str, str]:
@@ -81,4 +81,4 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                                  vendor_facts=facts), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=facts,
-                 loaded_cost_year=load_defaults(settings.knowledge_dir).defaults["loaded_cost_year"].value)
+                 tco=load_defaults(settings.knowledge_dir))

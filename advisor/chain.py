@@ -144,12 +144,15 @@ class Advisor:
             # A what-if asked cold is answered against the same question without its hypothetical.
             previous = parts.engine.decide(plan.state.model_copy(
                 update={"conditions": [c for c in plan.state.conditions if c not in plan.supposed]}))
+        # Rows asked about together are each decided under the same conversation ("which of these should we buy?").
+        several = [parts.engine.decide(plan.state.model_copy(update={"component": slug, "part": "whole"}))
+                   for slug in plan.several] if not plan.refuse else []
         timings.decide_ms = (time.perf_counter() - t2) * 1000
         history = [(t["question"], t["answer"].get("text", "")) for t in self.store.turns(cid, last=4)] \
             if state.turns and cid else []
-        ctx = Context(question=q, reading=reading, plan=plan, decision=decision, previous=previous,
+        ctx = Context(question=q, reading=reading, plan=plan, decision=decision, previous=previous, several=several,
                       evidence=evidence, history=history, labels=parts.labels,
                       topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix,
-                      taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts, loaded_cost_year=parts.loaded_cost_year,
+                      taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts, tco=parts.tco,
                       attestations=parts.reader.lex.attestations)
         return ctx, timings

@@ -14,6 +14,7 @@ from .models import Citation, Provenance, Section, TurnChange
 from .planning import ConversationState, Plan
 from .render import VERDICT_WORD, section_markdown, sources_markdown, verdict_heading
 from .retrieval import Passage, tokenize
+from .tco import TcoDefaults
 from .understanding import Reading
 
 # A new sentence may start with a product spelled in lower case ("vLLM", "pgvector", "promptfoo"); an
@@ -36,14 +37,20 @@ class Context:
     decision: Decision
     evidence: Evidence
     previous: Decision | None = None  # the decision before this turn, for follow-ups
+    several: list[Decision] = field(default_factory=list)  # one per row asked about together, in the asker's order
     history: list[tuple[str, str]] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)
     topic_note: str | None = None
     matrix: Matrix | None = None
     taxonomy: Taxonomy | None = None
     vendor_facts: dict = field(default_factory=dict)  # vendor note id -> VendorFacts
-    loaded_cost_year: float = 0.0  # a placeholder engineer's loaded yearly cost (knowledge/tco.yaml)
+    tco: TcoDefaults | None = None  # knowledge/tco.yaml: the cost model's placeholders, for the asker's own numbers
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
+
+    @property
+    def loaded_cost_year(self) -> float:
+        """A placeholder engineer's loaded yearly cost; 0 when no cost model is loaded."""
+        return self.tco.defaults["loaded_cost_year"].value if self.tco else 0.0
 
     @property
     def refuse(self) -> bool:

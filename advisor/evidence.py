@@ -43,6 +43,7 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
         wanted += [comp.note, *(o.doc for o in comp.buy), *(r.note for r in comp.conditions)]
         for p in comp.parts:
             wanted += [p.note, *(r.note for r in p.conditions)]
+    wanted += [matrix.get(slug).note for slug in plan.several if matrix.get(slug)]  # each row asked about together
     note = planner.note_for(plan.topic)
     if note:
         wanted.append(note)

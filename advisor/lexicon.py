@@ -104,6 +104,8 @@ class Cues(BaseModel):
     choice_asks: list[str] = []  # asks which option to take ("which option would you recommend?")
     either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
     cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
+    several_asks: list[str] = []  # asks about several named rows at once ("which of these should we build?")
+    keeps: list[str] = []  # keeping what runs now is one side of the choice ("KServe, or just keep our Flask app?")
     kubernetes_absent: list[str] = []
     # Tools the asker may already run beside the component ("Prometheus", "Redis"): display name -> patterns. A
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
@@ -118,7 +120,8 @@ class Cues(BaseModel):
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
-                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or")
+                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
+                     "keeps", "several_asks")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -231,6 +234,8 @@ class Lexicon:
                         for c in cues.cloud_names}
         self._split = _any(cues.clause_split)
         self.incumbent = _any(cues.incumbent)
+        self.several_asks = _any(cues.several_asks)
+        self._keeps = re.compile("|".join(f"(?:{p})" for p in cues.keeps), re.IGNORECASE) if cues.keeps else None
         self.recheck = _any(cues.recheck)
         self.how_to_move = _any(cues.how_to_move)
         self.also_asks = {ask: _any(patterns) for ask, patterns in cues.also_asks.items()}
@@ -298,6 +303,19 @@ class Lexicon:
         found = sorted((m.start(), name) for name, rx in self._stack.items() if (m := rx.search(norm))
                        and not (name in self._stack_absent and self._stack_absent[name].search(norm)))
         return [name for _, name in found] + [a for a in self.regimes(norm) if a in self.attestations]
+
+    def kept(self, question: str) -> str:
+        """What the asker would keep, in their words ("our Flask app"), when keeping a tool they run is one side of
+        the choice ("KServe, or just keep our Flask app?"); '' otherwise."""
+        if self._keeps is None:
+            return ""
+        for m in self._keeps.finditer(question):
+            # The object of "keep": up to the next comma, "or", "and", "vs" or end of the sentence.
+            obj = re.split(r"[,.;:?!()]|\s(?:or|and|vs\.?|versus|instead|rather|because|since|for|as|until|while|"
+                           r"at|with)\s", question[m.end():], maxsplit=1)[0].strip()
+            if 0 < len(obj.split()) <= 5 and self.stack(normalize(obj)):
+                return obj
+        return ""
 
     def attested_only(self, norm: str) -> bool:
         """The text names an attestation (SOC 2) and no other regime, restriction or residency rule."""

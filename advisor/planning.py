@@ -47,6 +47,7 @@ class Plan(BaseModel):
     # A follow-up that only changes the facts of a choice or of "is X enough?" asks that again: the act answered.
     reasked: str | None = None
     vendors: list[str] = Field(default_factory=list)  # the products this turn asks about
+    several: list[str] = Field(default_factory=list)  # rows asked about together ("which of these ..."), in order
 
     @property
     def has_subject(self) -> bool:
@@ -59,6 +60,8 @@ class Planner:
 
     DECIDING = frozenset({"verdict", "vendor", "enough", "build-part"})  # acts that need a component to decide
     REASKED = frozenset({"vendor", "enough"})  # acts a follow-up that only changes the facts asks again
+    SEVERAL_ACTS = frozenset({"verdict", "build-part", "switch", "risks", "cost", "general"})  # answerable per row
+    SEVERAL_AT_MOST = 6
 
     def __init__(self, matrix: Matrix, taxonomy: Taxonomy, part_threshold: float = 0.5,
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
@@ -233,8 +236,13 @@ class Planner:
             new.act = state.act
         elif act in self.REASKED and r.vendors:
             new.asked_vendors = list(r.vendors)
+        # "Which is hardest to move off: the feature store, the registry or the tracker?" asks about each row named.
+        # In the order the asker named them (the component head's pick may come first in `components`).
+        named = [c for c in r.named if c in r.components] + r.components
+        several = list(dict.fromkeys(named))[:self.SEVERAL_AT_MOST] \
+            if r.several and len(set(r.components)) >= 2 and act in self.SEVERAL_ACTS else []
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
-                    vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked)
+                    vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several)
 
     def _self_hosting_builds(self, state: ConversationState) -> bool:
         """Whether running it themselves is the build side here: infrastructure with no row, or a row whose

@@ -52,7 +52,9 @@ _RATE = re.compile(
 _VOLUME = re.compile(
     rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}"  # "2 million short text snippets": the last such word is the thing
     rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
-    rf"(?:\s+(?:\w+\s+){{0,3}}?(?:(?:(?:per|a|an|each|every)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
+    # Up to three words between the thing and its period ("images need tags every quarter"), but never another
+    # count or a new item ("2 million documents and 10 queries per second": the period is the queries').
+    rf"(?:\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,3}}?(?:(?:(?:per|a|an|each|every)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
     rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
 # "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
@@ -94,6 +96,14 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
+# "we'd need 2 engineers on it", "it would take three devs for six months": people a build would take, which is an
+# effort to cost, not the size of the team asking.
+_EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|requires|required|cost|costs|tie up|ties up|"
+                            r"dedicate|dedicating|assign|assigning|put|putting|hire|hiring|allocate|budget for|"
+                            r"staff it with)\s+(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
+_EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|for (?:about |around )?"
+                           r"(?:\d+|a|an|one|two|three|four|five|six|nine|twelve|several|a few)\s+(?:months?|years?|quarters?)|"
+                           r"to (?:build|write) it)\b", re.IGNORECASE)
 # "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
 _TEAM_SIZE = re.compile(rf"\bteam (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
@@ -169,7 +179,7 @@ class Thresholds(_Strict):
 class Quantity(_Strict):
     """One number with its unit, as the asker wrote it."""
 
-    kind: str  # traffic_rps | models | providers | gpus | engineers | headcount | teams | latency_ms | money_per_month | money
+    kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms | money_per_month | money
     # | items_per_day | tokens_per_day | jobs_per_day
     value: float
     text: str
@@ -257,7 +267,9 @@ def extract(text: str) -> list[Quantity]:
         if v is not None:
             # "our team is 5" is echoed as "a team of 5", which reads in "With a team of 5, ...".
             said = f"team of {m.group('num')}" if m in teams else m.group(0)
-            out.append(Quantity(kind="engineers", value=v, text=said))
+            effort = m not in teams and (_EFFORT_BEFORE.search(text[max(0, m.start() - 40):m.start()])
+                                         or _EFFORT_AFTER.match(text[m.end():m.end() + 40]))
+            out.append(Quantity(kind="build_engineers" if effort else "engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)
         per = (m.group("per") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()

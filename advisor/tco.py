@@ -152,6 +152,13 @@ def compute(inputs: TcoInputs, knowledge_dir: Path) -> TcoResult:
                      summary=_summary(even, build, buy, scenarios, months, citer), citations=citer.citations())
 
 
+def project(given: dict[str, float], defaults: TcoDefaults) -> tuple[dict[str, float], list[float], list[float]]:
+    """The values used (the asker's, else the defaults) and the cumulative build and buy costs by month."""
+    values = {f: float(given.get(f, defaults.defaults[f].value)) for f in FIELDS}
+    build, buy = _curves(values)
+    return values, build, buy
+
+
 def _when(month: int | None, horizon: int) -> str:
     return f"month {month}" if month else f"none within {horizon} months"
 
@@ -182,10 +189,29 @@ _VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|ch
 _LOADED = re.compile(r"\b(loaded|salary|per engineer|an engineer costs)", re.IGNORECASE)
 
 
+# "over three years", "a 5-year TCO", "across 24 months": how far ahead the asker wants the costs compared.
+# "for 6 months" after a team ("3 engineers for 6 months") is how long the build takes, not the horizon.
+_HORIZON = re.compile(r"\b(?:(?:over|across|in|within|during)\s+(?:the\s+)?|for\s+the\s+)(?:next\s+|first\s+|coming\s+)?"
+                      r"(?P<n>\d+|two|three|four|five|six|ten)\s+(?P<unit>years?|months?)\b|"
+                      r"\b(?P<n2>\d+|two|three|four|five|six|ten)[- ](?P<unit2>year|month)\b", re.IGNORECASE)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
+
+
+def _horizon(text: str) -> float | None:
+    m = _HORIZON.search(text)
+    if m is None:
+        return None
+    n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
+    value = float(_SMALL.get(n.lower(), n)) * (12 if unit.lower().startswith("year") else 1)
+    return value if 1 <= value <= 120 else None
+
+
 def inputs_from_text(texts: list[str]) -> TcoInputs:
-    """Numbers the asker already gave in a conversation: build team and months, vendor price, loaded cost."""
+    """Numbers the asker already gave in a conversation: build team and months, vendor price, loaded cost, horizon."""
     found: dict[str, float] = {}
     for text in texts:
+        if (months := _horizon(text)) is not None:
+            found["horizon_months"] = months
         # Each number belongs to the clause around it ("the vendor quoted $8k a month, and an engineer costs ...").
         for clause in re.split(r"(?<=[.;!?])\s+|,\s*|\s+(?:and|but|while|whereas)\s+", text):
             if m := _BUILD.search(clause):
@@ -193,6 +219,8 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
             elif m := _MONTHS.search(clause):
                 found["build_months"] = float(m["months"])
             for q in extract(clause):
+                if q.kind == "build_engineers" and "build_engineers" not in found:
+                    found["build_engineers"] = q.value  # "we'd need 2 engineers on it"
                 if q.kind == "money_per_month" and _LOADED.search(clause):
                     found["loaded_cost_year"] = q.value * 12
                 elif q.kind == "money_per_month" and _VENDOR.search(clause):

@@ -59,6 +59,8 @@ class Reading(BaseModel):
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
     incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
+    several: bool = False  # asks about several named rows at once ("which of these should we build?")
+    kept: str = ""  # a tool they run that keeping is one side of the choice, in their words ("our Flask app")
     recheck: bool = False  # asks whether the call still holds ("does that change it?")
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
@@ -187,6 +189,7 @@ class Reader:
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
+                    several=bool(self.lex.several_asks.search(norm)),
                     recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
                     also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
                     leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),
@@ -213,6 +216,7 @@ class Reader:
         when = self.lex.deadline.search(r.question)
         r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
+        r.kept = self.lex.kept(cleaned) if r.stack else ""
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         # The sentences that ask (a question mark, or question words without it), when others tell the background.
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*[.!?]*", norm)]

@@ -127,6 +127,18 @@ def test_volumes_of_work_settle_by_their_own_thresholds(text, expected):
     assert said(text) == expected
 
 
+def test_a_volume_takes_no_period_from_the_next_count():
+    # "2 million documents and 10 queries per second": the documents are stored, the queries arrive.
+    assert [q.kind for q in extract("about 2 million documents and 10 queries per second")] == ["traffic_rps"]
+
+
+@pytest.mark.parametrize("text", ["we'd need 2 engineers on it", "it would take three devs for six months",
+                                  "we would have to hire 2 engineers to build it"])
+def test_people_a_build_would_take_are_effort_not_team_size(text):
+    assert [q.kind for q in extract(text)] == ["build_engineers"]
+    assert said(text) == {}
+
+
 def test_a_volume_without_a_period_is_not_a_rate():
     assert said("we have 10 million labelled images") == {}
 
@@ -138,10 +150,10 @@ def test_researchers_and_solo_developers_are_team_size(text):
 
 
 def test_a_rate_weighs_against_the_thresholds_of_the_row_asked_about():
-    # 50 searches a second is light work for a vector index and steady traffic for a model server.
-    assert said("50 QPS of search") == {"scale": "stated"}
+    # 500 searches a second is moderate work for a vector index and high throughput for a model server.
+    assert said("500 QPS of search") == {"scale": "stated"}
     index = THRESHOLDS.for_component("vector-database")
-    assert implications(extract("50 QPS of search"), index) == {"scale": "negated"}
+    assert implications(extract("500 QPS of search"), index) == {"scale": "negated", "simple": "negated"}
     assert THRESHOLDS.for_component("model-serving") is THRESHOLDS and THRESHOLDS.for_component(None) is THRESHOLDS
 
 

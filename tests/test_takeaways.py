@@ -121,6 +121,17 @@ def test_numbers_said_in_a_conversation_become_inputs():
     assert (got.build_engineers, got.build_months, got.vendor_month, got.loaded_cost_year) == (3, 4, 8000, 150000)
 
 
+@pytest.mark.parametrize(("text", "months"), [("what would it cost over three years?", 36), ("a 5-year TCO", 60),
+                                              ("across the next 18 months", 18)])
+def test_the_horizon_asked_for_becomes_the_months_compared(text, months):
+    assert inputs_from_text([text]).horizon_months == months
+
+
+def test_how_long_a_build_takes_is_no_horizon_and_its_people_are_the_build_team():
+    got = inputs_from_text(["We'd need 2 engineers on it for 6 months."])
+    assert (got.build_engineers, got.horizon_months) == (2, None)
+
+
 # --- through the doors ----------------------------------------------------------------------------
 
 @pytest.fixture

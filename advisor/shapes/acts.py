@@ -29,6 +29,7 @@ from .sections import (
     keep,
     options_section,
 )
+from .several import several_shape
 
 
 def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
@@ -37,6 +38,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if ctx.plan.act == "what-if" and ctx.previous is not None and ctx.previous.verdict != d.verdict:
         act = "what-if"  # a supposition that moves the call says so first ("that would move it from Build to Buy")
     changed = _turn_change(ctx)
+    if len(ctx.several) >= 2:
+        return (*several_shape(ctx, cites), changed)
     if d.component is None and d.other_component:
         return (*other_shape(ctx, cites), changed)
     if d.component is None:

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import re
 
-from ..compose import Citations, Context
+from ..compose import Citations, Context, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from .phrasing import (
     BUILD_WORDS,
     hypothetical_words,
     lead_verdict,
+    lower_first,
     named_in,
     plan_judged,
     reason_sentence,
     situation_phrase,
     subject_of,
     two_sentences,
+    unlike_phrase,
     verdict_clause,
 )
 from .sections import (
@@ -31,12 +33,50 @@ from .sections import (
     own_sentences,
     plausible,
     reasons_section,
+    strength_of,
     suits,
 )
 
 
+def _keeping(ctx: Context, cites: Citations) -> str:
+    """The lead when keeping a tool they run is one side of the choice ("KServe, or just keep our Flask app?"):
+    keep it or move off it, first; '' when they named nothing to keep."""
+    d, kept = ctx.decision, yours(ctx.reading.kept)
+    if not kept or d.component is None or d.verdict == "depends":
+        return ""
+    bought = any(named_in(o, kept) for o in d.component.buy)
+    if d.verdict == "build" and not bought:
+        # What they run is the simple thing the call says is enough: keep it, and say what they do not need yet.
+        situation = situation_phrase(ctx) or unlike_phrase(ctx)
+        buy = next((p for p in d.component.parts if p.verdict == "buy"), None)
+        enough = f"you do not need {buy.label} yet" if buy else "what you run is enough for now"
+        return f"Keep {kept}: {situation + ', ' if situation else ''}{enough}. {reason_sentence(ctx, cites)}"
+    if d.verdict == "buy" and bought:
+        return f"Keep {kept}. {lead_verdict(ctx, cites)}"
+    if d.verdict in ("buy", "hybrid") and not bought:
+        lead = lead_verdict(ctx, cites)
+        return f"Rather than keep {kept}, {lower_first(ctx, lead)}"
+    return ""
+
+
+def _settled(ctx: Context) -> str:
+    """"Airflow stays: it covers the orchestration." when a product they run covers the bought part of the row and
+    they ask about another part ("Airflow runs our DAGs. The transformations: write or buy?"); '' otherwise."""
+    d = ctx.decision
+    if d.part is None:
+        return ""
+    running = set(ctx.reading.running) | set(ctx.state.running)
+    names = [o.name for o in d.component.buy if o.doc in running]
+    bought = next((p for p in d.component.parts if p.verdict == "buy"), None)
+    if not names or bought is None or d.part is bought:
+        return ""
+    return f"{' and '.join(names[:2])} {'stay' if len(names) > 1 else 'stays'}: {'they cover' if len(names) > 1 else 'it covers'} {bought.label}."
+
+
 def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    lead = lead_verdict(ctx, cites)
+    lead = _keeping(ctx, cites) or lead_verdict(ctx, cites)
+    settled = _settled(ctx)
+    lead = f"{settled} {lead}" if settled else lead
     lean = home_cloud_lean(ctx, cites)
     lead = f"{lead} {lean}" if lean else lead
     judged = plan_judged(ctx)
@@ -105,7 +145,7 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
         return ""
     said = suits(ctx, cites, opt, facts).strip()
     if not said:
-        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        strength = strength_of(ctx, cites, opt.doc)
         said = " ".join(cites.sentence_from(strength)[:1])
     return f"No reason not to: {opt.name} fits this. {said}".strip()
 
@@ -161,6 +201,9 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "We plan to buy X. Makes sense?" judges their plan, not whether something they run is enough.
         return f"{judged} {lead_verdict(ctx, cites)}", keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
     vendor = next((o for o in d.component.buy if o.doc in ctx.plan.vendors and _asked_about(ctx, o)), None)
+    # A tool they run that is no product of this row ("Is GitHub Actions on a schedule enough?") is what is asked
+    # about: the yes or no names it.
+    tool = next((t for t in ctx.reading.stack if t.lower() in ctx.reading.normalized), "") if not vendor else ""
     situation = situation_phrase(ctx)
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
@@ -168,7 +211,8 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if d.verdict == "build" and d.deciding and d.deciding.condition == "simple" or \
             (d.part and d.part.verdict == "build" and d.verdict == "build"):
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
-        yes = f"Yes{(', ' + situation) if situation else ''}: the simple version you build yourselves is enough for now."
+        what = f"{tool} is" if tool else "the simple version you build yourselves is"
+        yes = f"Yes{(', ' + situation) if situation else ''}: {what} enough for now."
     elif vendor and d.deciding and d.verdict != "build" and (_recommends_others(d, vendor) or _outgrown(d, vendor)):
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.
@@ -180,7 +224,8 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.
-        yes = f"No{(', ' + situation) if situation else ''}" + (
+        head = f"No, {tool} will not be enough" if tool else "No"
+        yes = f"{head}{(', ' + situation) if situation else ''}" + (
             f". {clause[:1].upper()}{clause[1:]}." if ":" in clause else f": {clause}.")
     small = _small_use_rule(ctx) if not vendor else None
     if small is not None:
@@ -196,13 +241,14 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
                else "Yes. " + yes[4:] if yes.startswith("No. ") else yes)
     # "Is X enough?" is about X, not about buying versus building: what X does well says why it is enough.
-    strength = cites.sentence_from(cites.section(vendor.doc, "strength")) \
+    strength = cites.sentence_from(strength_of(ctx, cites, vendor.doc)) \
         if vendor and d.verdict == "buy" and not d.deciding else []
     reason = strength[0] if strength else reason_sentence(ctx, cites)
-    if yes.startswith("No: ") and reason.split(" ", 1)[0].lower() == yes[4:].split(" ", 1)[0].lower():
+    said_no = re.match(r"(No(?:, [^:]+)?): (\w+)", yes)
+    if said_no and reason.split(" ", 1)[0].lower() == said_no.group(2).lower():
         # The reason opens with the same verdict ("No: buy the orchestration ... Buy the orchestration: ..."):
         # say it once.
-        yes = "No."
+        yes = f"{said_no.group(1)}."
     lead = f"{yes} {reason}"
     facts = (ctx.vendor_facts or {}).get(vendor.doc) if vendor else None
     if facts and facts.open_source and re.search(r"\b(?:paid|commercial|licen[cs]ed?|enterprise|premium|hosted "

@@ -9,6 +9,7 @@ from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
+from .figures import projection
 from .phrasing import (
     BUILD_WORDS,
     BUY_WORDS,
@@ -142,6 +143,18 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     d = ctx.decision
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy")
+    figures = projection(ctx, cites) if key == "cost" else None
+    if figures is not None:
+        # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
+        # model, answer first; then the call and why, what the named products charge, and what the sum leaves out.
+        said, placeholders = figures
+        reason = reason_sentence(ctx, cites)
+        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
+        call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
+        charges = Section(kind="guidance", title="What " + " and ".join(o.name for o in named[:2]) + " charge"
+                          if len(named) > 1 else f"What {named[0].name} charges", items=specific[:2]) \
+            if specific and named else None
+        return f"{said} {call}", keep(placeholders, charges, section, migration_section(ctx, cites))
     if specific and key == "cost" and weighs_build:
         # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?", "run Llama ourself:
         # really cheaper?"): the call and its reason lead; the cost of the built side that comparisons leave out

@@ -9,7 +9,7 @@ from ..decision import Change
 from ..hosting import quote
 from ..models import Section
 from ..render import VERDICT_WORD
-from ..retrieval import tokenize
+from ..retrieval import Passage, tokenize
 from .phrasing import BUY_WORDS, cap, condition_phrase
 
 GUIDANCE_SECTIONS = {
@@ -181,6 +181,16 @@ def outside_their_boundary(ctx: Context, doc: str) -> bool:
     return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc)
 
 
+def strength_of(ctx: Context, cites: Citations, doc: str) -> Passage | None:
+    """What a product does well for the component asked about: a note's section on that component when it covers
+    several ("MLflow" has one on its model registry), else its strengths, else its first passage."""
+    comp = ctx.decision.component
+    for heading in (comp.name, comp.noun) if comp else ():
+        if heading and (p := cites.section(doc, heading)) and p.doc.metadata.get("section", "").lower() != "what it is":
+            return p
+    return cites.section(doc, "strength") or next(iter(ctx.evidence.of(doc)), None)
+
+
 def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section | None:
     from ..vendors import cloud_of, fit
 
@@ -210,7 +220,7 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
     ordered = mentioned if len(mentioned) >= 2 else mentioned + rest
     lines = []
     for opt in ordered[:limit]:
-        strength = cites.section(opt.doc, "strength") or next(iter(ctx.evidence.of(opt.doc)), None)
+        strength = strength_of(ctx, cites, opt.doc)
         first = cites.sentence_from(strength)
         if first:
             # A product the asker named that cannot run inside their boundary says so.

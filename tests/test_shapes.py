@@ -1,0 +1,70 @@
+"""Answer shapes through the chain on the real index: keeping what runs, several rows at once, the asker's numbers."""
+
+from __future__ import annotations
+
+from test_chain import assert_citations_resolve
+
+
+def test_keeping_a_simple_setup_that_is_enough_says_keep_it_first(advisor):
+    a = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 50 requests per second.")
+    assert a.verdict == "build" and "scale" not in a.conditions  # tens of requests a second is no scale problem
+    assert a.lead.startswith("Keep your Flask app:")
+    assert not any(s.kind == "options" for s in a.sections)  # nothing to buy offered under a build call
+    assert_citations_resolve(a)
+
+
+def test_keeping_what_the_call_says_to_replace_says_so_first(advisor):
+    a = advisor.ask("Should we stick with cron for our ETL or move to Airflow?")
+    assert a.verdict == "buy" and a.part == "orchestration"
+    assert a.lead.startswith("Rather than keep cron, buy")
+
+
+def test_several_rows_asked_together_get_one_line_each(advisor):
+    a = advisor.ask("We need experiment tracking, a model registry and model serving. Which should we build and "
+                    "which should we buy?")
+    assert a.lead.startswith("Buy experiment tracking and the model registry")
+    each = next(s for s in a.sections if s.title == "Each of them")
+    assert [i.split(":")[0] for i in each.items] == ["**Experiment tracking", "**Model registry", "**Model serving"]
+    assert all(i.rstrip().endswith("]") for i in each.items)  # every line cited
+    assert_citations_resolve(a)
+
+
+def test_which_row_is_hardest_to_leave_ranks_them_by_migration_cost(advisor):
+    a = advisor.ask("which is hardest to migrate off later: feature store, model registry or experiment tracker?")
+    assert a.lead.startswith("The feature store and the model registry would be the hardest to move off")
+    assert a.lead.endswith("experiment tracking the easiest.")
+    moves = next(s for s in a.sections if s.kind == "migration")
+    assert moves.items[-1].startswith("**Experiment tracking: cheap to leave.**")
+
+
+def test_one_row_with_a_second_named_as_background_is_not_several(advisor):
+    a = advisor.ask("Should we build our own vector database? We have about 2 million documents and 10 queries "
+                    "per second.")
+    assert not any(s.title == "Each of them" for s in a.sections)
+    assert a.verdict == "buy" and "scale" not in a.conditions  # stored documents are no rate
+
+
+def test_a_cost_question_with_the_askers_numbers_is_answered_with_a_sum(advisor):
+    a = advisor.ask("Tecton quoted us $150k a year. Building our own would take 3 engineers for 6 months. "
+                    "Which is cheaper over 3 years?")
+    assert a.act == "cost" and "early-stage" not in a.conditions  # the build's people are no team size
+    assert a.lead.startswith("Building it with 3 engineers comes to about $")
+    assert "over three years" in a.lead and "Tecton at $12.5k a month" in a.lead and "buying is cheaper" in a.lead
+    held = next(s for s in a.sections if s.title.startswith("Placeholders"))
+    assert any("Loaded cost per engineer" in i for i in held.items)
+    assert not any("Months to build" in i for i in held.items)  # they said six months: no placeholder for it
+    assert_citations_resolve(a)
+
+
+def test_a_cost_question_without_a_price_gives_the_price_that_breaks_even(advisor):
+    a = advisor.ask("What would a feature store cost us over three years if we built it ourselves, versus Tecton? "
+                    "We'd need 2 engineers on it.")
+    assert a.lead.startswith("Building it with 2 engineers comes to about")
+    assert "buying is cheaper over that time at any price under about" in a.lead
+
+
+def test_is_a_product_enough_quotes_what_it_does_for_the_row_asked(advisor):
+    a = advisor.ask("Is MLflow's model registry enough for us or do we need something like a paid registry? "
+                    "8 models in prod, 2 teams.")
+    assert a.component == "model-registry" and a.lead.startswith("Yes")
+    assert any(c.doc_id == "mlflow" and "registry" in c.section.lower() for c in a.citations)
