@@ -186,14 +186,25 @@ _MONTHS = re.compile(r"(?P<months>\d+(?:\.\d+)?)\s*months?\s+(?:to\s+build|of\s+
                      re.IGNORECASE)
 _VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|charges?|costs?\s+us|saas|seat)",
                      re.IGNORECASE)
-_LOADED = re.compile(r"\b(loaded|salary|per engineer|an engineer costs)", re.IGNORECASE)
+_LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs|each)", re.IGNORECASE)
+# "plus ~$70k/year of extra infra": what the built system's servers cost, beside the people.
+_INFRA = re.compile(r"\b(infra|infrastructure|hosting|servers?|compute|cloud bill|storage)\b", re.IGNORECASE)
+# "hiring 2 platform engineers": people taken on for it stay on it, so the whole team is its upkeep after launch.
+_HIRED = re.compile(r"\b(?:hire|hiring|hired|headcount for|new hires?)\b", re.IGNORECASE)
+_CLAUSES = re.compile(r"(?<=[.;!?])\s+|,(?!\d{3}\b)\s*|\s+(?:and|but|while|whereas)\s+")  # not "$3,200"
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses a number belongs to ("the vendor quoted $8k a month, and an engineer costs ...")."""
+    return _CLAUSES.split(text)
 
 
 # "over three years", "a 5-year TCO", "across 24 months": how far ahead the asker wants the costs compared.
 # "for 6 months" after a team ("3 engineers for 6 months") is how long the build takes, not the horizon.
 _HORIZON = re.compile(r"\b(?:(?:over|across|in|within|during)\s+(?:the\s+)?|for\s+the\s+)(?:next\s+|first\s+|coming\s+)?"
                       r"(?P<n>\d+|two|three|four|five|six|ten)\s+(?P<unit>years?|months?)\b|"
-                      r"\b(?P<n2>\d+|two|three|four|five|six|ten)[- ](?P<unit2>year|month)\b", re.IGNORECASE)
+                      r"\b(?P<n2>\d+|two|three|four|five|six|ten)[- ](?P<unit2>year|month)\s+(?:\w+\s+)?(?:comparison|tco|"
+                      r"horizon|view|total|cost|costs|projection|outlook|picture|math|sum)\b", re.IGNORECASE)
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 
 
@@ -213,7 +224,7 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
         if (months := _horizon(text)) is not None:
             found["horizon_months"] = months
         # Each number belongs to the clause around it ("the vendor quoted $8k a month, and an engineer costs ...").
-        for clause in re.split(r"(?<=[.;!?])\s+|,\s*|\s+(?:and|but|while|whereas)\s+", text):
+        for clause in clauses(text):
             if m := _BUILD.search(clause):
                 found["build_engineers"], found["build_months"] = float(m["eng"]), float(m["months"])
             elif m := _MONTHS.search(clause):
@@ -221,10 +232,16 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
             for q in extract(clause):
                 if q.kind == "build_engineers" and "build_engineers" not in found:
                     found["build_engineers"] = q.value  # "we'd need 2 engineers on it"
+                    if _HIRED.search(clause):
+                        found["maintenance_share"] = 1.0
                 if q.kind == "money_per_month" and _LOADED.search(clause):
                     found["loaded_cost_year"] = q.value * 12
+                elif q.kind == "money" and _LOADED.search(clause) and q.value >= 10_000:
+                    found["loaded_cost_year"] = q.value  # "$185k fully loaded each": a year's cost of one person
                 elif q.kind == "money_per_month" and _VENDOR.search(clause):
                     found["vendor_month"] = q.value
+                elif q.kind == "money_per_month" and _INFRA.search(clause):
+                    found["infra_month"] = q.value
     return TcoInputs(**found)
 
 

@@ -9,6 +9,7 @@ from ..models import Section
 from ..render import VERDICT_WORD
 from .phrasing import (
     BUILD_WORDS,
+    fact_phrase,
     hypothetical_words,
     lead_verdict,
     lower_first,
@@ -20,6 +21,7 @@ from .phrasing import (
     two_sentences,
     unlike_phrase,
     verdict_clause,
+    with_facts,
 )
 from .sections import (
     build_section,
@@ -204,7 +206,10 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # A tool they run that is no product of this row ("Is GitHub Actions on a schedule enough?") is what is asked
     # about: the yes or no names it.
     tool = next((t for t in ctx.reading.stack if t.lower() in ctx.reading.normalized), "") if not vendor else ""
-    situation = situation_phrase(ctx)
+    # With no condition of theirs in play, the sizes they gave ("150 queries per second") still say what "enough"
+    # is judged against.
+    sizes = [fact_phrase(ctx, k) for k in ("traffic_rps", "models", "items_per_day", "gpus") if k in ctx.state.facts]
+    situation = situation_phrase(ctx) or (with_facts(sizes) if sizes else "")
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
     flip = plausible(ctx)

@@ -7,10 +7,13 @@ import re
 from ..compose import Citations, Context
 from ..models import Section
 from ..quantities import extract
-from ..tco import inputs_from_text, project
+from ..tco import clauses, inputs_from_text, project
+from .phrasing import named_in
 
-# The inputs an asker can give that make a projection theirs; with none of them, any figure would be ours alone.
-ASKER_INPUTS = ("build_engineers", "build_months", "vendor_month", "horizon_months", "loaded_cost_year")
+# The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
+ASKER_INPUTS = ("build_engineers", "build_months", "vendor_month", "horizon_months", "loaded_cost_year",
+                "maintenance_share", "infra_month")
+DECIDING = ("build_engineers", "build_months", "vendor_month", "loaded_cost_year")
 _CURRENCY = re.compile(r"[$€£]")
 
 
@@ -46,19 +49,49 @@ def given_numbers(ctx: Context) -> dict[str, float]:
     return {k: v for k, v in found.items() if k in ASKER_INPUTS}
 
 
-def projection(ctx: Context, cites: Citations) -> tuple[str, Section | None] | None:
+def _quotes(ctx: Context) -> list[tuple[str, float]]:
+    """Prices per month the asker gave for products of this row, each with the product named in its clause
+    ("Databricks quote is $310k/year, Azure ML we estimate at ~$140k/year")."""
+    options = ctx.decision.component.buy
+    out: list[tuple[str, float]] = []
+    for text in _texts(ctx):
+        for clause in clauses(text):
+            named = [o for o in options if named_in(o, clause)]
+            monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+            if len(named) == 1 and monthly and named[0].name not in (n for n, _ in out):
+                out.append((named[0].name, monthly[0]))
+    return out
+
+
+def projection(ctx: Context, cites: Citations, horizon_enough: bool = False) -> tuple[str, Section | None] | None:
     """A sentence comparing building and buying over the asker's horizon, cited, and the placeholders it rests on;
-    None when the asker gave none of the numbers a projection needs."""
+    None when the asker gave none of the numbers a projection needs (`horizon_enough`: a cost question that names
+    its horizon, "over three years", is answered on labelled placeholders)."""
     given = given_numbers(ctx)
-    if not given or ctx.decision.component is None:
+    if ctx.decision.component is None or not (any(k in given for k in DECIDING) or
+                                              horizon_enough and "horizon_months" in given):
         return None
+    quotes = _quotes(ctx)
+    if quotes:
+        # A price given for a named product is that product's, not the built system's servers.
+        given.pop("vendor_month", None)
+        if given.get("infra_month") in {v for _, v in quotes}:
+            given.pop("infra_month")
     values, build, buy = project(given, ctx.tco)
     unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
     months = int(values["horizon_months"])
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"
+    who = who if "build_engineers" in given else f"a placeholder team of {who}"
     said = f"Building it with {who} comes to about {_money(build[-1], unit)} over {_span(months)}"
-    if "vendor_month" in given:
+    if quotes:
+        totals = [(name, project({**given, "vendor_month": monthly}, ctx.tco)[2][-1], monthly)
+                  for name, monthly in quotes]
+        said += ", against " + " and ".join(f"about {_money(total, unit)} for {name} at {_money(monthly, unit)} a month"
+                                            for name, total, monthly in totals)
+        best = min([("building", build[-1]), *((name, total) for name, total, _ in totals)], key=lambda t: t[1])
+        said += f", so {best[0]} is the cheapest on these numbers"
+    elif "vendor_month" in given:
         named = [o.name for o in ctx.decision.component.buy if o.doc in ctx.plan.vendors]
         vendor = named[0] if len(named) == 1 else "the bought option"
         cheaper = "buying" if buy[-1] < build[-1] else "building"
@@ -73,7 +106,7 @@ def projection(ctx: Context, cites: Citations) -> tuple[str, Section | None] | N
     # Every default the projection used is shown as an assumption to replace, with the reason it was chosen.
     placeholders = []
     for field in ("build_months", "loaded_cost_year", "maintenance_share", "vendor_growth"):
-        if field in given or (field == "vendor_growth" and "vendor_month" not in given):
+        if field in given or (field == "vendor_growth" and "vendor_month" not in given and not quotes):
             continue
         d = ctx.tco.defaults[field]
         shown = f"{d.value:.0%}" if d.value < 1 else _money(d.value, unit) if d.value >= 1000 else f"{d.value:g}"
@@ -87,3 +120,61 @@ def build_effort(ctx: Context) -> bool:
     """Whether the asker said what a build would take ("2 engineers for 6 months")."""
     return any(q.kind == "build_engineers" for t in _texts(ctx) for q in extract(t)) or \
         "build_months" in given_numbers(ctx)
+
+
+# "$3,200/month on the API, growing 10% a month" against "$14k/month for the GPUs": a bill that grows against a flat
+# alternative, the comparison self-hosting and owning hardware come down to.
+_GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:(?:per|a|each|every|/)\s*)?(?P<per>month|mo\b|year|yr\b|quarter)|"
+                     r"(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:month[- ]over[- ]month|mom\b|m/m)", re.IGNORECASE)
+_BILL = re.compile(r"\b(?:api|apis|bill|billed|spend|spending|invoices?|usage|hosted|openai|anthropic|tokens?)\b", re.IGNORECASE)
+_OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?host\w*|colo\w*|hardware|setup|boxes)\b",
+                  re.IGNORECASE)
+
+
+def _monthly_growth(text: str) -> float:
+    m = _GROWTH.search(text)
+    if m is None:
+        return 0.0
+    if m["pct2"]:
+        return float(m["pct2"]) / 100
+    per = m["per"].lower()
+    pct = float(m["pct"]) / 100
+    return pct if per.startswith("mo") else (1 + pct) ** (1 / 3) - 1 if per == "quarter" else (1 + pct) ** (1 / 12) - 1
+
+
+def bill_against_own(ctx: Context, cites: Citations) -> str:
+    """A growing bill against a flat price for running it yourselves, summed over the asker's horizon, cited; ''
+    unless the asker gave both."""
+    bill = growth = None
+    own: list[float] = []
+    for text in _texts(ctx):
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            # A price belongs to its clause, what it is the price of may be said earlier in the sentence ("The node
+            # quote is ~$62k/month on-demand, ~$38k/month with a 1-year commit").
+            for clause in clauses(sentence):
+                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+                if not monthly:
+                    continue
+                if _BILL.search(clause) and bill is None:
+                    bill, growth = monthly[0], _monthly_growth(text)
+                elif _OWN.search(sentence) and not _BILL.search(clause):
+                    own += monthly
+    if bill is None or not own:
+        return ""
+    given = given_numbers(ctx)
+    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    alt = min(own)
+    unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+    paid = sum(bill * (1 + growth) ** m for m in range(months))
+    passes = next((m + 1 for m in range(months) if bill * (1 + growth) ** m >= alt), None)
+    said = (f"On your numbers the bill comes to about {_money(paid, unit)} over {_span(months)}, against about "
+            f"{_money(alt * months, unit)} for running it yourselves at {_money(alt, unit)} a month")
+    if passes == 1:
+        said += "; the bill is already above that monthly cost"
+    elif passes:
+        said += (f"; growing {growth:.0%} a month, the bill passes {_money(alt, unit)} a month in month {passes}, so "
+                 f"only from then on would your own setup cost less each month")
+    else:
+        said += f"; the bill stays under {_money(alt, unit)} a month for the whole {_span(months)}"
+    said += ", before the engineers who would run it."
+    return said + cites.support("total cost of ownership maintenance operational staff", "key-factors", "total cost")

@@ -161,6 +161,12 @@ def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
 def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
     """Facts that state no condition but bear on the call: a date to meet, a vendor's quote for this row."""
     d, facts, out = ctx.decision, ctx.state.facts, []
+    from .figures import bill_against_own, projection
+
+    # Their own numbers, summed over their horizon, say more than any general line on cost.
+    summed = bill_against_own(ctx, cites) or (projection(ctx, cites) or ("",))[0]
+    if summed:
+        out.append(f"*Your numbers:* {summed}")
     if d.verdict == "build":
         return out
     if "deadline" in facts:
@@ -168,7 +174,7 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
     quoted = quote(ctx)
-    if quoted and any(o.doc in ctx.plan.vendors for o in d.component.buy):
+    if quoted and not summed and any(o.doc in ctx.plan.vendors for o in d.component.buy):
         said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
                 "patching and upgrades that follow it.")
         out.append(f"*{quoted[0]}:* {said}" + cites.support(said, "key-factors", "total cost"))
