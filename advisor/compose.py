@@ -170,8 +170,11 @@ class Citations:
 
     def section(self, doc_id: str, heading: str) -> Passage | None:
         """The chunk of `doc_id` under a heading that contains `heading` (case-insensitive)."""
-        return next((p for p in self.evidence.of(doc_id)
-                     if heading.lower() in p.doc.metadata.get("section", "").lower()), None)
+        return next(iter(self.sections(doc_id, heading)), None)
+
+    def sections(self, doc_id: str, heading: str) -> list[Passage]:
+        """Every chunk of `doc_id` under such a heading (a long section is stored as several)."""
+        return [p for p in self.evidence.of(doc_id) if heading.lower() in p.doc.metadata.get("section", "").lower()]
 
     def sentence_from(self, passage: Passage | None, n: int = 1) -> list[str]:
         """The first `n` usable sentences of a passage, each with its marker."""

@@ -121,6 +121,9 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:^|[:;,.!?]\s*)(?:{NUM})\s*(?:people|ppl|folks|persons)\b(?!\s+(?:on|in|at|from|who|use|using|would|will|want))")]
 # "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
 _TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
+# "12 million chunks sit in FAISS", "2.5M embeddings": vectors held in an index (with no period: a stock, not a flow).
+_STORED = re.compile(rf"(?:{NUM})\s*(?:[a-z0-9-]+\s+){{0,2}}?(?:embeddings?|vectors?|chunks?|passages?)\b"
+                     rf"(?!\s+(?:\w+\s+){{0,3}}?(?:per|a|an|each|every)\s+(?:{_PER})\b)", re.IGNORECASE)
 # "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
 _LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:(?<![A-Za-z0-9])"
                       r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
@@ -166,6 +169,7 @@ class Thresholds(_Strict):
     headcount: _Team
     teams: _Team = _Team()  # teams or squads that use or share the infrastructure
     latency_ms: _Latency
+    stored_vectors: _Range = _Range()  # embeddings held in an index ("12 million chunks"), not a rate
     # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
     # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
     traffic_rps_by_component: dict[str, _Range] = {}
@@ -280,6 +284,11 @@ def extract(text: str) -> list[Quantity]:
             said = m.group(0)[:m.end("thing") - m.start()]
             said += f" {m.group('adverb')}" if m.group("adverb") else f" a {m.group('per')}"
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=said))
+    flows = [q.text for q in out if q.kind.endswith("_per_day")]
+    for m in _STORED.finditer(text):
+        v = _value(m)
+        if v is not None and v >= 1000 and not any(m.group(0) in f or f in m.group(0) for f in flows):
+            out.append(Quantity(kind="stored_vectors", value=v, text=m.group(0)))
     for m in _TEAMS.finditer(text):
         v = _value(m)
         if v is not None:
@@ -365,6 +374,12 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         elif q.kind == "gpus":
             if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:
                 put("scale", "stated")
+        elif q.kind == "stored_vectors":
+            r = t.stored_vectors
+            if r.scale_at_least is not None and q.value >= r.scale_at_least:
+                put("scale", "stated")
+            elif r.simple_at_most is not None and q.value <= r.simple_at_most:
+                put("scale", "negated")  # millions of vectors are everyday work for any engine, pgvector included
         elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most:
             put("scale", "stated")
         elif q.kind in ("engineers", "headcount", "teams"):

@@ -281,6 +281,11 @@ class Reader:
             first = min((m.start() for m in (choice, decided) if m), default=None)
             if first is not None and then and first < then.start():
                 r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
+        if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and self.lex.choice_asks.search(norm) and \
+                not self.lex.asks_decision.search(norm):
+            # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
+            # out?" asks for the pick; the rollout is its second ask, answered beside it.
+            r.act = r.act_in_scope = "vendor"
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]

@@ -197,3 +197,10 @@ def test_counts_read_in_more_wordings(text, kind, value):
 def test_how_often_they_ship_changes_is_no_traffic():
     assert not [q for q in extract("we ship prompt changes 3-4 times a week") if q.kind == "traffic_rps"]
     assert [q for q in extract("we call the API 3 times a day") if q.kind == "traffic_rps"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [("12 million chunks sit in FAISS files", {"scale": "negated"}),
+                                                ("2.5M 768-dim vectors in pgvector", {"scale": "negated"}),
+                                                ("we hold 900 million embeddings", {"scale": "stated"})])
+def test_vectors_held_in_an_index_settle_scale_by_their_count(text, expected):
+    assert said(text) == expected

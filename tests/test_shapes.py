@@ -89,3 +89,13 @@ def test_prices_given_for_named_products_are_summed_each(advisor):
         i for s in a.sections for i in s.items if i.startswith("*Your numbers:*"))
     assert "for Databricks at $20k a month" in summed and "for Vertex AI at $10k a month" in summed
     assert "so Vertex AI is the cheapest on these numbers" in summed
+
+
+def test_a_shortlist_to_standardise_on_gets_a_pick_and_the_rollout_asked_beside_it(advisor):
+    a = advisor.ask("We run 30 models behind hand-made Flask apps on Kubernetes at about 1,500 rps. Shortlist: "
+                    "BentoML, Seldon or SageMaker endpoints. Which would you standardise on, and how should we roll "
+                    "it out across the models?")
+    assert a.act == "vendor" and a.verdict == "buy"
+    assert "fits best" in a.lead
+    assert any(s.kind == "comparison" for s in a.sections)
+    assert any(s.title == "Rolling it out" for s in a.sections)

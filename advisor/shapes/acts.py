@@ -8,7 +8,7 @@ from ..hosting import hosting_choice
 from ..models import Section, TurnChange
 from ..render import VERDICT_WORD
 from ..understanding import HYPOTHETICAL
-from .decision import build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
+from .decision import also_sections, build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
 from .guidance import (
     across,
     guidance_for_component,
@@ -77,6 +77,9 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if "build" in ctx.reading.also and act in ("vendor", "enough") and not any(x.kind == "build" for x in sections):
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice.
         sections = [*sections, *keep(build_asked(ctx, cites))]
+    if act == "vendor" and {"rollout", "measures", "move"} & set(ctx.reading.also):
+        # "Which would you standardise on, and how do we roll it out and know it worked?": the rollout beside it.
+        sections = [*sections, *also_sections(ctx, cites)]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.

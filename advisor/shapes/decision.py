@@ -85,11 +85,11 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{judged} {lead}" if judged else lead
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
-    return lead, keep(fact_reasons(ctx, cites), options, build_section(ctx, cites), *_also(ctx, cites),
+    return lead, keep(fact_reasons(ctx, cites), options, build_section(ctx, cites), *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites))
 
 
-def _also(ctx: Context, cites: Citations) -> list[Section]:
+def also_sections(ctx: Context, cites: Citations) -> list[Section]:
     """The second ask of a turn that also wants a decision ("..., and how would we roll it out?"), answered from the
     component's own note: its rollout or the way over, how to tell it worked, the risks of the route recommended."""
     also, verdict = ctx.reading.also, ctx.decision.verdict

@@ -61,15 +61,13 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     tools = list(ctx.reading.stack)
     if comp and prev.component != comp.slug:
         tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
-    passage = cites.section(comp.note, ALONGSIDE) if comp and tools else None
-    if passage is None:
-        return None
+    passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
     rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
     picked, named = [], []
-    for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
+    for passage, s in ((p, x) for p in passages for x in sentences(p.doc.page_content) if usable(x)):
         hit = [t for t in tools if rx[t].search(s)]
         if hit and any(t not in named for t in hit):
-            picked.append(s)
+            picked.append((passage, s))
             named += [t for t in hit if t not in named]
         if len(picked) == limit:
             break
@@ -77,7 +75,7 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
         return None
     shown = [t for t in tools if t in named]
     title = "Alongside " + (" and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " and " + shown[-1])
-    return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
+    return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(p, s)}]" for p, s in picked])
 
 
 def plausible(ctx: Context) -> list[Change]:
