@@ -104,6 +104,7 @@ class Cues(BaseModel):
     choice_asks: list[str] = []  # asks which option to take ("which option would you recommend?")
     either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
     cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
+    no_ml: list[str] = []  # says no model or ML is involved at all ("no models anywhere in this stack")
     several_asks: list[str] = []  # asks about several named rows at once ("which of these should we build?")
     keeps: list[str] = []  # keeping what runs now is one side of the choice ("KServe, or just keep our Flask app?")
     kubernetes_absent: list[str] = []
@@ -121,7 +122,7 @@ class Cues(BaseModel):
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
-                     "keeps", "several_asks")
+                     "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -235,6 +236,7 @@ class Lexicon:
         self._split = _any(cues.clause_split)
         self.incumbent = _any(cues.incumbent)
         self.several_asks = _any(cues.several_asks)
+        self.no_ml = _any(cues.no_ml)
         self._keeps = re.compile("|".join(f"(?:{p})" for p in cues.keeps), re.IGNORECASE) if cues.keeps else None
         self.recheck = _any(cues.recheck)
         self.how_to_move = _any(cues.how_to_move)

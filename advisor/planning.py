@@ -48,6 +48,7 @@ class Plan(BaseModel):
     reasked: str | None = None
     vendors: list[str] = Field(default_factory=list)  # the products this turn asks about
     several: list[str] = Field(default_factory=list)  # rows asked about together ("which of these ..."), in order
+    aside: bool = False  # a turn that asks nothing and tells what they run ("everything else is on Vertex AI")
 
     @property
     def has_subject(self) -> bool:
@@ -97,6 +98,10 @@ class Planner:
             # suspects is off-topic ("swap Freshdesk for a ticket system we write in-house?"), is not ours to
             # answer; an unnamed piece of AI infrastructure ("our own agent framework?") the act head trusts is.
             r = r.model_copy(update={"act": "off-topic"})
+        if r.no_ml and not (state.component or state.other_component):
+            # "Envoy or our own proxy in front of our REST APIs? There are no models anywhere in this stack.": the
+            # asker says it is not ML infrastructure, whatever row words the question shares with it.
+            r = r.model_copy(update={"act": "off-topic"})
         if not r.in_scope:
             # A refused turn does not move the conversation (an off-topic aside keeps the thread).
             return Plan(state=state.model_copy(update={"turns": state.turns + 1}), previous=state,
@@ -137,6 +142,18 @@ class Planner:
         told = bool(r.told_only and state.component and (r.recheck or act not in ("verdict", "general") and (
             act == "what-if" or (r.component or r.other_component) not in r.named)))
         guessed = guessed or (told and r.component not in (None, state.component))
+        # A turn mid-conversation that asks nothing and tells what they run, naming another row only through a
+        # product ("Should have said: everything else we run is on Vertex AI."), tells the stack around the question;
+        # it does not change the subject, and the question is asked again with it.
+        aside = bool(state.component and r.component not in (None, state.component) and r.component not in r.named_rows
+                     and (act == "statement" or "?" not in r.normalized and r.in_use and not r.several))
+        # "If we moved to Vertex AI next year, what would be hardest to bring across?" names where the thing in play
+        # would go, through a product of another row: the move is still about the thing in play.
+        moving = bool(act == "switch" and state.component and r.component not in (None, state.component)
+                      and r.component not in r.named_rows and not r.several)
+        if aside:
+            act = "statement"
+        guessed = guessed or aside or moving
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
@@ -225,7 +242,7 @@ class Planner:
             # choice is building, so the turn asks for the build-or-buy call, not for a product.
             act = new.act = "verdict"
         if (state.act in self.REASKED and state.component and new.component == state.component and not r.vendors
-                and (recheck or act == state.act and r.act == "statement"
+                and (recheck or act == state.act and (r.act == "statement" or aside)
                      or act == "what-if" and (added or removed or r.quantities))):
             # "and if we grow to 200M vectors?" after "is pgvector enough?", or "actually we're 40, not 4: same
             # answer?" after "which orchestrator?", asks the same question again under the new facts: whether X is
@@ -242,7 +259,8 @@ class Planner:
         several = list(dict.fromkeys(named))[:self.SEVERAL_AT_MOST] \
             if r.several and len(set(r.components)) >= 2 and act in self.SEVERAL_ACTS else []
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
-                    vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several)
+                    vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
+                    aside=aside)
 
     def _self_hosting_builds(self, state: ConversationState) -> bool:
         """Whether running it themselves is the build side here: infrastructure with no row, or a row whose

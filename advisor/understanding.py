@@ -37,6 +37,7 @@ class Reading(BaseModel):
     said: dict[str, str] = Field(default_factory=dict)  # condition -> the clause that says it, as written
     other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
     named: list[str] = Field(default_factory=list)  # components named outright or through a vendor
+    named_rows: list[str] = Field(default_factory=list)  # components named outright (their name or a synonym)
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
@@ -59,6 +60,7 @@ class Reading(BaseModel):
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
     incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
+    no_ml: bool = False  # says no model or ML is involved at all ("there are no models anywhere in this stack")
     several: bool = False  # asks about several named rows at once ("which of these should we build?")
     kept: str = ""  # a tool they run that keeping is one side of the choice, in their words ("our Flask app")
     recheck: bool = False  # asks whether the call still holds ("does that change it?")
@@ -189,7 +191,7 @@ class Reader:
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
-                    several=bool(self.lex.several_asks.search(norm)),
+                    several=bool(self.lex.several_asks.search(norm)), no_ml=bool(self.lex.no_ml.search(norm)),
                     recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
                     also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
                     leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),
@@ -281,8 +283,9 @@ class Reader:
             first = min((m.start() for m in (choice, decided) if m), default=None)
             if first is not None and then and first < then.start():
                 r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
-        if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and self.lex.choice_asks.search(norm) and \
-                not self.lex.asks_decision.search(norm):
+        pick = self.lex.choice_asks.search(norm)
+        if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and pick and pick.group(0).startswith("which") \
+                and not self.lex.asks_decision.search(norm) and not r.build_alternative:
             # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
             # out?" asks for the pick; the rollout is its second ask, answered beside it.
             r.act = r.act_in_scope = "vendor"
@@ -331,6 +334,7 @@ class Reader:
         # A specific product outranks a generic cloud ("SageMaker Feature Store" over "AWS").
         vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
         r.vendors = list(dict.fromkeys(h.doc for h in hits if h.doc and not h.by_name))
+        r.named_rows = list(dict.fromkeys(named))
         for slug in named + [h.slug for h in vendors]:
             if slug not in r.components:
                 r.components.append(slug)

@@ -99,3 +99,28 @@ def test_a_shortlist_to_standardise_on_gets_a_pick_and_the_rollout_asked_beside_
     assert "fits best" in a.lead
     assert any(s.kind == "comparison" for s in a.sections)
     assert any(s.title == "Rolling it out" for s in a.sections)
+
+
+def test_telling_what_else_runs_mid_conversation_keeps_the_question_and_says_what_it_changes(advisor):
+    first = advisor.ask("Is the MLflow model registry enough for 9 models and an approval step before production?")
+    a = advisor.ask("For context: everything else we run is on Vertex AI (training, endpoints, pipelines).",
+                    first.conversation_id)
+    assert a.component == "model-registry"
+    assert a.lead.startswith("That does not change it: still Buy. With the rest of your stack on Google Cloud, "
+                             "Vertex AI Model Registry is the option to weigh first.")
+
+
+def test_saying_no_model_is_involved_puts_a_first_question_out_of_scope(advisor):
+    a = advisor.ask("Envoy, or a reverse proxy we write ourselves, in front of our REST APIs? No ML anywhere in this "
+                    "stack.")
+    assert a.refused
+    b = advisor.ask("We have no models in production yet. Should we buy a feature store?")  # early, still ML
+    assert not b.refused and b.component == "feature-store"
+
+
+def test_moving_to_another_platform_keeps_the_thing_being_moved(advisor):
+    first = advisor.ask("Our model registry is MLflow with 70 models and years of lineage.")
+    a = advisor.ask("If we moved to Vertex AI next year, what would be the hardest part to bring across?",
+                    first.conversation_id)
+    assert a.component == "model-registry" and a.act == "switch"
+    assert "MLflow" in a.lead and "expensive" in a.lead

@@ -60,6 +60,12 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         lean = home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
         return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
                 keep(alongside(ctx, cites), options_section(ctx, cites, 3) if lean else None), changed)
+    if ctx.plan.aside and not change and d.verdict:
+        # "Should have said: everything else we run is on Vertex AI." moves no condition: say the call stands, then
+        # what the stack they told changes in it (their cloud's own product), never the whole card again.
+        lean = _stack_lean(ctx, cites)
+        return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
+                keep(alongside(ctx, cites)), changed)
     if change:
         # A follow-up says what moved, then why; never the whole card again.
         return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), changes_section(ctx, cites)), changed
@@ -130,3 +136,16 @@ def _change_sentence(ctx: Context) -> str:
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
     still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
     return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."
+
+
+def _stack_lean(ctx: Context, cites: Citations) -> str:
+    """The row's product from the cloud platform the asker just said they run on, cited; '' when there is none."""
+    from ..vendors import CLOUD_NAMES, cloud_of
+
+    clouds = [c for c in (cloud_of(v) for v in ctx.reading.vendors) if c]
+    opt = next((o for o in ctx.decision.component.buy if cloud_of(o.doc) in clouds), None)
+    strength = cites.sentence_from(cites.section(opt.doc, "strength")) if opt else []
+    if not strength:
+        return ""
+    cloud = CLOUD_NAMES.get(cloud_of(opt.doc), cloud_of(opt.doc))
+    return f"With the rest of your stack on {cloud}, {opt.name} is the option to weigh first. {strength[0]}"

@@ -49,7 +49,10 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
         + cites.support(comp.migration, comp.note, "migration")
     # A product the asker named: what its own note says about lock-in is the detail that follows.
-    named = [o for o in comp.buy if o.doc in ctx.reading.vendors]
+    # The products named now, else the one of this row they named earlier ("Our registry is MLflow." then "if we
+    # moved to Vertex AI, what is hardest to bring across?" is about leaving MLflow).
+    named = [o for o in comp.buy if o.doc in ctx.reading.vendors] or \
+        [o for o in comp.buy if o.doc in ctx.state.vendors][-1:]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     if len(named) >= 2:
         # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
