@@ -233,7 +233,8 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
                 if q.kind == "build_engineers" and "build_engineers" not in found:
                     found["build_engineers"] = q.value  # "we'd need 2 engineers on it"
                     if _HIRED.search(clause):
-                        found["maintenance_share"] = 1.0
+                        # People hired for it are a payroll from the first month to the last, at the same size.
+                        found["maintenance_share"], found["maintenance_growth"] = 1.0, 0.0
                 if q.kind == "money_per_month" and _LOADED.search(clause):
                     found["loaded_cost_year"] = q.value * 12
                 elif q.kind == "money" and _LOADED.search(clause) and q.value >= 10_000:

@@ -260,6 +260,10 @@ class Reader:
             r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
                                                     else {"statement"})
             r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"})[0]
+        if r.kept and r.act == "switch" and not r.how_to_move:
+            # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
+            # a move would be.
+            r.act = r.act_in_scope = "verdict"
         decided = self.lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
         second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
         if second and second in r.also:

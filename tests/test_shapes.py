@@ -124,3 +124,11 @@ def test_moving_to_another_platform_keeps_the_thing_being_moved(advisor):
                     first.conversation_id)
     assert a.component == "model-registry" and a.act == "switch"
     assert "MLflow" in a.lead and "expensive" in a.lead
+
+
+def test_moving_or_keeping_what_runs_is_the_decision_not_the_cost_of_moving(advisor):
+    first = advisor.ask("Our feature ETL runs as Jenkins jobs chained by triggers.")
+    a = advisor.ask("it's 90 jobs now with backfills and nobody wants to touch it. time to move to Dagster, or keep "
+                    "Jenkins?", first.conversation_id)
+    assert a.act == "verdict" and a.part == "orchestration"
+    assert a.lead.startswith("Rather than keep Jenkins, buy")

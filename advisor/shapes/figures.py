@@ -12,7 +12,11 @@ from .phrasing import named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
 ASKER_INPUTS = ("build_engineers", "build_months", "vendor_month", "horizon_months", "loaded_cost_year",
-                "maintenance_share", "infra_month")
+                "maintenance_share", "maintenance_growth", "infra_month", "vendor_growth")
+# "grows 10% a year", "price rises 5% annually": a growth the asker gave for the bought side's price.
+_PRICE_GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)\s*year|(?:grow\w*|ris\w*|increas\w*|up)\s+"
+                           r"(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)?\s*"
+                           r"(?:year|annually)", re.IGNORECASE)
 DECIDING = ("build_engineers", "build_months", "vendor_month", "loaded_cost_year")
 _CURRENCY = re.compile(r"[$€£]")
 
@@ -77,6 +81,10 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False) -> 
         given.pop("vendor_month", None)
         if given.get("infra_month") in {v for _, v in quotes}:
             given.pop("infra_month")
+    if quotes or "vendor_month" in given:
+        # A price they were quoted is that price: it grows only if they said so ("rises 5% a year").
+        grown = next((m for t in _texts(ctx) for m in [_PRICE_GROWTH.search(t)] if m), None)
+        given["vendor_growth"] = float(grown["pct"] or grown["pct2"]) / 100 if grown else 0.0
     values, build, buy = project(given, ctx.tco)
     unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
     months = int(values["horizon_months"])
@@ -105,9 +113,11 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False) -> 
                                 "total cost")
     # Every default the projection used is shown as an assumption to replace, with the reason it was chosen.
     placeholders = []
-    for field in ("build_months", "loaded_cost_year", "maintenance_share", "vendor_growth"):
-        if field in given or (field == "vendor_growth" and "vendor_month" not in given and not quotes):
-            continue
+    shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "buy_setup_weeks")
+    for field in shown_fields:
+        if field in given or (field == "buy_setup_weeks" and "vendor_month" not in given and not quotes) or (
+                field == "build_months" and given.get("maintenance_share") == 1.0):
+            continue  # theirs, or not used: no buy price to add a setup to, or a payroll that never "launches"
         d = ctx.tco.defaults[field]
         shown = f"{d.value:.0%}" if d.value < 1 else _money(d.value, unit) if d.value >= 1000 else f"{d.value:g}"
         placeholders.append(f"*{d.label[:1].upper()}{d.label[1:]}: {shown}.* {d.why}" + cites.support(d.why, d.note))
