@@ -162,7 +162,7 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
     from .figures import bill_against_own, projection
 
     # Their own numbers, summed over their horizon, say more than any general line on cost.
-    summed = bill_against_own(ctx, cites) or (projection(ctx, cites) or ("",))[0]
+    summed = bill_against_own(ctx, cites) or (projection(ctx, cites, build_side=True) or ("",))[0]
     if summed:
         out.append(f"*Your numbers:* {summed}")
     if d.verdict == "build":
