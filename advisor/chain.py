@@ -110,6 +110,7 @@ class Advisor:
             subject="" if refused else subject_of(d),
             component=None if refused or not d.component else d.component.slug,
             components=[] if refused else plan.state.components,
+            rows=[] if refused or len(ctx.several) < 2 else list(plan.several),
             topic=None if refused else plan.topic, act=plan.act,
             part=None if refused or not d.component else (d.part.name if d.part else "whole"),
             conditions=[] if refused else d.conditions, citations=draft.citations, refused=refused,

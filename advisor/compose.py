@@ -225,8 +225,10 @@ class Composer:
 def header(ctx: Context) -> str:
     """The verdict line, written from the decision (the UI shows it as a badge instead)."""
     d = ctx.decision
-    if ctx.plan.act in ("risks", "cost", "switch", "evaluate", "implement", "general"):
-        return ""  # a guidance answer leads with the guidance; the badge still shows the verdict
+    if ctx.plan.act in ("risks", "cost", "switch", "evaluate", "implement", "general") or len(ctx.several) >= 2:
+        # A guidance answer leads with the guidance (the badge still shows the verdict); several rows answered side
+        # by side have no one verdict to head them.
+        return ""
     subject = subject_of(d)
     if not subject:
         return ""

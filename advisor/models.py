@@ -84,6 +84,8 @@ class Answer(BaseModel):
     subject: str = Field("", description="What the verdict is for, as a header names it ('LLM gateway: the routing policy').")
     component: str | None = None
     components: list[str] = Field(default_factory=list)
+    rows: list[str] = Field(default_factory=list, description="Components answered side by side, one line each, when "
+                            "the question asked about several at once; `verdict` is then the first one's.")
     topic: str | None = None
     act: str | None = Field(None, description="What the question asked for: verdict, vendor, enough, what-if, ...")
     part: str | None = Field(None, description="The part of the component the verdict is for ('whole' when not split).")

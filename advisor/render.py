@@ -44,8 +44,8 @@ def verdict_heading(verdict: str, subject: str) -> str:
 
 def verdict_line(answer: Answer) -> str:
     """The bold verdict line that opens the Markdown of an answer with a verdict."""
-    if answer.refused or not answer.verdict:
-        return ""
+    if answer.refused or not answer.verdict or len(answer.rows) >= 2:
+        return ""  # several rows answered side by side have no one verdict to head them
     subject = answer.subject or (answer.component or "").replace("-", " ")
     if not answer.subject and answer.part and answer.part != "whole":
         subject += f": {answer.part.replace('-', ' ')}"

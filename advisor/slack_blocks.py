@@ -100,6 +100,8 @@ def headline(answer: Answer) -> str:
     """The header's words: the verdict and what it is for, as every door says it, or what kind of answer it is."""
     if answer.refused:
         return REFUSED
+    if len(answer.rows) >= 2:
+        return "Side by side: " + ", ".join(r.replace("-", " ") for r in answer.rows)
     if answer.verdict:
         return verdict_line(answer).split("\n", 1)[0].replace("**", "")
     return f"Guidance: {answer.subject}" if answer.subject else "Guidance"

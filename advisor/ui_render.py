@@ -82,6 +82,8 @@ def verdict_badge(answer: Answer) -> str:
     """The coloured badge: Buy / Build / Hybrid / Depends, Out of scope, or Guidance."""
     if answer.refused:
         key, label = "refused", "Out of scope"
+    elif len(answer.rows) >= 2:
+        key, label = "guidance", "Side by side"
     elif answer.verdict:
         key, label = answer.verdict, VERDICT_WORD[answer.verdict]
     else:

@@ -26,6 +26,13 @@ def test_several_rows_asked_together_get_one_line_each(advisor):
     each = next(s for s in a.sections if s.title == "Each of them")
     assert [i.split(":")[0] for i in each.items] == ["**Experiment tracking", "**Model registry", "**Model serving"]
     assert all(i.rstrip().endswith("]") for i in each.items)  # every line cited
+    # No one verdict heads answers about several rows: the doors say "side by side" instead.
+    assert a.rows == ["experiment-tracking", "model-registry", "model-serving"]
+    assert "Recommendation:" not in a.text
+    from advisor.slack_blocks import headline
+    from advisor.ui_render import verdict_badge
+
+    assert headline(a).startswith("Side by side: experiment tracking") and "Side by side" in verdict_badge(a)
     assert_citations_resolve(a)
 
 
