@@ -136,7 +136,7 @@ def advisor_on_a_terminal(data_dir: Path, *args: str) -> tuple[int, str, str]:
 
 
 DOCUMENTED = {"answer", "text", "lead", "sections", "changed", "verdict", "provenance", "act", "component", "subject",
-              "part", "components", "topic", "conditions", "citations", "refused", "flagged", "conversation_id",
+              "part", "components", "rows", "topic", "conditions", "citations", "refused", "flagged", "conversation_id",
               "turn", "generator", "timings"}
 
 
