@@ -115,9 +115,9 @@ class Planner:
             # "sorry, misspoke: it's 4 teams, roughly 90 engineers. same answer?" corrects the facts of the question in
             # play; only a confident reading makes it a general question.
             act = "statement"
-        if act == "what-if" and r.recheck and state.component and not r.supposes:
+        if act in ("what-if", "enough") and r.recheck and state.component and not r.supposes:
             # "Correction: we're moving from Azure to GCP. Does that change your answer?" tells a fact and asks whether
-            # the call still holds; nothing in it is supposed.
+            # the call still holds; nothing in it is supposed, and nothing they run is weighed as enough.
             act = "verdict"
         if (act == "verdict" and r.anaphoric and r.component and state.act in self.taxonomy.act_notes
                 and len(r.normalized.split()) <= 8):

@@ -23,8 +23,9 @@ _WORD_NUMBERS = {
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
          "billion": 1e9}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-# A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it.
-NUM = (rf"(?<![A-Za-z0-9])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
+# A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
+# nor a slash ("PRA SS1/23", "24/7").
+NUM = (rf"(?<![A-Za-z0-9/])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
        rf"|\b(?P<word>{_WORDS})\b")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -72,12 +73,12 @@ _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+
 # "three model providers", "2 model registries": "model" as a modifier counts something else.
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
                      r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
-                     r"hubs?|gateways?|routers?|stores?|teams?)\b)", re.IGNORECASE)
+                     r"hubs?|gateways?|routers?|stores?|teams?|risk|governance|validation|cards?)\b)", re.IGNORECASE)
 # "calls three model providers", "4 LLM vendors": hosted providers used together.
 _PROVIDERS = re.compile(rf"(?:{NUM})\s+(?:different\s+)?(?:model|llm|ai|foundation[- ]model)\s+(?:api\s+)?"
                         r"(?:providers?|vendors?|apis)\b", re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
-_GPUS = re.compile(rf"(?:{NUM})\s*(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
                    re.IGNORECASE)
 _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|developer|engineer|founder|"
                    r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
@@ -254,13 +255,15 @@ def extract(text: str) -> list[Quantity]:
     for m in _GPUS.finditer(text):
         v = _value(m)
         if v is not None:
-            out.append(Quantity(kind="gpus", value=v, text=m.group(0)))
+            # "a single 8-GPU box" is echoed as "8 GPUs"
+            said = m.group(0) if "-" not in m.group(0) else f"{v:g} GPUs"
+            out.append(Quantity(kind="gpus", value=v, text=said))
     teams = list(_TEAM_SIZE.finditer(text))
     heads = [m for rx in _HEADCOUNT for m in rx.finditer(text)
              if not any(t.start() <= m.start() < t.end() or m.start() <= t.start() < m.end() for t in teams)]
     for m in heads:
         v = _value(m)
-        if v is not None:
+        if v is not None and v >= 1:  # "0.3 FTE of an SRE" is part of someone's time, not a headcount
             out.append(Quantity(kind="headcount", value=v, text=m.group(0).lstrip(":;,.!? ")))
     found = [m for rx in _ENGINEERS for m in rx.finditer(text)]
     for m in (*teams, *(m for m in found if not any(t.start() <= m.start() < t.end() for t in teams))):
@@ -272,6 +275,8 @@ def extract(text: str) -> list[Quantity]:
             said = f"team of {m.group('num')}" if m in teams else m.group(0)
             effort = m not in teams and (_EFFORT_BEFORE.search(text[max(0, m.start() - 40):m.start()])
                                          or _EFFORT_AFTER.match(text[m.end():m.end() + 40]))
+            # Part of a person ("0.5 engineers to run it") is an effort, never a team's size.
+            effort = effort or v < 1
             out.append(Quantity(kind="build_engineers" if effort else "engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)
@@ -373,6 +378,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         elif q.kind == "gpus":
             if t.gpus.scale_at_least is not None and q.value >= t.gpus.scale_at_least:
                 put("scale", "stated")
+            elif t.gpus.simple_at_most is not None and q.value <= t.gpus.simple_at_most:
+                put("scale", "negated")  # one box's worth of GPUs is no scale problem for anything that shares them
         elif q.kind == "stored_vectors":
             r = t.stored_vectors
             if r.scale_at_least is not None and q.value >= r.scale_at_least:

@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         0.85, gt=0, le=1, description="A turn the component head confidently places on ML/AI components (its "
         "probability on the matrix rows together, not only the top one) is in scope, even when the act head leans "
         "off-topic (the two disagree; the confident one wins).")
+    off_topic_veto: float = Field(
+        0.8, gt=0, le=1, description="...unless the act head gives off-topic at least this probability: row words "
+        "used about systems with no model in them ('monitoring for our PHP monolith') sway the component head.")
     negation_without_cue: float = Field(
         0.7, ge=0, le=1, description="A clause with no negative word (not, no, never, fine, ...) reads as saying "
         "a condition does not hold only when the polarity head gives that at least this probability.")

@@ -168,7 +168,7 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
-                 negation_without_cue: float = 0.7, words=None, echo_words: int = 25):
+                 negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -176,6 +176,7 @@ class Reader:
         self.condition_threshold = condition_threshold
         self.scope_threshold = scope_threshold
         self.refusal_threshold = refusal_threshold
+        self.off_topic_veto = off_topic_veto
         self.negation_without_cue = negation_without_cue
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
@@ -248,9 +249,14 @@ class Reader:
         in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad
                        and (h.phrase or self._misspelt(h)) for h in hits) or any(
             h.slug == OTHER and words_only(normalize(h.doc or "")) not in self.lex.broad for h in hits) or (
-            r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold) or (
+            r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold
+            # Row words about systems with no model in them ("monitoring for our PHP monolith") sway the component
+            # head; when the act head is this sure the turn is off-topic, that head's confidence alone does not
+            # keep it in scope.
+            and self._p("act", x, "off-topic") < self.off_topic_veto) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
+        r.confidence["some-row"] = round(1.0 - self._p("component", x, NONE), 4)
         r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
         r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
         if r.act == "statement" and "?" not in norm and (self.lex.asks_decision.search(norm) or any(
@@ -424,6 +430,13 @@ class Reader:
                         not any(q.kind in ("engineers", "teams") for q in found):
                     continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
                 said[c] = (pos, polarity)
+        past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
+                if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
+                       is not None and q.value >= n for q in extract(clause))]
+        if past and said.get("early-stage", (0, ""))[1] == "stated":
+            # "~220 engineers, six product teams ... Platform team is 5 people": an organisation that size is past the
+            # early stage, whichever clause comes last (the turn as a whole reads so too; see implications()).
+            said["early-stage"] = (past[0], "negated")
         if said.get("production-evidence", (0, ""))[1] == "stated" and not r.quantities and \
                 said.get("scale", (0, ""))[1] == "stated":
             # Evidence is told in performance words ("measured recall", "can't keep up with our load"); with

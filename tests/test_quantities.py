@@ -204,3 +204,14 @@ def test_how_often_they_ship_changes_is_no_traffic():
                                                 ("we hold 900 million embeddings", {"scale": "stated"})])
 def test_vectors_held_in_an_index_settle_scale_by_their_count(text, expected):
     assert said(text) == expected
+
+
+def test_a_number_after_a_slash_or_before_model_risk_is_no_count_of_models():
+    # "PRA SS1/23 model risk rules" names a supervisory statement, not 23 models.
+    assert [q.kind for q in extract("under PRA SS1/23 model risk rules")] == []
+    assert [(q.kind, q.value) for q in extract("we run 23 models")] == [("models", 23)]
+
+
+def test_part_of_a_person_is_an_effort_not_a_team():
+    assert [(q.kind, q.value) for q in extract("about 0.3 FTE of an SRE")] == [("build_engineers", 0.3)] or \
+        all(q.kind not in ("engineers", "headcount") for q in extract("about 0.3 FTE of an SRE"))

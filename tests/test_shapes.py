@@ -139,3 +139,49 @@ def test_moving_or_keeping_what_runs_is_the_decision_not_the_cost_of_moving(advi
                     "Jenkins?", first.conversation_id)
     assert a.act == "verdict" and a.part == "orchestration"
     assert a.lead.startswith("Rather than keep Jenkins, buy")
+
+
+def test_a_price_per_gpu_hour_is_multiplied_out_against_the_bill(advisor):
+    a = advisor.ask("We spend about $38k/month on the OpenAI API. Would self-hosting Llama 70B on 8x H100 at $2.50 "
+                    "per GPU-hour pay off?")
+    assert a.act == "cost"
+    assert "8 H100s at $2.50 a GPU-hour around the clock come to $14.6k a month" in a.lead
+    assert "the bill of $38k a month comes to about $1.4M over three years" in a.lead
+    assert_citations_resolve(a)
+
+
+def test_a_quote_against_priced_self_hosting_names_the_cheaper_side(advisor):
+    a = advisor.ask("Pinecone quoted $6,500/month. Self-hosting Qdrant: 3 nodes at $750/month each plus 0.3 FTE at "
+                    "$190k/yr. Compare over 3 years.")
+    assert "early-stage" not in a.conditions  # part of a person is an effort, not a team of 0.3
+    assert a.lead.startswith("Pay for Pinecone unless someone on your team will own running Qdrant")
+    summed = next(s for s in a.sections if s.title == "Your numbers").items[0]
+    assert summed.startswith("Pinecone at $6,500 a month comes to about $234k over three years")
+    assert "3 nodes at $750 a month each come to $2,250 a month" in summed
+    assert "so Pinecone costs less each month" in summed and "with the engineer time you gave" in summed
+
+
+def test_seat_and_per_item_prices_are_multiplied_out_whatever_the_act(advisor):
+    a = advisor.ask("W&B quoted $50/seat/mo for 25 seats. Pay for it or keep our self-hosted MLflow?")
+    numbers = next(s for s in a.sections if s.title == "Your numbers")
+    assert numbers.items[0].startswith("25 seats of Weights & Biases at $50 each come to $1,250 a month")
+    b = advisor.ask("We need 120k images labelled. Scale quoted $9.40 per image. Or contract annotators at $30/hour; "
+                    "in our pilot they did 20 images per hour. What do the numbers look like?")
+    assert "120k images at Scale AI's $9.40 each come to about $1.1M" in b.lead
+    assert "so doing it yourselves costs about $948k less than buying" in b.lead
+    assert_citations_resolve(b)
+
+
+def test_is_what_we_have_enough_or_pay_for_a_product_is_about_what_they_have(advisor):
+    a = advisor.ask("Our researchers keep asking for W&B, but we log everything to TensorBoard event files on S3. "
+                    "10 researchers can't compare runs across people. Is TensorBoard on S3 enough or should we pay "
+                    "for W&B?")
+    assert a.act == "enough" and a.lead.startswith("No, TensorBoard will not be enough")
+
+
+def test_a_follow_up_that_ends_a_condition_says_so_in_plain_words(advisor):
+    first = advisor.ask("We have 80 A100s and 40 researchers. Build our own GPU scheduler or buy one?")
+    a = advisor.ask("Correction: it's a single 8-GPU box running 3 jobs a week. Does that change it?",
+                    first.conversation_id)
+    assert "scale, throughput" not in a.lead  # no taxonomy label read out
+    assert a.lead.startswith("That does not change it") or a.lead.startswith("That moves the verdict")

@@ -97,7 +97,7 @@ def test_normalize_strips_zero_width_and_control_chars():
 def test_a_confident_component_keeps_the_turn_in_scope(advisor):
     # The act head leans off-topic on this phrasing while the component head is sure it is LLM inference:
     # the confident head wins, so an in-scope question is not refused.
-    question = "We have very little budget. For LLM access, do we set up our own model hosting or buy from a provider?"
+    question = "We have very little budget. LLM access: own hosting or a provider?"
     reader = advisor.parts.reader
     r = reader.read(question)
     assert r.in_scope and r.component == "llm-inference" and "budget" in r.conditions
@@ -338,3 +338,9 @@ def test_the_row_named_in_the_asking_sentence_is_the_subject(read, question, com
 ])
 def test_asking_what_undoing_the_choice_takes_is_a_switching_question(read, question, act):
     assert read(question).act == act
+
+
+def test_an_organisation_of_hundreds_of_engineers_is_past_the_early_stage_whatever_its_platform_team(read):
+    r = read("We're a B2B SaaS company, ~220 engineers, six product teams shipping LLM features. Platform team is "
+             "5 people and stretched. Build our own LLM gateway or buy one?")
+    assert "early-stage" not in r.conditions and "early-stage" in r.negated

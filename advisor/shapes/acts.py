@@ -18,6 +18,7 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
+from .figures import already_said, bill_against_own, multiplied, untitled
 from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase
 from .sections import (
     GUIDANCE_SECTIONS,
@@ -74,7 +75,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        return lead, keep(alongside(ctx, cites), *sections, build), changed
+        return lead, keep(alongside(ctx, cites), _numbers(ctx, cites, lead, sections), *sections, build), changed
     shape = {"vendor": _vendor, "enough": enough_shape, "why": why_shape, "build-part": build_part_shape,
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
@@ -91,7 +92,21 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # then answers the choice again under the new facts.
         moved = _change_sentence(ctx) if changed else ""
         lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
-    return lead, keep(alongside(ctx, cites), attested(ctx, cites), *sections), changed
+    return lead, keep(alongside(ctx, cites), attested(ctx, cites), _numbers(ctx, cites, lead, sections), *sections), \
+        changed
+
+
+def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> Section | None:
+    """Their prices per unit multiplied out ("25 seats at $50 each come to $1,250 a month"), unless already said."""
+    if already_said(ctx, " ".join([lead, *(i for s in sections for i in s.items)])):
+        return None
+    said = multiplied(ctx, cites)
+    if not said:
+        return None
+    # With the self-hosted side priced, the sum against the bill or quote says more than the multiplication alone.
+    summed = bill_against_own(ctx, cites)
+    return Section(kind="facts", title="Your numbers",
+                   items=[untitled(summed if summed and already_said(ctx, summed) else said)])
 
 
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -117,12 +132,17 @@ def _change_sentence(ctx: Context) -> str:
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
     told = [HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
-    labels = [*(short[c] for c in plan.added if c not in said or len(said[c]) > 140),
-              # What their own words already say ("you go to ~2,000 requests/second") needs no label for what
-              # it ended (a small need).
-              *(f"no longer {short[c]}" for c in plan.removed if not told)]
+    added = [short[c] for c in plan.added if c not in said or len(said[c]) > 140]
+    # What their own words already say ("you go to ~2,000 requests/second") needs no label for what it ended (a
+    # small need); otherwise the condition's own words for being ruled out ("not a scale problem").
+    unlike = {c.id: c.unlike for c in ctx.taxonomy.conditions} if ctx.taxonomy else {}
+    ended = [] if told else [unlike.get(c) or f"no longer {short[c]}" for c in plan.removed]
+    labels = [*added, *ended]
     because = " and ".join(dict.fromkeys(told))
     what = "; ".join(labels)
+    if ended and not added and not because and all(unlike.get(c) for c in plan.removed):
+        what = ""  # said plainly below: "..., as it is not a scale problem now"
+        plain = " and ".join(ended)
     hypo = hypothetical_words(ctx, plan.supposed) if plan.act == "what-if" and plan.supposed else ""
     if hypo:
         # "what if we were regulated?" is answered as a hypothetical, in their words.
@@ -133,8 +153,12 @@ def _change_sentence(ctx: Context) -> str:
             f"If {hypo}, it would still be {VERDICT_WORD[d.verdict]}.")
     if prev.verdict != d.verdict:
         head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
+        if not what and not because and labels:
+            return f"{head}, as it is {plain} now."
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
     still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
+    if not what and not because and labels:
+        return f"{still}, though it is {plain} now."
     return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."
 
 

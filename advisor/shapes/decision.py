@@ -192,6 +192,14 @@ def _asked_about(ctx: Context, option) -> bool:
         return False
     cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
     names = [n.lower() for n in (option.name, *option.aliases)]
+    if cue:
+        # Named in the sentence that asks, the option's place there decides ("researchers keep asking for W&B ...
+        # is tensorboard on s3 enough or should we pay for W&B?" asks about TensorBoard).
+        start = max(norm.rfind(c, 0, cue.start()) for c in ".!?\n") + 1
+        stop = min((i for i in (norm.find(c, cue.end()) for c in ".!?\n") if i >= 0), default=len(norm))
+        inside = [i for i in (norm.find(n, start, stop) for n in names) if i >= 0]
+        if inside:
+            return min(inside) < cue.start()
     at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
     return not (cue and at > cue.end())
 

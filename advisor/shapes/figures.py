@@ -8,6 +8,7 @@ from ..compose import Citations, Context
 from ..models import Section
 from ..quantities import extract
 from ..tco import clauses, inputs_from_text, project
+from ..unit_prices import Priced, priced
 from .phrasing import named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
@@ -30,6 +31,91 @@ def _money(value: float, unit: str) -> str:
     if value >= 1e4:
         return f"{unit}{value / 1e3:.1f}".rstrip("0").rstrip(".") + "k"
     return f"{unit}{round(value, -2):,.0f}"
+
+
+def _price(value: float, unit: str) -> str:
+    """"$2.50", "$50", "$190k": a price per unit as people write it."""
+    if value < 100:
+        return f"{unit}{value:,.2f}".replace(".00", "")
+    return f"{unit}{value:,.0f}" if value < 1e4 else _money(value, unit)
+
+
+_TIMES = {2: "twice", 3: "three times"}
+
+
+def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
+    """"8 H100s at $2.50 a GPU-hour around the clock come to about $14.6k a month": one price times its units
+    (`said_before`: units already named in the same sentence are "the same")."""
+    u = p.currency
+    what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" else p.count_text + "s"
+    if p.kind == "gpu_hours":
+        return f"{what} at {_price(p.price, u)} a GPU-hour around the clock come to {_price(p.monthly, u)} a month"
+    if p.kind == "machines":
+        return f"{what} at {_price(p.price, u)} a month each come to {_price(p.monthly, u)} a month"
+    if p.kind == "people":
+        return f"{what} at {_price(p.price, u)} a year is about {_price(p.monthly, u)} a month"
+    if p.kind == "seats":
+        what = f"{what} of {vendor}" if vendor else what
+        return f"{what} at {_price(p.price, u)} each come to {_price(p.monthly, u)} a month" + (
+            f" ({p.assumed})" if p.assumed else "")
+    cost = f"about {_money(p.total, u)}" if p.total is not None else f"about {_money(p.monthly, u)} a month"
+    what = f"the same {what.split()[-1]}" if what == said_before else what
+    if p.side == "own":
+        each = f" done {_TIMES.get(p.passes, f'{p.passes} times')} each" if p.passes > 1 else ""
+        return f"{what}{each}, at {p.assumed} for {_price(p.price, u)} an hour, come to {cost} of people's time"
+    return f"{what} at {vendor + chr(39) + 's ' if vendor else ''}{_price(p.price, u)} each come to {cost}"
+
+
+def _own_side(units: list[Priced]) -> list[Priced]:
+    """The running costs of doing it yourselves; of two prices for the same units ("$62k/month on-demand, $38k/month
+    with a commit") the lower."""
+    best: dict[tuple[str, str], Priced] = {}
+    for p in units:
+        if p.side == "own" and p.monthly and ((p.kind, p.count_text) not in best or
+                                             p.monthly < best[p.kind, p.count_text].monthly):
+            best[p.kind, p.count_text] = p
+    return list(best.values())
+
+
+def already_said(ctx: Context, text: str) -> bool:
+    """Whether `text` already multiplies out one of the asker's prices per unit."""
+    return any(_described(p) in text or _described(p, "", _seller(ctx, p)) in text for p in priced(_texts(ctx)))
+
+
+def _seller(ctx: Context, p: Priced) -> str:
+    """The product of this row a bought price belongs to, when its sentence names exactly one."""
+    products = ctx.decision.component.buy if ctx.decision.component and p.side == "vendor" else []
+    named = [o.name for o in products if named_in(o, p.clause)]
+    return named[0] if len(named) == 1 else ""
+
+
+def untitled(said: str) -> str:
+    """"On your numbers, 25 seats ..." under a "Your numbers" heading: "25 seats ..."."""
+    rest = re.sub(r"^On your numbers,? ", "", said)
+    return rest[:1].upper() + rest[1:]
+
+
+def multiplied(ctx: Context, cites: Citations) -> str:
+    """The asker's prices per unit times their units ("25 seats at $50"), and which side costs less when both sides
+    are priced, cited; '' when they gave no price per unit."""
+    everything = priced(_texts(ctx))
+    own = _own_side(everything)
+    units = [p for p in everything if p.side != "own" or not p.monthly or p in own][:4]
+    if not units:
+        return ""
+    u = units[0].currency
+    said = "On your numbers, " + "; ".join(_described(p, units[i - 1].count_text if i else "", _seller(ctx, p))
+                                           for i, p in enumerate(units))
+    for basis, tail in (("total", ""), ("monthly", " a month")):
+        own = sum(getattr(p, basis) for p in units if p.side == "own" and getattr(p, basis))
+        bought = sum(getattr(p, basis) for p in units if p.side == "vendor" and getattr(p, basis))
+        if own and bought:
+            less = "less" if own < bought else "more"
+            said += (f", so doing it yourselves costs about {_money(abs(bought - own), u)}{tail} {less} than buying, "
+                     f"before the tooling and the people who run it")
+            break
+    return said + "." + cites.support("total cost of ownership maintenance operational staff", "key-factors",
+                                      "total cost")
 
 
 def _span(months: float) -> str:
@@ -141,6 +227,7 @@ def build_effort(ctx: Context) -> bool:
 _GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:(?:per|a|each|every|/)\s*)?(?P<per>month|mo\b|year|yr\b|quarter)|"
                      r"(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:month[- ]over[- ]month|mom\b|m/m)", re.IGNORECASE)
 _BILL = re.compile(r"\b(?:api|apis|bill|billed|spend|spending|invoices?|usage|hosted|openai|anthropic|tokens?)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\b(?:quote[ds]?|quoting|charges?|priced|pricing|list price)\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?host\w*|colo\w*|hardware|setup|boxes)\b",
                   re.IGNORECASE)
 
@@ -160,7 +247,12 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     """A growing bill against a flat price for running it yourselves, summed over the asker's horizon, cited; ''
     unless the asker gave both."""
     bill = growth = None
+    bill_name = "the bill"
     own: list[float] = []
+    units = priced(_texts(ctx))
+    own_units = _own_side(units)
+    priced_in = {p.clause for p in units}
+    products = ctx.decision.component.buy if ctx.decision.component else []
     for text in _texts(ctx):
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             # A price belongs to its clause, what it is the price of may be said earlier in the sentence ("The node
@@ -169,10 +261,17 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
                 monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
                 if not monthly:
                     continue
-                if _BILL.search(clause) and bill is None:
+                # With the self-hosted side priced, a named product's quote is the bill it is weighed against.
+                quoted = own_units and sentence not in {p.clause for p in own_units} and (
+                    _QUOTED.search(clause) or any(named_in(o, clause) for o in products))
+                if (_BILL.search(clause) or quoted) and bill is None:
                     bill, growth = monthly[0], _monthly_growth(text)
-                elif _OWN.search(sentence) and not _BILL.search(clause):
+                    named = [o.name for o in products if named_in(o, clause)]
+                    bill_name = named[0] if quoted and len(named) == 1 and not _BILL.search(clause) else "the bill"
+                elif _OWN.search(sentence) and not _BILL.search(clause) and sentence not in priced_in:
                     own += monthly
+    if own_units:
+        own.append(sum(p.monthly for p in own_units))
     if bill is None or not own:
         return ""
     given = given_numbers(ctx)
@@ -181,14 +280,22 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
     paid = sum(bill * (1 + growth) ** m for m in range(months))
     passes = next((m + 1 for m in range(months) if bill * (1 + growth) ** m >= alt), None)
-    said = (f"On your numbers the bill comes to about {_money(paid, unit)} over {_span(months)}, against about "
-            f"{_money(alt * months, unit)} for running it yourselves at {_money(alt, unit)} a month")
+    priced_as = f"{bill_name} at {_price(bill, unit)} a month" if bill_name != "the bill" else \
+        f"the bill of {_price(bill, unit)} a month" if not growth else "the bill"
+    said = (f"On your numbers {priced_as} comes to about {_money(paid, unit)} over {_span(months)}, against about "
+            f"{_money(alt * months, unit)} for running it yourselves")
+    if own_units and alt == own[-1]:
+        said += ", where " + " and ".join(_described(p) for p in own_units)
+    else:
+        said += f" at {_money(alt, unit)} a month"
     if passes == 1:
-        said += "; the bill is already above that monthly cost"
+        said += "; running it yourselves costs less each month from the start"
     elif passes:
-        said += (f"; growing {growth:.0%} a month, the bill passes {_money(alt, unit)} a month in month {passes}, so "
+        said += (f"; growing {growth:.0%} a month, {bill_name} passes {_money(alt, unit)} a month in month {passes}, so "
                  f"only from then on would your own setup cost less each month")
     else:
-        said += f"; the bill stays under {_money(alt, unit)} a month for the whole {_span(months)}"
-    said += ", before the engineers who would run it."
+        said += f"; {bill_name} stays under {_money(alt, unit)} a month for the whole {_span(months)}" if growth else \
+            f", so {bill_name} costs less each month on these numbers"
+    people = any(p.kind == "people" for p in own_units) and alt == own[-1]
+    said += ", with the engineer time you gave." if people else ", before the engineers who would run it."
     return said + cites.support("total cost of ownership maintenance operational staff", "key-factors", "total cost")

@@ -9,7 +9,7 @@ from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
-from .figures import bill_against_own, projection
+from .figures import bill_against_own, build_effort, multiplied, projection
 from .phrasing import (
     BUILD_WORDS,
     BUY_WORDS,
@@ -147,7 +147,11 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy")
     bills = bill_against_own(ctx, cites) if key == "cost" else ""
-    figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills else None
+    # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
+    # side is all placeholders.
+    units = multiplied(ctx, cites) if key == "cost" and not bills else ""
+    figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and (
+        not units or build_effort(ctx)) else None
     if bills:
         # "API at $3,200 a month growing 10% a month, or GPUs at $14k a month: do the math over 24 months": the sum,
         # then the call and why, and what the sum leaves out.
@@ -155,6 +159,11 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write", "self-host", "go")
         call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
         return f"{bills} {call}", keep(section, migration_section(ctx, cites))
+    if units and figures is None:
+        reason = reason_sentence(ctx, cites)
+        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write", "self-host", "go")
+        call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
+        return f"{units} {call}", keep(section, migration_section(ctx, cites))
     if figures is not None:
         # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
         # model, answer first; then the call and why, what the named products charge, and what the sum leaves out.

@@ -1,0 +1,206 @@
+"""Prices per unit the asker gave ("$2.50/GPU-hr", "$50 a seat", "$9.40 per image"), multiplied by the units they have."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from .quantities import NUM, _value
+
+HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
+_SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
+_MONEY = r"(?P<cur>[$€£]|usd\s?|eur\s?)\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|m)?\b"
+_PER = r"\s*(?:/|per|an?|each)\s*"
+_ITEMS = (r"images?|x-?rays?|scans?|photos?|pictures?|labels?|annotations?|documents?|docs|pages?|tasks?|items?|"
+          r"records?|frames?|videos?|clips?|tickets?|samples?|examples?|transcripts?|studies|slides?|texts?|"
+          r"reviews?|contracts?|forms?|receipts?|invoices?|claims?|files?")
+# What a price is per. An "hour" alone is a GPU's hour beside GPUs and a person's hour beside people (resolved below).
+_UNIT_PRICE = re.compile(
+    _MONEY + _PER + r"(?:(?P<gpu_hour>(?:gpu|h100|a100|h200|l4|l40s?|card)[- ]?(?:hours?|hrs?|h)\b)|"
+    r"(?P<seat>(?:user |editor |annotator |developer )?(?:seats?|licen[cs]es?|users?|editors?)\b)|"
+    rf"(?P<item>(?:labell?ed |annotated |reviewed )?(?:{_ITEMS})\b)|(?P<hour>hours?|hrs?|h)\b)"
+    r"(?:\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr|annum)\b)?", re.IGNORECASE)
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:gpus?|h100s?|a100s?|h200s?|b200s?|l40s?|l4s?)\b", re.IGNORECASE)
+# "8x H100", "8×H100": a count glued to its "x" leaves no word boundary for NUM, so the "x" is dropped first.
+_GLUED = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(?=(?:gpus?|h100|a100|h200|b200|l40s?|l4)\b)", re.IGNORECASE)
+_SEATS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+)?(?:seats?|licen[cs]es?|users?|editors?|annotators?|labell?ers?)\b",
+                    re.IGNORECASE)
+_ITEM_COUNT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<noun>{_ITEMS})\b"
+                         r"(?!\s+(?:an?|per|each|every)\s+(?:hour|hr|h|minute|min)\b)"
+                         r"(?:\s+(?:per|a|each|every)\s+(?P<per>day|week|month|quarter|year))?", re.IGNORECASE)
+# "3 nodes at $750/mo", "two boxes, $4k a month each": machines with a price each.
+_MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:nodes?|servers?|boxes|instances?|machines?|vms?))\b"
+                       r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
+                       r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
+# "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.
+_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a quarter of an?|one)\s*(?:of\s+an?\s+)?(?:ftes?|engineers?|"
+                     r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b[^$€£\d.;]{0,40}?" + _MONEY +
+                     r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
+_FRACTIONS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25, "one": 1.0}
+_PERSON = re.compile(r"\b(?:annotators?|labell?ers?|radiologists?|doctors?|clinicians?|contractors?|freelancers?|"
+                     r"reviewers?|experts?|specialists?|lawyers?|nurses?|people|staff|students?|raters?|linguists?|"
+                     r"engineers?|pathologists?|physicians?|translators?|in-house|our own)\b", re.IGNORECASE)
+# "reading 45 an hour", "label ~60 images/hr": how much one person gets through in an hour.
+_THROUGHPUT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+)?(?:/|per|an?|each)\s*(?:hour|hr|h)\b", re.IGNORECASE)
+# "each read by two radiologists", "double-labelled", "labelled twice": people's passes over each item.
+_PASSES = re.compile(r"\b(?:by|from)\s+(?P<n>two|three|2|3)\s+(?:[a-z-]+\s+)?"
+                     r"(?:radiologists?|annotators?|labell?ers?|reviewers?|readers?|doctors?|experts?|people|"
+                     r"clinicians?|raters?|pathologists?)\b|\b(?P<double>double)[- ]?(?:read|labell?ed|annotated|"
+                     r"reviewed|checked)|\b(?:read|labell?ed|annotated|reviewed)\s+(?P<twice>twice)\b", re.IGNORECASE)
+_N = {"two": 2, "three": 3, "2": 2, "3": 3}
+_MONTHS_PER = {"day": 1 / 30.4, "week": 7 / 30.4, "month": 1.0, "quarter": 3.0, "year": 12.0}
+
+
+class Priced(BaseModel):
+    """One price per unit times the units it applies to."""
+
+    kind: str  # gpu_hours | seats | items | machines | people
+    count: float
+    count_text: str  # the units as the asker wrote them ("8×H100", "25 seats", "120k chest X-rays")
+    price: float
+    price_text: str  # the price as written ("$2.50/GPU-hr")
+    currency: str
+    monthly: float | None = None  # a running cost per month
+    total: float | None = None  # a one-off cost (items with no period)
+    side: str  # own (GPUs, machines, people, in-house work) | vendor (seats, a service's price per item)
+    assumed: str = ""  # what the sum takes for granted ("around the clock", "if that is a monthly seat price")
+    passes: int = 1  # people's passes over each item
+    clause: str  # the sentence the price came from
+
+
+def _amount(m: re.Match) -> float:
+    value = float(m["amount"].replace(",", ""))
+    return value * {"k": 1e3, "m": 1e6}.get((m["amult"] or "").lower(), 1)
+
+
+def _currency(m: re.Match) -> str:
+    cur = m["cur"].strip().lower()
+    return {"usd": "$", "eur": "€"}.get(cur, m["cur"].strip())
+
+
+def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> tuple[float, str] | None:
+    """The units a price applies to: counted in its own sentence, else the largest count in the conversation (the
+    price itself left out: "$1,200 per user" counts no users)."""
+    for scope in ([sentence], texts):
+        found = [(v, m.group(0).strip()) for t in scope for m in pattern.finditer(t.replace(price, " "))
+                 if (v := _value(m))]
+        if found:
+            return max(found) if scope is texts else found[0]
+    return None
+
+
+def priced(texts: list[str]) -> list[Priced]:
+    """Every price per unit in the asker's messages, multiplied by the units they said they have, oldest first."""
+    out: list[Priced] = []
+    texts = [_GLUED.sub(r"\1 ", t) for t in texts]
+    for text in texts:
+        for sentence in _SENTENCES.split(text):
+            out += _machines(sentence, texts) + _people(sentence)
+            for m in _UNIT_PRICE.finditer(sentence):
+                if got := _unit(m, sentence, texts):
+                    out.append(got)
+    return out
+
+
+# "The node quote is ~$62k/month ... We'd want two nodes": a price for one machine, and how many elsewhere.
+_ONE_MACHINE = re.compile(r"\b(?:the|a|an|one|per|each|every|single)\s+(?:[a-z0-9.-]+\s+)?(?P<noun>node|server|box|"
+                          r"machine|instance)\b", re.IGNORECASE)
+_MONTHLY = re.compile(_MONEY + r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
+
+
+def _machines(sentence: str, texts: list[str]) -> list[Priced]:
+    out = []
+    one = _ONE_MACHINE.search(sentence)
+    if one and not _MACHINES.search(sentence):
+        noun = one["noun"].lower()
+        plural = re.compile(rf"(?:{NUM})\s+(?:[a-z0-9.-]+\s+)?{noun}e?s\b", re.IGNORECASE)
+        many = max(((v, c.group(0)) for t in texts for c in plural.finditer(t) if (v := _value(c)) and v >= 2),
+                   default=None)
+        for m in _MONTHLY.finditer(sentence) if many else ():
+            monthly = _amount(m) / 12 if m["per"].lower() in ("year", "yr") else _amount(m)
+            out.append(Priced(kind="machines", count=many[0], count_text=many[1], price=monthly,
+                              price_text=m.group(0).strip(), currency=_currency(m), monthly=many[0] * monthly,
+                              side="own", clause=sentence))
+    for m in _MACHINES.finditer(sentence):
+        n, price = _value(m), _amount(m)
+        if not n or n < 2:
+            continue  # one machine's price is already the monthly figure
+        monthly = price / 12 if m["per"].lower() in ("year", "yr") else price
+        out.append(Priced(kind="machines", count=n, count_text=m["what"], price=monthly, price_text=m.group(0)[m.start("cur") - m.start():].strip(),
+                          currency=_currency(m), monthly=n * monthly, side="own", clause=sentence))
+    return out
+
+
+def _people(sentence: str) -> list[Priced]:
+    out = []
+    for m in _PEOPLE.finditer(sentence):
+        raw = m["fte"].lower()
+        share = _FRACTIONS.get(raw) if raw in _FRACTIONS else float(raw)
+        if not share or share > 50:
+            continue
+        yearly = _amount(m)
+        out.append(Priced(kind="people", count=share, count_text=m["what"], price=yearly, price_text=m.group(0)[m.start("cur") - m.start():].strip(),
+                          currency=_currency(m), monthly=share * yearly / 12, side="own", clause=sentence))
+    return out
+
+
+def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
+    price, cur = _amount(m), _currency(m)
+    base = dict(price=price, price_text=m.group(0).strip(), currency=cur, clause=sentence)
+    per = (m["per"] or "").lower()
+    hour_of_gpu = m["gpu_hour"] or (m["hour"] and _GPUS.search(sentence) and not _PERSON.search(sentence))
+    if hour_of_gpu:
+        gpus = _count(_GPUS, sentence, texts, m.group(0))
+        if gpus is None:
+            return None
+        return Priced(kind="gpu_hours", count=gpus[0], count_text=gpus[1], monthly=gpus[0] * price * HOURS_PER_MONTH,
+                      side="own", assumed="around the clock", **base)
+    if m["seat"]:
+        seats = _count(_SEATS, sentence, texts, m.group(0))
+        if seats is None:
+            return None
+        monthly = price / 12 if per in ("year", "yr", "annum") else price
+        return Priced(kind="seats", count=seats[0], count_text=seats[1], monthly=seats[0] * monthly, side="vendor",
+                      assumed="" if per else "if that is a monthly price per seat", **base)
+    message = " ".join(t for t in texts if sentence in t)
+    if m["hour"] and (_PERSON.search(sentence) or not _GPUS.search(sentence) and _PERSON.search(message)):
+        return _person_hours(m, sentence, texts, base)
+    if m["item"]:
+        items = _items(sentence, texts, exclude=m.group(0))
+        if items is None:
+            return None
+        n, said, months = items
+        return Priced(kind="items", count=n, count_text=said, side="vendor",
+                      **({"monthly": n * price / months} if months else {"total": n * price}), **base)
+    return None
+
+
+def _items(sentence: str, texts: list[str], exclude: str = "") -> tuple[float, str, float | None] | None:
+    """How many items there are to do, as written, and over how many months when they come with a period."""
+    for scope in ([sentence], texts):
+        found = []
+        for t in scope:
+            for m in _ITEM_COUNT.finditer(t.replace(exclude, " ") if exclude else t):
+                v = _value(m)
+                if v and v >= 100:  # "2 labels" is no workload; counts of work run in the hundreds and up
+                    months = _MONTHS_PER[m["per"].lower()] if m["per"] else None
+                    found.append((v, m.group(0).strip(), months))
+        if found:
+            return max(found, key=lambda f: f[0])
+    return None
+
+
+def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> Priced | None:
+    """People paid by the hour who get through so many items an hour: a price per item, times the items."""
+    # The pace may be said in the next sentence ("in our pilot they averaged 45 reads per hour").
+    rest = sentence[m.end():] + " " + sentence[:m.start()] + " " + " ".join(t.replace(m.group(0), " ") for t in texts if sentence in t)
+    pace = next((v for t in _THROUGHPUT.finditer(rest) if (v := _value(t))), None)
+    items = _items(sentence, texts)
+    if not pace or items is None:
+        return None
+    n, said, months = items
+    passes = next((_N.get((p["n"] or "").lower(), 2) for t in texts for p in [_PASSES.search(t)] if p), 1)
+    cost = n * passes * base["price"] / pace
+    return Priced(kind="items", count=n, count_text=said, side="own", passes=passes,
+                  assumed=f"{pace:g} an hour", **({"monthly": cost / months} if months else {"total": cost}), **base)

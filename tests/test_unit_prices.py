@@ -1,0 +1,72 @@
+"""Prices per unit the asker gave, multiplied by the units they have (no model needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.unit_prices import priced
+
+
+def _one(text: str | list[str]):
+    found = priced([text] if isinstance(text, str) else text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, gpus", [
+    ("Self-hosting would run on 8x H100 at about $2.50 per GPU-hour.", 8),
+    ("8×H100 reserved at $2.50/GPU-hr", 8),
+    ("we'd rent 64 GPUs at $2/hour", 64),
+])
+def test_a_gpu_hour_price_is_a_month_around_the_clock_for_every_gpu(text, gpus):
+    p = _one(text)
+    assert (p.kind, p.count, p.side) == ("gpu_hours", gpus, "own")
+    assert p.monthly == pytest.approx(gpus * p.price * 730)
+
+
+def test_people_paid_by_the_hour_are_not_gpu_hours():
+    found = priced(["We have 4 GPUs and 20k images; contractors at $40/hour label 50 images an hour."])
+    assert [p.kind for p in found] == ["items"] and found[0].total == pytest.approx(20_000 * 40 / 50)
+
+
+def test_a_seat_price_is_multiplied_by_the_seats_and_says_when_the_period_is_assumed():
+    p = _one("W&B quoted $50/seat for 25 seats.")
+    assert (p.kind, p.count, p.monthly, p.side) == ("seats", 25, 1250, "vendor")
+    assert p.assumed  # no period given: a monthly seat price is an assumption, and the answer says so
+    yearly = _one("Labelbox is $1,200 per user per year and we need 12 users")
+    assert (yearly.count, yearly.monthly, yearly.assumed) == (12, 1200, "")  # the price's own number is no count
+
+
+def test_a_per_item_price_is_a_one_off_total_over_the_items_in_the_conversation():
+    p = _one(["We need ~120k chest X-ray images labelled.", "The vendor quoted $9.40 per image."])
+    assert (p.kind, p.count, p.total, p.monthly) == ("items", 120_000, pytest.approx(1_128_000), None)
+    monthly = _one("About 30k tickets a month need tags; the service charges $0.50 per ticket.")
+    assert monthly.total is None and monthly.monthly == pytest.approx(15_000)
+
+
+def test_people_by_the_hour_cost_per_item_at_their_pace_and_their_passes():
+    p = _one("120k images, each read by two radiologists. Contracting them at $150/hour; in our pilot they "
+             "averaged 45 reads per hour.")
+    assert (p.side, p.passes) == ("own", 2)
+    assert p.total == pytest.approx(120_000 * 2 * 150 / 45)
+    assert priced(["annotators at $18/hr, we have 400k images"]) == []  # no pace: no honest sum
+
+
+def test_machines_and_part_of_a_person_are_running_costs():
+    machines, person = priced(["3 r6i.4xlarge nodes at ~$750/month each, plus about 0.3 FTE of an SRE (fully "
+                               "loaded $190k/yr)"])
+    assert (machines.kind, machines.count, machines.monthly) == ("machines", 3, 2250)
+    assert (person.kind, person.count, person.monthly) == ("people", 0.3, pytest.approx(4750))
+    assert machines.count_text == "3 r6i.4xlarge nodes" and person.count_text == "0.3 FTE of an SRE"
+
+
+def test_a_price_for_one_machine_counts_the_machines_said_elsewhere():
+    found = priced(["The node quote is ~$62k/month on-demand, ~$38k/month with a 1-year commit. We'd want two "
+                    "nodes for redundancy."])
+    assert [(p.count, p.monthly) for p in found] == [(2, 124_000), (2, 76_000)]
+    assert priced(["The node quote is ~$62k/month."]) == []  # one machine: the price is already the month's
+
+
+def test_numbers_without_a_unit_price_are_left_alone():
+    assert priced(["We spend $38k/month on the OpenAI API and have 3 engineers."]) == []
+    assert priced(["2 labels"]) == []
