@@ -45,7 +45,10 @@ _VOLUME_KINDS = {
     "jobs": r"(?:training |fine-tuning |gpu |batch )?jobs?|(?:training |experiment )?runs?",
 }
 _RATE = re.compile(
-    rf"(?:{NUM})\s*(?:-\s*)?(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
+    # "8k prediction requests/sec", "2,500 inference requests per second": one word may say what kind of request.
+    rf"(?:{NUM})\s*(?:-\s*)?(?:(?:prediction|inference|scoring|search|api|model|lookup|feature|http|user|ranking|"
+    r"embedding|retrieval|chat|completion|read|write)\s+(?=requests?|reqs?|calls?|queries|lookups?))?"
+    r"(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
     r"hits?|lookups?|transactions?|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
@@ -125,7 +128,11 @@ _TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|busines
 _STORED = re.compile(rf"(?:{NUM})\s*(?:[a-z0-9-]+\s+){{0,2}}?(?:embeddings?|vectors?|chunks?|passages?)\b"
                      rf"(?!\s+(?:\w+\s+){{0,3}}?(?:per|a|an|each|every)\s+(?:{_PER})\b)", re.IGNORECASE)
 # "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
-_LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|p99 of|p95 of|at most)\s*-?\s*(?:(?<![A-Za-z0-9])"
+# "under 25 ms", "p99 budget of 20 ms", "a p95 target of 30ms", "latency SLO: 15 ms": a target to meet ("latency
+# is 180 ms" measures, it sets no target).
+_LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|at most|(?:p9\d|p50|latency|lookup|response)\s+"
+                      r"(?:(?:latency|budget|target|slo|sla|requirement|goal|limit)\s*)?(?:of|at|:|=))"
+                      r"\s*-?\s*(?:about\s+|~\s*)?(?:(?<![A-Za-z0-9])"
                       r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
                       re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"

@@ -286,6 +286,11 @@ class Reader:
             # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
             # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
             r.act = r.act_in_scope = "cost"
+        judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
+        if judge and not (decided and decided.start() < judge.start()):
+            # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
+            # most?" asks how to judge the shortlist; the long background naming them reads like a pick.
+            r.act = r.act_in_scope = "evaluate"
         if r.act == "build-part" and "build" in r.also:
             # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
             # choice; what to build is its second ask, answered beside it.
@@ -303,7 +308,9 @@ class Reader:
         r.topic, r.confidence["topic"] = self._best("topic", x)
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
-        r.quantities = [_as_written(q, question) for q in extract(norm)]
+        # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
+        r.quantities = [_as_written(q, question) for q in extract(norm)
+                        if q.kind != "latency_ms" or q.value <= self.thresholds.latency_ms.scale_at_most]
         self._conditions(r, clauses, spans, E, G)
         if r.act == "what-if" and not (r.conditions or r.negated or r.retracted) and self.lex.undo.search(norm):
             # "What would it cost to undo this choice if we pick wrong?": the "if" supposes nothing the decision

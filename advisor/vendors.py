@@ -202,6 +202,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     prefix = (situation[:1].upper() + situation[1:] + ", ") if situation else ""
     other_why = next((w for o, sc, w in scored if o is tied[0]), []) if tied else []
     common = [w for w in why if w in other_why]
+    # "open source and can run inside your own network" already says "open source": each reason once.
+    common = [w for w in common if not any(w != x and w in x for x in common)]
     if tied:
         other = tied[0]
         easier = _LOCK_ORDER.get(facts[best.doc].lock_in, 1) < _LOCK_ORDER.get(facts[other.doc].lock_in, 1)

@@ -215,3 +215,18 @@ def test_a_number_after_a_slash_or_before_model_risk_is_no_count_of_models():
 def test_part_of_a_person_is_an_effort_not_a_team():
     assert [(q.kind, q.value) for q in extract("about 0.3 FTE of an SRE")] == [("build_engineers", 0.3)] or \
         all(q.kind not in ("engineers", "headcount") for q in extract("about 0.3 FTE of an SRE"))
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("about 8k prediction requests/sec at dinner peak", "traffic_rps", 8000),
+    ("2,500 inference requests per second", "traffic_rps", 2500),
+    ("p99 budget of 20 ms for the feature lookup", "latency_ms", 20),
+    ("a p95 target of 30ms", "latency_ms", 30),
+    ("latency SLO: 15 ms", "latency_ms", 15),
+])
+def test_rates_named_by_their_kind_and_latency_targets_in_other_words(text, kind, value):
+    assert [(q.kind, q.value) for q in extract(text)] == [(kind, value)]
+
+
+def test_a_measured_latency_sets_no_target():
+    assert [q.value for q in extract("p95 search latency is 180 ms and product wants it under 100 ms")] == [100]

@@ -185,3 +185,22 @@ def test_a_follow_up_that_ends_a_condition_says_so_in_plain_words(advisor):
                     first.conversation_id)
     assert "scale, throughput" not in a.lead  # no taxonomy label read out
     assert a.lead.startswith("That does not change it") or a.lead.startswith("That moves the verdict")
+
+
+def test_is_the_registry_we_currently_use_sufficient_answers_about_it(advisor):
+    a = advisor.ask("We currently use the open-source MLflow Model Registry, self-hosted, for 8 models. We are "
+                    "preparing an EU AI Act high-risk submission. Is our current setup sufficient, or do we need to "
+                    "purchase a commercial registry?")
+    assert a.act == "enough"
+    assert a.lead.startswith("Yes") and "MLflow Model Registry is a sound choice" in a.lead.split(".")[0]
+
+
+def test_how_to_evaluate_a_named_shortlist_puts_them_through_one_trial(advisor):
+    a = advisor.ask("We are 4 ML engineers at a fintech. 12 fraud models in production. We are looking at Arize, "
+                    "Evidently and WhyLabs. How we should evaluate these vendors, which criteria is most important? "
+                    "We are under supervision so data must stay in EU.")
+    assert a.act == "evaluate"
+    assert a.lead.startswith("Put Arize AI, WhyLabs and Evidently AI through the same proof of concept")
+    # Under residency rules, a product the notes say cannot be self-hosted is named as out of the trial.
+    assert "Arize AI cannot run inside your own network" in a.lead
+    assert_citations_resolve(a)

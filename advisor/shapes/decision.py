@@ -244,11 +244,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if small is not None:
         # Whether the simple setup is enough turns on how much they use it, which they have not said: answer
         # with that threshold first, then what holds beyond it, rather than a flat yes or no.
-        need = ctx.reading.asks_need and "enough" not in ctx.reading.normalized
+        need = ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized)
         lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
                 f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {verdict_clause(ctx)}.")
         return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
-    if ctx.reading.asks_need and "enough" not in ctx.reading.normalized:
+    if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized):
         # "Do we need more?" is answered the other way round from "is it enough?".
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
@@ -285,6 +285,11 @@ def _recommends_others(d, option) -> bool:
     """Whether the deciding rule's advice names other products of the row but not `option`."""
     advice = d.deciding.advice
     return not named_in(option, advice) and any(named_in(o, advice) for o in d.component.buy if o is not option)
+
+
+# "is it enough", "is our setup sufficient", "adequate": the turn asks whether what they have will do, so a "do
+# we need to buy X" beside it is the alternative, not the question turned round.
+_ENOUGH = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
 
 
 def _small_use_rule(ctx: Context):

@@ -263,6 +263,8 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"
             section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
+    elif key == "evaluate" and len(named) >= 2:
+        lead = _trial(ctx, cites, named)
     elif key == "evaluate":
         lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {lower_first(ctx, first)}"
     else:
@@ -271,6 +273,28 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         len(section.items) > 1 else None
     extra = migration_section(ctx, cites) if key in ("cost", "evaluate") else None
     return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _trial(ctx: Context, cites: Citations, named: list) -> str:
+    """"Put Portkey, Kong and LiteLLM through the same proof of concept ...": how to compare the products they named,
+    and, under residency rules, which of them can take part at all."""
+    said = (f"Put {_names([o.name for o in named[:4]])} through the same proof of concept, on your own data and "
+            "requirements, before you choose: a trial shows whether each meets them in practice.")
+    lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
+    from .sections import outside_their_boundary
+
+    outside = [o for o in named[:4] if outside_their_boundary(ctx, o.doc)]
+    inside = [o for o in named[:4] if o not in outside]
+    if outside and inside:
+        # Under residency rules a hosted-only product cannot pass the trial: say so before anyone runs it.
+        notes = "".join(cites.support("hosted service hosting", o.doc, "hosting") for o in outside)
+        lead += (f" Under your residency rules {_names([o.name for o in outside])} cannot run inside your own network, "
+                 f"so the trial is between {_names([o.name for o in inside])}.{notes}")
+    return lead
 
 
 def guidance_shape(ctx: Context, cites: Citations, note: str) -> tuple[str, list[Section]]:
