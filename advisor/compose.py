@@ -10,7 +10,7 @@ from typing import Protocol
 from .decision import Decision
 from .evidence import Evidence
 from .matrix import Matrix, Taxonomy
-from .models import Citation, Provenance, Section, TurnChange
+from .models import GUIDANCE_ACTS, Citation, Provenance, Section, TurnChange
 from .planning import ConversationState, Plan
 from .render import VERDICT_WORD, section_markdown, sources_markdown, verdict_heading
 from .retrieval import Passage, tokenize
@@ -225,7 +225,7 @@ class Composer:
 def header(ctx: Context) -> str:
     """The verdict line, written from the decision (the UI shows it as a badge instead)."""
     d = ctx.decision
-    if ctx.plan.act in ("risks", "cost", "switch", "evaluate", "implement", "general") or len(ctx.several) >= 2:
+    if ctx.plan.act in GUIDANCE_ACTS or len(ctx.several) >= 2:
         # A guidance answer leads with the guidance (the badge still shows the verdict); several rows answered side
         # by side have no one verdict to head them.
         return ""

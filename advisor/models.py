@@ -10,6 +10,11 @@ Verdict = Literal["buy", "build", "hybrid", "depends"]
 VERDICTS: tuple[str, ...] = ("buy", "build", "hybrid", "depends")
 
 
+
+# Acts answered with guidance (how to roll out, what it costs, how to judge vendors, ...): the verdict heads no such
+# answer (the UI badge and Slack header still carry it).
+GUIDANCE_ACTS = frozenset({"risks", "cost", "switch", "evaluate", "implement", "general"})
+
 class Citation(BaseModel):
     """One numbered source in an answer."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Answer, Citation, Section
+from .models import GUIDANCE_ACTS, Answer, Citation, Section
 
 VERDICT_WORD = {"buy": "Buy", "build": "Build", "hybrid": "Hybrid", "depends": "Depends"}
 
@@ -43,7 +43,12 @@ def verdict_heading(verdict: str, subject: str) -> str:
 
 
 def verdict_line(answer: Answer) -> str:
-    """The bold verdict line that opens the Markdown of an answer with a verdict."""
+    """The bold verdict line that opens the Markdown of an answer with a verdict (guidance leads itself)."""
+    return "" if answer.act in GUIDANCE_ACTS else verdict_label(answer)
+
+
+def verdict_label(answer: Answer) -> str:
+    """'**Recommendation: Buy** (LLM gateway)' for any answer with one verdict (the badge, Slack's header)."""
     if answer.refused or not answer.verdict or len(answer.rows) >= 2:
         return ""  # several rows answered side by side have no one verdict to head them
     subject = answer.subject or (answer.component or "").replace("-", " ")

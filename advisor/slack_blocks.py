@@ -10,7 +10,7 @@ import json
 import re
 
 from .models import Answer, Section
-from .render import basis_shown, slack_sources, verdict_line
+from .render import basis_shown, slack_sources, verdict_label
 
 HEADER_MAX = 150  # a header block's plain_text
 TEXT_MAX = 3000  # a section's text, and any text object
@@ -103,7 +103,7 @@ def headline(answer: Answer) -> str:
     if len(answer.rows) >= 2:
         return "Side by side: " + ", ".join(r.replace("-", " ") for r in answer.rows)
     if answer.verdict:
-        return verdict_line(answer).split("\n", 1)[0].replace("**", "")
+        return verdict_label(answer).split("\n", 1)[0].replace("**", "")
     return f"Guidance: {answer.subject}" if answer.subject else "Guidance"
 
 

@@ -147,7 +147,7 @@ def _people(sentence: str) -> list[Priced]:
 
 def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
     price, cur = _amount(m), _currency(m)
-    base = dict(price=price, price_text=m.group(0).strip(), currency=cur, clause=sentence)
+    base = {"price": price, "price_text": m.group(0).strip(), "currency": cur, "clause": sentence}
     per = (m["per"] or "").lower()
     hour_of_gpu = m["gpu_hour"] or (m["hour"] and _GPUS.search(sentence) and not _PERSON.search(sentence))
     if hour_of_gpu:

@@ -204,3 +204,8 @@ def test_how_to_evaluate_a_named_shortlist_puts_them_through_one_trial(advisor):
     # Under residency rules, a product the notes say cannot be self-hosted is named as out of the trial.
     assert "Arize AI cannot run inside your own network" in a.lead
     assert_citations_resolve(a)
+    # Guidance leads itself: no verdict line heads it in Markdown, while Slack's header still carries the verdict.
+    from advisor.render import markdown
+    from advisor.slack_blocks import headline
+
+    assert "Recommendation:" not in markdown(a) and headline(a) == "Recommendation: Buy (ML monitoring)"

@@ -53,16 +53,16 @@ def test_people_by_the_hour_cost_per_item_at_their_pace_and_their_passes():
 
 
 def test_machines_and_part_of_a_person_are_running_costs():
-    machines, person = priced(["3 r6i.4xlarge nodes at ~$750/month each, plus about 0.3 FTE of an SRE (fully "
-                               "loaded $190k/yr)"])
+    said = "3 r6i.4xlarge nodes at ~$750/month each, plus about 0.3 FTE of an SRE (fully loaded $190k/yr)"
+    machines, person = priced([said])
     assert (machines.kind, machines.count, machines.monthly) == ("machines", 3, 2250)
     assert (person.kind, person.count, person.monthly) == ("people", 0.3, pytest.approx(4750))
     assert machines.count_text == "3 r6i.4xlarge nodes" and person.count_text == "0.3 FTE of an SRE"
 
 
 def test_a_price_for_one_machine_counts_the_machines_said_elsewhere():
-    found = priced(["The node quote is ~$62k/month on-demand, ~$38k/month with a 1-year commit. We'd want two "
-                    "nodes for redundancy."])
+    said = "The node quote is ~$62k/month on-demand, ~$38k/month with a 1-year commit. We'd want two nodes for redundancy."
+    found = priced([said])
     assert [(p.count, p.monthly) for p in found] == [(2, 124_000), (2, 76_000)]
     assert priced(["The node quote is ~$62k/month."]) == []  # one machine: the price is already the month's
 

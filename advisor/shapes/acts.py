@@ -9,6 +9,7 @@ from ..models import Section, TurnChange
 from ..render import VERDICT_WORD
 from ..understanding import HYPOTHETICAL
 from .decision import also_sections, build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
+from .figures import already_said, bill_against_own, multiplied, untitled
 from .guidance import (
     across,
     guidance_for_component,
@@ -18,7 +19,6 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
-from .figures import already_said, bill_against_own, multiplied, untitled
 from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase
 from .sections import (
     GUIDANCE_SECTIONS,
