@@ -105,6 +105,7 @@ class Cues(BaseModel):
     either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
     cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
     evaluate_asks: list[str] = []  # asks how to judge a shortlist ("how should we evaluate these vendors?")
+    switch_asks: list[str] = []  # asks how hard leaving a choice would be ("how hard to switch later?")
     no_ml: list[str] = []  # says no model or ML is involved at all ("no models anywhere in this stack")
     several_asks: list[str] = []  # asks about several named rows at once ("which of these should we build?")
     keeps: list[str] = []  # keeping what runs now is one side of the choice ("KServe, or just keep our Flask app?")
@@ -123,7 +124,7 @@ class Cues(BaseModel):
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
-                     "evaluate_asks", "keeps", "several_asks", "no_ml")
+                     "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -212,6 +213,7 @@ class Lexicon:
         self.choice_asks = _any(cues.choice_asks)
         self.cost_asks = _any(cues.cost_asks)
         self.evaluate_asks = _any(cues.evaluate_asks)
+        self.switch_asks = _any(cues.switch_asks)
         self.either_or = _any(cues.either_or)
         self.proposal = _any(cues.proposal)
         self.both_sides = _any(cues.both_sides)

@@ -99,11 +99,12 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
-# "we'd need 2 engineers on it", "it would take three devs for six months": people a build would take, which is an
-# effort to cost, not the size of the team asking.
+# "we'd need 2 engineers on it", "it would take three devs for six months", "building it with a new 3-person
+# platform team": people a build would take, which is an effort to cost, not the size of the team asking.
 _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|requires|required|cost|costs|tie up|ties up|"
                             r"dedicate|dedicating|assign|assigning|put|putting|hire|hiring|allocate|budget for|"
-                            r"staff it with)\s+(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
+                            r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new)\s+"
+                            r"(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
 _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|for (?:about |around )?"
                            r"(?:\d+|a|an|one|two|three|four|five|six|nine|twelve|several|a few)\s+(?:months?|years?|quarters?)|"
                            r"to (?:build|write) it)\b", re.IGNORECASE)

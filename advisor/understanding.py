@@ -41,6 +41,7 @@ class Reading(BaseModel):
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
+    asks_call: bool = False  # asks for the call in so many words ("should we buy ...", "build or buy?")
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
@@ -188,6 +189,7 @@ class Reader:
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
                     asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
+                    asks_call=bool(self.lex.asks_decision.search(norm)),
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
@@ -272,6 +274,8 @@ class Reader:
             r.act = r.act_in_scope = "verdict"
         decided = self.lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
         second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
+        if r.act == "implement" and "rollout" not in r.also and "measures" in r.also:
+            second = "measures"  # "build or buy serving, and what should we measure to know it worked?"
         if second and second in r.also:
             # "Should we buy a feature store, and how would we migrate off ours?" asks for the call first; the
             # second ask is answered beside it (Reading.also), not instead of it.
@@ -286,6 +290,11 @@ class Reader:
             # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
             # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
             r.act = r.act_in_scope = "cost"
+        leave = self.lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if") else None
+        if leave and not (decided and decided.start() < leave.start()):
+            # "If we pick Databricks now, how hard would it be to switch later, and does that change the pick?" asks
+            # what leaving would take; a long post of options around it reads like a verdict.
+            r.act = r.act_in_scope = "switch"
         judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
         if judge and not (decided and decided.start() < judge.start()):
             # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter

@@ -303,7 +303,7 @@ def test_an_attestation_alone_states_no_regulation(read, question, regulated):
 @pytest.mark.parametrize("question, act", [
     # Slack drops the question mark; the words still ask.
     ("vector db, build or buy", "verdict"),
-    ("do we need a feature store or is postgres fine", "enough"),
+    ("do we need a feature store or is postgres fine", "verdict"),  # the call on buying one, yes or no first
     # Facts with no ask stay a statement.
     ("we're 6 engineers and we serve 3 models", "statement"),
 ])

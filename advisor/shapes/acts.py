@@ -80,6 +80,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
              "general": guidance_for_component, "what-if": what_if_shape}.get(act, verdict_shape)
+    if act == "verdict" and ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
+        # "Do we even need a gateway in front of one provider?" asks for the call on buying it; its yes or no comes
+        # first, the way "is what we have enough?" is answered.
+        shape = enough_shape
     lead, sections = shape(ctx, cites)
     if "build" in ctx.reading.also and act in ("vendor", "enough") and not any(x.kind == "build" for x in sections):
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice.

@@ -232,6 +232,25 @@ _OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?ho
                   re.IGNORECASE)
 
 
+# Growth told in words rather than as a rate ("doubles in year 2", "scales linearly with vectors").
+_CHANGES = re.compile(r"\b(?:doubl\w*|tripl\w*|scales? (?:up )?linearly|grows? (?:with|by|to)|growing to)\b", re.IGNORECASE)
+_SPEND = re.compile(r"\b(?:bill|billed|spend|spent|spending|invoices?|commit\w*|edp|budget|cap|salary|salaries|"
+                    r"payroll|loaded|went from|grew|growing)\b", re.IGNORECASE)
+
+
+def is_price_quote(ctx: Context, said: str) -> bool:
+    """Whether the money written `said` is a price for a product of this row (quoted, or named beside it), not a
+    bill, a commitment or a budget."""
+    products = ctx.decision.component.buy if ctx.decision.component else []
+    for text in _texts(ctx):
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            for clause in clauses(sentence):
+                if said in clause:
+                    named = any(named_in(o, clause) for o in products)
+                    return bool(_QUOTED.search(clause) or named) and not _SPEND.search(clause)
+    return False
+
+
 def _monthly_growth(text: str) -> float:
     m = _GROWTH.search(text)
     if m is None:
@@ -298,4 +317,8 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
             f", so {bill_name} costs less each month on these numbers"
     people = any(p.kind == "people" for p in own_units) and alt == own[-1]
     said += ", with the engineer time you gave." if people else ", before the engineers who would run it."
-    return said + cites.support("total cost of ownership maintenance operational staff", "key-factors", "total cost")
+    said += cites.support("total cost of ownership maintenance operational staff", "key-factors", "total cost")
+    if not growth and any(_CHANGES.search(t) for t in _texts(ctx)):
+        # "the vector count doubles in year 2": a change over time we do not model is said, not silently dropped.
+        said += " That sum takes today's prices as flat; the growth you describe is not in it."
+    return said

@@ -282,8 +282,11 @@ def _names(names: list[str]) -> str:
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
     """"Put Portkey, Kong and LiteLLM through the same proof of concept ...": how to compare the products they named,
     and, under residency rules, which of them can take part at all."""
+    facts = ctx.state.facts
+    # What they must prove first is what their rules ask ("under HIPAA").
+    rules = f", starting with what {facts['regime']} asks of each" if facts.get("regime") else ""
     said = (f"Put {_names([o.name for o in named[:4]])} through the same proof of concept, on your own data and "
-            "requirements, before you choose: a trial shows whether each meets them in practice.")
+            f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
     lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
     from .sections import outside_their_boundary
 

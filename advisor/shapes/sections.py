@@ -52,6 +52,10 @@ def attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
                    items=[f"{s} [{cites.cite(passage, s)}]" for s in picked])
 
 
+_OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate to|build (?:it |ours |our own )?on|"
+                     r"instead of|rather than)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
 def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     """The component note's sentences about tools the asker named ("we already run Prometheus and Grafana"), cited.
 
@@ -61,11 +65,18 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     tools = list(ctx.reading.stack)
     if comp and prev.component != comp.slug:
         tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
-    passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
     rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
+    # A tool named only as an option they weigh ("Slurm, Run:ai, or build on Kubernetes?", "fix our MLflow (move to
+    # RDS + S3)?") is not something already in place.
+    said = " ".join([*(h for h, _ in ctx.history), ctx.question])
+    tools = [t for t in tools if any(not _OPTION.search(said[max(0, m.start() - 30):m.start()])
+                                     for m in rx[t].finditer(said))]
+    passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
     picked, named = [], []
     for passage, s in ((p, x) for p in passages for x in sentences(p.doc.page_content) if usable(x)):
-        hit = [t for t in tools if rx[t].search(s)]
+        # A note's sentence is about the tool its opening clause names ("Where events already flow through Kafka,
+        # ... a Spark or Flink job" is about Kafka, not Flink).
+        hit = [t for t in tools if rx[t].search(s.split(",")[0])]
         if hit and any(t not in named for t in hit):
             picked.append((passage, s))
             named += [t for t in hit if t not in named]
@@ -173,7 +184,12 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
     quoted = quote(ctx)
-    if quoted and not summed and any(o.doc in ctx.plan.vendors for o in d.component.buy):
+    from .figures import is_price_quote
+
+    # Only a price for the bought option weighs against building; a bill they pay, a cloud commitment or their
+    # spend on something else ("the LLM bill went to $61k a month", "a $1.2M EDP") is no quote.
+    if quoted and not summed and any(o.doc in ctx.plan.vendors for o in d.component.buy) and \
+            is_price_quote(ctx, quoted[0]):
         said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
                 "patching and upgrades that follow it.")
         out.append(f"*{quoted[0]}:* {said}" + cites.support(said, "key-factors", "total cost"))
