@@ -222,6 +222,18 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
                     "integrations and hosting you already have.")
     strength = cites.section(best.doc, "strength")
     second = cites.sentence_from(strength)
+    prev = ctx.plan.previous
+    if prev.act == "vendor" and ctx.previous is not None and not ctx.reading.vendors and \
+            not (ctx.plan.added or ctx.plan.removed) and not ctx.reading.quantities:
+        # "ok so which one would you actually pick?" after the comparison: one name, why, when the other instead;
+        # never the comparison again.
+        reasons = [w for w in why if not any(w != x and w in x for x in why)][:2]
+        lead = best.name + (f": {' and '.join(reasons)}." if reasons else ".") + cites.support(
+            " ".join(reasons) or best.name, best.doc, "hosting")
+        if tied:
+            lead += (f" Take {tied[0].name} instead only if its strengths ({facts[tied[0].doc].strength}) matter more "
+                     "to you." + cites.support(facts[tied[0].doc].strength, tied[0].doc, "strength"))
+        return lead + (" " + second[0] if second else ""), []
     if second:
         lead += " " + second[0]
     verdict = ctx.decision.verdict

@@ -209,3 +209,15 @@ def test_how_to_evaluate_a_named_shortlist_puts_them_through_one_trial(advisor):
     from advisor.slack_blocks import headline
 
     assert "Recommendation:" not in markdown(a) and headline(a) == "Recommendation: Buy (ML monitoring)"
+
+
+def test_pressed_for_a_pick_after_a_comparison_names_one_and_drops_the_table(advisor):
+    a = advisor.ask("~200 cron jobs on 2 VMs. airflow self hosted vs dagster cloud vs prefect cloud? 3 data engs.")
+    b = advisor.ask("legal says no customer data can leave our frankfurt datacenter. budget is ~30k eur/yr max",
+                    a.conversation_id)
+    c = advisor.ask("ok so which one would u actually pick", b.conversation_id)
+    assert c.act == "vendor" and not c.sections  # never the comparison again
+    first = c.lead.split(":")[0].split(".")[0]
+    assert first in ("Airflow", "Prefect", "Dagster"), c.lead
+    assert "both fit" not in c.lead
+    assert_citations_resolve(c)
