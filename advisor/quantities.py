@@ -81,8 +81,9 @@ _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|de
 _PROVIDERS = re.compile(rf"(?:{NUM})\s+(?:different\s+)?(?:model|llm|ai|foundation[- ]model)\s+(?:api\s+)?"
                         r"(?:providers?|vendors?|apis)\b", re.IGNORECASE)
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
-_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:gpus?|h100s?|a100s?|h200s?|b200s?|l4s?|t4s?|v100s?)\b",
-                   re.IGNORECASE)
+# GPU names a count can be of ("8 H100s", "64 GPUs"); unit_prices.py counts the same ones.
+GPU_NAMES = r"gpus?|h100s?|a100s?|h200s?|b200s?|l40s?|l4s?|t4s?|v100s?"
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:{GPU_NAMES})\b", re.IGNORECASE)
 _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|developer|engineer|founder|"
                    r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
                    r"data scientist|ml (?:person|engineer))\b", re.IGNORECASE)

@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import NUM, _value
+from .quantities import _GPUS, GPU_NAMES, NUM, _value
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
@@ -21,9 +21,8 @@ _UNIT_PRICE = re.compile(
     r"(?P<seat>(?:user |editor |annotator |developer )?(?:seats?|licen[cs]es?|users?|editors?)\b)|"
     rf"(?P<item>(?:labell?ed |annotated |reviewed )?(?:{_ITEMS})\b)|(?P<hour>hours?|hrs?|h)\b)"
     r"(?:\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr|annum)\b)?", re.IGNORECASE)
-_GPUS = re.compile(rf"(?:{NUM})\s*(?:gpus?|h100s?|a100s?|h200s?|b200s?|l40s?|l4s?)\b", re.IGNORECASE)
 # "8x H100", "8×H100": a count glued to its "x" leaves no word boundary for NUM, so the "x" is dropped first.
-_GLUED = re.compile(r"(?<![\w.])(\d+)\s*[x×]\s*(?=(?:gpus?|h100|a100|h200|b200|l40s?|l4)\b)", re.IGNORECASE)
+_GLUED = re.compile(rf"(?<![\w.])(\d+)\s*[x×]\s*(?=(?:{GPU_NAMES})\b)", re.IGNORECASE)
 _SEATS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+)?(?:seats?|licen[cs]es?|users?|editors?|annotators?|labell?ers?)\b",
                     re.IGNORECASE)
 _ITEM_COUNT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<noun>{_ITEMS})\b"
