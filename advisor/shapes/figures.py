@@ -126,6 +126,11 @@ def _span(months: float) -> str:
     return f"{months:g} months"
 
 
+def _currency(ctx: Context) -> str:
+    """The currency sign the asker writes money in ("$", "€"), '' when none."""
+    return next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+
+
 def _texts(ctx: Context) -> list[str]:
     """What the asker said in this conversation, oldest first (their numbers may come before the question)."""
     return [q for q, _ in ctx.history] + [ctx.question]
@@ -176,7 +181,7 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
         grown = next((m for t in _texts(ctx) for m in [_PRICE_GROWTH.search(t)] if m), None)
         given["vendor_growth"] = float(grown["pct"] or grown["pct2"]) / 100 if grown else 0.0
     values, build, buy = project(given, ctx.tco)
-    unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+    unit = _currency(ctx)
     months = int(values["horizon_months"])
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"
@@ -296,7 +301,7 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     given = given_numbers(ctx)
     months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
     alt = min(own)
-    unit = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+    unit = _currency(ctx)
     paid = sum(bill * (1 + growth) ** m for m in range(months))
     passes = next((m + 1 for m in range(months) if bill * (1 + growth) ** m >= alt), None)
     priced_as = f"{bill_name} at {_price(bill, unit)} a month" if bill_name != "the bill" else \

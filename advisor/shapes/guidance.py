@@ -16,6 +16,7 @@ from .phrasing import (
     cap,
     depends_on,
     lead_verdict,
+    listed,
     lower_first,
     reason_sentence,
     situation_phrase,
@@ -124,6 +125,17 @@ def _risks_both(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, keep(build, Section(kind="guidance", title="Risks of buying", items=items))
 
 
+# A reason that opens with the call itself ("Buy ...", "Rent ...") needs no verdict said before it.
+_OPENERS = ("buy", "build", "rent", "write")
+_OPENERS_SUM = (*_OPENERS, "self-host", "go")
+
+
+def _call(ctx: Context, cites: Citations, openers: tuple[str, ...]) -> str:
+    """The call and why, in one or two sentences, after a sum or a cost line."""
+    reason = reason_sentence(ctx, cites)
+    return reason if reason.split(" ", 1)[0].lower() in openers else f"{cap(verdict_clause(ctx))}. {reason}"
+
+
 def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
     key = risk_key(ctx) if act == "risks" else act
@@ -152,25 +164,15 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
     figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and (
         not units or build_effort(ctx)) else None
-    if bills:
-        # "API at $3,200 a month growing 10% a month, or GPUs at $14k a month: do the math over 24 months": the sum,
-        # then the call and why, and what the sum leaves out.
-        reason = reason_sentence(ctx, cites)
-        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write", "self-host", "go")
-        call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
-        return f"{bills} {call}", keep(section, migration_section(ctx, cites))
-    if units and figures is None:
-        reason = reason_sentence(ctx, cites)
-        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write", "self-host", "go")
-        call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
-        return f"{units} {call}", keep(section, migration_section(ctx, cites))
+    if bills or units and figures is None:
+        # "API at $3,200 a month growing 10% a month, or GPUs at $14k a month: do the math over 24 months", "25 seats at
+        # $50": the sum, then the call and why, and what the sum leaves out.
+        return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(section, migration_section(ctx, cites))
     if figures is not None:
         # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
         # model, answer first; then the call and why, what the named products charge, and what the sum leaves out.
         said, placeholders = figures
-        reason = reason_sentence(ctx, cites)
-        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
-        call = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
+        call = _call(ctx, cites, _OPENERS)
         charges = Section(kind="guidance", title="What " + " and ".join(o.name for o in named[:2]) + " charge"
                           if len(named) > 1 else f"What {named[0].name} charges", items=specific[:2]) \
             if specific and named else None
@@ -183,10 +185,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
                      and not re.match(r"The main risk of (?:buying|a bought|bought|using a hosted)", x)][:1]
         section = Section(kind="guidance", title=section.title if section else "What building really costs",
                           items=[*forgotten, *specific[:2], *(section.items if section else [])][:4])
-        reason = reason_sentence(ctx, cites)
-        opens = reason.split(" ", 1)[0].lower() in ("buy", "build", "rent", "write")
-        lead = reason if opens else f"{cap(verdict_clause(ctx))}. {reason}"
-        return lead, keep(section, migration_section(ctx, cites))
+        return _call(ctx, cites, _OPENERS), keep(section, migration_section(ctx, cites))
     if specific:
         # The asker named the products: what their notes say about lock-in or pricing comes first.
         lead = " ".join(specific[:2])
@@ -275,17 +274,13 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
 
 
-def _names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
     """"Put Portkey, Kong and LiteLLM through the same proof of concept ...": how to compare the products they named,
     and, under residency rules, which of them can take part at all."""
     facts = ctx.state.facts
     # What they must prove first is what their rules ask ("under HIPAA").
     rules = f", starting with what {facts['regime']} asks of each" if facts.get("regime") else ""
-    said = (f"Put {_names([o.name for o in named[:4]])} through the same proof of concept, on your own data and "
+    said = (f"Put {listed([o.name for o in named[:4]])} through the same proof of concept, on your own data and "
             f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
     lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
     from .sections import outside_their_boundary
@@ -295,8 +290,8 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     if outside and inside:
         # Under residency rules a hosted-only product cannot pass the trial: say so before anyone runs it.
         notes = "".join(cites.support("hosted service hosting", o.doc, "hosting") for o in outside)
-        lead += (f" Under your residency rules {_names([o.name for o in outside])} cannot run inside your own network, "
-                 f"so the trial is between {_names([o.name for o in inside])}.{notes}")
+        lead += (f" Under your residency rules {listed([o.name for o in outside])} cannot run inside your own network, "
+                 f"so the trial is between {listed([o.name for o in inside])}.{notes}")
     return lead
 
 
@@ -388,8 +383,7 @@ def noted(ctx: Context) -> str:
     tools = [t for t in ctx.reading.stack if t not in ctx.attestations]
     if tools:
         # The tools they run come back in the answer about the component, beside what it needs.
-        listed = ", ".join(tools[:-1]) + " and " + tools[-1] if len(tools) > 1 else tools[0]
-        bits.append(f"{'Also noted' if bits else 'Noted'}: {listed}.")
+        bits.append(f"{'Also noted' if bits else 'Noted'}: {listed(tools)}.")
     ask = "Which piece of ML infrastructure are you deciding on?"
     return " ".join(bits + [ask]) if bits else f"Noted. {ask}"
 

@@ -52,6 +52,11 @@ def condition_phrase(ctx: Context, cond: str) -> str:
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 
 
+def listed(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def with_facts(facts: list[str]) -> str:
     """The asker's facts as a phrase: who they are "as a 6-person startup", what they have "with 3 models"."""
     # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
@@ -72,7 +77,7 @@ def situation_phrase(ctx: Context, only: list[str] | None = None) -> str:
     if len(phrases) == 2 and all(p.startswith("with ") for p in phrases):
         # "with 4k rps and 3 models" + "with 6 engineers" reads "with 4k rps, 3 models and 6 engineers".
         items = [*phrases[0][5:].split(" and "), phrases[1][5:]]
-        return "with " + ", ".join(items[:-1]) + " and " + items[-1]
+        return "with " + listed(items)
     return " and ".join(phrases)
 
 

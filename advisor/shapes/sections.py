@@ -10,7 +10,7 @@ from ..hosting import quote
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import Passage, tokenize
-from .phrasing import BUY_WORDS, cap, condition_phrase
+from .phrasing import BUY_WORDS, cap, condition_phrase, listed
 
 GUIDANCE_SECTIONS = {
     "risks-build": [("risk-of-building", "biggest risk"), ("risk-of-building", "cost of a wrong build"),
@@ -85,7 +85,7 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     if not picked:
         return None
     shown = [t for t in tools if t in named]
-    title = "Alongside " + (" and ".join(shown) if len(shown) <= 2 else ", ".join(shown[:-1]) + " and " + shown[-1])
+    title = "Alongside " + listed(shown)
     return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(p, s)}]" for p, s in picked])
 
 

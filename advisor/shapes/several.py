@@ -8,6 +8,7 @@ from ..compose import Citations, Context
 from ..decision import Decision
 from ..models import Section
 from ..render import VERDICT_WORD
+from .phrasing import listed
 
 # "Which would be hardest to move off later?" compares how costly each row is to leave, not what to do about it.
 _MOVING = re.compile(r"\b(?:move|moving|migrat\w*|leav\w*|switch\w*|lock(?:ed)?[- ]in|undo|replac\w*|get off|exit)\b",
@@ -19,10 +20,6 @@ _COST_WORD = {"high": "costly", "medium": "moderate work", "low": "cheap"}
 def _noun(d: Decision) -> str:
     noun = d.component.noun or d.component.name.lower()
     return re.sub(r"^(?:a|an) ", "the ", noun)
-
-
-def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _cap(text: str) -> str:
@@ -41,11 +38,11 @@ def _leaving(rows: list[Decision], cites: Citations) -> tuple[str, list[Section]
     ranked = sorted(rows, key=lambda d: _COST_RANK[d.component.migration_cost])
     hardest = [d for d in ranked if d.component.migration_cost == ranked[0].component.migration_cost]
     easiest = [d for d in ranked if d.component.migration_cost == ranked[-1].component.migration_cost]
-    lead = f"{_cap(_listed([_noun(d) for d in hardest]))} would be the hardest to move off later"
+    lead = f"{_cap(listed([_noun(d) for d in hardest]))} would be the hardest to move off later"
     if easiest[0] is not hardest[0]:
-        lead += f", and {_listed([_noun(d) for d in easiest])} the easiest"
+        lead += f", and {listed([_noun(d) for d in easiest])} the easiest"
     elif len(hardest) > 1:
-        lead = f"{_cap(_listed([_noun(d) for d in hardest]))} would be about as hard to move off as each other"
+        lead = f"{_cap(listed([_noun(d) for d in hardest]))} would be about as hard to move off as each other"
     lead += "."
     items = []
     for d in ranked:
@@ -61,11 +58,11 @@ def _verdicts(rows: list[Decision], cites: Citations) -> tuple[str, list[Section
         by.setdefault(d.verdict, []).append(d)
     said = []
     if "buy" in by:
-        said.append(f"buy {_listed([_noun(d) for d in by['buy']])}")
+        said.append(f"buy {listed([_noun(d) for d in by['buy']])}")
     if "build" in by:
-        said.append(f"build {_listed([_noun(d) for d in by['build']])}")
+        said.append(f"build {listed([_noun(d) for d in by['build']])}")
     if "hybrid" in by:
-        said.append(f"split {_listed([_noun(d) for d in by['hybrid']])} between a bought core and a part of your own")
+        said.append(f"split {listed([_noun(d) for d in by['hybrid']])} between a bought core and a part of your own")
     for d in by.get("depends", []):
         said.append(f"{_noun(d)} depends on {d.component.depends_on or 'your requirements'}")
     lead = _cap("; ".join(said)) + "."
