@@ -136,7 +136,8 @@ class Advisor:
         timings.understand_ms = (t1 - t0) * 1000
         evidence = Evidence(passages=[]) if plan.refuse else gather(
             retriever, reading, plan, parts.matrix, parts.planner, documents=self.settings.document_passages,
-            min_similarity=self.settings.document_min_similarity)
+            min_similarity=self.settings.document_min_similarity,
+            situation_min=self.settings.situation_min_similarity, situations_shown=self.settings.situations_shown)
         t2 = time.perf_counter()
         timings.retrieve_ms = (t2 - t1) * 1000
         decision = parts.engine.decide(plan.state if not plan.refuse else state)

@@ -241,7 +241,7 @@ def train_heads(lex: Lexicon, corpus: Corpus, embed, C: dict[str, float], condit
     utts = corpus.utterances if utterances is None else utterances
     norms = [normalize(u.text) for u in utts]
     E = embed(norms)
-    X = np.stack([turn_features(lex, n, e) for n, e in zip(norms, E)])
+    X = np.stack([turn_features(lex, n, e, lex.as_written(lex.hits(n), u.text)) for n, e, u in zip(norms, E, utts)])
     heads: dict[str, Head] = {}
     heads["component"] = _fit(X, [u.component for u in utts], C["component"])
     heads["act"] = _fit(X, [u.act for u in utts], C["act"])

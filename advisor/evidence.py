@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .matrix import Matrix
 from .planning import Plan, Planner
@@ -23,13 +26,52 @@ class Evidence:
     notes: dict[str, list[Passage]] = field(default_factory=dict)
     # Passages of the user's own ingested documents that bear on the question ("From your documents").
     documents: list[Passage] = field(default_factory=list)
+    # What the component's note says about situations the asker told of, best match first.
+    situations: list[Situation] = field(default_factory=list)
 
     def of(self, doc_id: str) -> list[Passage]:
         return self.notes.get(doc_id, [])
 
 
+@dataclass
+class Situation:
+    """A situation a note describes that one of the asker's clauses tells of, and the note's sentence on it."""
+
+    said: str  # the asker's clause (normalised)
+    passage: Passage
+    sentence: str
+    similarity: float
+
+
+SITUATIONS = "situations that change"  # the heading of a note's situation sentences
+_OPENING = re.compile(r"^(?:when|if|where|with)\s+", re.IGNORECASE)
+
+
+def situations(retriever: HybridRetriever, reading: Reading, passages: list[Passage], min_similarity: float,
+               limit: int) -> list[Situation]:
+    """The note's situation sentences whose situation (the words before the first comma) one of the asker's clauses
+    says in other words, at least `min_similarity` alike, each sentence once, best first, at most `limit`."""
+    vectors = reading.clause_vectors
+    if vectors is None or not limit or not reading.clauses:
+        return []
+    from .compose import sentences
+
+    found: list[Situation] = []
+    for p in passages:
+        for s in sentences(p.doc.page_content):
+            head = _OPENING.sub("", s.split(",")[0]).strip()
+            if not head or head == s:
+                continue
+            v = np.asarray(retriever.embed_query(head), dtype=np.float32)
+            sims = vectors @ (v / (np.linalg.norm(v) + 1e-12))
+            best = int(np.argmax(sims))
+            if sims[best] >= min_similarity:
+                found.append(Situation(reading.clauses[best], p, s, float(sims[best])))
+    return sorted(found, key=lambda x: -x.similarity)[:limit]
+
+
 def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner, *,
-           documents: int, min_similarity: float) -> Evidence:
+           documents: int, min_similarity: float, situation_min: float = 1.0, situations_shown: int = 0) -> Evidence:
     """Search once for the question and collect the notes the decision and the answer can refer to.
 
     The user's own documents: at most `documents` passages, each at least `min_similarity` similar to the
@@ -60,5 +102,8 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
         prefer.add(note)
     passages, mine = retriever.search_with_documents(query, prefer=prefer, documents=documents,
                                                      min_similarity=min_similarity)
-    return Evidence(passages=passages, notes={d: retriever.passages_of(d) for d in dict.fromkeys(wanted)},
-                    documents=mine)
+    notes = {d: retriever.passages_of(d) for d in dict.fromkeys(wanted)}
+    told = [p for p in notes.get(comp.note, []) if SITUATIONS in p.doc.metadata.get("section", "").lower()] \
+        if comp else []
+    return Evidence(passages=passages, notes=notes, documents=mine,
+                    situations=situations(retriever, reading, told, situation_min, situations_shown))

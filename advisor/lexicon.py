@@ -83,6 +83,7 @@ class Cues(BaseModel):
     both_sides: list[str] = []
     model_providers: dict[str, list[str]] = {}
     broad_names: list[str] = []
+    plain_words: list[str] = []  # product names that are also plain words ("scale", "together"): names only capitalised
     cloud_moves: list[str] = []
     compare_asks: list[str] = []
     rejected: list[str] = []
@@ -198,6 +199,8 @@ class Lexicon:
         self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
         self.others = [(o.name, o.regex) for o in taxonomy.other_components]
         self.negation = _any(cues.negation)
+        self.plain_words = {w.lower(): re.compile(rf"\b(?:{re.escape(w.capitalize())}|{re.escape(w.upper())})\b")
+                            for w in cues.plain_words}
         self.retraction = _any(cues.retraction)
         self.injection = _any(cues.injection)
         self.anaphora = _any(cues.anaphora)
@@ -373,6 +376,11 @@ class Lexicon:
                 found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
         return sorted(found, key=lambda h: h.start)
 
+    def as_written(self, hits: list[Hit], raw: str) -> list[Hit]:
+        """The hits, without product names that are also plain words where the asker wrote them as plain words
+        ("we need this to scale" names no Scale AI; "Scale quoted $9.40 an image" does)."""
+        return [h for h in hits if h.phrase not in self.plain_words or self.plain_words[h.phrase].search(raw)]
+
     def _fuzzy(self, text: str) -> list[Hit]:
         words = text.split()
         # Every phrase against every window of its word count in one rapidfuzz call per count; the rules
@@ -390,8 +398,8 @@ class Lexicon:
             windows, matrix = scores[n]
             for row in np.flatnonzero(matrix[:, col]):
                 i, window = windows[row]
-                if abs(len(window) - len(phrase)) > 3:
-                    continue
+                if abs(len(window) - len(phrase)) > 3 or window[0] != phrase[0]:
+                    continue  # typos keep the first letter: "serve" is a word, not a misspelt "KServe"
                 score = matrix[row, col]
                 # Two typos in a two-word name ("modle serivng") still read as that name.
                 per_word = n > 1 and all(fuzz.ratio(a, b) >= 75 for a, b in zip(window.split(), phrase.split()))

@@ -210,6 +210,7 @@ class Condition(_Patterned):
     label: str
     phrase: str = ""
     unlike: str = ""  # how an answer says the asker's numbers rule the condition out ("past the simple case")
+    when: str = ""  # how "what would change this" names it, after "If" ("your load grows: heavy traffic, ...")
     next: list[str] = Field(default_factory=list)
 
 

@@ -7,7 +7,11 @@ from pydantic import BaseModel, Field
 from .corpus import WHOLE
 from .hosting import find_choice, self_hosting_is_a_part
 from .matrix import Matrix, Taxonomy
+from .quantities import Quantity, Thresholds, implications
 from .understanding import HYPOTHETICAL, Reading
+
+# Numbers that measure the same thing: a later one corrects the earlier ("12 engineers" then "250 people now").
+SAME_MEASURE = {"headcount": "engineers", "teams": "engineers", "latency_ms": "latency", "latency_missed_ms": "latency"}
 
 
 class ConversationState(BaseModel):
@@ -21,6 +25,7 @@ class ConversationState(BaseModel):
     topic: str | None = None
     act: str | None = None
     facts: dict[str, str] = Field(default_factory=dict)  # quantity kind -> as the asker wrote it
+    quantities: list[Quantity] = Field(default_factory=list)  # the numbers told so far, the latest of each kind
     negated: list[str] = Field(default_factory=list)  # conditions the asker said do not hold
     vendors: list[str] = Field(default_factory=list)  # vendor notes the asker has named, latest last
     cloud: str | None = None  # the public cloud the asker runs on, as last stated
@@ -68,8 +73,9 @@ class Planner:
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
                  anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6,
-                 vendor_facts: dict | None = None):
+                 vendor_facts: dict | None = None, thresholds: Thresholds | None = None):
         self.matrix = matrix
+        self.thresholds = thresholds
         self.vendor_facts = vendor_facts or {}
         self.asked_part_min_mass = asked_part_min_mass
         self.taxonomy = taxonomy
@@ -200,6 +206,7 @@ class Planner:
         new.kubernetes = r.kubernetes if r.kubernetes is not None else new.kubernetes
         # A product ruled out stays out until the asker names it again without ruling it out.
         new.rejected = [v for v in dict.fromkeys([*new.rejected, *r.rejected]) if v in r.rejected or v not in r.vendors]
+        r = self._weigh_numbers(r, new)
         removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
@@ -261,6 +268,24 @@ class Planner:
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
                     vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
                     aside=aside)
+
+    def _weigh_numbers(self, r: Reading, new: ConversationState) -> Reading:
+        """The reading with what its numbers alone settle weighed against the numbers told earlier: "2 models" after
+        "8k requests a second" is no small need, while "8 A100s, not 80" corrects the count it replaces."""
+        kinds = {SAME_MEASURE.get(q.kind, q.kind) for q in r.quantities}
+        new.quantities = [q for q in new.quantities if SAME_MEASURE.get(q.kind, q.kind) not in kinds] + list(r.quantities)
+        if not (r.by_magnitude and self.thresholds and len(new.quantities) > len(r.quantities)):
+            return r
+        whole = implications(new.quantities, self.thresholds.for_component(new.component))
+        if whole.get("scale") == "stated":
+            whole.setdefault("simple", "negated")  # a scale need is never a small one
+        # Only a polarity the whole conversation's numbers contradict is held back; what they leave open stands.
+        kept = {c for c in r.by_magnitude if whole.get(c, "stated" if c in r.conditions else "negated")
+                != ("stated" if c in r.conditions else "negated")}
+        if not kept:
+            return r
+        return r.model_copy(update={"conditions": [c for c in r.conditions if c not in kept],
+                                    "negated": [c for c in r.negated if c not in kept]})
 
     def _self_hosting_builds(self, state: ConversationState) -> bool:
         """Whether running it themselves is the build side here: infrastructure with no row, or a row whose

@@ -73,6 +73,9 @@ _NOT_CALLS = re.compile(r"\b(?:changes?|changing|deploy(?:s|ed|ing|ments?)?|rele
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
                         r"(?!\s*(?:of|on|in)\b)", re.IGNORECASE)
+# "it's 5,000 a day, not a second": a rate corrected to another unit is a rate, whatever unit it now has.
+_UNIT_FIX = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:per|a|an|every|/)\s*(?P<per>{_PER})\s*[,;]?\s*(?:and\s+)?not\s+"
+                       rf"(?:per|a|an|every|/)?\s*(?:{_PER})\b", re.IGNORECASE)
 # "three model providers", "2 model registries": "model" as a modifier counts something else.
 _MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
                      r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
@@ -137,6 +140,20 @@ _LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|at most|(?:p9\d|p5
                       r"\s*-?\s*(?:about\s+|~\s*)?(?:(?<![A-Za-z0-9])"
                       r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
                       re.IGNORECASE)
+# A latency told as measured ("p95 search latency is 180 ms", "measured p99 at 140 ms against a 60 ms target",
+# "levelled off near 11 ms"): what the setup does now, which a stated target may show it misses.
+_MEASURED = re.compile(r"(?:(?:p9\d|p50|latency|lookups?|search(?:es)?|responses?|response time|inference|queries|it|they)"
+                       r"\s+(?:[a-z-]+\s+){0,4}?(?:is|are|was|were|sits? at|runs? at|hovers? (?:around|at)|comes? in at|"
+                       r"measured at|levell?ed off (?:near|at)|stuck at|around|near|takes?|averages?)|"
+                       r"measured (?:a )?(?:p9\d|p50|latency)?\s*(?:of|at)?|currently|today|we (?:see|get|hit)|"
+                       r"levell?ed off (?:near|at)|plateau\w* (?:near|at)|stuck at)"
+                       r"\s*(?:about\s+|~\s*|roughly\s+)?(?<![A-Za-z0-9])(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)\s*"
+                       r"(?:ms|milliseconds?)\b", re.IGNORECASE)
+# "a 60 ms target", "our 5 ms budget", "against the 60 ms our checkout page allows": a target told after its number.
+_TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(?=\d+(?:[.,]\d+)*\s*(?:ms|milli)"
+                           r"(?!\w*\s+(?:target|budget|slo|sla|goal|limit)))|(?<![A-Za-z0-9]))(?P<num>\d+(?:[.,]\d+)*)"
+                           r"(?P<mult>)\s*(?:ms|milliseconds?)(?:\s+(?:p9\d\s+|latency\s+)?(?:target|budget|slo|sla|goal|"
+                           r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
 
@@ -192,10 +209,31 @@ class Thresholds(_Strict):
 class Quantity(_Strict):
     """One number with its unit, as the asker wrote it."""
 
-    kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms | money_per_month | money
+    kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms
+    # | latency_measured_ms | latency_missed_ms | money_per_month | money
     # | items_per_day | tokens_per_day | jobs_per_day
     value: float
     text: str
+
+
+_MEASURED_VERB = re.compile(r"\s+(?:is|are|was|were|sits? at|runs? at|hovers? (?:around|at)|comes? in at|measured at|"
+                            r"levell?ed off (?:near|at)|plateau\w* (?:near|at)|stuck at|around|near|takes?|averages?)\s+",
+                            re.IGNORECASE)
+
+
+def missed_target(quantities: list[Quantity]) -> Quantity | None:
+    """A measured latency past the target stated beside it ("p95 is 180 ms and product wants it under 100 ms"), as one
+    quantity that says both; None when nothing measured misses a target."""
+    targets = [q for q in quantities if q.kind == "latency_ms"]
+    measured = [q for q in quantities if q.kind == "latency_measured_ms"]
+    if not targets or not measured:
+        return None
+    target, worst = min(targets, key=lambda q: q.value), max(measured, key=lambda q: q.value)
+    if worst.value <= target.value:
+        return None
+    said = _MEASURED_VERB.sub(" of ", worst.text, count=1)
+    return Quantity(kind="latency_missed_ms", value=worst.value,
+                    text=f"{said} against a {target.value:g} ms target")
 
 
 def load_thresholds(path: Path) -> Thresholds:
@@ -241,7 +279,13 @@ def extract(text: str) -> list[Quantity]:
         v = _value(m)
         per = (m.group("per") or m.group("short")).lower()
         if v is not None and not any(m.start() < end and start < m.end() for start, end in rates):
+            rates.append(m.span())
             out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[per], text=m.group(0)))
+    for m in _UNIT_FIX.finditer(text):
+        v = _value(m)
+        if v is not None and not any(m.start() < end and start < m.end() for start, end in rates):
+            rates.append(m.span())
+            out.append(Quantity(kind="traffic_rps", value=v / _PER_SECOND[m.group("per").lower()], text=m.group(0)))
     for m in _TIMES.finditer(text):
         v = float(_OFTEN[m.group("often").lower()]) if m.group("often") else _value(m)
         if _NOT_CALLS.search(text[max(0, m.start() - 60):m.start()].split(".")[-1]):
@@ -308,10 +352,15 @@ def extract(text: str) -> list[Quantity]:
             out.append(Quantity(kind="teams", value=v, text=m.group(0)))
     if _SOLO.search(text) and not any(q.kind == "engineers" for q in out):
         out.append(Quantity(kind="engineers", value=1, text=_SOLO.search(text).group(0)))
-    for m in _LATENCY.finditer(text):
-        v = _value(m)
-        if v is not None:
-            out.append(Quantity(kind="latency_ms", value=v, text=m.group(0)))
+    targets = {m.span("num"): (_value(m), m.group(0)) for m in (*_LATENCY.finditer(text), *_TARGET_AFTER.finditer(text))}
+    measured = {m.span("num"): (_value(m), m.group(0)) for m in _MEASURED.finditer(text)}
+    for span, (v, said) in sorted(targets.items()):
+        # "p99 at 140 ms against a 60 ms target": beside another target, a number told as measured is the measure.
+        if v is not None and not (span in measured and len(targets) > 1):
+            out.append(Quantity(kind="latency_ms", value=v, text=said))
+    for span, (v, said) in sorted(measured.items()):
+        if v is not None and (span not in targets or len(targets) > 1):
+            out.append(Quantity(kind="latency_measured_ms", value=v, text=said))
     for m in _MONEY.finditer(text):
         v = _value(m)
         if v is None:
@@ -395,8 +444,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "stated")
             elif r.simple_at_most is not None and q.value <= r.simple_at_most:
                 put("scale", "negated")  # millions of vectors are everyday work for any engine, pgvector included
-        elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most:
-            put("scale", "stated")
+        elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most or q.kind == "latency_missed_ms":
+            put("scale", "stated")  # a tight target, or a measured latency that misses the target set for it
         elif q.kind in ("engineers", "headcount", "teams"):
             team = getattr(t, q.kind)
             if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most:

@@ -53,6 +53,12 @@ class Settings(BaseSettings):
         0.35, ge=0.0, le=1.0, description="How similar (MiniLM cosine) a passage of the user's own documents "
         "must be to the question to be quoted: passages on another subject score under 0.25, ones on the "
         "question's subject 0.4 and more.")
+    situation_min_similarity: float = Field(
+        0.6, ge=0.0, le=1.0, description="How similar (MiniLM cosine) one of the asker's clauses must be to a "
+        "situation a component note describes ('When labels arrive weeks after the prediction, ...') for the "
+        "answer to quote what the note says about it.")
+    situations_shown: int = Field(2, ge=0, le=6, description="Most situations from the component's note an "
+                                  "answer quotes (0 = never).")
     embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
                              "(a killed ingest resumes from the last finished batch).")
     sql_batch: int = Field(5000, ge=1, le=5000, description="Most ids in one Chroma or ingest-record call; "

@@ -6,12 +6,12 @@ import re
 from functools import lru_cache
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize, words_only
-from .quantities import Quantity, Thresholds, busy, extract, implications, small_team
+from .quantities import Quantity, Thresholds, busy, extract, implications, missed_target, small_team
 
 
 class Reading(BaseModel):
@@ -34,6 +34,7 @@ class Reading(BaseModel):
     negated: list[str] = Field(default_factory=list)  # said not to hold
     retracted: list[str] = Field(default_factory=list)  # taken back
     quantities: list[Quantity] = Field(default_factory=list)
+    by_magnitude: list[str] = Field(default_factory=list)  # conditions whose polarity here the numbers alone settled
     said: dict[str, str] = Field(default_factory=dict)  # condition -> the clause that says it, as written
     other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
     named: list[str] = Field(default_factory=list)  # components named outright or through a vendor
@@ -68,6 +69,13 @@ class Reading(BaseModel):
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
+    clauses: list[str] = Field(default_factory=list)  # the turn cut into clauses (normalised), in order
+    # Each clause's sentence vector, row by row (what it says, for matching it against the notes' situations).
+    _clause_vectors: np.ndarray | None = PrivateAttr(default=None)
+
+    @property
+    def clause_vectors(self) -> np.ndarray | None:
+        return self._clause_vectors
 
     @property
     def in_scope(self) -> bool:
@@ -210,10 +218,13 @@ class Reader:
         # One encoder run: the turn's vector, and a second row in which each clause reads only itself.
         E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
         G = ngrams_sparse(texts)
-        hits = self.lex.hits(norm)
+        r.clauses = clauses
+        r._clause_vectors = E[1:] if len(clauses) > 1 else E[:1]
+        hits = self.lex.as_written(self.lex.hits(norm), question)
         if any(h.doc for h in hits):
             told = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)]
-            running = [h.doc for c in told if self.lex.in_use.search(c) for h in self.lex.hits(c) if h.doc]
+            running = [h.doc for c in told if self.lex.in_use.search(c)
+                       for h in self.lex.as_written(self.lex.hits(c), question) if h.doc]
             r.in_use = bool(running)
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
@@ -239,7 +250,8 @@ class Reader:
             if inside:
                 text = " ".join(norm[b:e] for b, e in asking)
                 v = E[[k + 1 for k in inside]].mean(axis=0)
-                xa = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12), self.lex.hits(text))[None, :],
+                xa = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12),
+                                         self.lex.as_written(self.lex.hits(text), question))[None, :],
                               ngrams_sparse([text])[0])
                 r.asked_part_scores = dict(zip(self.heads["part"].classes,
                                                self.heads["part"].proba(xa)[0].round(4).tolist()))
@@ -318,8 +330,14 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
-        r.quantities = [_as_written(q, question) for q in extract(norm)
-                        if q.kind != "latency_ms" or q.value <= self.thresholds.latency_ms.scale_at_most]
+        found = [_as_written(q, question) for q in extract(norm)]
+        # A measured latency counts only against a target it misses ("p95 is 180 ms; product wants under 100 ms"),
+        # said once as both numbers; a latency target looser than the scale line settles nothing otherwise, and is
+        # no reason to echo as their scale.
+        missed = missed_target(found)
+        r.quantities = [q for q in found if q.kind != "latency_measured_ms" and (
+            q.kind != "latency_ms" or q.value <= self.thresholds.latency_ms.scale_at_most and not missed)]
+        r.quantities += [missed] if missed else []
         self._conditions(r, clauses, spans, E, G)
         if r.act == "what-if" and not (r.conditions or r.negated or r.retracted) and self.lex.undo.search(norm):
             # "What would it cost to undo this choice if we pick wrong?": the "if" supposes nothing the decision
@@ -437,6 +455,7 @@ class Reader:
         # thresholds of the row asked about, when it has its own).
         thresholds = self.thresholds.for_component(r.component)
         team = small_team(r.quantities, thresholds)
+        magnitude: dict[str, str] = {}  # condition -> the polarity the numbers gave it
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             found = extract(clause)
             for c, polarity in implications(found, thresholds).items():
@@ -446,6 +465,14 @@ class Reader:
                         not any(q.kind in ("engineers", "teams") for q in found):
                     continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
                 said[c] = (pos, polarity)
+                magnitude[c] = polarity
+        if any(q.kind == "latency_missed_ms" for q in r.quantities) and \
+                said.get("scale", (0, ""))[1] != "retracted":
+            # The target and the measure that misses it are often told in two clauses: the turn as a whole settles it.
+            at = next((pos for pos, clause in enumerate(clauses, 1) if any(
+                q.kind == "latency_measured_ms" for q in extract(clause))), 0)
+            said["scale"] = (at, "stated")
+            magnitude["scale"] = "stated"
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
                        is not None and q.value >= n for q in extract(clause))]
@@ -453,6 +480,7 @@ class Reader:
             # "~220 engineers, six product teams ... Platform team is 5 people": an organisation that size is past the
             # early stage, whichever clause comes last (the turn as a whole reads so too; see implications()).
             said["early-stage"] = (past[0], "negated")
+            magnitude["early-stage"] = "negated"
         if said.get("production-evidence", (0, ""))[1] == "stated" and not r.quantities and \
                 said.get("scale", (0, ""))[1] == "stated":
             # Evidence is told in performance words ("measured recall", "can't keep up with our load"); with
@@ -466,10 +494,15 @@ class Reader:
             # Steady traffic anywhere in the turn ("~20 requests per second ... two more models") or two providers
             # in use ("calls OpenAI and Anthropic") is past the small case, whatever another clause counts.
             said["simple"] = (0, "negated")
+            if busy(r.quantities, thresholds):
+                magnitude["simple"] = "negated"
         if said.get("regulated", (0, ""))[1] == "stated" and self.lex.attested_only(r.normalized):
             # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
             # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.
             said.pop("regulated")
+        # Which polarities the numbers alone settled: the conversation weighs those against the numbers of
+        # earlier turns ("2 models" after "8k requests a second" is no small need).
+        r.by_magnitude = [c for c, (_, polarity) in said.items() if magnitude.get(c) == polarity]
         for cond, (pos, polarity) in sorted(said.items(), key=lambda kv: kv[1][0]):
             {"stated": r.conditions, "negated": r.negated, "retracted": r.retracted}[polarity].append(cond)
             if pos == 0 and cond in echo:

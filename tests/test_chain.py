@@ -633,3 +633,26 @@ def test_can_we_switch_later_says_what_keeps_the_move_cheap(advisor):
     (keep,) = [s for s in a.sections if s.title == "Keeping a later move cheap"]
     assert "thin wrapper" in keep.items[0]
     assert_citations_resolve(a)
+
+
+def test_numbers_in_a_follow_up_are_weighed_with_the_numbers_told_before(advisor):
+    # "2 models" after "8k requests a second" is no small need: the earlier rate still makes it a scale question.
+    first = advisor.ask("Feature store for our ranking models: about 8k prediction requests/sec at peak. Build or buy?")
+    assert "scale" in first.conditions
+    second = advisor.ask("why though? our flink job and redis already work fine for the 2 models we have",
+                         first.conversation_id)
+    assert "scale" in second.conditions and "simple" not in second.conditions
+    assert second.verdict == first.verdict
+    # A correction of the same number replaces it: 8 GPUs are one box, no longer a scale problem.
+    gpus = advisor.ask("We have 80 A100s shared by our researchers. Write our own scheduler or buy one?")
+    assert "scale" in gpus.conditions
+    fixed = advisor.ask("Sorry, typo: it's 8 A100s, a single box, not 80. Does that change your answer?",
+                        gpus.conversation_id)
+    assert "scale" not in fixed.conditions
+
+
+def test_a_measured_latency_that_misses_its_target_says_what_is_there_is_not_enough(advisor):
+    ans = advisor.ask("We run pgvector for RAG at about 40 QPS. p95 search latency is 180 ms and product wants it "
+                      "under 100 ms. Is pgvector enough for us?")
+    assert "scale" in ans.conditions
+    assert ans.lead.startswith("No") and "180 ms against a 100 ms target" in ans.lead

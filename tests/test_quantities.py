@@ -6,7 +6,7 @@ import pytest
 
 from advisor.errors import ConfigError
 from advisor.lexicon import normalize
-from advisor.quantities import extract, implications, load_thresholds
+from advisor.quantities import extract, implications, load_thresholds, missed_target
 
 THRESHOLDS = load_thresholds(Path("knowledge/understanding/quantities.yaml"))
 
@@ -229,4 +229,24 @@ def test_rates_named_by_their_kind_and_latency_targets_in_other_words(text, kind
 
 
 def test_a_measured_latency_sets_no_target():
-    assert [q.value for q in extract("p95 search latency is 180 ms and product wants it under 100 ms")] == [100]
+    found = extract("p95 search latency is 180 ms and product wants it under 100 ms")
+    assert [(q.kind, q.value) for q in found] == [("latency_ms", 100), ("latency_measured_ms", 180)]
+
+
+@pytest.mark.parametrize("text, measured, target", [
+    ("measured p99 at 140 ms against a 60 ms target", 140, 60),
+    ("Measured p99 online latency sits at 22 ms against our 5 ms budget", 22, 5),
+    ("p99 is 180 ms against the 60 ms our checkout page allows", 180, 60),
+    ("Neither met our 4 ms p99 target at 45,000 lookups per second; both levelled off near 11 ms.", 11, 4),
+    ("measured p99 on BentoML in production is 180 ms against a 60 ms target", 180, 60),
+])
+def test_a_measured_latency_beside_the_target_it_misses(text, measured, target):
+    missed = missed_target(extract(text))
+    assert missed is not None and missed.value == measured and f"against a {target} ms target" in missed.text
+    assert implications([missed], THRESHOLDS)["scale"] == "stated"
+
+
+@pytest.mark.parametrize("text", ["p99 is 40 ms and our target is under 200 ms", "we need p99 at 20 ms",
+                                  "latency is fine, around 30 ms"])
+def test_a_latency_within_its_target_or_alone_misses_nothing(text):
+    assert missed_target(extract(text)) is None

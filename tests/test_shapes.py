@@ -6,8 +6,8 @@ from test_chain import assert_citations_resolve
 
 
 def test_keeping_a_simple_setup_that_is_enough_says_keep_it_first(advisor):
-    a = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 50 requests per second.")
-    assert a.verdict == "build" and "scale" not in a.conditions  # tens of requests a second is no scale problem
+    a = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 30 requests an hour.")
+    assert a.verdict == "build" and "scale" not in a.conditions
     assert a.lead.startswith("Keep your Flask app:")
     assert not any(s.kind == "options" for s in a.sections)  # nothing to buy offered under a build call
     assert_citations_resolve(a)
@@ -147,6 +147,8 @@ def test_a_price_per_gpu_hour_is_multiplied_out_against_the_bill(advisor):
     assert a.act == "cost"
     assert "8 H100s at $2.50 a GPU-hour around the clock come to $14.6k a month" in a.lead
     assert "the bill of $38k a month comes to about $1.4M over three years" in a.lead
+    # The monthly gap is what has to pay for the people, and "it depends on why" is not asked back after the sum.
+    assert "about $23.4k a month less from the start" in a.lead and "It depends on why" not in a.lead
     assert_citations_resolve(a)
 
 
@@ -221,3 +223,19 @@ def test_pressed_for_a_pick_after_a_comparison_names_one_and_drops_the_table(adv
     assert first in ("Airflow", "Prefect", "Dagster"), c.lead
     assert "both fit" not in c.lead
     assert_citations_resolve(c)
+
+
+def test_which_part_to_build_of_a_part_that_splits_is_that_parts_own_split(advisor):
+    a = advisor.ask("We call the Claude API for our legal assistant. Our edge is fine-tuning on 2 million court "
+                    "decisions nobody else has. If we fine-tune, what part exactly do we build and what do we buy?")
+    assert a.part == "fine-tuning" and a.act == "build-part"
+    assert a.lead.startswith("Buy the fine-tuning machinery") and "Very little is yours" not in a.lead
+
+
+def test_a_serving_migration_off_sagemaker_endpoints_to_kserve_is_about_serving(advisor):
+    a = advisor.ask("We serve 30 models on SageMaker real-time endpoints and the bill is $22k/month. Our MLOps team "
+                    "wants to move everything to self-managed KServe on our EKS cluster. Worth it?")
+    assert a.component == "model-serving"
+    # Tens of requests a second is steady traffic, past the simple case: keeping Flask is no longer the call.
+    b = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 50 requests per second.")
+    assert b.verdict == "depends" and "scale" not in b.conditions and "simple" not in b.conditions

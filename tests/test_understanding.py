@@ -344,3 +344,22 @@ def test_an_organisation_of_hundreds_of_engineers_is_past_the_early_stage_whatev
     r = read("We're a B2B SaaS company, ~220 engineers, six product teams shipping LLM features. Platform team is "
              "5 people and stretched. Build our own LLM gateway or buy one?")
     assert "early-stage" not in r.conditions and "early-stage" in r.negated
+
+
+@pytest.mark.parametrize("question, named, product", [
+    ("We need this to scale to 20 teams. Experiment tracking: build or buy?",
+     "We need 120k images labelled. Scale quoted $9.40 per image. Build or buy?", "scale-ai"),
+    ("We want to serve several models together behind one endpoint. Build or buy?",
+     "Together AI or self-hosting Llama for our chatbot?", "together-ai"),
+    ("Multi-modal search over our catalogue: build a vector database or buy one?",
+     "Modal or our own GPU boxes for fine-tuning runs?", "modal"),
+])
+def test_a_product_name_that_is_also_a_plain_word_names_it_only_when_written_as_a_name(read, question, named, product):
+    assert product not in read(question).vendors
+    assert product in read(named).vendors
+
+
+def test_a_plain_word_is_no_typo_of_a_product_name(read):
+    # "serve" is one letter from "kserve": a typo keeps the first letter, so it names nothing.
+    r = read("Just so you know, we run about 300 models and serve 50k predictions a second.")
+    assert r.component is None and "kserve" not in r.vendors

@@ -29,6 +29,7 @@ from .sections import (
     home_cloud_lean,
     keep,
     options_section,
+    situations_section,
 )
 from .several import several_shape
 
@@ -75,7 +76,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        return lead, keep(alongside(ctx, cites), _numbers(ctx, cites, lead, sections), *sections, build), changed
+        return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
+                          *sections, build), changed
     shape = {"vendor": _vendor, "enough": enough_shape, "why": why_shape, "build-part": build_part_shape,
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
@@ -96,8 +98,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # then answers the choice again under the new facts.
         moved = _change_sentence(ctx) if changed else ""
         lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
-    return lead, keep(alongside(ctx, cites), attested(ctx, cites), _numbers(ctx, cites, lead, sections), *sections), \
-        changed
+    return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
+                      _numbers(ctx, cites, lead, sections), *sections), changed
 
 
 def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> Section | None:

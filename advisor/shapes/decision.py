@@ -304,8 +304,12 @@ def _small_use_rule(ctx: Context):
 
 
 def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    comp = ctx.decision.component
+    comp, asked = ctx.decision.component, ctx.decision.part
     build = comp.build_part
+    if asked is not None and asked is not build and asked.verdict == "hybrid":
+        # "If we fine-tune, which part do we build?": the part asked about splits itself; its own rule says which
+        # side is theirs, and the row's build line (about the whole) would answer a different question.
+        return two_sentences(asked.advice + cites.support(asked.advice, asked.note)), []
     if build:
         lead = build.advice + cites.support(build.advice, build.note)
     else:

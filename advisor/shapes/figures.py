@@ -114,8 +114,8 @@ def multiplied(ctx: Context, cites: Citations) -> str:
             said += (f", so doing it yourselves costs about {_money(abs(bought - own), u)}{tail} {less} than buying, "
                      f"before the tooling and the people who run it")
             break
-    return said + "." + cites.support("total cost of ownership maintenance operational staff", "key-factors",
-                                      "total cost")
+    # Arithmetic on the asker's own figures: no note states it, so none is cited for it.
+    return said + "."
 
 
 def _span(months: float) -> str:
@@ -235,25 +235,8 @@ _BILL = re.compile(r"\b(?:api|apis|bill|billed|spend|spending|invoices?|usage|ho
 _QUOTED = re.compile(r"\b(?:quote[ds]?|quoting|charges?|priced|pricing|list price)\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?host\w*|colo\w*|hardware|setup|boxes)\b",
                   re.IGNORECASE)
-
-
 # Growth told in words rather than as a rate ("doubles in year 2", "scales linearly with vectors").
 _CHANGES = re.compile(r"\b(?:doubl\w*|tripl\w*|scales? (?:up )?linearly|grows? (?:with|by|to)|growing to)\b", re.IGNORECASE)
-_SPEND = re.compile(r"\b(?:bill|billed|spend|spent|spending|invoices?|commit\w*|edp|budget|cap|salary|salaries|"
-                    r"payroll|loaded|went from|grew|growing)\b", re.IGNORECASE)
-
-
-def is_price_quote(ctx: Context, said: str) -> bool:
-    """Whether the money written `said` is a price for a product of this row (quoted, or named beside it), not a
-    bill, a commitment or a budget."""
-    products = ctx.decision.component.buy if ctx.decision.component else []
-    for text in _texts(ctx):
-        for sentence in re.split(r"(?<=[.;!?])\s+", text):
-            for clause in clauses(sentence):
-                if said in clause:
-                    named = any(named_in(o, clause) for o in products)
-                    return bool(_QUOTED.search(clause) or named) and not _SPEND.search(clause)
-    return False
 
 
 def _monthly_growth(text: str) -> float:
@@ -312,6 +295,12 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
         said += ", where " + " and ".join(_described(p) for p in own_units)
     else:
         said += f" at {_money(alt, unit)} a month"
+    gap = bill - alt
+    if passes == 1 and not growth and not people_given(own_units, alt, own):
+        # The monthly difference is what has to pay for the people who would run it: the number to weigh them against.
+        said += (f"; running it yourselves costs about {_money(gap, unit)} a month less from the start, and that "
+                 f"difference has to pay for the engineers who would run it.")
+        return said + _flat_note(ctx, growth)
     if passes == 1:
         said += "; running it yourselves costs less each month from the start"
     elif passes:
@@ -320,10 +309,18 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     else:
         said += f"; {bill_name} stays under {_money(alt, unit)} a month for the whole {_span(months)}" if growth else \
             f", so {bill_name} costs less each month on these numbers"
-    people = any(p.kind == "people" for p in own_units) and alt == own[-1]
+    people = people_given(own_units, alt, own)
     said += ", with the engineer time you gave." if people else ", before the engineers who would run it."
-    said += cites.support("total cost of ownership maintenance operational staff", "key-factors", "total cost")
+    return said + _flat_note(ctx, growth)
+
+
+def people_given(own_units: list[Priced], alt: float, own: list[float]) -> bool:
+    """Whether the own side summed includes people's time the asker priced ("0.3 FTE at $190k/yr")."""
+    return any(p.kind == "people" for p in own_units) and alt == own[-1]
+
+
+def _flat_note(ctx: Context, growth: float) -> str:
     if not growth and any(_CHANGES.search(t) for t in _texts(ctx)):
         # "the vector count doubles in year 2": a change over time we do not model is said, not silently dropped.
-        said += " That sum takes today's prices as flat; the growth you describe is not in it."
-    return said
+        return " That sum takes today's prices as flat; the growth you describe is not in it."
+    return ""

@@ -133,6 +133,10 @@ _OPENERS_SUM = (*_OPENERS, "self-host", "go")
 def _call(ctx: Context, cites: Citations, openers: tuple[str, ...]) -> str:
     """The call and why, in one or two sentences, after a sum or a cost line."""
     reason = reason_sentence(ctx, cites)
+    if ctx.decision.verdict == "depends" and openers == _OPENERS_SUM:
+        # After their own sum, "it depends on why you would run it yourselves" asks what the numbers just answered:
+        # the rule that says which reasons count follows the sum directly.
+        return reason
     return reason if reason.split(" ", 1)[0].lower() in openers else f"{cap(verdict_clause(ctx))}. {reason}"
 
 
@@ -231,7 +235,9 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         else:
             lead = f"Whichever way you go, roll it out in small steps. {steps[0]}"
         rest = Section(kind="guidance", title="Rolling it out", items=steps[1:]) if len(steps) > 1 else None
-        return lead, keep(rest, build_section(ctx, cites))
+        # A move between two products they named (SageMaker endpoints to KServe) builds nothing new of theirs.
+        between = sum(o.doc in ctx.state.vendors for o in comp.buy) >= 2
+        return lead, keep(rest, None if between else build_section(ctx, cites))
     if key == "implement":
         # How to roll it out and how to tell it worked (the KPIs), for the product they named when they named one;
         # then what is being rolled out, and the part that stays theirs to build.

@@ -6,7 +6,6 @@ import re
 
 from ..compose import Citations, Context, sentences, usable
 from ..decision import Change
-from ..hosting import quote
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import Passage, tokenize
@@ -54,6 +53,14 @@ def attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
 
 _OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate to|build (?:it |ours |our own )?on|"
                      r"instead of|rather than)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def situations_section(ctx: Context, cites: Citations, said: str = "") -> Section | None:
+    """What the component's note says about situations the asker told of ("fraud labels arrive 30-60 days late"),
+    cited; none already said in `said`."""
+    items = [f"{s.sentence} [{cites.cite(s.passage, s.sentence)}]" for s in ctx.evidence.situations
+             if s.sentence not in said]
+    return Section(kind="facts", title="What your situation changes", items=items) if items else None
 
 
 def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
@@ -107,8 +114,9 @@ def plausible(ctx: Context) -> list[Change]:
 
 
 def changes_section(ctx: Context, cites: Citations) -> Section | None:
-    lines = [f"*If {c.label}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}" + cites.support(c.advice, c.note)
-             for c in plausible(ctx)]
+    when = {c.id: c.when for c in ctx.taxonomy.conditions if c.when} if ctx.taxonomy else {}
+    lines = [f"*If {when.get(c.condition, c.label)}:* **{VERDICT_WORD[c.verdict]}**. {c.advice}"
+             + cites.support(c.advice, c.note) for c in plausible(ctx)]
     return Section(kind="changes", title="What would change this", items=lines) if lines else None
 
 
@@ -183,16 +191,6 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
         said = "A managed service can often be running within about a week, while a build ties up months of " \
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
-    quoted = quote(ctx)
-    from .figures import is_price_quote
-
-    # Only a price for the bought option weighs against building; a bill they pay, a cloud commitment or their
-    # spend on something else ("the LLM bill went to $61k a month", "a $1.2M EDP") is no quote.
-    if quoted and not summed and any(o.doc in ctx.plan.vendors for o in d.component.buy) and \
-            is_price_quote(ctx, quoted[0]):
-        said = ("Set it against what building costs: the build itself, then the maintenance, operational staff, "
-                "patching and upgrades that follow it.")
-        out.append(f"*{quoted[0]}:* {said}" + cites.support(said, "key-factors", "total cost"))
     return out
 
 
