@@ -137,7 +137,8 @@ class Advisor:
         evidence = Evidence(passages=[]) if plan.refuse else gather(
             retriever, reading, plan, parts.matrix, parts.planner, documents=self.settings.document_passages,
             min_similarity=self.settings.document_min_similarity,
-            situation_min=self.settings.situation_min_similarity, situations_shown=self.settings.situations_shown)
+            situation_min=self.settings.situation_min_similarity, situation_margin=self.settings.situation_min_margin,
+            situations_shown=self.settings.situations_shown)
         t2 = time.perf_counter()
         timings.retrieve_ms = (t2 - t1) * 1000
         decision = parts.engine.decide(plan.state if not plan.refuse else state)

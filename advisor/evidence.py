@@ -40,38 +40,48 @@ class Situation:
     said: str  # the asker's clause (normalised)
     passage: Passage
     sentence: str
-    similarity: float
+    similarity: float  # how much more alike the two are than either is to the component's name
 
 
 SITUATIONS = "situations that change"  # the heading of a note's situation sentences
 _OPENING = re.compile(r"^(?:when|if|where|with)\s+", re.IGNORECASE)
 
 
-def situations(retriever: HybridRetriever, reading: Reading, passages: list[Passage], min_similarity: float,
-               limit: int) -> list[Situation]:
+def situations(retriever: HybridRetriever, reading: Reading, passages: list[Passage], subject: str,
+               min_similarity: float, min_margin: float, limit: int) -> list[Situation]:
     """The note's situation sentences whose situation (the words before the first comma) one of the asker's clauses
-    says in other words, at least `min_similarity` alike, each sentence once, best first, at most `limit`."""
+    says in other words: at least `min_similarity` alike, and by at least `min_margin` more than either is like the
+    component's name (`subject`), so a clause that only names the component ("model registry: ...") matches no
+    situation that mentions it. Each sentence once, best first, at most `limit`."""
     vectors = reading.clause_vectors
-    if vectors is None or not limit or not reading.clauses:
+    if vectors is None or not limit or not reading.clauses or not len(vectors):
         return []
     from .compose import sentences
 
+    def unit(text: str) -> np.ndarray:
+        v = np.asarray(retriever.embed_query(text), dtype=np.float32)
+        return v / (np.linalg.norm(v) + 1e-12)
+
+    topic = unit(subject)
     found: list[Situation] = []
     for p in passages:
         for s in sentences(p.doc.page_content):
+            s = s.lstrip("-* ").strip()
             head = _OPENING.sub("", s.split(",")[0]).strip()
             if not head or head == s:
                 continue
-            v = np.asarray(retriever.embed_query(head), dtype=np.float32)
-            sims = vectors @ (v / (np.linalg.norm(v) + 1e-12))
+            v = unit(head)
+            sims = vectors @ v
             best = int(np.argmax(sims))
-            if sims[best] >= min_similarity:
-                found.append(Situation(reading.clauses[best], p, s, float(sims[best])))
+            margin = float(sims[best]) - max(float(v @ topic), float(vectors[best] @ topic))
+            if sims[best] >= min_similarity and margin >= min_margin:
+                found.append(Situation(reading.clauses[best], p, s, margin))
     return sorted(found, key=lambda x: -x.similarity)[:limit]
 
 
 def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner, *,
-           documents: int, min_similarity: float, situation_min: float = 1.0, situations_shown: int = 0) -> Evidence:
+           documents: int, min_similarity: float, situation_min: float = 1.0, situation_margin: float = 1.0,
+           situations_shown: int = 0) -> Evidence:
     """Search once for the question and collect the notes the decision and the answer can refer to.
 
     The user's own documents: at most `documents` passages, each at least `min_similarity` similar to the
@@ -106,4 +116,5 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
     told = [p for p in notes.get(comp.note, []) if SITUATIONS in p.doc.metadata.get("section", "").lower()] \
         if comp else []
     return Evidence(passages=passages, notes=notes, documents=mine,
-                    situations=situations(retriever, reading, told, situation_min, situations_shown))
+                    situations=situations(retriever, reading, told, comp.name if comp else "", situation_min,
+                                          situation_margin, situations_shown))

@@ -67,7 +67,7 @@ def quote(ctx) -> tuple[str, float] | None:
     return (q.text.strip(), q.value * 12) if q else None
 
 
-def _share(per_year: float, loaded: float) -> str:
+def share_of_engineer(per_year: float, loaded: float) -> str:
     """A yearly price as a share of one engineer's loaded year, in words."""
     share = per_year / loaded
     if share >= 1.5:
@@ -119,7 +119,7 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     quoted = quote(ctx)
     if quoted and ctx.loaded_cost_year and "regulated" not in conds:
         said, per_year = quoted
-        lead += (f" {said} is {_share(per_year, ctx.loaded_cost_year)} at a placeholder "
+        lead += (f" {said} is {share_of_engineer(per_year, ctx.loaded_cost_year)} at a placeholder "
                  f"{ctx.loaded_cost_year:,.0f} a year (use your own figure): self-hosting is cheaper only if "
                  f"running {own} takes less of someone's time than that.{cite(costs)}")
     items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []

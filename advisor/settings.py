@@ -54,10 +54,14 @@ class Settings(BaseSettings):
         "must be to the question to be quoted: passages on another subject score under 0.25, ones on the "
         "question's subject 0.4 and more.")
     situation_min_similarity: float = Field(
-        0.6, ge=0.0, le=1.0, description="How similar (MiniLM cosine) one of the asker's clauses must be to a "
-        "situation a component note describes ('When labels arrive weeks after the prediction, ...') for the "
+        0.45, ge=0.0, le=1.0, description="How similar (MiniLM cosine) one of the asker's clauses must be to a "
+        "situation a component note describes ('When true outcomes arrive weeks after the predictions ...') for the "
         "answer to quote what the note says about it.")
-    situations_shown: int = Field(2, ge=0, le=6, description="Most situations from the component's note an "
+    situation_min_margin: float = Field(
+        0.36, ge=0.0, le=1.0, description="... and by how much more than either is like the component's name: a "
+        "clause that only names the component ('model registry: which part is ours?') is like every situation "
+        "that mentions it, and must match none.")
+    situations_shown: int = Field(1, ge=0, le=6, description="Most situations from the component's note an "
                                   "answer quotes (0 = never).")
     embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
                              "(a killed ingest resumes from the last finished batch).")

@@ -69,7 +69,7 @@ class Reading(BaseModel):
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
-    clauses: list[str] = Field(default_factory=list)  # the turn cut into clauses (normalised), in order
+    clauses: list[str] = Field(default_factory=list)  # the clauses that tell of their situation (normalised), in order
     # Each clause's sentence vector, row by row (what it says, for matching it against the notes' situations).
     _clause_vectors: np.ndarray | None = PrivateAttr(default=None)
 
@@ -218,8 +218,11 @@ class Reader:
         # One encoder run: the turn's vector, and a second row in which each clause reads only itself.
         E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
         G = ngrams_sparse(texts)
-        r.clauses = clauses
-        r._clause_vectors = E[1:] if len(clauses) > 1 else E[:1]
+        # The clauses that tell rather than ask: what the asker says of their situation.
+        r.clauses = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)] \
+            if len(clauses) > 1 else []
+        r._clause_vectors = E[1:][[norm[e:e + 1] != "?" and not _QUESTION_START.match(c)
+                                   for (_, e), c in zip(spans, clauses)]] if len(clauses) > 1 else None
         hits = self.lex.as_written(self.lex.hits(norm), question)
         if any(h.doc for h in hits):
             told = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)]

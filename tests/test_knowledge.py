@@ -208,3 +208,19 @@ def test_a_section_that_fits_one_chunk_is_split_as_the_splitter_would():
     texts += ["y" * 900, "y" * 901, " padded ", "\nleading newline"]
     for text in texts:
         assert knowledge._split(splitter, text) == splitter.split_text(text), repr(text[:60])
+
+
+def test_every_situation_line_opens_with_the_situation_then_a_comma():
+    """evidence.situations matches the words before the first comma against what the asker told."""
+    import re
+
+    for path in sorted(Path("knowledge/guidance").glob("*.md")):
+        text = path.read_text()
+        if "## Situations that change the details" not in text:
+            continue
+        section = text.split("## Situations that change the details", 1)[1].split("\n## ", 1)[0]
+        lines = [x[2:] for x in section.strip().splitlines() if x.startswith("- ")]
+        assert lines, path
+        for line in lines:
+            head = line.split(",")[0]
+            assert re.match(r"(When|If) ", line) and "," in line and 3 <= len(head.split()) <= 18, (path, line)

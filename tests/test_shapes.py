@@ -239,3 +239,14 @@ def test_a_serving_migration_off_sagemaker_endpoints_to_kserve_is_about_serving(
     # Tens of requests a second is steady traffic, past the simple case: keeping Flask is no longer the call.
     b = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 50 requests per second.")
     assert b.verdict == "depends" and "scale" not in b.conditions and "simple" not in b.conditions
+
+
+def test_a_situation_the_asker_tells_of_brings_the_notes_line_on_it(advisor):
+    a = advisor.ask("We have been running self hosted MLflow on a single VM for two years and it keeps breaking. "
+                    "W&B quoted us $50 a seat for 20 people. Pay for it or fix our MLflow?")
+    told = next(s for s in a.sections if s.title == "What your situation changes")
+    assert len(told.items) == 1 and "no owner" in told.items[0]
+    assert_citations_resolve(a)
+    # A question that tells of no such situation gets no such section.
+    b = advisor.ask("Experiment tracking: build or buy?")
+    assert not any(s.title == "What your situation changes" for s in b.sections)

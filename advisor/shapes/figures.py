@@ -235,8 +235,23 @@ _BILL = re.compile(r"\b(?:api|apis|bill|billed|spend|spending|invoices?|usage|ho
 _QUOTED = re.compile(r"\b(?:quote[ds]?|quoting|charges?|priced|pricing|list price)\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?host\w*|colo\w*|hardware|setup|boxes)\b",
                   re.IGNORECASE)
+_SPEND = re.compile(r"\b(?:bill|billed|spend|spent|spending|invoices?|commit\w*|edp|budget|cap|salary|salaries|"
+                    r"payroll|loaded|went from|grew|growing)\b", re.IGNORECASE)
 # Growth told in words rather than as a rate ("doubles in year 2", "scales linearly with vectors").
 _CHANGES = re.compile(r"\b(?:doubl\w*|tripl\w*|scales? (?:up )?linearly|grows? (?:with|by|to)|growing to)\b", re.IGNORECASE)
+
+
+def is_price_quote(ctx: Context, said: str) -> bool:
+    """Whether the money written `said` is a price for a product of this row (quoted, or named beside it), not a
+    bill, a commitment or a budget."""
+    products = ctx.decision.component.buy if ctx.decision.component else []
+    for text in _texts(ctx):
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            for clause in clauses(sentence):
+                if said in clause:
+                    named = any(named_in(o, clause) for o in products)
+                    return bool(_QUOTED.search(clause) or named) and not _SPEND.search(clause)
+    return False
 
 
 def _monthly_growth(text: str) -> float:

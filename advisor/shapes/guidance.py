@@ -140,6 +140,12 @@ def _call(ctx: Context, cites: Citations, openers: tuple[str, ...]) -> str:
     return reason if reason.split(" ", 1)[0].lower() in openers else f"{cap(verdict_clause(ctx))}. {reason}"
 
 
+def _forgotten(ctx: Context, cites: Citations) -> list[str]:
+    """The row's own sentence on the main risk of building or running it yourselves (the cost comparisons leave out)."""
+    return [x for x in own_sentences(ctx, cites, "risks") if x.startswith("The main risk of")
+            and not re.match(r"The main risk of (?:buying|a bought|bought|using a hosted)", x)]
+
+
 def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
     key = risk_key(ctx) if act == "risks" else act
@@ -171,7 +177,12 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     if bills or units and figures is None:
         # "API at $3,200 a month growing 10% a month, or GPUs at $14k a month: do the math over 24 months", "25 seats at
         # $50": the sum, then the call and why, and what the sum leaves out.
-        return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(section, migration_section(ctx, cites))
+        # What the sum leaves out: the row's own words on the lasting cost of running it yourselves, else the first
+        # general line; three general lines on building under a sum of their own numbers read as filler.
+        left_out = _forgotten(ctx, cites)[:1] or (section.items[:1] if section else [])
+        return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(
+            Section(kind="guidance", title="What the sum leaves out", items=left_out) if left_out else None,
+            migration_section(ctx, cites))
     if figures is not None:
         # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
         # model, answer first; then the call and why, what the named products charge, and what the sum leaves out.
@@ -185,8 +196,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?", "run Llama ourself:
         # really cheaper?"): the call and its reason lead; the cost of the built side that comparisons leave out
         # (the row's own words) and what the named products charge are the first things to weigh.
-        forgotten = [x for x in own_sentences(ctx, cites, "risks") if x.startswith("The main risk of")
-                     and not re.match(r"The main risk of (?:buying|a bought|bought|using a hosted)", x)][:1]
+        forgotten = _forgotten(ctx, cites)[:1]
         section = Section(kind="guidance", title=section.title if section else "What building really costs",
                           items=[*forgotten, *specific[:2], *(section.items if section else [])][:4])
         return _call(ctx, cites, _OPENERS), keep(section, migration_section(ctx, cites))

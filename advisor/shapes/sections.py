@@ -6,6 +6,7 @@ import re
 
 from ..compose import Citations, Context, sentences, usable
 from ..decision import Change
+from ..hosting import quote, share_of_engineer
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import Passage, tokenize
@@ -55,11 +56,16 @@ _OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate 
                      r"instead of|rather than)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+_HOSTED = re.compile(r"\b(?:managed|hosted|cloud's|saas)\b", re.IGNORECASE)
+
+
 def situations_section(ctx: Context, cites: Citations, said: str = "") -> Section | None:
     """What the component's note says about situations the asker told of ("fraud labels arrive 30-60 days late"),
     cited; none already said in `said`."""
+    # Under residency rules a line that recommends a managed or hosted service would contradict the call.
+    bound = "regulated" in ctx.decision.conditions
     items = [f"{s.sentence} [{cites.cite(s.passage, s.sentence)}]" for s in ctx.evidence.situations
-             if s.sentence not in said]
+             if s.sentence not in said and not (bound and _HOSTED.search(s.sentence))]
     return Section(kind="facts", title="What your situation changes", items=items) if items else None
 
 
@@ -120,6 +126,11 @@ def changes_section(ctx: Context, cites: Citations) -> Section | None:
     return Section(kind="changes", title="What would change this", items=lines) if lines else None
 
 
+# Note sections that say what to do once decided, not why: never quoted as a reason.
+NOT_REASONS = ("what to buy", "rolling it out", "alongside", "situations", "migration cost", "pricing", "hosting",
+               "what it is")
+
+
 def reasons_section(ctx: Context, cites: Citations, exclude: str, n: int = 2) -> Section | None:
     """Supporting sentences from the retrieved passages, scored by the question and the asker's facts."""
     d, comp = ctx.decision, ctx.decision.component
@@ -141,6 +152,8 @@ def reasons_section(ctx: Context, cites: Citations, exclude: str, n: int = 2) ->
         section = p.doc.metadata.get("section", "").lower()
         if "verdict changes" in section or section == "verdict":
             continue  # the verdict itself is not a reason for it; other circumstances would muddle it
+        if any(h in section for h in NOT_REASONS):
+            continue  # which products to buy, how to roll out or move, what runs beside it: no reason for the call
         for s in sentences(p.doc.page_content):
             if not usable(s) or "default verdict" in s.lower() or "matrix" in s.lower():
                 continue
@@ -191,6 +204,19 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
         said = "A managed service can often be running within about a week, while a build ties up months of " \
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
+    quoted = quote(ctx)
+    from .figures import is_price_quote
+
+    # Only a price for the bought option weighs against building; a bill they pay, a cloud commitment or their
+    # spend on something else ("the LLM bill went to $61k a month", "a $1.2M EDP") is no quote. The quote is set
+    # against what it would buy in people, the cost a build never stops paying.
+    if quoted and not summed and ctx.loaded_cost_year and any(o.doc in ctx.plan.vendors for o in d.component.buy) \
+            and is_price_quote(ctx, quoted[0]):
+        said = (f"That is {share_of_engineer(quoted[1], ctx.loaded_cost_year)} at a placeholder "
+                f"{ctx.loaded_cost_year:,.0f} a year (use your own figure), while a system you build needs "
+                f"maintenance for as long as it runs.")
+        out.append(f"*{quoted[0]}:* {said}" + cites.support("an in-house system needs continuous maintenance after "
+                                                             "launch; a permanent commitment", "risk-of-building"))
     return out
 
 
