@@ -232,7 +232,7 @@ def header(ctx: Context) -> str:
     subject = subject_of(d)
     if not subject:
         return ""
-    return verdict_heading(d.verdict, subject)
+    return verdict_heading(d.verdict, subject, simple="simple" in d.conditions)
 
 
 def basis_note(ctx: Context) -> str:

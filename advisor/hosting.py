@@ -117,10 +117,14 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
                 f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
     lead = lead[:1].upper() + lead[1:]
     quoted = quote(ctx)
-    if quoted and ctx.loaded_cost_year and "regulated" not in conds:
+    from .shapes.figures import _currency, _price, loaded_cost
+
+    loaded, theirs = loaded_cost(ctx)
+    if quoted and loaded and "regulated" not in conds:
         said, per_year = quoted
-        lead += (f" {said} is {share_of_engineer(per_year, ctx.loaded_cost_year)} at a placeholder "
-                 f"{ctx.loaded_cost_year:,.0f} a year (use your own figure): self-hosting is cheaper only if "
+        at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
+            f"at a placeholder {loaded:,.0f} a year (use your own figure)"
+        lead += (f" {said} is {share_of_engineer(per_year, loaded)} {at}: self-hosting is cheaper only if "
                  f"running {own} takes less of someone's time than that.{cite(costs)}")
     items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []
     sections = [Section(kind="guidance", title="What self-hosting costs", items=items)] if items else []

@@ -86,7 +86,9 @@ _PROVIDERS = re.compile(rf"(?:{NUM})\s+(?:different\s+)?(?:model|llm|ai|foundati
 _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\bjust one model\b", re.IGNORECASE)
 # GPU names a count can be of ("8 H100s", "64 GPUs"); unit_prices.py counts the same ones.
 GPU_NAMES = r"gpus?|h100s?|a100s?|h200s?|b200s?|l40s?|l4s?|t4s?|v100s?"
-_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:{GPU_NAMES})\b", re.IGNORECASE)
+# "3,000 A100 GPU-hours a month" counts hours of use, not GPUs.
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:{GPU_NAMES})\b(?!\s*-?\s*(?:gpu[- ]?)?(?:hours?|hrs?)\b)",
+                   re.IGNORECASE)
 _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|developer|engineer|founder|"
                    r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
                    r"data scientist|ml (?:person|engineer))\b", re.IGNORECASE)
@@ -107,11 +109,14 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
 # platform team": people a build would take, which is an effort to cost, not the size of the team asking.
 _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|requires|required|cost|costs|tie up|ties up|"
                             r"dedicate|dedicating|assign|assigning|put|putting|hire|hiring|allocate|budget for|"
-                            r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new)\s+"
+                            r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new|"
+                            r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that)\s+"
                             r"(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
 _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|for (?:about |around )?"
                            r"(?:\d+|a|an|one|two|three|four|five|six|nine|twelve|several|a few)\s+(?:months?|years?|quarters?)|"
-                           r"to (?:build|write) it)\b", re.IGNORECASE)
+                           r"over (?:a|one|two|three|\d+) (?:months?|quarters?|years?)|"
+                           r"(?:would |could |will )?(?:to )?(?:build|write|code) (?:it|our own|their own|one|a|an|the)|"
+                           r"build (?:estimate|effort|plan)|to (?:build|write) it)\b", re.IGNORECASE)
 # "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
 _TEAM_SIZE = re.compile(rf"\bteam (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)

@@ -21,6 +21,9 @@ _UNIT_PRICE = re.compile(
     r"(?P<seat>(?:user |editor |annotator |developer )?(?:seats?|licen[cs]es?|users?|editors?)\b)|"
     rf"(?P<item>(?:labell?ed |annotated |reviewed )?(?:{_ITEMS})\b)|(?P<hour>hours?|hrs?|h)\b)"
     r"(?:\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr|annum)\b)?", re.IGNORECASE)
+# "3,000 A100 GPU-hours/month", "about 2k GPU hours a month": hours of GPU use a month.
+_GPU_HOURS_USED = re.compile(rf"(?:{NUM})\s*(?:(?:{GPU_NAMES})\s*)?(?:gpu[- ]?)?(?:hours?|hrs?)\s*(?:/|per|a|each|every)\s*"
+                             r"(?:month|mo)\b", re.IGNORECASE)
 # "8x H100", "8×H100": a count glued to its "x" leaves no word boundary for NUM, so the "x" is dropped first.
 _GLUED = re.compile(rf"(?<![\w.])(\d+)\s*[x×]\s*(?=(?:{GPU_NAMES})\b)", re.IGNORECASE)
 _SEATS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+)?(?:seats?|licen[cs]es?|users?|editors?|annotators?|labell?ers?)\b",
@@ -54,7 +57,7 @@ _MONTHS_PER = {"day": 1 / 30.4, "week": 7 / 30.4, "month": 1.0, "quarter": 3.0, 
 class Priced(BaseModel):
     """One price per unit times the units it applies to."""
 
-    kind: str  # gpu_hours | seats | items | machines | people
+    kind: str  # gpu_hours | gpu_hours_used | seats | items | machines | people
     count: float
     count_text: str  # the units as the asker wrote them ("8×H100", "25 seats", "120k chest X-rays")
     price: float
@@ -150,6 +153,11 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
     per = (m["per"] or "").lower()
     hour_of_gpu = m["gpu_hour"] or (m["hour"] and _GPUS.search(sentence) and not _PERSON.search(sentence))
     if hour_of_gpu:
+        used = _count(_GPU_HOURS_USED, sentence, texts, m.group(0))
+        if used is not None:
+            # "3,000 A100 GPU-hours a month at $1.80": the hours they use, not GPUs kept busy around the clock.
+            return Priced(kind="gpu_hours_used", count=used[0], count_text=used[1], monthly=used[0] * price,
+                          side="own", **base)
         gpus = _count(_GPUS, sentence, texts, m.group(0))
         if gpus is None:
             return None

@@ -250,3 +250,12 @@ def test_a_situation_the_asker_tells_of_brings_the_notes_line_on_it(advisor):
     # A question that tells of no such situation gets no such section.
     b = advisor.ask("Experiment tracking: build or buy?")
     assert not any(s.title == "What your situation changes" for s in b.sections)
+
+
+def test_growth_told_year_by_year_is_in_the_sum(advisor):
+    a = advisor.ask("Weaviate Cloud quoted $4,000/month. Self-hosting: 2 nodes at $500/month each plus 0.25 FTE "
+                    "at $240k/yr. Compare over 3 years if our data triples in year 2 and stays flat after that.")
+    summed = " ".join([a.lead, *(i for s in a.sections for i in s.items)])
+    # Weaviate: 4,000 x (12 + 24 + 24 x ... ) = 4,000 x (12 x 1 + 24 x 3) = $336k; ours: 1,000 x (12 + 72) + 5,000 x 36
+    assert "comes to about $336k over three years" in summed and "about $264k for running it yourselves" in summed
+    assert "the people's time to stay the same" in summed and "the growth you describe is not in it" not in summed

@@ -70,3 +70,12 @@ def test_a_price_for_one_machine_counts_the_machines_said_elsewhere():
 def test_numbers_without_a_unit_price_are_left_alone():
     assert priced(["We spend $38k/month on the OpenAI API and have 3 engineers."]) == []
     assert priced(["2 labels"]) == []
+
+
+def test_growth_told_year_by_year_or_as_a_yearly_rate():
+    from advisor.shapes.figures import yearly_steps
+
+    assert yearly_steps(["the vector count doubles in year 2 (and stays flat in year 3)"], 36) == [1, 2, 2]
+    assert yearly_steps(["traffic grows 50% a year"], 24) == [1, 1.5]
+    assert yearly_steps(["it triples by the third year"], 36) == [1, 1, 3]
+    assert yearly_steps(["we have 3 nodes"], 36) is None

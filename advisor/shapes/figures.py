@@ -48,6 +48,8 @@ def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
     (`said_before`: units already named in the same sentence are "the same")."""
     u = p.currency
     what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" else p.count_text + "s"
+    if p.kind == "gpu_hours_used":
+        return f"{p.count_text} at {_price(p.price, u)} a GPU-hour come to {_price(p.monthly, u)} a month"
     if p.kind == "gpu_hours":
         return f"{what} at {_price(p.price, u)} a GPU-hour around the clock come to {_price(p.monthly, u)} a month"
     if p.kind == "machines":
@@ -134,6 +136,12 @@ def _currency(ctx: Context) -> str:
 def _texts(ctx: Context) -> list[str]:
     """What the asker said in this conversation, oldest first (their numbers may come before the question)."""
     return [q for q, _ in ctx.history] + [ctx.question]
+
+
+def loaded_cost(ctx: Context) -> tuple[float, bool]:
+    """One engineer's loaded yearly cost: the asker's figure when they gave one (True), else the placeholder."""
+    theirs = given_numbers(ctx).get("loaded_cost_year")
+    return (theirs, True) if theirs else (ctx.loaded_cost_year, False)
 
 
 def given_numbers(ctx: Context) -> dict[str, float]:
@@ -265,6 +273,71 @@ def _monthly_growth(text: str) -> float:
     return pct if per.startswith("mo") else (1 + pct) ** (1 / 3) - 1 if per == "quarter" else (1 + pct) ** (1 / 12) - 1
 
 
+# Growth told year by year: "the vector count doubles in year 2", "traffic triples by year 3", "grows 50% in year 2".
+_YEAR_STEP = re.compile(r"\b(?P<how>doubl\w*|tripl\w*|quadrupl\w*|(?:grows?|growing|rises?|increases?)\s+(?:by\s+)?"
+                        r"(?P<pct>\d+(?:\.\d+)?)\s*%|(?P<times>\d+(?:\.\d+)?)\s*x)\s+(?:in|by|during|from|for)\s+"
+                        r"(?:the\s+)?(?:year\s+(?P<year>\d)|(?P<ordinal>second|third|fourth|fifth)\s+year)\b", re.IGNORECASE)
+_ORDINAL = {"second": 2, "third": 3, "fourth": 4, "fifth": 5}
+# Yearly compounding told as a rate: "grows 40% a year", "50% yearly growth".
+_YEARLY = re.compile(r"\b(?:grows?|growing|rises?|increases?)\s+(?:by\s+)?(?:about\s+|~\s*)?(?P<pct>\d+(?:\.\d+)?)\s*%\s*"
+                     r"(?:a|per|each|every)\s+year\b|(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:yearly|annual|year-over-year|yoy)\s+"
+                     r"growth\b", re.IGNORECASE)
+# The people who run it are said not to grow with the volume ("the same SRE time", "no extra headcount").
+_PEOPLE_FLAT = re.compile(r"\b(?:same|flat|unchanged|constant)\s+(?:\w+\s+){0,2}?(?:time|headcount|staff|effort|fte|people)\b|"
+                          r"\bno (?:extra|more|additional) (?:people|headcount|staff)\b", re.IGNORECASE)
+
+
+def yearly_steps(texts: list[str], months: int) -> list[float] | None:
+    """How much the usage is each year against today, from growth told year by year or as a yearly rate ("doubles
+    in year 2 and stays flat in year 3" over three years: [1, 2, 2]); None when no such growth is told."""
+    years = max(1, -(-months // 12))
+    factor = [1.0] * years
+    told = False
+    for text in texts:
+        for m in _YEAR_STEP.finditer(text):
+            year = int(m["year"] or _ORDINAL.get((m["ordinal"] or "").lower(), 0))
+            how = m["how"].lower()
+            step = 2.0 if how.startswith("doubl") else 3.0 if how.startswith("tripl") else 4.0 if \
+                how.startswith("quadrupl") else 1 + float(m["pct"]) / 100 if m["pct"] else float(m["times"])
+            if 2 <= year <= years:
+                told = True
+                for y in range(year - 1, years):
+                    factor[y] *= step
+        for m in _YEARLY.finditer(text):
+            rate = float(m["pct"] or m["pct2"]) / 100
+            told = True
+            factor = [f * (1 + rate) ** y for y, f in enumerate(factor)]
+    return factor if told else None
+
+
+def _stepped(ctx: Context, bill: float, bill_name: str, own_units: list[Priced], alt: float, own: list[float],
+             months: int, steps: list[float], unit: str) -> str:
+    """The bill and the own side summed with the usage growing year by year: the bill and the machines grow with it,
+    the people who run it stay as they are; the assumption is said."""
+    units_used = own_units and alt == own[-1]
+    people = sum(p.monthly for p in own_units if p.kind == "people") if units_used else 0.0
+    machines = alt - people
+    paid = sum(bill * steps[m // 12] for m in range(months))
+    ours = sum(machines * steps[m // 12] + people for m in range(months))
+    growth = ", ".join(f"{f:g}x in year {y + 1}" for y, f in enumerate(steps) if y) or "flat"
+    priced_as = f"{bill_name} at {_price(bill, unit)} a month today" if bill_name != "the bill" else \
+        f"the bill of {_price(bill, unit)} a month today"
+    said = (f"On your numbers, with the usage at {growth} against today, {priced_as} comes to about "
+            f"{_money(paid, unit)} over {_span(months)}, against about {_money(ours, unit)} for running it yourselves")
+    if units_used:
+        said += ", where " + " and ".join(_described(p) for p in own_units)
+    said += (f"; that takes {bill_name} and the {'machines' if units_used else 'running costs'} to grow with the "
+             f"usage" + (" and the people's time to stay the same" if people else "") + ". ")
+    cheaper, gap = ("running it yourselves", paid - ours) if ours < paid else (bill_name, ours - paid)
+    said += f"{cap_first(cheaper)} costs about {_money(gap, unit)} less over the {_span(months)}"
+    said += "." if people else ", before the engineers who would run it."
+    return said
+
+
+def cap_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def bill_against_own(ctx: Context, cites: Citations) -> str:
     """A growing bill against a flat price for running it yourselves, summed over the asker's horizon, cited; ''
     unless the asker gave both."""
@@ -300,6 +373,9 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
     alt = min(own)
     unit = _currency(ctx)
+    steps = yearly_steps(_texts(ctx), months) if not growth else None
+    if steps:
+        return _stepped(ctx, bill, bill_name, own_units, alt, own, months, steps, unit)
     paid = sum(bill * (1 + growth) ** m for m in range(months))
     passes = next((m + 1 for m in range(months) if bill * (1 + growth) ** m >= alt), None)
     priced_as = f"{bill_name} at {_price(bill, unit)} a month" if bill_name != "the bill" else \

@@ -140,6 +140,19 @@ def _call(ctx: Context, cites: Citations, openers: tuple[str, ...]) -> str:
     return reason if reason.split(" ", 1)[0].lower() in openers else f"{cap(verdict_clause(ctx))}. {reason}"
 
 
+def _left_out(ctx: Context, cites: Citations) -> list[str]:
+    """What a sum of their running costs leaves out: the row's own line on self-hosting it, else on building it when
+    building is what they weigh, else the hours self-hosting any tool takes."""
+    own = _forgotten(ctx, cites)
+    hosted = [x for x in own if "self-host" in x.lower()]
+    words = set(ctx.reading.normalized.replace("?", " ").split())
+    if hosted or own and words & BUILD_WORDS:
+        return (hosted or own)[:1]
+    from ..hosting import NOTE
+
+    return cites.sentence_from(cites.section(NOTE, "what self"), 2)[1:2]
+
+
 def _forgotten(ctx: Context, cites: Citations) -> list[str]:
     """The row's own sentence on the main risk of building or running it yourselves (the cost comparisons leave out)."""
     return [x for x in own_sentences(ctx, cites, "risks") if x.startswith("The main risk of")
@@ -179,7 +192,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         # $50": the sum, then the call and why, and what the sum leaves out.
         # What the sum leaves out: the row's own words on the lasting cost of running it yourselves, else the first
         # general line; three general lines on building under a sum of their own numbers read as filler.
-        left_out = _forgotten(ctx, cites)[:1] or (section.items[:1] if section else [])
+        left_out = _left_out(ctx, cites) or (section.items[:1] if section else [])
         return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(
             Section(kind="guidance", title="What the sum leaves out", items=left_out) if left_out else None,
             migration_section(ctx, cites))

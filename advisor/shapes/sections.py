@@ -56,6 +56,7 @@ _OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate 
                      r"instead of|rather than)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 
 
+_BOUGHT = re.compile(r"\b(?:bought|buy|buying|purchased?)\b", re.IGNORECASE)
 _HOSTED = re.compile(r"\b(?:managed|hosted|cloud's|saas)\b", re.IGNORECASE)
 
 
@@ -90,6 +91,8 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
         # A note's sentence is about the tool its opening clause names ("Where events already flow through Kafka,
         # ... a Spark or Flink job" is about Kafka, not Flink).
         hit = [t for t in tools if rx[t].search(s.split(",")[0])]
+        if ctx.decision.verdict == "build" and _BOUGHT.search(s):
+            continue  # a line about what a bought product adds beside their tool contradicts a call to build
         if hit and any(t not in named for t in hit):
             picked.append((passage, s))
             named += [t for t in hit if t not in named]
@@ -205,15 +208,17 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
     quoted = quote(ctx)
-    from .figures import is_price_quote
+    from .figures import _currency, _price, is_price_quote, loaded_cost
 
     # Only a price for the bought option weighs against building; a bill they pay, a cloud commitment or their
     # spend on something else ("the LLM bill went to $61k a month", "a $1.2M EDP") is no quote. The quote is set
     # against what it would buy in people, the cost a build never stops paying.
-    if quoted and not summed and ctx.loaded_cost_year and any(o.doc in ctx.plan.vendors for o in d.component.buy) \
+    loaded, theirs = loaded_cost(ctx)
+    if quoted and not summed and loaded and any(o.doc in ctx.plan.vendors for o in d.component.buy) \
             and is_price_quote(ctx, quoted[0]):
-        said = (f"That is {share_of_engineer(quoted[1], ctx.loaded_cost_year)} at a placeholder "
-                f"{ctx.loaded_cost_year:,.0f} a year (use your own figure), while a system you build needs "
+        at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
+            f"at a placeholder {loaded:,.0f} a year (use your own figure)"
+        said = (f"That is {share_of_engineer(quoted[1], loaded)} {at}, while a system you build needs "
                 f"maintenance for as long as it runs.")
         out.append(f"*{quoted[0]}:* {said}" + cites.support("an in-house system needs continuous maintenance after "
                                                              "launch; a permanent commitment", "risk-of-building"))
@@ -262,7 +267,11 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
                    and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
     # Two or more products named ("LiteLLM or Portkey, or write our own?") are the shortlist the asker is weighing:
     # those, not a catalogue with others added.
-    ordered = mentioned if len(mentioned) >= 2 else mentioned + rest
+    # A named product that cannot run inside their boundary goes last: it is there to say why it does not fit.
+    mentioned.sort(key=lambda o: outside_their_boundary(ctx, o.doc))
+    inside = [o for o in mentioned if not outside_their_boundary(ctx, o.doc)]
+    outside = [o for o in mentioned if outside_their_boundary(ctx, o.doc)]
+    ordered = mentioned if len(inside) >= 2 else [*inside, *rest[:limit - len(mentioned)], *outside]
     lines = []
     for opt in ordered[:limit]:
         strength = strength_of(ctx, cites, opt.doc)
