@@ -57,7 +57,7 @@ _MONTHS_PER = {"day": 1 / 30.4, "week": 7 / 30.4, "month": 1.0, "quarter": 3.0, 
 class Priced(BaseModel):
     """One price per unit times the units it applies to."""
 
-    kind: str  # gpu_hours | gpu_hours_used | seats | items | machines | people
+    kind: str  # gpu_hours | gpu_hours_used | seats | items | machines | people | capex
     count: float
     count_text: str  # the units as the asker wrote them ("8×H100", "25 seats", "120k chest X-rays")
     price: float
@@ -89,6 +89,30 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
                  if (v := _value(m))]
         if found:
             return max(found) if scope is texts else found[0]
+    return None
+
+
+# "buy our own 8x A100 server for $250k", "purchasing two DGX boxes at $300k each": hardware bought once.
+_CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
+                    r"\s+)?[^$€£.;,?!]{0,40}?)\s*(?:for|at|costing|,)\s*(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
+                    r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
+                    re.IGNORECASE)
+_WORD_N = {"two": 2, "three": 3, "four": 4}
+
+
+def capex(texts: list[str]) -> Priced | None:
+    """Hardware bought once ("buy our own 8x A100 server for $250k"), as a one-off total; None when none is told."""
+    for text in (_GLUED.sub(r"\1 ", t) for t in texts):
+        for sentence in _SENTENCES.split(text):
+            m = _CAPEX.search(sentence)
+            if m and _GPUS.search(m["what"] or "") or m and re.search(r"\b(?:servers?|boxes|box|nodes?|dgx|cluster|"
+                                                                      r"hardware|machines?)\b", m["what"] or "", re.IGNORECASE):
+                price = _amount(m)
+                n = m["n"] or ""
+                count = float(_WORD_N.get(n.lower(), n or 1)) if m["each"] else 1.0
+                return Priced(kind="capex", count=count, count_text=m["what"].strip(), price=price,
+                              price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
+                              monthly=0.0, total=price * count, side="own", clause=sentence)
     return None
 
 

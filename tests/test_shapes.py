@@ -259,3 +259,13 @@ def test_growth_told_year_by_year_is_in_the_sum(advisor):
     # Weaviate: 4,000 x (12 + 24 + 24 x ... ) = 4,000 x (12 x 1 + 24 x 3) = $336k; ours: 1,000 x (12 + 72) + 5,000 x 36
     assert "comes to about $336k over three years" in summed and "about $264k for running it yourselves" in summed
     assert "the people's time to stay the same" in summed and "the growth you describe is not in it" not in summed
+
+
+def test_renting_against_hardware_bought_once_is_summed_with_the_month_it_pays_back(advisor):
+    a = advisor.ask("We rent about 2,000 GPU-hours a month at $2.10 per GPU-hour for training. The CTO wants to "
+                    "buy our own 8x A100 server for $250k instead, plus about $1,500/month for colo and power. "
+                    "Over 3 years, which is cheaper?")
+    assert a.act == "cost"
+    # 2,000 x $2.10 = $4,200 a month, $151k over 36 months; $250k + 36 x $1,500 = $304k; back after 250k / 2.7k.
+    assert "about $151k over three years, against $250k for the 8 A100 server" in a.lead
+    assert "renting costs about $153k less" in a.lead and "after about 93 months" in a.lead

@@ -79,3 +79,14 @@ def test_growth_told_year_by_year_or_as_a_yearly_rate():
     assert yearly_steps(["traffic grows 50% a year"], 24) == [1, 1.5]
     assert yearly_steps(["it triples by the third year"], 36) == [1, 1, 3]
     assert yearly_steps(["we have 3 nodes"], 36) is None
+
+
+def test_hardware_bought_once_is_a_one_off_and_gpu_hours_a_month_are_hours():
+    from advisor.unit_prices import capex
+
+    server = capex(["The CTO wants to buy our own 8x A100 server for $250k instead."])
+    assert server is not None and server.total == 250_000 and server.monthly == 0
+    assert capex(["buying two DGX boxes at $300k each"]).total == 600_000
+    assert capex(["we buy W&B seats at $50/seat/month"]) is None
+    used = priced(["We rent about 3,000 A100 GPU-hours/month at $1.80 per GPU-hour."])
+    assert [(p.kind, p.monthly) for p in used] == [("gpu_hours_used", 5400)]

@@ -9,7 +9,7 @@ from ..models import Section, TurnChange
 from ..render import VERDICT_WORD
 from ..understanding import HYPOTHETICAL
 from .decision import also_sections, build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
-from .figures import already_said, bill_against_own, multiplied, untitled
+from .figures import already_said, bill_against_own, multiplied, rent_against_own, untitled
 from .guidance import (
     across,
     guidance_for_component,
@@ -110,7 +110,7 @@ def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section])
     if not said:
         return None
     # With the self-hosted side priced, the sum against the bill or quote says more than the multiplication alone.
-    summed = bill_against_own(ctx, cites)
+    summed = rent_against_own(ctx, cites) or bill_against_own(ctx, cites)
     return Section(kind="facts", title="Your numbers",
                    items=[untitled(summed if summed and already_said(ctx, summed) else said)])
 

@@ -86,7 +86,20 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
     return lead, keep(fact_reasons(ctx, cites), options, build_section(ctx, cites), *also_sections(ctx, cites),
-                       changes_section(ctx, cites), migration_section(ctx, cites))
+                       changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)
+
+
+# Words that show the asker cares how hard it is to change course later.
+_LATER = re.compile(r"\b(?:lock[- ]?in|locked|switch\w*|migrat\w*|leav\w*|exit|move off|moving off|later|reversib\w*|"
+                    r"undo|portab\w*|stuck)\b", re.IGNORECASE)
+
+
+def _leaving_matters(ctx: Context) -> bool:
+    """Whether a verdict answer says what changing course later costs: when the asker worries about it, or when the
+    move is costly (high) and so part of the call itself; a cheap move is no news to a question that did not ask."""
+    comp = ctx.decision.component
+    return bool(comp and (comp.migration_cost == "high" or "lock-in" in ctx.decision.conditions
+                          or _LATER.search(ctx.question)))
 
 
 def also_sections(ctx: Context, cites: Citations) -> list[Section]:

@@ -8,7 +8,7 @@ from ..compose import Citations, Context
 from ..models import Section
 from ..quantities import extract
 from ..tco import clauses, inputs_from_text, project
-from ..unit_prices import Priced, priced
+from ..unit_prices import Priced, capex, priced
 from .phrasing import named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
@@ -336,6 +336,48 @@ def _stepped(ctx: Context, bill: float, bill_name: str, own_units: list[Priced],
 
 def cap_first(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+_RUNNING = re.compile(r"\b(?:power|electricity|colo\w*|rack\w*|hosting|data ?cent(?:er|re)s?|cooling|support contract)\b",
+                      re.IGNORECASE)
+
+
+def rent_against_own(ctx: Context, cites: Citations) -> str:
+    """Renting (GPU-hours or a monthly bill) summed over the asker's horizon against hardware bought once plus what it
+    costs to keep it running, with the month buying pays for itself; '' unless they priced both."""
+    texts = _texts(ctx)
+    bought = capex(texts)
+    if bought is None:
+        return ""
+    rented = [p for p in priced(texts) if p.kind in ("gpu_hours_used", "gpu_hours")]
+    if not rented:
+        return ""
+    rent = sum(p.monthly for p in rented)
+    running = 0.0
+    for text in texts:
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            for clause in clauses(sentence):
+                if _RUNNING.search(clause):
+                    running += sum(q.value for q in extract(clause) if q.kind == "money_per_month")
+    given = given_numbers(ctx)
+    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    unit = bought.currency
+    what = re.sub(r"^our own\s+", "", bought.count_text)
+    what = what if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
+    said = (f"On your numbers, renting {' and '.join(_described(p) for p in rented)}, about {_money(rent * months, unit)}"
+            f" over {_span(months)}, against {_money(bought.total, unit)} for {what}")
+    said += f" plus {_price(running, unit)} a month to keep it running" if running else ""
+    own_total = bought.total + running * months
+    if rent <= running:
+        return said + "; at this use renting costs less every month, so the hardware never pays for itself."
+    back = bought.total / (rent - running)
+    if own_total < rent * months:
+        said += (f", so buying costs about {_money(rent * months - own_total, unit)} less over the {_span(months)} and "
+                 f"pays for itself after about {back:.0f} months")
+    else:
+        said += (f", so renting costs about {_money(own_total - rent * months, unit)} less over the {_span(months)}; "
+                 f"at this use the hardware pays for itself only after about {back:.0f} months")
+    return said + ", before the people who would run it" + ("." if running else " and its power and hosting.")
 
 
 def bill_against_own(ctx: Context, cites: Citations) -> str:

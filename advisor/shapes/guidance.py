@@ -9,7 +9,7 @@ from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
-from .figures import bill_against_own, build_effort, multiplied, projection
+from .figures import bill_against_own, build_effort, multiplied, projection, rent_against_own
 from .phrasing import (
     BUILD_WORDS,
     BUY_WORDS,
@@ -181,7 +181,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     d = ctx.decision
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy")
-    bills = bill_against_own(ctx, cites) if key == "cost" else ""
+    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""

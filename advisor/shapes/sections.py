@@ -194,10 +194,10 @@ def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
 def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
     """Facts that state no condition but bear on the call: a date to meet, a vendor's quote for this row."""
     d, facts, out = ctx.decision, ctx.state.facts, []
-    from .figures import bill_against_own, multiplied, projection, untitled
+    from .figures import bill_against_own, multiplied, projection, rent_against_own, untitled
 
     # Their own numbers, summed over their horizon, say more than any general line on cost.
-    summed = bill_against_own(ctx, cites) or (projection(ctx, cites, build_side=True) or ("",))[0] or \
+    summed = rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or (projection(ctx, cites, build_side=True) or ("",))[0] or \
         multiplied(ctx, cites)
     if summed:
         out.append(f"*Your numbers:* {untitled(summed)}")
