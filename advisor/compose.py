@@ -232,7 +232,7 @@ def header(ctx: Context) -> str:
     subject = subject_of(d)
     if not subject:
         return ""
-    return verdict_heading(d.verdict, subject, simple="simple" in d.conditions)
+    return verdict_heading(d.verdict, subject)
 
 
 def basis_note(ctx: Context) -> str:
@@ -252,7 +252,12 @@ def subject_of(d: Decision) -> str:
     """What the verdict is for, as the header names it: 'model serving: the serving platform', 'LLM gateway'."""
     if d.component:
         name = in_sentence(d.component.name)
-        return f"{name}: {d.part.label}" if d.part else name
+        if d.part:
+            return f"{name}: {d.part.label}"
+        # A build because the need is small builds the small thing ("Build (LLM gateway)" above "No, a small client is
+        # enough" would read as a contradiction).
+        small = d.verdict == "build" and d.deciding is not None and d.deciding.condition == "simple"
+        return f"{name}: the simple version yourselves" if small else name
     return d.other_component or ""
 
 

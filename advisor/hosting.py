@@ -61,10 +61,22 @@ def _position(text: str, option) -> int:
     return min(at, default=len(text))
 
 
+# "loaded cost ~$160k/year each", "salaries of $150k": what a person costs, not a price for the product.
+_PAY = re.compile(r"\b(?:loaded|salar(?:y|ies)|per (?:engineer|person|head)|fte|each engineer|wages?)\b", re.IGNORECASE)
+
+
 def quote(ctx) -> tuple[str, float] | None:
-    """The price the asker was quoted or pays, as written and per year; None when they gave none."""
-    q = next((q for q in ctx.reading.quantities if q.kind == "money_per_month"), None)
-    return (q.text.strip(), q.value * 12) if q else None
+    """The price the asker was quoted or pays, as written and per year; None when they gave none (a person's loaded
+    cost is no price)."""
+    question = ctx.reading.question
+    for q in ctx.reading.quantities:
+        if q.kind != "money_per_month":
+            continue
+        at = question.lower().find(q.text.strip().lower())
+        if at >= 0 and _PAY.search(question[max(0, at - 40):at + len(q.text) + 20]):
+            continue
+        return q.text.strip(), q.value * 12
+    return None
 
 
 def share_of_engineer(per_year: float, loaded: float) -> str:

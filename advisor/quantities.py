@@ -112,8 +112,9 @@ _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|req
                             r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new|"
                             r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that)\s+"
                             r"(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
-_EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|for (?:about |around )?"
-                           r"(?:\d+|a|an|one|two|three|four|five|six|nine|twelve|several|a few)\s+(?:months?|years?|quarters?)|"
+_EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|(?:for|x|×|\*) (?:about |around )?"
+                           r"(?:\d+|a|an|one|two|three|four|five|six|eight|nine|twelve|several|a few)\s+"
+                           r"(?:weeks?|months?|years?|quarters?)|"
                            r"over (?:a|one|two|three|\d+) (?:months?|quarters?|years?)|"
                            r"(?:would |could |will )?(?:to )?(?:build|write|code) (?:it|our own|their own|one|a|an|the)|"
                            r"build (?:estimate|effort|plan)|to (?:build|write) it)\b", re.IGNORECASE)

@@ -37,11 +37,9 @@ def sources_markdown(citations: list[Citation]) -> str:
         + (f" · _{YOURS}_" if c.yours else "") for c in citations)
 
 
-def verdict_heading(verdict: str, subject: str, simple: bool = False) -> str:
-    """'**Recommendation: Buy** (LLM gateway)'; a build for a small need says what is built ("Build the simple
-    version yourselves"), since "Build (LLM gateway)" above "No, a small client is enough" reads as a contradiction."""
-    what = " the simple version yourselves" if simple and verdict == "build" else ""
-    return f"**Recommendation: {VERDICT_WORD[verdict]}{what}** ({subject})"
+def verdict_heading(verdict: str, subject: str) -> str:
+    """'**Recommendation: Buy** (LLM gateway)'."""
+    return f"**Recommendation: {VERDICT_WORD[verdict]}** ({subject})"
 
 
 def verdict_line(answer: Answer) -> str:
@@ -56,7 +54,7 @@ def verdict_label(answer: Answer) -> str:
     subject = answer.subject or (answer.component or "").replace("-", " ")
     if not answer.subject and answer.part and answer.part != "whole":
         subject += f": {answer.part.replace('-', ' ')}"
-    return verdict_heading(answer.verdict, subject, simple="simple" in answer.conditions)
+    return verdict_heading(answer.verdict, subject)
 
 
 def basis_shown(answer: Answer) -> bool:

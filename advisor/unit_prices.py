@@ -44,7 +44,7 @@ _PERSON = re.compile(r"\b(?:annotators?|labell?ers?|radiologists?|doctors?|clini
                      r"reviewers?|experts?|specialists?|lawyers?|nurses?|people|staff|students?|raters?|linguists?|"
                      r"engineers?|pathologists?|physicians?|translators?|in-house|our own)\b", re.IGNORECASE)
 # "reading 45 an hour", "label ~60 images/hr": how much one person gets through in an hour.
-_THROUGHPUT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+)?(?:/|per|an?|each)\s*(?:hour|hr|h)\b", re.IGNORECASE)
+_THROUGHPUT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+|[a-z-]+(?=/))?(?:/|per|an?|each)\s*(?:hour|hr|h)\b", re.IGNORECASE)
 # "each read by two radiologists", "double-labelled", "labelled twice": people's passes over each item.
 _PASSES = re.compile(r"\b(?:by|from)\s+(?P<n>two|three|2|3)\s+(?:[a-z-]+\s+)?"
                      r"(?:radiologists?|annotators?|labell?ers?|reviewers?|readers?|doctors?|experts?|people|"

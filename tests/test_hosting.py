@@ -66,3 +66,10 @@ def test_a_correction_naming_gpus_stays_on_the_serving_question(advisor):
     b = advisor.ask("typo: it's 40 models not 4, about 2k rps at peak, and 6 of them need a GPU each. same answer?",
                     a.conversation_id)
     assert b.component == "model-serving"
+
+
+def test_a_loaded_cost_is_no_quote_and_the_askers_own_figure_replaces_the_placeholder(advisor):
+    a = advisor.ask("W&B quoted us $30k/yr. Our engineers cost about $150k/year fully loaded. Self-host MLflow on "
+                    "our k8s cluster instead?")
+    assert "$30k/yr is about 20% of one engineer's loaded year at your $150k a year" in a.lead
+    assert "placeholder" not in a.lead and "$150k/year is" not in a.lead

@@ -250,3 +250,9 @@ def test_a_measured_latency_beside_the_target_it_misses(text, measured, target):
                                   "latency is fine, around 30 ms"])
 def test_a_latency_within_its_target_or_alone_misses_nothing(text):
     assert missed_target(extract(text)) is None
+
+
+@pytest.mark.parametrize("text", ["C) build a custom labelling app first: 2 engineers x 6 weeks",
+                                  "the build would be 2 engineers for 6 weeks"])
+def test_engineers_for_a_number_of_weeks_are_an_effort(text):
+    assert [(q.kind, q.value) for q in extract(text) if "engineers" in q.kind] == [("build_engineers", 2)]

@@ -90,3 +90,10 @@ def test_hardware_bought_once_is_a_one_off_and_gpu_hours_a_month_are_hours():
     assert capex(["we buy W&B seats at $50/seat/month"]) is None
     used = priced(["We rent about 3,000 A100 GPU-hours/month at $1.80 per GPU-hour."])
     assert [(p.kind, p.monthly) for p in used] == [("gpu_hours_used", 5400)]
+
+
+def test_people_paid_by_the_hour_at_a_pace_written_per_hour_with_a_slash():
+    found = priced(["We need ~180,000 product photos labelled.",
+                    "B) Hire 5 contract labellers at $20/hour. Our pilot shows ~220 images/hour per person."])
+    people = [p for p in found if p.side == "own"]
+    assert people and round(people[0].total) == 16364  # 180,000 / 220 hours x $20
