@@ -144,7 +144,7 @@ def test_moving_or_keeping_what_runs_is_the_decision_not_the_cost_of_moving(advi
 def test_a_price_per_gpu_hour_is_multiplied_out_against_the_bill(advisor):
     a = advisor.ask("We spend about $38k/month on the OpenAI API. Would self-hosting Llama 70B on 8x H100 at $2.50 "
                     "per GPU-hour pay off?")
-    assert a.act == "cost"
+    assert a.act in ("cost", "verdict")  # blind writers label "would it pay off?" either way; the sum leads both
     assert "8 H100s at $2.50 a GPU-hour around the clock come to $14.6k a month" in a.lead
     assert "the bill of $38k a month comes to about $1.4M over three years" in a.lead
     # The monthly gap is what has to pay for the people, and "it depends on why" is not asked back after the sum.

@@ -85,7 +85,18 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{judged} {lead}" if judged else lead
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
-    return lead, keep(fact_reasons(ctx, cites), options, build_section(ctx, cites), *also_sections(ctx, cites),
+    reasons = fact_reasons(ctx, cites)
+    if d.verdict == "depends" and not (settled or judged or lean or _keeping(ctx, cites)):
+        from .figures import bill_against_own, rent_against_own
+
+        # "Would self-hosting pay off?" with their bill and their GPU price: what it depends on is what their numbers
+        # answer, so the sum leads and the rule that says which reasons count follows; it is not repeated below.
+        summed = rent_against_own(ctx, cites) or bill_against_own(ctx, cites)
+        if summed:
+            lead = f"{summed} {reason_sentence(ctx, cites)}"
+            items = [i for i in (reasons.items if reasons else []) if not i.startswith("*Your numbers:*")]
+            reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
+    return lead, keep(reasons, options, build_section(ctx, cites), *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)
 
 
