@@ -129,15 +129,12 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
                 f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
     lead = lead[:1].upper() + lead[1:]
     quoted = quote(ctx)
-    from .shapes.figures import _currency, _price, loaded_cost
+    from .shapes.figures import engineer_share
 
-    loaded, theirs = loaded_cost(ctx)
-    if quoted and loaded and "regulated" not in conds:
-        said, per_year = quoted
-        at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
-            f"at a placeholder {loaded:,.0f} a year (use your own figure)"
-        lead += (f" {said} is {share_of_engineer(per_year, loaded)} {at}: self-hosting is cheaper only if "
-                 f"running {own} takes less of someone's time than that.{cite(costs)}")
+    share = engineer_share(ctx, quoted[1]) if quoted else ""
+    if share and "regulated" not in conds:
+        lead += (f" {quoted[0]} is {share}: self-hosting is cheaper only if running {own} takes less of someone's "
+                 f"time than that.{cite(costs)}")
     items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []
     sections = [Section(kind="guidance", title="What self-hosting costs", items=items)] if items else []
     options = [o for o in (choice.own, choice.paid) if o is not None and o.doc in facts]

@@ -219,14 +219,12 @@ class Reader:
         E = self.embed_spans([norm], [spans if len(spans) > 1 else []])[0]
         G = ngrams_sparse(texts)
         # The clauses that tell rather than ask: what the asker says of their situation.
-        r.clauses = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)] \
-            if len(clauses) > 1 else []
-        r._clause_vectors = E[1:][[norm[e:e + 1] != "?" and not _QUESTION_START.match(c)
-                                   for (_, e), c in zip(spans, clauses)]] if len(clauses) > 1 else None
+        told = [norm[e:e + 1] != "?" and not _QUESTION_START.match(c) for (_, e), c in zip(spans, clauses)]
+        r.clauses = [c for c, t in zip(clauses, told) if t] if len(clauses) > 1 else []
+        r._clause_vectors = E[1:][told] if len(clauses) > 1 else None
         hits = self.lex.as_written(self.lex.hits(norm), question)
         if any(h.doc for h in hits):
-            told = [c for (_, e), c in zip(spans, clauses) if norm[e:e + 1] != "?" and not _QUESTION_START.match(c)]
-            running = [h.doc for c in told if self.lex.in_use.search(c)
+            running = [h.doc for c, t in zip(clauses, told) if t and self.lex.in_use.search(c)
                        for h in self.lex.as_written(self.lex.hits(c), question) if h.doc]
             r.in_use = bool(running)
             r.running = list(dict.fromkeys(running))

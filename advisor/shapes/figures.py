@@ -9,7 +9,7 @@ from ..models import Section
 from ..quantities import extract
 from ..tco import clauses, inputs_from_text, project
 from ..unit_prices import Priced, capex, priced
-from .phrasing import named_in
+from .phrasing import cap, named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
 ASKER_INPUTS = ("build_engineers", "build_months", "vendor_month", "horizon_months", "loaded_cost_year",
@@ -142,6 +142,19 @@ def loaded_cost(ctx: Context) -> tuple[float, bool]:
     """One engineer's loaded yearly cost: the asker's figure when they gave one (True), else the placeholder."""
     theirs = given_numbers(ctx).get("loaded_cost_year")
     return (theirs, True) if theirs else (ctx.loaded_cost_year, False)
+
+
+def engineer_share(ctx: Context, per_year: float) -> str:
+    """A yearly price as a share of one engineer's loaded year, and which year ("about 20% of one engineer's loaded
+    year at your $150k a year"); '' without a loaded cost to set it against."""
+    from ..hosting import share_of_engineer
+
+    loaded, theirs = loaded_cost(ctx)
+    if not loaded:
+        return ""
+    at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
+        f"at a placeholder {loaded:,.0f} a year (use your own figure)"
+    return f"{share_of_engineer(per_year, loaded)} {at}"
 
 
 def given_numbers(ctx: Context) -> dict[str, float]:
@@ -329,13 +342,9 @@ def _stepped(ctx: Context, bill: float, bill_name: str, own_units: list[Priced],
     said += (f"; that takes {bill_name} and the {'machines' if units_used else 'running costs'} to grow with the "
              f"usage" + (" and the people's time to stay the same" if people else "") + ". ")
     cheaper, gap = ("running it yourselves", paid - ours) if ours < paid else (bill_name, ours - paid)
-    said += f"{cap_first(cheaper)} costs about {_money(gap, unit)} less over the {_span(months)}"
+    said += f"{cap(cheaper)} costs about {_money(gap, unit)} less over the {_span(months)}"
     said += "." if people else ", before the engineers who would run it."
     return said
-
-
-def cap_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 _RUNNING = re.compile(r"\b(?:power|electricity|colo\w*|rack\w*|hosting|data ?cent(?:er|re)s?|cooling|support contract)\b",

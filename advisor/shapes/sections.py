@@ -6,7 +6,7 @@ import re
 
 from ..compose import Citations, Context, sentences, usable
 from ..decision import Change
-from ..hosting import quote, share_of_engineer
+from ..hosting import quote
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import Passage, tokenize
@@ -208,18 +208,15 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
                "senior engineering time, so buying protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
     quoted = quote(ctx)
-    from .figures import _currency, _price, is_price_quote, loaded_cost
+    from .figures import engineer_share, is_price_quote
 
     # Only a price for the bought option weighs against building; a bill they pay, a cloud commitment or their
     # spend on something else ("the LLM bill went to $61k a month", "a $1.2M EDP") is no quote. The quote is set
     # against what it would buy in people, the cost a build never stops paying.
-    loaded, theirs = loaded_cost(ctx)
-    if quoted and not summed and loaded and any(o.doc in ctx.plan.vendors for o in d.component.buy) \
+    share = engineer_share(ctx, quoted[1]) if quoted else ""
+    if share and not summed and any(o.doc in ctx.plan.vendors for o in d.component.buy) \
             and is_price_quote(ctx, quoted[0]):
-        at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
-            f"at a placeholder {loaded:,.0f} a year (use your own figure)"
-        said = (f"That is {share_of_engineer(quoted[1], loaded)} {at}, while a system you build needs "
-                f"maintenance for as long as it runs.")
+        said = f"That is {share}, while a system you build needs maintenance for as long as it runs."
         out.append(f"*{quoted[0]}:* {said}" + cites.support("an in-house system needs continuous maintenance after "
                                                              "launch; a permanent commitment", "risk-of-building"))
     return out
