@@ -211,6 +211,7 @@ class Composer:
         if yours:
             sections = [*sections, yours]
         lead, sections = cites.renumber(lead, sections)
+        lead, sections = named_once(ctx, lead, sections)
         pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
         for piece in pieces:
             yield piece + "\n\n"
@@ -220,6 +221,28 @@ class Composer:
             yield tail
         yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
                     changed=changed)
+
+
+def named_once(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:
+    """Sentences quoted from a note open "For a feature store, ..." to stand alone; after the first, the answer
+    says it once and the rest start with what they say (every line opening so reads as a form letter)."""
+    d = ctx.decision
+    if not d.component:
+        return lead, sections
+    noun = re.escape(in_sentence(d.component.name))
+    opener = re.compile(rf"(^|(?<=[.!?] )|(?<=\] ))For (?:an? )?{noun}, (\w)")
+    seen = [False]
+
+    def once(text: str) -> str:
+        def strip(m: re.Match) -> str:
+            if not seen[0]:
+                seen[0] = True
+                return m.group(0)
+            return m.group(1) + m.group(2).upper()
+        return opener.sub(strip, text)
+
+    lead = once(lead)
+    return lead, [s.model_copy(update={"text": once(s.text), "items": [once(x) for x in s.items]}) for s in sections]
 
 
 def header(ctx: Context) -> str:

@@ -59,12 +59,12 @@ class DecisionEngine:
         self.taxonomy = taxonomy
         self.labels = {c.id: c.label for c in taxonomy.conditions}
 
-    def _rule(self, row: Component | Part, condition: str) -> Change | None:
+    def _rule(self, row: Component | Part, condition: str, facts: dict[str, str] | None = None) -> Change | None:
         g = next((r for r in self.matrix.global_rules if r.condition == condition), None)
         if g:
             return Change(condition, self.labels.get(condition, condition), g.verdict, g.advice, g.note, True,
                           g.basis, g.source)
-        r = row.rule_for(condition)
+        r = row.rule_for(condition, facts)
         if r:
             return Change(condition, self.labels.get(condition, condition), r.verdict, r.advice, r.note,
                           basis=r.basis, source=r.source, depends_on=r.depends_on)
@@ -92,7 +92,7 @@ class DecisionEngine:
         d = Decision(verdict=row.verdict, component=comp, part=part, topic=state.topic, conditions=conditions,
                      also=[self.matrix.by_slug[s] for s in state.components[1:] if s in self.matrix.by_slug])
         for cond in conditions:
-            change = self._rule(row, cond)
+            change = self._rule(row, cond, state.facts)
             if change is None:
                 d.not_changing.append(cond)
             elif d.deciding is None:
@@ -104,7 +104,7 @@ class DecisionEngine:
                 continue
             if d.deciding and self.taxonomy.rank(cond) > self.taxonomy.rank(d.deciding.condition):
                 continue  # a lower-precedence condition cannot override the one deciding now
-            change = self._rule(row, cond)
+            change = self._rule(row, cond, state.facts)
             if change and change.verdict != d.verdict:
                 d.would_change.append(change)
         return d

@@ -129,10 +129,14 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
                 f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
     lead = lead[:1].upper() + lead[1:]
     quoted = quote(ctx)
-    from .shapes.figures import engineer_share
+    from .shapes.figures import engineer_share, run_against_quote
 
     share = engineer_share(ctx, quoted[1]) if quoted else ""
-    if share and "regulated" not in conds:
+    told = run_against_quote(ctx, cites) if "regulated" not in conds else ""
+    if told:
+        # They said how much of someone's time running it takes: the sum itself, not the threshold it must beat.
+        lead = f"{told} {lead}"
+    elif share and "regulated" not in conds:
         lead += (f" {quoted[0]} is {share}: self-hosting is cheaper only if running {own} takes less of someone's "
                  f"time than that.{cite(costs)}")
     items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []

@@ -119,11 +119,17 @@ class Cues(BaseModel):
     # no `regulated` condition, unless `residency` words say where data must stay.
     attestations: list[str] = []
     residency: list[str] = []
+    # Words that say where data may live or go ("must stay in the EU", "no public cloud", "on-prem only"): the
+    # regulated condition echoed with them is a residency rule, without them a sector's regulation.
+    data_location: list[str] = []
+    turning_asks: list[str] = []  # what would have to be true for the call to go another way
+    faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
+    owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "undo",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "faults_plan", "turning_asks", "undo",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
                      "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -229,6 +235,10 @@ class Lexicon:
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.attestations = frozenset(cues.attestations)
         self.residency = _any(cues.residency)
+        self.data_location = _any(cues.data_location)
+        self.owned_hardware = _any(cues.owned_hardware)
+        self.faults_plan = _any(cues.faults_plan)
+        self.turning_asks = _any(cues.turning_asks)
         self._stack = {name: _any(patterns) for name, patterns in cues.stack_tools.items()}
         self._stack_absent = {name: re.compile(cues.stack_absent.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
                               for name, patterns in cues.stack_tools.items()} if cues.stack_absent else {}

@@ -59,6 +59,10 @@ class _Depends(_Strict):
         return self
 
 
+# Facts about the asker that void a rule written for the usual case ("rent GPUs" to a team whose GPUs are its own).
+RuleFact = Literal["owns-hardware"]
+
+
 class ConditionRule(Provenance, _Depends):
     """How one condition moves a component's verdict, and the note that supports it."""
 
@@ -66,6 +70,7 @@ class ConditionRule(Provenance, _Depends):
     verdict: MatrixVerdict
     advice: str
     note: str
+    unless: list[RuleFact] = Field(default_factory=list)  # the rule does not hold for an asker with these facts
 
 
 class Part(Provenance, _Depends):
@@ -81,9 +86,14 @@ class Part(Provenance, _Depends):
     # not ("buy self-hosted open-weight models" means: call a hosted API instead).
     buy_clause: str | None = None
     build_clause: str | None = None
+    # A part that is the answer only while a condition holds ("a thin wrapper" while needs are simple): a turn
+    # that says the condition does not hold ("14 models") is about another part, whatever its words.
+    holds_while: str | None = None
 
-    def rule_for(self, condition: str) -> ConditionRule | None:
-        return next((r for r in self.conditions if r.condition == condition), None)
+    def rule_for(self, condition: str, facts: dict[str, str] | None = None) -> ConditionRule | None:
+        """The rule for `condition`, unless the asker's facts void it (`unless`)."""
+        return next((r for r in self.conditions if r.condition == condition
+                     and not any(f in (facts or {}) for f in r.unless)), None)
 
 
 class Component(Provenance, _Depends):
@@ -113,8 +123,10 @@ class Component(Provenance, _Depends):
             raise ValueError(f"duplicate or reserved part names: {', '.join(dupes)}")
         return parts
 
-    def rule_for(self, condition: str) -> ConditionRule | None:
-        return next((r for r in self.conditions if r.condition == condition), None)
+    def rule_for(self, condition: str, facts: dict[str, str] | None = None) -> ConditionRule | None:
+        """The rule for `condition`, unless the asker's facts void it (`unless`)."""
+        return next((r for r in self.conditions if r.condition == condition
+                     and not any(f in (facts or {}) for f in r.unless)), None)
 
     def part(self, name: str | None) -> Part | None:
         """The named part, or None for the whole component (or a part this row does not split out)."""
@@ -124,6 +136,11 @@ class Component(Provenance, _Depends):
     def build_part(self) -> Part | None:
         """The part that is yours to build, when the row splits one out."""
         return next((p for p in self.parts if p.verdict == "build"), None)
+
+    def build_part_given(self, negated: list[str]) -> Part | None:
+        """The part yours to build, unless it holds only while a condition the asker ruled out ("14 models")."""
+        part = self.build_part
+        return None if part and part.holds_while in negated else part
 
 
 class GlobalRule(Provenance):
@@ -209,6 +226,7 @@ class Condition(_Patterned):
     id: str
     label: str
     phrase: str = ""
+    phrase_general: str = ""  # the phrase when the asker said less than the label ("regulated", no rule on where data lives)
     unlike: str = ""  # how an answer says the asker's numbers rule the condition out ("past the simple case")
     when: str = ""  # how "what would change this" names it, after "If" ("your load grows: heavy traffic, ...")
     next: list[str] = Field(default_factory=list)
@@ -316,6 +334,8 @@ def check_consistency(matrix: Matrix, taxonomy: Taxonomy, path: Path) -> None:
     bad += [f"entry {c.slug}, field 'parts.{p.name}.conditions.{r.condition}'" for c in matrix.components
             for p in c.parts for r in p.conditions if r.condition not in known]
     bad += [f"global_rules, field '{r.condition}'" for r in matrix.global_rules if r.condition not in known]
+    bad += [f"entry {c.slug}, field 'parts.{p.name}.holds_while': {p.holds_while}" for c in matrix.components
+            for p in c.parts if p.holds_while and p.holds_while not in known]
     bad += [f"conditions.yaml entry {c.id}, field 'next': {n}" for c in taxonomy.conditions for n in c.next
             if n not in known]
     bad += [f"conditions.yaml, field 'next_when_nothing_stated': {n}" for n in taxonomy.next_when_nothing_stated

@@ -192,7 +192,7 @@ class Planner:
             # switching, rollout), the facts bear on the call itself.
             act = new.act = state.act if state.act in ("verdict", "enough", "vendor", "build-part") else "verdict"
         if r.act == "build-part" and new.component:
-            build = self.matrix.get(new.component).build_part
+            build = self.matrix.get(new.component).build_part_given([*new.negated, *r.negated])
             if build:
                 new.part = build.name
         for q in r.quantities:
@@ -216,6 +216,13 @@ class Planner:
             new.facts["regime"] = " and ".join(r.regimes[:2])
         elif "regulated" in removed:
             new.facts.pop("regime", None)
+        if r.owns_hardware:
+            new.facts["owns-hardware"] = r.owns_hardware
+        # Whether their rule says where data may live, from any turn while the condition holds.
+        if "regulated" in r.conditions and r.data_location:
+            new.facts["data-location"] = r.data_location
+        elif "regulated" in removed:
+            new.facts.pop("data-location", None)
         new.negated = [c for c in dict.fromkeys([*new.negated, *r.negated, *r.retracted]) if c not in new.conditions]
         topic = None
         rule = next((g for g in self.matrix.global_rules if g.condition in r.conditions), None)

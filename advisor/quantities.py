@@ -436,6 +436,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "stated")
             elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not steady:
                 put("simple", "stated")
+            elif t.models.simple_at_most is not None and q.value > t.models.simple_at_most:
+                put("simple", "negated")  # more than a few models is past the small case, short of many
         elif q.kind == "providers":
             if t.providers.not_simple_at_least is not None and q.value >= t.providers.not_simple_at_least:
                 put("simple", "negated")

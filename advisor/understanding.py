@@ -25,6 +25,8 @@ class Reading(BaseModel):
     vendors: list[str] = Field(default_factory=list)  # vendor note ids named
     rejected: list[str] = Field(default_factory=list)  # of those, the ones ruled out ("X is too expensive")
     regimes: list[str] = Field(default_factory=list)  # compliance regimes named ("HIPAA", "GDPR")
+    data_location: str = ""  # words that say where data may live or go ("must stay in the EU"), as found
+    owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
@@ -59,6 +61,8 @@ class Reading(BaseModel):
     cloud: str | None = None  # the public cloud the asker says they run on ("all on AWS")
     kubernetes: bool | None = None  # runs Kubernetes (True), runs containers without it (False), unsaid (None)
     proposal: bool = False  # asks us to judge a plan they state ("build it in-house. good idea?")
+    asks_turning: bool = False  # asks what would have to be true for the call to go another way
+    faults_plan: bool = False  # asks whether the plan is at fault ("bad idea?", "overkill?"), so yes means don't
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
     incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
@@ -230,6 +234,10 @@ class Reader:
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
+        r.data_location = m.group(0) if (m := self.lex.data_location.search(norm)) else ""
+        r.owns_hardware = m.group(0) if (m := self.lex.owned_hardware.search(norm)) else ""
+        r.faults_plan = bool(self.lex.faults_plan.search(norm))
+        r.asks_turning = bool(self.lex.turning_asks.search(norm))
         when = self.lex.deadline.search(r.question)
         r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
@@ -497,6 +505,11 @@ class Reader:
             said["simple"] = (0, "negated")
             if busy(r.quantities, thresholds):
                 magnitude["simple"] = "negated"
+        if "regulated" not in said and set(r.regimes) - self.lex.attestations:
+            # A compliance regime named ("we must meet FedRAMP High", "PHI under HIPAA") is a rule the asker is
+            # under, whatever the head made of the words around it; an attestation (SOC 2) alone is not.
+            at = next((i for i in range(1, len(units)) if set(self.lex.regimes(units[i])) - self.lex.attestations), 0)
+            said["regulated"] = (at, "stated")
         if said.get("regulated", (0, ""))[1] == "stated" and self.lex.attested_only(r.normalized):
             # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
             # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.

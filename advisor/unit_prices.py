@@ -94,10 +94,11 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
 
 # "buy our own 8x A100 server for $250k", "purchasing two DGX boxes at $300k each": hardware bought once.
 _CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
-                    r"\s+)?[^$€£.;,?!]{0,40}?)\s*(?:for|at|costing|,)\s*(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
+                    r"\s+)?[^$€£.;,?!]{0,40}?)\s*(?:for|at|costing|(?:would|will|should|could|might) cost|costs?|,)\s*(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
                     r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
                     re.IGNORECASE)
 _WORD_N = {"two": 2, "three": 3, "four": 4}
+_PRONOUN = re.compile(r"them|these|those|they|it|that|the same|the same (?:gpus|cards|machines)", re.IGNORECASE)
 
 
 def capex(texts: list[str]) -> Priced | None:
@@ -105,6 +106,11 @@ def capex(texts: list[str]) -> Priced | None:
     for text in (_GLUED.sub(r"\1 ", t) for t in texts):
         for sentence in _SENTENCES.split(text):
             m = _CAPEX.search(sentence)
+            if m and _PRONOUN.fullmatch((m["what"] or "").strip()) and (told := list(_GPUS.finditer(text[:text.find(sentence)]))):
+                # "We rent 64 H100s ... Buying them would cost $1.9M": the machines are the ones counted before.
+                return Priced(kind="capex", count=1.0, count_text=told[-1].group(0), price=_amount(m),
+                              price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
+                              monthly=0.0, total=_amount(m), side="own", clause=sentence)
             if m and _GPUS.search(m["what"] or "") or m and re.search(r"\b(?:servers?|boxes|box|nodes?|dgx|cluster|"
                                                                       r"hardware|machines?)\b", m["what"] or "", re.IGNORECASE):
                 price = _amount(m)
@@ -114,6 +120,16 @@ def capex(texts: list[str]) -> Priced | None:
                               price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
                               monthly=0.0, total=price * count, side="own", clause=sentence)
     return None
+
+
+_HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own|owning)\b[^.?!;]{0,30}\b(?:nodes?|servers?|gpus?|boxes|"
+                       r"h100s?|a100s?|h200s?|l40s?|dgx\w*|hardware|cluster)\b|\bcolo(?:cate|cated|cation)?\b|"
+                       r"\bbare[- ]metal\b", re.IGNORECASE)
+
+
+def hardware_option(texts: list[str]) -> bool:
+    """Whether buying machines is one of the options weighed ("buy 4 nodes of 8xH100 and colocate them")."""
+    return any(_HARDWARE.search(t) for t in texts)
 
 
 def priced(texts: list[str]) -> list[Priced]:

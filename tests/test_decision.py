@@ -65,3 +65,15 @@ def test_component_outside_matrix_depends():
 
 def test_general_topic_has_no_verdict():
     assert decide().verdict is None
+
+
+def test_a_rule_for_renting_does_not_hold_for_an_asker_who_owns_the_machines():
+    def decide_with(facts):
+        return ENGINE.decide(ConversationState(component="gpu-orchestration", components=["gpu-orchestration"],
+                                               conditions=["early-stage"], facts=facts))
+    rented = decide_with({})
+    assert rented.deciding and rented.deciding.condition == "early-stage" and "rented GPUs" in rented.deciding.advice
+    owned = decide_with({"owns-hardware": "2 boxes with 8x A100 each in a colo"})
+    # The small team still gets the row's own call (buy a scheduler), never "SkyPilot onto rented GPUs".
+    assert owned.verdict == "buy" and owned.deciding is None and "early-stage" in owned.not_changing
+    assert not any(c.condition == "early-stage" for c in owned.would_change)

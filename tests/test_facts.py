@@ -53,3 +53,36 @@ def test_is_it_really_cheaper_is_the_cost_question_with_the_costs_comparisons_fo
     assert a.act == "cost" and a.component == "llm-inference"
     items = next(s.items for s in a.sections if s.title == "What building really costs")
     assert "running GPUs" in items[0]  # the row's own word on what self-hosting costs, first
+
+
+def test_regulation_without_a_rule_on_where_data_lives_is_not_called_residency(advisor):
+    bank = advisor.ask("We're a US bank and our model risk team (SR 11-7) audits every model. Should we build a "
+                       "model registry or buy one?")
+    assert "regulated" in bank.conditions
+    assert "residency" not in bank.lead.split(".")[0] and "regulation" in bank.lead.split(".")[0], bank.lead
+    eu = advisor.ask("Our client data must stay inside the EU and on our own servers. Model registry: build or buy?")
+    assert "data-residency" in eu.lead.split(".")[0], eu.lead
+
+
+def test_a_product_they_already_bought_is_not_sold_to_them_again(advisor):
+    a = advisor.ask("We bought Arize last quarter for our 3 fraud models. Chargebacks arrive 60 days later. What "
+                    "do we build and what do we leave to Arize?")
+    assert a.part == "ground-truth"
+    (connect,) = [s for s in a.sections if s.title.startswith("How it connects")]
+    assert connect.title.endswith("you have") and connect.text.startswith("Arize AI, which you already have, covers")
+    assert_citations_resolve(a)
+
+
+def test_owned_gpus_get_a_scheduler_not_rented_cloud_advice(advisor):
+    a = advisor.ask("5 researchers share 2 boxes with 8x A100 each in a colo rack and keep killing each other's "
+                    "jobs. One engineer wants to write a little scheduler in Go. Bad idea?")
+    assert a.verdict == "buy" and a.component == "gpu-orchestration"
+    assert a.lead.startswith("Yes: don't build it yourselves."), a.lead
+    assert "rented" not in a.text and "SkyPilot launching" not in a.text
+
+
+def test_a_note_sentence_names_the_component_once(advisor):
+    a = advisor.ask("We're adopting Feast for 12 models. How do we roll it out and what should we measure to know "
+                    "it worked?")
+    assert a.component == "feature-store"
+    assert a.text.count("For a feature store,") <= 1, a.text

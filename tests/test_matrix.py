@@ -108,6 +108,9 @@ def test_every_verdict_and_rule_has_a_basis_and_sources_are_titled():
      ["entry 1 (feature-store)", "needs `depends_on:`"]),
     (lambda d: d["components"][1]["conditions"][1].update(verdict="depends", depends_on=None),
      ["entry 1 (feature-store)", "field 'conditions.1'", "needs `depends_on:`"]),
+    # A rule voided by the asker's facts names a fact the reader knows, not free text.
+    (lambda d: d["components"][0]["conditions"][0].update(unless=["owns-a-boat"]),
+     ["entry 0 (experiment-tracking)", "field 'conditions.0.unless.0'"]),
 ])
 def test_malformed_matrix_names_file_entry_and_field(tmp_path, raw, edit, expected):
     path = dump(tmp_path, broken(raw, edit))

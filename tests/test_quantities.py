@@ -23,6 +23,7 @@ def said(text: str) -> dict[str, str]:
     ("peak is 5k rps", {"scale": "stated"}),
     ("2 million predictions per second", {"scale": "stated"}),
     ("we run 200 models in production", {"scale": "stated"}),
+    ("we serve 9 models", {"simple": "negated"}),  # more than a few models, short of many
     ("p99 under 10 ms", {"scale": "stated"}),
     ("p99 under 10ms", {"scale": "stated"}),  # the unit glued to the number
     ("we are a 4-person startup", {"early-stage": "stated"}),

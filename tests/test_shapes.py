@@ -269,3 +269,64 @@ def test_renting_against_hardware_bought_once_is_summed_with_the_month_it_pays_b
     # 2,000 x $2.10 = $4,200 a month, $151k over 36 months; $250k + 36 x $1,500 = $304k; back after 250k / 2.7k.
     assert "about $151k over three years, against $250k for the 8 A100 server" in a.lead
     assert "renting costs about $153k less" in a.lead and "after about 93 months" in a.lead
+
+
+def test_what_stays_ours_after_moving_many_models_is_not_the_thin_wrapper(advisor):
+    a = advisor.ask("We're moving our 14 models onto a serving platform next quarter. What stays ours after the "
+                    "move? My manager worries the team will have nothing left to own.")
+    assert a.act == "build-part" and a.component == "model-serving" and a.part != "wrapper"
+    assert "FastAPI wrapper" not in a.lead and "request handling" in a.lead, a.lead
+    assert_citations_resolve(a)
+
+
+def test_the_build_half_of_an_evaluation_question_is_answered(advisor):
+    a = advisor.ask("How should we evaluate Langfuse, LangSmith and Braintrust for our support bot, and what do we "
+                    "build ourselves?")
+    assert a.act == "evaluate"
+    (build,) = [s for s in a.sections if s.kind == "build"]
+    assert "eval sets" in build.text
+    assert_citations_resolve(a)
+
+
+def test_a_redaction_step_in_front_of_an_llm_is_not_llm_inference(advisor):
+    a = advisor.ask("Before prompts go to the OpenAI API we must strip names and emails. Write it ourselves with "
+                    "regex and spaCy, or buy a PII redaction product?")
+    assert a.component is None and a.verdict == "depends"
+    assert "PII redaction" in a.subject
+
+
+def test_rent_or_own_with_both_priced_leads_with_their_sum(advisor):
+    a = advisor.ask("We rent 64 H100s around the clock at $2.50 per GPU-hour, steady all year. Buying them would "
+                    "cost $1.9M plus $15k a month for colo and power. Should we buy our own GPUs or keep renting?")
+    assert a.component == "training-infrastructure"
+    assert a.lead.startswith("On your numbers, renting 64 H100s"), a.lead
+    assert "pays for itself after about 19 months" in a.lead and "before the people who would run it" in a.lead
+    assert_citations_resolve(a)
+
+
+def test_what_would_have_to_be_true_leads_with_what_turns_the_call(advisor):
+    a = advisor.ask("What would have to change for building our own feature store to be the right call?")
+    assert a.component == "feature-store"
+    assert a.lead.startswith("Build becomes the right call only if production measurements show a gap"), a.lead
+    assert "on what you told us it is Depends" in a.lead
+    # The product rule holds for every row and says least: it comes after the row's own circumstance.
+    assert a.lead.index("production measurements") < a.lead.index("what you sell")
+    assert_citations_resolve(a)
+
+
+def test_running_it_yourselves_told_as_a_share_of_an_engineer_is_set_against_the_quote(advisor):
+    a = advisor.ask("We run Airflow ourselves on EKS and spend 30-40% of one engineer's time on upgrades and "
+                    "scheduler issues. A managed Airflow vendor quoted us $95k/year. Where is the break-even?")
+    assert a.act == "cost"
+    assert a.lead.startswith("On your numbers, running it yourselves takes 30%-40% of one engineer, about $60k-$80k"), a.lead
+    assert "stays cheaper by about $15k-$35k a year" in a.lead
+    assert "placeholder team" not in a.text  # no software-build template for a tool they already run
+    assert_citations_resolve(a)
+
+
+def test_a_bill_against_machines_not_yet_priced_says_what_the_other_side_needs(advisor):
+    a = advisor.ask("We pay about $180k/month for on-demand GPUs on AWS for fine-tuning. Keep renting, or buy 4 "
+                    "nodes of 8xH100 and colocate them? Rough 3-year TCO please.")
+    assert a.lead.startswith("On your numbers, the current $180k a month comes to about $6.5M over three years"), a.lead
+    assert "placeholder team" not in a.text and "loaded years" not in a.text  # the sum weighs the bill once
+    assert_citations_resolve(a)

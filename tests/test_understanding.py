@@ -363,3 +363,26 @@ def test_a_plain_word_is_no_typo_of_a_product_name(read):
     # "serve" is one letter from "kserve": a typo keeps the first letter, so it names nothing.
     r = read("Just so you know, we run about 300 models and serve 50k predictions a second.")
     assert r.component is None and "kserve" not in r.vendors
+
+
+@pytest.mark.parametrize("question", [
+    "We are a private bank and we do not use any public cloud. Vector search: build or buy?",
+    "Hospital here. Patient notes never go to third-party SaaS. Do we need our own feature store?",
+])
+def test_a_rule_worded_with_a_negative_is_stated_not_denied(read, question):
+    r = read(question)
+    assert "regulated" in r.conditions and "regulated" not in r.negated and r.data_location
+
+
+def test_owned_machines_and_a_plan_faulted_are_read(read):
+    r = read("4 of us share 3 GPU servers we bought last year. writing our own queue over a weekend: bad idea?")
+    assert r.owns_hardware and r.faults_plan
+    r = read("Should we buy our own GPUs or keep renting them for training?")
+    assert not r.owns_hardware and not r.faults_plan
+
+
+def test_a_named_compliance_regime_states_the_rule_and_an_attestation_does_not(read):
+    assert "regulated" in read("We are a federal agency and must meet FedRAMP High. Build our own ML platform or "
+                               "adopt a managed one?").conditions
+    assert "regulated" not in read("Our customers ask for SOC 2. Build our own ML platform or adopt a managed "
+                                   "one?").conditions

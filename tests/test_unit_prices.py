@@ -88,6 +88,10 @@ def test_hardware_bought_once_is_a_one_off_and_gpu_hours_a_month_are_hours():
     assert server is not None and server.total == 250_000 and server.monthly == 0
     assert capex(["buying two DGX boxes at $300k each"]).total == 600_000
     assert capex(["we buy W&B seats at $50/seat/month"]) is None
+    # "Buying them would cost $1.9M": the machines are the ones counted before; a cost said with "would cost".
+    them = capex(["We rent 64 H100s around the clock. Buying them would cost $1.9M plus $15k a month for power."])
+    assert them is not None and them.total == 1_900_000 and them.count_text == "64 H100s"
+    assert capex(["Buying it would cost $40k a month in seats."]) is None  # a monthly price is no purchase
     used = priced(["We rent about 3,000 A100 GPU-hours/month at $1.80 per GPU-hour."])
     assert [(p.kind, p.monthly) for p in used] == [("gpu_hours_used", 5400)]
 

@@ -82,13 +82,19 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
              "general": guidance_for_component, "what-if": what_if_shape}.get(act, verdict_shape)
-    if act == "verdict" and ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
+    if ctx.reading.asks_turning and act not in ("vendor", "evaluate", "implement", "switch") and d.verdict:
+        from .turning import turning_shape  # "what would have to be true for building to be right?"
+
+        shape = turning_shape
+    elif act == "verdict" and ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
         # "Do we even need a gateway in front of one provider?" asks for the call on buying it; its yes or no comes
         # first, the way "is what we have enough?" is answered.
         shape = enough_shape
     lead, sections = shape(ctx, cites)
-    if "build" in ctx.reading.also and act in ("vendor", "enough") and not any(x.kind == "build" for x in sections):
-        # "..., and which parts would we build ourselves regardless?" is answered beside the choice.
+    if "build" in ctx.reading.also and act not in ("verdict", "build-part", "why", "what-if") and \
+            not any(x.kind == "build" for x in sections):
+        # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
+        # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
     if act == "vendor" and {"rollout", "measures", "move"} & set(ctx.reading.also):
         # "Which would you standardise on, and how do we roll it out and know it worked?": the rollout beside it.

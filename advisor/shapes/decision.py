@@ -86,15 +86,19 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
     reasons = fact_reasons(ctx, cites)
-    if d.verdict == "depends" and not (settled or judged or lean or _keeping(ctx, cites)):
-        from .figures import bill_against_own, rent_against_own
+    if not (settled or judged or lean or _keeping(ctx, cites)):
+        from .figures import bill_against_hardware, bill_against_own, rent_against_own, run_against_quote
 
-        # "Would self-hosting pay off?" with their bill and their GPU price: what it depends on is what their numbers
-        # answer, so the sum leads and the rule that says which reasons count follows; it is not repeated below.
-        summed = rent_against_own(ctx, cites) or bill_against_own(ctx, cites)
+        # "Would self-hosting pay off?" with their bill and their GPU price, or "buy our own GPUs or keep renting?"
+        # with the rent and the purchase price: their numbers answer it, so the sum leads and the rule follows; it is
+        # not repeated below.
+        summed = rent_against_own(ctx, cites) or bill_against_hardware(ctx, cites) or run_against_quote(ctx, cites) or \
+            (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
         if summed:
             lead = f"{summed} {reason_sentence(ctx, cites)}"
-            items = [i for i in (reasons.items if reasons else []) if not i.startswith("*Your numbers:*")]
+            # The sum already weighs their money: a quote set against an engineer's year beside it says it twice.
+            items = [i for i in (reasons.items if reasons else [])
+                     if not i.startswith(("*Your numbers:*", "*$", "*€", "*£"))]
             reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
     return lead, keep(reasons, options, build_section(ctx, cites), *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)
@@ -329,7 +333,7 @@ def _small_use_rule(ctx: Context):
 
 def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp, asked = ctx.decision.component, ctx.decision.part
-    build = comp.build_part
+    build = comp.build_part_given(ctx.state.negated)
     if asked is not None and asked is not build and asked.verdict == "hybrid":
         # "If we fine-tune, which part do we build?": the part asked about splits itself; its own rule says which
         # side is theirs, and the row's build line (about the whole) would answer a different question.
@@ -337,8 +341,22 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
     if build:
         lead = build.advice + cites.support(build.advice, build.note)
     else:
-        lead = f"Very little is yours to build for {comp.noun}. " + comp.build + cites.support(comp.build, comp.note)
+        first = comp.build[:1].lower() + comp.build[1:] if comp.build[1:2].islower() else comp.build
+        lead = f"Very little is yours to build for {comp.noun}: {first}" + cites.support(comp.build, comp.note)
     buy = next((p for p in comp.parts if p.verdict == "buy"), None)
-    connect = Section(kind="build", title="How it connects to what you buy",
-                      text=buy.advice + cites.support(buy.advice, buy.note)) if buy else None
+    side = _bought_side(ctx, buy) if buy else ""
+    connect = Section(kind="build", title="How it connects to what you " + ("buy" if side == buy.advice else "have"),
+                      text=side + cites.support(buy.advice, buy.note)) if buy else None
     return two_sentences(lead), keep(connect)
+
+
+def _bought_side(ctx: Context, buy) -> str:
+    """The bought part's advice, said of the product they already run when they run one ("Evidently AI, which you
+    already have, covers the monitoring tool: ..."), never "buy the monitoring tool" to a team that bought it."""
+    running = set(ctx.reading.running) | set(ctx.state.running)
+    names = [o.name for o in ctx.decision.component.buy if o.doc in running]
+    m = re.match(r"Buy (the [^:]+): (.+)$", buy.advice)
+    if not names or not m:
+        return buy.advice
+    covers = "cover" if len(names) > 1 else "covers"
+    return f"{' and '.join(names[:2])}, which you already have, {covers} {m.group(1)}: {m.group(2)}"

@@ -389,6 +389,72 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     return said + ", before the people who would run it" + ("." if running else " and its power and hosting.")
 
 
+# "30-40% of one engineer's time on Airflow upgrades", "half an SRE": the people cost of running it yourselves.
+_SHARE = re.compile(r"(?:(?P<lo>\d{1,3})\s*%?\s*(?:-|–|to)\s*)?(?P<hi>\d{1,3})\s*%\s+of\s+(?:one|an?|1|our|a single)\s+"
+                    r"(?:\w+\s+)?(?:engineer|person|sre|fte|dev(?:eloper)?|admin|ops person)s?(?:'s)?\b|"
+                    r"\b(?P<half>half|a third|a quarter) (?:of )?an? (?:\w+ )?(?:engineer|sre|fte|person|admin)\b", re.IGNORECASE)
+_FRACTION = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25}
+
+
+def run_against_quote(ctx: Context, cites: Citations) -> str:
+    """Running it yourselves, told as a share of one engineer ("30-40% of one engineer's time"), against a yearly or
+    monthly price quoted for the managed version, with the gap a year; '' unless they gave both."""
+    share = quote = None
+    for text in _texts(ctx):
+        for clause in clauses(text):
+            if share is None and (m := _SHARE.search(clause)):
+                if m["half"]:
+                    share = (_FRACTION[m["half"].lower()],) * 2
+                else:
+                    hi = float(m["hi"]) / 100
+                    share = (float(m["lo"]) / 100 if m["lo"] else hi, hi)
+            if quote is None and _QUOTED.search(clause):
+                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+                quote = monthly[0] * 12 if monthly else None
+    if share is None or quote is None:
+        return ""
+    loaded, theirs = loaded_cost(ctx)
+    unit = _currency(ctx)
+    lo, hi = share[0] * loaded, share[1] * loaded
+    cost = _money(lo, unit) if lo == hi else f"{_money(lo, unit)}-{_money(hi, unit)}"
+    pct = f"{share[0]:.0%}" if lo == hi else f"{share[0]:.0%}-{share[1]:.0%}"
+    at = f"your loaded {_price(loaded, unit)} a year" if theirs else \
+        f"a placeholder loaded {_price(loaded, unit)} a year (use your own figure)"
+    said = (f"On your numbers, running it yourselves takes {pct} of one engineer, about {cost} a year at {at}, "
+            f"against {_money(quote, unit)} a year quoted for the managed version")
+    if hi < quote:
+        gap = _money(quote - hi, unit) if lo == hi else f"{_money(quote - hi, unit)}-{_money(quote - lo, unit)}"
+        said += f", so running it yourselves stays cheaper by about {gap} a year"
+    elif lo > quote:
+        said += f", so the managed version is cheaper by about {_money(lo - quote, unit)} a year"
+    else:
+        said += ", so the two are about even"
+    return said + ", before the costs self-hosting leaves out below."
+
+
+_RENT = re.compile(r"\b(?:rent|rents|renting|rented|pay|paying|on[- ]demand|reserved)\b", re.IGNORECASE)
+
+
+def bill_against_hardware(ctx: Context, cites: Citations) -> str:
+    """Their monthly bill over the horizon when buying machines is an option they priced no further ("$180k/month on
+    AWS ... or buy 4 nodes of 8xH100"), with what the other side needs; '' otherwise."""
+    from ..unit_prices import hardware_option
+
+    texts = _texts(ctx)
+    if not hardware_option(texts) or capex(texts) is not None:
+        return ""
+    bill = next((q.value for t in texts for c in clauses(t) if _BILL.search(c) or _SPEND.search(c) or _RENT.search(c)
+                 for q in extract(c) if q.kind == "money_per_month"), None)
+    if bill is None:
+        return ""
+    given = given_numbers(ctx)
+    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    unit = _currency(ctx)
+    return (f"On your numbers, the current {_money(bill, unit)} a month comes to about {_money(bill * months, unit)} "
+            f"over {_span(months)}; to set the machines against it you need their purchase price, power and hosting, "
+            f"the people who would run them, and how busy they would be between your runs.")
+
+
 def bill_against_own(ctx: Context, cites: Citations) -> str:
     """A growing bill against a flat price for running it yourselves, summed over the asker's horizon, cited; ''
     unless the asker gave both."""

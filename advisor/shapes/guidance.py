@@ -9,7 +9,17 @@ from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
-from .figures import bill_against_own, build_effort, multiplied, projection, rent_against_own
+from ..unit_prices import hardware_option
+from .figures import (
+    _texts,
+    bill_against_hardware,
+    bill_against_own,
+    build_effort,
+    multiplied,
+    projection,
+    rent_against_own,
+    run_against_quote,
+)
 from .phrasing import (
     BUILD_WORDS,
     BUY_WORDS,
@@ -146,8 +156,8 @@ def _left_out(ctx: Context, cites: Citations) -> list[str]:
     own = _forgotten(ctx, cites)
     hosted = [x for x in own if "self-host" in x.lower()]
     words = set(ctx.reading.normalized.replace("?", " ").split())
-    if hosted or own and words & BUILD_WORDS:
-        return (hosted or own)[:1]
+    if hosted or own and (words & BUILD_WORDS or hardware_option(_texts(ctx))):
+        return (hosted or own)[:1]  # machines of their own are what "building" means for compute
     from ..hosting import NOTE
 
     return cites.sentence_from(cites.section(NOTE, "what self"), 2)[1:2]
@@ -181,11 +191,15 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     d = ctx.decision
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy")
-    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites)) if key == "cost" else ""
+    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites) or
+             bill_against_hardware(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
-    figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and (
+    # The cost model prices software a team writes; when the other side is hardware they would buy ("buy 4 nodes of
+    # 8xH100 and colocate") or a tool they already run themselves, its placeholder team would answer another question.
+    software = not (hardware_option(_texts(ctx)) or ctx.reading.self_hosting or ctx.state.running)
+    figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and software and (
         not units or build_effort(ctx)) else None
     if bills or units and figures is None:
         # "API at $3,200 a month growing 10% a month, or GPUs at $14k a month: do the math over 24 months", "25 seats at

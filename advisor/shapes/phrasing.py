@@ -49,6 +49,8 @@ def condition_phrase(ctx: Context, cond: str) -> str:
         # "No ops people" is what they said: echo that rather than calling them an early-stage company.
         return "with nobody to run infrastructure"
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
+    if c and c.phrase_general and cond == "regulated" and "data-location" not in ctx.state.facts:
+        return c.phrase_general  # a bank under model-risk rules said nothing about where its data lives
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 
 
@@ -199,7 +201,14 @@ def plan_judged(ctx: Context) -> str:
         "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None
     if plan is None:
         return ""
-    return "Partly." if d.verdict == "hybrid" else "Yes." if d.verdict == plan else "No."
+    if d.verdict == "hybrid":
+        return "Partly."
+    if ctx.reading.faults_plan:
+        # "Bad idea?" asks the plan's fault: a bare "No." would read as "not a bad idea" before the body says the
+        # opposite, so the yes or no is said with what it means.
+        return "No, it is the right call." if d.verdict == plan else \
+            f"Yes: don't {'build it yourselves' if plan == 'build' else 'buy it'}."
+    return "Yes." if d.verdict == plan else "No."
 
 
 def hypothetical_words(ctx: Context, conds: list[str]) -> str:

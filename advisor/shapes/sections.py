@@ -184,7 +184,7 @@ def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
     for cond in d.conditions:
         if d.deciding and cond == d.deciding.condition:
             continue
-        rule = next((g for g in ctx.matrix.global_rules if g.condition == cond), None) or row.rule_for(cond)
+        rule = next((g for g in ctx.matrix.global_rules if g.condition == cond), None) or row.rule_for(cond, ctx.state.facts)
         if rule and rule.verdict == d.verdict:  # one pointing elsewhere is outranked; quoting it would contradict
             items.append(f"*{cap(condition_phrase(ctx, cond))}:* {rule.advice}" + cites.support(rule.advice, rule.note))
     items += _weighed_facts(ctx, cites)
@@ -321,7 +321,7 @@ _LEAVE = {"open", "export", "low", "leave", "leaving", "lock", "standard", "port
 def build_section(ctx: Context, cites: Citations) -> Section | None:
     d = ctx.decision
     comp, part = d.component, d.part
-    build = comp.build_part
+    build = comp.build_part_given(ctx.state.negated)
     if build and part is build:
         return None
     if d.verdict == "build" and not part:
