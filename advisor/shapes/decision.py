@@ -7,6 +7,7 @@ import re
 from ..compose import Citations, Context, yours
 from ..models import Section
 from ..render import VERDICT_WORD
+from .figures import bill_against_hardware
 from .phrasing import (
     BUILD_WORDS,
     fact_phrase,
@@ -87,18 +88,23 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
     reasons = fact_reasons(ctx, cites)
     if not (settled or judged or lean or _keeping(ctx, cites)):
-        from .figures import bill_against_hardware, bill_against_own, rent_against_own, run_against_quote
+        from .figures import bill_against_own, rent_against_own, run_against_quote
 
         # "Would self-hosting pay off?" with their bill and their GPU price, or "buy our own GPUs or keep renting?"
         # with the rent and the purchase price: their numbers answer it, so the sum leads and the rule follows; it is
         # not repeated below.
-        summed = rent_against_own(ctx, cites) or bill_against_hardware(ctx, cites) or run_against_quote(ctx, cites) or \
+        summed = rent_against_own(ctx, cites) or run_against_quote(ctx, cites) or \
             (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
         if summed:
             lead = f"{summed} {reason_sentence(ctx, cites)}"
             # The sum already weighs their money: a quote set against an engineer's year beside it says it twice.
             items = [i for i in (reasons.items if reasons else [])
                      if not i.startswith(("*Your numbers:*", "*$", "*€", "*£"))]
+            reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
+        elif unpriced := bill_against_hardware(ctx, cites):
+            # Their bill over the horizon, after the call, when the machines they might buy are not priced yet.
+            lead = f"{lead} {unpriced}"
+            items = [i for i in (reasons.items if reasons else []) if not i.startswith(("*$", "*€", "*£"))]
             reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
     return lead, keep(reasons, options, build_section(ctx, cites), *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)

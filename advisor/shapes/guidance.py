@@ -190,9 +190,9 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     words = set(ctx.reading.normalized.replace("?", " ").split())
     d = ctx.decision
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
-        d.part is not None and d.part.verdict != "buy")
-    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites) or
-             bill_against_hardware(ctx, cites)) if key == "cost" else ""
+        d.part is not None and d.part.verdict != "buy") or hardware_option(_texts(ctx))
+    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)) \
+        if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
@@ -226,7 +226,9 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         forgotten = _forgotten(ctx, cites)[:1]
         section = Section(kind="guidance", title=section.title if section else "What building really costs",
                           items=[*forgotten, *specific[:2], *(section.items if section else [])][:4])
-        return _call(ctx, cites, _OPENERS), keep(section, migration_section(ctx, cites))
+        # Their bill over the horizon when the machines are not priced yet: after the call, what it sets against.
+        unpriced = bill_against_hardware(ctx, cites)
+        return f"{_call(ctx, cites, _OPENERS)} {unpriced}".strip(), keep(section, migration_section(ctx, cites))
     if specific:
         # The asker named the products: what their notes say about lock-in or pricing comes first.
         lead = " ".join(specific[:2])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..compose import Citations, Context
+from ..decision import Change
 from ..models import Section
 from ..render import VERDICT_WORD
 from .decision import also_sections, verdict_shape
@@ -13,8 +16,18 @@ from .sections import keep
 _TOWARD = {"build": ("build", "hybrid"), "buy": ("buy",)}
 
 
+# "what would need to be true for self-hosted vLLM to beat the API": the way asked about is what comes after "for".
+_SUBJECT = re.compile(r"\bfor\s+((?:(?!\bfor\b)[^.?!]){3,80}?)\s+to\s+(?:make sense|beat|be\b|pay|win|work|become|come out)")
+_SELF_RUN = re.compile(r"\bself[- ]?host|\bon[- ]?prem|\bhome[- ]?grown\b|\bin[- ]house\b|\bbespoke\b|\bour own\b")
+
+
 def _direction(ctx: Context) -> str | None:
-    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    """Which way the asker asks the call could turn: toward building (or running it themselves) or buying."""
+    said = [m for m in _SUBJECT.finditer(ctx.reading.normalized)]
+    text = said[-1].group(1) if said else ctx.reading.normalized
+    words = set(text.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    if _SELF_RUN.search(text):
+        return "build"
     if words & BUILD_WORDS and not words & BUY_WORDS:
         return "build"
     if words & BUY_WORDS and not words & BUILD_WORDS:
@@ -29,7 +42,14 @@ def turning_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if toward and d.verdict in _TOWARD[toward]:
         return verdict_shape(ctx, cites)  # it already goes their way: the call and why, not what would turn it
     denied = set(ctx.state.negated)
-    turns = [c for c in d.would_change if c.condition not in denied and (not toward or c.verdict in _TOWARD[toward])]
+    changes = list(d.would_change)
+    if d.part is not None and all(c.global_rule for c in changes):
+        # A part that only the product rule would turn ("the inference engine"): what would turn the row as a whole
+        # is what the asker is weighing ("for self-hosted vLLM to beat the API").
+        changes += [Change(r.condition, ctx.labels.get(r.condition, r.condition), r.verdict, r.advice, r.note)
+                    for r in d.component.conditions if r.condition not in d.conditions and r.verdict != d.verdict
+                    and d.component.rule_for(r.condition, ctx.state.facts) is r]
+    turns = [c for c in changes if c.condition not in denied and (not toward or c.verdict in _TOWARD[toward])]
     # The row's own circumstances first; "if it became your product" holds for every row and says least.
     turns.sort(key=lambda c: c.global_rule)
     if not turns:
