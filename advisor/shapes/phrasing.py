@@ -191,14 +191,20 @@ def lead_verdict(ctx: Context, cites: Citations) -> str:
     return f"{first} {reason}"
 
 
+def side_named(text: str) -> str | None:
+    """"build" or "buy" when the text speaks of one side only (its words), else None."""
+    words = set(text.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    if words & BUILD_WORDS and not words & BUY_WORDS:
+        return "build"
+    return "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None
+
+
 def plan_judged(ctx: Context) -> str:
     """"Yes." or "No." to a plan the asker asks us to judge ("build it all in-house. Good idea?"); '' otherwise."""
     d = ctx.decision
     if not ctx.reading.proposal or d.verdict not in ("buy", "build", "hybrid"):
         return ""
-    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").replace(".", " ").split())
-    plan = "build" if words & BUILD_WORDS and not words & BUY_WORDS else \
-        "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None
+    plan = side_named(ctx.reading.normalized)
     if plan is None:
         return ""
     if d.verdict == "hybrid":

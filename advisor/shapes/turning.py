@@ -9,7 +9,7 @@ from ..decision import Change
 from ..models import Section
 from ..render import VERDICT_WORD
 from .decision import also_sections, verdict_shape
-from .phrasing import BUILD_WORDS, BUY_WORDS
+from .phrasing import side_named
 from .sections import keep
 
 # Which verdicts count as the way the asker asks about ("for building to be right" wants build or part-build).
@@ -23,16 +23,9 @@ _SELF_RUN = re.compile(r"\bself[- ]?host|\bon[- ]?prem|\bhome[- ]?grown\b|\bin[-
 
 def _direction(ctx: Context) -> str | None:
     """Which way the asker asks the call could turn: toward building (or running it themselves) or buying."""
-    said = [m for m in _SUBJECT.finditer(ctx.reading.normalized)]
+    said = list(_SUBJECT.finditer(ctx.reading.normalized))
     text = said[-1].group(1) if said else ctx.reading.normalized
-    words = set(text.replace("?", " ").replace(",", " ").replace(".", " ").split())
-    if _SELF_RUN.search(text):
-        return "build"
-    if words & BUILD_WORDS and not words & BUY_WORDS:
-        return "build"
-    if words & BUY_WORDS and not words & BUILD_WORDS:
-        return "buy"
-    return None
+    return "build" if _SELF_RUN.search(text) else side_named(text)
 
 
 def turning_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
