@@ -36,6 +36,8 @@ class Decision:
     deciding: Change | None = None
     not_changing: list[str] = field(default_factory=list)
     would_change: list[Change] = field(default_factory=list)
+    # With a part decided, what would turn the row as a whole (its own rules, not the global ones).
+    row_would_change: list[Change] = field(default_factory=list)
     also: list[Component] = field(default_factory=list)
 
     @property
@@ -107,4 +109,10 @@ class DecisionEngine:
             change = self._rule(row, cond, state.facts)
             if change and change.verdict != d.verdict:
                 d.would_change.append(change)
+        if part is not None:
+            d.row_would_change = [
+                Change(r.condition, self.labels.get(r.condition, r.condition), r.verdict, r.advice, r.note,
+                       basis=r.basis, source=r.source, depends_on=r.depends_on)
+                for r in comp.conditions if r.condition not in conditions and r.verdict != d.verdict
+                and comp.rule_for(r.condition, state.facts) is r]
         return d

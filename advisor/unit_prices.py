@@ -98,7 +98,7 @@ _CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our o
                     r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
                     re.IGNORECASE)
 _WORD_N = {"two": 2, "three": 3, "four": 4}
-_PRONOUN = re.compile(r"them|these|those|they|it|that|the same|the same (?:gpus|cards|machines)", re.IGNORECASE)
+_PRONOUN = re.compile(r"them|these|those|they|it|that|the same(?: gpus| cards| machines)?", re.IGNORECASE)
 
 
 def capex(texts: list[str]) -> Priced | None:

@@ -97,15 +97,11 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
         if summed:
             lead = f"{summed} {reason_sentence(ctx, cites)}"
-            # The sum already weighs their money: a quote set against an engineer's year beside it says it twice.
-            items = [i for i in (reasons.items if reasons else [])
-                     if not i.startswith(("*Your numbers:*", "*$", "*€", "*£"))]
-            reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
+            reasons = _money_weighed(reasons, "*Your numbers:*")
         elif unpriced := bill_against_hardware(ctx, cites):
             # Their bill over the horizon, after the call, when the machines they might buy are not priced yet.
             lead = f"{lead} {unpriced}"
-            items = [i for i in (reasons.items if reasons else []) if not i.startswith(("*$", "*€", "*£"))]
-            reasons = Section(kind="reasons", title=reasons.title, items=items) if items else None
+            reasons = _money_weighed(reasons)
     return lead, keep(reasons, options, build_section(ctx, cites), *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)
 
@@ -306,6 +302,13 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{lead} {' '.join(pricing)}" if pricing else lead
     return lead, keep(changes_section(ctx, cites) if flip else None,
                        options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _money_weighed(reasons: Section | None, *also: str) -> Section | None:
+    """The reasons without the lines on their money ("*$95k/yr:* ..."): a sum above already weighs it, and a quote
+    set against an engineer's year beside it would say it twice."""
+    items = [i for i in (reasons.items if reasons else []) if not i.startswith((*also, "*$", "*€", "*£"))]
+    return Section(kind="reasons", title=reasons.title, items=items) if items else None
 
 
 def _outgrown(d, option) -> bool:

@@ -435,13 +435,18 @@ def run_against_quote(ctx: Context, cites: Citations) -> str:
 _RENT = re.compile(r"\b(?:rent|rents|renting|rented|pay|paying|on[- ]demand|reserved)\b", re.IGNORECASE)
 
 
+def weighs_hardware(ctx: Context) -> bool:
+    """Whether buying machines is one of the options the conversation weighs ("or buy 4 nodes of 8xH100")."""
+    from ..unit_prices import hardware_option
+
+    return hardware_option(_texts(ctx))
+
+
 def bill_against_hardware(ctx: Context, cites: Citations) -> str:
     """Their monthly bill over the horizon when buying machines is an option they priced no further ("$180k/month on
     AWS ... or buy 4 nodes of 8xH100"), with what the other side needs; '' otherwise."""
-    from ..unit_prices import hardware_option
-
     texts = _texts(ctx)
-    if not hardware_option(texts) or capex(texts) is not None:
+    if not weighs_hardware(ctx) or capex(texts) is not None:
         return ""
     bill = next((q.value for t in texts for c in clauses(t) if _BILL.search(c) or _SPEND.search(c) or _RENT.search(c)
                  for q in extract(c) if q.kind == "money_per_month"), None)

@@ -9,9 +9,7 @@ from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
-from ..unit_prices import hardware_option
 from .figures import (
-    _texts,
     bill_against_hardware,
     bill_against_own,
     build_effort,
@@ -19,6 +17,7 @@ from .figures import (
     projection,
     rent_against_own,
     run_against_quote,
+    weighs_hardware,
 )
 from .phrasing import (
     BUILD_WORDS,
@@ -156,7 +155,7 @@ def _left_out(ctx: Context, cites: Citations) -> list[str]:
     own = _forgotten(ctx, cites)
     hosted = [x for x in own if "self-host" in x.lower()]
     words = set(ctx.reading.normalized.replace("?", " ").split())
-    if hosted or own and (words & BUILD_WORDS or hardware_option(_texts(ctx))):
+    if hosted or own and (words & BUILD_WORDS or weighs_hardware(ctx)):
         return (hosted or own)[:1]  # machines of their own are what "building" means for compute
     from ..hosting import NOTE
 
@@ -189,8 +188,9 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         if vendor_section else []
     words = set(ctx.reading.normalized.replace("?", " ").split())
     d = ctx.decision
+    hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
-        d.part is not None and d.part.verdict != "buy") or hardware_option(_texts(ctx))
+        d.part is not None and d.part.verdict != "buy") or hardware
     bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)) \
         if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
@@ -198,7 +198,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
     # The cost model prices software a team writes; when the other side is hardware they would buy ("buy 4 nodes of
     # 8xH100 and colocate") or a tool they already run themselves, its placeholder team would answer another question.
-    software = not (hardware_option(_texts(ctx)) or ctx.reading.self_hosting or ctx.state.running)
+    software = not (hardware or ctx.reading.self_hosting or ctx.state.running)
     figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and software and (
         not units or build_effort(ctx)) else None
     if bills or units and figures is None:

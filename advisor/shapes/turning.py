@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from ..compose import Citations, Context
-from ..decision import Change
 from ..models import Section
 from ..render import VERDICT_WORD
 from .decision import also_sections, verdict_shape
@@ -39,9 +38,7 @@ def turning_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if d.part is not None and all(c.global_rule for c in changes):
         # A part that only the product rule would turn ("the inference engine"): what would turn the row as a whole
         # is what the asker is weighing ("for self-hosted vLLM to beat the API").
-        changes += [Change(r.condition, ctx.labels.get(r.condition, r.condition), r.verdict, r.advice, r.note)
-                    for r in d.component.conditions if r.condition not in d.conditions and r.verdict != d.verdict
-                    and d.component.rule_for(r.condition, ctx.state.facts) is r]
+        changes += d.row_would_change
     turns = [c for c in changes if c.condition not in denied and (not toward or c.verdict in _TOWARD[toward])]
     # The row's own circumstances first; "if it became your product" holds for every row and says least.
     turns.sort(key=lambda c: c.global_rule)
