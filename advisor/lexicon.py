@@ -125,11 +125,14 @@ class Cues(BaseModel):
     turning_asks: list[str] = []  # what would have to be true for the call to go another way
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
+    sells_infrastructure: list[str] = []  # the infrastructure is what they sell ("our product is an inference API")
+    tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
+    let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "faults_plan", "turning_asks", "undo",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "tried", "let_down", "faults_plan", "turning_asks", "undo",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
                      "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -232,6 +235,9 @@ class Lexicon:
                        for c in cues.cloud_names}
         self.compare_asks = _any(cues.compare_asks)
         self.rejected = _any(cues.rejected)
+        self.tried = _any(cues.tried)
+        self.sells_infrastructure = _any(cues.sells_infrastructure)
+        self.let_down = _any(cues.let_down)
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.attestations = frozenset(cues.attestations)
         self.residency = _any(cues.residency)
@@ -344,7 +350,11 @@ class Lexicon:
 
     def ruled_out(self, clauses: list[str]) -> list[str]:
         """Vendor notes named in a clause that rules the product out ("Run:ai is more than we can afford")."""
-        return list(dict.fromkeys(h.doc for c in clauses if self.rejected.search(c)
+        # "We tried labelling in-house with CVAT and 3 contractors: throughput was awful" rules CVAT out too: a product
+        # tried, with the next clause saying how it failed.
+        failed = [i for i, c in enumerate(clauses) if self.tried.search(c) and any(
+            self.let_down.search(n) for n in clauses[i:i + 2])]
+        return list(dict.fromkeys(h.doc for i, c in enumerate(clauses) if self.rejected.search(c) or i in failed
                                   for h in self.hits(c) if h.doc and not h.by_name))
 
     def kubernetes(self, norm: str) -> bool | None:

@@ -229,6 +229,9 @@ class Condition(_Patterned):
     phrase_general: str = ""  # the phrase when the asker said less than the label ("regulated", no rule on where data lives)
     unlike: str = ""  # how an answer says the asker's numbers rule the condition out ("past the simple case")
     when: str = ""  # how "what would change this" names it, after "If" ("your load grows: heavy traffic, ...")
+    # Something a team measures or grows into: denied today ("we haven't measured anything"), it still says what would
+    # have to become true; a fact about who they are (regulated, early-stage) denied is simply not them.
+    measured: bool = False
     next: list[str] = Field(default_factory=list)
 
 

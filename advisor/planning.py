@@ -139,7 +139,8 @@ class Planner:
         # context in words that suggest other components; only a sure reading takes it elsewhere.
         switch = self.anaphoric_switch_threshold if r.anaphoric and act in self.taxonomy.act_notes \
             else self.switch_threshold
-        guessed = r.component and r.component not in r.named and state.component \
+        # A thread on infrastructure without a row ("a guardrails layer") is held the same way as one on a row.
+        guessed = r.component and r.component not in r.named and (state.component or state.other_component) \
             and r.confidence.get("component", 1.0) < switch
         # A follow-up that tells facts and then asks about them ("6 of them need GPUs, each on its own T4. same
         # answer?", "our warehouse is BigQuery. does that change things?") names tools of its stack, not a new
@@ -163,7 +164,7 @@ class Planner:
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
-            part = self._part(r, state.component)
+            part = self._part(r, state.component) if state.component else WHOLE
             if part != WHOLE:
                 new.part = part
         elif r.component:
@@ -174,8 +175,10 @@ class Planner:
                 part = state.part
             new.part = part if part != WHOLE or not same else state.part
         elif r.other_component and (r.other_named or not state.component) and not told:
-            # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread.
-            new.component, new.components, new.other_component, new.part = None, [], r.other_component, WHOLE
+            # Unnamed "other" infrastructure mid-conversation ("which tool then?") stays on the thread, under the name
+            # it was given there ("a guardrails layer", not "this infrastructure").
+            kept = state.other_component if state.other_component and not r.other_named else r.other_component
+            new.component, new.components, new.other_component, new.part = None, [], kept, WHOLE
         elif act == "general" and not r.anaphoric:
             # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
             # switching, vendors and rollout asked mid-conversation apply to the component in play.
@@ -191,7 +194,12 @@ class Planner:
             # Asked of a verdict, a choice or "is it enough", that question again; after guidance (risks, cost,
             # switching, rollout), the facts bear on the call itself.
             act = new.act = state.act if state.act in ("verdict", "enough", "vendor", "build-part") else "verdict"
-        if r.act == "build-part" and new.component:
+        # When the infrastructure is what they sell, all of it is theirs to build: no one part is "the build part".
+        sells = {g.condition for g in self.matrix.global_rules if g.verdict == "build"} & (
+            set(state.conditions) | set(r.conditions)) - set(r.negated) - set(r.retracted)
+        if r.act == "build-part" and new.component and sells:
+            new.part = WHOLE
+        elif r.act == "build-part" and new.component:
             build = self.matrix.get(new.component).build_part_given([*new.negated, *r.negated])
             if build:
                 new.part = build.name

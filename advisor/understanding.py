@@ -505,6 +505,12 @@ class Reader:
             said["simple"] = (0, "negated")
             if busy(r.quantities, thresholds):
                 magnitude["simple"] = "negated"
+        sold = [i for i in range(1, len(units)) if self.lex.sells_infrastructure.search(units[i])] \
+            if len(units) > 1 else ([0] if self.lex.sells_infrastructure.search(units[0]) else [])
+        if sold and said.get("core-differentiator", (0, ""))[1] != "negated":
+            # "Our product is a low-latency inference API customers call": the infrastructure is what they sell, whatever
+            # the head made of the clause (its price and latency read as a scale need).
+            said["core-differentiator"] = (sold[0], "stated")
         if "regulated" not in said and set(r.regimes) - self.lex.attestations:
             # A compliance regime named ("we must meet FedRAMP High", "PHI under HIPAA") is a rule the asker is
             # under, whatever the head made of the words around it; an attestation (SOC 2) alone is not.

@@ -15,6 +15,7 @@ from .guidance import (
     guidance_for_component,
     guidance_shape,
     noted,
+    other_build_shape,
     other_shape,
     risk_key,
     switch_shape,
@@ -43,6 +44,12 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if len(ctx.several) >= 2:
         return (*several_shape(ctx, cites), changed)
     if d.component is None and d.other_component:
+        if act == "build-part" and not d.deciding:
+            return (*other_build_shape(ctx, cites), changed)
+        if (risk_key(ctx) if act == "risks" else act) in GUIDANCE_SECTIONS:
+            # Risks, cost, switching, evaluating or rolling out infrastructure without a row asks that, not the verdict:
+            # the general guidance on it answers, not the four questions again.
+            return (*guidance_for_component(ctx, cites), changed)
         return (*other_shape(ctx, cites), changed)
     if d.component is None:
         if act == "statement" and not ctx.topic_note:

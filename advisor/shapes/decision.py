@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..compose import Citations, Context, yours
+from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from .figures import bill_against_hardware
@@ -342,6 +342,9 @@ def _small_use_rule(ctx: Context):
 
 def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp, asked = ctx.decision.component, ctx.decision.part
+    g = ctx.decision.deciding
+    if g is not None and g.global_rule and g.verdict == "build":
+        return _own_it(ctx, cites)
     build = comp.build_part_given(ctx.state.negated)
     if asked is not None and asked is not build and asked.verdict == "hybrid":
         # "If we fine-tune, which part do we build?": the part asked about splits itself; its own rule says which
@@ -357,6 +360,18 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
     connect = Section(kind="build", title="How it connects to what you " + ("buy" if side == buy.advice else "have"),
                       text=side + cites.support(buy.advice, buy.note)) if buy else None
     return two_sentences(lead), keep(connect)
+
+
+def _own_it(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"Which parts should we own?" when the infrastructure is what they sell: all of it, on bought commodity."""
+    d = ctx.decision
+    lead = (f"Own {d.component.noun} itself: it is what you sell, and {lower_first(ctx, d.deciding.advice)}"
+            + cites.support(d.deciding.advice, d.deciding.note))
+    commodity = cites.section("hybrid-approaches", "commodity versus custom")
+    said = [s for s in sentences(commodity.doc.page_content) if usable(s)][:1] if commodity else []
+    buy = Section(kind="build", title="What you still buy", items=[f"{said[0]} [{cites.cite(commodity, said[0])}]"]) \
+        if said else None
+    return two_sentences(lead), keep(buy)
 
 
 def _bought_side(ctx: Context, buy) -> str:

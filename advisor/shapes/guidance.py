@@ -64,6 +64,17 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors] or \
         [o for o in comp.buy if o.doc in ctx.state.vendors][-1:]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
+    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
+    if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
+        # "How do we migrate off our FastAPI service without downtime?", "how do we switch from Pinecone to pgvector
+        # without risking search?" ask for the way over to what they buy: the component's own rollout (one piece
+        # first, side by side with the old path, then the rest), before how big the move is.
+        steps = own_sentences(ctx, cites, "rolling it out")
+        if steps:
+            size = f"{lead} {specific[0]}" if specific else lead
+            return " ".join(steps[:2]), keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
+                                              Section(kind="migration", title="How big the move is", text=size))
     if len(named) >= 2:
         # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
         # arriving, not the general advice on moving from bought to built; what each offers ("what do we lose?")
@@ -79,16 +90,6 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{lead} {' '.join(specific[:1])}"
     # The advice on moving from bought to built is for a move toward building; leaving one product for another
     # ("if we pick Databricks now, how hard is it to leave?") gets the row's and the product's own words only.
-    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
-    toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
-    if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
-        # "How do we migrate off our FastAPI service without downtime?" asks for the way over to what they buy: the
-        # component's own rollout (one piece first, side by side with the old path, then the rest).
-        steps = own_sentences(ctx, cites, "rolling it out")
-        if steps:
-            # The way over leads; how big the move is follows.
-            return " ".join(steps[:2]), keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
-                                              Section(kind="migration", title="How big the move is", text=lead))
     if toward_build or ctx.decision.verdict == "build":
         return lead, keep(guidance_section(ctx, cites, "switch", "Switching later") if toward_build else None)
     # What keeps a later move cheap is what to do now: the row's own guard for the bought side.
@@ -307,7 +308,7 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"
             section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
-    elif key == "evaluate" and len(named) >= 2:
+    elif key == "evaluate" and (len(named) >= 2 or named and _SHORTLIST.search(ctx.reading.normalized)):
         lead = _trial(ctx, cites, named)
     elif key == "evaluate":
         lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {lower_first(ctx, first)}"
@@ -319,13 +320,20 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
 
 
+# A turn that weighs several options, only some of them named in the knowledge base.
+_SHORTLIST = re.compile(r"\b(?:shortlist\w*|vendors|options|candidates|alternatives|providers)\b")
+
+
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
     """"Put Portkey, Kong and LiteLLM through the same proof of concept ...": how to compare the products they named,
     and, under residency rules, which of them can take part at all."""
     facts = ctx.state.facts
     # What they must prove first is what their rules ask ("under HIPAA").
     rules = f", starting with what {facts['regime']} asks of each" if facts.get("regime") else ""
-    said = (f"Put {listed([o.name for o in named[:4]])} through the same proof of concept, on your own data and "
+    # One product we know of on a longer shortlist ("Scale AI, Segments.ai and a managed-workforce BPO"): the others
+    # go through the same trial.
+    names = listed([o.name for o in named[:4]]) if len(named) > 1 else f"{named[0].name} and the rest of your shortlist"
+    said = (f"Put {names} through the same proof of concept, on your own data and "
             f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
     lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
     from .sections import outside_their_boundary
@@ -335,8 +343,11 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     if outside and inside:
         # Under residency rules a hosted-only product cannot pass the trial: say so before anyone runs it.
         notes = "".join(cites.support("hosted service hosting", o.doc, "hosting") for o in outside)
+        # One product left is no contest: the trial is of it alone.
+        trial = (f"so the trial is between {listed([o.name for o in inside])}" if len(inside) > 1 else
+                 f"so only {inside[0].name} can go into the trial")
         lead += (f" Under your residency rules {listed([o.name for o in outside])} cannot run inside your own network, "
-                 f"so the trial is between {listed([o.name for o in inside])}.{notes}")
+                 f"{trial}.{notes}")
     return lead
 
 
@@ -409,6 +420,26 @@ def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = (f"It depends: there is no settled verdict for {_article(name)}, but applied to what you told us the "
             f"four questions lean towards {lean}.")
     return lead, [applied_section(lines)]
+
+
+def other_build_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"Which pieces do we write regardless?" of infrastructure without a row: what stays theirs, then what not to
+    write, from the hybrid note's split applied to any component."""
+    passage = cites.section("hybrid-approaches", "what stays yours")
+    said = [s for s in sentences(passage.doc.page_content) if usable(s)] if passage else []
+    if len(said) < 2:
+        return other_shape(ctx, cites)
+    name = _article(ctx.decision.other_component)
+    yours_ = re.search(r"adopts, (.+?) stay the team's work", said[0])
+    machinery = re.search(r"inside such a tool, such as (.+?), is what", said[1])
+    if not yours_ or not machinery:
+        return other_shape(ctx, cites)
+    own = yours_.group(1).replace("its own", "your own").replace("its ", "your ")
+    lead = (f"Whatever you choose for {name}, what stays yours to write: {own}."
+            f" [{cites.cite(passage, said[0])}]")
+    never = (f"Do not write the generic machinery ({machinery.group(1)}): products and open-source projects already "
+             f"maintain it. [{cites.cite(passage, said[1])}]")
+    return lead, [Section(kind="build", title="What not to write yourselves", items=[never])]
 
 
 def noted(ctx: Context) -> str:

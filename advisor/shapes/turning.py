@@ -27,21 +27,30 @@ def _direction(ctx: Context) -> str | None:
     return "build" if _SELF_RUN.search(text) else side_named(text)
 
 
+def _self_hostable(ctx: Context) -> set[str]:
+    facts = ctx.vendor_facts or {}
+    return {doc for doc, f in facts.items() if f.self_hostable}
+
+
 def turning_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     """The conditions that would move the call the way they ask, said as "if ..." first, each with its rule."""
     d = ctx.decision
     toward = _direction(ctx)
     if toward and d.verdict in _TOWARD[toward]:
         return verdict_shape(ctx, cites)  # it already goes their way: the call and why, not what would turn it
-    denied = set(ctx.state.negated)
+    # What they deny of who they are rules a circumstance out; what is not measured yet is what would have to be true.
+    measured = {c.id for c in ctx.taxonomy.conditions if c.measured} if ctx.taxonomy else set()
+    denied = set(ctx.state.negated) - measured
     changes = list(d.would_change)
     if d.part is not None and all(c.global_rule for c in changes):
         # A part that only the product rule would turn ("the inference engine"): what would turn the row as a whole
         # is what the asker is weighing ("for self-hosted vLLM to beat the API").
         changes += d.row_would_change
     turns = [c for c in changes if c.condition not in denied and (not toward or c.verdict in _TOWARD[toward])]
-    # The row's own circumstances first; "if it became your product" holds for every row and says least.
-    turns.sort(key=lambda c: c.global_rule)
+    # The row's own circumstances first; "if it became your product" holds for every row and says least. A data rule
+    # says little to a team that already sends this data to a hosted service ("we pay OpenAI $38k a month").
+    hosted = bool(set(ctx.state.running) - _self_hostable(ctx))
+    turns.sort(key=lambda c: (c.global_rule, hosted and c.condition == "regulated"))
     if not turns:
         return verdict_shape(ctx, cites)
     when = {c.id: c.when for c in ctx.taxonomy.conditions if c.when} if ctx.taxonomy else {}
