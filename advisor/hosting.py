@@ -109,7 +109,10 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
 
         return comparison(ctx, cites, situation)
     if "regulated" in conds:
-        lead = f"{pre}self-host {own}: your data has to stay inside your own network, and {own} can run there."
+        # Only a rule on where data lives says it must stay inside; a sector's regulation asks for control and audit.
+        why = "your data has to stay inside your own network" if "data-location" in ctx.state.facts else \
+            "it keeps the records where your own controls and audits reach"
+        lead = f"{pre}self-host {own}: {why}, and {own} can run there."
         lead += cites.support(f"{own} self-hosted inside network", choice.own.doc, "hosting")
     elif r.managed_cue:
         lead = (f"{pre}pay for {paid}: with nobody to run infrastructure, self-hosting {own} would hand your team "

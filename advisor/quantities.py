@@ -136,7 +136,9 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
 # "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
 _TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
 # "12 million chunks sit in FAISS", "2.5M embeddings": vectors held in an index (with no period: a stock, not a flow).
-_STORED = re.compile(rf"(?:{NUM})\s*(?:[a-z0-9-]+\s+){{0,2}}?(?:embeddings?|vectors?|chunks?|passages?)\b"
+# A width is no count: "1536-dim embeddings", "768-dimensional vectors".
+_STORED = re.compile(rf"(?:{NUM})(?!\s*-?\s*(?:d|dim|dims|dimension|dimensions|dimensional)\b)"
+                     rf"\s*(?:[a-z0-9-]+\s+){{0,2}}?(?:embeddings?|vectors?|chunks?|passages?)\b"
                      rf"(?!\s+(?:\w+\s+){{0,3}}?(?:per|a|an|each|every)\s+(?:{_PER})\b)", re.IGNORECASE)
 # "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
 # "under 25 ms", "p99 budget of 20 ms", "a p95 target of 30ms", "latency SLO: 15 ms": a target to meet ("latency
@@ -162,6 +164,19 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
                            r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
+
+
+# "Last month: 2.1B input tokens, 180M output tokens, bill about $9,400": a bill told after the period it covers, in the
+# same sentence, is that period's bill.
+_PERIOD_BEFORE = re.compile(r"\b(?:(?P<month>last month|this month|each month|every month|monthly|per month|a month)|"
+                            r"(?P<year>last year|this year|each year|every year|annual(?:ly)?|yearly|per year|a year))\b"
+                            r"(?:[^.?!;]|(?<=\d)\.(?=\d)){0,80}\b(?:bill|billed|invoice[sd]?|spend|spent|spending|paid|paying|cost|came to)\b"
+                            r"[^.?!;$€£]{0,20}$", re.IGNORECASE)
+
+
+def _period_before(text: str, at: int) -> str:
+    m = _PERIOD_BEFORE.search(text[max(0, at - 120):at])
+    return "" if m is None else "month" if m.group("month") else "year"
 
 
 class _Strict(BaseModel):
@@ -371,7 +386,7 @@ def extract(text: str) -> list[Quantity]:
         v = _value(m)
         if v is None:
             continue
-        per = (m.group("per") or "").lower()
+        per = (m.group("per") or "").lower() or _period_before(text, m.start())
         if per in ("year", "yr", "annum"):
             out.append(Quantity(kind="money_per_month", value=v / 12, text=m.group(0)))
         elif per:

@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     off_topic_veto: float = Field(
         0.8, gt=0, le=1, description="...unless the act head gives off-topic at least this probability: row words "
         "used about systems with no model in them ('monitoring for our PHP monolith') sway the component head.")
+    act_asking_min_words: int = Field(
+        6, ge=1, description="After a long background, the act is read from the whole turn and its asking sentences "
+        "together, when those sentences have at least this many words ('what now?' says less than the whole turn).")
     negation_without_cue: float = Field(
         0.7, ge=0, le=1, description="A clause with no negative word (not, no, never, fine, ...) reads as saying "
         "a condition does not hold only when the polarity head gives that at least this probability.")

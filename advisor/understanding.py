@@ -181,7 +181,8 @@ class Reader:
 
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
-                 negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8):
+                 negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
+                 act_asking_min_words: int = 6):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -191,6 +192,7 @@ class Reader:
         self.refusal_threshold = refusal_threshold
         self.off_topic_veto = off_topic_veto
         self.negation_without_cue = negation_without_cue
+        self.act_asking_min_words = act_asking_min_words
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -252,6 +254,7 @@ class Reader:
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
             r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
+        xa = None
         if asking and len(asking) < len(sents) and len(spans) > 1:
             # The part as the asking sentences alone say it: background that settles one part ("Registry is
             # MLflow, fine.") pulls the whole turn's reading toward the row; the planner may use this instead.
@@ -280,15 +283,20 @@ class Reader:
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
         r.confidence["some-row"] = round(1.0 - self._p("component", x, NONE), 4)
-        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None)
-        r.act_in_scope = self._best("act", x, exclude={"off-topic"})[0]
+        # What is asked lives in the sentences that ask: after a long background ("I inherited a homegrown tracker, a
+        # Kubeflow cluster, ...") the whole turn reads like a request for a verdict on what it names, so the act is
+        # read from the whole turn and the asking sentences together.
+        if xa is not None and len(" ".join(norm[b:e] for b, e in asking).split()) < self.act_asking_min_words:
+            xa = None  # "what now?" says nothing of what is asked that the whole turn does not say better
+        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None, also=xa)
+        r.act_in_scope = self._best("act", x, exclude={"off-topic"}, also=xa)[0]
         if r.act == "statement" and "?" not in norm and (self.lex.asks_decision.search(norm) or any(
                 _ASKS.match(c) for c in clauses)):
             # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
             # fine"): a turn that asks in words is a question, whatever the act head makes of its full stop.
             r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
-                                                    else {"statement"})
-            r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"})[0]
+                                                    else {"statement"}, also=xa)
+            r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"}, also=xa)[0]
         if r.kept and r.act == "switch" and not r.how_to_move:
             # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
             # a move would be.
@@ -367,9 +375,10 @@ class Reader:
         h = self.heads[head]
         return float(h.proba(x)[0][h.classes.index(label)]) if label in h.classes else 0.0
 
-    def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
+    def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None, also=None) -> tuple[str, float]:
+        """The head's best class for `x` (averaged with its reading of `also`, the asking sentences, when given)."""
         h = self.heads[head]
-        p = h.proba(x)[0]
+        p = h.proba(x)[0] if also is None else (h.proba(x)[0] + h.proba(also)[0]) / 2
         if exclude:
             p = np.where([c in exclude for c in h.classes], 0.0, p)
         i = int(p.argmax())

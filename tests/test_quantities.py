@@ -257,3 +257,15 @@ def test_a_latency_within_its_target_or_alone_misses_nothing(text):
                                   "the build would be 2 engineers for 6 weeks"])
 def test_engineers_for_a_number_of_weeks_are_an_effort(text):
     assert [(q.kind, q.value) for q in extract(text) if "engineers" in q.kind] == [("build_engineers", 2)]
+
+
+def test_a_vector_width_is_no_count_of_vectors():
+    found = extract("about 2.5M chunks today (1536-dim embeddings), 768-dimensional vectors for images")
+    assert [q.text for q in found if q.kind == "stored_vectors"] == ["2.5M chunks"]
+
+
+def test_a_bill_told_after_its_period_is_that_periods_bill():
+    found = extract("Last month: 2.1B input tokens, 180M output tokens, bill about $9,400. Volume grows.")
+    assert [(q.kind, q.value) for q in found if q.kind.startswith("money")] == [("money_per_month", 9400.0)]
+    # A purchase in the same month is no monthly bill.
+    assert [q.kind for q in extract("last month we bought a $3,000 laptop") if q.kind.startswith("money")] == ["money"]

@@ -340,3 +340,58 @@ def test_what_would_make_running_it_yourselves_right_is_read_from_what_follows_f
     assert a.lead.startswith(("Hybrid becomes the right call", "Build becomes the right call")), a.lead
     assert "early-stage" not in a.lead
     assert_citations_resolve(a)
+
+
+def test_a_follow_up_on_infrastructure_without_a_row_stays_on_it_and_says_what_stays_yours(advisor):
+    a = advisor.ask("Should we buy a prompt management tool or keep prompts in our repo? 6 engineers, 4 LLM features.")
+    b = advisor.ask("Which pieces would we still have to write ourselves, whatever we pick?", a.conversation_id)
+    assert b.component is None and b.act == "build-part"
+    assert b.lead.startswith("Whatever you choose for a prompt management tool, what stays yours to write:")
+    assert any(s.title == "What not to write yourselves" for s in b.sections)
+    assert_citations_resolve(b)
+
+
+def test_risks_of_infrastructure_without_a_row_are_risks_not_the_four_questions(advisor):
+    a = advisor.ask("What are the risks of running our own JupyterHub notebook platform on Kubernetes for 30 analysts?")
+    assert a.act == "risks" and a.component is None
+    assert "risk" in a.lead.lower()
+    assert not any("four questions" in s.title.lower() for s in a.sections)
+
+
+def test_infrastructure_sold_as_the_product_is_owned_whole(advisor):
+    a = advisor.ask("We sell a GPU inference API to developers; low latency is why they pay us. Which parts of model "
+                    "serving should we own, and what should we still buy?")
+    assert a.verdict == "build" and a.part == "whole"
+    assert a.lead.startswith("Own model serving itself: it is what you sell")
+    assert any(s.title == "What you still buy" for s in a.sections)
+    assert_citations_resolve(a)
+
+
+def test_one_known_product_on_a_longer_shortlist_goes_into_the_trial_with_the_rest(advisor):
+    a = advisor.ask("We tried Label Studio with two contractors: quality was inconsistent. Now we're shortlisting "
+                    "Scale AI and two other vendors for lidar labelling. How should we evaluate them?")
+    assert a.act == "evaluate"
+    assert a.lead.startswith("Put Scale AI and the rest of your shortlist through the same proof of concept")
+    assert "Label Studio" not in a.lead
+
+
+def test_how_to_switch_between_two_named_products_leads_with_the_rollout(advisor):
+    a = advisor.ask("We're on Pinecone and want to move to Qdrant. How do we switch without breaking search for our "
+                    "customers?")
+    assert a.act == "switch"
+    assert not a.lead.startswith("Switching")
+    assert [s.title for s in a.sections][-1] == "How big the move is"
+
+
+def test_is_it_enough_says_where_it_stops_being_enough(advisor):
+    a = advisor.ask("We have 3 million embeddings and 20 queries per second, all in Postgres. Is pgvector enough?")
+    assert a.lead.startswith("Yes")
+    stops = next(s for s in a.sections if s.title == "Where pgvector stops being enough")
+    assert "Milvus" in stops.items[0] and stops.items[0].rstrip().endswith("]")
+
+
+def test_what_would_have_to_be_true_puts_a_data_rule_last_for_a_team_already_on_a_hosted_api(advisor):
+    a = advisor.ask("We pay OpenAI about $30k a month for extraction. Our ML lead thinks a fine-tuned Llama on vLLM "
+                    "would be cheaper. What would have to be true for self-hosting to make sense?")
+    assert a.component == "llm-inference"
+    assert "production measurements" in a.lead.split(";")[0]

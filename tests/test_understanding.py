@@ -386,3 +386,20 @@ def test_a_named_compliance_regime_states_the_rule_and_an_attestation_does_not(r
                                "adopt a managed one?").conditions
     assert "regulated" not in read("Our customers ask for SOC 2. Build our own ML platform or adopt a managed "
                                    "one?").conditions
+
+
+@pytest.mark.parametrize("question, sold", [
+    ("Our product is a low-latency transcription API that developers call instead of hosting models. Which parts of "
+     "serving should we own?", True),
+    ("We're a GPU cloud startup. Should we build our own job scheduler?", True),
+    ("The models are our product. Should we rent GPUs or buy a cluster?", False),
+    ("Our product is a contract assistant built on an LLM API. Should we self-host the model?", False),
+])
+def test_infrastructure_sold_as_the_product_states_the_product_rule(read, question, sold):
+    assert ("core-differentiator" in read(question).conditions) is sold
+
+
+def test_a_product_tried_and_found_wanting_is_ruled_out(read):
+    r = read("We tried Label Studio with two contractors last year: throughput was awful. How should we evaluate "
+             "Scale AI against other vendors?")
+    assert "label-studio" in r.rejected and "scale-ai" not in r.rejected

@@ -20,7 +20,7 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
-from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase
+from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase, subject_of
 from .sections import (
     GUIDANCE_SECTIONS,
     alongside,
@@ -85,6 +85,12 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
                           *sections, build), changed
+    if act == "general" and ctx.topic_note and ctx.plan.topic in _TOPIC_IDS(ctx) and ctx.topic_note != "four-questions":
+        # "Where do teams in my position go wrong?" asked over a stack they describe: the note on that topic answers;
+        # what it means for the component they lead with follows as one line.
+        lead, sections = guidance_shape(ctx, cites, ctx.topic_note)
+        return lead, keep(*sections, Section(kind="reasons", title=f"For {subject_of(ctx)}",
+                                             items=[reason_sentence(ctx, cites)])), changed
     shape = {"vendor": _vendor, "enough": enough_shape, "why": why_shape, "build-part": build_part_shape,
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
@@ -113,6 +119,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
                       _numbers(ctx, cites, lead, sections), *sections), changed
+
+
+def _TOPIC_IDS(ctx: Context) -> set[str]:
+    return {t.id for t in ctx.taxonomy.general_topics} if ctx.taxonomy else set()
 
 
 def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> Section | None:

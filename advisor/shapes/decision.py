@@ -246,7 +246,8 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     tool = next((t for t in ctx.reading.stack if t.lower() in ctx.reading.normalized), "") if not vendor else ""
     # With no condition of theirs in play, the sizes they gave ("150 queries per second") still say what "enough"
     # is judged against.
-    sizes = [fact_phrase(ctx, k) for k in ("traffic_rps", "models", "items_per_day", "gpus") if k in ctx.state.facts]
+    sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
+             if k in ctx.state.facts]
     situation = situation_phrase(ctx) or (with_facts(sizes) if sizes else "")
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
@@ -278,8 +279,9 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
                 f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {verdict_clause(ctx)}.")
         return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
-    if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized):
-        # "Do we need more?" is answered the other way round from "is it enough?".
+    if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized) and " is not what fits" not in yes:
+        # "Do we need more?" is answered the other way round from "is it enough?"; "No: Tecton is not what fits here"
+        # already answers "do we need Tecton?" the right way round.
         yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
                else "Yes. " + yes[4:] if yes.startswith("No. ") else yes)
@@ -300,8 +302,23 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Is open-source X enough or do we need a paid tool?": what the paid side of X is, from its note.
         pricing = cites.sentence_from(cites.section(vendor.doc, "pricing"), 2)
         lead = f"{lead} {' '.join(pricing)}" if pricing else lead
-    return lead, keep(changes_section(ctx, cites) if flip else None,
+    stops = _stops(ctx, cites, vendor) if vendor and yes.startswith("Yes") else None
+    return lead, keep(stops, changes_section(ctx, cites) if flip else None,
                        options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _stops(ctx: Context, cites: Citations, vendor) -> Section | None:
+    """Where the product they asked about stops being enough: a rule for growing or measured needs ("at hundreds of
+    millions of vectors ...") that names other products of the row and not theirs."""
+    d = ctx.decision
+    row = d.part or d.component
+    items = []
+    for c in ctx.taxonomy.conditions if ctx.taxonomy else []:
+        rule = row.rule_for(c.id) if c.measured and c.id not in d.conditions else None
+        if rule and not named_in(vendor, rule.advice) and any(
+                named_in(o, rule.advice) for o in d.component.buy if o is not vendor):
+            items.append(f"*If {c.when}:* {rule.advice}" + cites.support(rule.advice, rule.note))
+    return Section(kind="changes", title=f"Where {vendor.name} stops being enough", items=items[:2]) if items else None
 
 
 def _money_weighed(reasons: Section | None, *also: str) -> Section | None:

@@ -475,7 +475,9 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
             # A price belongs to its clause, what it is the price of may be said earlier in the sentence ("The node
             # quote is ~$62k/month on-demand, ~$38k/month with a 1-year commit").
             for clause in clauses(sentence):
-                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+                # The period may be told earlier in the sentence ("Last month: ..., bill about $9,400").
+                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"] or [
+                    q.value for q in extract(sentence) if q.kind == "money_per_month" and q.text.strip() in clause]
                 if not monthly:
                     continue
                 # With the self-hosted side priced, a named product's quote is the bill it is weighed against.
