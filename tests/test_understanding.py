@@ -389,8 +389,8 @@ def test_a_named_compliance_regime_states_the_rule_and_an_attestation_does_not(r
 
 
 @pytest.mark.parametrize("question, sold", [
-    ("Our product is a low-latency transcription API that developers call instead of hosting models. Which parts of "
-     "serving should we own?", True),
+    (("Our product is a low-latency transcription API that developers call instead of hosting models. Which parts "
+      "of serving should we own?"), True),
     ("We're a GPU cloud startup. Should we build our own job scheduler?", True),
     ("The models are our product. Should we rent GPUs or buy a cluster?", False),
     ("Our product is a contract assistant built on an LLM API. Should we self-host the model?", False),
