@@ -79,7 +79,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                                  settings.part_min_mass, settings.follow_up_general_confidence,
                                  settings.follow_up_refusal_confidence, settings.no_subject_refusal,
                                  settings.anaphoric_switch_threshold, settings.asked_part_min_mass,
-                                 vendor_facts=facts, thresholds=thresholds), engine=DecisionEngine(matrix, taxonomy),
+                                 vendor_facts=facts, thresholds=thresholds,
+                                 topic_confidence=settings.topic_confidence), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=facts,
                  tco=load_defaults(settings.knowledge_dir))

@@ -329,6 +329,11 @@ class Lexicon:
                        and not (name in self._stack_absent and self._stack_absent[name].search(norm)))
         return [name for _, name in found] + [a for a in self.regimes(norm) if a in self.attestations]
 
+    def keeps_incumbent(self, norm: str) -> bool:
+        """Whether keeping what they have is one side of the choice ("migrate to Feast, or keep what we have?")."""
+        return self._keeps is not None and any(
+            self.incumbent.match(norm[m.end():].lstrip()) for m in self._keeps.finditer(norm))
+
     def kept(self, question: str) -> str:
         """What the asker would keep, in their words ("our Flask app"), when keeping a tool they run is one side of
         the choice ("KServe, or just keep our Flask app?"); '' otherwise."""

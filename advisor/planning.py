@@ -54,6 +54,7 @@ class Plan(BaseModel):
     vendors: list[str] = Field(default_factory=list)  # the products this turn asks about
     several: list[str] = Field(default_factory=list)  # rows asked about together ("which of these ..."), in order
     aside: bool = False  # a turn that asks nothing and tells what they run ("everything else is on Vertex AI")
+    topic_sure: bool = False  # the topic head is sure of a general question's topic (its note may answer it)
 
     @property
     def has_subject(self) -> bool:
@@ -73,11 +74,13 @@ class Planner:
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
                  anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6,
-                 vendor_facts: dict | None = None, thresholds: Thresholds | None = None):
+                 vendor_facts: dict | None = None, thresholds: Thresholds | None = None,
+                 topic_confidence: float = 0.5):
         self.matrix = matrix
         self.thresholds = thresholds
         self.vendor_facts = vendor_facts or {}
         self.asked_part_min_mass = asked_part_min_mass
+        self.topic_confidence = topic_confidence
         self.taxonomy = taxonomy
         self.part_threshold = part_threshold
         self.part_min_mass = part_min_mass
@@ -281,6 +284,7 @@ class Planner:
         several = list(dict.fromkeys(named))[:self.SEVERAL_AT_MOST] \
             if r.several and len(set(r.components)) >= 2 and act in self.SEVERAL_ACTS else []
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
+                    topic_sure=r.confidence.get("topic", 0.0) >= self.topic_confidence,
                     vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
                     aside=aside)
 

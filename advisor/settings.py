@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         description="mid-conversation, a turn that changes the facts in force ('sorry, it's 90 engineers. same "
                     "answer?') asks the question in play again unless the act head is at least this sure it asks for "
                     "general guidance")
+    topic_confidence: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="a general question asked over a component in play ('where do teams like mine go wrong?') is "
+                    "answered from its topic's note only when the topic head is at least this sure of the topic")
     follow_up_refusal_confidence: float = Field(
         0.7, ge=0.0, le=1.0,
         description="mid-conversation, a turn that gives numbers or takes a fact back ('our API invoices are about "

@@ -297,7 +297,7 @@ class Reader:
             r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
                                                     else {"statement"}, also=xa)
             r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"}, also=xa)[0]
-        if r.kept and r.act == "switch" and not r.how_to_move:
+        if (r.kept or self.lex.keeps_incumbent(norm)) and r.act == "switch" and not r.how_to_move:
             # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
             # a move would be.
             r.act = r.act_in_scope = "verdict"

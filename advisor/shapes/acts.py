@@ -85,7 +85,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
                           *sections, build), changed
-    if act == "general" and ctx.topic_note and ctx.plan.topic in _TOPIC_IDS(ctx) and ctx.topic_note != "four-questions":
+    if act == "general" and ctx.plan.topic_sure and ctx.topic_note and ctx.plan.topic in _TOPIC_IDS(ctx) \
+            and ctx.topic_note != "four-questions":
         # "Where do teams in my position go wrong?" asked over a stack they describe: the note on that topic answers;
         # what it means for the component they lead with follows as one line.
         lead, sections = guidance_shape(ctx, cites, ctx.topic_note)

@@ -371,7 +371,7 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     given = given_numbers(ctx)
     months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
     unit = bought.currency
-    what = re.sub(r"^our own\s+", "", bought.count_text)
+    what = re.sub(r"^our own\b[:,]?\s*", "", bought.count_text)  # "buy our own: 64 H100s for ~$2.3M"
     what = what if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
     said = (f"On your numbers, renting {' and '.join(_described(p) for p in rented)}, about {_money(rent * months, unit)}"
             f" over {_span(months)}, against {_money(bought.total, unit)} for {what}")
