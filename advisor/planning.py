@@ -266,8 +266,10 @@ class Planner:
             # "pgvector, or our own HNSW implementation?", "hosted API or self-host a model?": one side of the
             # choice is building, so the turn asks for the build-or-buy call, not for a product.
             act = new.act = "verdict"
-        if (state.act in self.REASKED and state.component and new.component == state.component and not r.vendors
-                and (recheck or act == state.act and (r.act == "statement" or aside)
+        # "Does this change what you'd recommend?" after a choice asks the choice again, even when it names one of the
+        # options ("we just signed a Databricks commit").
+        if (state.act in self.REASKED and state.component and new.component == state.component
+                and (not r.vendors or recheck) and (recheck or act == state.act and (r.act == "statement" or aside)
                      or act == "what-if" and (added or removed or r.quantities))):
             # "and if we grow to 200M vectors?" after "is pgvector enough?", or "actually we're 40, not 4: same
             # answer?" after "which orchestrator?", asks the same question again under the new facts: whether X is

@@ -297,6 +297,19 @@ class Reader:
             r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
                                                     else {"statement"}, also=xa)
             r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"}, also=xa)[0]
+        if r.recheck and not r.how_to_move and not self.lex.switch_asks.search(norm):
+            # "One of the two engineers just resigned, hiring is frozen. What do I do now?" asks for the call again
+            # under the new facts, whatever a departure or a deadline suggests to the act head (alone, such a turn
+            # may read off-topic; in a conversation its in-scope act is what counts).
+            # "Does this change what you'd recommend, and how should I weigh their 2x claim?" asks that first; a cost
+            # asked before it ("is it cheaper now? does that change the call?") stays the question.
+            costs = self.lex.cost_asks.search(norm)
+            first = not costs or costs.start() > self.lex.recheck.search(norm).start()
+            again = ("switch", "implement", "general") + (("cost",) if first else ())
+            if r.act in again:
+                r.act = "verdict"
+            if r.act_in_scope in again:
+                r.act_in_scope = "verdict"
         if (r.kept or self.lex.keeps_incumbent(norm)) and r.act == "switch" and not r.how_to_move:
             # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
             # a move would be.

@@ -191,7 +191,9 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # Options that fit the facts equally still get one pick: the one cheaper to leave (an early call is easier to
         # undo), else the first in the row's list; the other is named with when it would be the better choice.
         pool = [best, *tied]
-        best = min(pool, key=lambda o: (_LOCK_ORDER.get(facts[o.doc].lock_in, 1), pool.index(o)))
+        # What they already run goes first among equals: keeping it needs no migration at all.
+        best = min(pool, key=lambda o: (o.doc not in ctx.state.running, _LOCK_ORDER.get(facts[o.doc].lock_in, 1),
+                                        pool.index(o)))
         why = next(w for o, _, w in scored if o is best)
         tied = [o for o in pool if o is not best]
     table = side_by_side([o for o, _, _ in scored], facts, cites)

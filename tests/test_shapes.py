@@ -395,3 +395,20 @@ def test_what_would_have_to_be_true_puts_a_data_rule_last_for_a_team_already_on_
                     "would be cheaper. What would have to be true for self-hosting to make sense?")
     assert a.component == "llm-inference"
     assert "production measurements" in a.lead.split(";")[0]
+
+
+def test_what_now_after_a_staffing_change_asks_the_call_again(advisor):
+    a = advisor.ask("We built our own experiment tracker two years ago; three engineers maintain it. Keep it or move "
+                    "to MLflow?")
+    b = advisor.ask("Update: two of those three engineers are leaving next month and we can't hire. What now?",
+                    a.conversation_id)
+    assert b.act == "verdict" and b.component == "experiment-tracking"
+
+
+def test_a_signed_commit_for_one_option_puts_it_first_when_the_choice_is_asked_again(advisor):
+    a = advisor.ask("We're picking an ML platform for a team of 12 on AWS: SageMaker, Databricks or Kubeflow?")
+    b = advisor.ask("Turns out finance signed a 3-year Databricks commit last quarter and our tables already live in "
+                    "Delta. Does that change your recommendation?", a.conversation_id)
+    assert a.act == "vendor" and b.component == "ml-platform" and "core-differentiator" not in b.conditions
+    assert "Databricks fits best" in b.lead.split(";")[0] and "you already run it" in b.lead
+    assert "still Buy" not in b.lead

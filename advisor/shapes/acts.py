@@ -117,7 +117,9 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
         moved = _change_sentence(ctx) if changed else ""
-        lead = f"{moved or f'That does not change it: still {VERDICT_WORD[d.verdict]}.'} {lead}"
+        # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
+        still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
+        lead = f"{moved or still} {lead}".strip()
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
                       _numbers(ctx, cites, lead, sections), *sections), changed
 
