@@ -115,6 +115,7 @@ class Cues(BaseModel):
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
     stack_tools: dict[str, list[str]] = {}
     stack_absent: str = ""  # "{tool}" stands for a tool's patterns: the text says they do not have it
+    stack_wanted: str = ""  # "{tool}" as above: the text names it only as wanted or proposed
     # Regimes (names from `regimes`) that attest how controls are run, not where data may live: alone they state
     # no `regulated` condition, unless `residency` words say where data must stay.
     attestations: list[str] = []
@@ -248,6 +249,8 @@ class Lexicon:
         self._stack = {name: _any(patterns) for name, patterns in cues.stack_tools.items()}
         self._stack_absent = {name: re.compile(cues.stack_absent.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
                               for name, patterns in cues.stack_tools.items()} if cues.stack_absent else {}
+        self._stack_wanted = {name: re.compile(cues.stack_wanted.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
+                              for name, patterns in cues.stack_tools.items()} if cues.stack_wanted else {}
         self.stated_by_negative = {cond: _any(patterns) for cond, patterns in cues.stated_by_negative.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
@@ -326,7 +329,9 @@ class Lexicon:
         """Tools the text names that may already run beside the component ("Prometheus", "Redis"), in order; not
         those it says they lack ("we don't use Kubernetes")."""
         found = sorted((m.start(), name) for name, rx in self._stack.items() if (m := rx.search(norm))
-                       and not (name in self._stack_absent and self._stack_absent[name].search(norm)))
+                       and not (name in self._stack_absent and self._stack_absent[name].search(norm))
+                       and not (name in self._stack_wanted and len(self._stack_wanted[name].findall(norm))
+                                >= len(rx.findall(norm))))
         return [name for _, name in found] + [a for a in self.regimes(norm) if a in self.attestations]
 
     def keeps_incumbent(self, norm: str) -> bool:

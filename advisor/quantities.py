@@ -97,7 +97,7 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|ml ppl|ml folks|mles?|people on the team|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?team)\b"
+    r"ml people|ml ppl|ml folks|mles?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?team)\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"

@@ -269,3 +269,7 @@ def test_a_bill_told_after_its_period_is_that_periods_bill():
     assert [(q.kind, q.value) for q in found if q.kind.startswith("money")] == [("money_per_month", 9400.0)]
     # A purchase in the same month is no monthly bill.
     assert [q.kind for q in extract("last month we bought a $3,000 laptop") if q.kind.startswith("money")] == ["money"]
+
+
+def test_admins_and_sres_are_the_team():
+    assert [(q.kind, q.value) for q in extract("we are only 2 admins")] == [("engineers", 2.0)]

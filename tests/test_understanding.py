@@ -403,3 +403,9 @@ def test_a_product_tried_and_found_wanting_is_ruled_out(read):
     r = read("We tried Label Studio with two contractors last year: throughput was awful. How should we evaluate "
              "Scale AI against other vendors?")
     assert "label-studio" in r.rejected and "scale-ai" not in r.rejected
+
+
+def test_a_tool_named_only_as_wanted_is_not_one_they_run(read):
+    r = read("Everything runs on Slurm today. Some postdocs want Kubernetes for demos. What should we put on our GPUs?")
+    assert "Kubernetes" not in r.stack
+    assert "Kubernetes" in read("We run Kubernetes for serving. Should we add a GPU scheduler on top?").stack
