@@ -412,3 +412,12 @@ def test_a_signed_commit_for_one_option_puts_it_first_when_the_choice_is_asked_a
     assert a.act == "vendor" and b.component == "ml-platform" and "core-differentiator" not in b.conditions
     assert "Databricks fits best" in b.lead.split(";")[0] and "you already run it" in b.lead
     assert "still Buy" not in b.lead
+
+
+def test_why_not_buy_our_own_cluster_is_answered_with_their_numbers_first(advisor):
+    a = advisor.ask("We rent 32 H100s on demand for training at about $2.40 a GPU-hour.")
+    b = advisor.ask("Our CTO wants to buy 32 H100s for about $1.2M plus $10k a month for colo instead. Why not just own "
+                    "the cluster? The math looks better on paper.", a.conversation_id)
+    assert b.component == "training-infrastructure"
+    assert b.lead.startswith("On your numbers, renting 32 H100s at $2.40 a GPU-hour around the clock comes to")
+    assert any(s.title == "What the sum leaves out" for s in b.sections)

@@ -185,6 +185,18 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
 def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
     # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
+    from .figures import rent_against_own, run_against_quote
+
+    summed = rent_against_own(ctx, cites) or run_against_quote(ctx, cites)
+    if summed:
+        # "Why not just buy our own cluster? On paper the math looks better": their numbers answer why, first, then
+        # what the sum leaves out (the row's own words on running it yourselves), not the general words on building.
+        from .guidance import left_out
+
+        lead = f"{summed} {reason_sentence(ctx, cites)}"
+        missing = left_out(ctx, cites)
+        return lead, keep(Section(kind="guidance", title="What the sum leaves out", items=missing) if missing else None,
+                          build_section(ctx, cites))
     fits = _why_not_option(ctx, cites)
     if fits:
         return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))

@@ -373,7 +373,9 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     unit = bought.currency
     what = re.sub(r"^our own\b[:,]?\s*", "", bought.count_text)  # "buy our own: 64 H100s for ~$2.3M"
     what = what if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
-    said = (f"On your numbers, renting {' and '.join(_described(p) for p in rented)}, about {_money(rent * months, unit)}"
+    # "renting 64 H100s ... comes to": the renting is the subject, not the GPUs.
+    renting = " and ".join(_described(p) for p in rented).replace(" come to ", " comes to ")
+    said = (f"On your numbers, renting {renting}, about {_money(rent * months, unit)}"
             f" over {_span(months)}, against {_money(bought.total, unit)} for {what}")
     said += f" plus {_price(running, unit)} a month to keep it running" if running else ""
     own_total = bought.total + running * months

@@ -150,7 +150,7 @@ def _call(ctx: Context, cites: Citations, openers: tuple[str, ...]) -> str:
     return reason if reason.split(" ", 1)[0].lower() in openers else f"{cap(verdict_clause(ctx))}. {reason}"
 
 
-def _left_out(ctx: Context, cites: Citations) -> list[str]:
+def left_out(ctx: Context, cites: Citations) -> list[str]:
     """What a sum of their running costs leaves out: the row's own line on self-hosting it, else on building it when
     building is what they weigh, else the hours self-hosting any tool takes."""
     own = _forgotten(ctx, cites)
@@ -207,9 +207,9 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         # $50": the sum, then the call and why, and what the sum leaves out.
         # What the sum leaves out: the row's own words on the lasting cost of running it yourselves, else the first
         # general line; three general lines on building under a sum of their own numbers read as filler.
-        left_out = _left_out(ctx, cites) or (section.items[:1] if section else [])
+        missing = left_out(ctx, cites) or (section.items[:1] if section else [])
         return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(
-            Section(kind="guidance", title="What the sum leaves out", items=left_out) if left_out else None,
+            Section(kind="guidance", title="What the sum leaves out", items=missing) if missing else None,
             migration_section(ctx, cites))
     if figures is not None:
         # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
