@@ -323,7 +323,10 @@ class Reader:
             # second ask is answered beside it (Reading.also), not instead of it.
             ask, then = decided, self.lex.also_asks[second].search(norm)
             if ask and then and ask.start() < then.start():
-                r.act = r.act_in_scope = "verdict"
+                # "What's your recommendation for the serving layer, and what are the risks with each?" over several
+                # named products asks which of them; over none, the call.
+                r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and "recommend" in ask.group(0) \
+                    else "verdict"
         # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
         cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") and not self.lex.undo.search(norm) \
             else None

@@ -421,3 +421,23 @@ def test_why_not_buy_our_own_cluster_is_answered_with_their_numbers_first(adviso
     assert b.component == "training-infrastructure"
     assert b.lead.startswith("On your numbers, renting 32 H100s at $2.40 a GPU-hour around the clock comes to")
     assert any(s.title == "What the sum leaves out" for s in b.sections)
+
+
+def test_is_moving_to_a_product_sane_gets_its_yes_before_the_way_over(advisor):
+    a = advisor.ask("We pay Pinecone for 3M product embeddings and already run Postgres on RDS. Is moving to pgvector a "
+                    "sane idea, and how do we migrate without breaking search?")
+    assert a.act == "switch"
+    assert a.lead.startswith("Moving to pgvector is a sound plan.")
+
+
+def test_a_recommendation_with_the_risks_of_each_names_the_pick_and_its_risks(advisor):
+    a = advisor.ask("We serve 40 models on our own Kubernetes cluster and the data must stay on-prem. KServe, Seldon or "
+                    "Triton: what's your recommendation, and what are the risks with each?")
+    assert a.act == "vendor" and "fits best" in a.lead
+    assert any(s.title == "Risks" for s in a.sections)
+
+
+def test_a_product_in_a_subscription_they_pay_for_is_the_one_they_run(advisor):
+    a = advisor.ask("Our models live in an S3 bucket with folder names, and we have a W&B subscription for the data "
+                    "scientists. Should we adopt MLflow Model Registry or use W&B's registry?")
+    assert a.act == "vendor" and "you already run it" in a.lead and "Weights & Biases" in a.lead.split(":")[0]

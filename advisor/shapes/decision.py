@@ -269,7 +269,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
         what = f"{tool} is" if tool else "the simple version you build yourselves is"
         yes = f"Yes{(', ' + situation) if situation else ''}: {what} enough for now."
-    elif vendor and d.deciding and d.verdict != "build" and (_recommends_others(d, vendor) or _outgrown(d, vendor)):
+    elif vendor and d.deciding and d.verdict != "build" and (recommends_others(d, vendor) or _outgrown(d, vendor)):
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.
         yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
@@ -347,7 +347,7 @@ def _outgrown(d, option) -> bool:
     return d.deciding.condition != "simple" and any(named_in(option, r.advice) for r in simple)
 
 
-def _recommends_others(d, option) -> bool:
+def recommends_others(d, option) -> bool:
     """Whether the deciding rule's advice names other products of the row but not `option`."""
     advice = d.deciding.advice
     return not named_in(option, advice) and any(named_in(o, advice) for o in d.component.buy if o is not option)

@@ -27,6 +27,7 @@ from .phrasing import (
     lead_verdict,
     listed,
     lower_first,
+    named_in,
     reason_sentence,
     situation_phrase,
     subject_of,
@@ -73,8 +74,10 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         steps = own_sentences(ctx, cites, "rolling it out")
         if steps:
             size = f"{lead} {specific[0]}" if specific else lead
-            return " ".join(steps[:2]), keep(Section(kind="guidance", title="How to move over", items=steps[2:]),
-                                              Section(kind="migration", title="How big the move is", text=size))
+            judged = _move_judged(ctx, cites, named)
+            return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
+                Section(kind="guidance", title="How to move over", items=steps[2:]),
+                Section(kind="migration", title="How big the move is", text=size))
     if len(named) >= 2:
         # From one product to another ("W&B to self-hosted MLflow"): what each note says about leaving and
         # arriving, not the general advice on moving from bought to built; what each offers ("what do we lose?")
@@ -95,6 +98,32 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # What keeps a later move cheap is what to do now: the row's own guard for the bought side.
     guard = [x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x.lower()][:1]
     return lead, keep(Section(kind="guidance", title="Keeping a later move cheap", items=guard) if guard else None)
+
+
+_DESTINATION = re.compile(r"\b(?:moving|move|moved|switch|switching|migrate|migrating|going|port|porting)\s+"
+                          r"(?:\w+\s+){0,2}?to\s+([\w .&-]{2,40})")
+
+
+def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
+    """"Is moving to pgvector a sane idea or a trap?": yes or no on the product they would move to, with what it does
+    well, before how to move; '' when no such judgement is asked or no one product is the destination."""
+    from .decision import recommends_others
+    from .sections import outside_their_boundary, strength_of
+
+    d = ctx.decision
+    if not ctx.reading.proposal or d.verdict not in ("buy", "hybrid"):
+        return ""
+    # The destination is the product after "moving to"; else the one named they do not run yet.
+    dest = _DESTINATION.search(ctx.reading.normalized)
+    target = [o for o in named if dest and named_in(o, dest.group(1))] or \
+        [o for o in named if o.doc not in ctx.state.running and o.doc not in ctx.state.rejected]
+    if len(target) != 1:
+        return ""
+    target = target[0]
+    if outside_their_boundary(ctx, target.doc) or (d.deciding and recommends_others(d, target)):
+        return f"Moving to {target.name} is a risk here: {lower_first(ctx, reason_sentence(ctx, cites))}"
+    strength = cites.sentence_from(strength_of(ctx, cites, target.doc))
+    return f"Moving to {target.name} is a sound plan. {strength[0]}" if strength else ""
 
 
 def risk_key(ctx: Context) -> str:
