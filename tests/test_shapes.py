@@ -441,3 +441,12 @@ def test_a_product_in_a_subscription_they_pay_for_is_the_one_they_run(advisor):
     a = advisor.ask("Our models live in an S3 bucket with folder names, and we have a W&B subscription for the data "
                     "scientists. Should we adopt MLflow Model Registry or use W&B's registry?")
     assert a.act == "vendor" and "you already run it" in a.lead and "Weights & Biases" in a.lead.split(":")[0]
+
+
+def test_a_rollout_question_that_asks_for_a_baseline_says_what_to_record_first(advisor):
+    a = advisor.ask("We're adopting MLflow Model Registry next month. How will we know it worked, and what baseline "
+                    "should we capture before the rollout?")
+    assert a.act == "implement"
+    record = next(s for s in a.sections if s.title == "What to record before the change")
+    assert "record where each chosen KPI stands today" in record.items[0]
+    assert_citations_resolve(a)

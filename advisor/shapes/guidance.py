@@ -199,6 +199,20 @@ def _forgotten(ctx: Context, cites: Citations) -> list[str]:
 
 
 def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """Risks, cost, evaluation, rollout or general guidance, applied to the component in play; a rollout question
+    that asks for a baseline ("what should we capture this week before we roll it out?") gets what to record first."""
+    lead, sections = _guidance_for_component(ctx, cites)
+    if ctx.plan.act == "implement" and _BASELINE.search(ctx.reading.normalized):
+        now = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 2)
+        sections = [*sections, *keep(Section(kind="guidance", title="What to record before the change", items=now)
+                                     if now else None)]
+    return lead, sections
+
+
+_BASELINE = re.compile(r"\bbaselines?\b|\bbefore (?:anything|we|it) (?:changes?|roll|go)")
+
+
+def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
     key = risk_key(ctx) if act == "risks" else act
     if act == "risks" and (ctx.reading.both_sides or key == "risks-both") and ctx.decision.component:
