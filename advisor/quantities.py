@@ -105,6 +105,17 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
+# "one of those two engineers just resigned", "2 of our 3 MLEs are leaving": the team that remains is what counts.
+_DEPARTED = re.compile(rf"\b(?P<gone>\d+|{_WORDS})\s+of\s+(?:the|those|these|our|my|its|their)\s+(?P<all>\d+|{_WORDS})\s+"
+                       r"(?P<noun>(?:[a-z]+\s+)?(?:engineers?|developers?|devs?|data scientists?|people|admins?|mles?|"
+                       r"maintainers?))\b[^.;!?]{0,30}?\b(?:resigned|quit|left|leaves|leave|leaving|handed in|gave notice|"
+                       r"moved on|retired|retiring)\b", re.IGNORECASE)
+
+
+def _count(word: str) -> float:
+    return float(word) if word.isdigit() else float(_WORD_NUMBERS[word.lower()])
+
+
 # "we'd need 2 engineers on it", "it would take three devs for six months", "building it with a new 3-person
 # platform team": people a build would take, which is an effort to cost, not the size of the team asking.
 _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|requires|required|cost|costs|tie up|ties up|"
@@ -367,6 +378,14 @@ def extract(text: str) -> list[Quantity]:
         v = _value(m)
         if v is not None and v >= 1000 and not any(m.group(0) in f or f in m.group(0) for f in flows):
             out.append(Quantity(kind="stored_vectors", value=v, text=m.group(0)))
+    for m in _DEPARTED.finditer(text):
+        gone, total = _count(m.group("gone")), _count(m.group("all"))
+        if 0 < gone < total:
+            left = int(total - gone)
+            noun = m.group("noun").strip()
+            noun = re.sub(r"s$", "", noun) if left == 1 else noun
+            out = [q for q in out if q.kind != "engineers"]  # the departure, not the count before it
+            out.append(Quantity(kind="engineers", value=float(left), text=f"{left} {noun} left"))
     for m in _TEAMS.finditer(text):
         v = _value(m)
         if v is not None:

@@ -273,3 +273,11 @@ def test_a_bill_told_after_its_period_is_that_periods_bill():
 
 def test_admins_and_sres_are_the_team():
     assert [(q.kind, q.value) for q in extract("we are only 2 admins")] == [("engineers", 2.0)]
+
+
+@pytest.mark.parametrize("text, left", [
+    ("one of those two engineers just resigned", "1 engineer left"),
+    ("2 of our 3 MLEs are leaving next month", "1 MLE left"),
+])
+def test_a_departure_leaves_the_team_that_remains(text, left):
+    assert [q.text for q in extract(text) if q.kind == "engineers"] == [left]

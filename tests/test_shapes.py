@@ -450,3 +450,10 @@ def test_a_rollout_question_that_asks_for_a_baseline_says_what_to_record_first(a
     record = next(s for s in a.sections if s.title == "What to record before the change")
     assert "record where each chosen KPI stands today" in record.items[0]
     assert_citations_resolve(a)
+
+
+def test_a_growing_bill_against_machines_priced_today_says_the_machines_must_grow_too(advisor):
+    a = advisor.ask("Our LLM API bill is $8,000 a month and growing 10% a month. Self-hosting would take 2 H100s at "
+                    "$2.50 a GPU-hour. Where is the break-even?")
+    assert a.act == "cost"
+    assert "The machines are counted at today's size" in a.lead

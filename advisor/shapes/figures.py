@@ -528,6 +528,11 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
             f", so {bill_name} costs less each month on these numbers"
     people = people_given(own_units, alt, own)
     said += ", with the engineer time you gave." if people else ", before the engineers who would run it."
+    if growth and own_units and alt == own[-1]:
+        # A bill that grows with the load, against machines priced at today's size, flatters the machines: the load
+        # they carry grows by the same rate, so they would have to grow with it.
+        said += (f" The machines are counted at today's size: a bill growing {growth:.0%} a month means the load grows "
+                 f"as fast, so they would have to grow with it and the gap is smaller than this sum.")
     return said + _flat_note(ctx, growth)
 
 
