@@ -127,18 +127,29 @@ class Cues(BaseModel):
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
     sells_infrastructure: list[str] = []  # the infrastructure is what they sell ("our product is an inference API")
+    shortlist: list[str] = []  # several options weighed ("our shortlist", "other vendors")
+    destination: str = ""  # a move's destination: group 1 is the words after "to" ("moving to pgvector")
     tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
     let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "tried", "let_down", "faults_plan", "turning_asks", "undo",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "let_down", "faults_plan", "turning_asks", "undo",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
                      "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
+
+    @field_validator("destination")
+    @classmethod
+    def _destination_compiles(cls, pattern: str) -> str:
+        if pattern:
+            check_patterns([pattern])
+            if re.compile(pattern).groups < 1:
+                raise ValueError("the destination pattern needs a group for the words after 'to'")
+        return pattern
 
     @field_validator("model_providers", "regimes", "stated_by_negative", "also_asks", "stack_tools")
     @classmethod
@@ -237,6 +248,8 @@ class Lexicon:
         self.compare_asks = _any(cues.compare_asks)
         self.rejected = _any(cues.rejected)
         self.tried = _any(cues.tried)
+        self.shortlist = _any(cues.shortlist)
+        self.destination = re.compile(cues.destination) if cues.destination else None
         self.sells_infrastructure = _any(cues.sells_infrastructure)
         self.let_down = _any(cues.let_down)
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}

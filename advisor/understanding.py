@@ -26,6 +26,8 @@ class Reading(BaseModel):
     rejected: list[str] = Field(default_factory=list)  # of those, the ones ruled out ("X is too expensive")
     regimes: list[str] = Field(default_factory=list)  # compliance regimes named ("HIPAA", "GDPR")
     data_location: str = ""  # words that say where data may live or go ("must stay in the EU"), as found
+    shortlist: bool = False  # several options weighed, not all of them named ("Scale AI and two other vendors")
+    destination: str = ""  # the words after "moving to" ("pgvector before black friday"), where a move goes
     owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
@@ -237,6 +239,8 @@ class Reader:
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
         r.data_location = m.group(0) if (m := self.lex.data_location.search(norm)) else ""
+        r.shortlist = bool(self.lex.shortlist.search(norm))
+        r.destination = m.group(1) if self.lex.destination and (m := self.lex.destination.search(norm)) else ""
         r.owns_hardware = m.group(0) if (m := self.lex.owned_hardware.search(norm)) else ""
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
         r.asks_turning = bool(self.lex.turning_asks.search(norm))

@@ -85,7 +85,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
                           *sections, build), changed
-    if act == "general" and ctx.plan.topic_sure and ctx.topic_note and ctx.plan.topic in _TOPIC_IDS(ctx) \
+    if act == "general" and ctx.plan.topic_sure and ctx.topic_note and ctx.plan.topic in _topic_ids(ctx) \
             and ctx.topic_note != "four-questions":
         # "Where do teams in my position go wrong?" asked over a stack they describe: the note on that topic answers;
         # what it means for the component they lead with follows as one line.
@@ -125,7 +125,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
                       _numbers(ctx, cites, lead, sections), *sections), changed
 
 
-def _TOPIC_IDS(ctx: Context) -> set[str]:
+def _topic_ids(ctx: Context) -> set[str]:
     return {t.id for t in ctx.taxonomy.general_topics} if ctx.taxonomy else set()
 
 

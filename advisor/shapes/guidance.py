@@ -100,10 +100,6 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, keep(Section(kind="guidance", title="Keeping a later move cheap", items=guard) if guard else None)
 
 
-_DESTINATION = re.compile(r"\b(?:moving|move|moved|switch|switching|migrate|migrating|going|port|porting)\s+"
-                          r"(?:\w+\s+){0,2}?to\s+([\w .&-]{2,40})")
-
-
 def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
     """"Is moving to pgvector a sane idea or a trap?": yes or no on the product they would move to, with what it does
     well, before how to move; '' when no such judgement is asked or no one product is the destination."""
@@ -114,8 +110,8 @@ def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
     if not ctx.reading.proposal or d.verdict not in ("buy", "hybrid"):
         return ""
     # The destination is the product after "moving to"; else the one named they do not run yet.
-    dest = _DESTINATION.search(ctx.reading.normalized)
-    target = [o for o in named if dest and named_in(o, dest.group(1))] or \
+    dest = ctx.reading.destination
+    target = [o for o in named if dest and named_in(o, dest)] or \
         [o for o in named if o.doc not in ctx.state.running and o.doc not in ctx.state.rejected]
     if len(target) != 1:
         return ""
@@ -202,14 +198,11 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     """Risks, cost, evaluation, rollout or general guidance, applied to the component in play; a rollout question
     that asks for a baseline ("what should we capture this week before we roll it out?") gets what to record first."""
     lead, sections = _guidance_for_component(ctx, cites)
-    if ctx.plan.act == "implement" and _BASELINE.search(ctx.reading.normalized):
+    if ctx.plan.act == "implement" and "baseline" in ctx.reading.also:
         now = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 2)
         sections = [*sections, *keep(Section(kind="guidance", title="What to record before the change", items=now)
                                      if now else None)]
     return lead, sections
-
-
-_BASELINE = re.compile(r"\bbaselines?\b|\bbefore (?:anything|we|it) (?:changes?|roll|go)")
 
 
 def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -351,7 +344,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"
             section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
-    elif key == "evaluate" and (len(named) >= 2 or named and _SHORTLIST.search(ctx.reading.normalized)):
+    elif key == "evaluate" and (len(named) >= 2 or named and ctx.reading.shortlist):
         lead = _trial(ctx, cites, named)
     elif key == "evaluate":
         lead = f"When you compare {re.sub(r'^(?:an?|the) ', '', subject)} vendors, {lower_first(ctx, first)}"
@@ -361,10 +354,6 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         len(section.items) > 1 else None
     extra = migration_section(ctx, cites) if key in ("cost", "evaluate") else None
     return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
-
-
-# A turn that weighs several options, only some of them named in the knowledge base.
-_SHORTLIST = re.compile(r"\b(?:shortlist\w*|vendors|options|candidates|alternatives|providers)\b")
 
 
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
