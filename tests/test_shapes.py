@@ -457,3 +457,11 @@ def test_a_growing_bill_against_machines_priced_today_says_the_machines_must_gro
                     "$2.50 a GPU-hour. Where is the break-even?")
     assert a.act == "cost"
     assert "The machines are counted at today's size" in a.lead
+
+
+def test_how_to_evaluate_vendors_and_what_the_pilot_should_measure_are_both_answered(advisor):
+    a = advisor.ask("We're shortlisting Labelbox and Scale AI for image labelling. How should we run the evaluation, "
+                    "and what exactly should the pilot measure?")
+    assert a.act == "evaluate" and a.lead.startswith("Put ")
+    worked = next(s for s in a.sections if s.title == "How to tell it worked")
+    assert "gold set" in worked.items[0]

@@ -110,9 +110,9 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
         # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
-    if act == "vendor" and {"rollout", "measures", "move", "risks"} & set(ctx.reading.also):
+    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks"} & set(ctx.reading.also):
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
-        # each?"): the rollout or the risks beside it.
+        # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
