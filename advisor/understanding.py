@@ -292,15 +292,16 @@ class Reader:
         # read from the whole turn and the asking sentences together.
         if xa is not None and len(" ".join(norm[b:e] for b, e in asking).split()) < self.act_asking_min_words:
             xa = None  # "what now?" says nothing of what is asked that the whole turn does not say better
-        r.act, r.confidence["act"] = self._best("act", x, exclude={"off-topic"} if in_scope else None, also=xa)
-        r.act_in_scope = self._best("act", x, exclude={"off-topic"}, also=xa)[0]
+        p_act = self._proba("act", x, also=xa)  # once: the picks below only leave classes out
+        r.act, r.confidence["act"] = self._pick("act", p_act, exclude={"off-topic"} if in_scope else None)
+        r.act_in_scope = self._pick("act", p_act, exclude={"off-topic"})[0]
         if r.act == "statement" and "?" not in norm and (self.lex.asks_decision.search(norm) or any(
                 _ASKS.match(c) for c in clauses)):
             # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
             # fine"): a turn that asks in words is a question, whatever the act head makes of its full stop.
-            r.act, r.confidence["act"] = self._best("act", x, exclude={"statement", "off-topic"} if in_scope
-                                                    else {"statement"}, also=xa)
-            r.act_in_scope = self._best("act", x, exclude={"statement", "off-topic"}, also=xa)[0]
+            r.act, r.confidence["act"] = self._pick("act", p_act, exclude={"statement", "off-topic"} if in_scope
+                                                    else {"statement"})
+            r.act_in_scope = self._pick("act", p_act, exclude={"statement", "off-topic"})[0]
         if r.recheck and not r.how_to_move and not self.lex.switch_asks.search(norm):
             # "One of the two engineers just resigned, hiring is frozen. What do I do now?" asks for the call again
             # under the new facts, whatever a departure or a deadline suggests to the act head (alone, such a turn
@@ -395,10 +396,17 @@ class Reader:
         h = self.heads[head]
         return float(h.proba(x)[0][h.classes.index(label)]) if label in h.classes else 0.0
 
-    def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None, also=None) -> tuple[str, float]:
-        """The head's best class for `x` (averaged with its reading of `also`, the asking sentences, when given)."""
+    def _best(self, head: str, x: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
+        return self._pick(head, self._proba(head, x), exclude)
+
+    def _proba(self, head: str, x: np.ndarray, also=None) -> np.ndarray:
+        """The head's probabilities for `x` (averaged with its reading of `also`, the asking sentences, when given)."""
         h = self.heads[head]
-        p = h.proba(x)[0] if also is None else (h.proba(x)[0] + h.proba(also)[0]) / 2
+        return h.proba(x)[0] if also is None else (h.proba(x)[0] + h.proba(also)[0]) / 2
+
+    def _pick(self, head: str, p: np.ndarray, exclude: set[str] | None = None) -> tuple[str, float]:
+        """The best class of `p`, leaving out `exclude`, with its probability."""
+        h = self.heads[head]
         if exclude:
             p = np.where([c in exclude for c in h.classes], 0.0, p)
         i = int(p.argmax())

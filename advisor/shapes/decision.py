@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..compose import Citations, Context, sentences, usable, yours
+from ..compose import Citations, Context, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from .figures import bill_against_hardware
@@ -88,13 +88,12 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
     reasons = fact_reasons(ctx, cites)
     if not (settled or judged or lean or _keeping(ctx, cites)):
-        from .figures import bill_against_own, rent_against_own, run_against_quote
+        from .figures import bill_against_own, their_sum
 
         # "Would self-hosting pay off?" with their bill and their GPU price, or "buy our own GPUs or keep renting?"
         # with the rent and the purchase price: their numbers answer it, so the sum leads and the rule follows; it is
         # not repeated below.
-        summed = rent_against_own(ctx, cites) or run_against_quote(ctx, cites) or \
-            (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
+        summed = their_sum(ctx, cites) or (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
         if summed:
             lead = f"{summed} {reason_sentence(ctx, cites)}"
             reasons = _money_weighed(reasons, "*Your numbers:*")
@@ -185,18 +184,15 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
 def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
     # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
-    from .figures import rent_against_own, run_against_quote
+    from .figures import their_sum
 
-    summed = rent_against_own(ctx, cites) or run_against_quote(ctx, cites)
+    summed = their_sum(ctx, cites)
     if summed:
         # "Why not just buy our own cluster? On paper the math looks better": their numbers answer why, first, then
         # what the sum leaves out (the row's own words on running it yourselves), not the general words on building.
-        from .guidance import left_out
+        from .guidance import left_out_section
 
-        lead = f"{summed} {reason_sentence(ctx, cites)}"
-        missing = left_out(ctx, cites)
-        return lead, keep(Section(kind="guidance", title="What the sum leaves out", items=missing) if missing else None,
-                          build_section(ctx, cites))
+        return f"{summed} {reason_sentence(ctx, cites)}", keep(left_out_section(ctx, cites), build_section(ctx, cites))
     fits = _why_not_option(ctx, cites)
     if fits:
         return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
@@ -396,11 +392,8 @@ def _own_it(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     lead = (f"Own {d.component.noun} itself: it is what you sell, and {lower_first(ctx, d.deciding.advice)}"
             + cites.support(d.deciding.advice, d.deciding.note))
-    commodity = cites.section("hybrid-approaches", "commodity versus custom")
-    said = [s for s in sentences(commodity.doc.page_content) if usable(s)][:1] if commodity else []
-    buy = Section(kind="build", title="What you still buy", items=[f"{said[0]} [{cites.cite(commodity, said[0])}]"]) \
-        if said else None
-    return two_sentences(lead), keep(buy)
+    said = cites.sentence_from(cites.section("hybrid-approaches", "commodity versus custom"))
+    return two_sentences(lead), keep(Section(kind="build", title="What you still buy", items=said) if said else None)
 
 
 def _bought_side(ctx: Context, buy) -> str:

@@ -398,6 +398,12 @@ _SHARE = re.compile(r"(?:(?P<lo>\d{1,3})\s*%?\s*(?:-|–|to)\s*)?(?P<hi>\d{1,3})
 _FRACTION = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25}
 
 
+def their_sum(ctx: Context, cites: Citations) -> str:
+    """The sum their own numbers make of a choice that is not a bill against a build: rent against a purchase, else a
+    share of an engineer against a managed quote; '' when they gave neither."""
+    return rent_against_own(ctx, cites) or run_against_quote(ctx, cites)
+
+
 def run_against_quote(ctx: Context, cites: Citations) -> str:
     """Running it yourselves, told as a share of one engineer ("30-40% of one engineer's time"), against a yearly or
     monthly price quoted for the managed version, with the gap a year; '' unless they gave both."""

@@ -188,6 +188,12 @@ def left_out(ctx: Context, cites: Citations) -> list[str]:
     return cites.sentence_from(cites.section(NOTE, "what self"), 2)[1:2]
 
 
+def left_out_section(ctx: Context, cites: Citations, fallback: list[str] = ()) -> Section | None:
+    """"What the sum leaves out" under a sum of their numbers: the row's own line (see left_out), else `fallback`."""
+    missing = left_out(ctx, cites) or list(fallback)
+    return Section(kind="guidance", title="What the sum leaves out", items=missing) if missing else None
+
+
 def _forgotten(ctx: Context, cites: Citations) -> list[str]:
     """The row's own sentence on the main risk of building or running it yourselves (the cost comparisons leave out)."""
     return [x for x in own_sentences(ctx, cites, "risks") if x.startswith("The main risk of")
@@ -243,10 +249,8 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # $50": the sum, then the call and why, and what the sum leaves out.
         # What the sum leaves out: the row's own words on the lasting cost of running it yourselves, else the first
         # general line; three general lines on building under a sum of their own numbers read as filler.
-        missing = left_out(ctx, cites) or (section.items[:1] if section else [])
         return f"{bills or units} {_call(ctx, cites, _OPENERS_SUM)}", keep(
-            Section(kind="guidance", title="What the sum leaves out", items=missing) if missing else None,
-            migration_section(ctx, cites))
+            left_out_section(ctx, cites, section.items[:1] if section else []), migration_section(ctx, cites))
     if figures is not None:
         # "What would it cost over three years if we built it, with 2 engineers?": their numbers, run through the cost
         # model, answer first; then the call and why, what the named products charge, and what the sum leaves out.
