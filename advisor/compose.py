@@ -46,6 +46,7 @@ class Context:
     vendor_facts: dict = field(default_factory=dict)  # vendor note id -> VendorFacts
     tco: TcoDefaults | None = None  # knowledge/tco.yaml: the cost model's placeholders, for the asker's own numbers
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
+    covers_need: re.Pattern | None = None  # a note's line saying a tool they run may do the row's job (cues.yaml)
 
     @property
     def loaded_cost_year(self) -> float:
@@ -210,6 +211,7 @@ class Composer:
         yours = documents_section(ctx.evidence.documents, ctx.question, cites)
         if yours:
             sections = [*sections, yours]
+        sections = not_again(lead, sections)
         lead, sections = cites.renumber(lead, sections)
         lead, sections = named_once(ctx, lead, sections)
         pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
@@ -221,6 +223,23 @@ class Composer:
             yield tail
         yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
                     changed=changed)
+
+
+def not_again(lead: str, sections: list[Section]) -> list[Section]:
+    """The sections without a line the lead already says (a note's sentence quoted in the lead is not repeated
+    under "Alongside ..."); a section left empty goes."""
+    said = _MARKER.sub("", lead)
+
+    def fresh(item: str) -> bool:
+        return _MARKER.sub("", item).strip() not in said
+
+    out = []
+    for s in sections:
+        items = [x for x in s.items if fresh(x)]
+        if s.items and not items and not s.text and not s.table:
+            continue
+        out.append(s.model_copy(update={"items": items}) if len(items) != len(s.items) else s)
+    return out
 
 
 def named_once(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:

@@ -131,16 +131,26 @@ class Cues(BaseModel):
     destination: str = ""  # a move's destination: group 1 is the words after "to" ("moving to pgvector")
     tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
     let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
+    covers_need: list[str] = []  # a note's line saying a tool they run may do the job ("often unnecessary")
+    build_estimate: list[str] = []  # a build estimate they report ("he estimates 2 weeks"): group `d` the duration
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "let_down", "faults_plan", "turning_asks", "undo",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
                      "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
+
+    @field_validator("build_estimate")
+    @classmethod
+    def _names_duration(cls, patterns: list[str]) -> list[str]:
+        for p in check_patterns(patterns):
+            if "(?P<d>" not in p:
+                raise ValueError(f"build_estimate pattern {p!r} has no (?P<d>...) group for the duration")
+        return patterns
 
     @field_validator("destination")
     @classmethod
@@ -173,6 +183,10 @@ def load_cues(path: Path) -> Cues:
 
 
 _NOT = re.compile(r"\b(?:not|never|no longer)\b")
+
+
+# A component's name followed by one of these names a team or a role ("the ML platform team", "our monitoring lead").
+_TEAM_AFTER = re.compile(r"\s+(?:team|teams|squad|group|org|organisation|organization|lead|leads|manager|engineers?)\b")
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -252,6 +266,8 @@ class Lexicon:
         self.destination = re.compile(cues.destination) if cues.destination else None
         self.sells_infrastructure = _any(cues.sells_infrastructure)
         self.let_down = _any(cues.let_down)
+        self.covers_need = _any(cues.covers_need)
+        self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.attestations = frozenset(cues.attestations)
         self.residency = _any(cues.residency)
@@ -410,6 +426,8 @@ class Lexicon:
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append((m.start(), m.end()))
+                if doc is None and _TEAM_AFTER.match(text, m.end()):
+                    continue  # "I'm on the ML platform team": the name of a team, not the infrastructure asked about
                 found.append(Hit(slug, doc, m.start(), len(phrase), doc is None, phrase))
         if not found:
             found = self._fuzzy(text)
@@ -418,6 +436,10 @@ class Lexicon:
             if m and not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
         return sorted(found, key=lambda h: h.start)
+
+    def estimate(self, norm: str) -> str:
+        """The duration of a build estimate the asker reports ("two weeks"), or ''."""
+        return next((m.group("d") for rx in self.build_estimate for m in [rx.search(norm)] if m), "")
 
     def as_written(self, hits: list[Hit], raw: str) -> list[Hit]:
         """The hits, without product names that are also plain words where the asker wrote them as plain words

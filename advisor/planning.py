@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from .corpus import WHOLE
 from .hosting import find_choice, self_hosting_is_a_part
 from .matrix import Matrix, Taxonomy
-from .quantities import Quantity, Thresholds, implications
+from .quantities import Quantity, Thresholds, corrected_volume, implications
 from .understanding import HYPOTHETICAL, Reading
 
 # Numbers that measure the same thing: a later one corrects the earlier ("12 engineers" then "250 people now").
@@ -140,10 +140,14 @@ class Planner:
             r.confidence.get("act", 1.0) < self.follow_up_general_confidence
         # Guidance asked of the thread ("how would we roll it out without breaking our batch jobs?") describes its
         # context in words that suggest other components; only a sure reading takes it elsewhere.
-        switch = self.anaphoric_switch_threshold if r.anaphoric and act in self.taxonomy.act_notes \
-            else self.switch_threshold
+        # The same holds for guidance asked with no row named outright ("how do we migrate without a quality drop, and
+        # what if the provider retires the model version we rely on?"): a near miss of a row's name ("model
+        # version") is a word of its context, not a new subject.
+        applied = act in self.taxonomy.act_notes and (r.anaphoric or r.component in r.near_rows)
+        switch = self.anaphoric_switch_threshold if applied else self.switch_threshold
+        named = [s for s in r.named if s not in r.near_rows] if applied else r.named
         # A thread on infrastructure without a row ("a guardrails layer") is held the same way as one on a row.
-        guessed = r.component and r.component not in r.named and (state.component or state.other_component) \
+        guessed = r.component and r.component not in named and (state.component or state.other_component) \
             and r.confidence.get("component", 1.0) < switch
         # A follow-up that tells facts and then asks about them ("6 of them need GPUs, each on its own T4. same
         # answer?", "our warehouse is BigQuery. does that change things?") names tools of its stack, not a new
@@ -206,6 +210,7 @@ class Planner:
             build = self.matrix.get(new.component).build_part_given([*new.negated, *r.negated])
             if build:
                 new.part = build.name
+        r = self._bare_correction(r, state)
         for q in r.quantities:
             new.facts[q.kind] = q.text.strip()
         if r.deadline:
@@ -266,6 +271,11 @@ class Planner:
             # "pgvector, or our own HNSW implementation?", "hosted API or self-host a model?": one side of the
             # choice is building, so the turn asks for the build-or-buy call, not for a product.
             act = new.act = "verdict"
+        if act == "vendor" and state.asked_vendors and new.component == state.component and len(r.vendors) <= 1 \
+                and set(r.vendors) <= set(state.asked_vendors):
+            # "If you had to pick one, which?" (or facts that name one of them: "the researchers only know Slurm")
+            # picks among the options on the table, not among every product of the row, nor that one alone.
+            vendors = list(state.asked_vendors)
         # "Does this change what you'd recommend?" after a choice asks the choice again, even when it names one of the
         # options ("we just signed a Databricks commit").
         if (state.act in self.REASKED and state.component and new.component == state.component
@@ -289,6 +299,22 @@ class Planner:
                     topic_sure=r.confidence.get("topic", 0.0) >= self.topic_confidence,
                     vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
                     aside=aside)
+
+    def _bare_correction(self, r: Reading, state: ConversationState) -> Reading:
+        """The reading with a corrected count that names no unit ("3 thousand a month, not 3 million") read as the
+        volume told before, and what that size settles."""
+        if r.quantities or not state.quantities or not self.thresholds:
+            return r
+        q = corrected_volume(r.normalized, state.quantities)
+        if q is None:
+            return r
+        settled = implications([q], self.thresholds.for_component(state.component))
+        conds = [c for c in r.conditions if settled.get(c) != "negated"] + \
+            [c for c, p in settled.items() if p == "stated" and c not in r.conditions]
+        negated = [c for c in r.negated if settled.get(c) != "stated"] + \
+            [c for c, p in settled.items() if p == "negated" and c not in r.negated]
+        return r.model_copy(update={"quantities": [q], "conditions": conds, "negated": negated,
+                                    "by_magnitude": list(dict.fromkeys([*r.by_magnitude, *settled]))})
 
     def _weigh_numbers(self, r: Reading, new: ConversationState) -> Reading:
         """The reading with what its numbers alone settle weighed against the numbers told earlier: "2 models" after

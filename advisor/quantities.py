@@ -53,12 +53,19 @@ _RATE = re.compile(
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
+def _big(said: str) -> str:
+    """"1.1b tokens" as people write it: "1.1B tokens" (the text read is lower-cased)."""
+    return re.sub(r"(\d)([mb])\b", lambda m: m.group(1) + m.group(2).upper(), said)
+
+
+_PER_WORD = {"s": "second", "sec": "second", "min": "minute", "h": "hour", "hr": "hour", "d": "day", "mo": "month",
+             "yr": "year"}  # "1.1B tokens/mo" is echoed as "1.1B tokens a month"
 _VOLUME = re.compile(
     rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,3}}"  # "2 million short text snippets": the last such word is the thing
     rf"(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})\b"
     # Up to three words between the thing and its period ("images need tags every quarter"), but never another
     # count or a new item ("2 million documents and 10 queries per second": the period is the queries').
-    rf"(?:\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,3}}?(?:(?:(?:per|a|an|each|every)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
+    rf"(?:\s*/\s*(?P<per_slash>{_PER})\b|\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,3}}?(?:(?:(?:per|a|an|each|every|this|next)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
     rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
 # "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
@@ -97,7 +104,7 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|ml ppl|ml folks|mles?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?team)\b"
+    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?team)\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
@@ -292,6 +299,23 @@ def _value(m: re.Match) -> float | None:
     return value * _MULT.get(mult, 1.0)
 
 
+_BARE_VOLUME = re.compile(rf"(?:{NUM})\s*(?:(?:a|an|per|each|every)\s+|/\s*)(?P<per>{_PER})\b", re.IGNORECASE)
+_CORRECTING = re.compile(rf"\b(?:correction|sorry|i meant|we meant|typo|rather|i mean)\b|\bnot\s+(?:{NUM})",
+                         re.IGNORECASE)
+
+
+def corrected_volume(text: str, told: list[Quantity]) -> Quantity | None:
+    """"correction: 3 thousand a month, not 3 million": a count per period with no noun, in a turn that corrects,
+    as a new value of the one volume told before (None unless exactly one was)."""
+    volumes = [q for q in told if q.kind.endswith("_per_day")]
+    m = _BARE_VOLUME.search(text) if _CORRECTING.search(text) else None
+    if m is None or len({q.kind for q in volumes}) != 1 or (v := _value(m)) is None:
+        return None
+    per = m.group("per").lower()
+    return Quantity(kind=volumes[-1].kind, value=v * 86400 / _PER_SECOND[per],
+                    text=_big(f"{m.group(0).split('/')[0].strip()}{' a ' + _PER_WORD.get(per, per) if '/' in m.group(0) else ''}"))
+
+
 def extract(text: str) -> list[Quantity]:
     """Every quantity in `text` (normalised or raw)."""
     out: list[Quantity] = []
@@ -365,19 +389,20 @@ def extract(text: str) -> list[Quantity]:
             out.append(Quantity(kind="build_engineers" if effort else "engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)
-        per = (m.group("per") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
+        slash = m.group("per_slash")
+        per = (m.group("per") or slash or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
         kind = next(k for k in _VOLUME_KINDS if m.group(k))
         if v is not None and per:
             # The words between the thing and its period ("images need tags every quarter") are left out of
             # the text a lead echoes: "8 million product images a quarter".
             said = m.group(0)[:m.end("thing") - m.start()]
-            said += f" {m.group('adverb')}" if m.group("adverb") else f" a {m.group('per')}"
-            out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=said))
+            said += f" {m.group('adverb')}" if m.group("adverb") else f" a {_PER_WORD.get(per.lower(), per)}"
+            out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=_big(said)))
     flows = [q.text for q in out if q.kind.endswith("_per_day")]
     for m in _STORED.finditer(text):
         v = _value(m)
         if v is not None and v >= 1000 and not any(m.group(0) in f or f in m.group(0) for f in flows):
-            out.append(Quantity(kind="stored_vectors", value=v, text=m.group(0)))
+            out.append(Quantity(kind="stored_vectors", value=v, text=_big(m.group(0))))
     for m in _DEPARTED.finditer(text):
         gone, total = _count(m.group("gone")), _count(m.group("all"))
         if 0 < gone < total:

@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         "question's subject 0.4 and more.")
     situation_min_similarity: float = Field(
         0.45, ge=0.0, le=1.0, description="How similar (MiniLM cosine) one of the asker's clauses must be to a "
-        "situation a component note describes ('When true outcomes arrive weeks after the predictions ...') for the "
+        "situation a component note describes ('When ground truth or labels only arrive weeks or months after the predictions ...') for the "
         "answer to quote what the note says about it.")
     situation_min_margin: float = Field(
         0.36, ge=0.0, le=1.0, description="... and by how much more than either is like the component's name: a "

@@ -43,11 +43,13 @@ class Reading(BaseModel):
     other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
     named: list[str] = Field(default_factory=list)  # components named outright or through a vendor
     named_rows: list[str] = Field(default_factory=list)  # components named outright (their name or a synonym)
+    near_rows: list[str] = Field(default_factory=list)  # components named only through a near miss of a name
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
     asks_call: bool = False  # asks for the call in so many words ("should we buy ...", "build or buy?")
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
+    estimate: str = ""  # a build estimate they report, as its duration ("two weeks")
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
     in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
     running: list[str] = Field(default_factory=list)  # vendor notes of the products told to be in use
@@ -205,7 +207,7 @@ class Reader:
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
                     asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
-                    asks_call=bool(self.lex.asks_decision.search(norm)),
+                    asks_call=bool(self.lex.asks_decision.search(norm)), estimate=self.lex.estimate(norm),
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
@@ -253,7 +255,8 @@ class Reader:
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*[.!?]*", norm)]
         asking = [(b, e) for b, e in sents if norm[b:e].rstrip().endswith("?") or self.lex.asks_decision.search(
             norm[b:e]) or any(_ASKS.match(c) for c in re.split(r"[,:;]\s*", norm[b:e]))] if len(sents) > 1 else []
-        self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a])
+        self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a],
+                         [h.doc for h in hits if h.slug == OTHER and any(b <= h.start < e for b, e in asking)])
         if asking and len(asking) < len(sents):
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
@@ -333,18 +336,25 @@ class Reader:
                 r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and "recommend" in ask.group(0) \
                     else "verdict"
         # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
-        cost = self.lex.cost_asks.search(norm) if r.act in ("verdict", "what-if") and not self.lex.undo.search(norm) \
-            else None
+        # "What would moving save us each month?" asks what a move is worth, not how to make it.
+        cost = self.lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if") or r.act == "switch" and not
+                                                   r.how_to_move) and not self.lex.undo.search(norm) else None
         either = self.lex.either_or.search(norm) if cost else None
         if cost and not any(m and m.start() < cost.start() for m in (decided, either)):
             # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
             # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
             r.act = r.act_in_scope = "cost"
         leave = self.lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if") else None
-        if leave and not (decided and decided.start() < leave.start()):
+        chose = self.lex.choice_asks.search(norm) if r.act == "vendor" else None
+        first = min((m.start() for m in (decided, chose) if m), default=None)
+        if leave and not (first is not None and first < leave.start()):
             # "If we pick Databricks now, how hard would it be to switch later, and does that change the pick?" asks
             # what leaving would take; a long post of options around it reads like a verdict.
             r.act = r.act_in_scope = "switch"
+        elif leave:
+            # "SageMaker, KServe or BentoML: which one? And if we go SageMaker, how hard is it to get off later?"
+            # asks for the pick first; what leaving it takes is answered beside it.
+            r.also = [*r.also, "leave"]
         judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
         if judge and not (decided and decided.start() < judge.start()):
             # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
@@ -413,7 +423,8 @@ class Reader:
         return h.classes[i], round(float(p[i]), 4)
 
 
-    def _components(self, r: Reading, x: np.ndarray, hits, asking: list[str] = ()) -> None:
+    def _components(self, r: Reading, x: np.ndarray, hits, asking: list[str] = (),
+                    others_asked: list[str] = ()) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
         exact = [h.slug for h in hits if h.by_name and h.slug != OTHER and (h.phrase or self._misspelt(h))]
         # Rows named outright in the sentences that ask (only when background sentences come with them).
@@ -425,6 +436,7 @@ class Reader:
         vendors = [h for h in sorted(hits, key=lambda h: (-h.length, h.start)) if not h.by_name]
         r.vendors = list(dict.fromkeys(h.doc for h in hits if h.doc and not h.by_name))
         r.named_rows = list(dict.fromkeys(named))
+        r.near_rows = [s for s in r.named_rows if s not in exact and s not in {h.slug for h in vendors}]
         for slug in named + [h.slug for h in vendors]:
             if slug not in r.components:
                 r.components.append(slug)
@@ -434,7 +446,9 @@ class Reader:
         best, conf = self._best("component", x)
         r.confidence["component"] = conf
         if best == OTHER:
-            named_other = next((h.doc for h in hits if h.slug == OTHER), None)
+            # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
+            # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
+            named_other = next(iter(others_asked), None) or next((h.doc for h in hits if h.slug == OTHER), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []
         elif best != NONE and len(asked) == 1 and best not in asked:

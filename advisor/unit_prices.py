@@ -94,7 +94,8 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
 
 # "buy our own 8x A100 server for $250k", "purchasing two DGX boxes at $300k each": hardware bought once.
 _CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
-                    r"\s+)?[^$€£.;,?!]{0,40}?)\s*(?:for|at|costing|(?:would|will|should|could|might) cost|costs?|,)\s*(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
+                    r"\s+)?[^$€£.;,?!(]{0,40}?)\s*(?:for|at|costing|(?:would|will|should|could|might) cost|costs?|,|\()\s*"
+                    r"(?:(?:quoted|priced|listed|offered)\s+(?:to us\s+)?(?:at\s+)?)?(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
                     r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
                     re.IGNORECASE)
 _WORD_N = {"two": 2, "three": 3, "four": 4}

@@ -281,3 +281,12 @@ def test_admins_and_sres_are_the_team():
 ])
 def test_a_departure_leaves_the_team_that_remains(text, left):
     assert [q.text for q in extract(text) if q.kind == "engineers"] == [left]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("we push 1.1 billion tokens/month through the API", "1.1 billion tokens a month"),
+    ("about 12k images/mo arrive from new sites", "12k images a month"),
+    ("We need 8 million short text labels this year.", "8 million short text labels a year"),
+])
+def test_a_volume_per_period_written_with_a_slash_or_this_year(text, said):
+    assert [q.text for q in extract(text) if q.kind.endswith("_per_day")] == [said]

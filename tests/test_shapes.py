@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from test_chain import assert_citations_resolve
 
+from advisor.render import markdown
+
 
 def test_keeping_a_simple_setup_that_is_enough_says_keep_it_first(advisor):
     a = advisor.ask("KServe or should we just keep our Flask app? 2 models, about 30 requests an hour.")
@@ -465,3 +467,80 @@ def test_how_to_evaluate_vendors_and_what_the_pilot_should_measure_are_both_answ
     assert a.act == "evaluate" and a.lead.startswith("Put ")
     worked = next(s for s in a.sections if s.title == "How to tell it worked")
     assert "gold set" in worked.items[0]
+
+
+def test_is_what_we_have_enough_under_a_split_verdict_is_no_flat_no(advisor):
+    a = advisor.ask("Our two sklearn models sit behind one Flask app on a VM, about 10 requests a second, no "
+                    "incidents. A consultant says we need KServe. Is what we have enough?")
+    assert a.act == "enough" and a.verdict == "depends"
+    assert not a.lead.startswith("No") and "can be enough" in a.lead.split(":")[0]
+
+
+def test_a_migration_follow_up_keeps_its_thread_when_context_words_near_another_row(advisor):
+    a = advisor.ask("We run Mixtral on rented A100s with vLLM and plan to move to a hosted open-weights API.")
+    b = advisor.ask("How do we move over without our users getting worse answers, and what if the provider retires the "
+                    "model version we rely on?", a.conversation_id)
+    assert b.component == "llm-inference" and b.act == "switch"
+
+
+def test_a_general_rule_asked_over_a_story_about_one_tool_is_answered_as_the_general_rule(advisor):
+    a = advisor.ask("I run engineering at a 70-person agritech company. Our annotation vendor folded last spring and "
+                    "moving off it took months. Now everyone wants to build in-house. What general rule should a company "
+                    "our size follow for build versus buy, and which questions should we ask each time?")
+    assert a.act == "general"
+    assert "four questions" in a.lead and "labelling" not in a.lead.lower()
+    assert not any(s.title.startswith("For ") for s in a.sections)
+
+
+def test_the_infrastructure_asked_about_is_the_one_in_the_asking_sentence(advisor):
+    a = advisor.ask("We're a recipe app and Snowflake is our warehouse. Should we build our own experimentation "
+                    "platform for A/B testing the ranking model, or buy one?")
+    assert a.component is None and "(experimentation platform)" in markdown(a).split("\n")[0]
+
+
+def test_a_pick_then_how_hard_leaving_it_is_gets_both(advisor):
+    a = advisor.ask("Eight models, spiky traffic up to 5,000 requests a second, all on EKS. BentoML on our cluster or "
+                    "SageMaker endpoints: which one? And if we go with SageMaker, how hard is getting off it later?")
+    assert a.act == "vendor"
+    leaving = next(s for s in a.sections if s.kind == "migration")
+    assert leaving.title == "Leaving SageMaker endpoints later"
+    assert_citations_resolve(a)
+
+
+def test_pick_one_after_a_comparison_picks_among_the_options_on_the_table(advisor):
+    a = advisor.ask("Insurance analytics team of 9 on Azure, data in Snowflake, a homegrown stack on AKS that eats our "
+                    "time. Databricks or Azure ML?")
+    b = advisor.ask("if you could only choose one, which?", a.conversation_id)
+    assert b.act == "vendor"
+    assert b.lead.startswith(("Databricks", "Azure Machine Learning")) and "Kubeflow" not in b.lead
+
+
+def test_a_tool_they_run_that_may_do_the_job_comes_before_new_products(advisor):
+    a = advisor.ask("News archive search: 30M article chunks, 150 qps, we already run an 8-node OpenSearch cluster for "
+                    "keyword search. Switch on k-NN in OpenSearch, Pinecone, or Weaviate? Which one?")
+    assert a.act == "vendor" and a.lead.startswith("Start with the OpenSearch you already run.")
+    # The note's line about OpenSearch is said once, in the lead, not again under "Alongside".
+    assert not any(s.title.startswith("Alongside") for s in a.sections)
+
+
+def test_a_build_estimate_they_report_is_weighed(advisor):
+    a = advisor.ask("Team of 4 at an insurer, experiments live in spreadsheets. One engineer proposes writing our own "
+                    "tracker on Postgres and estimates three weeks of work. Or we pay for Comet. What do you recommend?")
+    estimate = next(s for s in a.sections if s.title == "The estimate of three weeks")
+    assert estimate.items[0].startswith("Three weeks is an estimate for the first version, not for running it:")
+    b = advisor.ask("why not just build it? it's one table and a dashboard, a week, done.", a.conversation_id)
+    assert b.act == "why" and "A week is an estimate for the first version" in b.lead
+
+
+def test_rent_against_a_quoted_purchase_gives_the_break_even(advisor):
+    a = advisor.ask("We rent 24 H100s (3 nodes) at $2.20/GPU-hr reserved. Finance asks if we should buy 3 8xH100 "
+                    "servers instead, quoted at about $300k each, plus $5k/month colocation. Where is the break-even?")
+    assert a.act == "cost"
+    assert "pays for itself after about" in a.lead and "owning them costs" in a.lead
+
+
+def test_their_gpus_priced_against_their_token_volume_give_the_price_to_beat(advisor):
+    a = advisor.ask("We run Qwen 72B ourselves on 4 H100s rented at $2.00/GPU-hr. Thinking of a hosted API instead.")
+    b = advisor.ask("We do about 400M tokens/month. What would moving save us each month?", a.conversation_id)
+    assert b.act == "cost"
+    assert "a hosted API costs less only while its price" in b.lead and "per million tokens" in b.lead

@@ -409,3 +409,17 @@ def test_a_tool_named_only_as_wanted_is_not_one_they_run(read):
     r = read("Everything runs on Slurm today. Some postdocs want Kubernetes for demos. What should we put on our GPUs?")
     assert "Kubernetes" not in r.stack
     assert "Kubernetes" in read("We run Kubernetes for serving. Should we add a GPU scheduler on top?").stack
+
+
+@pytest.mark.parametrize("question", [
+    ("Our service agreements forbid handing customers' call audio to any outside vendor. Managed transcription "
+     "labelling or our own annotators?"),
+    "Our customer contracts prohibit any subprocessor from seeing the scans. Should we buy a labelling workforce?",
+])
+def test_a_contract_that_bars_outside_parties_is_a_data_rule(read, question):
+    assert "regulated" in read(question).conditions
+
+
+def test_a_team_named_after_infrastructure_is_no_question_about_it(read):
+    r = read("I'm on the ML platform team of a 4,000-person insurer. Should we build or buy a feature store?")
+    assert r.component == "feature-store" and "ml-platform" not in r.named_rows

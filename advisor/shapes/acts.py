@@ -20,17 +20,26 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
-from .phrasing import hypothetical_words, plan_judged, reason_sentence, situation_phrase, subject_of
+from .phrasing import (
+    hypothetical_words,
+    lower_first,
+    plan_judged,
+    reason_sentence,
+    situation_phrase,
+    subject_of,
+)
 from .sections import (
     GUIDANCE_SECTIONS,
     alongside,
     attested,
     build_asked,
     changes_section,
+    estimate_section,
     home_cloud_lean,
     keep,
     options_section,
     situations_section,
+    stack_covers,
 )
 from .several import several_shape
 
@@ -77,21 +86,29 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
                 keep(alongside(ctx, cites)), changed)
     if change:
         # A follow-up says what moved, then why; never the whole card again.
-        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), changes_section(ctx, cites)), changed
+        # "... so what now, and which parts do we still build?" gets that part beside the change.
+        build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
+        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), changes_section(ctx, cites),
+                                                               build), changed
     choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
+        lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
+        leave = also_sections(ctx, cites) if "leave" in ctx.reading.also else []
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
-                          *sections, build), changed
+                          *sections, build, *leave), changed
     if act == "general" and ctx.plan.topic_sure and ctx.topic_note and ctx.plan.topic in _topic_ids(ctx) \
-            and ctx.topic_note != "four-questions":
+            and (ctx.topic_note != "four-questions" or ctx.reading.told_only):
         # "Where do teams in my position go wrong?" asked over a stack they describe: the note on that topic answers;
-        # what it means for the component they lead with follows as one line.
+        # what it means for the component they lead with follows as one line. A row named only in the background
+        # ("the vendor of our labelling tool shut down ... what's a general rule for build vs buy?") is history, not
+        # the subject: the general rule answers alone.
         lead, sections = guidance_shape(ctx, cites, ctx.topic_note)
-        return lead, keep(*sections, Section(kind="reasons", title=f"For {subject_of(ctx)}",
-                                             items=[reason_sentence(ctx, cites)])), changed
+        tail = None if ctx.reading.told_only else Section(kind="reasons", title=f"For {subject_of(ctx)}",
+                                                          items=[reason_sentence(ctx, cites)])
+        return lead, keep(*sections, tail), changed
     shape = {"vendor": _vendor, "enough": enough_shape, "why": why_shape, "build-part": build_part_shape,
              "risks": guidance_for_component, "cost": guidance_for_component, "switch": switch_shape,
              "evaluate": guidance_for_component, "implement": guidance_for_component,
@@ -105,12 +122,13 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # first, the way "is what we have enough?" is answered.
         shape = enough_shape
     lead, sections = shape(ctx, cites)
+    lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
     if "build" in ctx.reading.also and act not in ("verdict", "build-part", "why", "what-if") and \
             not any(x.kind == "build" for x in sections):
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
         # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
-    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks"} & set(ctx.reading.also):
+    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also):
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
@@ -122,7 +140,18 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
-                      _numbers(ctx, cites, lead, sections), *sections), changed
+                      estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
+
+
+def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:
+    """A choice among products when a tool they run may need no new product ("turn on k-NN in the OpenSearch we run,
+    Pinecone, or Qdrant?"): that tool first, the products as the fallback."""
+    covered = stack_covers(ctx, cites) if not set(ctx.state.running) & set(ctx.plan.vendors) else None
+    if covered is None or ctx.decision.verdict != "buy":
+        return lead
+    tool, line = covered
+    rest = lead if lead[:2].isupper() else lead[:1].lower() + lead[1:]  # "SageMaker ..." keeps its capital
+    return f"Start with the {tool} you already run. {line} If it falls short: {rest}"
 
 
 def _topic_ids(ctx: Context) -> set[str]:
@@ -163,7 +192,8 @@ def _change_sentence(ctx: Context) -> str:
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
-    told = [HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?") for c in plan.added if c in said and len(said[c]) <= 140]
+    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?")) for c in plan.added
+            if c in said and len(said[c]) <= 140]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
     added = [short[c] for c in plan.added if c not in said or len(said[c]) > 140]
     # What their own words already say ("you go to ~2,000 requests/second") needs no label for what it ended (a

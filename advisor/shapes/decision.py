@@ -27,6 +27,7 @@ from .phrasing import (
 from .sections import (
     build_section,
     changes_section,
+    estimate_sentence,
     fact_reasons,
     home_cloud_lean,
     keep,
@@ -129,11 +130,34 @@ def also_sections(ctx: Context, cites: Citations) -> list[Section]:
                                items=steps))
     elif verdict != "build" and "measures" in also and (steps := own_sentences(ctx, cites, "rolling it out", last=True)):
         out.append(Section(kind="guidance", title="How to tell it worked", items=steps))
+    if "leave" in also:
+        out.extend(keep(_leaving(ctx, cites)))
     if "risks" in also:
         risks = own_sentences(ctx, cites, "risks", {"buy": "buy", "build": "build"}.get(verdict), limit=3)
         if risks:
             out.append(Section(kind="guidance", title="Risks", items=risks))
     return out
+
+
+def _leaving(ctx: Context, cites: Citations) -> Section | None:
+    """What leaving the product they may pick takes ("and if we go SageMaker, how hard is it to get off later?"):
+    that product's lock-in from its note, else the component's migration cost."""
+    comp = ctx.decision.component
+    if comp is None:
+        return None
+    norm = ctx.reading.normalized
+    ask = next((m for m in [re.search(r"[^.?!]*\b(?:later|leav\w*|get off|move off|switch\w*|locked)\b[^.?!]*", norm)] if m),
+               None)
+    clause = ask.group(0) if ask else ""
+    option = next((o for o in comp.buy if o.doc in ctx.plan.vendors and
+                   any(re.search(rf"(?<![a-z0-9]){re.escape(n.lower())}(?![a-z0-9])", clause)
+                       # "if we go SageMaker" names SageMaker endpoints by its maker's word.
+                       for n in (o.name, *o.aliases, o.name.split()[0]) if len(n) >= 5)),
+                  None)
+    said = cites.sentence_from(cites.section(option.doc, "lock-in"), 2) if option else []
+    if not said:
+        return migration_section(ctx, cites)
+    return Section(kind="migration", title=f"Leaving {option.name} later", items=said)
 
 
 def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
@@ -203,7 +227,8 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Why not a small tracker on Postgres?" proposes building it small: why the bought side is worth buying
         # (the row's own summary), then what decides it for them.
         summary = d.component.summary + cites.support(d.component.summary, d.component.note)
-        reason = reason_sentence(ctx, cites)
+        # "Two tables and a few scripts, two weeks, done": the estimate is what they ask us to weigh.
+        reason = estimate_sentence(ctx, cites) or reason_sentence(ctx, cites)
         return (summary if reason == summary else f"{summary} {reason}"), keep(build_section(ctx, cites))
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
     lead = reason_sentence(ctx, cites) if known else lead_verdict(ctx, cites)
@@ -276,7 +301,9 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.
-        head = f"No, {tool} will not be enough" if tool else "No"
+        # A split verdict is no "no": what they have can be enough, and the clause says what that turns on.
+        head = (f"{tool} can be enough" if tool else "It can be") if d.verdict == "depends" else \
+            (f"No, {tool} will not be enough" if tool else "No")
         yes = f"{head}{(', ' + situation) if situation else ''}" + (
             f". {clause[:1].upper()}{clause[1:]}." if ":" in clause else f": {clause}.")
     small = _small_use_rule(ctx) if not vendor else None

@@ -81,6 +81,7 @@ def _own_side(units: list[Priced]) -> list[Priced]:
 
 def already_said(ctx: Context, text: str) -> bool:
     """Whether `text` already multiplies out one of the asker's prices per unit."""
+    text = text.replace(" comes to ", " come to ")  # "renting 16 H100s ... comes to" says the same multiplication
     return any(_described(p) in text or _described(p, "", _seller(ctx, p)) in text for p in priced(_texts(ctx)))
 
 
@@ -116,8 +117,23 @@ def multiplied(ctx: Context, cites: Citations) -> str:
             said += (f", so doing it yourselves costs about {_money(abs(bought - own), u)}{tail} {less} than buying, "
                      f"before the tooling and the people who run it")
             break
+    else:
+        said += _token_break_even(ctx, units)
     # Arithmetic on the asker's own figures: no note states it, so none is cited for it.
     return said + "."
+
+
+def _token_break_even(ctx: Context, units: list) -> str:
+    """With only their own GPUs priced and their token volume told ("1.1B tokens a month"), the price per million
+    tokens under which a hosted API costs less: the number to hold providers' price lists against."""
+    own = sum(p.monthly for p in units if p.side == "own" and p.monthly)
+    tokens = next((q for q in ctx.state.quantities if q.kind == "tokens_per_day"), None)
+    if not own or tokens is None or any(p.side == "vendor" for p in units) or tokens.value <= 0:
+        return ""
+    per_million = own / (tokens.value * 30 / 1e6)
+    unit = units[0].currency
+    return (f", so at {tokens.text} a hosted API costs less only while its price, input and output together, stays "
+            f"under about {_price(per_million, unit)} per million tokens")
 
 
 def _span(months: float) -> str:
@@ -383,7 +399,7 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
         return said + "; at this use renting costs less every month, so the hardware never pays for itself."
     back = bought.total / (rent - running)
     if own_total < rent * months:
-        said += (f", so buying costs about {_money(rent * months - own_total, unit)} less over the {_span(months)} and "
+        said += (f", so owning them costs about {_money(rent * months - own_total, unit)} less over the {_span(months)} and "
                  f"pays for itself after about {back:.0f} months")
     else:
         said += (f", so renting costs about {_money(own_total - rent * months, unit)} less over the {_span(months)}; "

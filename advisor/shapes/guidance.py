@@ -226,6 +226,11 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             len(section.items) > 1 else None
         return first or "I have no guidance on that in the knowledge base.", keep(rest)
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
+    if not named and key == "implement":
+        # "We're going with Kueue." then "how do we roll it out?": the one product of this row the conversation
+        # settled on is what is rolled out (of several, the one they run).
+        told = [o for o in comp.buy if o.doc in ctx.state.vendors and o.doc not in ctx.state.rejected]
+        named = told if len(told) == 1 else [o for o in told if o.doc in ctx.state.running][:1]
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []

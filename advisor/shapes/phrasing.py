@@ -199,13 +199,18 @@ def side_named(text: str) -> str | None:
     return "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None
 
 
+_ALTERNATIVES = re.compile(r"\b(?:or|vs\.?|versus)\b(?! (?:are|am|is|do|does|did|would|should|not|no)\b)")
+
+
 def plan_judged(ctx: Context) -> str:
     """"Yes." or "No." to a plan the asker asks us to judge ("build it all in-house. Good idea?"); '' otherwise."""
     d = ctx.decision
     if not ctx.reading.proposal or d.verdict not in ("buy", "build", "hybrid"):
         return ""
     plan = side_named(ctx.reading.normalized)
-    if plan is None:
+    if plan is None or _ALTERNATIVES.search(ctx.reading.normalized):
+        # "Do we buy a feature store, adopt Feast, or just clean up what we have? Sanity check." weighs several
+        # routes: no one plan is put to us to approve.
         return ""
     if d.verdict == "hybrid":
         return "Partly."

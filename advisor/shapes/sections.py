@@ -53,7 +53,7 @@ def attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
 
 
 _OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate to|build (?:it |ours |our own )?on|"
-                     r"instead of|rather than)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+                     r"instead of|rather than)\s+(?:[\w/&:+.-]+\s+){0,4}$", re.IGNORECASE)
 
 
 _BOUGHT = re.compile(r"\b(?:bought|buy|buying|purchased?)\b", re.IGNORECASE)
@@ -103,6 +103,49 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     shown = [t for t in tools if t in named]
     title = "Alongside " + listed(shown)
     return Section(kind="facts", title=title, items=[f"{s} [{cites.cite(p, s)}]" for p, s in picked])
+
+
+def stack_covers(ctx: Context, cites: Citations) -> tuple[str, str] | None:
+    """A tool the asker already runs that the component's note says may do the job itself ("so a separate vector
+    database is often unnecessary"), with that cited sentence; None when there is none."""
+    comp = ctx.decision.component
+    if comp is None or ctx.covers_need is None:
+        return None
+    tools = list(dict.fromkeys([*ctx.state.stack, *ctx.reading.stack]))
+    rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
+    said = " ".join([*(h for h, _ in ctx.history), ctx.question])
+    # Run today, not only weighed: named at least once other than as an option ("turn on k-NN in OpenSearch, or
+    # ...?" counts when the same post says "we already run a 12-node OpenSearch cluster").
+    tools = [t for t in tools if any(not _OPTION.search(said[max(0, m.start() - 30):m.start()])
+                                     for m in rx[t].finditer(said))]
+    for passage in cites.sections(comp.note, ALONGSIDE) if tools else []:
+        for x in sentences(passage.doc.page_content):
+            hit = next((t for t in tools if rx[t].search(x.split(",")[0])), None)
+            if hit and usable(x) and ctx.covers_need.search(x):
+                return hit, f"{x} [{cites.cite(passage, x)}]"
+    return None
+
+
+def estimate_sentence(ctx: Context, cites: Citations) -> str:
+    """What a build estimate they report ("two weeks, done") leaves out, in the row's own words on the risk of
+    building it (else the general one), cited; '' when no estimate was told or the call is to build."""
+    said = ctx.reading.estimate
+    if not said or ctx.decision.verdict == "build" or ctx.decision.component is None:
+        return ""
+    risk = own_sentences(ctx, cites, "risks", "build", limit=1) or cites.sentence_from(
+        cites.section("four-questions", "Question 2"))
+    if not risk:
+        return ""
+    return f"{said[:1].upper()}{said[1:]} is an estimate for the first version, not for running it: " \
+        f"{risk[0][:1].lower()}{risk[0][1:]}"
+
+
+def estimate_section(ctx: Context, cites: Citations, lead: str) -> Section | None:
+    """The estimate they reported, weighed, unless the lead already does."""
+    if not ctx.reading.estimate or "is an estimate for the first version" in lead:
+        return None
+    line = estimate_sentence(ctx, cites)
+    return Section(kind="facts", title=f"The estimate of {ctx.reading.estimate}", items=[line]) if line else None
 
 
 def plausible(ctx: Context) -> list[Change]:
@@ -275,13 +318,33 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
         first = cites.sentence_from(strength)
         if first:
             # A product the asker named that cannot run inside their boundary says so.
-            caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
-                      + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
+            caveat = _regional(ctx, cites, opt.doc) or (
+                " It cannot be self-hosted, so it does not fit data that must stay inside your network."
+                + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
                 if outside_their_boundary(ctx, opt.doc) else (
                 " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
                 if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
+
+
+_REGION = re.compile(r"\b(?:eu|europe|european union|us|usa|uk|country|region|germany|france|switzerland|canada|"
+                     r"india|indonesia|australia|japan)\b")
+_BOUNDARY = re.compile(r"\b(?:network|prem\w*|data ?cent\w*|air[- ]?gapped|vpc|boundary|house|servers|"
+                       r"infrastructure|account)\b")
+
+
+def _regional(ctx: Context, cites: Citations, doc: str) -> str:
+    """For a rule on the region data stays in ("all processing within the EU"), a hosted-only product's own way of
+    running in a chosen region (its note's hosting line), cited; '' for a rule on their own network."""
+    where = ctx.state.facts.get("data-location", "")
+    if not _REGION.search(where) or _BOUNDARY.search(where):
+        return ""
+    hosting = cites.section(doc, "hosting")
+    lines = [s for s in sentences(hosting.doc.page_content) if usable(s)] if hosting else []
+    region = next((s for s in lines[1:] if "region" in s), "")
+    return f" It cannot be self-hosted, but {region[:1].lower()}{region[1:]} [{cites.cite(hosting, region)}]" \
+        if region else ""
 
 
 def suits(ctx: Context, cites: Citations, opt, facts) -> str:
