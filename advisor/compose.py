@@ -233,8 +233,10 @@ def not_again(lead: str, sections: list[Section]) -> list[Section]:
     def fresh(item: str) -> bool:
         return _MARKER.sub("", item).strip() not in said
 
-    out = []
+    out: list[Section] = []
     for s in sections:
+        if any(o.title == s.title and o.items == s.items and o.text == s.text for o in out):
+            continue  # the same section reached twice (a shape's own and a second ask's): once
         items = [x for x in s.items if fresh(x)]
         if s.items and not items and not s.text and not s.table:
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from .corpus import WHOLE
@@ -364,7 +366,25 @@ class Planner:
             # question is about the component, not the part that is yours to write. One told to be in use
             # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.
             return WHOLE
+        hosted = {v for v in named if (f := (self.vendor_facts or {}).get(v)) is not None and not f.self_hostable}
+        if "self-host" in part and any(self._weighed_against_self_hosting(r, comp, v) for v in hosted - set(r.running)):
+            # "Azure OpenAI in an EU region, or host an open-weight model ourselves?" weighs a hosted product against
+            # self-hosting: both sides of the row, not the self-hosted part alone.
+            return WHOLE
         return part
+
+    @staticmethod
+    def _weighed_against_self_hosting(r: Reading, comp, doc: str) -> bool:
+        """Whether a hosted product is named as one side of an either-or with running a model yourselves, in one
+        sentence ("use Azure OpenAI in an EU region or host an open-weight model ourselves?"), not as what they use
+        today ("we push 4B tokens a day through GPT-4o")."""
+        option = next((o for o in comp.buy if o.doc == doc), None)
+        names = [n.lower() for n in (option.name, *option.aliases)] if option else []
+        for sentence in re.split(r"(?<=[.!?])\s+", r.normalized):
+            if any(n in sentence for n in names) and re.search(r"\b(?:or|vs\.?|versus)\b", sentence) and \
+                    re.search(r"\b(?:host\w*|self-host\w*|run\w*)\b", sentence):
+                return True
+        return False
 
     def note_for(self, topic: str | None) -> str | None:
         """The guidance note that answers a topic or a guidance act."""

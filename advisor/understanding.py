@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -323,6 +324,10 @@ class Reader:
             # a move would be.
             r.act = r.act_in_scope = "verdict"
         decided = self.lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
+        if r.act == "general" and decided and r.component:
+            # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
+            # second ask reads like general guidance.
+            r.act = r.act_in_scope = "verdict"
         second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
         if r.act == "implement" and "rollout" not in r.also and "measures" in r.also:
             second = "measures"  # "build or buy serving, and what should we measure to know it worked?"
@@ -337,15 +342,19 @@ class Reader:
                     else "verdict"
         # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
         # "What would moving save us each month?" asks what a move is worth, not how to make it.
-        cost = self.lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if") or r.act == "switch" and not
-                                                   r.how_to_move) and not self.lex.undo.search(norm) else None
+        cost = self.lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if", "vendor") or r.act == "switch" and
+                                                   not r.how_to_move) and not self.lex.undo.search(norm) else None
         either = self.lex.either_or.search(norm) if cost else None
-        if cost and not any(m and m.start() < cost.start() for m in (decided, either)):
+        if cost and r.act != "vendor" and not any(m and m.start() < cost.start() for m in (decided, either)):
             # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
             # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
             r.act = r.act_in_scope = "cost"
-        leave = self.lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if") else None
-        chose = self.lex.choice_asks.search(norm) if r.act == "vendor" else None
+        elif cost:
+            # "... hosted API or self-host, and at which volume would self-hosting become cheaper?": the call, with
+            # what decides the cost answered beside it.
+            r.also = [*r.also, "cost"]
+        leave = self.lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
+        chose = self.lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
         first = min((m.start() for m in (decided, chose) if m), default=None)
         if leave and not (first is not None and first < leave.start()):
             # "If we pick Databricks now, how hard would it be to switch later, and does that change the pick?" asks
@@ -354,6 +363,9 @@ class Reader:
         elif leave:
             # "SageMaker, KServe or BentoML: which one? And if we go SageMaker, how hard is it to get off later?"
             # asks for the pick first; what leaving it takes is answered beside it.
+            if r.act == "switch":
+                r.act = r.act_in_scope = "vendor" if chose and not (decided and decided.start() < chose.start()) \
+                    else "verdict"
             r.also = [*r.also, "leave"]
         judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
         if judge and not (decided and decided.start() < judge.start()):
@@ -457,6 +469,16 @@ class Reader:
             r.component = next(iter(asked))
             r.components = [r.component] + [s for s in r.components if s != r.component]
         elif best != NONE:
+            # Two or more products of one row weighed against each other ("SageMaker endpoints vs KServe vs BentoML")
+            # name the subject, whatever one product of another row ("SageMaker") pulls the head toward.
+            # Only products weighed as options count: "OpenAI and Anthropic" behind a proxy are what a gateway sits
+            # in front of, not a choice between inference products.
+            weighed = bool(self.lex.choice_asks.search(r.normalized) or re.search(r"\b(?:vs\.?|versus)\s", r.normalized))
+            products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds) \
+                if weighed else Counter()
+            top, n = products.most_common(1)[0] if products else (best, 0)
+            if n >= 2 and products.get(best, 0) < n and not asked:
+                best = top
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
         elif exact:

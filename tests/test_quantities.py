@@ -290,3 +290,9 @@ def test_a_departure_leaves_the_team_that_remains(text, left):
 ])
 def test_a_volume_per_period_written_with_a_slash_or_this_year(text, said):
     assert [q.text for q in extract(text) if q.kind.endswith("_per_day")] == [said]
+
+
+def test_a_volume_with_four_words_before_its_period():
+    (q,) = [q for q in extract("we need about 2 million photos of retail shelves labelled per month")
+            if q.kind == "items_per_day"]
+    assert q.text == "2 million photos a month" and round(q.value) == 66667

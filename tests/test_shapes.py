@@ -544,3 +544,49 @@ def test_their_gpus_priced_against_their_token_volume_give_the_price_to_beat(adv
     b = advisor.ask("We do about 400M tokens/month. What would moving save us each month?", a.conversation_id)
     assert b.act == "cost"
     assert "a hosted API costs less only while its price" in b.lead and "per million tokens" in b.lead
+
+
+def test_products_of_one_row_weighed_together_name_the_subject(advisor):
+    a = advisor.ask("Ad-ranking API, 5 models, 2,000 to 7,000 requests a second, everything on EKS. SageMaker real-time "
+                    "endpoints vs KServe vs BentoML: which one? And if we go SageMaker, how hard is it to get off later?")
+    assert a.component == "model-serving" and a.act == "vendor"
+    titles = [s.title for s in a.sections]
+    assert titles.count("Leaving SageMaker endpoints later") == 1
+
+
+def test_build_or_buy_with_a_second_general_ask_is_the_call_first(advisor):
+    a = advisor.ask("We predict pump failures for a water utility; true outcomes arrive months later. Monitoring: build "
+                    "or buy? And what should we alert on in the meantime?")
+    assert a.act == "verdict" and a.component == "ml-monitoring" and a.verdict == "buy"
+
+
+def test_the_call_with_a_second_ask_on_when_the_other_side_pays(advisor):
+    a = advisor.ask("We're a Belgian insurer. All processing of claim letters must take place within the EU, about 30 "
+                    "million tokens a day. Should we use Azure OpenAI in an EU region or host an open-weight model "
+                    "ourselves, and at which volume would self-hosting become the cheaper option?")
+    assert a.component == "llm-inference" and "cost" not in (a.act,)
+    pays = next(s for s in a.sections if s.title == "When it pays")
+    assert "unit economics" in pays.items[0]
+    options = next(s for s in a.sections if s.kind == "options")
+    openai = next(i for i in options.items if i.startswith("**OpenAI API**"))
+    assert "It cannot be self-hosted, but Microsoft offers" in openai
+    assert_citations_resolve(a)
+
+
+def test_how_long_a_pilot_runs_is_answered_when_asked(advisor):
+    a = advisor.ask("Shortlist is Langfuse and Braintrust for our LLM evals. How do we run the trial, what do we "
+                    "measure, and for how long?")
+    assert a.act in ("evaluate", "vendor")
+    length = next(s for s in a.sections if s.title == "How long to run it")
+    assert "a few weeks rather than a few days" in length.items[0]
+    assert_citations_resolve(a)
+
+
+def test_a_project_in_maintenance_mode_is_not_offered_unasked_and_is_flagged_when_named(advisor):
+    a = advisor.ask("Our client data must stay inside our own data centre. Hosted LLM API or self-host an open-weight "
+                    "model?")
+    options = next((s for s in a.sections if s.kind == "options"), None)
+    assert options is None or not any("Text Generation Inference" in i for i in options.items)
+    b = advisor.ask("Our data must stay inside our network. vLLM or TGI for self-hosting Llama?")
+    text = " ".join(i for s in b.sections for i in s.items) + b.lead
+    assert "Text Generation Inference" not in text or "maintenance mode" in text

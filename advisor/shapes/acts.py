@@ -35,6 +35,7 @@ from .sections import (
     build_asked,
     changes_section,
     estimate_section,
+    guidance_section,
     home_cloud_lean,
     keep,
     options_section,
@@ -132,6 +133,11 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
+    if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):
+        # "..., what do we measure and for how long?": how long a trial runs, beside the rest.
+        sections = [*sections, *keep(guidance_section(ctx, cites, "duration", "How long to run it", limit=2))]
+    if "cost" in ctx.reading.also and act in ("verdict", "vendor", "enough") and d.component:
+        sections = [*sections, *keep(_when_it_pays(ctx, cites, lead))]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
@@ -141,6 +147,22 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         lead = f"{moved or still} {lead}".strip()
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
                       estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
+
+
+def _when_it_pays(ctx: Context, cites: Citations, lead: str) -> Section | None:
+    """"..., and at which volume would self-hosting become cheaper?" beside the call: their own sum when their numbers
+    make one, else the row's rule for measured unit economics (what has to be true for the other side to pay)."""
+    from .figures import their_sum
+
+    summed = their_sum(ctx, cites) or multiplied(ctx, cites)
+    if summed and summed not in lead:
+        return Section(kind="facts", title="When it pays", items=[untitled(summed)])
+    d = ctx.decision
+    rule = (d.part or d.component).rule_for("production-evidence", ctx.state.facts) or \
+        d.component.rule_for("production-evidence", ctx.state.facts)
+    if rule is None or rule.advice in lead:
+        return None
+    return Section(kind="facts", title="When it pays", items=[rule.advice + cites.support(rule.advice, rule.note)])
 
 
 def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:

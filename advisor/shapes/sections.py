@@ -23,6 +23,7 @@ GUIDANCE_SECTIONS = {
     "evaluate": [("evaluating-vendors", "capability"), ("evaluating-vendors", "security"),
                  ("evaluating-vendors", "documentation"), ("evaluating-vendors", "roadmap"),
                  ("evaluating-vendors", "lock-in"), ("evaluating-vendors", "proof-of-concept")],
+    "duration": [("evaluating-vendors", "how long a trial runs")],
     "implement": [("implementing-the-decision", "start small"), ("implementing-the-decision", "kpis"),
                   ("implementing-the-decision", "cross-functional")],
 }
@@ -302,7 +303,9 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
             if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
+    # A project in maintenance mode is never offered unasked; named, it is shown with that said.
     rest = sorted((o for o in comp.buy if o not in mentioned and o.doc not in out
+                   and not (o.doc in facts and facts[o.doc].status == "maintenance")
                    and not outside_their_boundary(ctx, o.doc)
                    and not (home and cloud_of(o.doc) not in (None, home))), key=rank)
     # Two or more products named ("LiteLLM or Portkey, or write our own?") are the shortlist the asker is weighing:
@@ -324,6 +327,8 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
                 if outside_their_boundary(ctx, opt.doc) else (
                 " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
                 if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
+            if not caveat and opt.doc in facts and facts[opt.doc].status == "maintenance":
+                caveat = _maintenance(cites, opt.doc)
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
 
@@ -343,8 +348,21 @@ def _regional(ctx: Context, cites: Citations, doc: str) -> str:
     hosting = cites.section(doc, "hosting")
     lines = [s for s in sentences(hosting.doc.page_content) if usable(s)] if hosting else []
     region = next((s for s in lines[1:] if "region" in s), "")
-    return f" It cannot be self-hosted, but {region[:1].lower()}{region[1:]} [{cites.cite(hosting, region)}]" \
-        if region else ""
+    if not region:
+        return ""
+    # "Microsoft offers ..." keeps its capital after "but"; "The same models ..." does not.
+    said = region[:1].lower() + region[1:] if region.split(" ", 1)[0] in ("The", "A", "An", "It", "Its", "This") \
+        else region
+    return f" It cannot be self-hosted, but {said} [{cites.cite(hosting, region)}]"
+
+
+def _maintenance(cites: Citations, doc: str) -> str:
+    """The line of a product's note that says it only takes minor fixes now, cited; '' when there is none."""
+    for passage in cites.evidence.of(doc):
+        line = next((x for x in sentences(passage.doc.page_content) if "maintenance mode" in x and usable(x)), "")
+        if line:
+            return f" {line} [{cites.cite(passage, line)}]"
+    return ""
 
 
 def suits(ctx: Context, cites: Citations, opt, facts) -> str:
