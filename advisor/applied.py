@@ -24,7 +24,8 @@ _APPLIED: dict[int, list[tuple[str | None, str]]] = {
         ("simple", "needs this simple are almost certainly met by an existing option"),
         (None, "check the existing options against the requirements you have today")],
     4: [("lock-in", "prefer open-source or standard formats so a later move stays cheap"),
-        (None, "prefer options that keep your data in standard formats, so a wrong choice stays cheap to reverse")],
+        # The note's own point: what reversing a wrong choice would cost is one input to the decision.
+        (None, "count what moving off it would cost if the choice proves wrong, as one input to the decision")],
 }
 
 

@@ -590,3 +590,16 @@ def test_a_project_in_maintenance_mode_is_not_offered_unasked_and_is_flagged_whe
     b = advisor.ask("Our data must stay inside our network. vLLM or TGI for self-hosting Llama?")
     text = " ".join(i for s in b.sections for i in s.items) + b.lead
     assert "Text Generation Inference" not in text or "maintenance mode" in text
+
+
+def test_a_data_rule_supposed_later_says_which_weighed_options_stop_fitting(advisor):
+    a = advisor.ask("Talent platform, 40M profiles embedded, hybrid search at 150 qps. Pinecone serverless or a "
+                    "self-hosted Qdrant or Weaviate: which?")
+    b = advisor.ask("roughly what would that cost us a month?", a.conversation_id)
+    c = advisor.ask("and what if an insurer buys us and all data must move into their private cloud? does that "
+                    "change the pick?", b.conversation_id)
+    assert "regulated" in c.conditions
+    weighed = next(s for s in c.sections if s.title == "The options you weighed, under that rule")
+    assert weighed.items[0].startswith("*Pinecone would no longer fit:*")
+    assert weighed.items[-1] == "*Still in:* Qdrant and Weaviate, which can run inside your own boundary."
+    assert_citations_resolve(c)

@@ -89,8 +89,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A follow-up says what moved, then why; never the whole card again.
         # "... so what now, and which parts do we still build?" gets that part beside the change.
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), changes_section(ctx, cites),
-                                                               build), changed
+        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), _weighed_under_rule(ctx, cites),
+                                                               changes_section(ctx, cites), build), changed
     choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
@@ -147,6 +147,31 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         lead = f"{moved or still} {lead}".strip()
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
                       estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
+
+
+def _weighed_under_rule(ctx: Context, cites: Citations) -> Section | None:
+    """A data rule added to a conversation that weighed products ("what if a bank buys us and everything moves into
+    its private cloud?"): which of the options on the table stop fitting, in their notes' words, and which still do."""
+    from .phrasing import listed
+    from .sections import outside_their_boundary
+
+    comp = ctx.decision.component
+    if comp is None or "regulated" not in ctx.plan.added:
+        return None
+    weighed = [o for o in comp.buy if o.doc in ctx.state.asked_vendors]
+    gone = [o for o in weighed if outside_their_boundary(ctx, o.doc)]
+    if not gone:
+        return None
+    items = []
+    for o in gone:
+        hosting = cites.section(o.doc, "hosting")
+        line = cites.sentence_from(hosting)
+        if line:
+            items.append(f"*{o.name} would no longer fit:* {line[0]}")
+    kept = [o.name for o in weighed if o not in gone]
+    if kept and items:
+        items.append(f"*Still in:* {listed(kept)}, which can run inside your own boundary.")
+    return Section(kind="facts", title="The options you weighed, under that rule", items=items) if items else None
 
 
 def _when_it_pays(ctx: Context, cites: Citations, lead: str) -> Section | None:
