@@ -20,6 +20,7 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
+from .options import home_cloud_lean, options_section
 from .phrasing import (
     hypothetical_words,
     lower_first,
@@ -36,9 +37,7 @@ from .sections import (
     changes_section,
     estimate_section,
     guidance_section,
-    home_cloud_lean,
     keep,
-    options_section,
     situations_section,
     stack_covers,
 )
@@ -152,8 +151,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
 def _weighed_under_rule(ctx: Context, cites: Citations) -> Section | None:
     """A data rule added to a conversation that weighed products ("what if a bank buys us and everything moves into
     its private cloud?"): which of the options on the table stop fitting, in their notes' words, and which still do."""
+    from .options import outside_their_boundary
     from .phrasing import listed
-    from .sections import outside_their_boundary
 
     comp = ctx.decision.component
     if comp is None or "regulated" not in ctx.plan.added:

@@ -8,6 +8,7 @@ from ..compose import Citations, Context, yours
 from ..models import Section
 from ..render import VERDICT_WORD
 from .figures import bill_against_hardware
+from .options import home_cloud_lean, options_section, outside_their_boundary, strength_of, suits
 from .phrasing import (
     BUILD_WORDS,
     fact_phrase,
@@ -29,16 +30,11 @@ from .sections import (
     changes_section,
     estimate_sentence,
     fact_reasons,
-    home_cloud_lean,
     keep,
     migration_section,
-    options_section,
-    outside_their_boundary,
     own_sentences,
     plausible,
     reasons_section,
-    strength_of,
-    suits,
 )
 
 

@@ -19,6 +19,7 @@ from .figures import (
     run_against_quote,
     weighs_hardware,
 )
+from .options import options_section
 from .phrasing import (
     BUILD_WORDS,
     BUY_WORDS,
@@ -33,7 +34,7 @@ from .phrasing import (
     subject_of,
     verdict_clause,
 )
-from .sections import build_section, guidance_section, keep, migration_section, options_section, own_sentences
+from .sections import build_section, guidance_section, keep, migration_section, own_sentences
 
 MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "worked", "success", "succeeded"}
 
@@ -104,7 +105,7 @@ def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
     """"Is moving to pgvector a sane idea or a trap?": yes or no on the product they would move to, with what it does
     well, before how to move; '' when no such judgement is asked or no one product is the destination."""
     from .decision import recommends_others
-    from .sections import outside_their_boundary, strength_of
+    from .options import outside_their_boundary, strength_of
 
     d = ctx.decision
     if not ctx.reading.proposal or d.verdict not in ("buy", "hybrid"):
@@ -377,7 +378,7 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     said = (f"Put {names} through the same proof of concept, on your own data and "
             f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
     lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
-    from .sections import outside_their_boundary
+    from .options import outside_their_boundary
 
     outside = [o for o in named[:4] if outside_their_boundary(ctx, o.doc)]
     inside = [o for o in named[:4] if o not in outside]
