@@ -53,6 +53,8 @@ _RATE = re.compile(
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
+
+
 def _big(said: str) -> str:
     """"1.1b tokens" as people write it: "1.1B tokens" (the text read is lower-cased)."""
     return re.sub(r"(\d)([mb])\b", lambda m: m.group(1) + m.group(2).upper(), said)
@@ -312,8 +314,9 @@ def corrected_volume(text: str, told: list[Quantity]) -> Quantity | None:
     if m is None or len({q.kind for q in volumes}) != 1 or (v := _value(m)) is None:
         return None
     per = m.group("per").lower()
-    return Quantity(kind=volumes[-1].kind, value=v * 86400 / _PER_SECOND[per],
-                    text=_big(f"{m.group(0).split('/')[0].strip()}{' a ' + _PER_WORD.get(per, per) if '/' in m.group(0) else ''}"))
+    count, slash, _ = m.group(0).partition("/")
+    said = f"{count.strip()} a {_PER_WORD.get(per, per)}" if slash else m.group(0)  # "3k/mo" -> "3k a month"
+    return Quantity(kind=volumes[-1].kind, value=v * 86400 / _PER_SECOND[per], text=_big(said))
 
 
 def extract(text: str) -> list[Quantity]:
@@ -389,14 +392,13 @@ def extract(text: str) -> list[Quantity]:
             out.append(Quantity(kind="build_engineers" if effort else "engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)
-        slash = m.group("per_slash")
-        per = (m.group("per") or slash or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
+        per = (m.group("per") or m.group("per_slash") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
         kind = next(k for k in _VOLUME_KINDS if m.group(k))
         if v is not None and per:
             # The words between the thing and its period ("images need tags every quarter") are left out of
             # the text a lead echoes: "8 million product images a quarter".
             said = m.group(0)[:m.end("thing") - m.start()]
-            said += f" {m.group('adverb')}" if m.group("adverb") else f" a {_PER_WORD.get(per.lower(), per)}"
+            said += f" {m.group('adverb')}" if m.group("adverb") else f" a {_PER_WORD.get(per, per)}"
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=_big(said)))
     flows = [q.text for q in out if q.kind.endswith("_per_day")]
     for m in _STORED.finditer(text):

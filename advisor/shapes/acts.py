@@ -20,9 +20,10 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
-from .options import home_cloud_lean, options_section
+from .options import home_cloud_lean, options_section, outside_their_boundary
 from .phrasing import (
     hypothetical_words,
+    listed,
     lower_first,
     plan_judged,
     reason_sentence,
@@ -151,9 +152,6 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
 def _weighed_under_rule(ctx: Context, cites: Citations) -> Section | None:
     """A data rule added to a conversation that weighed products ("what if a bank buys us and everything moves into
     its private cloud?"): which of the options on the table stop fitting, in their notes' words, and which still do."""
-    from .options import outside_their_boundary
-    from .phrasing import listed
-
     comp = ctx.decision.component
     if comp is None or "regulated" not in ctx.plan.added:
         return None

@@ -143,10 +143,9 @@ def estimate_sentence(ctx: Context, cites: Citations) -> str:
 
 def estimate_section(ctx: Context, cites: Citations, lead: str) -> Section | None:
     """The estimate they reported, weighed, unless the lead already does."""
-    if not ctx.reading.estimate or "is an estimate for the first version" in lead:
-        return None
     line = estimate_sentence(ctx, cites)
-    return Section(kind="facts", title=f"The estimate of {ctx.reading.estimate}", items=[line]) if line else None
+    return Section(kind="facts", title=f"The estimate of {ctx.reading.estimate}", items=[line]) \
+        if line and line not in lead else None
 
 
 def plausible(ctx: Context) -> list[Change]:
