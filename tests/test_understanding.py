@@ -423,3 +423,11 @@ def test_a_contract_that_bars_outside_parties_is_a_data_rule(read, question):
 def test_a_team_named_after_infrastructure_is_no_question_about_it(read):
     r = read("I'm on the ML platform team of a 4,000-person insurer. Should we build or buy a feature store?")
     assert r.component == "feature-store" and "ml-platform" not in r.named_rows
+
+
+@pytest.mark.parametrize("question", [
+    "We self-host Mixtral on 8 rented A100s. What would moving to a hosted API save us?",
+    "what would dropping our own GPUs for a hosted API actually save us per month?",
+])
+def test_what_a_move_would_save_asks_the_cost(read, question):
+    assert read(question).act == "cost"
