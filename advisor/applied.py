@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from .compose import Citations, Context, yours
+from .hosting import NOTE as HOSTING_NOTE
 from .models import Section
+from .shapes.phrasing import listed
 
 # For each question: (the condition that answers it, what that tells us), in order of strength; the
 # last entry (None) is the line when the asker said nothing that bears on the question.
@@ -30,10 +32,11 @@ _APPLIED: dict[int, list[tuple[str | None, str]]] = {
 
 
 def _said(ctx: Context, cond: str, used: set[str]) -> str:
-    """'You said "we're four people"' when the asker's words are known (once), else the condition's label."""
+    """'You said "we're four people"' when the asker's words are known (once), else the condition's label; '' when
+    the lead already echoed them."""
     words = ctx.reading.said.get(cond, "")
-    if words in used:
-        words = ""  # one clause that said two things is echoed once, not on every line
+    if words and words in used:
+        return ""  # one clause that said two things is echoed once, not on every line
     used.add(words)
     words = yours(words).strip(" .,;:")
     if words and len(words) <= 100:
@@ -42,17 +45,80 @@ def _said(ctx: Context, cond: str, used: set[str]) -> str:
     return f"You told us about {ctx.labels.get(cond, cond)}"
 
 
-def applied_questions(ctx: Context, cites: Citations, name: str) -> tuple[list[str], str]:
+def article(name: str) -> str:
+    """'a vector database', 'an LLM gateway', 'an ML platform' ('this infrastructure' stays as it is)."""
+    if name.startswith(("this ", "the ")):
+        return name
+    first = name.split()[0]
+    vowel_sound = first[0].lower() in "aeio" or (first.isupper() and first[0] in "AEFHILMNORSX")
+    return ("an " if vowel_sound else "a ") + name
+
+
+def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
+    """The lead for infrastructure with no row: do not write it, and whether to pay for it hosted or run an
+    open-source one, from who the asker says would operate it (the managed-or-self-hosted note)."""
+    conds, r = set(ctx.decision.conditions), ctx.reading
+    art = article(name)
+    fits, managed, costs = (cites.section(HOSTING_NOTE, h) for h in ("when self-hosting", "when a managed", "what self"))
+
+    def cite(passage) -> str:
+        return f" [{cites.cite(passage)}]" if passage else ""
+
+    def told(cond: str, fallback: str) -> str:
+        words = yours(ctx.reading.said.get(cond, "")).strip(" .,;:")
+        if not words or len(words) > 100 or words in used:
+            return fallback
+        used.add(ctx.reading.said[cond])
+        return words
+
+    if "regulated" in conds:
+        # Only a rule on where data lives keeps it inside; a sector's regulation asks for control and audit.
+        if "data-location" in ctx.state.facts:
+            why = told("regulated", "your data has to stay inside your own network")
+            return (f"Buy rather than build {art}, as an open-source one you run inside your own network: {why}, and "
+                    f"a self-hosted tool keeps the data there.{cite(fits)}")
+        why = told("regulated", "you are regulated")
+        return (f"Buy rather than build {art}, and prefer one you can run yourselves or that passes your compliance "
+                f"review: {why}, and a self-hosted tool keeps its records where your own controls and audits "
+                f"reach.{cite(fits)}")
+    # The note's order: nobody to run it, then a tight budget, then a platform already run, then a small team.
+    small = "early-stage" in conds and "budget" not in conds and not ctx.state.kubernetes
+    if r.managed_cue or small:
+        why = told("early-stage", "nobody on your team has time to operate another system" if r.managed_cue
+                   else "your team is small")
+        return (f"Buy rather than build {art}, and pay for a hosted one rather than run an open-source one yourselves. "
+                f"{why[:1].upper()}{why[1:]}, and a hosted service takes the upgrades, patches, backups and alerts "
+                f"off your team.{cite(managed)}")
+    if "budget" in conds:
+        return (f"Buy rather than build {art}: run an open-source one yourselves to avoid the licence fee, as long "
+                f"as one named engineer owns its upgrades and backups.{cite(fits)}")
+    if ctx.state.kubernetes:
+        return (f"Buy rather than build {art}: running an open-source one on the Kubernetes cluster you already run "
+                f"is reasonable if one named engineer owns its upgrades and backups; otherwise pay for a hosted "
+                f"one.{cite(fits)}")
+    return (f"Buy rather than build {art}: pay for a hosted one unless someone on your team will own running an "
+            f"open-source one, since self-hosting drops the licence fee but not the upgrades, patches, backups and "
+            f"alerts.{cite(costs)}")
+
+
+def applied_questions(ctx: Context, cites: Citations, name: str, used: set[str] | None = None
+                      ) -> tuple[list[str], str]:
     """One cited line per question with what the asker told us; and which way they lean overall."""
     conds = set(ctx.decision.conditions)
     sections = {p.doc.metadata.get("section", "").lower(): p for p in ctx.evidence.of("four-questions")}
-    lines, used = [], set()
+    lines, used = [], set() if used is None else used
     for n, options in _APPLIED.items():
         cond, text = next((c, t) for c, t in options if c is None or c in conds)
         passage = next((p for s, p in sections.items() if s.startswith(f"question {n}")), None)
         ask = passage.doc.metadata.get("section", "").split(":", 1)[-1].strip() if passage else f"Question {n}"
-        said = f"{_said(ctx, cond, used)}, so " if cond else ""
+        said = _said(ctx, cond, used) if cond else ""
+        said = f"{said}, so " if said else ""
         body = text.format(name=name)
+        data = [t for t in ctx.state.stack if t in ctx.data_tools]
+        if n == 3 and cond is None and data:
+            # Integrations are one of a managed service's real limits: the tools they run are the first test.
+            body = (f"check the options against the requirements you have today, starting with working with "
+                    f"{listed(data)}, which you already run")
         body = said + body if said else body[:1].upper() + body[1:]
         mark = f" [{cites.cite(passage, body)}]" if passage else ""
         lines.append(f"**{ask}** {body}.{mark}")

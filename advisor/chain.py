@@ -157,5 +157,6 @@ class Advisor:
                       evidence=evidence, history=history, labels=parts.labels,
                       topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix,
                       taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts, tco=parts.tco,
-                      attestations=parts.reader.lex.attestations, covers_need=parts.reader.lex.covers_need)
+                      attestations=parts.reader.lex.attestations, covers_need=parts.reader.lex.covers_need,
+                      data_tools=parts.reader.lex.data_tools)
         return ctx, timings

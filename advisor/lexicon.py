@@ -16,7 +16,7 @@ from .datafiles import check_patterns, load_model
 from .matrix import Matrix, Taxonomy
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
-_NON_WORD = re.compile(r"[^a-z0-9&$'/\-.,;:?!\n ]+")
+_NON_WORD = re.compile(r"[^a-z0-9&$€£'/\-.,;:?!\n ]+")
 OTHER = "other"
 
 
@@ -54,6 +54,10 @@ def normalize(text: str) -> str:
 def words_only(text: str) -> str:
     """The normalised text with all punctuation folded to spaces (for phrase matching)."""
     return re.sub(r"\s+", " ", re.sub(r"[.,;:?!\n]+", " ", text)).strip()
+
+
+# Words before a rejection that make it a supposition ("if it is too slow later", "in case it turns out too slow").
+_SUPPOSED = re.compile(r"\b(?:if|in case|suppose|supposing|should it|what if)\b", re.IGNORECASE)
 
 
 class Cues(BaseModel):
@@ -106,6 +110,7 @@ class Cues(BaseModel):
     either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
     cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
     evaluate_asks: list[str] = []  # asks how to judge a shortlist ("how should we evaluate these vendors?")
+    enough_asks: list[str] = []  # asks whether a product will do ("can pgvector carry us?", "does X cut it?")
     switch_asks: list[str] = []  # asks how hard leaving a choice would be ("how hard to switch later?")
     no_ml: list[str] = []  # says no model or ML is involved at all ("no models anywhere in this stack")
     several_asks: list[str] = []  # asks about several named rows at once ("which of these should we build?")
@@ -115,6 +120,9 @@ class Cues(BaseModel):
     # component note's "Alongside what you already run" sentences that name one are shown when the asker names it.
     stack_tools: dict[str, list[str]] = {}
     stack_absent: str = ""  # "{tool}" stands for a tool's patterns: the text says they do not have it
+    # Of those, the ones that hold or carry the asker's data (a warehouse, a database, a stream): a tool with no row
+    # of its own has to connect to them, so they are the first requirement to test it against.
+    data_tools: list[str] = []
     stack_wanted: str = ""  # "{tool}" as above: the text names it only as wanted or proposed
     # Regimes (names from `regimes`) that attest how controls are run, not where data may live: alone they state
     # no `regulated` condition, unless `residency` words say where data must stay.
@@ -130,6 +138,7 @@ class Cues(BaseModel):
     shortlist: list[str] = []  # several options weighed ("our shortlist", "other vendors")
     destination: str = ""  # a move's destination: group 1 is the words after "to" ("moving to pgvector")
     tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
+    put_to_test: list[str] = []  # a product benchmarked or trialled ("3 weeks benchmarking", "the Tecton POC")
     let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
     covers_need: list[str] = []  # a note's line saying a tool they run may do the job ("often unnecessary")
     build_estimate: list[str] = []  # a build estimate they report ("he estimates 2 weeks"): group `d` the duration
@@ -137,9 +146,9 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
-                     "evaluate_asks", "switch_asks", "keeps", "several_asks", "no_ml")
+                     "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -165,6 +174,13 @@ class Cues(BaseModel):
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
+
+    @model_validator(mode="after")
+    def _data_tools_known(self) -> Cues:
+        unknown = [t for t in self.data_tools if t not in self.stack_tools]
+        if unknown:
+            raise ValueError(f"data_tools names {unknown}, which are not in stack_tools")
+        return self
 
     @model_validator(mode="after")
     def _cloud_patterns_compile(self) -> Cues:
@@ -233,6 +249,8 @@ class Lexicon:
                 group.append(phrase)
         self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
         self.others = [(o.name, o.regex) for o in taxonomy.other_components]
+        # Conditions a team measures (production evidence): a clause has to say the measurement.
+        self.measured = frozenset(c.id for c in taxonomy.conditions if c.measured)
         self.negation = _any(cues.negation)
         self.plain_words = {w.lower(): re.compile(rf"\b(?:{re.escape(w.capitalize())}|{re.escape(w.upper())})\b")
                             for w in cues.plain_words}
@@ -251,6 +269,8 @@ class Lexicon:
         self.choice_asks = _any(cues.choice_asks)
         self.cost_asks = _any(cues.cost_asks)
         self.evaluate_asks = _any(cues.evaluate_asks)
+        self.enough_asks = _any(cues.enough_asks)
+        self.put_to_test = _any(cues.put_to_test)
         self.switch_asks = _any(cues.switch_asks)
         self.either_or = _any(cues.either_or)
         self.proposal = _any(cues.proposal)
@@ -270,6 +290,7 @@ class Lexicon:
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.attestations = frozenset(cues.attestations)
+        self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
         self.data_location = _any(cues.data_location)
         self.owned_hardware = _any(cues.owned_hardware)
@@ -393,8 +414,13 @@ class Lexicon:
         # tried, with the next clause saying how it failed.
         failed = [i for i, c in enumerate(clauses) if self.tried.search(c) and any(
             self.let_down.search(n) for n in clauses[i:i + 2])]
-        return list(dict.fromkeys(h.doc for i, c in enumerate(clauses) if self.rejected.search(c) or i in failed
+        return list(dict.fromkeys(h.doc for i, c in enumerate(clauses) if self._rules_out(c) or i in failed
                                   for h in self.hits(c) if h.doc and not h.by_name))
+
+    def _rules_out(self, clause: str) -> bool:
+        # "if we start with pgvector and later it is too slow" supposes a failure; it rules nothing out yet.
+        m = self.rejected.search(clause)
+        return bool(m) and not _SUPPOSED.search(clause[:m.start()])
 
     def kubernetes(self, norm: str) -> bool | None:
         """True when the text says the asker runs Kubernetes, False when it says they run containers without it."""

@@ -86,7 +86,7 @@ _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+
 _UNIT_FIX = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:per|a|an|every|/)\s*(?P<per>{_PER})\s*[,;]?\s*(?:and\s+)?not\s+"
                        rf"(?:per|a|an|every|/)?\s*(?:{_PER})\b", re.IGNORECASE)
 # "three model providers", "2 model registries": "model" as a modifier counts something else.
-_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
+_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+(?:-\w+)?\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
                      r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
                      r"hubs?|gateways?|routers?|stores?|teams?|risk|governance|validation|cards?)\b)", re.IGNORECASE)
 # "calls three model providers", "4 LLM vendors": hosted providers used together.
@@ -110,7 +110,7 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
-    r"plans?|planned|wrote|built|left|quit|maintains?|owns?|set up|created|did|made|hacked|is|was|wants?|"
+    r"plans?|planned|wrote|built|left|quit|(?<!would )(?<!will )(?<!ll )(?:maintains?|owns?)|set up|created|did|made|hacked|is|was|wants?|"
     r"wanted|thinks?|thought|says|said|suggests?|suggested|proposes?|proposed|prefers?|preferred|likes?|liked|"
     r"argues?|argued|believes?|pushes|pushed|pushing|asks?|asked|insists?|insisted|loves?|hates?|knows?|"
     r"understands?|has|had|keeps?|kept|swears?|championed|champions?|favou?rs?)\b)"))]
@@ -131,7 +131,8 @@ _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|req
                             r"dedicate|dedicating|assign|assigning|put|putting|hire|hiring|allocate|budget for|"
                             r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new|"
                             r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that)\s+"
-                            r"(?:about |around |roughly |at least |maybe |probably |~\s*)?$", re.IGNORECASE)
+                            r"(?:us\s+|them\s+|me\s+)?(?:about |around |roughly |at least |maybe |probably |~\s*)?$",
+                            re.IGNORECASE)
 _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|(?:for|x|×|\*) (?:about |around )?"
                            r"(?:\d+|a|an|one|two|three|four|five|six|eight|nine|twelve|several|a few)\s+"
                            r"(?:weeks?|months?|years?|quarters?)|"
@@ -154,7 +155,8 @@ _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     # A bare count of people opening a clause ("training infra q: 6 ppl, cash is tight") is who they are.
     rf"(?:^|[:;,.!?]\s*)(?:{NUM})\s*(?:people|ppl|folks|persons)\b(?!\s+(?:on|in|at|from|who|use|using|would|will|want))")]
 # "shared by 5 research teams", "12 internal teams use it": an organisation with several teams is past the early stage.
-_TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments)\b", re.IGNORECASE)
+_TEAMS = re.compile(rf"(?:{NUM})\s+(?:[a-z-]+\s+){{0,2}}?(?:teams|squads|business units|departments|research groups|"
+                    r"groups|labs)\b", re.IGNORECASE)
 # "12 million chunks sit in FAISS", "2.5M embeddings": vectors held in an index (with no period: a stock, not a flow).
 # A width is no count: "1536-dim embeddings", "768-dimensional vectors".
 _STORED = re.compile(rf"(?:{NUM})(?!\s*-?\s*(?:d|dim|dims|dimension|dimensions|dimensional)\b)"
@@ -163,15 +165,20 @@ _STORED = re.compile(rf"(?:{NUM})(?!\s*-?\s*(?:d|dim|dims|dimension|dimensions|d
 # "under 25 ms" and "under 25ms" alike (a unit glued to its number leaves no word boundary for NUM).
 # "under 25 ms", "p99 budget of 20 ms", "a p95 target of 30ms", "latency SLO: 15 ms": a target to meet ("latency
 # is 180 ms" measures, it sets no target).
-_LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|at most|(?:p9\d|p50|latency|lookup|response)\s+"
+_LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|at most|"
+                      # "the card network gives us 10ms end to end": a budget someone else sets is a target.
+                      r"(?:gives|give|allows|allow|allots|allot|leaves|leave)\s+(?:us\s+|you\s+)?|"
+                      r"(?:p9\d|p50|latency|lookup|response)\s+"
                       r"(?:(?:latency|budget|target|slo|sla|requirement|goal|limit)\s*)?(?:of|at|:|=))"
                       r"\s*-?\s*(?:about\s+|~\s*)?(?:(?<![A-Za-z0-9])"
                       r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
                       re.IGNORECASE)
 # A latency told as measured ("p95 search latency is 180 ms", "measured p99 at 140 ms against a 60 ms target",
 # "levelled off near 11 ms"): what the setup does now, which a stated target may show it misses.
-_MEASURED = re.compile(r"(?:(?:p9\d|p50|latency|lookups?|search(?:es)?|responses?|response time|inference|queries|it|they)"
+_MEASURED = re.compile(r"(?:(?:p9\d|p50|latency|lookups?|search(?:es)?|responses?|response time|inference|queries|it|they|"
+                       r"poc|pilot|trial|benchmark|proof of concept)"
                        r"\s+(?:[a-z-]+\s+){0,4}?(?:is|are|was|were|sits? at|runs? at|hovers? (?:around|at)|comes? in at|"
+                       r"got (?:down )?to|reached|topped out at|"
                        r"measured at|levell?ed off (?:near|at)|stuck at|around|near|takes?|averages?)|"
                        r"measured (?:a )?(?:p9\d|p50|latency)?\s*(?:of|at)?|currently|today|we (?:see|get|hit)|"
                        r"levell?ed off (?:near|at)|plateau\w* (?:near|at)|stuck at)"
@@ -184,6 +191,11 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
                            r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
+# "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
+_MONEY_RANGE = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand)?"
+                          r"\s*(?:-|–|to)\s*(?:\$|usd\s?|€|eur\s?|£)?\s?(?P<num>\d+(?:[.,]\d+)*)\s*"
+                          r"(?P<mult>k|m|mm|million|thousand)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?",
+                          re.IGNORECASE)
 
 
 # "Last month: 2.1B input tokens, 180M output tokens, bill about $9,400": a bill told after the period it covers, in the
@@ -375,6 +387,8 @@ def extract(text: str) -> list[Quantity]:
              if not any(t.start() <= m.start() < t.end() or m.start() <= t.start() < m.end() for t in teams)]
     for m in heads:
         v = _value(m)
+        if _EFFORT_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            continue  # "keeping the glue alive costs us roughly 4 FTE": upkeep, not the size of the company
         if v is not None and v >= 1:  # "0.3 FTE of an SRE" is part of someone's time, not a headcount
             out.append(Quantity(kind="headcount", value=v, text=m.group(0).lstrip(":;,.!? ")))
     found = [m for rx in _ENGINEERS for m in rx.finditer(text)]
@@ -428,17 +442,23 @@ def extract(text: str) -> list[Quantity]:
     for span, (v, said) in sorted(measured.items()):
         if v is not None and (span not in targets or len(targets) > 1):
             out.append(Quantity(kind="latency_measured_ms", value=v, text=said))
-    for m in _MONEY.finditer(text):
+    ranges = [m for m in _MONEY_RANGE.finditer(text) if _value(m) is not None]
+    for m in [*ranges, *(m for m in _MONEY.finditer(text) if not any(r.start() <= m.start() < r.end() for r in ranges))]:
         v = _value(m)
         if v is None:
             continue
         per = (m.group("per") or "").lower() or _period_before(text, m.start())
-        if per in ("year", "yr", "annum"):
-            out.append(Quantity(kind="money_per_month", value=v / 12, text=m.group(0)))
-        elif per:
-            out.append(Quantity(kind="money_per_month", value=v, text=m.group(0)))
-        else:
-            out.append(Quantity(kind="money", value=v, text=m.group(0)))
+        values = [v]
+        if "lo" in m.re.groupindex:
+            mult = (m.group("lomult") or m.group("mult") or "").lower()
+            values.insert(0, float(m.group("lo").replace(",", "")) * _MULT.get(mult, 1.0))
+        for value in values:
+            if per in ("year", "yr", "annum"):
+                out.append(Quantity(kind="money_per_month", value=value / 12, text=m.group(0)))
+            elif per:
+                out.append(Quantity(kind="money_per_month", value=value, text=m.group(0)))
+            else:
+                out.append(Quantity(kind="money", value=value, text=m.group(0)))
     return out
 
 

@@ -187,7 +187,7 @@ class Reader:
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
-                 act_asking_min_words: int = 6):
+                 act_asking_min_words: int = 6, measured_clause_min: float = 0.25):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -198,6 +198,7 @@ class Reader:
         self.off_topic_veto = off_topic_veto
         self.negation_without_cue = negation_without_cue
         self.act_asking_min_words = act_asking_min_words
+        self.measured_clause_min = measured_clause_min
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -259,6 +260,12 @@ class Reader:
         self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a],
                          [h.doc for h in hits if h.slug == OTHER and any(b <= h.start < e for b, e in asking)])
         if asking and len(asking) < len(sents):
+            # "A wiki page says which one is in production" tells; only a sentence that asks asks about several rows.
+            r.several = r.several and any(self.lex.several_asks.search(norm[b:e]) for b, e in asking)
+            # "credit risk scoring, 4 models ... does Evidently cut it?": the risks asked about are in a sentence that
+            # asks, not a word of the business they describe.
+            if "risks" in r.also and not any(self.lex.also_asks["risks"].search(norm[b:e]) for b, e in asking):
+                r.also = [a for a in r.also if a != "risks"]
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
             r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
@@ -355,6 +362,12 @@ class Reader:
             r.also = [*r.also, "cost"]
         leave = self.lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
         chose = self.lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
+        will_do = self.lex.enough_asks.search(norm) if r.component else None
+        if leave and will_do and will_do.start() < leave.start() and not (chose or decided):
+            # "Can pgvector carry us or not? And if it is too slow later, how much pain is it to move?" asks whether
+            # it will do; what leaving takes is answered beside it.
+            r.act = r.act_in_scope = "enough"
+            chose = will_do
         first = min((m.start() for m in (decided, chose) if m), default=None)
         if leave and not (first is not None and first < leave.start()):
             # "If we pick Databricks now, how hard would it be to switch later, and does that change the pick?" asks
@@ -363,10 +376,19 @@ class Reader:
         elif leave:
             # "SageMaker, KServe or BentoML: which one? And if we go SageMaker, how hard is it to get off later?"
             # asks for the pick first; what leaving it takes is answered beside it.
-            if r.act == "switch":
+            if r.act == "switch" and chose is not will_do:
                 r.act = r.act_in_scope = "vendor" if chose and not (decided and decided.start() < chose.start()) \
                     else "verdict"
             r.also = [*r.also, "leave"]
+        opens = will_do is not None and (will_do.start() == 0 or norm[:will_do.start()].rstrip()[-1:] in ".?!:")
+        if r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also:
+            # "Will SageMaker Model Registry satisfy the auditors, or do we need to build our own?" asks whether the
+            # product will do; building is the other side of that question, not a part asked about.
+            r.act = r.act_in_scope = "enough"
+        if r.act == "implement" and will_do and not {"rollout", "measures"} & set(r.also):
+            # "What should we alert on, and does Evidently cut it or do we pay for Arize?" asks whether the product
+            # will do, with what it must do beside it; no rollout is asked.
+            r.act = r.act_in_scope = "enough"
         judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
         if judge and not (decided and decided.start() < judge.start()):
             # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
@@ -506,7 +528,17 @@ class Reader:
             # Polarity is clause-local: take the last clause that carries the condition (a correction comes
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
+            if not carrying and len(units) > 1 and cond in self.lex.measured and \
+                    P[1:, k].max() < self.measured_clause_min:
+                # A measurement is said in a clause ("p99 stayed at 40 ms against a 12 ms budget"); a long turn that
+                # only reads like one as a whole ("test models on live traffic and know whether baskets grew")
+                # measured nothing.
+                continue
             best = carrying[-1] if carrying else 0
+            if not carrying and len(units) > 1 and P[1:, k].max() >= self.condition_threshold / 2:
+                # Said by the turn as a whole: the clause that says most of it speaks for its polarity, not the whole
+                # turn, whose other clauses ("not on their roadmap") deny other things.
+                best = 1 + int(P[1:, k].argmax())
             polarity = pol_head.classes[int(Q[best].argmax())]
             # Except a retraction: once a turn takes a condition back ("forget the budget part"), its other
             # clauses on it give the reason ("we closed a round, money's fine"), never restate it.
@@ -527,7 +559,8 @@ class Reader:
             if polarity == "negated" and cond in self.lex.stated_by_negative and \
                     self.lex.stated_by_negative[cond].search(units[best]):
                 polarity = "stated"  # "we have no budget for tooling" says money is short
-            said[cond] = (best, polarity)
+            # A condition said by the turn as a whole is echoed from its sentence (below), wherever its polarity came from.
+            said[cond] = (best if carrying else 0, polarity)
             if not carrying and len(units) > 1:
                 # Said by the turn as a whole ("we spend $80k a month ... and measured 85% utilisation"): the
                 # clauses that say most of it are what the answer echoes, never the question itself.
@@ -555,6 +588,12 @@ class Reader:
                 q.kind == "latency_measured_ms" for q in extract(clause))), 0)
             said["scale"] = (at, "stated")
             magnitude["scale"] = "stated"
+            if self.lex.put_to_test.search(r.normalized) and r.vendors and \
+                    said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
+                # "Feast ... 3 weeks benchmarking: p99 is 31 ms; the network gives us 10 ms": a product measured short
+                # of the target is evidence that products fall short, not only a demanding load.
+                said["production-evidence"] = (at, "stated")
+                magnitude["production-evidence"] = "stated"
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
                        is not None and q.value >= n for q in extract(clause))]

@@ -296,3 +296,28 @@ def test_a_volume_with_four_words_before_its_period():
     (q,) = [q for q in extract("we need about 2 million photos of retail shelves labelled per month")
             if q.kind == "items_per_day"]
     assert q.text == "2 million photos a month" and round(q.value) == 66667
+
+
+def test_the_people_who_would_own_it_are_the_team():
+    assert said("2 data scientists would own it") == {"early-stage": "stated"}
+    assert said("one engineer owns our serving layer; we re 300 people") == {"early-stage": "negated"}
+
+
+def test_people_an_upkeep_costs_are_no_headcount():
+    assert not [q for q in extract(normalize("keeping the glue alive costs us roughly 4 FTE")) if q.kind == "headcount"]
+    assert [q.value for q in extract(normalize("we are 120 FTEs")) if q.kind == "headcount"] == [120]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("vendor quotes are in the $60-120k/year range per tool", [5000, 10000]),
+    ("between €2k-€5k per month", [2000, 5000]),
+    ("costs €140k a year", [140000 / 12]),
+])
+def test_prices_in_any_currency_and_as_ranges_are_read(text, values):
+    found = [q.value for q in extract(normalize(text)) if q.kind == "money_per_month"]
+    assert found == pytest.approx(values)
+
+
+def test_models_counted_with_a_hyphenated_word_and_groups_as_teams():
+    assert [q.value for q in extract(normalize("we'll have ~30 per-customer models")) if q.kind == "models"] == [30]
+    assert [q.value for q in extract(normalize("28 researchers in 6 groups")) if q.kind == "teams"] == [6]

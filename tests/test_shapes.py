@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from test_chain import assert_citations_resolve
 
 from advisor.render import markdown
@@ -611,3 +612,73 @@ def test_a_data_rule_supposed_later_says_which_weighed_options_stop_fitting(advi
     assert weighed.items[0].startswith("*Pinecone would no longer fit:*")
     assert weighed.items[-1] == "*Still in:* Qdrant and Weaviate, which can run inside your own boundary."
     assert_citations_resolve(c)
+
+
+@pytest.mark.parametrize("question, lead", [
+    # Nobody with time to run it: a hosted one, in their words.
+    ("Our one platform engineer is already overloaded. Build or buy a notebook platform for 30 analysts?",
+     "pay for a hosted one"),
+    # A rule on where data may go: an open-source one inside their network.
+    ("Prompts may not leave our network. Should we build our own prompt management tool?",
+     "open-source one you run inside your own network"),
+    # A cluster they already run, and nothing else said: self-hosting is reasonable with a named owner.
+    ("Everything runs on our EKS cluster. Build or buy a synthetic data generator?",
+     "on the Kubernetes cluster you already run"),
+])
+def test_infrastructure_without_a_row_leads_with_how_to_buy_it_for_their_facts(advisor, question, lead):
+    a = advisor.ask(question)
+    assert a.verdict == "depends" and a.component is None
+    assert a.lead.startswith("Buy rather than build") and lead in a.lead
+    assert_citations_resolve(a)
+    assert "managed-or-self-hosted" in {c.doc_id for c in a.citations}
+
+
+def test_infrastructure_without_a_row_answers_which_piece_stays_theirs_beside_the_call(advisor):
+    a = advisor.ask("Explanations for declined loans: compute SHAP ourselves or buy an explainability product? Build "
+                    "or buy, and which piece stays ours whatever we choose?")
+    stays = titled(a, "What stays yours to write")
+    assert stays and "glue into your own systems" in stays.items[0]
+    assert_citations_resolve(a)
+
+
+def test_a_bill_cheaper_than_machines_says_the_volume_where_they_pay(advisor):
+    a = advisor.ask("We use gpt-4o-mini at ~3.5B tokens/month and the bill is around $900/mo. Renting 2x H100 at "
+                    "~$2.50/hr each to self-host Llama: at what volume does self-hosting start paying off?")
+    assert "14.2B tokens a month" in a.lead and "4 times your" in a.lead
+
+
+def test_will_it_do_or_build_our_own_says_no_need_of_their_own(advisor):
+    a = advisor.ask("Our training runs as SageMaker jobs. Will SageMaker Model Registry satisfy our auditors on "
+                    "lineage, or do we need to build something of our own?")
+    assert a.act == "enough" and a.lead.startswith("No, you do not need your own")
+    assert "SageMaker Model Registry" in a.lead.split(".")[0]
+
+
+def test_a_general_cost_question_sets_their_quotes_against_their_engineers(advisor):
+    a = advisor.ask("My leads say building in-house is free because the engineers are on payroll. Vendor quotes are "
+                    "$60-120k/year per tool; we're 7 engineers at a loaded cost around €140k each. How do I build an "
+                    "honest total-cost comparison?")
+    assert a.component is None and a.act == "cost"
+    assert "43%-86% of one engineer's loaded year at your €140k" in a.lead and "roughly equal" in a.lead
+
+
+def test_what_breaks_if_we_keep_our_own_setup_gives_the_risks_of_keeping_it(advisor):
+    a = advisor.ask("We watch our 60 pricing models with a few Grafana panels. If we stay on Grafana until July, what "
+                    "breaks first? Or pay for Arize now?")
+    risks = titled(a, "Risks")
+    assert any("homegrown" in item for item in risks.items)
+
+
+def test_which_parts_are_ours_under_a_data_rule_names_what_their_rule_lets_them_buy(advisor):
+    a = advisor.ask("We're a HIPAA covered entity and traces can't go to any SaaS. For LLM evaluation and "
+                    "observability, which parts do we actually write ourselves?")
+    assert a.act == "build-part"
+    connect = titled(a, "How it connects to what you buy")
+    assert "self-host" in connect.text and "LangSmith" not in connect.text
+
+
+def test_an_estimate_asked_beside_a_choice_of_products_gets_the_call_and_the_estimate(advisor):
+    a = advisor.ask("My team estimates 6 weeks to turn our shared LLM client into a central proxy. Is that realistic, "
+                    "or should we deploy LiteLLM or Portkey instead? And if we adopt one, what is still ours to write?")
+    assert a.act == "verdict" and a.verdict == "buy"
+    assert titled(a, "The estimate of 6 weeks") and any(s.kind == "build" for s in a.sections)

@@ -129,7 +129,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
         # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
-    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also):
+    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also) \
+            or act == "enough" and "leave" in ctx.reading.also:
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]

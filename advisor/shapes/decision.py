@@ -129,7 +129,9 @@ def also_sections(ctx: Context, cites: Citations) -> list[Section]:
     if "leave" in also:
         out.extend(keep(_leaving(ctx, cites)))
     if "risks" in also:
-        risks = own_sentences(ctx, cites, "risks", {"buy": "buy", "build": "build"}.get(verdict), limit=3)
+        # "If we stay on Grafana until July, what breaks first?" asks the risks of keeping their own setup.
+        side = "build" if ctx.reading.kept else {"buy": "buy", "build": "build"}.get(verdict)
+        risks = own_sentences(ctx, cites, "risks", side, limit=3)
         if risks:
             out.append(Section(kind="guidance", title="Risks", items=risks))
     return out
@@ -313,7 +315,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized) and " is not what fits" not in yes:
         # "Do we need more?" is answered the other way round from "is it enough?"; "No: Tecton is not what fits here"
         # already answers "do we need Tecton?" the right way round.
-        yes = ("No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
+        # "Will X satisfy the auditors, or do we need to build our own?": no need of their own, and X does.
+        own = "No, you do not need your own" if vendor and ctx.reading.build_alternative else ""
+        yes = (f"{own}, {yes[5:]}" if own and yes.startswith("Yes, ") else f"{own}: {yes[5:]}"
+               if own and yes.startswith("Yes: ") else
+               "No, " + yes[5:] if yes.startswith("Yes, ") else "No: " + yes[5:] if yes.startswith("Yes: ")
                else "Yes, " + yes[4:] if yes.startswith("No, ") else "Yes: " + yes[4:] if yes.startswith("No: ")
                else "Yes. " + yes[4:] if yes.startswith("No. ") else yes)
     # "Is X enough?" is about X, not about buying versus building: what X does well says why it is enough.
@@ -405,9 +411,25 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
         lead = f"Very little is yours to build for {comp.noun}: {first}" + cites.support(comp.build, comp.note)
     buy = next((p for p in comp.parts if p.verdict == "buy"), None)
     side = _bought_side(ctx, buy) if buy else ""
+    rule = _products_under_their_rule(ctx) if buy and side == buy.advice else None
+    if rule is not None:
+        # "HIPAA, traces may go to no SaaS: which parts do we write?": what they buy is what their rule allows.
+        side, buy = rule.advice, rule
     connect = Section(kind="build", title="How it connects to what you " + ("buy" if side == buy.advice else "have"),
                       text=side + cites.support(buy.advice, buy.note)) if buy else None
     return two_sentences(lead), keep(connect)
+
+
+def _products_under_their_rule(ctx: Context):
+    """The row's rule for their strongest condition when it names which of the row's products fit (a rule on where
+    data lives names the self-hostable ones); None otherwise."""
+    d = ctx.decision
+    conds = sorted(d.conditions, key=ctx.taxonomy.rank) if ctx.taxonomy else list(d.conditions)
+    for cond in conds:
+        rule = d.component.rule_for(cond, ctx.state.facts)
+        if rule is not None:
+            return rule if any(named_in(o, rule.advice) for o in d.component.buy) else None
+    return None
 
 
 def _own_it(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:

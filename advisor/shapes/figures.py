@@ -550,12 +550,32 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
             f", so {bill_name} costs less each month on these numbers"
     people = people_given(own_units, alt, own)
     said += ", with the engineer time you gave." if people else ", before the engineers who would run it."
+    if not passes and not growth:
+        said += _volume_to_pay(ctx, bill, alt)
     if growth and own_units and alt == own[-1]:
         # A bill that grows with the load, against machines priced at today's size, flatters the machines: the load
         # they carry grows by the same rate, so they would have to grow with it.
         said += (f" The machines are counted at today's size: a bill growing {growth:.0%} a month means the load grows "
                  f"as fast, so they would have to grow with it and the gap is smaller than this sum.")
     return said + _flat_note(ctx, growth)
+
+
+def _volume_to_pay(ctx: Context, bill: float, alt: float) -> str:
+    """With their token volume told, the volume at which the machines' monthly price equals the bill at today's price
+    per token ("at what volume does self-hosting pay?"); '' without a volume."""
+    tokens = next((q for q in ctx.state.quantities if q.kind == "tokens_per_day"), None)
+    if tokens is None or tokens.value <= 0 or bill <= 0:
+        return ""
+    monthly = tokens.value * 30 * alt / bill
+    times = alt / bill
+    return (f" At the price per token you pay now, the machines cost less only above about {_tokens(monthly)} tokens "
+            f"a month, {times:.0f} times your {tokens.text}, and only if they can serve that much.") if times >= 3 else (
+        f" At the price per token you pay now, the machines cost less only above about {_tokens(monthly)} tokens a "
+        f"month, and only if they can serve that much.")
+
+
+def _tokens(n: float) -> str:
+    return f"{n / 1e9:.1f}B" if n >= 1e9 else f"{n / 1e6:.0f}M"
 
 
 def people_given(own_units: list[Priced], alt: float, own: list[float]) -> bool:
@@ -568,3 +588,27 @@ def _flat_note(ctx: Context, growth: float) -> str:
         # "the vector count doubles in year 2": a change over time we do not model is said, not silently dropped.
         return " That sum takes today's prices as flat; the growth you describe is not in it."
     return ""
+
+
+def quotes_against_people(ctx: Context) -> str:
+    """Yearly prices they were quoted, set against one engineer's loaded year they gave ("$60-120k a year is about
+    40-85% of one engineer at your $140k"); '' unless they gave both. Arithmetic on their figures: no citation."""
+    from ..hosting import _PAY
+
+    loaded, theirs = loaded_cost(ctx)
+    if not theirs or not loaded:
+        return ""
+    found = [q for t in _texts(ctx) for c in clauses(t) if not _PAY.search(c)
+             for q in extract(c) if q.kind == "money_per_month"]
+    if not found:
+        return ""
+    lo, hi = min(q.value for q in found) * 12, max(q.value for q in found) * 12
+    unit = _currency(ctx)
+    price = _money(lo, unit) if lo == hi else f"{_money(lo, unit)}-{_money(hi, unit)}"
+    share = f"{lo / loaded:.0%}" if lo == hi else f"{lo / loaded:.0%}-{hi / loaded:.0%}"
+    paid = [s for t in _texts(ctx) for c in clauses(t) if _PAY.search(c) for s in _CURRENCY.findall(c)]
+    pay_unit = paid[0] if paid else unit
+    mixed = " (taking the two currencies as roughly equal)" if pay_unit != unit else ""
+    return (f"On your numbers, {price} a year is about {share} of one engineer's loaded year at your "
+            f"{_price(loaded, pay_unit)}{mixed}: building is cheaper only if writing and running the tool takes less of "
+            f"your engineers' time than that, every year, and that time comes off your product.")

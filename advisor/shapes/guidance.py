@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..applied import applied_questions, applied_section
+from ..applied import applied_questions, applied_section, article, who_runs
 from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
@@ -15,6 +15,7 @@ from .figures import (
     build_effort,
     multiplied,
     projection,
+    quotes_against_people,
     rent_against_own,
     run_against_quote,
     weighs_hardware,
@@ -225,7 +226,10 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     if not comp:
         rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
             len(section.items) > 1 else None
-        return first or "I have no guidance on that in the knowledge base.", keep(rest)
+        # "Building is free, the engineers are on payroll": their quotes against their own engineer's year.
+        numbers = quotes_against_people(ctx) if key == "cost" and first else ""
+        return (f"{first} {numbers}".strip() if first else "I have no guidance on that in the knowledge base."), \
+            keep(rest)
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
     if not named and key == "implement":
         # "We're going with Kueue." then "how do we roll it out?": the one product of this row the conversation
@@ -439,15 +443,6 @@ def _four_questions(ctx: Context, cites: Citations) -> tuple[str, list[Section]]
     return lead, keep(Section(kind="guidance", title="The four questions", items=items))
 
 
-def _article(name: str) -> str:
-    """'a vector database', 'an LLM gateway', 'an ML platform' ('this infrastructure' stays as it is)."""
-    if name.startswith(("this ", "the ")):
-        return name
-    first = name.split()[0]
-    vowel_sound = first[0].lower() in "aeio" or (first.isupper() and first[0] in "AEFHILMNORSX")
-    return ("an " if vowel_sound else "a ") + name
-
-
 def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     name = d.other_component
@@ -457,30 +452,47 @@ def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = f"{word}: {advice[:1].lower()}{advice[1:]}" + cites.support(advice, d.deciding.note)
         return lead, keep(guidance_section(ctx, cites, "risks-build", "Why building for its own sake is risky")
                            if d.verdict == "buy" else None)
-    lines, lean = applied_questions(ctx, cites, name)
-    # No internal words ("matrix", "row"): the asker hears that no settled verdict exists, then the applied lean.
-    lead = (f"It depends: there is no settled verdict for {_article(name)}, but applied to what you told us the "
-            f"four questions lean towards {lean}.")
-    return lead, [applied_section(lines)]
+    used: set[str] = set()
+    if "production-evidence" in d.conditions:
+        lines, lean = applied_questions(ctx, cites, name, used)
+        # No internal words ("matrix", "row"): the asker hears that no settled verdict exists, then the lean.
+        lead = (f"It depends: there is no settled verdict for {article(name)}, but applied to what you told us the "
+                f"four questions lean towards {lean}.")
+        return lead, [applied_section(lines)]
+    # The call first (which way of buying fits who would run it), then the four questions with their facts.
+    lead = who_runs(ctx, cites, name, used)
+    lines, _ = applied_questions(ctx, cites, name, used)
+    split = _stays_yours(ctx, cites) if "build" in ctx.reading.also else None
+    # "Build or buy, and which piece stays ours whatever we choose?": that piece beside the call.
+    stays = Section(kind="build", title="What stays yours to write", items=list(split)) if split else None
+    return lead, keep(stays, applied_section(lines))
+
+
+def _stays_yours(ctx: Context, cites: Citations) -> tuple[str, str] | None:
+    """What stays the asker's to write whatever they adopt for infrastructure without a row, and what not to write:
+    the hybrid note's split applied to any component, each cited; None when the note does not say it."""
+    passage = cites.section("hybrid-approaches", "what stays yours")
+    said = [s for s in sentences(passage.doc.page_content) if usable(s)] if passage else []
+    yours_ = re.search(r"adopts, (.+?) stay the team's work", said[0]) if len(said) >= 2 else None
+    machinery = re.search(r"inside such a tool, such as (.+?), is what", said[1]) if len(said) >= 2 else None
+    if not yours_ or not machinery:
+        return None
+    own = yours_.group(1).replace("its own", "your own").replace("its ", "your ")
+    never = (f"Do not write the generic machinery ({machinery.group(1)}): products and open-source projects already "
+             f"maintain it. [{cites.cite(passage, said[1])}]")
+    return f"{own} [{cites.cite(passage, said[0])}]", never
 
 
 def other_build_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     """"Which pieces do we write regardless?" of infrastructure without a row: what stays theirs, then what not to
     write, from the hybrid note's split applied to any component."""
-    passage = cites.section("hybrid-approaches", "what stays yours")
-    said = [s for s in sentences(passage.doc.page_content) if usable(s)] if passage else []
-    if len(said) < 2:
+    split = _stays_yours(ctx, cites)
+    if split is None:
         return other_shape(ctx, cites)
-    name = _article(ctx.decision.other_component)
-    yours_ = re.search(r"adopts, (.+?) stay the team's work", said[0])
-    machinery = re.search(r"inside such a tool, such as (.+?), is what", said[1])
-    if not yours_ or not machinery:
-        return other_shape(ctx, cites)
-    own = yours_.group(1).replace("its own", "your own").replace("its ", "your ")
-    lead = (f"Whatever you choose for {name}, what stays yours to write: {own}."
-            f" [{cites.cite(passage, said[0])}]")
-    never = (f"Do not write the generic machinery ({machinery.group(1)}): products and open-source projects already "
-             f"maintain it. [{cites.cite(passage, said[1])}]")
+    own, never = split
+    mark = own[own.rindex(" ["):]
+    lead = f"Whatever you choose for {article(ctx.decision.other_component)}, what stays yours to write: " \
+           f"{own[:own.rindex(' [')]}.{mark}"
     return lead, [Section(kind="build", title="What not to write yourselves", items=[never])]
 
 
