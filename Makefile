@@ -70,6 +70,12 @@ eval-heldout: index
 	$(PY) evals/heldout_halves.py evals/runs/heldout11/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout12 --out evals/runs/heldout12
 	$(PY) evals/heldout_halves.py evals/runs/heldout12/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout13 --out evals/runs/heldout13
+	$(PY) evals/heldout_halves.py evals/runs/heldout13/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout14 --out evals/runs/heldout14
+	$(PY) evals/heldout_halves.py evals/runs/heldout14/results.jsonl
+	$(ADVISOR) eval --dataset evals/datasets/heldout15 --out evals/runs/heldout15
+	$(PY) evals/heldout_halves.py evals/runs/heldout15/results.jsonl
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

@@ -71,34 +71,32 @@ def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
         used.add(ctx.reading.said[cond])
         return words
 
+    # The header says Depends (no row settles it): the lead says why, then the lean and which way of buying fits.
+    lean = f"No source settles {art}, but applied to what you told us the four questions lean to buying it"
     if "regulated" in conds:
         # Only a rule on where data lives keeps it inside; a sector's regulation asks for control and audit.
         if "data-location" in ctx.state.facts:
             why = told("regulated", "your data has to stay inside your own network")
-            return (f"Buy rather than build {art}, as an open-source one you run inside your own network: {why}, and "
-                    f"a self-hosted tool keeps the data there.{cite(fits)}")
+            return (f"{lean}, as an open-source one you run inside your own network: {why}, and a self-hosted tool "
+                    f"keeps the data there.{cite(fits)}")
         why = told("regulated", "you are regulated")
-        return (f"Buy rather than build {art}, and prefer one you can run yourselves or that passes your compliance "
-                f"review: {why}, and a self-hosted tool keeps its records where your own controls and audits "
-                f"reach.{cite(fits)}")
+        review = "from a vendor that passes your security and compliance review, or as open source you run yourselves"
+        return f"{lean}, {review}: {why}.{cites.support(review, 'evaluating-vendors')}"
     # The note's order: nobody to run it, then a tight budget, then a platform already run, then a small team.
     small = "early-stage" in conds and "budget" not in conds and not ctx.state.kubernetes
     if r.managed_cue or small:
         why = told("early-stage", "nobody on your team has time to operate another system" if r.managed_cue
                    else "your team is small")
-        return (f"Buy rather than build {art}, and pay for a hosted one rather than run an open-source one yourselves. "
-                f"{why[:1].upper()}{why[1:]}, and a hosted service takes the upgrades, patches, backups and alerts "
-                f"off your team.{cite(managed)}")
+        return (f"{lean}, and to paying for a hosted one rather than running an open-source one yourselves: {why}, "
+                f"and a hosted service takes the upgrades, patches, backups and alerts off your team.{cite(managed)}")
     if "budget" in conds:
-        return (f"Buy rather than build {art}: run an open-source one yourselves to avoid the licence fee, as long "
-                f"as one named engineer owns its upgrades and backups.{cite(fits)}")
+        return (f"{lean}, as an open-source one you run yourselves to avoid the licence fee, as long as one named "
+                f"engineer owns its upgrades and backups.{cite(fits)}")
     if ctx.state.kubernetes:
-        return (f"Buy rather than build {art}: running an open-source one on the Kubernetes cluster you already run "
-                f"is reasonable if one named engineer owns its upgrades and backups; otherwise pay for a hosted "
-                f"one.{cite(fits)}")
-    return (f"Buy rather than build {art}: pay for a hosted one unless someone on your team will own running an "
-            f"open-source one, since self-hosting drops the licence fee but not the upgrades, patches, backups and "
-            f"alerts.{cite(costs)}")
+        return (f"{lean}: running an open-source one on the Kubernetes cluster you already run is reasonable if one "
+                f"named engineer owns its upgrades and backups; otherwise pay for a hosted one.{cite(fits)}")
+    return (f"{lean}: pay for a hosted one unless someone on your team will own running an open-source one, since "
+            f"self-hosting drops the licence fee but not the upgrades, patches, backups and alerts.{cite(costs)}")
 
 
 def applied_questions(ctx: Context, cites: Citations, name: str, used: set[str] | None = None

@@ -47,6 +47,7 @@ class Context:
     tco: TcoDefaults | None = None  # knowledge/tco.yaml: the cost model's placeholders, for the asker's own numbers
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
     data_tools: frozenset[str] = frozenset()  # tools that hold or carry the asker's data (cues.yaml data_tools)
+    enough_asks: re.Pattern | None = None  # asks whether a product will do ("does Evidently cut it?", cues.yaml)
     covers_need: re.Pattern | None = None  # a note's line saying a tool they run may do the row's job (cues.yaml)
 
     @property

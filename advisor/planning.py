@@ -361,7 +361,10 @@ class Planner:
         build = comp.build_part
         # A product that is itself the part to write's tool ("a FastAPI container") sells no bought side.
         sells = named - {v for v in named if v.replace("-", " ") in build.label.lower()} if build else named
-        if build and part == build.name and named and not (r.adopted or r.in_use and sells):
+        # One they run weighed against another they do not ("we run Evidently in a notebook ... does it cut it or do
+        # we pay for Arize?") is a choice of product, whatever part the background is about.
+        weighed = bool(sells - set(r.running)) and bool(sells & set(r.running))
+        if build and part == build.name and named and (weighed or not (r.adopted or r.in_use and sells)):
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
             # question is about the component, not the part that is yours to write. One told to be in use
             # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.

@@ -173,6 +173,16 @@ def _spelled(clause: str, question: str) -> str:
     return clause
 
 
+def _sentence_around(text: str, clause: str) -> str:
+    """The sentence of `text` that holds `clause` (both normalised); the clause itself when it is not found."""
+    at = text.find(clause)
+    if at < 0:
+        return clause
+    start = max(text.rfind(c, 0, at) for c in ".?!\n") + 1
+    ends = [e for e in (text.find(c, at + len(clause)) for c in ".?!\n") if e >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
 def _sentence_of(part: str, question: str) -> str:
     """The asker's sentence that holds `part` ("We spend $80k a month ... for a year"), without its stop."""
     for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"[\[\]]", "", question)):
@@ -381,6 +391,10 @@ class Reader:
                     else "verdict"
             r.also = [*r.also, "leave"]
         opens = will_do is not None and (will_do.start() == 0 or norm[:will_do.start()].rstrip()[-1:] in ".?!:")
+        if r.act == "vendor" and opens and r.in_use:
+            # "We run Evidently reports in a notebook. Does Evidently cut it or do we pay for Arize?" asks whether the
+            # tool they run will do; the product after it is the alternative.
+            r.act = r.act_in_scope = "enough"
         if r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also:
             # "Will SageMaker Model Registry satisfy the auditors, or do we need to build our own?" asks whether the
             # product will do; building is the other side of that question, not a part asked about.
@@ -394,6 +408,10 @@ class Reader:
             # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
             # most?" asks how to judge the shortlist; the long background naming them reads like a pick.
             r.act = r.act_in_scope = "evaluate"
+        if r.act == "vendor" and len(r.vendors) == 1 and (r.self_hosting or r.build_alternative):
+            # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
+            # one product against running or writing it themselves: the call, not a pick among products.
+            r.act = r.act_in_scope = "verdict"
         if r.act == "build-part" and "build" in r.also:
             # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
             # choice; what to build is its second ask, answered beside it.
@@ -552,8 +570,11 @@ class Reader:
             if polarity == "negated" and _names(cond, units[best]) and not self.lex.cue_counts(units[best])[0] and \
                     Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
                 polarity = "stated"
+            # A clause cut at a comma may hold the negative word and not the verb it governs ("nothing about our
+            # models, training metadata included, may leave our data centre"): the rule is read in its sentence.
+            sentence = _sentence_around(r.normalized, units[best]) if polarity == "negated" else units[best]
             if polarity == "negated" and cond == self.lex.restriction_condition and \
-                    self.lex.restriction.search(units[best]) and not self.lex.unrestricted.search(units[best]):
+                    self.lex.restriction.search(sentence) and not self.lex.unrestricted.search(sentence):
                 # "No public cloud is allowed" forbids: the negative word is the rule, not its absence.
                 polarity = "stated"
             if polarity == "negated" and cond in self.lex.stated_by_negative and \

@@ -617,7 +617,7 @@ def test_a_data_rule_supposed_later_says_which_weighed_options_stop_fitting(advi
 @pytest.mark.parametrize("question, lead", [
     # Nobody with time to run it: a hosted one, in their words.
     ("Our one platform engineer is already overloaded. Build or buy a notebook platform for 30 analysts?",
-     "pay for a hosted one"),
+     "paying for a hosted one"),
     # A rule on where data may go: an open-source one inside their network.
     ("Prompts may not leave our network. Should we build our own prompt management tool?",
      "open-source one you run inside your own network"),
@@ -628,7 +628,8 @@ def test_a_data_rule_supposed_later_says_which_weighed_options_stop_fitting(advi
 def test_infrastructure_without_a_row_leads_with_how_to_buy_it_for_their_facts(advisor, question, lead):
     a = advisor.ask(question)
     assert a.verdict == "depends" and a.component is None
-    assert a.lead.startswith("Buy rather than build") and lead in a.lead
+    # Why the header says Depends, then the lean and which way of buying fits their facts.
+    assert a.lead.startswith("No source settles") and "lean to buying it" in a.lead and lead in a.lead
     assert_citations_resolve(a)
     assert "managed-or-self-hosted" in {c.doc_id for c in a.citations}
 
@@ -682,3 +683,32 @@ def test_an_estimate_asked_beside_a_choice_of_products_gets_the_call_and_the_est
                     "or should we deploy LiteLLM or Portkey instead? And if we adopt one, what is still ours to write?")
     assert a.act == "verdict" and a.verdict == "buy"
     assert titled(a, "The estimate of 6 weeks") and any(s.kind == "build" for s in a.sections)
+
+
+def test_a_hosted_product_proposed_for_a_network_data_may_not_leave_gets_no_first(advisor):
+    first = advisor.ask("We're on a fully air-gapped network, on-prem only. Qdrant or Milvus for 30M chunks?")
+    a = advisor.ask("And for the LLM itself, my PM wants to just use Azure OpenAI because it's approved for our "
+                    "sector. Thoughts?", first.conversation_id)
+    assert a.lead.startswith("No: Azure OpenAI is a hosted service")
+    assert_citations_resolve(a)
+
+
+def test_does_the_tool_we_run_cut_it_is_about_that_tool_not_the_part_we_write(advisor):
+    a = advisor.ask("4 xgboost models, nightly batch; labels only arrive 90 days later. Right now we run Evidently "
+                    "reports in a notebook. Does Evidently OSS cut it or do we pay for Arize?")
+    assert a.act == "enough" and a.part in (None, "whole") and a.verdict == "buy"
+    assert a.lead.startswith("Yes") and "Evidently AI is a sound choice" in a.lead
+
+
+def test_a_build_on_production_evidence_names_the_products_they_measured(advisor):
+    a = advisor.ask("We've been on Tecton for 18 months; measured p99 for online reads is 45 ms against an 8 ms budget. "
+                    "We benchmarked Tecton and Feast on our real traffic and neither got under 20 ms. Build our own?")
+    assert a.verdict == "build" and "What you measured on Feast and Tecton is that evidence." in a.lead
+
+
+def test_what_to_alert_on_beside_the_call_comes_from_the_notes_lines_on_alerting(advisor):
+    a = advisor.ask("Credit scoring, 4 xgboost models in a nightly batch; the default label is only known 90 days "
+                    "later. What should we actually alert on, and does Evidently OSS cut it or do we pay for Arize?")
+    alerts = titled(a, "What to alert on")
+    assert any("early warnings" in item for item in alerts.items)
+    assert_citations_resolve(a)

@@ -508,3 +508,18 @@ def test_a_product_measured_short_of_a_target_someone_else_sets_is_production_ev
     # Their own service missing a target is a demanding load, not a product falling short.
     own = read("Our Flask service's p99 is 180ms and product wants under 100ms. Should we buy a serving platform?")
     assert "production-evidence" not in own.conditions
+
+
+def test_a_rule_cut_across_clauses_is_still_a_rule(read):
+    r = read("We are a private bank. Our compliance office has ruled that nothing about our models, training metadata "
+             "included, may leave our own data centre. Must we build our own experiment tracking?")
+    assert "regulated" in r.conditions
+    other = read("Our sister company is a bank and built its own feature store. We're a furniture marketplace, nothing "
+                 "regulated on our side. Should we build one too?")
+    assert "regulated" not in other.conditions
+
+
+def test_one_product_against_running_a_model_ourselves_asks_the_call(read):
+    r = read("We can either pay OpenAI every time the assistant is used or run a language model on servers we manage. "
+             "Which do you recommend?")
+    assert r.act == "verdict" and r.self_hosting

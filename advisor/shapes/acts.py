@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..compose import Citations, Context, yours
 from ..hosting import answer as hosting_answer
 from ..hosting import hosting_choice
@@ -32,6 +34,7 @@ from .phrasing import (
 )
 from .sections import (
     GUIDANCE_SECTIONS,
+    alerts_section,
     alongside,
     attested,
     build_asked,
@@ -124,6 +127,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         shape = enough_shape
     lead, sections = shape(ctx, cites)
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
+    lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx)) else lead
     if "build" in ctx.reading.also and act not in ("verdict", "build-part", "why", "what-if") and \
             not any(x.kind == "build" for x in sections):
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
@@ -134,6 +138,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
+    if "alerts" in ctx.reading.also and act in ("verdict", "vendor", "enough", "implement") and d.component:
+        sections = [*sections, *keep(alerts_section(ctx, cites))]
     if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):
         # "..., what do we measure and for how long?": how long a trial runs, beside the rest.
         sections = [*sections, *keep(guidance_section(ctx, cites, "duration", "How long to run it", limit=2))]
@@ -186,6 +192,23 @@ def _when_it_pays(ctx: Context, cites: Citations, lead: str) -> Section | None:
     if rule is None or rule.advice in lead:
         return None
     return Section(kind="facts", title="When it pays", items=[rule.advice + cites.support(rule.advice, rule.note)])
+
+
+def _proposed_outside(ctx: Context) -> str:
+    """"My PM wants to just use Azure OpenAI. Thoughts?" on a network data may not leave: no to that product first,
+    as the asker named it; '' for any other turn."""
+    r, comp = ctx.reading, ctx.decision.component
+    if comp is None or not r.proposal or len(r.vendors) != 1 or "data-location" not in ctx.state.facts or \
+            not outside_their_boundary(ctx, r.vendors[0]):
+        return ""
+    option = next((o for o in comp.buy if o.doc == r.vendors[0]), None)
+    if option is None:
+        return ""
+    # As they wrote it, with a capitalised word before it ("Azure OpenAI" for the OpenAI API's note).
+    names = "|".join(re.escape(n) for n in sorted((option.name, *option.aliases), key=len, reverse=True))
+    m = re.search(rf"(?:\b[A-Z][\w-]* )?\b(?i:{names})\b", r.question)
+    name = m.group(0) if m else option.name
+    return f"No: {name} is a hosted service and cannot run inside your own network, whatever approvals it holds."
 
 
 def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:

@@ -252,6 +252,9 @@ def _asked_about(ctx: Context, option) -> bool:
         # "X wants KServe or Seldon. Is what we have enough?": the named products are the alternative.
         return False
     cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
+    if cue is None and ctx.enough_asks is not None:
+        will_do = ctx.enough_asks.search(norm)  # "does evidently OSS cut it or do we pay for arize?"
+        cue = re.search(r"\S+$", norm[:will_do.end()]) if will_do else None  # its verb, after the product
     names = [n.lower() for n in (option.name, *option.aliases)]
     if cue:
         # Named in the sentence that asks, the option's place there decides ("researchers keep asking for W&B ...

@@ -168,6 +168,17 @@ OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:]{0,40
 
 
 def lead_verdict(ctx: Context, cites: Citations) -> str:
+    lead = _lead_verdict(ctx, cites)
+    d = ctx.decision
+    if d.deciding and d.deciding.condition == "production-evidence" and d.verdict in ("build", "hybrid"):
+        # "We benchmarked Tecton, Feast and Hopsworks on our traffic": the products measured are named as the evidence.
+        named = [o.name for o in d.component.buy if o.doc in ctx.reading.vendors]
+        if named:
+            lead += f" What you measured on {listed(named)} is that evidence."
+    return lead
+
+
+def _lead_verdict(ctx: Context, cites: Citations) -> str:
     situation = situation_phrase(ctx) or unlike_phrase(ctx)
     reason = reason_sentence(ctx, cites)
     if situation and ctx.decision.deciding:

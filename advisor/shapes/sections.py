@@ -369,3 +369,23 @@ def not_repeating(items: list[str], said: str, share: float = 0.4) -> list[str]:
     """Items that do not restate `said` (at most `share` of an item's words also in it)."""
     words = set(tokenize(said))
     return [x for x in items if len(set(tokenize(x)) & words) <= share * len(set(tokenize(x)))]
+
+
+_ALERTING = re.compile(r"\b(?:alert\w*|drift|early warning\w*|thresholds?)\b", re.IGNORECASE)
+
+
+def alerts_section(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
+    """"What should we alert on?" beside the call: the component note's lines on alerting and drift, those that share
+    the most words with what the asker told first (labels that arrive late, dozens of models), cited."""
+    comp = ctx.decision.component
+    if comp is None:
+        return None
+    asked = set(tokenize(ctx.question))
+    found = []
+    for heading in ("situations", "rolling it out"):
+        for passage in cites.sections(comp.note, heading):
+            for s in (x for x in sentences(passage.doc.page_content) if usable(x) and _ALERTING.search(x)):
+                found.append((len(asked & set(tokenize(s))), s, passage))
+    best = sorted(found, key=lambda t: -t[0])[:limit]
+    items = [f"{s} [{cites.cite(p, s)}]" for _, s, p in best]
+    return Section(kind="guidance", title="What to alert on", items=items) if items else None
