@@ -712,3 +712,26 @@ def test_what_to_alert_on_beside_the_call_comes_from_the_notes_lines_on_alerting
     alerts = titled(a, "What to alert on")
     assert any("early warnings" in item for item in alerts.items)
     assert_citations_resolve(a)
+
+
+def test_the_one_named_option_left_after_what_they_lack_is_said_as_the_pick(advisor):
+    a = advisor.ask("Research institute, 5 GPU nodes in our own server room, people book GPUs in a spreadsheet. Nobody "
+                    "here operates Kubernetes. Slurm, Kueue, Run:ai, or let a postdoc write a scheduler?")
+    first_two = " ".join(a.lead.split(". ")[:2])
+    assert "Slurm is the one that fits" in first_two and "Kueue and Run:ai need a Kubernetes cluster" in first_two
+    assert_citations_resolve(a)
+
+
+def test_a_switch_in_a_situation_the_note_covers_leads_with_that_line(advisor):
+    first = advisor.ask("Legal tech, 4 engineers. Fine-tune our own model on 12k reviewed clause pairs or prompt a "
+                        "hosted one?")
+    a = advisor.ask("say we fine-tune a Mistral model now and a clearly better open model comes out next year. are we "
+                    "stuck? what do we have to redo?", first.conversation_id)
+    assert a.act == "switch" and a.lead.startswith("When a better open model comes out")
+
+
+def test_moving_from_one_named_product_to_another_says_what_leaving_the_first_takes(advisor):
+    a = advisor.ask("W&B renewal came in at $62k. If we go MLflow, how painful is it to bring two years of W&B run "
+                    "history over?")
+    assert a.act == "switch"
+    assert "public API" in a.lead and "MLflow carries low lock-in" not in a.lead

@@ -22,7 +22,7 @@ from .guidance import (
     risk_key,
     switch_shape,
 )
-from .options import home_cloud_lean, options_section, outside_their_boundary
+from .options import home_cloud_lean, only_fitting, options_section, outside_their_boundary
 from .phrasing import (
     hypothetical_words,
     listed,
@@ -127,7 +127,11 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         shape = enough_shape
     lead, sections = shape(ctx, cites)
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
-    lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx)) else lead
+    lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx, cites)) else lead
+    if act in ("verdict", "vendor") and (pick := only_fitting(ctx, cites)) and pick.split(":")[0] not in lead:
+        # The pick left after what they lack rules the others out, said right after the call.
+        end = re.search(r"[.!?](?: \[\d+\])?(?= )", lead)
+        lead = f"{lead[:end.end()]} {pick}{lead[end.end():]}" if end else f"{lead} {pick}"
     if "build" in ctx.reading.also and act not in ("verdict", "build-part", "why", "what-if") and \
             not any(x.kind == "build" for x in sections):
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
@@ -194,7 +198,7 @@ def _when_it_pays(ctx: Context, cites: Citations, lead: str) -> Section | None:
     return Section(kind="facts", title="When it pays", items=[rule.advice + cites.support(rule.advice, rule.note)])
 
 
-def _proposed_outside(ctx: Context) -> str:
+def _proposed_outside(ctx: Context, cites: Citations) -> str:
     """"My PM wants to just use Azure OpenAI. Thoughts?" on a network data may not leave: no to that product first,
     as the asker named it; '' for any other turn."""
     r, comp = ctx.reading, ctx.decision.component
@@ -208,7 +212,9 @@ def _proposed_outside(ctx: Context) -> str:
     names = "|".join(re.escape(n) for n in sorted((option.name, *option.aliases), key=len, reverse=True))
     m = re.search(rf"(?:\b[A-Z][\w-]* )?\b(?i:{names})\b", r.question)
     name = m.group(0) if m else option.name
-    return f"No: {name} is a hosted service and cannot run inside your own network, whatever approvals it holds."
+    facts = (ctx.vendor_facts or {}).get(option.doc)
+    mark = cites.support(f"{facts.hosting} hosting self-hosted", option.doc) if facts else ""
+    return f"No: {name} is a hosted service and cannot run inside your own network, whatever approvals it holds.{mark}"
 
 
 def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:

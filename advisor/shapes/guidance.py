@@ -61,12 +61,26 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         said = said.split(",")[0] if ctx.reading.yes_no else (cap(situation) if situation else "")
     lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
         + cites.support(comp.migration, comp.note, "migration")
+    if ctx.evidence.situations and not ctx.reading.how_to_move:
+        # "If a better open model comes out after we fine-tune, what do we redo?": the note's line on the situation
+        # they told of is the answer; how costly moving is in general follows it.
+        sit = ctx.evidence.situations[0]
+        lead = f"{sit.sentence} [{cites.cite(sit.passage, sit.sentence)}] {lead}"
     # A product the asker named: what its own note says about lock-in is the detail that follows.
     # The products named now, else the one of this row they named earlier ("Our registry is MLflow." then "if we
     # moved to Vertex AI, what is hardest to bring across?" is about leaving MLflow).
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors] or \
         [o for o in comp.buy if o.doc in ctx.state.vendors][-1:]
-    specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
+    # Moving from one named product to another: what the note of the one they leave (the one they run) says about
+    # leaving it, not the lock-in of where they go.
+    toward = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrating)\s+(?:to\s+|with\s+|onto\s+)?$")
+    heading = {o.doc for o in named[:2] if any(toward.search(ctx.reading.normalized[max(0, m.start() - 20):m.start()])
+                                              for n in (o.name, *o.aliases)
+                                              for m in re.finditer(rf"\b{re.escape(n.lower())}\b", ctx.reading.normalized))}
+    leaving = [o for o in named[:2] if o.doc in ctx.state.running or heading and o.doc not in heading] \
+        if len(named) >= 2 else []
+    specific = cites.sentence_from(cites.section(leaving[0].doc, "lock-in"), 2) if len(leaving) == 1 else \
+        [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
     toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
     if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":

@@ -8,6 +8,7 @@ import re
 from ..compose import Citations, Context, sentences, usable
 from ..models import Section
 from ..retrieval import Passage, tokenize
+from .phrasing import listed
 
 
 def outside_their_boundary(ctx: Context, doc: str) -> bool:
@@ -75,6 +76,32 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
                 caveat = _maintenance(cites, opt.doc)
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
+
+
+def only_fitting(ctx: Context, cites: Citations) -> str:
+    """"Slurm, Kueue or Run:ai?" where all but one named option need what they lack (a Kubernetes cluster, a place
+    outside their network): that one, said as the pick, with why the others drop out; '' otherwise."""
+    comp, facts = ctx.decision.component, ctx.vendor_facts or {}
+    if comp is None or ctx.decision.verdict not in ("buy", "hybrid"):
+        return ""
+    named = [o for o in comp.buy if o.doc in (ctx.plan.vendors or ctx.state.asked_vendors) and o.doc in facts
+             and o.doc not in ctx.state.rejected]
+    if len(named) < 2:
+        return ""
+    boundary = [o for o in named if outside_their_boundary(ctx, o.doc)]
+    cluster = [o for o in named if o not in boundary and ctx.state.kubernetes is False and facts[o.doc].needs_kubernetes]
+    fitting = [o for o in named if o not in boundary and o not in cluster and facts[o.doc].status != "maintenance"]
+    if len(fitting) != 1 or not (boundary or cluster):
+        return ""
+    why = []
+    if cluster:
+        marks = "".join(cites.support("Kubernetes cluster", o.doc) for o in cluster)
+        why.append(f"{listed([o.name for o in cluster])} {'needs' if len(cluster) == 1 else 'need'} a Kubernetes "
+                   f"cluster, which you do not run{marks}")
+    if boundary:
+        marks = "".join(cites.support(f"{facts[o.doc].hosting} hosting self-hosted", o.doc) for o in boundary)
+        why.append(f"{listed([o.name for o in boundary])} cannot run inside your own network{marks}")
+    return f"Of the options you named, {fitting[0].name} is the one that fits: {' and '.join(why)}."
 
 
 _REGION = re.compile(r"\b(?:eu|europe|european union|us|usa|uk|country|region|germany|france|switzerland|canada|"
