@@ -391,17 +391,14 @@ class Reader:
                     else "verdict"
             r.also = [*r.also, "leave"]
         opens = will_do is not None and (will_do.start() == 0 or norm[:will_do.start()].rstrip()[-1:] in ".?!:")
-        if r.act == "vendor" and opens and r.in_use:
-            # "We run Evidently reports in a notebook. Does Evidently cut it or do we pay for Arize?" asks whether the
-            # tool they run will do; the product after it is the alternative.
-            r.act = r.act_in_scope = "enough"
-        if r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also:
-            # "Will SageMaker Model Registry satisfy the auditors, or do we need to build our own?" asks whether the
-            # product will do; building is the other side of that question, not a part asked about.
-            r.act = r.act_in_scope = "enough"
-        if r.act == "implement" and will_do and not {"rollout", "measures"} & set(r.also):
-            # "What should we alert on, and does Evidently cut it or do we pay for Arize?" asks whether the product
-            # will do, with what it must do beside it; no rollout is asked.
+        if r.act == "vendor" and opens and r.in_use or \
+                r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also or \
+                r.act == "implement" and will_do and not {"rollout", "measures"} & set(r.also):
+            # Whether the product will do is the question when a sentence opens with it and the rest is its
+            # alternative or what it must do: "We run Evidently reports. Does Evidently cut it or do we pay for
+            # Arize?" (the tool they run), "Will SageMaker Model Registry satisfy the auditors, or do we need to build
+            # our own?" (building is the other side, not a part asked about), "What should we alert on, and does
+            # Evidently cut it?" (no rollout is asked).
             r.act = r.act_in_scope = "enough"
         judge = self.lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
         if judge and not (decided and decided.start() < judge.start()):
