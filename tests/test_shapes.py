@@ -735,3 +735,11 @@ def test_moving_from_one_named_product_to_another_says_what_leaving_the_first_ta
                     "history over?")
     assert a.act == "switch"
     assert "public API" in a.lead and "MLflow carries low lock-in" not in a.lead
+
+
+def test_a_rule_whose_opening_holds_an_aside_is_not_cut_inside_it(advisor):
+    a = advisor.ask("We benchmarked pgvector on 40M chunks and p95 stayed at 220ms; product wants under 50ms. Qdrant or "
+                    "Milvus, or write our own index?")
+    assert a.verdict == "hybrid" and "With measured gaps (recall, latency or cost no engine meets)" in a.lead
+    # The product they measured is the evidence; the options their question weighs are not.
+    assert "What you measured on pgvector is that evidence." in a.lead

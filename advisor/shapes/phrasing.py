@@ -164,7 +164,7 @@ def reason_sentence(ctx: Context, cites: Citations) -> str:
     return comp.summary + cites.support(comp.summary, comp.note)
 
 
-OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:]{0,40},\s+(?=[a-z])")
+OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:(]{0,40},\s+(?=[a-z])")
 
 
 def lead_verdict(ctx: Context, cites: Citations) -> str:
@@ -172,7 +172,10 @@ def lead_verdict(ctx: Context, cites: Citations) -> str:
     d = ctx.decision
     if d.deciding and d.deciding.condition == "production-evidence" and d.verdict in ("build", "hybrid"):
         # "We benchmarked Tecton, Feast and Hopsworks on our traffic": the products measured are named as the evidence.
-        named = [o.name for o in d.component.buy if o.doc in ctx.reading.vendors]
+        # Products named where they tell what they ran and measured, not the options a question weighs ("Qdrant or
+        # Milvus, or write our own index?").
+        told = [x for x in re.split(r"(?<=[.!?])\s+", ctx.reading.question) if not x.rstrip().endswith("?")]
+        named = [o.name for o in d.component.buy if o.doc in ctx.reading.vendors and any(named_in(o, x) for x in told)]
         if named:
             lead += f" What you measured on {listed(named)} is that evidence."
     return lead
