@@ -74,7 +74,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                     settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue,
                     words=embeddings.words, off_topic_veto=settings.off_topic_veto,
                     act_asking_min_words=settings.act_asking_min_words,
-                    measured_clause_min=settings.measured_clause_min)
+                    clause_support_min=settings.clause_support_min)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,
                                  settings.part_min_mass, settings.follow_up_general_confidence,

@@ -249,8 +249,8 @@ class Lexicon:
                 group.append(phrase)
         self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
         self.others = [(o.name, o.regex) for o in taxonomy.other_components]
-        # Conditions a team measures (production evidence): a clause has to say the measurement.
-        self.measured = frozenset(c.id for c in taxonomy.conditions if c.measured)
+        # Conditions a clause has to say (production evidence, a tight budget), not a long turn as a whole.
+        self.clause_only = frozenset(c.id for c in taxonomy.conditions if c.clause_only)
         self.negation = _any(cues.negation)
         self.plain_words = {w.lower(): re.compile(rf"\b(?:{re.escape(w.capitalize())}|{re.escape(w.upper())})\b")
                             for w in cues.plain_words}

@@ -232,6 +232,9 @@ class Condition(_Patterned):
     # Something a team measures or grows into: denied today ("we haven't measured anything"), it still says what would
     # have to become true; a fact about who they are (regulated, early-stage) denied is simply not them.
     measured: bool = False
+    # Said in one clause or not at all (a measurement, a money problem): a long turn that only reads like it as a
+    # whole does not state it (ADVISOR_CLAUSE_SUPPORT_MIN).
+    clause_only: bool = False
     next: list[str] = Field(default_factory=list)
 
 

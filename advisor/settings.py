@@ -124,9 +124,10 @@ class Settings(BaseSettings):
         "the asker more than answering a borderline one.")
     condition_threshold: float = Field(
         0.5, gt=0, lt=1, description="A clause states a condition when the condition head is at least this sure.")
-    measured_clause_min: float = Field(
-        0.25, ge=0, lt=1, description="A measured condition (production evidence) read from a long turn as a whole "
-        "counts only when one of its clauses gives it at least this probability: a measurement is said somewhere.")
+    clause_support_min: float = Field(
+        0.25, ge=0, lt=1, description="A condition said in one clause or not at all (`clause_only` in conditions.yaml: "
+        "production evidence, a tight budget) read from a long turn as a whole counts only when one of its clauses "
+        "gives it at least this probability.")
 
     generator: str = Field("auto", description="'auto' (llm when ADVISOR_LLM is set, else composer), 'composer' or 'llm'.")
     llm: str | None = Field(None, description="provider:model, e.g. openai:gpt-4o-mini or ollama:llama3.")

@@ -197,7 +197,7 @@ class Reader:
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
-                 act_asking_min_words: int = 6, measured_clause_min: float = 0.25):
+                 act_asking_min_words: int = 6, clause_support_min: float = 0.25):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -208,7 +208,7 @@ class Reader:
         self.off_topic_veto = off_topic_veto
         self.negation_without_cue = negation_without_cue
         self.act_asking_min_words = act_asking_min_words
-        self.measured_clause_min = measured_clause_min
+        self.clause_support_min = clause_support_min
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -543,11 +543,11 @@ class Reader:
             # Polarity is clause-local: take the last clause that carries the condition (a correction comes
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
-            if not carrying and len(units) > 1 and cond in self.lex.measured and \
-                    P[1:, k].max() < self.measured_clause_min:
-                # A measurement is said in a clause ("p99 stayed at 40 ms against a 12 ms budget"); a long turn that
-                # only reads like one as a whole ("test models on live traffic and know whether baskets grew")
-                # measured nothing.
+            if not carrying and len(units) > 1 and cond in self.lex.clause_only and \
+                    P[1:, k].max() < self.clause_support_min:
+                # A measurement or a money problem is said in a clause ("p99 stayed at 40 ms against a 12 ms budget",
+                # "cash is tight"); a long turn that only reads like one as a whole ("test models on live traffic and
+                # know whether baskets grew", "we want real monitoring this quarter") said neither.
                 continue
             best = carrying[-1] if carrying else 0
             if not carrying and len(units) > 1 and P[1:, k].max() >= self.condition_threshold / 2:

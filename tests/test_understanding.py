@@ -523,3 +523,10 @@ def test_one_product_against_running_a_model_ourselves_asks_the_call(read):
     r = read("We can either pay OpenAI every time the assistant is used or run a language model on servers we manage. "
              "Which do you recommend?")
     assert r.act == "verdict" and r.self_hosting
+
+
+def test_money_is_short_only_where_a_clause_says_so(read):
+    r = read("credit risk scoring, 4 xgboost models, nightly batch, ~35k applications/day. the default label is only "
+             "known 90 days later. we want real monitoring this quarter: what should we alert on?")
+    assert "budget" not in r.conditions
+    assert "budget" in read("We're 4 people and cash is tight. Feature store: build or buy?").conditions
