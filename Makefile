@@ -50,32 +50,14 @@ eval: index
 
 # The frozen held-out sets (never trained or tuned on): figures in evals/README.md.
 HELDOUT := $(foreach f,components conditions parts acts general scope conversations,--dataset evals/datasets/heldout/$(f).yaml)
+# Sets 6 onward are split into an open and a sealed half (evals/heldout_halves.py).
 eval-heldout: index
 	$(ADVISOR) eval $(HELDOUT) --out evals/runs/heldout
-	$(ADVISOR) eval --dataset evals/datasets/heldout2 --out evals/runs/heldout2
-	$(ADVISOR) eval --dataset evals/datasets/heldout3 --out evals/runs/heldout3
-	$(ADVISOR) eval --dataset evals/datasets/heldout4 --out evals/runs/heldout4
-	$(ADVISOR) eval --dataset evals/datasets/heldout5 --out evals/runs/heldout5
-	$(ADVISOR) eval --dataset evals/datasets/heldout6 --out evals/runs/heldout6
-	$(PY) evals/heldout_halves.py evals/runs/heldout6/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout7 --out evals/runs/heldout7
-	$(PY) evals/heldout_halves.py evals/runs/heldout7/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout8 --out evals/runs/heldout8
-	$(PY) evals/heldout_halves.py evals/runs/heldout8/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout9 --out evals/runs/heldout9
-	$(PY) evals/heldout_halves.py evals/runs/heldout9/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout10 --out evals/runs/heldout10
-	$(PY) evals/heldout_halves.py evals/runs/heldout10/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout11 --out evals/runs/heldout11
-	$(PY) evals/heldout_halves.py evals/runs/heldout11/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout12 --out evals/runs/heldout12
-	$(PY) evals/heldout_halves.py evals/runs/heldout12/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout13 --out evals/runs/heldout13
-	$(PY) evals/heldout_halves.py evals/runs/heldout13/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout14 --out evals/runs/heldout14
-	$(PY) evals/heldout_halves.py evals/runs/heldout14/results.jsonl
-	$(ADVISOR) eval --dataset evals/datasets/heldout15 --out evals/runs/heldout15
-	$(PY) evals/heldout_halves.py evals/runs/heldout15/results.jsonl
+	set -e; for n in 2 3 4 5; do $(ADVISOR) eval --dataset evals/datasets/heldout$$n --out evals/runs/heldout$$n; done
+	set -e; for n in 6 7 8 9 10 11 12 13 14 15; do \
+	  $(ADVISOR) eval --dataset evals/datasets/heldout$$n --out evals/runs/heldout$$n; \
+	  $(PY) evals/heldout_halves.py evals/runs/heldout$$n/results.jsonl; \
+	done
 	$(ADVISOR) eval --dataset evals/datasets/heldout/answers.yaml --out evals/runs/answers
 
 bench: index

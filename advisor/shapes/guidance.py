@@ -40,6 +40,10 @@ from .sections import build_section, guidance_section, keep, migration_section, 
 MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "worked", "success", "succeeded"}
 
 
+# The words before a product that is where a move goes ("if we go MLflow", "switching to Qdrant").
+_TOWARD = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrating)\s+(?:to\s+|with\s+|onto\s+)?$")
+
+
 def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
     # Worded for now or later alike: "could we move later?" and "what would it take to move now?" both ask it.
@@ -73,8 +77,7 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         [o for o in comp.buy if o.doc in ctx.state.vendors][-1:]
     # Moving from one named product to another: what the note of the one they leave (the one they run) says about
     # leaving it, not the lock-in of where they go.
-    toward = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrating)\s+(?:to\s+|with\s+|onto\s+)?$")
-    heading = {o.doc for o in named[:2] if any(toward.search(ctx.reading.normalized[max(0, m.start() - 20):m.start()])
+    heading = {o.doc for o in named[:2] if any(_TOWARD.search(ctx.reading.normalized[max(0, m.start() - 20):m.start()])
                                               for n in (o.name, *o.aliases)
                                               for m in re.finditer(rf"\b{re.escape(n.lower())}\b", ctx.reading.normalized))}
     leaving = [o for o in named[:2] if o.doc in ctx.state.running or heading and o.doc not in heading] \
