@@ -1,0 +1,136 @@
+"""Settle a turn's question act: the act head's pick, then the rules for what a sentence that asks asks first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from .understanding import Reading
+
+# A clause that can only be a question when it opens so, even without its question mark ("do we need a gateway").
+ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|could|would|is|are|which|how|who|"
+                   r"why)\s+(?:we|i|it|that|this|they|you|our|the|one|a)\b")
+
+
+def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Callable[[set[str] | None], tuple[str, float]],
+               in_scope: bool) -> None:
+    """Set `r.act` and `r.act_in_scope` from the act head (`pick` leaves classes out) and the ordering rules."""
+    r.act, r.confidence["act"] = pick({"off-topic"} if in_scope else None)
+    r.act_in_scope = pick({"off-topic"})[0]
+    if r.act == "statement" and "?" not in norm and (lex.asks_decision.search(norm) or any(
+            ASKS.match(c) for c in clauses)):
+        # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
+        # fine"): a turn that asks in words is a question, whatever the act head makes of its full stop.
+        r.act, r.confidence["act"] = pick({"statement", "off-topic"} if in_scope else {"statement"})
+        r.act_in_scope = pick({"statement", "off-topic"})[0]
+    if r.recheck and not r.how_to_move and not lex.switch_asks.search(norm):
+        # "One of the two engineers just resigned, hiring is frozen. What do I do now?" asks for the call again
+        # under the new facts, whatever a departure or a deadline suggests to the act head (alone, such a turn
+        # may read off-topic; in a conversation its in-scope act is what counts).
+        # "Does this change what you'd recommend, and how should I weigh their 2x claim?" asks that first; a cost
+        # asked before it ("is it cheaper now? does that change the call?") stays the question.
+        costs = lex.cost_asks.search(norm)
+        first = not costs or costs.start() > lex.recheck.search(norm).start()
+        again = ("switch", "implement", "general") + (("cost",) if first else ())
+        if r.act in again:
+            r.act = "verdict"
+        if r.act_in_scope in again:
+            r.act_in_scope = "verdict"
+    if (r.kept or lex.keeps_incumbent(norm)) and r.act == "switch" and not r.how_to_move:
+        # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
+        # a move would be.
+        r.act = r.act_in_scope = "verdict"
+    decided = lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
+    if r.act == "general" and decided and r.component:
+        # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
+        # second ask reads like general guidance.
+        r.act = r.act_in_scope = "verdict"
+    second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
+    if r.act == "implement" and "rollout" not in r.also and "measures" in r.also:
+        second = "measures"  # "build or buy serving, and what should we measure to know it worked?"
+    if second and second in r.also:
+        # "Should we buy a feature store, and how would we migrate off ours?" asks for the call first; the
+        # second ask is answered beside it (Reading.also), not instead of it.
+        ask, then = decided, lex.also_asks[second].search(norm)
+        if ask and then and ask.start() < then.start():
+            # "What's your recommendation for the serving layer, and what are the risks with each?" over several
+            # named products asks which of them; over none, the call.
+            r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and "recommend" in ask.group(0) \
+                else "verdict"
+    # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
+    # "What would moving save us each month?" asks what a move is worth, not how to make it.
+    cost = lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if", "vendor") or r.act == "switch" and
+                                               not r.how_to_move) and not lex.undo.search(norm) else None
+    either = lex.either_or.search(norm) if cost else None
+    if cost and r.act != "vendor" and not any(m and m.start() < cost.start() for m in (decided, either)):
+        # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
+        # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
+        r.act = r.act_in_scope = "cost"
+    elif cost:
+        # "... hosted API or self-host, and at which volume would self-hosting become cheaper?": the call, with
+        # what decides the cost answered beside it.
+        r.also = [*r.also, "cost"]
+    leave = lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
+    chose = lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
+    will_do = lex.enough_asks.search(norm) if r.component else None
+    if leave and will_do and will_do.start() < leave.start() and not (chose or decided):
+        # "Can pgvector carry us or not? And if it is too slow later, how much pain is it to move?" asks whether
+        # it will do; what leaving takes is answered beside it.
+        r.act = r.act_in_scope = "enough"
+        chose = will_do
+    first = min((m.start() for m in (decided, chose) if m), default=None)
+    if leave and not (first is not None and first < leave.start()):
+        # "If we pick Databricks now, how hard would it be to switch later, and does that change the pick?" asks
+        # what leaving would take; a long post of options around it reads like a verdict.
+        r.act = r.act_in_scope = "switch"
+    elif leave:
+        # "SageMaker, KServe or BentoML: which one? And if we go SageMaker, how hard is it to get off later?"
+        # asks for the pick first; what leaving it takes is answered beside it.
+        if r.act == "switch" and chose is not will_do:
+            r.act = r.act_in_scope = "vendor" if chose and not (decided and decided.start() < chose.start()) \
+                else "verdict"
+        r.also = [*r.also, "leave"]
+    opens = will_do is not None and (will_do.start() == 0 or norm[:will_do.start()].rstrip()[-1:] in ".?!:")
+    if r.act == "vendor" and opens and r.in_use or \
+            r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also or \
+            r.act == "implement" and will_do and not {"rollout", "measures"} & set(r.also):
+        # Whether the product will do is the question when a sentence opens with it and the rest is its
+        # alternative or what it must do: "We run Evidently reports. Does Evidently cut it or do we pay for
+        # Arize?" (the tool they run), "Will SageMaker Model Registry satisfy the auditors, or do we need to build
+        # our own?" (building is the other side, not a part asked about), "What should we alert on, and does
+        # Evidently cut it?" (no rollout is asked).
+        r.act = r.act_in_scope = "enough"
+    judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
+    if judge and not (decided and decided.start() < judge.start()):
+        # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
+        # most?" asks how to judge the shortlist; the long background naming them reads like a pick.
+        r.act = r.act_in_scope = "evaluate"
+    if r.act == "vendor" and len(r.vendors) == 1 and (r.self_hosting or r.build_alternative):
+        # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
+        # one product against running or writing it themselves: the call, not a pick among products.
+        r.act = r.act_in_scope = "verdict"
+    if r.act == "build-part" and "build" in r.also:
+        # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
+        # choice; what to build is its second ask, answered beside it.
+        choice, then = lex.choice_asks.search(norm), lex.also_asks["build"].search(norm)
+        first = min((m.start() for m in (choice, decided) if m), default=None)
+        if first is not None and then and first < then.start():
+            r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
+    which = lex.choice_asks.search(norm)
+    if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith("which") \
+            and not lex.asks_decision.search(norm) and not r.build_alternative:
+        # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
+        # out?" asks for the pick; the rollout is its second ask, answered beside it.
+        r.act = r.act_in_scope = "vendor"
+
+
+def settle_after_conditions(r: Reading, lex: Lexicon, norm: str) -> None:
+    """The act rules that need the conditions read (a what-if that supposes nothing)."""
+    if r.act == "what-if" and not (r.conditions or r.negated or r.retracted) and lex.undo.search(norm):
+        # "What would it cost to undo this choice if we pick wrong?": the "if" supposes nothing the decision
+        # weighs; the question is what reversing the choice takes, the switching question.
+        r.act = r.act_in_scope = "switch"
