@@ -21,6 +21,14 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     """Set `r.act` and `r.act_in_scope` from the act head (`pick` leaves classes out) and the ordering rules."""
     r.act, r.confidence["act"] = pick({"off-topic"} if in_scope else None)
     r.act_in_scope = pick({"off-topic"})[0]
+    if r.act in ("verdict", "statement", "what-if", "off-topic") and lex.why_asks.search(norm):
+        # "Why not just build it? It's basically a table ... we could do it in a day": the sentences after the
+        # question argue for it, and read alone like a plan or a verdict question; the opening asks why. Alone,
+        # such a turn may still be about something else ("why not build our own CRM?"): in a conversation the
+        # planner takes the in-scope act.
+        r.why_opening = True
+        r.act_in_scope = "why"
+        r.act = "why" if r.act != "off-topic" else r.act
     if r.act == "statement" and "?" not in norm and (lex.asks_decision.search(norm) or any(
             ASKS.match(c) for c in clauses)):
         # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
@@ -49,6 +57,18 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
         # second ask reads like general guidance.
         r.act = r.act_in_scope = "verdict"
+    elif r.act == "general" and r.asks_turning and r.component:
+        # "What would have to change before building our own vector DB made sense?" supposes the facts that would
+        # flip the call on a component: a what-if about the decision ("when does building make sense for a startup?"
+        # with no component stays general guidance).
+        r.act = r.act_in_scope = "what-if"
+    elif r.act == "general" and "build" in r.also and r.component:
+        # "Is there a middle path where he builds the part he cares about?" asks which part to build.
+        r.act = r.act_in_scope = "build-part"
+    elif r.act == "general" and r.component and lex.choice_asks.search(norm):
+        # "One says build our own tool, one says Labelbox, one says Label Studio: who is right?" asks which of
+        # the options on the table, for a component they named: the pick, not guidance in general.
+        r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 else "verdict"
     second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
     if r.act == "implement" and "rollout" not in r.also and "measures" in r.also:
         second = "measures"  # "build or buy serving, and what should we measure to know it worked?"
@@ -121,7 +141,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         if first is not None and then and first < then.start():
             r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
     which = lex.choice_asks.search(norm)
-    if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith("which") \
+    if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith(("which", "who")) \
             and not lex.asks_decision.search(norm) and not r.build_alternative:
         # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
         # out?" asks for the pick; the rollout is its second ask, answered beside it.

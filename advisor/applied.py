@@ -54,6 +54,15 @@ def article(name: str) -> str:
     return ("an " if vowel_sound else "a ") + name
 
 
+def way_of_buying(conds: set[str], facts: dict, managed_cue: bool, kubernetes: bool | None) -> str:
+    """Which way of buying infrastructure with no row fits these facts (the branches of `who_runs`, in its order)."""
+    if "regulated" in conds:
+        return "inside" if "data-location" in facts else "reviewed"
+    if managed_cue or "early-stage" in conds and "budget" not in conds and not kubernetes:
+        return "hosted"
+    return "open-source" if "budget" in conds else "own-cluster" if kubernetes else "default"
+
+
 def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
     """The lead for infrastructure with no row: do not write it, and whether to pay for it hosted or run an
     open-source one, from who the asker says would operate it (the managed-or-self-hosted note)."""
@@ -118,6 +127,8 @@ def applied_questions(ctx: Context, cites: Citations, name: str, used: set[str] 
             body = (f"check the options against the requirements you have today, starting with working with "
                     f"{listed(data)}, which you already run")
         body = said + body if said else body[:1].upper() + body[1:]
+        if n != 1 and cond is None and not (n == 3 and data):
+            continue  # nothing they told bears on it: the question restated would be filler
         mark = f" [{cites.cite(passage, body)}]" if passage else ""
         lines.append(f"**{ask}** {body}.{mark}")
     lean = ("building only the part your evidence points to" if "production-evidence" in conds

@@ -48,6 +48,7 @@ class Context:
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
     data_tools: frozenset[str] = frozenset()  # tools that hold or carry the asker's data (cues.yaml data_tools)
     enough_asks: re.Pattern | None = None  # asks whether a product will do ("does Evidently cut it?", cues.yaml)
+    chosen: re.Pattern | None = None  # says which product they take ("we go with promptfoo", cues.yaml)
     covers_need: re.Pattern | None = None  # a note's line saying a tool they run may do the row's job (cues.yaml)
 
     @property
@@ -213,7 +214,8 @@ class Composer:
         yours = documents_section(ctx.evidence.documents, ctx.question, cites)
         if yours:
             sections = [*sections, yours]
-        sections = not_again(lead, sections)
+        # "What would we build versus get from the provider?" asks for both sides, even when one was said before.
+        sections = not_again(lead, sections, [a for _, a in ctx.history] if ctx.plan.act != "build-part" else [])
         lead, sections = cites.renumber(lead, sections)
         lead, sections = named_once(ctx, lead, sections)
         pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
@@ -227,13 +229,16 @@ class Composer:
                     changed=changed)
 
 
-def not_again(lead: str, sections: list[Section]) -> list[Section]:
-    """The sections without a line the lead already says (a note's sentence quoted in the lead is not repeated
-    under "Alongside ..."); a section left empty goes."""
+def not_again(lead: str, sections: list[Section], earlier: list[str] = ()) -> list[Section]:
+    """The sections without a line the lead or an earlier answer of the conversation already says (a note's sentence
+    quoted in the lead is not repeated under "Alongside ..."; a follow-up never shows the last card again); a section
+    left empty goes."""
     said = _MARKER.sub("", lead)
+    before = [_MARKER.sub("", a) for a in earlier]
 
     def fresh(item: str) -> bool:
-        return _MARKER.sub("", item).strip() not in said
+        text = _MARKER.sub("", item).strip()
+        return text not in said and not any(text in b for b in before)
 
     out: list[Section] = []
     for s in sections:
@@ -242,8 +247,19 @@ def not_again(lead: str, sections: list[Section]) -> list[Section]:
         items = [x for x in s.items if fresh(x)]
         if s.items and not items and not s.text and not s.table:
             continue
+        if not s.items and s.text and not fresh(s.text):
+            continue  # "Cost of changing course later", said word for word in the answer before
+        if s.table and before and not s.items and not s.text and all(
+                fresh(_table_row(s, row)) is False for row in s.table.rows):
+            continue  # the same side-by-side table again
         out.append(s.model_copy(update={"items": items}) if len(items) != len(s.items) else s)
     return out
+
+
+def _table_row(section: Section, row: list[str]) -> str:
+    """One row of a section's table as the Markdown renderer writes it."""
+    one = section.model_copy(update={"table": section.table.model_copy(update={"rows": [row]})})
+    return section_markdown(one).rsplit("\n", 1)[-1]
 
 
 def named_once(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:

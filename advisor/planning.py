@@ -102,6 +102,9 @@ class Planner:
             # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
             # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?").
             r = r.model_copy(update={"act": r.act_in_scope})
+        elif not r.in_scope and (state.component or state.other_component) and r.why_opening:
+            # "Why not just build it? It's basically a database with a web UI." asks why of the answer just given.
+            r = r.model_copy(update={"act": "why"})
         if r.act in self.DECIDING and r.confidence.get("off-topic", 0.0) >= self.no_subject_refusal and not (
                 r.component or r.other_component or state.component or state.other_component or r.conditions
                 or r.negated):
@@ -126,6 +129,10 @@ class Planner:
             # "sorry, misspoke: it's 4 teams, roughly 90 engineers. same answer?" corrects the facts of the question in
             # play; only a confident reading makes it a general question.
             act = "statement"
+        if act == "general" and "build" in r.also and state.component and r.component in (None, state.component):
+            # "Is there some middle ground where they build only the part they care about?" after a verdict asks
+            # which part of that component is theirs to build.
+            act = "build-part"
         if act in ("what-if", "enough") and r.recheck and state.component and not r.supposes:
             # "Correction: we're moving from Azure to GCP. Does that change your answer?" tells a fact and asks whether
             # the call still holds; nothing in it is supposed, and nothing they run is weighed as enough.
@@ -273,11 +280,16 @@ class Planner:
             # "pgvector, or our own HNSW implementation?", "hosted API or self-host a model?": one side of the
             # choice is building, so the turn asks for the build-or-buy call, not for a product.
             act = new.act = "verdict"
-        if act == "vendor" and state.asked_vendors and new.component == state.component and len(r.vendors) <= 1 \
-                and set(r.vendors) <= set(state.asked_vendors):
+        # The products of this row named earlier in the conversation, when no choice was asked yet ("Databricks,
+        # SageMaker, or assemble our own?" asked for the call; "which of the two now?" picks between them).
+        comp = self.matrix.get(new.component) if new.component else None
+        earlier = state.asked_vendors or ([v for v in state.vendors if any(o.doc == v for o in comp.buy)]
+                                          if comp and comp.buy else [])
+        if act == "vendor" and len(earlier) >= 2 and new.component == state.component and len(r.vendors) <= 1 \
+                and set(r.vendors) <= set(earlier):
             # "If you had to pick one, which?" (or facts that name one of them: "the researchers only know Slurm")
             # picks among the options on the table, not among every product of the row, nor that one alone.
-            vendors = list(state.asked_vendors)
+            vendors = list(earlier)
         # "Does this change what you'd recommend?" after a choice asks the choice again, even when it names one of the
         # options ("we just signed a Databricks commit").
         if (state.act in self.REASKED and state.component and new.component == state.component

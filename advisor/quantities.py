@@ -40,7 +40,8 @@ _VOLUME_KINDS = {
              r"events?|messages?|emails?|tickets?|transcripts?|videos?|clips?|samples?|examples?|texts?|files?|"
              r"items?|scans?|claims?|invoices?|chats?|conversations?|reviews?|orders?|sentences?|utterances?|"
              r"frames?|embeddings?|vectors?|chunks?|listings?|products?|boxes|bounding boxes|tags?|masks?|polygons?|"
-             r"keypoints?|segments?|receipts?|forms?|contracts?|notes?|articles?|posts?|comments?|photographs?",
+             r"keypoints?|segments?|receipts?|forms?|contracts?|notes?|articles?|posts?|comments?|photographs?|"
+             r"recordings?|letters?|pdfs?",
     "tokens": r"tokens?",
     "jobs": r"(?:training |fine-tuning |gpu |batch )?jobs?|(?:training |experiment )?runs?",
 }
@@ -70,6 +71,16 @@ _VOLUME = re.compile(
     rf"(?:\s*/\s*(?P<per_slash>{_PER})\b|\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,4}}?(?:(?:(?:per|a|an|each|every|this|next)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
     rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
+# A stock of work to label with no period ("5 million product photos to tag", "tens of millions of chat logs to
+# annotate", "label 40,000 scanned forms"): the size of the labelling job, not a rate.
+_VAGUE = {"tens of millions": 1e7, "hundreds of millions": 1e8, "hundreds of thousands": 1e5, "tens of thousands": 1e4,
+          "millions": 1e6, "thousands": 1e3}
+_LABEL_VERB = r"(?:label|annotat|tag|classif|transcrib|segment|mark up|mark)\w*"
+_BACKLOG = re.compile(
+    rf"(?:(?:{_LABEL_VERB})\s+(?:about |around |roughly |some |over |~\s*)?)?"
+    rf"(?:(?:{NUM})|(?P<vague>{'|'.join(_VAGUE)}))\s*(?:of\s+)?(?:[a-z-]+\s+){{0,3}}?"
+    rf"(?:{_VOLUME_KINDS['items']}|logs?)\b"
+    rf"(?P<after>[^.;?!]{{0,30}}?\b{_LABEL_VERB})?", re.IGNORECASE)
 # "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
 _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
                     rf"(?P<per>{_PER})\b", re.IGNORECASE)
@@ -106,7 +117,7 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
     r"|infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?team)\b"
+    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
@@ -130,6 +141,8 @@ def _count(word: str) -> float:
 _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|requires|required|cost|costs|tie up|ties up|"
                             r"dedicate|dedicating|assign|assigning|put|putting|hire|hiring|allocate|budget for|"
                             r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new|"
+                            # "build it over the next 9 months with 4 engineers": a duration with people is an effort
+                            r"(?:weeks?|months?|quarters?|years?|sprints?)\s+with|"
                             r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that)\s+"
                             r"(?:us\s+|them\s+|me\s+)?(?:about |around |roughly |at least |maybe |probably |~\s*)?$",
                             re.IGNORECASE)
@@ -140,7 +153,7 @@ _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|wo
                            r"(?:would |could |will )?(?:to )?(?:build|write|code) (?:it|our own|their own|one|a|an|the)|"
                            r"build (?:estimate|effort|plan)|to (?:build|write) it)\b", re.IGNORECASE)
 # "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
-_TEAM_SIZE = re.compile(rf"\bteam (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
+_TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
@@ -249,6 +262,7 @@ class Thresholds(_Strict):
     teams: _Team = _Team()  # teams or squads that use or share the infrastructure
     latency_ms: _Latency
     stored_vectors: _Range = _Range()  # embeddings held in an index ("12 million chunks"), not a rate
+    items_backlog: _Range = _Range()  # items to label, counted without a period ("5 million photos to tag")
     # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
     # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
     traffic_rps_by_component: dict[str, _Range] = {}
@@ -264,7 +278,7 @@ class Quantity(_Strict):
 
     kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms
     # | latency_measured_ms | latency_missed_ms | money_per_month | money
-    # | items_per_day | tokens_per_day | jobs_per_day
+    # | items_per_day | tokens_per_day | jobs_per_day | items_backlog
     value: float
     text: str
 
@@ -419,6 +433,19 @@ def extract(text: str) -> list[Quantity]:
         v = _value(m)
         if v is not None and v >= 1000 and not any(m.group(0) in f or f in m.group(0) for f in flows):
             out.append(Quantity(kind="stored_vectors", value=v, text=_big(m.group(0))))
+    rates = [r.span() for r in _VOLUME.finditer(text)]
+    for m in _BACKLOG.finditer(text):
+        # Only a count the sentence says is to be labelled, and no rate already read from the same words.
+        if not (m.group("after") or re.match(_LABEL_VERB, m.group(0), re.IGNORECASE)) or \
+                any(b < m.end() and m.start() < e for b, e in rates):
+            continue
+        v = _VAGUE[m.group("vague").lower()] if m.group("vague") else _value(m)
+        if v is not None and v >= 1000:
+            said = re.sub(rf"\s*(?:(?:to|that need|needing|waiting|to be|be)\s+)*{_LABEL_VERB}$", "", m.group(0),
+                          flags=re.IGNORECASE)
+            said = re.sub(rf"^{_LABEL_VERB}\s+(?:(?:about|around|roughly|some|over)\s+|~\s*)?", "", said.strip(),
+                          flags=re.IGNORECASE)
+            out.append(Quantity(kind="items_backlog", value=v, text=_big(said)))
     for m in _DEPARTED.finditer(text):
         gone, total = _count(m.group("gone")), _count(m.group("all"))
         if 0 < gone < total:
@@ -468,10 +495,16 @@ def busy(quantities: list[Quantity], t: Thresholds) -> bool:
                and q.value >= t.traffic_rps.not_simple_at_least for q in quantities)
 
 
+# "We have 1 infra engineer", "2 platform engineers who know Kubernetes": who can run things, not how small the
+# team or company asking is (an insurer with 14 models has platform engineers too).
+_OPERATORS = re.compile(r"\b(?:infra|infrastructure|platform|ops|devops|mlops|sre|sres|(?:sys)?admins?|administrators?)\b",
+                        re.IGNORECASE)
+
+
 def small_team(quantities: list[Quantity], t: Thresholds) -> bool:
     """Whether the asker counts a small team of their own ("we're 3 data scientists", "a 4-person ML team")."""
     return any(q.kind == "engineers" and t.engineers.early_stage_at_most is not None
-               and q.value <= t.engineers.early_stage_at_most for q in quantities)
+               and q.value <= t.engineers.early_stage_at_most and not _OPERATORS.search(q.text) for q in quantities)
 
 
 def company_only(quantities: list[Quantity], t: Thresholds) -> bool:
@@ -527,6 +560,10 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "stated")
             elif t.gpus.simple_at_most is not None and q.value <= t.gpus.simple_at_most:
                 put("scale", "negated")  # one box's worth of GPUs is no scale problem for anything that shares them
+        elif q.kind == "items_backlog":
+            r = t.items_backlog
+            if r.scale_at_least is not None and q.value >= r.scale_at_least:
+                put("scale", "stated")
         elif q.kind == "stored_vectors":
             r = t.stored_vectors
             if r.scale_at_least is not None and q.value >= r.scale_at_least:
@@ -537,7 +574,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
             put("scale", "stated")  # a tight target, or a measured latency that misses the target set for it
         elif q.kind in ("engineers", "headcount", "teams"):
             team = getattr(t, q.kind)
-            if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most:
+            if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most and not (
+                    q.kind == "engineers" and _OPERATORS.search(q.text)):
                 put("early-stage", "stated")
             elif team.not_early_stage_at_least is not None and q.value >= team.not_early_stage_at_least:
                 put("early-stage", "negated")

@@ -79,6 +79,7 @@ class Reading(BaseModel):
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
+    why_opening: bool = False  # the turn opens by asking why ("why not just build it? ...")
     clauses: list[str] = Field(default_factory=list)  # the clauses that tell of their situation (normalised), in order
     # Each clause's sentence vector, row by row (what it says, for matching it against the notes' situations).
     _clause_vectors: np.ndarray | None = PrivateAttr(default=None)
@@ -167,6 +168,12 @@ def _spelled(clause: str, question: str) -> str:
             # Brackets are dropped: "[1]" typed by the asker must never read as one of our citation markers.
             return re.sub(r"[\[\]]", "", question[start:end])
     return clause
+
+
+def _effort_only(clause: str) -> bool:
+    """Whether the only people a clause counts are the ones a build would take ("with 4 engineers over 9 months")."""
+    kinds = {q.kind for q in extract(clause)}
+    return "build_engineers" in kinds and not kinds & {"engineers", "headcount", "teams"}
 
 
 def _sentence_around(text: str, clause: str) -> str:
@@ -429,6 +436,13 @@ class Reader:
             # Polarity is clause-local: take the last clause that carries the condition (a correction comes
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
+            if cond == "early-stage" and carrying:
+                # "... over the next 9 months with 4 engineers" counts the people a build would take, not the team
+                # asking: a clause whose only headcount is such an effort says nothing of their stage.
+                kept = [i for i in carrying if not _effort_only(units[i])]
+                if not kept:
+                    continue
+                carrying = kept
             if not carrying and len(units) > 1 and cond in self.lex.clause_only and \
                     P[1:, k].max() < self.clause_support_min:
                 # A measurement or a money problem is said in a clause ("p99 stayed at 40 ms against a 12 ms budget",

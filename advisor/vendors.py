@@ -94,7 +94,8 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
         else:
             score, why = score + 3, why + ["a self-managed deployment keeps it inside your network"]
     if ("budget" in conditions or "lock-in" in conditions) and f.open_source:
-        score, why = score + 2, why + ["it is open source"]
+        # Said once: "open source and can run inside your own network" already says it.
+        score, why = score + 2, why + ([] if any("open source" in w for w in why) else ["it is open source"])
     if "lock-in" in conditions and f.lock_in == "low":
         score, why = score + 1, why + ["its lock-in is low"]
     if wants_managed and f.managed:
@@ -128,6 +129,21 @@ def side_by_side(options, facts, cites) -> Table:
         rows.append([f"**{o.name}**{mark}", f.hosting, "yes" if f.open_source else "no", f.pricing, f.strength,
                      f.lock_in])
     return Table(columns=["Option", "Hosting", "Open source", "Pricing", "Strengths", "Lock-in"], rows=rows)
+
+
+# Words of a vendor's strength that say nothing about the kind of work it suits.
+_GENERIC = frozenset(re.findall(r"\S+", """and or for with of the a an on to in at by many model models ml ai management managed open source
+tool tools tooling tracking support one api plus fit fully large across inside wide range broad existing several multi
+very easy mature native based also more most best high fast new data types type control hosted panel key keys bill
+policy comparison comparisons quality volume scale work"""))
+
+
+def _shared_terms(strength: str, said: str) -> set[str]:
+    """The content words of a vendor's strength that the asker also used ("image" in "photos ... images")."""
+    def words(text: str) -> set[str]:
+        return {w.rstrip("s") for w in re.findall(r"[a-z][a-z-]+", text.lower()) if w not in _GENERIC and len(w) > 2}
+
+    return words(strength) & words(said)
 
 
 def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
@@ -175,6 +191,12 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     compared = {o.doc for o in options}
     clouds = {home} if home else {cloud_of(v) for v in ctx.state.vendors if v not in compared} - {None}
 
+    said = " ".join([*(q for q, _ in ctx.history), ctx.question])
+    # The row's own words, product names and clouds say nothing about the kind of work (the cloud has its own reason).
+    own_words = " ".join([comp.name, *(o.name for o in comp.buy), *(a for o in comp.buy for a in o.aliases),
+                          *CLOUD_NAMES, *CLOUD_NAMES.values()])
+    names = _shared_terms(own_words, own_words)
+
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes)
         if cloud_of(o.doc) in clouds:
@@ -182,6 +204,15 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         if o.doc in ctx.state.running:
             # What they already run needs no new system, no new contract and no migration.
             score, why = score + 2, ["you already run it", *why]
+        strength = facts[o.doc].strength
+        built_on = [t for t in ctx.state.stack if re.search(rf"\b{re.escape(t)}\b", strength, re.IGNORECASE)
+                    and not any(t.lower() in w.lower() for w in why)]
+        if built_on:
+            # Its strength is the tool their work already runs on ("Spark pipelines with managed MLflow").
+            score, why = score + 1, [*why, f"it is built around the {built_on[0]} you already use"]
+        elif (shared := _shared_terms(strength, said) - names) and not any(t in w.lower() for t in shared for w in why):
+            # Its strength is the kind of work they described ("photos of welded parts": image annotation).
+            score, why = score + 1, [*why, "it suits the kind of work you described"]
         return score, why
 
     scored = [(o, *scored_fit(o)) for o in options]

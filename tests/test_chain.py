@@ -133,9 +133,11 @@ def test_component_outside_the_matrix_gets_the_four_questions_applied(advisor):
     assert_citations_resolve(a)
     assert {c.doc_id for c in a.citations} >= {"four-questions"}
     (applied,) = [s for s in a.sections if s.kind == "reasons"]
-    assert len(applied.items) == 4
-    # One line per question, each using what the asker said, not the question restated.
+    # A line for each question what the asker said bears on (differentiation, and the cost a tight budget weighs),
+    # never a question restated with nothing of theirs in it.
+    assert len(applied.items) == 2
     assert "tight budget" in applied.items[1] and "guardrails" in applied.items[1]
+    assert not any("Count what moving off it would cost" in item for item in applied.items)
     assert a.provenance.basis == "framework" and "Basis:" in a.text
 
 
@@ -287,8 +289,10 @@ def test_a_shortlist_the_asker_names_is_the_options_shown(advisor):
                     "or Portkey?")
     # "three model providers" counts providers, not models: past the one-provider case, which the lead says.
     assert a.verdict == "buy" and a.lead.startswith("With three model providers (past the simple case), buy"), a.lead
-    options = next(s for s in a.sections if s.title == "Options to buy")
-    assert [x.split("**")[1] for x in options.items] == ["LiteLLM", "Portkey"]
+    # The two products they weighed, and nothing else, side by side, with which one fits.
+    table = next(s for s in a.sections if s.title == "Side by side").table
+    assert [row[0].split("**")[1] for row in table.rows] == ["LiteLLM", "Portkey"]
+    assert re.search(r"(LiteLLM|Portkey) fits best|both fit", a.lead)
 
 
 def test_how_to_move_over_gives_the_steps_then_how_big_the_move_is(advisor):

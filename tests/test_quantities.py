@@ -321,3 +321,30 @@ def test_prices_in_any_currency_and_as_ranges_are_read(text, values):
 def test_models_counted_with_a_hyphenated_word_and_groups_as_teams():
     assert [q.value for q in extract(normalize("we'll have ~30 per-customer models")) if q.kind == "models"] == [30]
     assert [q.value for q in extract(normalize("28 researchers in 6 groups")) if q.kind == "teams"] == [6]
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("we are a 60-person data org", "engineers", 60),
+    ("my lab is 3 people", "engineers", 3),
+    ("build it over the next 6 months with 3 engineers", "build_engineers", 3),
+    ("4 million receipts to annotate", "items_backlog", 4_000_000),
+    ("tens of millions of call transcripts that need labelling", "items_backlog", 10_000_000),
+    ("label 30,000 scanned letters", "items_backlog", 30_000),
+])
+def test_teams_efforts_and_labelling_backlogs_are_read(text, kind, value):
+    assert [(q.kind, q.value) for q in extract(normalize(text))] == [(kind, value)]
+
+
+def test_a_rate_of_labelling_is_not_also_a_backlog():
+    assert [q.kind for q in extract(normalize("we label 20k images a month"))] == ["items_per_day"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("we have 1 infra engineer and no on-call rotation", {}),
+    ("2 platform engineers run our clusters", {}),
+    ("we're 3 data scientists", {"early-stage": "stated"}),
+    ("a backlog of 5 million product photos to tag", {"scale": "stated"}),
+    ("50,000 forms to label", {}),
+])
+def test_who_runs_things_is_no_team_size_and_a_large_backlog_is_scale(text, expected):
+    assert said(text) == expected

@@ -83,6 +83,26 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{judged} {lead}" if judged else lead
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
+    named = [o for o in d.component.buy if o.doc in ctx.plan.vendors] if d.component else []
+    # Not when the named products are the two sides of the call: "the OpenAI API or vLLM on our own GPUs?" is settled
+    # by the call itself (hosted or run yourselves), and a pick between them could contradict it.
+    facts = ctx.vendor_facts or {}
+    kinds = {("hosted" if f.managed and not f.self_hostable else "own" if f.self_hostable and not f.managed else "both")
+             for o in named if (f := facts.get(o.doc)) is not None}
+    if len(named) >= 2 and d.verdict in ("buy", "hybrid") and ctx.plan.act == "verdict" and not (
+            settled or judged or lean) and not {"hosted", "own"} <= kinds:
+        # "Slurm, Kueue, Run:ai, or write our own?": the call settles building; which of the products they named
+        # fits them is the rest of the answer, with the table in place of a list of blurbs.
+        from ..vendors import comparison
+        from .options import _maintenance
+
+        pick, compared = comparison(ctx, cites, "")
+        table = next((x for x in compared if x.table is not None), None)
+        if table is not None:
+            # A named project that only takes minor fixes now is said so where it is weighed.
+            stale = "".join(_maintenance(cites, o.doc) for o in named
+                            if o.doc in facts and facts[o.doc].status == "maintenance")
+            lead, options = f"{lead} {pick}{stale}", table
     reasons = fact_reasons(ctx, cites)
     if not (settled or judged or lean or _keeping(ctx, cites)):
         from .figures import bill_against_own, their_sum
@@ -226,7 +246,10 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # (the row's own summary), then what decides it for them.
         summary = d.component.summary + cites.support(d.component.summary, d.component.note)
         # "Two tables and a few scripts, two weeks, done": the estimate is what they ask us to weigh.
-        reason = estimate_sentence(ctx, cites) or reason_sentence(ctx, cites)
+        # Else what building it costs for as long as it runs (the note's own risk of building), which a small first
+        # version hides, rather than the verdict's general reason.
+        risk = own_sentences(ctx, cites, "risks", "build", limit=1) if d.deciding is None else []
+        reason = estimate_sentence(ctx, cites) or (risk[0] if risk else reason_sentence(ctx, cites))
         return (summary if reason == summary else f"{summary} {reason}"), keep(build_section(ctx, cites))
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
     lead = reason_sentence(ctx, cites) if known else lead_verdict(ctx, cites)
@@ -251,7 +274,10 @@ def _asked_about(ctx: Context, option) -> bool:
     if ctx.reading.incumbent and not ctx.reading.adopted:
         # "X wants KServe or Seldon. Is what we have enough?": the named products are the alternative.
         return False
-    cue = re.search(r"\b(?:enough|suffic\w*|get by|good enough|do we need|is it worth)\b", norm)
+    # "Do we need a dedicated one (Pinecone, Qdrant ...) or is pgvector enough?": "enough" judges what stands before
+    # it, so the last such word is the cue; "do we need" only when nothing says "enough".
+    cue = ([*re.finditer(r"\b(?:enough|suffic\w*|get by)\b", norm)] or [None])[-1] or \
+        re.search(r"\b(?:do we need|is it worth)\b", norm)
     if cue is None and ctx.enough_asks is not None:
         will_do = ctx.enough_asks.search(norm)  # "does evidently OSS cut it or do we pay for arize?"
         cue = re.search(r"\S+$", norm[:will_do.end()]) if will_do else None  # its verb, after the product
@@ -263,7 +289,13 @@ def _asked_about(ctx: Context, option) -> bool:
         stop = min((i for i in (norm.find(c, cue.end()) for c in ".!?\n") if i >= 0), default=len(norm))
         inside = [i for i in (norm.find(n, start, stop) for n in names) if i >= 0]
         if inside:
-            return min(inside) < cue.start()
+            if min(inside) >= cue.start():
+                return False
+            # Of several products before the cue, the one nearest it is the one judged.
+            mine = max(i for i in (norm.rfind(n, start, cue.start()) for n in names) if i >= 0)
+            others = [norm.rfind(n.lower(), start, cue.start()) for o in ctx.decision.component.buy
+                      if o.doc != option.doc for n in (o.name, *o.aliases)]
+            return all(i < mine for i in others)
     at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
     return not (cue and at > cue.end())
 
@@ -403,6 +435,11 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
     if g is not None and g.global_rule and g.verdict == "build":
         return _own_it(ctx, cites)
     build = comp.build_part_given(ctx.state.negated)
+    if asked is None and g is not None and not g.global_rule and g.verdict == "hybrid" and g.condition != "simple":
+        # A condition that makes the whole row a split ("if lock-in is the worry, assemble open-source components
+        # and build only the glue"; "with measured gaps, keep the platform and build the component the evidence
+        # points to") says which part is theirs for their situation, not the row's default build line.
+        return two_sentences(g.advice + cites.support(g.advice, g.note)), []
     if asked is not None and asked is not build and asked.verdict == "hybrid":
         # "If we fine-tune, which part do we build?": the part asked about splits itself; its own rule says which
         # side is theirs, and the row's build line (about the whole) would answer a different question.
@@ -418,7 +455,8 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
     if rule is not None:
         # "HIPAA, traces may go to no SaaS: which parts do we write?": what they buy is what their rule allows.
         side, buy = rule.advice, rule
-    connect = Section(kind="build", title="How it connects to what you " + ("buy" if side == buy.advice else "have"),
+    connect = Section(kind="build", title="How it connects to what you " + (
+        "have" if "which you already have" in side else "buy"),
                       text=side + cites.support(buy.advice, buy.note)) if buy else None
     return two_sentences(lead), keep(connect)
 
@@ -449,6 +487,12 @@ def _bought_side(ctx: Context, buy) -> str:
     already have, covers the monitoring tool: ..."), never "buy the monitoring tool" to a team that bought it."""
     running = set(ctx.reading.running) | set(ctx.state.running)
     names = [o.name for o in ctx.decision.component.buy if o.doc in running]
+    chosen = [o.name for o in ctx.decision.component.buy if o.doc in ctx.reading.vendors and o.doc not in running] \
+        if ctx.chosen is not None and ctx.chosen.search(ctx.reading.normalized) else []
+    if chosen and not names:
+        # "Let's say we go with promptfoo: what would we still write?": the product they take, not the row's list.
+        return f"{' and '.join(chosen[:2])}, which you are going with, {'are' if len(chosen) > 1 else 'is'} the " \
+               f"bought side; what you build plugs into {'them' if len(chosen) > 1 else 'it'}."
     m = re.match(r"Buy (the [^:]+): (.+)$", buy.advice)
     if not names or not m:
         return buy.advice

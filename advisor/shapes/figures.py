@@ -456,6 +456,34 @@ def run_against_quote(ctx: Context, cites: Citations) -> str:
     return said + ", before the costs self-hosting leaves out below."
 
 
+def quote_against_running(ctx: Context, cites: Citations) -> str:
+    """A price quoted for a product ("renewal came in at $380k/year") against running an open-source one or their own
+    instead, when they did not say what running it takes: the quote over their horizon, and how many engineers' loaded
+    years it pays for, which is where running it yourselves stops being cheaper; '' without a quote."""
+    quote = None
+    for text in _texts(ctx):
+        for clause in clauses(text):
+            if _QUOTED.search(clause):
+                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+                quote = monthly[0] * 12 if monthly else quote
+    loaded, theirs = loaded_cost(ctx)
+    if quote is None or not loaded:
+        return ""
+    facts = ctx.vendor_facts or {}
+    quoted = {o.doc for o in ctx.decision.component.buy if o.doc in ctx.state.running}
+    alt = next((o for o in ctx.decision.component.buy if o.doc in ctx.reading.vendors and o.doc not in quoted
+                and (f := facts.get(o.doc)) is not None and f.open_source), None)
+    unit = _currency(ctx)
+    months = given_numbers(ctx).get("horizon_months")
+    over = f", about {_money(quote * months / 12, unit)} over {_span(months)}" if months and months != 12 else ""
+    at = f"your loaded {_price(loaded, unit)} a year" if theirs else \
+        f"a placeholder loaded {_price(loaded, unit)} a year (use your own figure)"
+    who = f"{alt.name} costs no licence, so running it yourselves" if alt else "Running it yourselves"
+    return (f"On your numbers, the quote of {_money(quote, unit)} a year comes to{over.removeprefix(',') or ' that each year'}. "
+            f"{who} is cheaper only while the people who run and extend it cost less: about "
+            f"{quote / loaded:.1f} engineers a year at {at}, before the servers it runs on.")
+
+
 _RENT = re.compile(r"\b(?:rent|rents|renting|rented|pay|paying|on[- ]demand|reserved)\b", re.IGNORECASE)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..applied import applied_questions, applied_section, article, who_runs
+from ..applied import applied_questions, applied_section, article, way_of_buying, who_runs
 from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..render import VERDICT_WORD
@@ -15,6 +15,7 @@ from .figures import (
     build_effort,
     multiplied,
     projection,
+    quote_against_running,
     quotes_against_people,
     rent_against_own,
     run_against_quote,
@@ -261,8 +262,8 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
-    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)) \
-        if key == "cost" else ""
+    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
+             or (quote_against_running(ctx, cites) if ctx.state.running else "")) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
@@ -384,7 +385,15 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     rest = Section(kind="guidance", title=section.title, items=section.items[1:]) if section and \
         len(section.items) > 1 else None
     extra = migration_section(ctx, cites) if key in ("cost", "evaluate") else None
-    return lead, keep(rest, extra, options_section(ctx, cites, 3) if key == "evaluate" and comp.buy else None)
+    if key == "evaluate":
+        # What a trial of this component has to show: the note's own sign that it works, the guard to check before
+        # buying, and how long to run it; the products are theirs already when they named a shortlist.
+        shows = [*own_sentences(ctx, cites, "rolling it out", last=True),
+                 *[x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x][:1],
+                 *cites.sentence_from(cites.section("evaluating-vendors", "how long a trial runs"))]
+        trial = Section(kind="guidance", title="What the trial should show", items=shows) if shows else None
+        return lead, keep(trial, rest, extra, options_section(ctx, cites, 3) if comp.buy and len(named) < 2 else None)
+    return lead, keep(rest, extra)
 
 
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
@@ -478,8 +487,15 @@ def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         return lead, [applied_section(lines)]
     # The call first (which way of buying fits who would run it), then the four questions with their facts.
     lead = who_runs(ctx, cites, name, used)
+    before, plan = ctx.plan.previous, ctx.plan
+    if before.other_component == name and before.turns and (plan.added or plan.removed):
+        # "Correction: it's per day, and there's HIPAA. Does that change your answer?": yes or no first, by whether
+        # the way of buying it changed.
+        was = way_of_buying(set(before.conditions), before.facts, ctx.reading.managed_cue, before.kubernetes)
+        now = way_of_buying(set(d.conditions), ctx.state.facts, ctx.reading.managed_cue, ctx.state.kubernetes)
+        lead = ("Yes, that changes how to buy it. " if was != now else "That does not change it. ") + lead
     lines, _ = applied_questions(ctx, cites, name, used)
-    split = _stays_yours(ctx, cites) if "build" in ctx.reading.also else None
+    split = _stays_yours(ctx, cites)
     # "Build or buy, and which piece stays ours whatever we choose?": that piece beside the call.
     stays = Section(kind="build", title="What stays yours to write", items=list(split)) if split else None
     return lead, keep(stays, applied_section(lines))

@@ -8,7 +8,8 @@ from ..compose import Citations, Context, sentences, yours
 from ..understanding import HYPOTHETICAL
 
 # Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
-FACT_KINDS = {"scale": ("traffic_rps", "latency_missed_ms", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day", "jobs_per_day"),
+FACT_KINDS = {"scale": ("traffic_rps", "latency_missed_ms", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day",
+                        "jobs_per_day", "items_backlog"),
               "simple": ("models", "traffic_rps", "items_per_day", "tokens_per_day"),
               "early-stage": ("engineers", "headcount")}
 

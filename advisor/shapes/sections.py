@@ -249,6 +249,11 @@ def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
     if "deadline" in facts:
         said = "A managed service can often be running within about a week, while a build ties up months of " \
                "senior engineering time, so buying protects the date."
+        if "regulated" in d.conditions:
+            # Where the data may not leave, no managed service is on the table; what protects the date is starting
+            # from existing infrastructure at all.
+            said = "Buying existing infrastructure, even one you run inside your own network, sharply reduces " \
+                   "development time, while a build ties up months of senior engineering time, so it protects the date."
         out.append(f"*{cap(facts['deadline'])}:* {said}" + cites.support(said, "arguments-for-buying", "speed"))
     quoted = quote(ctx)
     from .figures import engineer_share, is_price_quote
