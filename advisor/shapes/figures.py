@@ -420,6 +420,23 @@ def their_sum(ctx: Context, cites: Citations) -> str:
     return rent_against_own(ctx, cites) or run_against_quote(ctx, cites)
 
 
+def _quotes_a_year(ctx: Context) -> list[float]:
+    """Yearly prices the asker said were quoted, clause by clause in the order they said them."""
+    out = []
+    for text in _texts(ctx):
+        for clause in clauses(text):
+            if _QUOTED.search(clause):
+                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
+                out += [monthly[0] * 12] if monthly else []
+    return out
+
+
+def _loaded_at(loaded: float, theirs: bool, unit: str) -> str:
+    """Which loaded engineer-year a sum uses: theirs, or the placeholder (said so)."""
+    return f"your loaded {_price(loaded, unit)} a year" if theirs else \
+        f"a placeholder loaded {_price(loaded, unit)} a year (use your own figure)"
+
+
 def run_against_quote(ctx: Context, cites: Citations) -> str:
     """Running it yourselves, told as a share of one engineer ("30-40% of one engineer's time"), against a yearly or
     monthly price quoted for the managed version, with the gap a year; '' unless they gave both."""
@@ -432,9 +449,8 @@ def run_against_quote(ctx: Context, cites: Citations) -> str:
                 else:
                     hi = float(m["hi"]) / 100
                     share = (float(m["lo"]) / 100 if m["lo"] else hi, hi)
-            if quote is None and _QUOTED.search(clause):
-                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
-                quote = monthly[0] * 12 if monthly else None
+    quotes = _quotes_a_year(ctx)
+    quote = quotes[0] if quotes else None
     if share is None or quote is None:
         return ""
     loaded, theirs = loaded_cost(ctx)
@@ -442,8 +458,7 @@ def run_against_quote(ctx: Context, cites: Citations) -> str:
     lo, hi = share[0] * loaded, share[1] * loaded
     cost = _money(lo, unit) if lo == hi else f"{_money(lo, unit)}-{_money(hi, unit)}"
     pct = f"{share[0]:.0%}" if lo == hi else f"{share[0]:.0%}-{share[1]:.0%}"
-    at = f"your loaded {_price(loaded, unit)} a year" if theirs else \
-        f"a placeholder loaded {_price(loaded, unit)} a year (use your own figure)"
+    at = _loaded_at(loaded, theirs, unit)
     said = (f"On your numbers, running it yourselves takes {pct} of one engineer, about {cost} a year at {at}, "
             f"against {_money(quote, unit)} a year quoted for the managed version")
     if hi < quote:
@@ -460,12 +475,8 @@ def quote_against_running(ctx: Context, cites: Citations) -> str:
     """A price quoted for a product ("renewal came in at $380k/year") against running an open-source one or their own
     instead, when they did not say what running it takes: the quote over their horizon, and how many engineers' loaded
     years it pays for, which is where running it yourselves stops being cheaper; '' without a quote."""
-    quote = None
-    for text in _texts(ctx):
-        for clause in clauses(text):
-            if _QUOTED.search(clause):
-                monthly = [q.value for q in extract(clause) if q.kind == "money_per_month"]
-                quote = monthly[0] * 12 if monthly else quote
+    quotes = _quotes_a_year(ctx)
+    quote = quotes[-1] if quotes else None  # the latest ("renewal came in at $380k, up from $210k")
     loaded, theirs = loaded_cost(ctx)
     if quote is None or not loaded:
         return ""
@@ -476,8 +487,7 @@ def quote_against_running(ctx: Context, cites: Citations) -> str:
     unit = _currency(ctx)
     months = given_numbers(ctx).get("horizon_months")
     over = f", about {_money(quote * months / 12, unit)} over {_span(months)}" if months and months != 12 else ""
-    at = f"your loaded {_price(loaded, unit)} a year" if theirs else \
-        f"a placeholder loaded {_price(loaded, unit)} a year (use your own figure)"
+    at = _loaded_at(loaded, theirs, unit)
     who = f"{alt.name} costs no licence, so running it yourselves" if alt else "Running it yourselves"
     return (f"On your numbers, the quote of {_money(quote, unit)} a year comes to{over.removeprefix(',') or ' that each year'}. "
             f"{who} is cheaper only while the people who run and extend it cost less: about "
