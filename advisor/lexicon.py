@@ -428,7 +428,11 @@ class Lexicon:
 
     def kubernetes(self, norm: str) -> bool | None:
         """True when the text says the asker runs Kubernetes, False when it says they run containers without it."""
-        return True if self._k8s.search(norm) else False if self._no_k8s.search(norm) else None
+        said = [m for m in self._k8s.finditer(norm)]
+        denied = [m for m in self._no_k8s.finditer(norm)]
+        # "nobody runs Kubernetes today" holds "runs Kubernetes": a mention inside a denial is the denial.
+        said = [m for m in said if not any(d.start() <= m.start() < d.end() for d in denied)]
+        return True if said else False if denied else None
 
     def cloud(self, norm: str) -> str | None:
         """The public cloud the text says the asker runs on ("all on AWS"), when it names exactly one."""

@@ -413,6 +413,9 @@ def extract(text: str) -> list[Quantity]:
         if v is not None:
             # "our team is 5" is echoed as "a team of 5", which reads in "With a team of 5, ...".
             said = f"team of {m.group('num')}" if m in teams else m.group(0)
+            role = re.search(r"(\w+)\s+$", text[max(0, m.start() - 20):m.start()])
+            if said.startswith("team of") and role and _OPERATORS.fullmatch(role.group(1)):
+                said = f"{role.group(1)} {said}"  # "platform team of 3": who runs things, not the team asking
             effort = m not in teams and (_EFFORT_BEFORE.search(text[max(0, m.start() - 40):m.start()])
                                          or _EFFORT_AFTER.match(text[m.end():m.end() + 40]))
             # Part of a person ("0.5 engineers to run it") is an effort, never a team's size.

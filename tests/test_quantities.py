@@ -348,3 +348,10 @@ def test_a_rate_of_labelling_is_not_also_a_backlog():
 ])
 def test_who_runs_things_is_no_team_size_and_a_large_backlog_is_scale(text, expected):
     assert said(text) == expected
+
+
+def test_a_platform_team_counted_is_who_runs_things_not_a_small_company():
+    found = extract(normalize("platform team of 3 at a logistics company, 25 data scientists"))
+    assert [(q.kind, q.value, q.text.strip()) for q in found] == [
+        ("engineers", 3, "platform team of 3"), ("engineers", 25, "25 data scientists")]
+    assert "early-stage" not in implications(found, THRESHOLDS)

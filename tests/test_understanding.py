@@ -445,6 +445,7 @@ def test_people_with_no_time_left_say_nobody_can_run_it(read, question):
 @pytest.mark.parametrize("question", [
     "Nobody here operates Kubernetes. Slurm or Kueue for our 5 GPU nodes?",
     "we're 4 python devs and nobody knows k8s. BentoML or Ray Serve?",
+    "We are all on GCP and nobody runs Kubernetes today. Kubeflow or Vertex AI?",
 ])
 def test_nobody_who_runs_kubernetes_means_no_cluster(read, question):
     r = read(question)
