@@ -512,6 +512,11 @@ class Reader:
                 # of the target is evidence that products fall short, not only a demanding load.
                 said["production-evidence"] = (at, "stated")
                 magnitude["production-evidence"] = "stated"
+        gap = next((pos for pos, clause in enumerate(clauses, 1) if self.lex.lacks_capability.search(clause)), 0)
+        if gap and r.vendors and said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
+            # "SageMaker doesn't support the custom batching our recommender needs": a product they use or tried,
+            # short of a capability their workload needs, is the gap no product closes, not a wish.
+            said["production-evidence"] = (gap, "stated")
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
                        is not None and q.value >= n for q in extract(clause))]

@@ -151,3 +151,12 @@ def test_how_to_trial_a_shortlist_says_what_the_trial_should_show(advisor):
 def test_what_would_have_to_change_is_a_what_if(advisor):
     a = advisor.ask("For our feature store you'd say buy. What would need to change for building one to make sense?")
     assert a.act == "what-if" and a.component == "feature-store"
+
+
+def test_a_middle_ground_after_a_capability_gap_builds_the_component_the_gap_points_to(advisor):
+    first = advisor.ask("Our lead wants an in-house ML platform to replace Vertex AI. Is that wise?")
+    second = advisor.ask("He says Vertex AI doesn't support the on-device export our mobile models need.",
+                         first.conversation_id)
+    assert "production-evidence" in second.conditions and second.verdict == "hybrid"
+    a = advisor.ask("So is there a middle ground where he builds only that part?", first.conversation_id)
+    assert a.act == "build-part" and "build the specific component the evidence points to" in a.lead

@@ -531,3 +531,13 @@ def test_money_is_short_only_where_a_clause_says_so(read):
              "known 90 days later. we want real monitoring this quarter: what should we alert on?")
     assert "budget" not in r.conditions
     assert "budget" in read("We're 4 people and cash is tight. Feature store: build or buy?").conditions
+
+
+@pytest.mark.parametrize("question, evidence", [
+    ("We run Seldon today, but it doesn't support the request coalescing our ranking service needs. Build our own?",
+     True),
+    ("Feast cannot compute the graph features our fraud model relies on. Time to write our own store?", True),
+    ("Our own serving layer or Seldon? We might someday want features the vendor does not have.", False),
+])
+def test_a_product_short_of_what_their_workload_needs_is_evidence(read, question, evidence):
+    assert ("production-evidence" in read(question).conditions) is evidence
