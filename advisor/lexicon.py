@@ -143,13 +143,14 @@ class Cues(BaseModel):
     covers_need: list[str] = []  # a note's line saying a tool they run may do the job ("often unnecessary")
     build_estimate: list[str] = []  # a build estimate they report ("he estimates 2 weeks"): group `d` the duration
     lacks_capability: list[str] = []  # a product lacks what their workload needs ("doesn't support the X we need")
+    competes: list[str] = []  # competes with a product ("we go head to head with W&B", "our rival is Arize")
     chosen: list[str] = []  # says which product they take ("let's say we go with promptfoo", "we picked Kueue")
     why_asks: list[str] = []  # a turn that opens by asking why ("why not just build it? it's basically a table")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate", "why_asks", "chosen", "lacks_capability",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -326,6 +327,7 @@ class Lexicon:
         self.undo = _any(cues.undo)
         self.why_asks = _any(cues.why_asks)
         self.chosen = _any(cues.chosen)
+        self.competes = _any(cues.competes)
         self.lacks_capability = _any(cues.lacks_capability)
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)

@@ -542,6 +542,11 @@ class Reader:
                 magnitude["simple"] = "negated"
         sold = [i for i in range(1, len(units)) if self.lex.sells_infrastructure.search(units[i])] \
             if len(units) > 1 else ([0] if self.lex.sells_infrastructure.search(units[0]) else [])
+        if not sold and r.component:
+            # "We're going head to head with W&B" about experiment tracking: they compete with the products of the
+            # very row asked about, so that infrastructure is what they sell.
+            sold = [i for i in range(1, len(units)) if self.lex.competes.search(units[i]) and any(
+                not h.by_name and h.slug == r.component for h in self.lex.hits(units[i]))]
         if sold and said.get("core-differentiator", (0, ""))[1] != "negated":
             # "Our product is a low-latency inference API customers call": the infrastructure is what they sell, whatever
             # the head made of the clause (its price and latency read as a scale need).

@@ -541,3 +541,11 @@ def test_money_is_short_only_where_a_clause_says_so(read):
 ])
 def test_a_product_short_of_what_their_workload_needs_is_evidence(read, question, evidence):
     assert ("production-evidence" in read(question).conditions) is evidence
+
+
+@pytest.mark.parametrize("question, core", [
+    ("We sell an ML observability product and compete directly with Arize. Build or buy our drift engine?", True),
+    ("We compete with other lenders; should we buy a monitoring tool like Arize?", False),
+])
+def test_competing_with_the_products_of_the_row_asked_about_makes_it_the_product(read, question, core):
+    assert ("core-differentiator" in read(question).conditions) is core
