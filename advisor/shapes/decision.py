@@ -94,13 +94,13 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Slurm, Kueue, Run:ai, or write our own?": the call settles building; which of the products they named
         # fits them is the rest of the answer, with the table in place of a list of blurbs.
         from ..vendors import comparison
-        from .options import _maintenance
+        from .options import maintenance_line
 
         pick, compared = comparison(ctx, cites, "")
         table = next((x for x in compared if x.table is not None), None)
         if table is not None:
             # A named project that only takes minor fixes now is said so where it is weighed.
-            stale = "".join(_maintenance(cites, o.doc) for o in named
+            stale = "".join(maintenance_line(cites, o.doc) for o in named
                             if o.doc in facts and facts[o.doc].status == "maintenance")
             lead, options = f"{lead} {pick}{stale}", table
     reasons = fact_reasons(ctx, cites)

@@ -73,7 +73,7 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
                 " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
                 if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
             if not caveat and opt.doc in facts and facts[opt.doc].status == "maintenance":
-                caveat = _maintenance(cites, opt.doc)
+                caveat = maintenance_line(cites, opt.doc)
             lines.append(f"**{opt.name}**: {first[0]}{caveat}{suits(ctx, cites, opt, facts) if not caveat else ''}")
     return Section(kind="options", title="Options to buy", items=lines) if lines else None
 
@@ -127,7 +127,7 @@ def _regional(ctx: Context, cites: Citations, doc: str) -> str:
     return f" It cannot be self-hosted, but {said} [{cites.cite(hosting, region)}]"
 
 
-def _maintenance(cites: Citations, doc: str) -> str:
+def maintenance_line(cites: Citations, doc: str) -> str:
     """The line of a product's note that says it only takes minor fixes now, cited; '' when there is none."""
     for passage in cites.evidence.of(doc):
         line = next((x for x in sentences(passage.doc.page_content) if "maintenance mode" in x and usable(x)), "")
