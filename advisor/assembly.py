@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from threadpoolctl import threadpool_limits
 
@@ -14,6 +14,7 @@ from .matrix import Matrix, Taxonomy, check_consistency, load_matrix, load_taxon
 from .planning import Planner
 from .quantities import load_thresholds
 from .settings import Settings
+from .situations import SituationPhrasings
 from .store import Store
 from .tco import TcoDefaults, load_defaults
 from .train import corpus_dir, lexicon_for, load_heads
@@ -49,6 +50,7 @@ class Parts:
     store: Store
     vendor_facts: dict[str, VendorFacts]
     tco: TcoDefaults | None = None  # knowledge/tco.yaml's placeholders, for the asker's own numbers and quotes
+    situations: SituationPhrasings = field(default_factory=SituationPhrasings)  # how askers say the notes' situations
 
     @property
     def labels(self) -> dict[str, str]:
@@ -81,7 +83,9 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                                  settings.follow_up_refusal_confidence, settings.no_subject_refusal,
                                  settings.anaphoric_switch_threshold, settings.asked_part_min_mass,
                                  vendor_facts=facts, thresholds=thresholds,
-                                 topic_confidence=settings.topic_confidence), engine=DecisionEngine(matrix, taxonomy),
+                                 topic_confidence=settings.topic_confidence,
+                                 follow_up_off_topic_min=settings.follow_up_off_topic_min), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=facts,
-                 tco=load_defaults(settings.knowledge_dir))
+                 tco=load_defaults(settings.knowledge_dir),
+                 situations=SituationPhrasings.load(settings.knowledge_dir))

@@ -138,7 +138,8 @@ class Advisor:
             retriever, reading, plan, parts.matrix, parts.planner, documents=self.settings.document_passages,
             min_similarity=self.settings.document_min_similarity,
             situation_min=self.settings.situation_min_similarity, situation_margin=self.settings.situation_min_margin,
-            situations_shown=self.settings.situations_shown)
+            situations_shown=self.settings.situations_shown, phrasings=parts.situations,
+            embed=parts.embeddings.embed_documents, phrasing_min=self.settings.situation_phrasing_min_similarity)
         t2 = time.perf_counter()
         timings.retrieve_ms = (t2 - t1) * 1000
         decision = parts.engine.decide(plan.state if not plan.refuse else state)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from .matrix import Matrix
 from .planning import Plan, Planner
 from .retrieval import HybridRetriever, Passage
+from .situations import SituationPhrasings, situation_head
 from .understanding import Reading
 
 # Guidance every component answer may draw on (the four questions, the common mistake, when to build).
@@ -44,15 +45,18 @@ class Situation:
 
 
 SITUATIONS = "situations that change"  # the heading of a note's situation sentences
-_OPENING = re.compile(r"^(?:when|if|where|with)\s+", re.IGNORECASE)
 
 
 def situations(retriever: HybridRetriever, reading: Reading, passages: list[Passage], subject: str,
-               min_similarity: float, min_margin: float, limit: int) -> list[Situation]:
+               min_similarity: float, min_margin: float, limit: int,
+               phrasings: SituationPhrasings | None = None,
+               embed: Callable[[list[str]], list[list[float]]] | None = None,
+               phrasing_min: float = 1.0) -> list[Situation]:
     """The note's situation sentences whose situation (the words before the first comma) one of the asker's clauses
-    says in other words: at least `min_similarity` alike, and by at least `min_margin` more than either is like the
-    component's name (`subject`), so a clause that only names the component ("model registry: ...") matches no
-    situation that mentions it. Each sentence once, best first, at most `limit`."""
+    says in other words: at least `min_similarity` alike to the note's own words or `phrasing_min` to one of
+    `phrasings`, and by at least `min_margin` more than either is like the component's name (`subject`), so a clause
+    that only names the component ("model registry: ...") matches no situation that mentions it. Each sentence once,
+    best first, at most `limit`."""
     vectors = reading.clause_vectors
     if vectors is None or not limit or not reading.clauses or not len(vectors):
         return []
@@ -63,25 +67,33 @@ def situations(retriever: HybridRetriever, reading: Reading, passages: list[Pass
         return v / (np.linalg.norm(v) + 1e-12)
 
     topic = unit(subject)
+    clause_topic = vectors @ topic
     found: list[Situation] = []
     for p in passages:
         for s in sentences(p.doc.page_content):
-            s = s.lstrip("-* ").strip()
-            head = _OPENING.sub("", s.split(",")[0]).strip()
-            if not head or head == s:
+            head = situation_head(s)
+            if not head:
                 continue
-            v = unit(head)
-            sims = vectors @ v
-            best = int(np.argmax(sims))
-            margin = float(sims[best]) - max(float(v @ topic), float(vectors[best] @ topic))
-            if sims[best] >= min_similarity and margin >= min_margin:
-                found.append(Situation(reading.clauses[best], p, s, margin))
+            said = phrasings.vectors(head, unit(head), embed) if phrasings is not None and embed is not None \
+                else unit(head)[None, :]
+            sims = vectors @ said.T  # clause x (the note's words, then each phrasing)
+            # Six phrasings give six more chances of a chance likeness, so each must be closer than the note's own
+            # words need to be.
+            floor = np.full(said.shape[0], phrasing_min, dtype=np.float32)
+            floor[0] = min_similarity
+            sims = np.where(sims >= floor, sims, -1.0)
+            i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+            # Unlike the component's name (a negative likeness adds nothing: it is no evidence of the situation).
+            margin = float(sims[i, j]) - max(0.0, float(said[j] @ topic), float(clause_topic[i]))
+            if sims[i, j] >= min_similarity and margin >= min_margin:
+                found.append(Situation(reading.clauses[i], p, s.lstrip("-* ").strip(), margin))
     return sorted(found, key=lambda x: -x.similarity)[:limit]
 
 
 def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Matrix, planner: Planner, *,
            documents: int, min_similarity: float, situation_min: float = 1.0, situation_margin: float = 1.0,
-           situations_shown: int = 0) -> Evidence:
+           situations_shown: int = 0, phrasings: SituationPhrasings | None = None,
+           embed: Callable[[list[str]], list[list[float]]] | None = None, phrasing_min: float = 1.0) -> Evidence:
     """Search once for the question and collect the notes the decision and the answer can refer to.
 
     The user's own documents: at most `documents` passages, each at least `min_similarity` similar to the
@@ -117,4 +129,5 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
         if comp else []
     return Evidence(passages=passages, notes=notes, documents=mine,
                     situations=situations(retriever, reading, told, comp.name if comp else "", situation_min,
-                                          situation_margin, situations_shown))
+                                          situation_margin, situations_shown, phrasings, embed,
+                                          phrasing_min))

@@ -235,6 +235,9 @@ class Condition(_Patterned):
     # Said in one clause or not at all (a measurement, a money problem): a long turn that only reads like it as a
     # whole does not state it (ADVISOR_CLAUSE_SUPPORT_MIN).
     clause_only: bool = False
+    # Conditions that cannot hold beside this one: a later turn that states it replaces them ("low traffic", then
+    # "50k messages a second").
+    excludes: list[str] = Field(default_factory=list)
     next: list[str] = Field(default_factory=list)
 
 
@@ -263,6 +266,9 @@ class Taxonomy(_Strict):
     @cached_property
     def ids(self) -> list[str]:
         return [c.id for c in self.conditions]
+
+    def condition(self, condition_id: str) -> Condition | None:
+        return next((c for c in self.conditions if c.id == condition_id), None)
 
     def rank(self, condition_id: str) -> int:
         return self.ids.index(condition_id) if condition_id in self.ids else len(self.ids)
@@ -344,6 +350,8 @@ def check_consistency(matrix: Matrix, taxonomy: Taxonomy, path: Path) -> None:
             for p in c.parts if p.holds_while and p.holds_while not in known]
     bad += [f"conditions.yaml entry {c.id}, field 'next': {n}" for c in taxonomy.conditions for n in c.next
             if n not in known]
+    bad += [f"conditions.yaml entry {c.id}, field 'excludes': {n}" for c in taxonomy.conditions for n in c.excludes
+            if n not in known or n == c.id]
     bad += [f"conditions.yaml, field 'next_when_nothing_stated': {n}" for n in taxonomy.next_when_nothing_stated
             if n not in known]
     if bad:

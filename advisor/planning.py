@@ -76,7 +76,7 @@ class Planner:
                  switch_threshold: float = 0.5, part_min_mass: float = 0.0, follow_up_general_confidence: float = 0.5,
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
                  anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6,
-                 vendor_facts: dict | None = None, thresholds: Thresholds | None = None,
+                 follow_up_off_topic_min: float = 0.5, vendor_facts: dict | None = None, thresholds: Thresholds | None = None,
                  topic_confidence: float = 0.5):
         self.matrix = matrix
         self.thresholds = thresholds
@@ -89,6 +89,7 @@ class Planner:
         self.switch_threshold = switch_threshold
         self.follow_up_general_confidence = follow_up_general_confidence
         self.follow_up_refusal_confidence = follow_up_refusal_confidence
+        self.follow_up_off_topic_min = follow_up_off_topic_min
         self.no_subject_refusal = no_subject_refusal
         self.anaphoric_switch_threshold = anaphoric_switch_threshold
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
@@ -96,11 +97,14 @@ class Planner:
     def plan(self, state: ConversationState, r: Reading) -> Plan:
         if not r.in_scope and (state.component or state.other_component) and (r.conditions or (
                 (r.negated or r.retracted or r.quantities)
-                and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)):
+                and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)
+                or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min):
             # A follow-up that states a fact about the asker ("our security team says traces can't go to any
             # third-party SaaS. Does that change it?", "our API invoices are about $2k a month") belongs to the
             # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
-            # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?").
+            # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?"). Any other
+            # turn the act head is unsure is off-topic ("Our images can't leave our servers. So which would you
+            # pick?") stays in the conversation too.
             r = r.model_copy(update={"act": r.act_in_scope})
         elif not r.in_scope and (state.component or state.other_component) and r.why_opening:
             # "Why not just build it? It's basically a database with a web UI." asks why of the answer just given.
@@ -232,7 +236,11 @@ class Planner:
         # A product ruled out stays out until the asker names it again without ruling it out.
         new.rejected = [v for v in dict.fromkeys([*new.rejected, *r.rejected]) if v in r.rejected or v not in r.vendors]
         r = self._weigh_numbers(r, new)
-        removed = [c for c in (*r.negated, *r.retracted) if c in new.conditions]
+        # A condition stated now replaces those that cannot hold beside it ("low traffic", then "50k a second");
+        # one a what-if only supposes ("what if we grew to 5 billion tokens a day?") replaces nothing told.
+        replaced = {x for c in r.conditions if (cond := self.taxonomy.condition(c)) for x in cond.excludes} \
+            if act != "what-if" else set()
+        removed = [c for c in (*r.negated, *r.retracted, *replaced) if c in new.conditions and c not in r.conditions]
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added

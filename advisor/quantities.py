@@ -115,8 +115,8 @@ _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|devel
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:about |around |roughly |some |~\s*)?(?:{NUM})",
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
-    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:ml |data |platform |software |backend "
-    r"|infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
+    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:(?:senior|junior|staff|principal|lead|full-?time) )?"
+    r"(?:ml |data |platform |software |backend |infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
     r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
@@ -143,7 +143,9 @@ _EFFORT_BEFORE = re.compile(r"\b(?:need|needs|needed|take|takes|took|require|req
                             r"staff it with|(?:with|plus|and) (?:a |an )?new|(?:a|an) new|"
                             # "build it over the next 9 months with 4 engineers": a duration with people is an effort
                             r"(?:weeks?|months?|quarters?|years?|sprints?)\s+with|"
-                            r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that)\s+"
+                            r"(?:write|build|make|code)\s+(?:it\s+|(?:our|their)\s+own\s+|one\s+)?(?:with|using)|proposed that|"
+                            # "enough to have three senior engineers check 50 answers": people put on a task
+                            r"(?:to|just|could|would|d|then)\s+(?:have|get|let|ask))\s+"
                             r"(?:us\s+|them\s+|me\s+)?(?:about |around |roughly |at least |maybe |probably |~\s*)?$",
                             re.IGNORECASE)
 _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|working on it|(?:for|x|×|\*) (?:about |around )?"
@@ -152,6 +154,9 @@ _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|wo
                            r"over (?:a|one|two|three|\d+) (?:months?|quarters?|years?)|"
                            r"(?:would |could |will )?(?:to )?(?:build|write|code) (?:it|our own|their own|one|a|an|the)|"
                            r"build (?:estimate|effort|plan)|to (?:build|write) it)\b", re.IGNORECASE)
+_AUDIENCE_BEFORE = re.compile(r"\b(?:roll(?:s|ed|ing)?\s+(?:it\s+|this\s+|that\s+)?out\s+to|(?:used|relied on)\s+by|"
+                              r"available\s+to|open(?:ed)?\s+(?:it\s+)?up\s+to)\s+(?:all\s+|our\s+|about\s+|around\s+|"
+                              r"some\s+|~\s*)*$", re.IGNORECASE)
 # "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
 _TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
@@ -405,7 +410,9 @@ def extract(text: str) -> list[Quantity]:
             continue  # "keeping the glue alive costs us roughly 4 FTE": upkeep, not the size of the company
         if v is not None and v >= 1:  # "0.3 FTE of an SRE" is part of someone's time, not a headcount
             out.append(Quantity(kind="headcount", value=v, text=m.group(0).lstrip(":;,.!? ")))
-    found = [m for rx in _ENGINEERS for m in rx.finditer(text)]
+    # "before rolling it out to 1,500 engineers", "used by 40 data scientists": the people it serves, not the team.
+    found = [m for rx in _ENGINEERS for m in rx.finditer(text)
+             if not _AUDIENCE_BEFORE.search(text[max(0, m.start() - 40):m.start()])]
     for m in (*teams, *(m for m in found if not any(t.start() <= m.start() < t.end() for t in teams))):
         if any(h.start() <= m.start() < h.end() or m.start() <= h.start() < m.end() for h in heads):
             continue

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
         0.36, ge=0.0, le=1.0, description="... and by how much more than either is like the component's name: a "
         "clause that only names the component ('model registry: which part is ours?') is like every situation "
         "that mentions it, and must match none.")
+    situation_phrasing_min_similarity: float = Field(
+        0.58, ge=0.0, le=1.0, description="...and how similar a clause must be to one of the other phrasings of that "
+        "situation (knowledge/understanding/situations.yaml) instead: each situation has several, so each must be "
+        "closer than the note's own words. Calibrated on the file itself: at 0.58 about one phrasing in ten is this "
+        "close to a phrasing of another situation of its note, and about half to one of its own.")
     situations_shown: int = Field(1, ge=0, le=6, description="Most situations from the component's note an "
                                   "answer quotes (0 = never).")
     embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
@@ -90,6 +95,10 @@ class Settings(BaseSettings):
         description="mid-conversation, a turn that gives numbers or takes a fact back ('our API invoices are about "
                     "$2k a month. Does that change anything?') stays in the conversation unless the act head is at "
                     "least this sure it is off-topic")
+    follow_up_off_topic_min: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="mid-conversation, any turn ('Our images can't leave our servers. So which would you pick?') "
+                    "stays in the conversation unless the act head gives off-topic at least this probability")
     no_subject_refusal: float = Field(
         0.2, ge=0.0, le=1.0,
         description="a build-or-buy question in which the heads find no ML/AI component is declined when the act "

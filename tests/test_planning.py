@@ -252,3 +252,32 @@ def test_a_new_subject_told_before_a_verdict_question_moves_the_thread(planner):
                reading(act="verdict", component="feature-store", components=["feature-store"],
                        named=["feature-store"], told_only=True))
     assert plan.state.component == "feature-store"
+
+
+def test_a_condition_stated_later_replaces_one_that_cannot_hold_beside_it(planner):
+    # "One small model at low traffic", then "now 50k messages a second": scale, no longer simple.
+    first = reading(act="verdict", component="model-serving", components=["model-serving"], conditions=["simple"])
+    plan = run(planner, first, reading(act="verdict", conditions=["scale"]))
+    assert plan.state.conditions == ["scale"]
+    # Stated together, neither is dropped here (the magnitudes settle that in the reading).
+    both = run(planner, reading(act="verdict", component="model-serving", components=["model-serving"],
+                                conditions=["simple", "scale"]))
+    assert set(both.state.conditions) == {"simple", "scale"}
+
+
+@pytest.mark.parametrize("off_topic, refused", [(0.36, False), (0.9, True)])
+def test_a_follow_up_is_refused_only_when_the_act_head_is_sure_it_is_off_topic(planner, off_topic, refused):
+    first = reading(act="vendor", component="data-labeling", components=["data-labeling"])
+    follow = reading(act="off-topic", act_in_scope="vendor", confidence={"act": off_topic, "off-topic": off_topic})
+    plan = run(planner, first, follow)
+    assert plan.refuse is refused
+    if not refused:
+        assert plan.state.component == "data-labeling" and plan.act == "vendor"
+    # With nothing in play, the same unsure turn is refused: there is no conversation to keep it in.
+    assert run(planner, follow).refuse
+
+
+def test_a_supposed_condition_replaces_nothing_told(planner):
+    first = reading(act="verdict", component="llm-inference", components=["llm-inference"], conditions=["simple"])
+    plan = run(planner, first, reading(act="what-if", conditions=["scale"]))
+    assert set(plan.state.conditions) == {"simple", "scale"} and plan.supposed == ["scale"]

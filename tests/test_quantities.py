@@ -144,6 +144,21 @@ def test_a_volume_without_a_period_is_not_a_rate():
     assert said("we have 10 million labelled images") == {}
 
 
+@pytest.mark.parametrize("text", ["why not just have 2 devs review 50 answers", "we could get three engineers to check it",
+                                  "is it not enough to have three senior engineers check 50 answers"])
+def test_people_put_on_a_task_are_an_effort_not_team_size(text):
+    assert [q.kind for q in extract(text)] == ["build_engineers"]
+    assert said(text) == {}
+
+
+@pytest.mark.parametrize("text", ["before rolling it out to 1,500 engineers we need to know",
+                                  "it is used by 200 data scientists across the group",
+                                  "we will make it available to all 90 developers"])
+def test_the_people_a_system_serves_are_not_the_team(text):
+    assert not any(q.kind in ("engineers", "build_engineers") for q in extract(text))
+    assert said(text) == {}
+
+
 @pytest.mark.parametrize("text", ["two ml researchers and an intern", "i am a solo developer on this",
                                   "we are 5 data scientists"])
 def test_researchers_and_solo_developers_are_team_size(text):

@@ -744,3 +744,12 @@ def test_a_rule_whose_opening_holds_an_aside_is_not_cut_inside_it(advisor):
     assert a.verdict == "hybrid" and "With measured gaps (recall, latency or cost no engine meets)" in a.lead
     # The product they measured is the evidence; the options their question weighs are not.
     assert "What you measured on pgvector is that evidence." in a.lead
+
+
+def test_is_a_tool_they_run_enough_says_it_can_be_when_the_note_says_it_may_do_the_job(advisor):
+    a = advisor.ask("We run a 30-node Elasticsearch cluster for keyword search. Is its vector search enough, or do we "
+                    "need a vector database?")
+    assert a.act == "enough" and a.component == "vector-database"
+    # Not "No, Elasticsearch will not be enough" above a note line saying a separate database is often unnecessary.
+    assert a.lead.startswith("Elasticsearch can be enough") and "often unnecessary" in a.lead
+    assert_citations_resolve(a)

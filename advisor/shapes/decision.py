@@ -35,6 +35,7 @@ from .sections import (
     own_sentences,
     plausible,
     reasons_section,
+    stack_covers,
 )
 
 
@@ -331,6 +332,10 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
     elif d.verdict == "build":
         yes = f"Yes{(', ' + situation) if situation else ''}: building {subject_of(ctx)} yourselves is justified."
+    elif tool and d.verdict != "build" and (covered := stack_covers(ctx, cites)) and covered[0] == tool:
+        # "Is Elasticsearch's vector search enough?" when the note says the tool they run may do the job itself:
+        # yes, within the limits that sentence names, rather than a "no" the next section contradicts.
+        yes = f"{tool} can be enough{(', ' + situation) if situation else ''}: {covered[1][:1].lower()}{covered[1][1:]}"
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.

@@ -1,0 +1,104 @@
+"""Other ways askers state the situations the component notes describe (knowledge/understanding/situations.yaml)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel, Field, RootModel, field_validator
+
+from .datafiles import load_model
+from .errors import ConfigError
+
+SITUATIONS_FILE = "situations.yaml"
+SITUATIONS_HEADING = "## situations that change"  # the heading of a note's situation sentences
+_OPENING = re.compile(r"^(?:when|if|where|with)\s+", re.IGNORECASE)
+
+
+def situation_head(sentence: str) -> str:
+    """The situation a note's sentence describes: its words after the opening 'When' up to the first comma
+    ('' when the sentence does not open that way or has no comma)."""
+    s = sentence.lstrip("-* ").strip()
+    head = _OPENING.sub("", s.split(",")[0]).strip()
+    return "" if not head or head == s else head
+
+
+class Phrasings(BaseModel):
+    """One situation of a note and how askers say it of themselves."""
+
+    when: str = Field(min_length=3)
+    said: list[str] = Field(min_length=1)
+
+    @field_validator("said")
+    @classmethod
+    def _not_blank(cls, v: list[str]) -> list[str]:
+        if any(not s.strip() for s in v):
+            raise ValueError("a phrasing is empty")
+        return [s.strip() for s in v]
+
+
+class SituationsFile(RootModel[dict[str, list[Phrasings]]]):
+    """The file: note name (guidance/<name>.md) -> its situations' phrasings."""
+
+
+def note_heads(note: Path) -> list[str]:
+    """The situation heads of a guidance note's 'Situations that change the details' section, in order."""
+    heads, inside = [], False
+    for line in note.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            inside = line.lower().startswith(SITUATIONS_HEADING)
+        elif inside and line.startswith("- "):
+            head = situation_head(line)
+            if head:
+                heads.append(head)
+    return heads
+
+
+class SituationPhrasings:
+    """The asker-side phrasings of each note situation, and their sentence vectors (computed once, on first use)."""
+
+    def __init__(self, said: dict[str, list[str]] | None = None):
+        self.said = said or {}  # situation head -> phrasings
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, knowledge_dir: Path) -> SituationPhrasings:
+        """The phrasings in `knowledge_dir`/understanding/situations.yaml, each checked against its note;
+        none when the file is absent."""
+        path = knowledge_dir / "understanding" / SITUATIONS_FILE
+        if not path.exists():
+            return cls()
+        data = load_model(path, SituationsFile, "each entry is `when:` (a situation of the note, word for word) "
+                          "and `said:` (a list of phrasings)").root
+        said: dict[str, list[str]] = {}
+        for name, entries in data.items():
+            note = knowledge_dir / "guidance" / f"{name}.md"
+            if not note.exists():
+                raise ConfigError(f"{path}: '{name}': no note {note}", "use a guidance note's file name without .md")
+            heads = set(note_heads(note))
+            for i, entry in enumerate(entries):
+                if entry.when not in heads:
+                    raise ConfigError(f"{path}: '{name}'[{i}]: field 'when': {entry.when!r} is not a situation of "
+                                      f"{note}", "copy the words after 'When' up to the first comma of one of "
+                                      "its 'Situations that change the details' sentences")
+                said.setdefault(entry.when, []).extend(entry.said)
+        return cls(said)
+
+    def vectors(self, head: str, head_vector: np.ndarray, embed: Callable[[list[str]], list[list[float]]]) -> np.ndarray:
+        """Unit vectors of the note's own words (`head_vector`, first row) and of every phrasing of that situation."""
+        with self._lock:
+            hit = self._vectors.get(head)
+        if hit is not None:
+            return hit
+        rows = [head_vector]
+        if self.said.get(head):
+            v = np.asarray(embed(self.said[head]), dtype=np.float32)
+            rows += list(v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12))
+        out = np.vstack(rows)
+        with self._lock:
+            self._vectors[head] = out
+        return out
