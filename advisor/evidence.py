@@ -10,7 +10,7 @@ import numpy as np
 from .matrix import Matrix
 from .planning import Plan, Planner
 from .retrieval import HybridRetriever, Passage
-from .situations import SituationPhrasings, situation_head
+from .situations import SituationPhrasings, is_situations_section, situation_head
 from .understanding import Reading
 
 # Guidance every component answer may draw on (the four questions, the common mistake, when to build).
@@ -44,9 +44,6 @@ class Situation:
     similarity: float  # how much more alike the two are than either is to the component's name
 
 
-SITUATIONS = "situations that change"  # the heading of a note's situation sentences
-
-
 def situations(retriever: HybridRetriever, reading: Reading, passages: list[Passage], subject: str,
                min_similarity: float, min_margin: float, limit: int,
                phrasings: SituationPhrasings | None = None,
@@ -74,7 +71,7 @@ def situations(retriever: HybridRetriever, reading: Reading, passages: list[Pass
             head = situation_head(s)
             if not head:
                 continue
-            said = phrasings.vectors(head, unit(head), embed) if phrasings is not None and embed is not None \
+            said = phrasings.vectors(head, embed) if phrasings is not None and embed is not None \
                 else unit(head)[None, :]
             sims = vectors @ said.T  # clause x (the note's words, then each phrasing)
             # Six phrasings give six more chances of a chance likeness, so each must be closer than the note's own
@@ -125,7 +122,7 @@ def gather(retriever: HybridRetriever, reading: Reading, plan: Plan, matrix: Mat
     passages, mine = retriever.search_with_documents(query, prefer=prefer, documents=documents,
                                                      min_similarity=min_similarity)
     notes = {d: retriever.passages_of(d) for d in dict.fromkeys(wanted)}
-    told = [p for p in notes.get(comp.note, []) if SITUATIONS in p.doc.metadata.get("section", "").lower()] \
+    told = [p for p in notes.get(comp.note, []) if is_situations_section(p.doc.metadata.get("section", ""))] \
         if comp else []
     return Evidence(passages=passages, notes=notes, documents=mine,
                     situations=situations(retriever, reading, told, comp.name if comp else "", situation_min,

@@ -14,8 +14,13 @@ from .datafiles import load_model
 from .errors import ConfigError
 
 SITUATIONS_FILE = "situations.yaml"
-SITUATIONS_HEADING = "## situations that change"  # the heading of a note's situation sentences
+SITUATIONS_SECTION = "situations that change"  # the heading of a note's situation sentences (lower case)
 _OPENING = re.compile(r"^(?:when|if|where|with)\s+", re.IGNORECASE)
+
+
+def is_situations_section(title: str) -> bool:
+    """Whether a note's section title is its 'Situations that change the details' section."""
+    return SITUATIONS_SECTION in title.lower()
 
 
 def situation_head(sentence: str) -> str:
@@ -49,7 +54,7 @@ def note_heads(note: Path) -> list[str]:
     heads, inside = [], False
     for line in note.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
-            inside = line.lower().startswith(SITUATIONS_HEADING)
+            inside = is_situations_section(line[3:])
         elif inside and line.startswith("- "):
             head = situation_head(line)
             if head:
@@ -88,13 +93,14 @@ class SituationPhrasings:
                 said.setdefault(entry.when, []).extend(entry.said)
         return cls(said)
 
-    def vectors(self, head: str, head_vector: np.ndarray, embed: Callable[[list[str]], list[list[float]]]) -> np.ndarray:
-        """Unit vectors of the note's own words (`head_vector`, first row) and of every phrasing of that situation."""
+    def vectors(self, head: str, embed: Callable[[list[str]], list[list[float]]]) -> np.ndarray:
+        """Unit vectors of the note's own words (first row) and of every phrasing of that situation."""
         with self._lock:
             hit = self._vectors.get(head)
         if hit is not None:
             return hit
-        rows = [head_vector]
+        own = np.asarray(embed([head])[0], dtype=np.float32)
+        rows = [own / (np.linalg.norm(own) + 1e-12)]
         if self.said.get(head):
             v = np.asarray(embed(self.said[head]), dtype=np.float32)
             rows += list(v / (np.linalg.norm(v, axis=1, keepdims=True) + 1e-12))
