@@ -108,6 +108,8 @@ class Cues(BaseModel):
     deadline: list[str] = []  # a date the work has to meet ("live by 30 September")
     choice_asks: list[str] = []  # asks which option to take ("which option would you recommend?")
     either_or: list[str] = []  # two routes weighed in one breath ("buy our own GPUs or keep renting")
+    move_asks: list[str] = []  # asks whether to make a move at all ("should we move serving to a managed platform?")
+    numbers_asks: list[str] = []  # asks for figures outright ("I need numbers for the budget round", "ballpark?")
     cost_asks: list[str] = []  # asks what it really costs ("is this really cheaper when we count everything?")
     evaluate_asks: list[str] = []  # asks how to judge a shortlist ("how should we evaluate these vendors?")
     enough_asks: list[str] = []  # asks whether a product will do ("can pgvector carry us?", "does X cut it?")
@@ -141,6 +143,8 @@ class Cues(BaseModel):
     put_to_test: list[str] = []  # a product benchmarked or trialled ("3 weeks benchmarking", "the Tecton POC")
     let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
     covers_need: list[str] = []  # a note's line saying a tool they run may do the job ("often unnecessary")
+    young_company: list[str] = []  # says the company itself is young ("seed-stage startup", "pre-revenue")
+    situation_suffices: list[str] = []  # a note's situation line saying a simpler setup does the job ("is enough")
     build_estimate: list[str] = []  # a build estimate they report ("he estimates 2 weeks"): group `d` the duration
     lacks_capability: list[str] = []  # a product lacks what their workload needs ("doesn't support the X we need")
     competes: list[str] = []  # competes with a product ("we go head to head with W&B", "our rival is Arize")
@@ -150,8 +154,8 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes",
-                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "either_or",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes",
+                     "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
@@ -272,6 +276,8 @@ class Lexicon:
         self.deadline = _any(cues.deadline)
         self.choice_asks = _any(cues.choice_asks)
         self.cost_asks = _any(cues.cost_asks)
+        self.numbers_asks = _any(cues.numbers_asks)
+        self.move_asks = _any(cues.move_asks)
         self.evaluate_asks = _any(cues.evaluate_asks)
         self.enough_asks = _any(cues.enough_asks)
         self.put_to_test = _any(cues.put_to_test)
@@ -291,6 +297,8 @@ class Lexicon:
         self.sells_infrastructure = _any(cues.sells_infrastructure)
         self.let_down = _any(cues.let_down)
         self.covers_need = _any(cues.covers_need)
+        self.situation_suffices = _any(cues.situation_suffices)
+        self.young_company = _any(cues.young_company)
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         self.attestations = frozenset(cues.attestations)

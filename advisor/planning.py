@@ -137,9 +137,13 @@ class Planner:
             # "Is there some middle ground where they build only the part they care about?" after a verdict asks
             # which part of that component is theirs to build.
             act = "build-part"
-        if act in ("what-if", "enough") and r.recheck and state.component and not r.supposes:
+        unsure_choice = act == "vendor" and not r.vendors and \
+            r.confidence.get("act", 1.0) < self.follow_up_general_confidence
+        if (act in ("what-if", "enough") or unsure_choice) and r.recheck and state.component and not r.supposes:
             # "Correction: we're moving from Azure to GCP. Does that change your answer?" tells a fact and asks whether
-            # the call still holds; nothing in it is supposed, and nothing they run is weighed as enough.
+            # the call still holds; nothing in it is supposed, and nothing they run is weighed as enough. Nor is a
+            # product asked for when none is named and only an unsure reading says so ("... which puts them under GxP.
+            # does that change the answer?").
             act = "verdict"
         if (act == "verdict" and r.anaphoric and r.component and state.act in self.taxonomy.act_notes
                 and len(r.normalized.split()) <= 8):
@@ -178,9 +182,20 @@ class Planner:
         # would go, through a product of another row: the move is still about the thing in play.
         moving = bool(act == "switch" and state.component and r.component not in (None, state.component)
                       and r.component not in r.named_rows and not r.several)
+        # "Why not just use Redis and the Airflow jobs we already run?" after a feature-store answer proposes tools they
+        # run for the thing in play, named only through products: it does not move the question to the tools' rows.
+        proposes = bool(r.adopted and r.stack and state.component and r.component not in (None, state.component)
+                        and r.component not in r.named_rows and not r.several
+                        and act in ("why", "enough", "verdict", "vendor"))
+        if proposes and r.why_opening:
+            act = "why"  # "why not just use ...?" asks why the call does not settle on what they run
+        # "Retraction: the $18k included a one-off backfill plus embeddings for search." asks nothing and only comes near
+        # another row's name ("embeddings for search"): it corrects the facts of the thread, not its subject.
+        aside = aside or bool(state.component and r.component not in (None, state.component) and r.component in
+                              r.near_rows and "?" not in r.normalized and not r.several)
         if aside:
             act = "statement"
-        guessed = guessed or aside or moving
+        guessed = guessed or aside or moving or proposes
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.

@@ -26,7 +26,7 @@ _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse
 # A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
 # nor a slash ("PRA SS1/23", "24/7").
 NUM = (rf"(?<![A-Za-z0-9/])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
-       rf"|\b(?P<word>{_WORDS})\b")
+       rf"|\b(?P<word>{_WORDS})\b(?:\s+(?P<wmult>thousand|million|billion)\b)?")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
                "quarter": 7_776_000, "year": 31_536_000, "yr": 31_536_000}
@@ -315,7 +315,9 @@ def load_thresholds(path: Path) -> Thresholds:
 
 def _value(m: re.Match) -> float | None:
     if "word" in m.re.groupindex and m.group("word"):
-        return float(_WORD_NUMBERS[m.group("word").lower()])
+        # "two billion tokens", "ten thousand requests": a number word, then how many of it.
+        wmult = m.group("wmult") if "wmult" in m.re.groupindex else None
+        return float(_WORD_NUMBERS[m.group("word").lower()]) * (_MULT[wmult.lower()] if wmult else 1)
     raw = m.group("num")
     if raw is None:
         return None
@@ -385,7 +387,8 @@ def extract(text: str) -> list[Quantity]:
     for m in _MODELS.finditer(text):
         v = _value(m)
         # "a 70B model", "7b models", "a 13 billion parameter model" give a model's size, not how many models.
-        size = (m.group("mult") or "").lower() in ("b", "bn", "billion", "m", "mm", "million", "mil") \
+        size = (m.group("mult") or m.group("wmult") or "").lower() in ("b", "bn", "billion", "m", "mm", "million",
+                                                                      "mil") \
             or re.search(r"\bparam(?:eter)?s?\b", m.group(0), re.IGNORECASE)
         if v is not None and not size:
             out.append(Quantity(kind="models", value=v, text=m.group(0)))

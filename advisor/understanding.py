@@ -49,6 +49,8 @@ class Reading(BaseModel):
     anaphoric: bool = False  # points back at the conversation ("is it enough?")
     managed_cue: bool = False  # says nobody can run infrastructure ("no ops people")
     asks_need: bool = False  # "do we need more?" rather than "is it enough?"
+    asks_move: bool = False  # asks whether to make a move at all ("should we move it to a managed platform?")
+    asks_numbers: bool = False  # asks for figures outright ("I need numbers, even rough ones")
     asks_call: bool = False  # asks for the call in so many words ("should we buy ...", "build or buy?")
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     estimate: str = ""  # a build estimate they report, as its duration ("two weeks")
@@ -221,7 +223,9 @@ class Reader:
         norm = normalize(cleaned)
         r = Reading(question=question, normalized=norm, injection=injected,
                     anaphoric=bool(self.lex.anaphora.search(norm)), managed_cue=bool(self.lex.managed.search(norm)),
-                    asks_need=bool(self.lex.need.search(norm)), yes_no=bool(self.lex.yes_no.search(norm)),
+                    asks_need=bool(self.lex.need.search(norm)), asks_numbers=bool(self.lex.numbers_asks.search(norm)),
+                    asks_move=bool(self.lex.move_asks.search(norm)),
+                    yes_no=bool(self.lex.yes_no.search(norm)),
                     asks_call=bool(self.lex.asks_decision.search(norm)), estimate=self.lex.estimate(norm),
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
                     kubernetes=self.lex.kubernetes(norm),

@@ -22,6 +22,8 @@ def said(text: str) -> dict[str, str]:
     ("we need 20k requests per second", {"scale": "stated"}),
     ("peak is 5k rps", {"scale": "stated"}),
     ("2 million predictions per second", {"scale": "stated"}),
+    ("around two billion tokens a day", {"scale": "stated"}),  # a number word, then how many of it
+    ("ten thousand requests a second", {"scale": "stated"}),
     ("we run 200 models in production", {"scale": "stated"}),
     ("we serve 9 models", {"simple": "negated"}),  # more than a few models, short of many
     ("p99 under 10 ms", {"scale": "stated"}),

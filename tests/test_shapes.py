@@ -753,3 +753,53 @@ def test_is_a_tool_they_run_enough_says_it_can_be_when_the_note_says_it_may_do_t
     # Not "No, Elasticsearch will not be enough" above a note line saying a separate database is often unnecessary.
     assert a.lead.startswith("Elasticsearch can be enough") and "often unnecessary" in a.lead
     assert_citations_resolve(a)
+
+
+def test_risks_asked_of_building_after_a_comma_are_the_risks_of_building(advisor):
+    first = advisor.ask("We serve a CTR model at 40k requests a second with a 10 ms p99 budget. Build our own serving "
+                        "or buy managed endpoints?")
+    a = advisor.ask("So if we build, what are the main risks and how do we reduce them?", first.conversation_id)
+    # "build," is the word build: the risks of the route they name, not of the route recommended.
+    assert a.act == "risks" and a.lead.startswith("The main risk of building model serving")
+    assert not any(s.title == "Risks of buying" for s in a.sections)
+
+
+def test_why_not_the_tools_we_run_stays_on_the_thread_and_says_what_they_cover(advisor):
+    first = advisor.ask("Our ranking models need real-time features at 4k lookups a second with a 25 ms budget, and "
+                        "the same values for training without leakage. Build or buy a feature store?")
+    a = advisor.ask("Why not just use Redis and the Airflow jobs we already run for this?", first.conversation_id)
+    # Airflow is a data-pipeline product, but here it is proposed for the feature store in play.
+    assert a.component == "feature-store" and a.act == "why"
+    assert a.lead.startswith("If features already live in Redis") and "point-in-time" in a.lead
+    assert_citations_resolve(a)
+
+
+def test_is_our_simple_setup_enough_in_a_situation_the_note_says_needs_no_more_is_yes(advisor):
+    a = advisor.ask("Two of us score churn once a night in a batch job, features come from SQL views in Snowflake. Is "
+                    "that enough, or do we need a feature store?")
+    assert a.act == "enough" and a.component == "feature-store"
+    assert a.lead.startswith("Yes, for now. When models only score in nightly batch jobs")
+    assert not any(s.kind == "options" for s in a.sections)
+    assert_citations_resolve(a)
+
+
+@pytest.mark.parametrize("question, young", [
+    ("Our data science team is 3 people, inside a large insurance group. Build or buy a feature store?", False),
+    ("We're a small seed-stage startup. Build or buy a feature store?", True),
+])
+def test_a_small_team_is_called_early_stage_only_when_they_say_the_company_is_young(advisor, question, young):
+    a = advisor.ask(question)
+    assert "early-stage" in a.conditions
+    # Their team size is echoed either way ("with a team of 3"); "early-stage" only when they said the company is young.
+    assert ("As an early-stage team" in a.lead) is young and ("early-stage" in a.lead.lower()) is young
+
+
+def test_a_cost_question_that_asks_for_numbers_outright_gets_the_cost_model_on_placeholders(advisor):
+    first = advisor.ask("Our nightly ETL is cron plus Python on two VMs. Orchestrate it with Airflow ourselves or buy a "
+                        "managed orchestrator?")
+    a = advisor.ask("What would each way cost? I need ballpark numbers for the budget meeting.", first.conversation_id)
+    assert a.act == "cost"
+    # No figure of theirs: the sum runs on the cost model's placeholders, each labelled as one to replace.
+    assert a.lead.startswith("Building it with a placeholder team of 2 engineers comes to about")
+    assert any(s.title.startswith("Placeholders in that sum") for s in a.sections)
+    assert_citations_resolve(a)

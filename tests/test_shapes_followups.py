@@ -160,3 +160,39 @@ def test_a_middle_ground_after_a_capability_gap_builds_the_component_the_gap_poi
     assert "production-evidence" in second.conditions and second.verdict == "hybrid"
     a = advisor.ask("So is there a middle ground where he builds only that part?", first.conversation_id)
     assert a.act == "build-part" and "build the specific component the evidence points to" in a.lead
+
+
+def test_should_we_move_it_to_a_managed_platform_is_answered_yes_or_no_first(advisor):
+    a = advisor.ask("Model serving is what our customers pay us for: they call our low-latency scoring API. Should we "
+                    "move serving to a managed platform anyway?")
+    assert a.verdict == "build"
+    # A decision asked about the move (read as the call, or as a switch): no to moving first, and why.
+    assert a.lead.startswith("No") and "core product" in a.lead
+
+
+def test_a_correction_that_only_comes_near_another_rows_name_keeps_the_thread(advisor):
+    first = advisor.ask("We pay about $15k a month for a hosted LLM API to write product descriptions. Should we "
+                        "self-host an open model instead? 6 backend developers, no ML engineers.")
+    a = advisor.ask("Correction: that $15k included a one-time batch of embeddings for search. The monthly "
+                    "generation spend is about $2k.", first.conversation_id)
+    assert a.component == "llm-inference" and not a.refused
+    b = advisor.ask("So what's the call now?", a.conversation_id)
+    assert b.component == "llm-inference" and not b.refused and b.verdict == "buy"
+
+
+def test_a_new_rule_asked_as_does_that_change_it_says_whether_the_call_moved(advisor):
+    first = advisor.ask("Five of us keep 6 models as pickles in a bucket. Do we need a model registry, build or buy?")
+    a = advisor.ask("Update: two of these models now fall under GMP rules with audit trails and e-signatures. Does "
+                    "that change the answer?", first.conversation_id)
+    assert a.act == "verdict" and "regulated" in a.conditions
+    # The regime they named (GMP, a GxP rule) is what the answer speaks of, not a generic "your rules".
+    assert "GxP" in a.lead
+
+
+def test_a_shortlist_carried_forward_drops_another_clouds_service_once_they_name_their_cloud(advisor):
+    first = advisor.ask("40 analysts deploy models by hand. Leadership wants an ML platform: Databricks, Vertex AI, or "
+                        "Kubeflow run by our infra team?")
+    then = advisor.ask("We're an AWS-only company; a second cloud will not be approved.", first.conversation_id)
+    a = advisor.ask("How should we evaluate the options that are left?", then.conversation_id)
+    offered = next((s for s in a.sections if s.kind == "options"), None)
+    assert offered is not None and not any("Vertex" in item for item in offered.items)

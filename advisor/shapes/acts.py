@@ -73,7 +73,11 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         if key in GUIDANCE_SECTIONS:
             return (*guidance_for_component(ctx, cites), changed)
         return (*guidance_shape(ctx, cites, ctx.topic_note or "four-questions"), changed)
-    change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") else ""
+    # "Why not the Elasticsearch our team of 5 knows inside out?" proposes a tool they run: that is the question, and
+    # what the tool covers answers it before anything the same turn's facts move.
+    proposes = act == "why" and ctx.reading.adopted and bool(ctx.reading.stack)
+    change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") and not proposes \
+        else ""
     prev = ctx.previous
     if (not change and ctx.plan.recheck and prev
             and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict):

@@ -15,6 +15,7 @@ from .phrasing import (
     hypothetical_words,
     lead_verdict,
     lower_first,
+    move_answer,
     named_in,
     plan_judged,
     reason_sentence,
@@ -24,8 +25,10 @@ from .phrasing import (
     unlike_phrase,
     verdict_clause,
     with_facts,
+    words_of,
 )
 from .sections import (
+    alongside,
     build_section,
     changes_section,
     estimate_sentence,
@@ -35,6 +38,7 @@ from .sections import (
     own_sentences,
     plausible,
     reasons_section,
+    situation_suffices,
     stack_covers,
 )
 
@@ -82,6 +86,9 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     lead = f"{lead} {lean}" if lean else lead
     judged = plan_judged(ctx)
     lead = f"{judged} {lead}" if judged else lead
+    # "Should we move serving to a managed platform?" asks about a move: yes or no to it first, then the call.
+    moved = move_answer(ctx) if not judged and not lead.startswith(("Yes", "No")) else ""
+    lead = f"{moved}. {lead}" if moved else lead
     d = ctx.decision
     options = options_section(ctx, cites, 3) if d.verdict != "build" else None
     named = [o for o in d.component.buy if o.doc in ctx.plan.vendors] if d.component else []
@@ -239,8 +246,13 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     fits = _why_not_option(ctx, cites)
     if fits:
         return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
+    told = alongside(ctx, cites, limit=1) if ctx.reading.adopted and ctx.reading.stack else None
+    if told and told.items:
+        # "Why not just use Redis and the Airflow jobs we already run?": what the note says those tools cover and
+        # what they leave out answers it, first; then why the call stands.
+        return f"{told.items[0]} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
     prev, d = ctx.previous, ctx.decision
-    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    words = words_of(ctx.reading.normalized)
     if d.verdict in ("buy", "hybrid") and _WHY_NOT.search(ctx.reading.normalized) and words & (BUILD_WORDS | {
             "small", "simple", "script", "cron", "literally", "quick", "tiny"}) and not d.part:
         # "Why not a small tracker on Postgres?" proposes building it small: why the bought side is worth buying
@@ -336,6 +348,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Is Elasticsearch's vector search enough?" when the note says the tool they run may do the job itself:
         # yes, within the limits that sentence names, rather than a "no" the next section contradicts.
         yes = f"{tool} can be enough{(', ' + situation) if situation else ''}: {covered[1][:1].lower()}{covered[1][1:]}"
+    elif not vendor and d.verdict != "build" and (enough := situation_suffices(ctx, cites)):
+        # "Is a features table plus a dbt model enough?" from a team that only scores in nightly batches, when the
+        # note says that situation needs no more: yes, in the note's words, which also say when it stops being so;
+        # then only what would change it (no products to buy, no reason for buying one).
+        return f"Yes, for now. {enough}", keep(changes_section(ctx, cites) if flip else None)
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.

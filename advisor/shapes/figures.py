@@ -199,11 +199,11 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
                build_side: bool = False) -> tuple[str, Section | None] | None:
     """A sentence comparing building and buying over the asker's horizon, cited, and the placeholders it rests on;
     None when the asker gave none of the numbers a projection needs (`horizon_enough`: a cost question that names
-    its horizon, "over three years", is answered on labelled placeholders; `build_side`: only when they said what the
-    build would take)."""
+    its horizon, "over three years", or asks for figures outright, is answered on labelled placeholders;
+    `build_side`: only when they said what the build would take)."""
     given = given_numbers(ctx)
-    if ctx.decision.component is None or not (any(k in given for k in DECIDING) or
-                                              horizon_enough and "horizon_months" in given):
+    if ctx.decision.component is None or not (any(k in given for k in DECIDING) or horizon_enough and (
+            "horizon_months" in given or ctx.reading.asks_numbers)):
         return None
     if build_side and not any(k in given for k in ("build_engineers", "build_months", "loaded_cost_year")):
         return None  # beside a verdict, a sum whose build side is all placeholders says less than the quote itself

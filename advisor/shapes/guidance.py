@@ -30,11 +30,13 @@ from .phrasing import (
     lead_verdict,
     listed,
     lower_first,
+    move_answer,
     named_in,
     reason_sentence,
     situation_phrase,
     subject_of,
     verdict_clause,
+    words_of,
 )
 from .sections import build_section, guidance_section, keep, migration_section, own_sentences
 
@@ -66,7 +68,12 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         said = said.split(",")[0] if ctx.reading.yes_no else (cap(situation) if situation else "")
     lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
         + cites.support(comp.migration, comp.note, "migration")
-    if ctx.evidence.situations and not ctx.reading.how_to_move:
+    judged = _move_asked(ctx, cites)
+    if judged:
+        # "Should we move serving to a managed platform?" asks for a decision: yes or no on the move, and why, before
+        # what the move takes.
+        lead = f"{judged} {lead}"
+    elif ctx.evidence.situations and not ctx.reading.how_to_move:
         # "If a better open model comes out after we fine-tune, what do we redo?": the note's line on the situation
         # they told of is the answer; how costly moving is in general follows it.
         sit = ctx.evidence.situations[0]
@@ -85,7 +92,7 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         if len(named) >= 2 else []
     specific = cites.sentence_from(cites.section(leaving[0].doc, "lock-in"), 2) if len(leaving) == 1 else \
         [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
-    words = set(ctx.reading.normalized.replace("?", " ").replace(",", " ").split())
+    words = words_of(ctx.reading.normalized)
     toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
     if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
         # "How do we migrate off our FastAPI service without downtime?", "how do we switch from Pinecone to pgvector
@@ -120,6 +127,14 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, keep(Section(kind="guidance", title="Keeping a later move cheap", items=guard) if guard else None)
 
 
+def _move_asked(ctx: Context, cites: Citations) -> str:
+    """Yes or no on a move they ask whether to make, between building and buying ("should we move our serving to a
+    managed platform?" when it is what they sell: "No: ..."), with the reason; '' when no such decision is asked, the
+    move is between two products, or the call is split."""
+    word = move_answer(ctx)
+    return f"{word}: {verdict_clause(ctx)}. {reason_sentence(ctx, cites)}" if word else ""
+
+
 def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
     """"Is moving to pgvector a sane idea or a trap?": yes or no on the product they would move to, with what it does
     well, before how to move; '' when no such judgement is asked or no one product is the destination."""
@@ -143,7 +158,7 @@ def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
 
 
 def risk_key(ctx: Context) -> str:
-    words = set(ctx.reading.normalized.replace("?", " ").split())
+    words = words_of(ctx.reading.normalized)
     # Naming a product to buy asks about the risks of buying it ("how risky is LangSmith for our tracing?").
     comp = ctx.decision.component
     named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
@@ -200,7 +215,7 @@ def left_out(ctx: Context, cites: Citations) -> list[str]:
     building is what they weigh, else the hours self-hosting any tool takes."""
     own = _forgotten(ctx, cites)
     hosted = [x for x in own if "self-host" in x.lower()]
-    words = set(ctx.reading.normalized.replace("?", " ").split())
+    words = words_of(ctx.reading.normalized)
     if hosted or own and (words & BUILD_WORDS or weighs_hardware(ctx)):
         return (hosted or own)[:1]  # machines of their own are what "building" means for compute
     from ..hosting import NOTE
@@ -257,7 +272,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []
-    words = set(ctx.reading.normalized.replace("?", " ").split())
+    words = words_of(ctx.reading.normalized)
     d = ctx.decision
     hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (

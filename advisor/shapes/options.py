@@ -34,13 +34,17 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
     out = set(ctx.state.rejected)  # products the asker ruled out are never offered
     # A shortlist named earlier in the conversation ("Evidently or Arize?") stays the shortlist for its follow-ups.
     asked = ctx.plan.vendors or (ctx.state.asked_vendors if ctx.plan.previous.component == comp.slug else [])
-    mentioned = [o for o in comp.buy if o.doc in asked and o.doc not in out]
+    # A shortlist carried from earlier turns drops another cloud's own service once they say which cloud they are on
+    # ("Databricks, SageMaker or Kubeflow?", then "we're an Azure-only shop"); one named this turn stays asked about.
+    carried = not ctx.plan.vendors
+    home = ctx.state.cloud
+    mentioned = [o for o in comp.buy if o.doc in asked and o.doc not in out
+                 and not (carried and home and cloud_of(o.doc) not in (None, home))]
     facts = ctx.vendor_facts or {}
     # The options that fit the asker's facts first (self-hostable when regulated, open source on a budget).
     # The cloud the asker already runs on (named in any turn) puts that cloud's own option first; a team
     # that said it runs on one cloud is not offered another cloud's own service.
     clouds = {cloud_of(v) for v in ctx.state.vendors} - {None}
-    home = ctx.state.cloud
     clouds |= {home} if home else set()
 
     def rank(o) -> float:

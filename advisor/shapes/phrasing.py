@@ -52,6 +52,9 @@ def condition_phrase(ctx: Context, cond: str) -> str:
     c = next((c for c in ctx.taxonomy.conditions if c.id == cond), None) if ctx.taxonomy else None
     if c and c.phrase_general and cond == "regulated" and "data-location" not in ctx.state.facts:
         return c.phrase_general  # a bank under model-risk rules said nothing about where its data lives
+    if c and c.phrase_general and cond == "early-stage" and ctx.young is not None and not any(
+            ctx.young.search(q) for q in (ctx.question, *(h[0] for h in ctx.history))):
+        return c.phrase_general  # "a small data science team inside a big pharma company" is no young company
     return c.phrase if c and c.phrase else ctx.labels.get(cond, cond)
 
 
@@ -206,9 +209,29 @@ def _lead_verdict(ctx: Context, cites: Citations) -> str:
     return f"{first} {reason}"
 
 
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a (normalised) text, without the punctuation around them ("build," is "build")."""
+    return set(_WORD.findall(text.lower()))
+
+
+def move_answer(ctx: Context) -> str:
+    """"Yes" or "No" to a move between building and buying they ask whether to make ("should we move serving to a
+    managed platform?" when it is what they sell: "No"); '' when none is asked, the move is between two products, or
+    the call is split."""
+    d, r = ctx.decision, ctx.reading
+    if not r.asks_move or r.how_to_move or d.verdict not in ("buy", "build") or d.component is None or \
+            sum(o.doc in r.vendors for o in d.component.buy) >= 2:
+        return ""
+    toward_build = bool(words_of(r.normalized) & BUILD_WORDS) and not r.leaving_build
+    return "Yes" if toward_build == (d.verdict == "build") else "No"
+
+
 def side_named(text: str) -> str | None:
     """"build" or "buy" when the text speaks of one side only (its words), else None."""
-    words = set(text.replace("?", " ").replace(",", " ").replace(".", " ").split())
+    words = words_of(text)
     if words & BUILD_WORDS and not words & BUY_WORDS:
         return "build"
     return "buy" if words & BUY_WORDS and not words & BUILD_WORDS else None

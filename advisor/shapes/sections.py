@@ -71,6 +71,15 @@ def situations_section(ctx: Context, cites: Citations, said: str = "") -> Sectio
     return Section(kind="facts", title="What your situation changes", items=items) if items else None
 
 
+def situation_suffices(ctx: Context, cites: Citations) -> str:
+    """The note's sentence, cited, on a situation the asker told of in which a simpler setup does the job ("When
+    models only score in nightly batch jobs ..., a warehouse feature table ... usually covers the need"); ''."""
+    for s in ctx.evidence.situations if ctx.suffices is not None else []:
+        if ctx.suffices.search(s.sentence):
+            return f"{s.sentence} [{cites.cite(s.passage, s.sentence)}]"
+    return ""
+
+
 def _in_place(ctx: Context, tools: list[str]) -> tuple[list[str], dict[str, re.Pattern]]:
     """The tools named at least once other than as an option they weigh ("Slurm, Run:ai, or build on Kubernetes?",
     "fix our MLflow (move to RDS + S3)?" name no tool in place), with the pattern that finds each."""
