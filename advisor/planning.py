@@ -184,7 +184,7 @@ class Planner:
                       and r.component not in r.named_rows and not r.several)
         # "Why not just use Redis and the Airflow jobs we already run?" after a feature-store answer proposes tools they
         # run for the thing in play, named only through products: it does not move the question to the tools' rows.
-        proposes = bool(r.adopted and r.stack and state.component and r.component not in (None, state.component)
+        proposes = bool(r.proposes_stack and state.component and r.component not in (None, state.component)
                         and r.component not in r.named_rows and not r.several
                         and act in ("why", "enough", "verdict", "vendor"))
         if proposes and r.why_opening:

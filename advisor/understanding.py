@@ -94,6 +94,11 @@ class Reading(BaseModel):
     def in_scope(self) -> bool:
         return self.act != "off-topic"
 
+    @property
+    def proposes_stack(self) -> bool:
+        """Proposes tools they already run ("why not just use the Redis and Airflow we run?")."""
+        return self.adopted and bool(self.stack)
+
     def part_for(self, slug: str | None, parts: list[str], threshold: float = 0.5, min_mass: float = 0.0,
                  exclude: frozenset[str] = frozenset()) -> str:
         """The part of component `slug` this turn is about: one of its parts when the part head gives it

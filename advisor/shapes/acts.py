@@ -75,7 +75,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         return (*guidance_shape(ctx, cites, ctx.topic_note or "four-questions"), changed)
     # "Why not the Elasticsearch our team of 5 knows inside out?" proposes a tool they run: that is the question, and
     # what the tool covers answers it before anything the same turn's facts move.
-    proposes = act == "why" and ctx.reading.adopted and bool(ctx.reading.stack)
+    proposes = act == "why" and ctx.reading.proposes_stack
     change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") and not proposes \
         else ""
     prev = ctx.previous

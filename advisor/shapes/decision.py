@@ -246,7 +246,7 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     fits = _why_not_option(ctx, cites)
     if fits:
         return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
-    told = alongside(ctx, cites, limit=1) if ctx.reading.adopted and ctx.reading.stack else None
+    told = alongside(ctx, cites, limit=1) if ctx.reading.proposes_stack else None
     if told and told.items:
         # "Why not just use Redis and the Airflow jobs we already run?": what the note says those tools cover and
         # what they leave out answers it, first; then why the call stands.
