@@ -312,7 +312,8 @@ class LocalEmbeddings(Embeddings):
     def words(self) -> frozenset[str]:
         """Whole words in the model's vocabulary (no word pieces): a word found here is a real word, not a typo."""
         tokenizer = self._onnx.tokenizer if self._load_onnx() is not None else self._torch_runner()[0]
-        return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and len(w) > 1)
+        # Single letters are word pieces, except the two that are English words ("we run a ..." is no typo of "run ai").
+        return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and (len(w) > 1 or w in ("a", "i")))
 
     def ensure_onnx(self) -> bool:
         """Create the ONNX export for this model if missing (used after ingest); True when present."""

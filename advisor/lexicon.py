@@ -150,11 +150,15 @@ class Cues(BaseModel):
     competes: list[str] = []  # competes with a product ("we go head to head with W&B", "our rival is Arize")
     chosen: list[str] = []  # says which product they take ("let's say we go with promptfoo", "we picked Kueue")
     why_asks: list[str] = []  # a turn that opens by asking why ("why not just build it? it's basically a table")
+    # Words that speak only of the decision itself (building, buying, self-hosting, whether it is worth it, still):
+    # a follow-up made of these and function words names nothing of its own to decide.
+    decision_words: list[str] = []
+    asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -334,6 +338,8 @@ class Lexicon:
         self.supposes = _any(cues.supposes)
         self.undo = _any(cues.undo)
         self.why_asks = _any(cues.why_asks)
+        self._decision_words = frozenset(w.lower() for w in cues.decision_words)
+        self.asks_again = _any(cues.asks_again)
         self.chosen = _any(cues.chosen)
         self.competes = _any(cues.competes)
         self.lacks_capability = _any(cues.lacks_capability)
@@ -342,6 +348,16 @@ class Lexicon:
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 
     # -- text ----------------------------------------------------------------------------------
+    def names_nothing(self, norm: str) -> bool:
+        """Whether a turn speaks only of the decision ("with that, is self-hosting still worth it?") and names nothing
+        of its own to decide ("... self-hosting our wiki ..." names a wiki)."""
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words = re.findall(r"[a-z][a-z'-]*", norm.lower())
+        return bool(self._decision_words) and bool(words) and all(
+            w in ENGLISH_STOP_WORDS or w in self._decision_words or w.rstrip("s") in self._decision_words
+            for w in words)
+
     def providers_together(self, norm: str) -> list[str]:
         """Hosted model providers named as in use together ("calls OpenAI and Anthropic"); [] when they are the
         options of a choice ("OpenAI or Anthropic?")."""

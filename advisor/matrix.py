@@ -239,6 +239,10 @@ class Condition(_Patterned):
     # "50k messages a second").
     excludes: list[str] = Field(default_factory=list)
     next: list[str] = Field(default_factory=list)
+    # The way an asker usually offers this fact ("we're a 4-person startup" argues for buying, "we measured a gap"
+    # for building): a follow-up that adds it and leaves a call that goes the same way confirms it, one the other way
+    # is answered "even though".
+    argues: Literal["buy", "build"] | None = None
 
 
 class Topic(_Patterned):

@@ -98,13 +98,14 @@ class Planner:
         if not r.in_scope and (state.component or state.other_component) and (r.conditions or (
                 (r.negated or r.retracted or r.quantities)
                 and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)
-                or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min):
+                or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min or r.names_nothing):
             # A follow-up that states a fact about the asker ("our security team says traces can't go to any
             # third-party SaaS. Does that change it?", "our API invoices are about $2k a month") belongs to the
             # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
             # is about something else ("unrelated: we pay $300 a month for HubSpot, build our own CRM?"). Any other
             # turn the act head is unsure is off-topic ("Our images can't leave our servers. So which would you
-            # pick?") stays in the conversation too.
+            # pick?") stays in the conversation too, and so does a turn that speaks only of the decision and names
+            # nothing of its own ("With that, is self-hosting still worth it?"): its subject is the thread's.
             r = r.model_copy(update={"act": r.act_in_scope})
         elif not r.in_scope and (state.component or state.other_component) and r.why_opening:
             # "Why not just build it? It's basically a database with a web UI." asks why of the answer just given.
@@ -195,7 +196,11 @@ class Planner:
                               r.near_rows and "?" not in r.normalized and not r.several)
         if aside:
             act = "statement"
-        guessed = guessed or aside or moving or proposes
+        # "... and the person who wrote the serving layer left. With that, is it still worth staying on our own
+        # platform?" asks of the thread again; the row named only in the background is part of the news.
+        background = bool(state.component and r.component not in (None, state.component) and r.anaphoric
+                          and r.component in r.background_rows and not r.several)
+        guessed = guessed or aside or moving or proposes or background
         if guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.

@@ -115,9 +115,9 @@ _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|devel
 _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"team of\s+(?:about |around |roughly |some |~\s*)?(?:{NUM})",
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
-    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:(?:senior|junior|staff|principal|lead|full-?time) )?"
+    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:(?:senior|junior|staff|principal|lead|full-?time|additional|extra|more|new) )?"
     r"(?:ml |data |platform |software |backend |infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,2}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
+    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,3}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
@@ -352,8 +352,39 @@ def corrected_volume(text: str, told: list[Quantity]) -> Quantity | None:
     return Quantity(kind=volumes[-1].kind, value=v * 86400 / _PER_SECOND[per], text=_big(said))
 
 
+# "the team went from 7 engineers to 2", "shrank from 12 models to 3 models": a change, told with the old figure first;
+# the figure that holds now is the one after "to".
+_CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?[$€£]?(?P<old>{NUM.replace('?P<num>', '?P<onum>').replace('?P<mult>', '?P<omult>').replace('?P<word>', '?P<oword>').replace('?P<wmult>', '?P<owmult>')})"
+                      r"(?P<unit>[^.;?!\d]{0,40}?)\s+(?:down |up |back |all the way )?to\s+(?:about |around |roughly |just |only |~\s*)?[$€£]?"
+                      rf"(?P<new>{NUM})", re.IGNORECASE)
+
+
 def extract(text: str) -> list[Quantity]:
-    """Every quantity in `text` (normalised or raw)."""
+    """Every quantity in `text` (normalised or raw); of a change ("from 7 engineers to 2"), the figure after it."""
+    found = _extract(text)
+    for m in _CHANGED.finditer(text):
+        told, after = m.group(0)[:m.start("new") - m.start()], _value(m)
+        before = [q for q in found if q.text in told and _value_in(q.text) == _value_in(m.group("old"))]
+        if not before or after is None:
+            continue
+        old = before[0]
+        found = [q for q in found if q is not old]
+        if any(q.kind == old.kind and q.text.lstrip("$€£ ").startswith(m.group("new").strip()) for q in found):
+            continue  # "from 50 requests a day to 20k per second": the new figure has its own unit
+        scale = old.value / _value_in(old.text) if _value_in(old.text) else 1.0
+        found.append(Quantity(kind=old.kind, value=after * scale,
+                              text=old.text.replace(m.group("old").strip(), m.group("new").strip(), 1)))
+    return found
+
+
+def _value_in(said: str) -> float | None:
+    """The first number in a quantity's words ("7 engineers" -> 7.0)."""
+    m = re.search(NUM, said, re.IGNORECASE)
+    return _value(m) if m else None
+
+
+def _extract(text: str) -> list[Quantity]:
+    """Every quantity in `text`, each figure as said."""
     out: list[Quantity] = []
     rates: list[tuple[int, int]] = []  # where the rates with a noun are, so a bare one never counts them twice
     for m in _RATE.finditer(text):

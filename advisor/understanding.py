@@ -82,6 +82,8 @@ class Reading(BaseModel):
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
     why_opening: bool = False  # the turn opens by asking why ("why not just build it? ...")
+    background_rows: list[str] = Field(default_factory=list)  # rows named only in sentences that tell, not ask
+    names_nothing: bool = False  # speaks only of the decision ("is self-hosting still worth it?"), names no subject
     clauses: list[str] = Field(default_factory=list)  # the clauses that tell of their situation (normalised), in order
     # Each clause's sentence vector, row by row (what it says, for matching it against the notes' situations).
     _clause_vectors: np.ndarray | None = PrivateAttr(default=None)
@@ -119,6 +121,13 @@ class Reading(BaseModel):
             return WHOLE
         best = max(allowed, key=allowed.get) if allowed else WHOLE
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
+
+
+# A clause that opens with its verb ("have measured utilisation above 85%", "pay about $9k a month"): the subject is in
+# the clause before it.
+_SUBJECTLESS = re.compile(r"\s*(?:have|has|had|are|is|was|were|do|does|did|need|needs|want|wants|run|runs|use|uses|pay|"
+                          r"pays|spend|spends|measured|saw|see|got|get|gets|keep|keeps|plan|plans|can|cannot|could|will|"
+                          r"would|should|must|may)\b")
 
 
 # A clause that opens like a question asks, whatever its punctuation ("should we use Arize").
@@ -242,7 +251,8 @@ class Reader:
                     leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),
                     self_hosting=bool(self.lex.self_hosting.search(norm)),
                     paid_service=bool(self.lex.paid_service.search(norm)),
-                    build_alternative=bool(self.lex.build_alternative.search(norm)))
+                    build_alternative=bool(self.lex.build_alternative.search(norm)),
+                    names_nothing=self.lex.names_nothing(norm))
         if not norm:
             r.act = "off-topic"
             return r
@@ -256,7 +266,9 @@ class Reader:
         told = [norm[e:e + 1] != "?" and not _QUESTION_START.match(c) for (_, e), c in zip(spans, clauses)]
         r.clauses = [c for c, t in zip(clauses, told) if t] if len(clauses) > 1 else []
         r._clause_vectors = E[1:][told] if len(clauses) > 1 else None
-        hits = self.lex.as_written(self.lex.hits(norm), question)
+        # "We run a ticketing platform" is a letter away from "Run:ai" in real words: no typo of the product's name.
+        hits = [h for h in self.lex.as_written(self.lex.hits(norm), question)
+                if h.by_name or not h.seen or self._misspelt(h)]
         if any(h.doc for h in hits):
             running = [h.doc for c, t in zip(clauses, told) if t and self.lex.in_use.search(c)
                        for h in self.lex.as_written(self.lex.hits(c), question) if h.doc]
@@ -279,18 +291,6 @@ class Reader:
         sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*[.!?]*", norm)]
         asking = [(b, e) for b, e in sents if norm[b:e].rstrip().endswith("?") or self.lex.asks_decision.search(
             norm[b:e]) or any(ASKS.match(c) for c in re.split(r"[,:;]\s*", norm[b:e]))] if len(sents) > 1 else []
-        self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a],
-                         [h.doc for h in hits if h.slug == OTHER and any(b <= h.start < e for b, e in asking)])
-        if asking and len(asking) < len(sents):
-            # "A wiki page says which one is in production" tells; only a sentence that asks asks about several rows.
-            r.several = r.several and any(self.lex.several_asks.search(norm[b:e]) for b, e in asking)
-            # "credit risk scoring, 4 models ... does Evidently cut it?": the risks asked about are in a sentence that
-            # asks, not a word of the business they describe.
-            if "risks" in r.also and not any(self.lex.also_asks["risks"].search(norm[b:e]) for b, e in asking):
-                r.also = [a for a in r.also if a != "risks"]
-            # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
-            # things?"): the question itself names nothing.
-            r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
         xa = None
         if asking and len(asking) < len(sents) and len(spans) > 1:
             # The part as the asking sentences alone say it: background that settles one part ("Registry is
@@ -304,6 +304,31 @@ class Reader:
                               ngrams_sparse([text])[0])
                 r.asked_part_scores = dict(zip(self.heads["part"].classes,
                                                self.heads["part"].proba(xa)[0].round(4).tolist()))
+        # After a long background the component, like the act, is read from the whole turn and the asking sentences
+        # together ("Fashion retailer ... fine-tune a vision-language model monthly ... Should we rent cloud GPUs or buy
+        # our own server?" asks about GPU compute, whatever model the background names).
+        long_ask = xa is not None and len(" ".join(norm[b:e] for b, e in asking).split()) >= self.act_asking_min_words
+        self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a],
+                         [h.doc for h in hits if h.slug == OTHER and any(b <= h.start < e for b, e in asking)],
+                         also=xa if long_ask else None)
+        if asking and len(asking) < len(sents):
+            # "... the person who wrote the serving layer left. Is it still worth staying on our own platform?": a row
+            # named only in a sentence that tells, never in one that asks.
+            # Only when the sentence that asks asks the thread's call again ("is it still worth ...?"); "Same setup,
+            # now for model monitoring: ... Build or buy for that?" moves the thread to the row it names.
+            told_rows = {h.slug for h in hits if h.by_name and h.slug != OTHER}
+            r.background_rows = sorted(told_rows - {h.slug for h in hits if h.by_name and any(
+                b <= h.start < e for b, e in asking)}) if any(self.lex.asks_again.search(norm[b:e])
+                                                              for b, e in asking) else []
+            # "A wiki page says which one is in production" tells; only a sentence that asks asks about several rows.
+            r.several = r.several and any(self.lex.several_asks.search(norm[b:e]) for b, e in asking)
+            # "credit risk scoring, 4 models ... does Evidently cut it?": the risks asked about are in a sentence that
+            # asks, not a word of the business they describe.
+            if "risks" in r.also and not any(self.lex.also_asks["risks"].search(norm[b:e]) for b, e in asking):
+                r.also = [a for a in r.also if a != "risks"]
+            # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
+            # things?"): the question itself names nothing.
+            r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
@@ -319,6 +344,14 @@ class Reader:
             and self._p("act", x, "off-topic") < self.off_topic_veto) or (
             # The component head points at a row and the act head is not sure it is off-topic.
             r.component is not None and self._p("act", x, "off-topic") < self.refusal_threshold)
+        if not in_scope and xa is not None and r.component is not None \
+                and 1.0 - self._p("component", xa, NONE) >= self.scope_threshold \
+                and self._p("act", xa, "off-topic") < self.refusal_threshold \
+                and self._p("act", x, "off-topic") < self.off_topic_veto:
+            # "We're a four-person startup building an assistant for customs brokers. Client contracts say ... Hosted
+            # LLM or not?": the background about their business sways the heads off-topic; the sentence that asks,
+            # read alone, is plainly about a row, and it is what they ask.
+            in_scope = True
         r.confidence["some-row"] = round(1.0 - self._p("component", x, NONE), 4)
         # What is asked lives in the sentences that ask: after a long background ("I inherited a homegrown tracker, a
         # Kubeflow cluster, ...") the whole turn reads like a request for a verdict on what it names, so the act is
@@ -375,7 +408,7 @@ class Reader:
 
 
     def _components(self, r: Reading, x: np.ndarray, hits, asking: list[str] = (),
-                    others_asked: list[str] = ()) -> None:
+                    others_asked: list[str] = (), also=None) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
         exact = [h.slug for h in hits if h.by_name and h.slug != OTHER and (h.phrase or self._misspelt(h))]
         # Rows named outright in the sentences that ask (only when background sentences come with them).
@@ -394,7 +427,17 @@ class Reader:
         # A bare public cloud ("our own AWS account") says where things run, not which component is asked about.
         r.named = [s for s in r.components if s in named or any(h.slug == s and h.doc not in self.lex.clouds
                                                                 for h in vendors)]
-        best, conf = self._best("component", x)
+        p = self._proba("component", x)
+        if also is not None:
+            # Only a sentence that asks plainly about a row ("Should we rent cloud GPUs or buy our own server?") counts
+            # beside a whole turn that already reads as some row; a generic one ("is the fix something we write?",
+            # "how should we evaluate them?") leaves the whole turn's reading as it is.
+            h = self.heads["component"]
+            pa = self._proba("component", also)
+            rows = [i for i, c in enumerate(h.classes) if c not in (NONE, OTHER)]
+            if h.classes[int(p.argmax())] != NONE and max(pa[i] for i in rows) >= self.scope_threshold:
+                p = (p + pa) / 2
+        best, conf = self._pick("component", p)
         r.confidence["component"] = conf
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
@@ -578,7 +621,13 @@ class Reader:
                 r.said[cond] = _sentence_of(_spelled(units[echo[cond]], r.question), r.question)
             else:
                 r.said[cond] = _spelled(units[pos] if pos < len(units) else r.normalized, r.question)
-                if 0 < pos <= len(spans) and r.normalized[spans[pos - 1][1]:spans[pos - 1][1] + 1] == ",":
+                cut = 0 < pos <= len(spans) and (
+                    r.normalized[spans[pos - 1][1]:spans[pos - 1][1] + 1] == "," or
+                    # "... rented A100s and have measured utilisation above 85%": a second half that opens with its
+                    # verb has no subject of its own ("..., and we'd rather not ..." has one).
+                    re.search(r"\b(?:and|but|or)\s*$", r.normalized[:spans[pos - 1][0]]) is not None
+                    and _SUBJECTLESS.match(r.normalized[spans[pos - 1][0]:]) is not None)
+                if cut:
                     # A clause cut at a comma is a fragment ("legal told us no training data," ... "can leave our
                     # AWS account"): a short sentence is echoed whole.
                     whole = _sentence_of(r.said[cond], r.question)

@@ -98,6 +98,16 @@ _CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our o
                     r"(?:(?:quoted|priced|listed|offered)\s+(?:to us\s+)?(?:at\s+)?)?(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
                     r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
                     re.IGNORECASE)
+# "a quote of about $320k for an 8xH100 server", "an 8-GPU box would cost $250k": the price first, or the machine
+# first with a one-off cost, where no "buy" stands before it.
+_HW = r"(?:servers?|boxes|box|nodes?|dgx\w*|cluster|hardware|machines?|rigs?|workstations?)"
+_CAPEX_QUOTE = re.compile(r"\b(?:quote[ds]?|quotation|priced|offer(?:ed)?|price tag)\b[^$€£.;?!]{0,25}?" + _MONEY +
+                          r"(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat)\b)\s+(?:for|on)\s+"
+                          rf"(?P<what>(?:an?\s+|the\s+|one\s+|(?P<n>\d+|two|three|four)\s+)?[^$€£.;,?!(]{{0,40}}?\b{_HW}(?:\s+{_HW})?)\b|"
+                          rf"(?P<what2>(?:an?|the|one)\s+[^$€£.;,?!(]{{0,30}}?\b{_HW})\s+(?:would|will|should|could|might)?\s*"
+                          r"costs?\s+(?:us\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?" +
+                          _MONEY.replace("?P<cur>", "?P<cur2>").replace("?P<amount>", "?P<amount2>").replace("?P<amult>", "?P<amult2>") +
+                          r"(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat)\b)", re.IGNORECASE)
 _WORD_N = {"two": 2, "three": 3, "four": 4}
 _PRONOUN = re.compile(r"them|these|those|they|it|that|the same(?: gpus| cards| machines)?", re.IGNORECASE)
 
@@ -120,6 +130,14 @@ def capex(texts: list[str]) -> Priced | None:
                 return Priced(kind="capex", count=count, count_text=m["what"].strip(), price=price,
                               price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
                               monthly=0.0, total=price * count, side="own", clause=sentence)
+            if q := _CAPEX_QUOTE.search(sentence):
+                named = "" if q["what"] else "2"
+                amount = float(q["amount" + named].replace(",", "")) * {"k": 1e3, "m": 1e6}.get(
+                    (q["amult" + named] or "").lower(), 1)
+                cur = q["cur" + named].strip().lower()
+                return Priced(kind="capex", count=1.0, count_text=q["what" + named].strip(), price=amount,
+                              price_text=q.group(0), currency={"usd": "$", "eur": "€"}.get(cur, q["cur" + named].strip()),
+                              monthly=0.0, total=amount, side="own", clause=sentence)
     return None
 
 
@@ -252,3 +270,48 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
     cost = n * passes * base["price"] / pace
     return Priced(kind="items", count=n, count_text=said, side="own", passes=passes,
                   assumed=f"{pace:g} an hour", **({"monthly": cost / months} if months else {"total": cost}), **base)
+
+
+# "each run maybe 3 days on 8 GPUs", "10 hours on 8 H100s", "8 GPUs for two days": how long one run holds how many GPUs.
+_COUNT = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|sixteen"
+_N_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+            "ten": 10, "twelve": 12, "sixteen": 16}
+_HOURS_IN = {"hour": 1, "hr": 1, "h": 1, "day": 24, "week": 168}
+_RUN = re.compile(rf"(?P<dur>{_COUNT})\s*(?P<unit>hours?|hrs?|h|days?|weeks?)\s+(?:each\s+)?on\s+(?P<gpus>\d+)\s*(?:x\s*)?"
+                  rf"(?:[a-z0-9]+\s+)?(?:{GPU_NAMES})\b|(?P<gpus2>\d+)\s*(?:x\s*)?(?:{GPU_NAMES})\s+for\s+(?:about\s+|around\s+)?"
+                  rf"(?P<dur2>{_COUNT})\s*(?P<unit2>hours?|hrs?|h|days?|weeks?)\b", re.IGNORECASE)
+# "a fine-tune every month", "roughly once a month", "twice a quarter", "weekly": how often a run happens.
+_PER_MONTH = {"week": 52 / 12, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
+_OFTEN = re.compile(r"\b(?:(?P<n>once|twice|one|two|three|four|\d+)\s+(?:runs?\s+|times\s+|jobs?\s+)?(?:a|per|each|every)\s+"
+                    r"(?P<per>week|month|quarter|year)|every\s+(?P<every>week|month|quarter|year)|"
+                    r"(?P<adv>weekly|monthly|quarterly|yearly))\b", re.IGNORECASE)
+_OFTEN_N = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4}
+_ADVERB = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
+
+
+def _n(said: str) -> float:
+    return float(_N_WORDS[said.lower()]) if said.lower() in _N_WORDS else float(said)
+
+
+def gpu_use(texts: list[str]) -> tuple[float, float, str] | None:
+    """GPU-hours a month their runs take, the GPUs one run holds, and how they said it ("3 days on 8 GPUs, every
+    month"); None unless they told both a run's length and how often it runs."""
+    for text in (_GLUED.sub(r"\1 ", t) for t in texts):
+        run = _RUN.search(text)
+        often = _OFTEN.search(text)
+        if not run or not often:
+            continue
+        gpus = float(run["gpus"] or run["gpus2"])
+        hours = _n(run["dur"] or run["dur2"]) * _HOURS_IN[_unit_hours(run["unit"] or run["unit2"])]
+        if often["n"]:
+            n = often["n"].lower()
+            per_month = float(_OFTEN_N.get(n) or n) * _PER_MONTH[often["per"].lower()]
+        else:
+            per_month = _PER_MONTH[(often["every"] or _ADVERB[often["adv"].lower()]).lower()]
+        return gpus * hours * per_month, gpus, f"{run.group(0).strip()}, {often.group(0).strip()}"
+    return None
+
+
+def _unit_hours(unit: str) -> str:
+    u = unit.lower()
+    return "day" if u.startswith("day") else "week" if u.startswith("week") else "hour"

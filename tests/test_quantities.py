@@ -367,3 +367,21 @@ def test_a_platform_team_counted_is_who_runs_things_not_a_small_company():
     assert [(q.kind, q.value, q.text.strip()) for q in found] == [
         ("engineers", 3, "platform team of 3"), ("engineers", 25, "25 data scientists")]
     assert "early-stage" not in implications(found, THRESHOLDS)
+
+
+@pytest.mark.parametrize("text, kind, value", [
+    ("after the reorg the platform team went from 7 engineers to 2", "engineers", 2),
+    ("the team shrank from 12 engineers to 3", "engineers", 3),
+    ("we went from 3 models to 25 models this year", "models", 25),
+    ("traffic grew from 50 requests a second to 2,000 a second", "traffic_rps", 2000),
+    ("our bill went from $4k a month to $19k a month", "money_per_month", 19000),
+    ("from 50 requests a day to 20k per second", "traffic_rps", 20000),  # the new figure has its own unit
+])
+def test_a_change_counts_the_figure_it_ends_at(text, kind, value):
+    found = [q for q in extract(normalize(text)) if q.kind == kind]
+    assert [round(q.value) for q in found] == [value]
+
+
+def test_people_on_a_team_named_in_three_words_are_a_team_size():
+    found = extract(normalize("it's 8 people on the ML team, not 80"))
+    assert [(q.kind, q.value) for q in found] == [("engineers", 8)]

@@ -803,3 +803,40 @@ def test_a_cost_question_that_asks_for_numbers_outright_gets_the_cost_model_on_p
     assert a.lead.startswith("Building it with a placeholder team of 2 engineers comes to about")
     assert any(s.title.startswith("Placeholders in that sum") for s in a.sections)
     assert_citations_resolve(a)
+
+
+def test_a_gpu_bill_against_a_quoted_server_is_summed_over_the_horizon(advisor):
+    a = advisor.ask("We fine-tune open LLMs with LoRA about once a month on rented cloud GPUs; the GPU bill is around "
+                    "$4,000 a month. A reseller quoted $300k for an 8-GPU server. Should we buy it?")
+    assert a.component == "training-infrastructure" and a.verdict == "buy"
+    assert a.lead.startswith("On your numbers, your GPU bill of $4,000 a month comes to about $144k over three years")
+    assert "$300k" in a.lead and "renting costs about" in a.lead
+    assert_citations_resolve(a)
+
+
+def test_do_we_even_need_one_when_the_note_says_batch_scoring_needs_none_is_not_yet(advisor):
+    a = advisor.ask("three of us maintain two churn models. All scoring is done in batch, run nightly from BigQuery. A "
+                    "colleague wants Feast or Tecton. Do we really need one, or is it overkill?")
+    assert a.lead.startswith("Not yet.")
+    assert "is a sound choice" not in a.lead and "fits best" not in a.lead
+    assert_citations_resolve(a)
+
+
+def test_a_proposed_pair_of_products_with_do_we_need_this_gets_yes_or_no_first(advisor):
+    a = advisor.ask("One internal tool calls one model provider, roughly 200 requests a day. An adviser says we need "
+                    "an LLM gateway, either LiteLLM run by us or Portkey's hosted plan. Do we really need this?")
+    assert a.lead.startswith("No")
+    assert "fits best" not in a.lead and "Pricing" not in a.lead
+
+
+def test_an_apm_stack_for_web_services_is_declined_even_when_a_sentence_opens_with_we_run_a(advisor):
+    a = advisor.ask("We run a ticket shop with 50 microservices on Kubernetes. Traces are a mess during sales peaks. "
+                    "Datadog APM or our own Prometheus, Tempo and OpenTelemetry stack? Build or buy?")
+    assert a.refused
+
+
+def test_background_about_the_business_does_not_hide_a_plain_question_about_a_row(advisor):
+    a = advisor.ask("We're a three-person company making software for freight forwarders. Customer contracts keep all "
+                    "shipment data inside our own cloud tenant in France. Hosted LLM or not?")
+    assert not a.refused and a.component == "llm-inference"
+    assert "regulated" in a.conditions

@@ -550,3 +550,10 @@ def test_a_product_short_of_what_their_workload_needs_is_evidence(read, question
 ])
 def test_competing_with_the_products_of_the_row_asked_about_makes_it_the_product(read, question, core):
     assert ("core-differentiator" in read(question).conditions) is core
+
+
+def test_after_a_long_background_the_sentence_that_asks_decides_the_component(read):
+    r = read("We are a furniture retailer with about 400 staff. Each quarter we adapt an open vision-language model "
+             "to our product photos, a run of two days on 8 GPUs. Should we keep renting cloud GPUs or buy our own "
+             "server for it?")
+    assert r.component == "training-infrastructure"

@@ -101,3 +101,22 @@ def test_people_paid_by_the_hour_at_a_pace_written_per_hour_with_a_slash():
                     "B) Hire 5 contract labellers at $20/hour. Our pilot shows ~220 images/hour per person."])
     people = [p for p in found if p.side == "own"]
     assert people and round(people[0].total) == 16364  # 180,000 / 220 hours x $20
+
+
+@pytest.mark.parametrize("text, total, what", [
+    ("The CTO got a quote of about $320k for an 8×H100 server.", 320_000, "an 8 H100 server"),
+    ("An 8-GPU box would cost us around $250k.", 250_000, "An 8-GPU box"),
+    ("Dell quoted $410,000 for two DGX machines.", 410_000, "two DGX machines"),
+])
+def test_hardware_quoted_with_the_price_first_or_its_cost_after_is_bought_once(text, total, what):
+    from advisor.unit_prices import capex
+
+    bought = capex([text])
+    assert (bought.total, bought.count_text) == (total, what)
+
+
+def test_a_monthly_quote_or_a_service_quote_is_no_hardware():
+    from advisor.unit_prices import capex
+
+    assert capex(["We were quoted $30k/month for the cluster."]) is None
+    assert capex(["a quote of $5k for the labelling project"]) is None

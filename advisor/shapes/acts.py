@@ -84,6 +84,12 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Correction: we're moving from Azure to GCP. Does that change your answer?" with no condition moved: say
         # it stands, then only what did change (the cloud's own option), never the whole card again.
         lean = home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
+        from .figures import their_sum
+
+        if summed := their_sum(ctx, cites):
+            # "With those numbers, is buying still worth it?": what their numbers come to answers it, then the call.
+            lead = f"{summed} That does not change the call: still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}"
+            return lead, keep(alongside(ctx, cites)), changed
         return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
                 keep(alongside(ctx, cites), options_section(ctx, cites, 3) if lean else None), changed)
     if ctx.plan.aside and not change and d.verdict:
@@ -125,9 +131,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         from .turning import turning_shape  # "what would have to be true for building to be right?"
 
         shape = turning_shape
-    elif act == "verdict" and ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
+    elif act in ("verdict", "vendor") and ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
         # "Do we even need a gateway in front of one provider?" asks for the call on buying it; its yes or no comes
-        # first, the way "is what we have enough?" is answered.
+        # first, the way "is what we have enough?" is answered. So does "they pitch LiteLLM or Portkey: do we really
+        # need this?", where the products named are the proposal, not a choice asked between them.
         shape = enough_shape
     lead, sections = shape(ctx, cites)
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
@@ -270,7 +277,7 @@ def _change_sentence(ctx: Context) -> str:
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
-    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?")) for c in plan.added
+    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?—–-")) for c in plan.added
             if c in said and len(said[c]) <= 140]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
     added = [short[c] for c in plan.added if c not in said or len(said[c]) > 140]
@@ -298,6 +305,18 @@ def _change_sentence(ctx: Context) -> str:
             return f"{head}, as it is {plain} now."
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
     still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
+    row = d.part or d.component
+    rules = [row.rule_for(c, ctx.state.facts) for c in plan.added]
+    argues = {c.id: c.argues for c in ctx.taxonomy.conditions} if ctx.taxonomy else {}
+    if because and rules and all(r is not None and r.verdict == d.verdict == argues.get(r.condition)
+                                 for r in rules):
+        # A fact whose rules lean the way the call already goes ("we're 6 people, not 60" to a buy) confirms it; one
+        # that usually argues the other way ("we spend $80k a month") is answered "even though".
+        return f"{still}, and more clearly so, since {because}."
+    if because and rules and all(r is None and d.component.rule_for(c, ctx.state.facts) is None
+                                 for r, c in zip(rules, plan.added)):
+        # A fact this call has no rule for ("it's 8 people, not 80" for a tracker) neither resists nor confirms it.
+        return f"{still}. Noted: {because}; this call does not turn on that."
     if not what and not because and labels:
         return f"{still}, though it is {plain} now."
     return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."

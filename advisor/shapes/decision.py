@@ -336,6 +336,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
         what = f"{tool} is" if tool else "the simple version you build yourselves is"
         yes = f"Yes{(', ' + situation) if situation else ''}: {what} enough for now."
+    elif ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized) and d.verdict != "build" and (
+            enough := situation_suffices(ctx, cites)):
+        # "Someone keeps pushing Feast or Tecton: do we actually need one?" from a team that only scores in nightly
+        # batches, when the note says that situation needs no such product yet: not yet, in the note's words.
+        return f"Not yet. {enough}", keep(changes_section(ctx, cites) if flip else None)
     elif vendor and d.deciding and d.verdict != "build" and (recommends_others(d, vendor) or _outgrown(d, vendor)):
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.

@@ -6,7 +6,7 @@ import re
 
 from ..compose import Citations, Context
 from ..models import Section
-from ..quantities import extract
+from ..quantities import GPU_NAMES, extract
 from ..tco import clauses, inputs_from_text, project
 from ..unit_prices import Priced, capex, priced
 from .phrasing import cap, named_in
@@ -367,6 +367,23 @@ _RUNNING = re.compile(r"\b(?:power|electricity|colo\w*|rack\w*|hosting|data ?cen
                       re.IGNORECASE)
 
 
+_PAYING = re.compile(r"\b(?:pay|paying|paid|spend|spent|costs?|costing|rent\w*)\b", re.IGNORECASE)
+# "our cloud GPU bill is around $3,500/month", "we pay Lambda $9k a month for A100s": what renting costs today.
+_RENTED = re.compile(rf"\b(?:gpus?|{GPU_NAMES}|compute|instances?|cloud|rent\w*|lambda|coreweave|runpod|modal)\b", re.IGNORECASE)
+
+
+def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
+    """The monthly bill for rented GPUs the asker told, as (amount, how they said it); None when they told none."""
+    for text in texts:
+        for clause in clauses(text):
+            if clause in bought.clause or not (_RENTED.search(clause) and (_BILL.search(clause) or _PAYING.search(clause))):
+                continue
+            monthly = [q for q in extract(clause) if q.kind == "money_per_month"]
+            if monthly:
+                return monthly[0].value, monthly[0].text.strip()
+    return None
+
+
 def rent_against_own(ctx: Context, cites: Citations) -> str:
     """Renting (GPU-hours or a monthly bill) summed over the asker's horizon against hardware bought once plus what it
     costs to keep it running, with the month buying pays for itself; '' unless they priced both."""
@@ -375,9 +392,10 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     if bought is None:
         return ""
     rented = [p for p in priced(texts) if p.kind in ("gpu_hours_used", "gpu_hours")]
-    if not rented:
+    bill = None if rented else _gpu_bill(texts, bought)
+    if not rented and not bill:
         return ""
-    rent = sum(p.monthly for p in rented)
+    rent = sum(p.monthly for p in rented) if rented else bill[0]
     running = 0.0
     for text in texts:
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
@@ -388,11 +406,14 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
     unit = bought.currency
     what = re.sub(r"^our own\b[:,]?\s*", "", bought.count_text)  # "buy our own: 64 H100s for ~$2.3M"
-    what = what if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
-    # "renting 64 H100s ... comes to": the renting is the subject, not the GPUs.
-    renting = " and ".join(_described(p) for p in rented).replace(" come to ", " comes to ")
-    said = (f"On your numbers, renting {renting}, about {_money(rent * months, unit)}"
-            f" over {_span(months)}, against {_money(bought.total, unit)} for {what}")
+    what = what[0].lower() + what[1:] if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
+    if rented:
+        # "renting 64 H100s ... comes to": the renting is the subject, not the GPUs.
+        renting = " and ".join(_described(p) for p in rented).replace(" come to ", " comes to ")
+        said = f"On your numbers, renting {renting}, about {_money(rent * months, unit)}"
+    else:
+        said = f"On your numbers, your GPU bill of {_price(rent, unit)} a month comes to about {_money(rent * months, unit)}"
+    said += f" over {_span(months)}, against {_money(bought.total, unit)} for {what}"
     said += f" plus {_price(running, unit)} a month to keep it running" if running else ""
     own_total = bought.total + running * months
     if rent <= running:
@@ -416,8 +437,77 @@ _FRACTION = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25}
 
 def their_sum(ctx: Context, cites: Citations) -> str:
     """The sum their own numbers make of a choice that is not a bill against a build: rent against a purchase, else a
-    share of an engineer against a managed quote; '' when they gave neither."""
-    return rent_against_own(ctx, cites) or run_against_quote(ctx, cites)
+    share of an engineer against a managed quote, else people and prices on both sides; '' when they gave none."""
+    return rent_against_own(ctx, cites) or run_against_quote(ctx, cites) or people_both_ways(ctx, cites) or \
+        gpu_use_against_owning(ctx, cites)
+
+
+def gpu_use_against_owning(ctx: Context, cites: Citations) -> str:
+    """How busy machines of their own would be, from how long their runs are and how often they run ("3 days on 8
+    GPUs, every month"), when buying hardware is weighed and not priced; '' otherwise."""
+    from ..unit_prices import HOURS_PER_MONTH, gpu_use
+
+    texts = _texts(ctx)
+    if not weighs_hardware(ctx) or capex(texts) is not None or (use := gpu_use(texts)) is None:
+        return ""
+    hours, gpus, said = use
+    idle = 1 - min(1.0, hours / (gpus * HOURS_PER_MONTH))
+    return (f"On your numbers ({said}), your runs take about {hours:,.0f} GPU-hours a month, so {gpus:g} GPUs of your "
+            f"own would sit idle about {idle:.0%} of the time.")
+
+
+# "building it ourselves would need 2 engineers": a clause about the build side.
+_BUILD_SIDE = re.compile(r"\b(?:build\w*|built|ourselves|in-house|in house|our own|homegrown|open[- ]source|diy)\b",
+                         re.IGNORECASE)
+_RUN_COSTS = re.compile(r"\b(?:cloud|infra\w*|hosting|servers?|compute|storage)\b", re.IGNORECASE)
+
+
+def people_both_ways(ctx: Context, cites: Citations) -> str:
+    """A year of each side on their numbers: the people a build needs at their loaded cost plus its running costs,
+    against a product's yearly price plus the people it still needs ("Dataiku for 140k a year and 1 more engineer, or
+    2 engineers and 20k of cloud to build it"); '' unless they gave people for the build and a price for the product."""
+    comp = ctx.decision.component
+    if comp is None or "build_months" in given_numbers(ctx):
+        return ""  # a build estimate in months is the cost model's to project, first build then upkeep
+    build_people = buy_people = None
+    infra = price = 0.0
+    product = ""
+    priced_products: set[str] = set()
+    for text in _texts(ctx):
+        for clause in clauses(text):
+            named = next((o for o in comp.buy if named_in(o, clause)), None)
+            found = extract(clause)
+            people = next((q.value for q in found if q.kind == "build_engineers"), None)
+            monthly = [q.value for q in found if q.kind == "money_per_month"]
+            if people is not None and named is not None and buy_people is None:
+                buy_people, product = people, product or named.name
+            elif people is not None and _BUILD_SIDE.search(clause) and build_people is None:
+                build_people = people
+            if monthly and named is not None:
+                priced_products.add(named.name)
+                if not price:
+                    price, product = monthly[0] * 12, named.name
+            elif monthly and _RUN_COSTS.search(clause) and not named:
+                infra += monthly[0] * 12
+    if build_people is None or not price or len(priced_products) > 1:
+        return ""  # several products priced: the cost model weighs each quote against the build
+    loaded, theirs = loaded_cost(ctx)
+    unit = _currency(ctx)
+    ours = build_people * loaded + infra
+    theirs_total = price + (buy_people or 0) * loaded
+    ppl = lambda n: f"{n:g} engineer{'s' if n != 1 else ''}"
+    said = (f"On your numbers, building comes to about {_money(ours, unit)} a year ({ppl(build_people)} at "
+            f"{_loaded_at(loaded, theirs, unit)}" + (f", plus {_money(infra, unit)} of running costs" if infra else "") +
+            f"), against about {_money(theirs_total, unit)} a year for {product} (its {_money(price, unit)} price" +
+            (f" plus {ppl(buy_people)}" if buy_people else "") + ")")
+    if ours < theirs_total:
+        said += (f", so building costs about {_money(theirs_total - ours, unit)} a year less once it runs, before the "
+                 f"months it takes to build and the upkeep that grows with it")
+    elif ours > theirs_total:
+        said += f", so buying costs about {_money(ours - theirs_total, unit)} a year less"
+    else:
+        said += ", so the two are about even"
+    return said + "."
 
 
 def _quotes_a_year(ctx: Context) -> list[float]:

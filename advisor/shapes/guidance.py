@@ -13,7 +13,9 @@ from .figures import (
     bill_against_hardware,
     bill_against_own,
     build_effort,
+    gpu_use_against_owning,
     multiplied,
+    people_both_ways,
     projection,
     quote_against_running,
     quotes_against_people,
@@ -278,7 +280,8 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
     bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
-             or (quote_against_running(ctx, cites) if ctx.state.running else "")) if key == "cost" else ""
+             or (quote_against_running(ctx, cites) if ctx.state.running else "") or people_both_ways(ctx, cites)
+             or gpu_use_against_owning(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""

@@ -66,7 +66,7 @@ def listed(items: list[str]) -> str:
 def with_facts(facts: list[str]) -> str:
     """The asker's facts as a phrase: who they are "as a 6-person startup", what they have "with 3 models"."""
     # "6-person startup", "team of 4" are singular noun phrases: "with a team of 4", but "with 3 models".
-    singular = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
+    singular = r"\d[\d,.]*\s*-?\s*(?:person|member|man|strong|employee)\s+\w|\d[\d,.]*-\w+\s+\w|" \
                r"(?:team|company|startup|group|org)\b"
     # Who they are ("a 6-person startup", "a 40-person research lab") reads "as a ...", what they have "with".
     who = r"\d[\d,.]*\s*-?\s*(?:person|people|member|man|strong|employee)\s+(?:[a-z-]+\s+)?" \
