@@ -276,7 +276,7 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
 _COUNT = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|sixteen"
 _N_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
             "ten": 10, "twelve": 12, "sixteen": 16}
-_HOURS_IN = {"hour": 1, "hr": 1, "h": 1, "day": 24, "week": 168}
+_HOURS_IN = {"hour": 1, "day": 24, "week": 168}  # keyed by _unit_hours
 _RUN = re.compile(rf"(?P<dur>{_COUNT})\s*(?P<unit>hours?|hrs?|h|days?|weeks?)\s+(?:each\s+)?on\s+(?P<gpus>\d+)\s*(?:x\s*)?"
                   rf"(?:[a-z0-9]+\s+)?(?:{GPU_NAMES})\b|(?P<gpus2>\d+)\s*(?:x\s*)?(?:{GPU_NAMES})\s+for\s+(?:about\s+|around\s+)?"
                   rf"(?P<dur2>{_COUNT})\s*(?P<unit2>hours?|hrs?|h|days?|weeks?)\b", re.IGNORECASE)

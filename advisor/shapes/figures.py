@@ -8,7 +8,7 @@ from ..compose import Citations, Context
 from ..models import Section
 from ..quantities import GPU_NAMES, extract
 from ..tco import clauses, inputs_from_text, project
-from ..unit_prices import Priced, capex, priced
+from ..unit_prices import HOURS_PER_MONTH, Priced, capex, gpu_use, priced
 from .phrasing import cap, named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
@@ -369,7 +369,7 @@ _RUNNING = re.compile(r"\b(?:power|electricity|colo\w*|rack\w*|hosting|data ?cen
 
 _PAYING = re.compile(r"\b(?:pay|paying|paid|spend|spent|costs?|costing|rent\w*)\b", re.IGNORECASE)
 # "our cloud GPU bill is around $3,500/month", "we pay Lambda $9k a month for A100s": what renting costs today.
-_RENTED = re.compile(rf"\b(?:gpus?|{GPU_NAMES}|compute|instances?|cloud|rent\w*|lambda|coreweave|runpod|modal)\b", re.IGNORECASE)
+_RENTED = re.compile(rf"\b(?:{GPU_NAMES}|compute|instances?|cloud|rent\w*|lambda|coreweave|runpod|modal)\b", re.IGNORECASE)
 
 
 def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
@@ -445,8 +445,6 @@ def their_sum(ctx: Context, cites: Citations) -> str:
 def gpu_use_against_owning(ctx: Context, cites: Citations) -> str:
     """How busy machines of their own would be, from how long their runs are and how often they run ("3 days on 8
     GPUs, every month"), when buying hardware is weighed and not priced; '' otherwise."""
-    from ..unit_prices import HOURS_PER_MONTH, gpu_use
-
     texts = _texts(ctx)
     if not weighs_hardware(ctx) or capex(texts) is not None or (use := gpu_use(texts)) is None:
         return ""
@@ -460,6 +458,10 @@ def gpu_use_against_owning(ctx: Context, cites: Citations) -> str:
 _BUILD_SIDE = re.compile(r"\b(?:build\w*|built|ourselves|in-house|in house|our own|homegrown|open[- ]source|diy)\b",
                          re.IGNORECASE)
 _RUN_COSTS = re.compile(r"\b(?:cloud|infra\w*|hosting|servers?|compute|storage)\b", re.IGNORECASE)
+
+
+def _engineers(n: float) -> str:
+    return f"{n:g} engineer{'s' if n != 1 else ''}"
 
 
 def people_both_ways(ctx: Context, cites: Citations) -> str:
@@ -495,11 +497,10 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
     unit = _currency(ctx)
     ours = build_people * loaded + infra
     theirs_total = price + (buy_people or 0) * loaded
-    ppl = lambda n: f"{n:g} engineer{'s' if n != 1 else ''}"
-    said = (f"On your numbers, building comes to about {_money(ours, unit)} a year ({ppl(build_people)} at "
+    said = (f"On your numbers, building comes to about {_money(ours, unit)} a year ({_engineers(build_people)} at "
             f"{_loaded_at(loaded, theirs, unit)}" + (f", plus {_money(infra, unit)} of running costs" if infra else "") +
             f"), against about {_money(theirs_total, unit)} a year for {product} (its {_money(price, unit)} price" +
-            (f" plus {ppl(buy_people)}" if buy_people else "") + ")")
+            (f" plus {_engineers(buy_people)}" if buy_people else "") + ")")
     if ours < theirs_total:
         said += (f", so building costs about {_money(theirs_total - ours, unit)} a year less once it runs, before the "
                  f"months it takes to build and the upkeep that grows with it")
