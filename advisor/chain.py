@@ -107,7 +107,7 @@ class Advisor:
         answer = Answer(
             text=draft.text, lead=draft.lead, sections=draft.sections, changed=draft.changed,
             verdict=None if refused else d.verdict, provenance=None if refused else provenance(ctx),
-            subject="" if refused else subject_of(d),
+            subject="" if refused else subject_of(d, draft.for_now),
             component=None if refused or not d.component else d.component.slug,
             components=[] if refused else plan.state.components,
             rows=[] if refused or len(ctx.several) < 2 else list(plan.several),

@@ -91,6 +91,8 @@ def train(cv: bool = typer.Option(False, "--cv", help="Also report k-fold cross-
             for key, value in figures.items():
                 if isinstance(value, float):
                     typer.echo(f"{key:32} {value:.4f}")
+            for share, value in figures.get("part_accuracy_by_threshold", {}).items():
+                typer.echo(f"{'part_accuracy at ' + share:32} {value:.4f}")
             if out:
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -81,6 +81,7 @@ class Draft:
     sections: list[Section] = field(default_factory=list)
     changed: TurnChange | None = None
     flagged: bool = False
+    for_now: bool = False  # what they have is enough for now: the verdict is for when they outgrow it
 
 
 class Generator(Protocol):
@@ -220,7 +221,8 @@ class Composer:
         sections = not_again(lead, sections, [a for _, a in ctx.history] if ctx.plan.act != "build-part" else [])
         lead, sections = cites.renumber(lead, sections)
         lead, sections = named_once(ctx, lead, sections)
-        pieces = [p for p in [header(ctx), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
+        now = for_now(lead)
+        pieces = [p for p in [header(ctx, now), lead, basis_note(ctx), *(section_markdown(s) for s in sections)] if p]
         for piece in pieces:
             yield piece + "\n\n"
         if cites.items:
@@ -228,7 +230,7 @@ class Composer:
             pieces.append(tail)
             yield tail
         yield Draft(text="\n\n".join(pieces), citations=cites.items, lead=lead, sections=sections,
-                    changed=changed)
+                    changed=changed, for_now=now)
 
 
 def not_again(lead: str, sections: list[Section], earlier: list[str] = ()) -> list[Section]:
@@ -286,14 +288,21 @@ def named_once(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, l
     return lead, [s.model_copy(update={"text": once(s.text), "items": [once(x) for x in s.items]}) for s in sections]
 
 
-def header(ctx: Context) -> str:
+def for_now(lead: str) -> bool:
+    """Whether the answer opens by saying what they have is enough for now (see shapes.decision.FOR_NOW_LEADS)."""
+    from .shapes.decision import FOR_NOW_LEADS
+
+    return lead.startswith(FOR_NOW_LEADS)
+
+
+def header(ctx: Context, now: bool = False) -> str:
     """The verdict line, written from the decision (the UI shows it as a badge instead)."""
     d = ctx.decision
     if ctx.plan.act in GUIDANCE_ACTS or len(ctx.several) >= 2:
         # A guidance answer leads with the guidance (the badge still shows the verdict); several rows answered side
         # by side have no one verdict to head them.
         return ""
-    subject = subject_of(d)
+    subject = subject_of(d, now)
     if not subject:
         return ""
     return verdict_heading(d.verdict, subject)
@@ -312,8 +321,11 @@ def in_sentence(name: str) -> str:
     return name if name[1:2].isupper() else name[:1].lower() + name[1:]
 
 
-def subject_of(d: Decision) -> str:
+def subject_of(d: Decision, now: bool = False) -> str:
     """What the verdict is for, as the header names it: 'model serving: the serving platform', 'LLM gateway'."""
+    if d.component and now:
+        # "Yes, for now" under a bare "Buy" would contradict itself: the verdict is for when they outgrow it.
+        return f"{subject_of(d)}, once what you have stops being enough"
     if d.component:
         name = in_sentence(d.component.name)
         if d.part:

@@ -93,8 +93,14 @@ class DecisionEngine:
         row: Component | Part = part or comp
         d = Decision(verdict=row.verdict, component=comp, part=part, topic=state.topic, conditions=conditions,
                      also=[self.matrix.by_slug[s] for s in state.components[1:] if s in self.matrix.by_slug])
+        # The part's own rules speak only to the conditions they name; a stronger condition the row rules on
+        # ("one app, one provider" is the part's, "data must stay in our tenant" the row's) outranks them, as the
+        # precedence of conditions.yaml says. A part with no rule in play keeps its own default.
+        weakest = next((c for c in conditions if part is not None and self._rule(part, c, state.facts)), None)
         for cond in conditions:
             change = self._rule(row, cond, state.facts)
+            if change is None and weakest is not None and self.taxonomy.rank(cond) < self.taxonomy.rank(weakest):
+                change = self._rule(comp, cond, state.facts)
             if change is None:
                 d.not_changing.append(cond)
             elif d.deciding is None:

@@ -35,6 +35,10 @@ _CONTRACTIONS = [
 ]
 
 
+_SOFT_WRAP = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n(?=[ \t]*[a-z0-9(])")
+_DASH = re.compile(r"\s*[\u2014\u2013]\s*|\s+-{1,2}\s+")
+
+
 def normalize(text: str) -> str:
     """Lower-case, spell out contractions, strip control and zero-width characters, fold odd punctuation.
 
@@ -42,11 +46,16 @@ def normalize(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text)
     text = _ZERO_WIDTH.sub("", text)
+    # A line break inside a sentence (an e-mail wrapped at 70 characters: "measured that its\nonline lookups add
+    # 70 ms") is a space; one after a stop, before a capital or a list mark still ends the clause.
+    text = _SOFT_WRAP.sub(" ", text)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch == "\n" else " " for ch in text)
     text = text.lower().replace("\u2019", "'")
     for rx, repl in _CONTRACTIONS:
         text = rx.sub(repl, text)
     text = text.replace("'", "")
+    # A dash between words ("that's not right — we already have a BAA") separates two clauses, as a semicolon would.
+    text = _DASH.sub("; ", text)
     text = _NON_WORD.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -154,11 +163,13 @@ class Cues(BaseModel):
     # a follow-up made of these and function words names nothing of its own to decide.
     decision_words: list[str] = []
     asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
+    retracts_that: list[str] = []
+    whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")  # takes back what was just said without naming it ("please ignore that constraint")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -340,6 +351,8 @@ class Lexicon:
         self.why_asks = _any(cues.why_asks)
         self._decision_words = frozenset(w.lower() for w in cues.decision_words)
         self.asks_again = _any(cues.asks_again)
+        self.retracts_that = _any(cues.retracts_that)
+        self.whole_asks = _any(cues.whole_asks)
         self.chosen = _any(cues.chosen)
         self.competes = _any(cues.competes)
         self.lacks_capability = _any(cues.lacks_capability)

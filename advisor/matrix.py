@@ -89,6 +89,9 @@ class Part(Provenance, _Depends):
     # A part that is the answer only while a condition holds ("a thin wrapper" while needs are simple): a turn
     # that says the condition does not hold ("14 models") is about another part, whatever its words.
     holds_while: str | None = None
+    # A part built on top of another part of the row ("a custom optimisation layer" on "the serving platform"): a
+    # product they run sells the part underneath, never this one.
+    on_top_of: str | None = None
 
     def rule_for(self, condition: str, facts: dict[str, str] | None = None) -> ConditionRule | None:
         """The rule for `condition`, unless the asker's facts void it (`unless`)."""
@@ -121,6 +124,10 @@ class Component(Provenance, _Depends):
         dupes = sorted({n for n in names if names.count(n) > 1 or n == "whole"})
         if dupes:
             raise ValueError(f"duplicate or reserved part names: {', '.join(dupes)}")
+        wrong = [f"{p.name}.on_top_of: {p.on_top_of!r}" for p in parts
+                 if p.on_top_of is not None and (p.on_top_of not in names or p.on_top_of == p.name)]
+        if wrong:
+            raise ValueError(f"on_top_of must name another part of the row: {', '.join(wrong)}")
         return parts
 
     def rule_for(self, condition: str, facts: dict[str, str] | None = None) -> ConditionRule | None:

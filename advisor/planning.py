@@ -223,7 +223,9 @@ class Planner:
             # General guidance ("where do companies go wrong?") leaves the component; risks, cost,
             # switching, vendors and rollout asked mid-conversation apply to the component in play.
             new.component, new.components, new.other_component, new.part = None, [], None, WHOLE
-        elif new.component and not tells:
+        elif new.component and not tells and r.act != "statement":
+            # A turn that only tells facts ("no regulations, not a startup, budget isn't a problem") qualifies the
+            # question in play; whatever its words suggest about parts, the subject stays.
             part = self._part(r, new.component)
             if part != WHOLE:
                 new.part = part
@@ -240,8 +242,21 @@ class Planner:
         if r.act == "build-part" and new.component and sells:
             new.part = WHOLE
         elif r.act == "build-part" and new.component:
-            build = self.matrix.get(new.component).build_part_given([*new.negated, *r.negated])
-            if build:
+            comp = self.matrix.get(new.component)
+            held = sorted((set(state.conditions) | set(r.conditions)) - set(r.negated) - set(r.retracted),
+                          key=self.taxonomy.rank)
+            top = comp.rule_for(held[0], new.facts) if held else None
+            build = comp.build_part_given([*new.negated, *r.negated])
+            asked = comp.part(self._part(r, new.component))
+            if asked is not None and (asked.verdict != "buy" or any(asked.rule_for(c, new.facts) for c in held)):
+                # "Should we build that optimisation layer on top of Triton?" names the part it asks of, and that
+                # part is one their situation can make theirs.
+                new.part = asked.name
+            elif top is not None and top.verdict == "hybrid" and top.condition != "simple":
+                # "With measured gaps, what do we build and what do we buy?": the rule that splits the whole row
+                # for their situation says which part is theirs, not the row's default build part.
+                new.part = WHOLE
+            elif build:
                 new.part = build.name
         r = self._bare_correction(r, state)
         for q in r.quantities:
@@ -258,6 +273,9 @@ class Planner:
         r = self._weigh_numbers(r, new)
         # A condition stated now replaces those that cannot hold beside it ("low traffic", then "50k a second");
         # one a what-if only supposes ("what if we grew to 5 billion tokens a day?") replaces nothing told.
+        if r.retracts_previous and new.conditions and not (r.conditions or r.negated or r.retracted):
+            # "Please ignore that constraint." names nothing: the condition told last is the one taken back.
+            r = r.model_copy(update={"retracted": [new.conditions[-1]]})
         replaced = {x for c in r.conditions if (cond := self.taxonomy.condition(c)) for x in cond.excludes} \
             if act != "what-if" else set()
         removed = [c for c in (*r.negated, *r.retracted, *replaced) if c in new.conditions and c not in r.conditions]
@@ -385,11 +403,15 @@ class Planner:
         return comp is not None and self_hosting_is_a_part(comp)
 
     def _part(self, r: Reading, slug: str) -> str:
+        if r.asks_whole:
+            return WHOLE  # "for serving as a whole": the asker says which, whatever the background dwells on
         comp = self.matrix.get(slug)
         named = {o.doc for o in comp.buy} & set(r.vendors)
         # A product named as already in place ("pgvector is settled; what about re-ranking?") has decided the
         # part it sells: the question is about another one, even though the name pulls the head toward it.
-        settled = frozenset(p.name for p in comp.parts if p.verdict == "buy") if named and r.adopted else frozenset()
+        # A part built on top of another ("a custom optimisation layer" on Triton) is never what the product sells.
+        settled = frozenset(p.name for p in comp.parts if p.verdict == "buy" and not p.on_top_of) \
+            if named and r.adopted else frozenset()
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
         if part == WHOLE and r.asked_part_scores:

@@ -197,7 +197,7 @@ _MEASURED = re.compile(r"(?:(?:p9\d|p50|latency|lookups?|search(?:es)?|responses
                        r"poc|pilot|trial|benchmark|proof of concept)"
                        r"\s+(?:[a-z-]+\s+){0,4}?(?:is|are|was|were|sits? at|runs? at|hovers? (?:around|at)|comes? in at|"
                        r"got (?:down )?to|reached|topped out at|"
-                       r"measured at|levell?ed off (?:near|at)|stuck at|around|near|takes?|averages?)|"
+                       r"measured at|levell?ed off (?:near|at)|stuck at|around|near|takes?|averages?|adds?|added)|"
                        r"measured (?:a )?(?:p9\d|p50|latency)?\s*(?:of|at)?|currently|today|we (?:see|get|hit)|"
                        r"levell?ed off (?:near|at)|plateau\w* (?:near|at)|stuck at)"
                        r"\s*(?:about\s+|~\s*|roughly\s+)?(?<![A-Za-z0-9])(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)\s*"

@@ -116,6 +116,9 @@ def _f1(tp: int, fp: int, fn: int) -> float:
     return round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 1.0
 
 
+_PART_SHARES = (0.4, 0.5, 0.6, 0.7)
+
+
 def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, part_threshold: float = 0.5,
                    condition_threshold: float = 0.5) -> dict:
     """k-fold figures for every field of the reading, over the utterance corpus."""
@@ -131,6 +134,7 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, pa
     n = Counter()
     conf = {"with": [0, 0, 0], "stated": [0, 0, 0]}
     acts: dict[str, Counter] = {}
+    by_share: Counter = Counter()
     for f in range(k):
         test_idx = set(order[f::k])
         train_u = [u for i, u in enumerate(corpus.utterances) if i not in test_idx]
@@ -151,6 +155,8 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, pa
             if parts.get(u.component):
                 n["part"] += 1
                 hits["part"] += r.part_for(u.component, parts[u.component], part_threshold) == u.part
+                for share in _PART_SHARES:  # how the part threshold itself is chosen (ADVISOR_PART_THRESHOLD)
+                    by_share[share] += r.part_for(u.component, parts[u.component], share) == u.part
             if u.act == "general" and u.topic:
                 n["topic"] += 1
                 hits["topic"] += r.topic == u.topic
@@ -166,6 +172,8 @@ def cross_validate(knowledge_dir: Path, embeddings, folds: int | None = None, pa
     out["condition_recall"] = round(tp / (tp + fn), 4) if tp + fn else 1.0
     out["condition_f1"] = _f1(*conf["stated"])
     out["condition_f1_with_negation"] = _f1(*conf["with"])
+    out["part_accuracy_by_threshold"] = {str(s): round(by_share[s] / n["part"], 4) for s in _PART_SHARES} \
+        if n["part"] else {}
     out["counts"] = dict(n)
     out["folds"] = k
     out["act_confusion"] = {a: dict(c) for a, c in sorted(acts.items())}

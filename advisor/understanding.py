@@ -40,6 +40,7 @@ class Reading(BaseModel):
     negated: list[str] = Field(default_factory=list)  # said not to hold
     retracted: list[str] = Field(default_factory=list)  # taken back
     quantities: list[Quantity] = Field(default_factory=list)
+    retracts_previous: bool = False  # takes back the last fact told without naming it ("scratch that requirement")
     by_magnitude: list[str] = Field(default_factory=list)  # conditions whose polarity here the numbers alone settled
     said: dict[str, str] = Field(default_factory=dict)  # condition -> the clause that says it, as written
     other_named: bool = False  # the "other" infrastructure was named (a vector DB, Kubeflow, ...)
@@ -72,6 +73,7 @@ class Reading(BaseModel):
     asks_turning: bool = False  # asks what would have to be true for the call to go another way
     faults_plan: bool = False  # asks whether the plan is at fault ("bad idea?", "overkill?"), so yes means don't
     both_sides: bool = False  # asks about building and buying alike ("the risks either way?")
+    asks_whole: bool = False  # says it means the whole row ("for serving as a whole")
     compares: bool = False  # asks what one option has that another lacks ("what do we lose?")
     incumbent: bool = False  # asks about the setup they have now ("is what we have enough?")
     no_ml: bool = False  # says no model or ML is involved at all ("there are no models anywhere in this stack")
@@ -244,6 +246,7 @@ class Reader:
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
+                    asks_whole=bool(self.lex.whole_asks.search(norm)),
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
                     several=bool(self.lex.several_asks.search(norm)), no_ml=bool(self.lex.no_ml.search(norm)),
                     recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
@@ -612,6 +615,16 @@ class Reader:
             # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
             # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.
             said.pop("regulated")
+        back = [i for i in range(len(units)) if (i or len(units) == 1) and self.lex.retracts_that.search(units[i])
+                and P[i].max() < self.condition_threshold]
+        if back:
+            # "The residency rule only covers account numbers ... Please ignore that constraint.": what the turn said
+            # before takes it back; a turn that is only the retraction ("Scratch that requirement.") takes back
+            # what the conversation added last (the planner knows it).
+            earlier = [c for c, (pos, pol) in said.items() if pol == "stated" and 0 < pos < back[-1]]
+            for c in earlier:
+                said[c] = (said[c][0], "retracted")
+            r.retracts_previous = not earlier and not said and not r.quantities
         # Which polarities the numbers alone settled: the conversation weighs those against the numbers of
         # earlier turns ("2 models" after "8k requests a second" is no small need).
         r.by_magnitude = [c for c, (_, polarity) in said.items() if magnitude.get(c) == polarity]

@@ -146,6 +146,23 @@ def _shared_terms(strength: str, said: str) -> set[str]:
     return words(strength) & words(said)
 
 
+def _row_caveat(ctx):
+    """The row's rule for a fact the asker told that points away from buying, when the part asked about has no rule
+    for it (a data rule for a hosted model API); None otherwise. The first in precedence order."""
+    d = ctx.decision
+    if d.part is None:
+        # Asked of the whole row: the rule that decides the call, when that call is not a plain buy ("Bedrock or the
+        # OpenAI API? data must stay in our data centre" under a split call).
+        g = d.deciding
+        return g if g is not None and not getattr(g, "global_rule", False) and g.verdict != "buy" else None
+    order = [c.id for c in ctx.taxonomy.conditions] if ctx.taxonomy else list(d.conditions)
+    for cond in sorted(d.conditions, key=lambda c: order.index(c) if c in order else len(order)):
+        rule = d.component.rule_for(cond, ctx.state.facts)
+        if d.part.rule_for(cond, ctx.state.facts) is None and rule is not None and rule.verdict != d.verdict:
+            return rule
+    return None
+
+
 def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     """Lead: which named option fits the asker; then a table of the options from the vendor notes."""
     comp = ctx.decision.component
@@ -216,6 +233,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         return score, why
 
     scored = [(o, *scored_fit(o)) for o in options]
+    caveat = _row_caveat(ctx)
+    cautioned = False
     best, score, why = max(scored, key=lambda t: t[1])
     tied = [o for o, sc, _ in scored if sc == score and o is not best]
     if tied:
@@ -250,11 +269,21 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         lead = f"{prefix}{best.name} fits best ({why[0]}); {other.name} fits too{theirs} and is {when}."
     elif score > 0 and why:
         lead = f"{prefix}{best.name} fits best: {' and '.join(why[:2])}."
+    elif caveat is not None:
+        # Nothing in the notes sets them apart, but the row has a rule for what they told us that the part asked about
+        # does not ("Azure OpenAI or Bedrock? data must stay in Brazil"): either is a buy only on that rule's terms.
+        from .shapes.phrasing import OPENER
+
+        advice = OPENER.sub("", caveat.advice) if prefix else caveat.advice
+        lead = (f"{prefix}neither is a safe default by itself: {advice[:1].lower()}{advice[1:]}"
+                f"{cites.support(caveat.advice, caveat.note)} If one passes, pick on the integrations you already have.")
+        cautioned = True
     else:
         lead = _cap(f"{prefix}any of these is a sound buy; {best.name} is a safe default, so pick on the "
                     "integrations and hosting you already have.")
     strength = cites.section(best.doc, "strength")
-    second = cites.sentence_from(strength)
+    # Under the caveat the pick's strengths are not the point yet.
+    second = [] if cautioned else cites.sentence_from(strength)
     prev = ctx.plan.previous
     if prev.act == "vendor" and ctx.previous is not None and not ctx.reading.vendors and \
             not (ctx.plan.added or ctx.plan.removed) and not ctx.reading.quantities:

@@ -111,6 +111,10 @@ def test_every_verdict_and_rule_has_a_basis_and_sources_are_titled():
     # A rule voided by the asker's facts names a fact the reader knows, not free text.
     (lambda d: d["components"][0]["conditions"][0].update(unless=["owns-a-boat"]),
      ["entry 0 (experiment-tracking)", "field 'conditions.0.unless.0'"]),
+    # A part built on top of another names a part of the same row.
+    (lambda d: d["components"][2]["parts"][2].update(on_top_of="kernel"),
+     ["entry 2 (model-serving)", "field 'parts'", "on_top_of must name another part of the row",
+      "optimisation.on_top_of: 'kernel'"]),
 ])
 def test_malformed_matrix_names_file_entry_and_field(tmp_path, raw, edit, expected):
     path = dump(tmp_path, broken(raw, edit))

@@ -385,3 +385,9 @@ def test_a_change_counts_the_figure_it_ends_at(text, kind, value):
 def test_people_on_a_team_named_in_three_words_are_a_team_size():
     found = extract(normalize("it's 8 people on the ML team, not 80"))
     assert [(q.kind, q.value) for q in found] == [("engineers", 8)]
+
+
+def test_a_latency_a_product_adds_is_measured_against_the_budget_beside_it():
+    found = extract("the feature lookups add about 70 ms against our 20 ms budget")
+    missed = missed_target(found)
+    assert missed is not None and missed.value == 70

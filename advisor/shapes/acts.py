@@ -76,7 +76,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     # "Why not the Elasticsearch our team of 5 knows inside out?" proposes a tool they run: that is the question, and
     # what the tool covers answers it before anything the same turn's facts move.
     proposes = act == "why" and ctx.reading.proposes_stack
-    change = _change_sentence(ctx) if changed and act in ("verdict", "what-if", "statement", "why") and not proposes \
+    change = _change_sentence(ctx, cites) if changed and act in ("verdict", "what-if", "statement", "why") and not proposes \
         else ""
     prev = ctx.previous
     if (not change and ctx.plan.recheck and prev
@@ -102,8 +102,11 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A follow-up says what moved, then why; never the whole card again.
         # "... so what now, and which parts do we still build?" gets that part beside the change.
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        return f"{change} {reason_sentence(ctx, cites)}", keep(alongside(ctx, cites), _weighed_under_rule(ctx, cites),
-                                                               changes_section(ctx, cites), build), changed
+        lead = f"{change} {reason_sentence(ctx, cites)}"
+        # What the note says about the situation they just told ("the platform team shrank to two") is what the
+        # news changes even when the call stays.
+        return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _weighed_under_rule(ctx, cites),
+                          changes_section(ctx, cites), build), changed
     choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
@@ -163,7 +166,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
-        moved = _change_sentence(ctx) if changed else ""
+        moved = _change_sentence(ctx, cites) if changed else ""
         # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
@@ -270,7 +273,7 @@ def _turn_change(ctx: Context) -> TurnChange | None:
                       added=plan.added, removed=plan.removed)
 
 
-def _change_sentence(ctx: Context) -> str:
+def _change_sentence(ctx: Context, cites: Citations) -> str:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
     if not prev or prev.component is not d.component or prev.part is not d.part:
         return ""
@@ -290,7 +293,11 @@ def _change_sentence(ctx: Context) -> str:
     what = "; ".join(labels)
     if ended and not added and not because and all(unlike.get(c) for c in plan.removed):
         what = ""  # said plainly below: "..., as it is not a scale problem now"
-        plain = " and ".join(ended)
+        # A fact taken back ("scratch that requirement") no longer applies; one denied is the opposite now.
+        taken = [c for c in plan.removed if c in ctx.reading.retracted]
+        plain = (f"it is {' and '.join(unlike[c] for c in plan.removed if c not in taken)} now"
+                 if len(taken) < len(plan.removed) else "")
+        plain = " and ".join(x for x in (plain, "what you took back no longer applies" if taken else "") if x)
     hypo = hypothetical_words(ctx, plan.supposed) if plan.act == "what-if" and plan.supposed else ""
     if hypo:
         # "what if we were regulated?" is answered as a hypothetical, in their words.
@@ -302,7 +309,7 @@ def _change_sentence(ctx: Context) -> str:
     if prev.verdict != d.verdict:
         head = f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}"
         if not what and not because and labels:
-            return f"{head}, as it is {plain} now."
+            return f"{head}, as {plain}."
         return f"{head}, since {because}{f' ({what})' if what else ''}." if because else f"{head} ({what})."
     still = f"That does not change it: still {VERDICT_WORD[d.verdict]}"
     row = d.part or d.component
@@ -313,12 +320,20 @@ def _change_sentence(ctx: Context) -> str:
         # A fact whose rules lean the way the call already goes ("we're 6 people, not 60" to a buy) confirms it; one
         # that usually argues the other way ("we spend $80k a month") is answered "even though".
         return f"{still}, and more clearly so, since {because}."
+    if because and d.part and len(plan.added) == 1 and rules[0] is None and \
+            (row_rule := d.component.rule_for(plan.added[0], ctx.state.facts)) is not None and \
+            row_rule.verdict != d.verdict:
+        # The part asked about has no rule for the news, the row has one that points elsewhere ("150k a day, not a
+        # month" on a hosted API: the row says weigh the bill against GPUs): the part stands, and the row's rule is
+        # what the news asks of them.
+        return (f"{still} for {d.part.label}, even though {because}. For the decision as a whole, though: "
+                f"{row_rule.advice[:1].lower()}{row_rule.advice[1:]}{cites.support(row_rule.advice, row_rule.note)}")
     if because and rules and all(r is None and d.component.rule_for(c, ctx.state.facts) is None
                                  for r, c in zip(rules, plan.added)):
         # A fact this call has no rule for ("it's 8 people, not 80" for a tracker) neither resists nor confirms it.
         return f"{still}. Noted: {because}; this call does not turn on that."
     if not what and not because and labels:
-        return f"{still}, though it is {plain} now."
+        return f"{still}, though {plain}."
     return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."
 
 

@@ -14,6 +14,7 @@ from .phrasing import (
     fact_phrase,
     hypothetical_words,
     lead_verdict,
+    listed,
     lower_first,
     move_answer,
     named_in,
@@ -313,6 +314,11 @@ def _asked_about(ctx: Context, option) -> bool:
     return not (cue and at > cue.end())
 
 
+# How an answer opens when what they have is enough for now: the verdict then is for when they outgrow it, and the
+# header says so (compose.for_now).
+FOR_NOW_LEADS = ("Yes, for now.", "Not yet.", "Yes, while your use is small.", "Not yet, while your use is small.")
+
+
 def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     judged = plan_judged(ctx)
@@ -466,7 +472,11 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
         # A condition that makes the whole row a split ("if lock-in is the worry, assemble open-source components
         # and build only the glue"; "with measured gaps, keep the platform and build the component the evidence
         # points to") says which part is theirs for their situation, not the row's default build line.
-        return two_sentences(g.advice + cites.support(g.advice, g.note)), []
+        running = set(ctx.reading.running) | set(ctx.state.running)
+        kept = [o.name for o in comp.buy if o.doc in running]
+        # The bought side is the product they already run ("fraud models on KServe for 14 months").
+        mine = f" For you, the bought side is the {listed(kept[:2])} you already run." if kept else ""
+        return two_sentences(g.advice + cites.support(g.advice, g.note)) + mine, []
     if asked is not None and asked is not build and asked.verdict == "hybrid":
         # "If we fine-tune, which part do we build?": the part asked about splits itself; its own rule says which
         # side is theirs, and the row's build line (about the whole) would answer a different question.
@@ -476,15 +486,23 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
     else:
         first = comp.build[:1].lower() + comp.build[1:] if comp.build[1:2].islower() else comp.build
         lead = f"Very little is yours to build for {comp.noun}: {first}" + cites.support(comp.build, comp.note)
-    buy = next((p for p in comp.parts if p.verdict == "buy"), None)
+    buy = bought_part = next((p for p in comp.parts if p.verdict == "buy"), None)
     side = _bought_side(ctx, buy) if buy else ""
     rule = _products_under_their_rule(ctx) if buy and side == buy.advice else None
     if rule is not None:
         # "HIPAA, traces may go to no SaaS: which parts do we write?": what they buy is what their rule allows.
         side, buy = rule.advice, rule
+    bought = side + cites.support(buy.advice, buy.note) if buy else ""
+    if bought and "buy" in ctx.reading.also and "which you already have" not in side:
+        # "Which part do we build and which do we buy?": the bought side first (it is most of the system), then the
+        # part that is theirs, on top of it; said as a buy when the rule's words do not open with one.
+        if not re.match(r"(?:buy|rent|use|adopt|keep|call)\b", side, re.IGNORECASE) and \
+                not any(named_in(o, side[:40]) for o in comp.buy):
+            first = side if side[:2].isupper() else side[:1].lower() + side[1:]
+            bought = f"Buy {bought_part.label}: {first}" + cites.support(buy.advice, buy.note)
+        return f"{two_sentences(bought)} {two_sentences(lead)}", []
     connect = Section(kind="build", title="How it connects to what you " + (
-        "have" if "which you already have" in side else "buy"),
-                      text=side + cites.support(buy.advice, buy.note)) if buy else None
+        "have" if "which you already have" in side else "buy"), text=bought) if buy else None
     return two_sentences(lead), keep(connect)
 
 

@@ -410,8 +410,28 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
                  *[x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x][:1],
                  *cites.sentence_from(cites.section("evaluating-vendors", "how long a trial runs"))]
         trial = Section(kind="guidance", title="What the trial should show", items=shows) if shows else None
-        return lead, keep(trial, rest, extra, options_section(ctx, cites, 3) if comp.buy and len(named) < 2 else None)
+        return lead, keep(_where_data_lives(ctx, cites, named), trial, rest, extra,
+                          options_section(ctx, cites, 3) if comp.buy and len(named) < 2 else None)
     return lead, keep(rest, extra)
+
+
+_MARK_END = re.compile(r" \[\d+\]$")  # one sentence's citation marker, where the next sentence carries the same
+
+
+def _where_data_lives(ctx: Context, cites: Citations, named: list) -> Section | None:
+    """Under a data rule, where each product on their shortlist keeps their data, from its note's hosting section,
+    cited: the first thing their trial has to settle ("client documents must stay in the EU")."""
+    if "regulated" not in ctx.decision.conditions or len(named) < 2:
+        return None
+    items = []
+    for o in named[:4]:
+        line = cites.sentence_from(cites.section(o.doc, "hosting"), 2)
+        if line:
+            # Both sentences: "mainly a managed cloud service" says little until "self-hosting on enterprise plans".
+            first = [_MARK_END.sub("", x) for x in line[:-1]]
+            items.append(" ".join([f"*{o.name}:*", *first, line[-1]]))
+    return Section(kind="facts", title="Where each keeps your data, the first thing to settle under your rules",
+                   items=items) if len(items) >= 2 else None
 
 
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
@@ -419,7 +439,8 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     and, under residency rules, which of them can take part at all."""
     facts = ctx.state.facts
     # What they must prove first is what their rules ask ("under HIPAA").
-    rules = f", starting with what {facts['regime']} asks of each" if facts.get("regime") else ""
+    rules = f", starting with what {facts['regime']} asks of each" if facts.get("regime") else \
+        ", starting with where each keeps your data" if "regulated" in ctx.decision.conditions else ""
     # One product we know of on a longer shortlist ("Scale AI, Segments.ai and a managed-workforce BPO"): the others
     # go through the same trial.
     names = listed([o.name for o in named[:4]]) if len(named) > 1 else f"{named[0].name} and the rest of your shortlist"

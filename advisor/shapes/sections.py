@@ -54,7 +54,8 @@ def attested(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
 
 
 _OPTION = re.compile(r"\b(?:or|vs\.?|versus|move to|moving to|switch to|migrate to|build (?:it |ours |our own )?on|"
-                     r"instead of|rather than)\s+(?:[\w/&:+.-]+\s+){0,4}$", re.IGNORECASE)
+                     r"instead of|rather than|looked at|looking at|considering|evaluating|weighing|just put"
+                     r")\s+(?:[\w/&:+.-]+\s+){0,4}$", re.IGNORECASE)
 
 
 _BOUGHT = re.compile(r"\b(?:bought|buy|buying|purchased?)\b", re.IGNORECASE)
