@@ -163,8 +163,8 @@ class Cues(BaseModel):
     # a follow-up made of these and function words names nothing of its own to decide.
     decision_words: list[str] = []
     asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
-    retracts_that: list[str] = []
-    whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")  # takes back what was just said without naming it ("please ignore that constraint")
+    retracts_that: list[str] = []  # takes back what was just said without naming it ("please ignore that constraint")
+    whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",

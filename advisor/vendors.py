@@ -276,7 +276,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
 
         advice = OPENER.sub("", caveat.advice) if prefix else caveat.advice
         lead = (f"{prefix}neither is a safe default by itself: {advice[:1].lower()}{advice[1:]}"
-                f"{cites.support(caveat.advice, caveat.note)} If one passes, pick on the integrations you already have.")
+                f"{cites.support(caveat.advice, caveat.note)} Once that is settled, pick on the integrations you already have.")
         cautioned = True
     else:
         lead = _cap(f"{prefix}any of these is a sound buy; {best.name} is a safe default, so pick on the "
