@@ -155,8 +155,7 @@ def _row_caveat(ctx):
         # OpenAI API? data must stay in our data centre" under a split call).
         g = d.deciding
         return g if g is not None and not getattr(g, "global_rule", False) and g.verdict != "buy" else None
-    order = [c.id for c in ctx.taxonomy.conditions] if ctx.taxonomy else list(d.conditions)
-    for cond in sorted(d.conditions, key=lambda c: order.index(c) if c in order else len(order)):
+    for cond in sorted(d.conditions, key=ctx.taxonomy.rank) if ctx.taxonomy else d.conditions:
         rule = d.component.rule_for(cond, ctx.state.facts)
         if d.part.rule_for(cond, ctx.state.facts) is None and rule is not None and rule.verdict != d.verdict:
             return rule
