@@ -152,7 +152,10 @@ def _row_caveat(ctx):
     d = ctx.decision
     if d.part is None:
         # Asked of the whole row: the rule that decides the call, when that call is not a plain buy ("Bedrock or the
-        # OpenAI API? data must stay in our data centre" under a split call).
+        # OpenAI API? data must stay in our data centre" under a split call). Only when the choice is the question:
+        # a verdict answer has already said that rule before the pick.
+        if ctx.plan.act != "vendor":
+            return None
         g = d.deciding
         return g if g is not None and not getattr(g, "global_rule", False) and g.verdict != "buy" else None
     for cond in sorted(d.conditions, key=ctx.taxonomy.rank) if ctx.taxonomy else d.conditions:

@@ -131,3 +131,11 @@ def test_settings_that_cannot_fix_what_was_measured_are_production_evidence(advi
     r = advisor.reader.read("Profiling in production: decoding is 65% of p99 and nothing in Ray Serve's settings "
                             "moves it. Do we write our own optimisation layer on top?")
     assert "production-evidence" in r.conditions
+
+
+def test_a_verdict_that_states_a_splitting_rule_does_not_say_it_again_as_a_pick(advisor):
+    a = advisor.ask("A year of Seldon in production; profiling shows feature decoding takes most of each request "
+                    "and nothing in Seldon's or BentoML's configuration changes that. For serving as a whole, still "
+                    "buy, or build?")
+    assert a.act == "verdict" and a.verdict == "hybrid"
+    assert "neither is a safe default" not in a.lead
