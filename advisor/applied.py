@@ -57,7 +57,9 @@ def article(name: str) -> str:
 def way_of_buying(conds: set[str], facts: dict, managed_cue: bool, kubernetes: bool | None) -> str:
     """Which way of buying infrastructure with no row fits these facts (the branches of `who_runs`, in its order)."""
     if "regulated" in conds:
-        return "inside" if "data-location" in facts else "reviewed"
+        from .vendors import region_only
+
+        return "inside" if "data-location" in facts and not region_only(facts["data-location"]) else "reviewed"
     if managed_cue or "early-stage" in conds and "budget" not in conds and not kubernetes:
         return "hosted"
     return "open-source" if "budget" in conds else "own-cluster" if kubernetes else "default"
@@ -84,7 +86,7 @@ def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
     lean = f"No source settles {art}, but applied to what you told us the four questions lean to buying it"
     if "regulated" in conds:
         # Only a rule on where data lives keeps it inside; a sector's regulation asks for control and audit.
-        if "data-location" in ctx.state.facts:
+        if way_of_buying(conds, ctx.state.facts, False, None) == "inside":
             why = told("regulated", "your data has to stay inside your own network")
             return (f"{lean}, as an open-source one you run inside your own network: {why}, and a self-hosted tool "
                     f"keeps the data there.{cite(fits)}")

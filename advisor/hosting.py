@@ -108,7 +108,12 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
         from .vendors import comparison
 
         return comparison(ctx, cites, situation)
-    if "regulated" in conds:
+    from .vendors import region_only
+
+    # A rule that only names the region data stays in is met by either way of running it there.
+    regional = "regulated" in conds and region_only(ctx.state.facts.get("data-location", ""))
+    inside = "regulated" in conds and not regional
+    if inside:
         # Only a rule on where data lives says it must stay inside; a sector's regulation asks for control and audit.
         why = "your data has to stay inside your own network" if "data-location" in ctx.state.facts else \
             "it keeps the records where your own controls and audits reach"
@@ -131,18 +136,21 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
         lead = (f"{pre}pay for {paid} unless someone on your team will own running {own}: self-hosting drops the "
                 f"licence fee, not the work of upgrades, patches, backups and alerts.{cite(costs)}")
     lead = lead[:1].upper() + lead[1:]
+    if regional:
+        lead += (f" Either way keeps your data where your rule says only if it runs in that region: self-hosting {own} "
+                 f"puts it where you choose, and {paid} fits only if it offers hosting there.")
     quoted = quote(ctx)
     from .shapes.figures import engineer_share, run_against_quote
 
     share = engineer_share(ctx, quoted[1]) if quoted else ""
-    told = run_against_quote(ctx, cites) if "regulated" not in conds else ""
+    told = run_against_quote(ctx, cites) if not inside else ""
     if told:
         # They said how much of someone's time running it takes: the sum itself, not the threshold it must beat.
         lead = f"{told} {lead}"
-    elif share and "regulated" not in conds:
+    elif share and not inside:
         lead += (f" {quoted[0]} is {share}: self-hosting is cheaper only if running {own} takes less of someone's "
                  f"time than that.{cite(costs)}")
-    items = cites.sentence_from(costs, 2)[1:2] if costs and "regulated" not in conds else []
+    items = cites.sentence_from(costs, 2)[1:2] if costs and not inside else []
     sections = [Section(kind="guidance", title="What self-hosting costs", items=items)] if items else []
     options = [o for o in (choice.own, choice.paid) if o is not None and o.doc in facts]
     if len(options) == 2:  # one row would compare nothing

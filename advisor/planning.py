@@ -291,7 +291,9 @@ class Planner:
             new.facts["owns-hardware"] = r.owns_hardware
         # Whether their rule says where data may live, from any turn while the condition holds.
         if "regulated" in r.conditions and r.data_location:
-            new.facts["data-location"] = r.data_location
+            # The cue and the asker's sentence with it: "must stay in" alone does not say whether a region or their
+            # own network is meant ("... in the EU" or "... in our data centre").
+            new.facts["data-location"] = f"{r.data_location} | {r.said.get('regulated', '')}".strip(" |")
         elif "regulated" in removed:
             new.facts.pop("data-location", None)
         new.negated = [c for c in dict.fromkeys([*new.negated, *r.negated, *r.retracted]) if c not in new.conditions]

@@ -81,6 +81,10 @@ _BACKLOG = re.compile(
     rf"(?:(?:{NUM})|(?P<vague>{'|'.join(_VAGUE)}))\s*(?:of\s+)?(?:[a-z-]+\s+){{0,3}}?"
     rf"(?:{_VOLUME_KINDS['items']}|logs?)\b"
     rf"(?P<after>[^.;?!]{{0,30}}?\b{_LABEL_VERB})?", re.IGNORECASE)
+# "about 40,000 pages of manuals", "2.5M PDFs", "120k support articles": a document collection to search or ground
+# answers in, counted without a period (a size, not a load).
+_CORPUS = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}?(?:pages?|documents?|docs|pdfs?|manuals?|articles?|"
+                     rf"reports?|contracts?|files?|wiki pages?)\b", re.IGNORECASE)
 # "2 times a minute", "twice a month", "once a day": how often something is called or run, counted as requests.
 _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
                     rf"(?P<per>{_PER})\b", re.IGNORECASE)
@@ -268,6 +272,7 @@ class Thresholds(_Strict):
     latency_ms: _Latency
     stored_vectors: _Range = _Range()  # embeddings held in an index ("12 million chunks"), not a rate
     items_backlog: _Range = _Range()  # items to label, counted without a period ("5 million photos to tag")
+    corpus_docs: _Range = _Range()  # documents or pages held to search or ground answers in ("40,000 pages")
     # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
     # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
     traffic_rps_by_component: dict[str, _Range] = {}
@@ -283,7 +288,7 @@ class Quantity(_Strict):
 
     kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms
     # | latency_measured_ms | latency_missed_ms | money_per_month | money
-    # | items_per_day | tokens_per_day | jobs_per_day | items_backlog
+    # | items_per_day | tokens_per_day | jobs_per_day | items_backlog | stored_vectors | corpus_docs
     value: float
     text: str
 
@@ -490,6 +495,13 @@ def _extract(text: str) -> list[Quantity]:
             said = re.sub(rf"^{_LABEL_VERB}\s+(?:(?:about|around|roughly|some|over)\s+|~\s*)?", "", said.strip(),
                           flags=re.IGNORECASE)
             out.append(Quantity(kind="items_backlog", value=v, text=_big(said)))
+    counted = [r.span() for r in _VOLUME.finditer(text)] + [q.span() for q in _BACKLOG.finditer(text)
+                                                           if q.group("after") or re.match(_LABEL_VERB, q.group(0), re.IGNORECASE)] + \
+        [v.span() for v in _STORED.finditer(text)]
+    for m in _CORPUS.finditer(text):
+        v = _value(m)
+        if v is not None and v >= 1000 and not any(b < m.end() and m.start() < e for b, e in counted):
+            out.append(Quantity(kind="corpus_docs", value=v, text=_big(m.group(0))))
     for m in _DEPARTED.finditer(text):
         gone, total = _count(m.group("gone")), _count(m.group("all"))
         if 0 < gone < total:
@@ -608,6 +620,12 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
             r = t.items_backlog
             if r.scale_at_least is not None and q.value >= r.scale_at_least:
                 put("scale", "stated")
+        elif q.kind == "corpus_docs":
+            r = t.corpus_docs
+            if r.scale_at_least is not None and q.value >= r.scale_at_least:
+                put("scale", "stated")
+            elif r.simple_at_most is not None and q.value <= r.simple_at_most:
+                put("scale", "negated")  # a collection this size is a weekend's indexing, not a load to engineer for
         elif q.kind == "stored_vectors":
             r = t.stored_vectors
             if r.scale_at_least is not None and q.value >= r.scale_at_least:

@@ -92,6 +92,34 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
     return None
 
 
+# "2 x 8-H100 servers", "two 8xH100 nodes", "3 servers with 8 A100s each": machines of so many GPUs each.
+_PER_MACHINE = re.compile(rf"(?:(?P<machines>\d+|two|three|four|five|six|eight|ten)\s*(?:x|×)?\s*)?(?P<gpus>\d+)\s*(?:-|x|×)?"
+                          rf"\s*(?P<name>{GPU_NAMES})\s+(?:[a-z]+\s+)?(?:servers?|nodes?|boxes|box|machines?|"
+                          r"instances?|hosts?)\b", re.IGNORECASE)
+_MACHINE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10}
+
+
+def _gpu_count(sentence: str, texts: list[str], price: str) -> tuple[float, str] | None:
+    """The GPUs a GPU-hour price applies to, like `_count`, where "2 x 8-H100 servers" counts 16 GPUs, not 8."""
+    def found(text: str) -> list[tuple[float, str]]:
+        text = text.replace(price, " ")
+        at: list[tuple[int, float, str]] = []
+        for m in _PER_MACHINE.finditer(text):
+            machines = m["machines"] or "1"
+            n = float(_MACHINE_WORDS.get(machines.lower(), machines)) * float(m["gpus"])
+            name = "GPUs" if m["name"].lower().startswith("gpu") else m["name"].rstrip("sS") + "s"
+            at.append((m.start(), n, f"{n:g} {name}"))
+        spans = [m.span() for m in _PER_MACHINE.finditer(text)]
+        at += [(g.start(), v, g.group(0).strip()) for g in _GPUS.finditer(text)
+               if (v := _value(g)) and not any(a <= g.start() < b for a, b in spans)]
+        return [(n, said) for _, n, said in sorted(at)]
+    for scope in ([sentence], texts):
+        counts = [f for t in scope for f in found(t)]
+        if counts:
+            return max(counts) if scope is texts else counts[0]
+    return None
+
+
 # "buy our own 8x A100 server for $250k", "purchasing two DGX boxes at $300k each": hardware bought once.
 _CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
                     r"\s+)?[^$€£.;,?!(]{0,40}?)\s*(?:for|at|costing|(?:would|will|should|could|might) cost|costs?|,|\()\s*"
@@ -127,9 +155,10 @@ def capex(texts: list[str]) -> Priced | None:
                 price = _amount(m)
                 n = m["n"] or ""
                 count = float(_WORD_N.get(n.lower(), n or 1)) if m["each"] else 1.0
-                return Priced(kind="capex", count=count, count_text=m["what"].strip(), price=price,
+                extra, extras = _extras(sentence[m.end():])
+                return Priced(kind="capex", count=count, count_text=m["what"].strip() + extras, price=price,
                               price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
-                              monthly=0.0, total=price * count, side="own", clause=sentence)
+                              monthly=0.0, total=price * count + extra, side="own", clause=sentence)
             if q := _CAPEX_QUOTE.search(sentence):
                 named = "" if q["what"] else "2"
                 amount = float(q["amount" + named].replace(",", "")) * {"k": 1e3, "m": 1e6}.get(
@@ -139,6 +168,24 @@ def capex(texts: list[str]) -> Priced | None:
                               price_text=q.group(0), currency={"usd": "$", "eur": "€"}.get(cur, q["cur" + named].strip()),
                               monthly=0.0, total=amount, side="own", clause=sentence)
     return None
+
+
+# "... at $290k each plus ~$60k of networking and storage": one-off costs that come with the machines.
+_PLUS = re.compile(r"^\s*,?\s*(?:plus|and|\+|with)\s+(?:another\s+|about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
+                   r"(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat)\b)(?P<what>\s+(?:of|for|in)\s+[a-z &-]{0,40}?(?=\s*(?:,|\band\s+(?:another\s+|about\s+|around\s+|~\s*)?[$€£]|\bplus\b|\+|[.;?!]|$)))?",
+                   re.IGNORECASE)
+
+
+def _extras(rest: str) -> tuple[float, str]:
+    """The one-off costs said right after a machine's price ("plus ~$60k of networking"), and what they buy
+    (" and the networking"; '' when not said)."""
+    total, names = 0.0, []
+    while m := _PLUS.match(rest):
+        total += _amount(m)
+        if m["what"]:
+            names.append(re.sub(r"^\s*(?:of|for|in)\s+", "", m["what"]).strip())
+        rest = rest[m.end():]
+    return total, (" and the " + " and ".join(names)) if names else (" and the extras" if total else "")
 
 
 _HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own|owning)\b[^.?!;]{0,30}\b(?:nodes?|servers?|gpus?|boxes|"
@@ -152,16 +199,33 @@ def hardware_option(texts: list[str]) -> bool:
 
 
 def priced(texts: list[str]) -> list[Priced]:
-    """Every price per unit in the asker's messages, multiplied by the units they said they have, oldest first."""
-    out: list[Priced] = []
+    """Every price per unit in the asker's messages, multiplied by the units they said they have, oldest first; a
+    later message's prices of one kind replace the earlier ones (see `_latest`)."""
     texts = [_GLUED.sub(r"\1 ", t) for t in texts]
+    per_message: list[list[Priced]] = []
     for text in texts:
+        found: list[Priced] = []
         for sentence in _SENTENCES.split(text):
-            out += _machines(sentence, texts) + _people(sentence)
+            found += _machines(sentence, texts) + _people(sentence)
             for m in _UNIT_PRICE.finditer(sentence):
                 if got := _unit(m, sentence, texts):
-                    out.append(got)
-    return out
+                    found.append(got)
+        per_message.append(found)
+    return _latest(per_message)
+
+
+def _latest(per_message: list[list[Priced]]) -> list[Priced]:
+    """Per kind of price, those of the latest message that gives one: a price told again later is a correction or an
+    update ("the $1.85 was spot; the reserved quote is $2.60"), never a second bill to add. A price that message only
+    repeats from an earlier one is a reference to it and is dropped when the message also gives a new one."""
+    out: list[Priced] = []
+    for kind in dict.fromkeys(p.kind for found in per_message for p in found):
+        messages = [[p for p in found if p.kind == kind] for found in per_message]
+        last = max(i for i, found in enumerate(messages) if found)
+        earlier = {p.price for found in messages[:last] for p in found}
+        new = [p for p in messages[last] if p.price not in earlier]
+        out += new or messages[last]
+    return sorted(out, key=lambda p: next(i for i, found in enumerate(per_message) if p in found))
 
 
 # "The node quote is ~$62k/month ... We'd want two nodes": a price for one machine, and how many elsewhere.
@@ -217,7 +281,7 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
             # "3,000 A100 GPU-hours a month at $1.80": the hours they use, not GPUs kept busy around the clock.
             return Priced(kind="gpu_hours_used", count=used[0], count_text=used[1], monthly=used[0] * price,
                           side="own", **base)
-        gpus = _count(_GPUS, sentence, texts, m.group(0))
+        gpus = _gpu_count(sentence, texts, m.group(0))
         if gpus is None:
             return None
         return Priced(kind="gpu_hours", count=gpus[0], count_text=gpus[1], monthly=gpus[0] * price * HOURS_PER_MONTH,
@@ -309,6 +373,31 @@ def gpu_use(texts: list[str]) -> tuple[float, float, str] | None:
         else:
             per_month = _PER_MONTH[(often["every"] or _ADVERB[often["adv"].lower()]).lower()]
         return gpus * hours * per_month, gpus, f"{run.group(0).strip()}, {often.group(0).strip()}"
+    return None
+
+
+# "we used the GPUs about 40% of the time", "utilisation was ~35%", "busy 40% of the time", "idle 60% of the time".
+_USE = re.compile(r"(?:\b(?:used|using|use|busy|utili[sz](?:ed|ation)|occupied|running|ran|in use|loaded)\b[^.;?!%]{0,40}?"
+                  r"(?P<used>\d{1,3}(?:\.\d+)?)\s*%|(?P<used2>\d{1,3}(?:\.\d+)?)\s*%\s*(?:gpu\s+)?(?:utili[sz]ation|"
+                  r"use|usage|busy|of the time)|\bidle\b[^.;?!%]{0,25}?(?P<idle>\d{1,3}(?:\.\d+)?)\s*%)", re.IGNORECASE)
+_GPU_WORDS = re.compile(rf"\b(?:{GPU_NAMES}|cards?|cluster|machines?|nodes?|servers?|boxes|instances?|compute)\b",
+                        re.IGNORECASE)
+
+
+def gpu_utilisation(texts: list[str]) -> tuple[float, str] | None:
+    """The share of the time their GPUs are busy, as a fraction and as said ("about 40% of the time"), from the
+    latest message that tells it; None when none does."""
+    for text in reversed(texts):
+        for sentence in _SENTENCES.split(text):
+            m = _USE.search(sentence)
+            if not m or not _GPU_WORDS.search(sentence):
+                continue
+            if m["idle"]:
+                share = 1 - float(m["idle"]) / 100
+            else:
+                share = float(m["used"] or m["used2"]) / 100
+            if 0 < share < 1:
+                return share, m.group(0).strip()
     return None
 
 

@@ -72,14 +72,32 @@ def cloud_of(doc: str) -> str | None:
 CLOUD_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
 
 
-def outside_boundary(facts: dict[str, VendorFacts] | None, conditions: list[str], doc: str) -> bool:
-    """Whether an option cannot run inside the asker's boundary when their data must stay there."""
+# Where a rule keeps data: a region or country ("must stay in the EU"), or their own network ("on-prem only").
+_REGION = re.compile(r"\b(?:eu|e\.u\.|europe|european union|eea|us|usa|u\.s\.|uk|country|in-country|region|regional|"
+                     r"germany|france|switzerland|canada|india|indonesia|australia|japan|brazil|singapore|korea|"
+                     r"saudi arabia|uae|poland|netherlands|spain|italy|mexico|south africa|philippines|vietnam|"
+                     r"malaysia|thailand|china|nigeria|kenya|turkey|israel|norway|sweden|denmark|finland|ireland)\b",
+                     re.IGNORECASE)
+_BOUNDARY = re.compile(r"\b(?:network|prem\w*|data ?cent\w*|air[- ]?gapped|vpc|boundary|house|servers|infrastructure|"
+                       r"account|walls|third[- ]part\w*|saas|public cloud|external|outside (?:of )?(?:our|the))\b",
+                       re.IGNORECASE)
+
+
+def region_only(where: str) -> bool:
+    """Whether a data rule, in the asker's words, names only a region or country the data stays in ("must stay in
+    the EU"): a provider's hosting in that region meets it, where a rule on their own network needs self-hosting."""
+    return bool(_REGION.search(where or "")) and not _BOUNDARY.search(where or "")
+
+
+def outside_boundary(facts: dict[str, VendorFacts] | None, conditions: list[str], doc: str, where: str = "") -> bool:
+    """Whether an option cannot run inside the asker's boundary when their data must stay there (a rule that only
+    names a region leaves hosted services in: they may run there)."""
     f = (facts or {}).get(doc)
-    return "regulated" in conditions and f is not None and not f.self_hostable
+    return "regulated" in conditions and f is not None and not f.self_hostable and not region_only(where)
 
 
-def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: bool | None = None
-        ) -> tuple[int, list[str]]:
+def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: bool | None = None,
+        regional: bool = False) -> tuple[int, list[str]]:
     """How well an option fits the asker's facts (their conditions, whether anyone can run it, whether they run
     Kubernetes), and the reasons in words."""
     score, why = (-5 if f.status == "maintenance" else 0), []
@@ -88,7 +106,11 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
         score, why = score + (2 if f.needs_kubernetes else 1), why + ["it runs on the Kubernetes you already have"]
     elif kubernetes is False and f.needs_kubernetes:
         score -= 4  # said as a caveat where the option is shown, never as a reason it fits
-    if "regulated" in conditions and f.self_hostable:
+    if "regulated" in conditions and regional:
+        # A rule on the region data stays in is met by self-hosting there or by a managed service hosted there.
+        if f.self_hostable:
+            score, why = score + 1, why + ["you can run it yourselves in the region your rule names"]
+    elif "regulated" in conditions and f.self_hostable:
         if f.open_source:  # open source runs inside the boundary without a special enterprise deal
             score, why = score + 4, why + ["it is open source and can run inside your own network"]
         else:
@@ -171,6 +193,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     facts = ctx.vendor_facts or {}
     out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
     named = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc in facts and o.doc not in out]
+    where = ctx.state.facts.get("data-location", "")
+    regional = "regulated" in ctx.decision.conditions and region_only(where)
     home = ctx.state.cloud
     if home and len(named) >= 2:
         # A team that said where it runs ("all-in on GCP") is not offered another cloud's own platform, even when
@@ -183,9 +207,9 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # "What are the options?" names none: the ones that fit the asker's facts, never one that cannot run where
         # their data must stay (a hosted-only API for an EU-only fintech).
         fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
-                   and not outside_boundary(facts, ctx.decision.conditions, o.doc)]
+                   and not outside_boundary(facts, ctx.decision.conditions, o.doc, where)]
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
-                                                      ctx.state.kubernetes)[0])[:4]
+                                                      ctx.state.kubernetes, regional)[0])[:4]
     if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes.decision import verdict_shape
@@ -217,7 +241,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     names = _shared_terms(own_words, own_words)
 
     def scored_fit(o):
-        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes)
+        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, regional)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
         if o.doc in ctx.state.running:

@@ -132,7 +132,17 @@ def test_volumes_of_work_settle_by_their_own_thresholds(text, expected):
 
 def test_a_volume_takes_no_period_from_the_next_count():
     # "2 million documents and 10 queries per second": the documents are stored, the queries arrive.
-    assert [q.kind for q in extract("about 2 million documents and 10 queries per second")] == ["traffic_rps"]
+    found = extract("about 2 million documents and 10 queries per second")
+    assert [q.kind for q in found] == ["traffic_rps", "corpus_docs"]  # a collection's size, never a rate
+
+
+def test_a_document_collection_is_a_size_whose_magnitude_settles_scale():
+    t = THRESHOLDS
+    small = extract("the manuals come to roughly 60,000 pages in three languages")
+    assert [(q.kind, q.value) for q in small] == [("corpus_docs", 60_000)]
+    assert implications(small, t) == {"scale": "negated"}  # an overnight indexing job is no load to engineer for
+    assert implications(extract("search across 80 million documents"), t) == {"scale": "stated"}
+    assert [q.kind for q in extract("we label 40,000 documents every week")] == ["items_per_day"]  # a flow, not a size
 
 
 @pytest.mark.parametrize("text", ["we'd need 2 engineers on it", "it would take three devs for six months",

@@ -208,11 +208,16 @@ def test_is_the_registry_we_currently_use_sufficient_answers_about_it(advisor):
 def test_how_to_evaluate_a_named_shortlist_puts_them_through_one_trial(advisor):
     a = advisor.ask("We are 4 ML engineers at a fintech. 12 fraud models in production. We are looking at Arize, "
                     "Evidently and WhyLabs. How we should evaluate these vendors, which criteria is most important? "
-                    "We are under supervision so data must stay in EU.")
+                    "We are under supervision so data must stay in our own data centre.")
     assert a.act == "evaluate"
     assert a.lead.startswith("Put Arize AI, WhyLabs and Evidently AI through the same proof of concept")
-    # Under residency rules, a product the notes say cannot be self-hosted is named as out of the trial.
+    # Under a rule on their own network, a product the notes say cannot be self-hosted is named as out of the trial.
     assert "Arize AI cannot run inside your own network" in a.lead
+    # A rule that names only a region is met by a hosted service in that region: nobody is ruled out for it.
+    b = advisor.ask("We are 4 ML engineers at a fintech. 12 fraud models in production. We are looking at Arize, "
+                    "Evidently and WhyLabs. How we should evaluate these vendors, which criteria is most important? "
+                    "We are under supervision so data must stay in EU.")
+    assert "cannot run inside your own network" not in b.lead and "where each keeps your data" in b.lead
     assert_citations_resolve(a)
     # Guidance leads itself: no verdict line heads it in Markdown, while Slack's header still carries the verdict.
     from advisor.render import markdown
@@ -841,3 +846,17 @@ def test_background_about_the_business_does_not_hide_a_plain_question_about_a_ro
                     "shipment data inside our own cloud tenant in France. Hosted LLM or not?")
     assert not a.refused and a.component == "llm-inference"
     assert "regulated" in a.conditions
+
+
+def test_a_corrected_gpu_price_replaces_the_old_one_and_the_busy_share_enters_the_sum(advisor):
+    a = advisor.ask("Robotics lab, 6 researchers. We'll need 24 H100s for the coming year. A cloud quotes $1.60 per "
+                    "GPU-hour, or we could buy 3 x 8-H100 servers at about $260k each plus ~$50k of networking. "
+                    "Rent or buy?")
+    assert "renting 24 H100s" in a.lead and "$830k for the 3 x 8-H100 servers and the networking" in a.lead
+    b = advisor.ask("Correction: the $1.60 is the preemptible rate, the reserved one is $2.30 per GPU-hour. Also our "
+                    "logs say the GPUs were busy about 35% of the time. Can you redo it?", a.conversation_id)
+    assert "$1.60" not in b.lead and "24 H100s at $2.30 a GPU-hour" in b.lead
+    assert "At the 35% use you measured" in b.lead and "busy more than about" in b.lead
+    # At that use, paying only for the hours used beats owning, so the call to rent needs no reconciling.
+    assert "renting costs less: owning wins only while" in b.lead and "On price alone" not in b.lead
+    assert "On price alone that favours owning" in a.lead  # around the clock, owning is cheaper than the call

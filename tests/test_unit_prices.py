@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.unit_prices import priced
+from advisor.unit_prices import capex, gpu_utilisation, priced
 
 
 def _one(text: str | list[str]):
@@ -120,3 +120,41 @@ def test_a_monthly_quote_or_a_service_quote_is_no_hardware():
 
     assert capex(["We were quoted $30k/month for the cluster."]) is None
     assert capex(["a quote of $5k for the labelling project"]) is None
+
+
+def test_a_later_price_replaces_the_earlier_one_and_a_repeated_old_price_is_only_a_reference():
+    first = "We'd need 12 L40S most of the year; a provider quoted $1.20 per GPU-hour."
+    again = "Sorry, $1.20 was the interruptible rate. Committed capacity is $1.90 per GPU-hour."
+    found = priced([first, again])
+    assert [(p.kind, p.price) for p in found] == [("gpu_hours", 1.90)]
+    assert found[0].count == 12  # the count told in the first message still applies
+    assert [p.price for p in priced([first])] == [1.20]
+    # Two prices in one message are alternatives or two lines, and both stay.
+    both = priced(["4 A100s at $1.60/GPU-hr on demand, or 4 A100s at $1.10/GPU-hr with a commit"])
+    assert sorted(p.price for p in both) == [1.10, 1.60]
+
+
+@pytest.mark.parametrize("text, gpus", [
+    ("rent the same as buying 3 x 8-H100 servers; the cloud wants $2.40 per GPU-hour", 24),
+    ("two 8xA100 nodes at $1.70/GPU-hr", 16),
+    ("one 4-L40S server at $1.10 per GPU-hour", 4),
+])
+def test_machines_of_several_gpus_each_count_every_gpu(text, gpus):
+    assert _one(text).count == gpus
+
+
+def test_one_off_costs_told_with_the_machines_are_part_of_the_purchase():
+    bought = capex(["or we purchase 3 x 8-H100 servers at about $250k each plus ~$45k of switches and storage."])
+    assert bought.total == 3 * 250_000 + 45_000 and bought.count_text.endswith("and the switches and storage")
+    assert capex(["buy two DGX at $300k each and $5k/month hosting"]).total == 600_000  # a monthly cost is no one-off
+
+
+@pytest.mark.parametrize("text, share", [
+    ("last quarter the cards were busy about 35% of the time", 0.35),
+    ("our GPU utilisation averages 55%", 0.55),
+    ("the cluster sits idle 70% of the time", 0.30),
+    ("revenue grew 40% and we run 8 GPUs", None),
+])
+def test_the_share_of_time_gpus_are_busy(text, share):
+    got = gpu_utilisation([text])
+    assert (got[0] if got else None) == (pytest.approx(share) if share else None)

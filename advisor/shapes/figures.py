@@ -8,7 +8,7 @@ from ..compose import Citations, Context
 from ..models import Section
 from ..quantities import GPU_NAMES, extract
 from ..tco import clauses, inputs_from_text, project
-from ..unit_prices import HOURS_PER_MONTH, Priced, capex, gpu_use, priced
+from ..unit_prices import HOURS_PER_MONTH, Priced, capex, gpu_use, gpu_utilisation, priced
 from .phrasing import cap, named_in
 
 # The inputs an asker can give; a projection needs one of DECIDING (a horizon alone would leave every figure ours).
@@ -425,7 +425,37 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
     else:
         said += (f", so renting costs about {_money(own_total - rent * months, unit)} less over the {_span(months)}; "
                  f"at this use the hardware pays for itself only after about {back:.0f} months")
-    return said + ", before the people who would run it" + ("." if running else " and its power and hosting.")
+    said += ", before the people who would run it" + ("." if running else " and its power and hosting.")
+    around_the_clock = bool(rented) and all(p.kind == "gpu_hours" for p in rented)
+    used = _at_their_use(texts, rent, own_total, months, unit) if around_the_clock else None
+    if used is not None:
+        said, rent = f"{said} {used[0]}", used[1]
+    if own_total < rent * months and ctx.decision.verdict == "buy":
+        # The sum favours owning while the call is to rent: the note's reason is what reconciles the two.
+        why = "owning adds buying, housing, powering and replacing the machines, and the people to run them"
+        if cite := cites.support(f"steady measured GPU spend reserved committed capacity not owning; {why}",
+                                 "training-infrastructure"):
+            said += (f" On price alone that favours owning; a steady bill like this is still a case for reserved "
+                     f"capacity from a provider rather than machines of your own, because {why}.{cite}")
+    return said
+
+
+def _at_their_use(texts: list[str], rent: float, own_total: float, months: int, unit: str) -> tuple[str, float] | None:
+    """Renting only the hours they use, at the share of the time they said their GPUs are busy, and the share above
+    which owning costs less, with the monthly rent at that use; None when they gave no share."""
+    use = gpu_utilisation(texts)
+    if use is None:
+        return None
+    share = use[0]
+    at_use = rent * share
+    said = (f"At the {share:.0%} use you measured, paying only for the hours you use would come to about "
+            f"{_price(at_use, unit)} a month, {_money(at_use * months, unit)} over {_span(months)}, at that price "
+            f"(on-demand prices usually run higher)")
+    even = own_total / (rent * months)
+    if even >= 1:
+        return said + f"; at that price owning never pays for itself within {_span(months)}, however busy the machines.", at_use
+    cheaper = "owning still costs less" if share > even else "renting costs less"
+    return said + f", so {cheaper}: owning wins only while the GPUs are busy more than about {even:.0%} of the time.", at_use
 
 
 # "30-40% of one engineer's time on Airflow upgrades", "half an SRE": the people cost of running it yourselves.

@@ -3,8 +3,6 @@ constraint (where it runs, a regional option, maintenance mode, its price or how
 
 from __future__ import annotations
 
-import re
-
 from ..compose import Citations, Context, sentences, usable
 from ..models import Section
 from ..retrieval import Passage, tokenize
@@ -14,7 +12,14 @@ from .phrasing import listed
 def outside_their_boundary(ctx: Context, doc: str) -> bool:
     from ..vendors import outside_boundary
 
-    return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc)
+    return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc, ctx.state.facts.get("data-location", ""))
+
+
+def regional_rule(ctx: Context) -> bool:
+    """Whether the asker's data rule names only a region or country ("must stay in the EU"), not their network."""
+    from ..vendors import region_only
+
+    return "regulated" in ctx.decision.conditions and region_only(ctx.state.facts.get("data-location", ""))
 
 
 def strength_of(ctx: Context, cites: Citations, doc: str) -> Passage | None:
@@ -48,7 +53,8 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
     clouds |= {home} if home else set()
 
     def rank(o) -> float:
-        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue, ctx.state.kubernetes)[0] \
+        score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue, ctx.state.kubernetes,
+                    regional_rule(ctx))[0] \
             if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
@@ -70,10 +76,11 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
         first = cites.sentence_from(strength)
         if first:
             # A product the asker named that cannot run inside their boundary says so.
-            caveat = _regional(ctx, cites, opt.doc) or (
-                " It cannot be self-hosted, so it does not fit data that must stay inside your network."
-                + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
-                if outside_their_boundary(ctx, opt.doc) else (
+            hosted_only = opt.doc in facts and not facts[opt.doc].self_hostable
+            caveat = (" It cannot be self-hosted, so it does not fit data that must stay inside your network."
+                      + cites.support(f"{facts[opt.doc].hosting} hosting self-hosted", opt.doc)) \
+                if outside_their_boundary(ctx, opt.doc) else _regional(ctx, cites, opt.doc) \
+                if hosted_only and regional_rule(ctx) else (
                 " It needs a Kubernetes cluster, which you do not run." + cites.support("Kubernetes cluster", opt.doc)) \
                 if ctx.state.kubernetes is False and opt.doc in facts and facts[opt.doc].needs_kubernetes else ""
             if not caveat and opt.doc in facts and facts[opt.doc].status == "maintenance":
@@ -108,17 +115,12 @@ def only_fitting(ctx: Context, cites: Citations) -> str:
     return f"Of the options you named, {fitting[0].name} is the one that fits: {' and '.join(why)}."
 
 
-_REGION = re.compile(r"\b(?:eu|europe|european union|us|usa|uk|country|region|germany|france|switzerland|canada|"
-                     r"india|indonesia|australia|japan)\b")
-_BOUNDARY = re.compile(r"\b(?:network|prem\w*|data ?cent\w*|air[- ]?gapped|vpc|boundary|house|servers|"
-                       r"infrastructure|account)\b")
 
 
 def _regional(ctx: Context, cites: Citations, doc: str) -> str:
     """For a rule on the region data stays in ("all processing within the EU"), a hosted-only product's own way of
     running in a chosen region (its note's hosting line), cited; '' for a rule on their own network."""
-    where = ctx.state.facts.get("data-location", "")
-    if not _REGION.search(where) or _BOUNDARY.search(where):
+    if not regional_rule(ctx):
         return ""
     hosting = cites.section(doc, "hosting")
     lines = [s for s in sentences(hosting.doc.page_content) if usable(s)] if hosting else []
@@ -146,7 +148,7 @@ def suits(ctx: Context, cites: Citations, opt, facts) -> str:
     from ..vendors import fit
 
     f = facts.get(opt.doc)
-    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue)[1]:
+    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue, regional=regional_rule(ctx))[1]:
         return ""
     conds = ctx.decision.conditions
     # The note's section on that constraint, and in it the sentence that speaks to it.
