@@ -359,14 +359,36 @@ def corrected_volume(text: str, told: list[Quantity]) -> Quantity | None:
 
 # "the team went from 7 engineers to 2", "shrank from 12 models to 3 models": a change, told with the old figure first;
 # the figure that holds now is the one after "to".
-_CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?[$€£]?(?P<old>{NUM.replace('?P<num>', '?P<onum>').replace('?P<mult>', '?P<omult>').replace('?P<word>', '?P<oword>').replace('?P<wmult>', '?P<owmult>')})"
-                      r"(?P<unit>[^.;?!\d]{0,40}?)\s+(?:down |up |back |all the way )?to\s+(?:about |around |roughly |just |only |~\s*)?[$€£]?"
+_CUR = r"(?:[$€£]|(?:usd|eur|gbp|chf|us\$)\s?)?"  # "$38k", "USD 38,000": a currency before the figure
+_CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?{_CUR}(?P<old>{NUM.replace('?P<num>', '?P<onum>').replace('?P<mult>', '?P<omult>').replace('?P<word>', '?P<oword>').replace('?P<wmult>', '?P<owmult>')})"
+                      r"(?P<unit>(?:[^.;?!\d]|\b(?:19|20)\d\d\b){0,40}?)\s+(?:down |up |back |all the way )?to\s+(?:about |around |roughly |just |only |~\s*)?" + _CUR +
                       rf"(?P<new>{NUM})", re.IGNORECASE)
 
 
+# "14 data scientists and 6 data engineers", "9 data scientists, 4 MLEs, 2 analysts": one team counted by role.
+_ROLE = (r"(?P<n>\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|scientists?|analysts?|developers?|devs|mles?|"
+         r"researchers?|sres?)\b")
+_ROLE_LIST = re.compile(rf"{_ROLE.replace('?P<n>', '')}(?:\s*(?:,|and|plus|&)\s*(?:and\s+)?"
+                        rf"{_ROLE.replace('?P<n>', '')})+", re.IGNORECASE)
+_ROLE_ONE = re.compile(_ROLE, re.IGNORECASE)
+
+
+def _one_team(text: str, found: list[Quantity]) -> list[Quantity]:
+    """Engineers counted role by role in one list are one team of their sum (a 20-person group is no small team)."""
+    for m in _ROLE_LIST.finditer(text):
+        counts = [float(r["n"]) for r in _ROLE_ONE.finditer(m.group(0))]
+        members = [q for q in found if q.kind == "engineers" and q.value in counts]
+        if len(counts) < 2 or len(members) < 2 or _OPERATORS.search(m.group(0)):
+            continue  # people who run infrastructure are counted apart (see small_team)
+        found = [q for q in found if q not in members] + [
+            Quantity(kind="engineers", value=sum(counts), text=m.group(0).strip())]
+    return found
+
+
 def extract(text: str) -> list[Quantity]:
-    """Every quantity in `text` (normalised or raw); of a change ("from 7 engineers to 2"), the figure after it."""
-    found = _extract(text)
+    """Every quantity in `text` (normalised or raw); of a change ("from 7 engineers to 2"), the figure after it;
+    engineers counted role by role in one list, as one team."""
+    found = _one_team(text, _extract(text))
     for m in _CHANGED.finditer(text):
         told, after = m.group(0)[:m.start("new") - m.start()], _value(m)
         before = [q for q in found if q.text in told and _value_in(q.text) == _value_in(m.group("old"))]
@@ -374,7 +396,8 @@ def extract(text: str) -> list[Quantity]:
             continue
         old = before[0]
         found = [q for q in found if q is not old]
-        if any(q.kind == old.kind and q.text.lstrip("$€£ ").startswith(m.group("new").strip()) for q in found):
+        if any(q.kind == old.kind and re.sub(r"^(?:[$€£]|usd|eur|gbp|chf|us\$)?\s*", "", q.text, flags=re.IGNORECASE)
+               .startswith(m.group("new").strip()) for q in found):
             continue  # "from 50 requests a day to 20k per second": the new figure has its own unit
         scale = old.value / _value_in(old.text) if _value_in(old.text) else 1.0
         found.append(Quantity(kind=old.kind, value=after * scale,
@@ -464,8 +487,9 @@ def _extract(text: str) -> list[Quantity]:
                 said = f"{role.group(1)} {said}"  # "platform team of 3": who runs things, not the team asking
             effort = m not in teams and (_EFFORT_BEFORE.search(text[max(0, m.start() - 40):m.start()])
                                          or _EFFORT_AFTER.match(text[m.end():m.end() + 40]))
-            # Part of a person ("0.5 engineers to run it") is an effort, never a team's size.
-            effort = effort or v < 1
+            # Part of a person ("0.5 engineers to run it") is an effort, never a team's size; so are people added
+            # for it ("3 additional platform engineers", "two extra SREs").
+            effort = effort or v < 1 or bool(re.search(r"\b(?:additional|extra)\b", m.group(0), re.IGNORECASE))
             out.append(Quantity(kind="build_engineers" if effort else "engineers", value=v, text=said))
     for m in _VOLUME.finditer(text):
         v = _value(m)

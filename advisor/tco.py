@@ -106,7 +106,9 @@ def parse_inputs(data: object) -> TcoInputs:
                          f"known inputs: {', '.join(FIELDS)}; omit one to use its labelled default") from exc
 
 
-def _curves(v: dict[str, float], overrun: float = 0.0) -> tuple[list[float], list[float]]:
+def _curves(v: dict[str, float], overrun: float = 0.0, replacing: bool = False) -> tuple[list[float], list[float]]:
+    """Cumulative build and buy costs by month (`replacing`: the bought product is the one they pay for today, so the
+    build side keeps paying it until the build is done)."""
     monthly_eng = v["loaded_cost_year"] / 12
     months = int(v["horizon_months"])
     build_for = v["build_months"] * (1 + overrun)
@@ -116,9 +118,11 @@ def _curves(v: dict[str, float], overrun: float = 0.0) -> tuple[list[float], lis
         building = min(1.0, max(0.0, build_for - (m - 1)))  # share of this month still spent building
         since_launch = max(0.0, m - build_for) / 12
         upkeep = team * v["maintenance_share"] * monthly_eng * (1 + v["maintenance_growth"]) ** since_launch
-        cb += team * monthly_eng * building + (1 - building) * (upkeep + v["infra_month"])
-        setup = team * v["loaded_cost_year"] / 52 * v["buy_setup_weeks"] if m == 1 else 0.0
-        cy += v["vendor_month"] * (1 + v["vendor_growth"]) ** ((m - 1) // 12) + setup
+        price = v["vendor_month"] * (1 + v["vendor_growth"]) ** ((m - 1) // 12)
+        cb += team * monthly_eng * building + (1 - building) * (upkeep + v["infra_month"]) + \
+            (building * price if replacing else 0.0)
+        setup = team * v["loaded_cost_year"] / 52 * v["buy_setup_weeks"] if m == 1 and not replacing else 0.0
+        cy += price + setup
         build.append(round(cb, 2))
         buy.append(round(cy, 2))
     return build, buy
@@ -152,10 +156,12 @@ def compute(inputs: TcoInputs, knowledge_dir: Path) -> TcoResult:
                      summary=_summary(even, build, buy, scenarios, months, citer), citations=citer.citations())
 
 
-def project(given: dict[str, float], defaults: TcoDefaults) -> tuple[dict[str, float], list[float], list[float]]:
-    """The values used (the asker's, else the defaults) and the cumulative build and buy costs by month."""
+def project(given: dict[str, float], defaults: TcoDefaults,
+            replacing: bool = False) -> tuple[dict[str, float], list[float], list[float]]:
+    """The values used (the asker's, else the defaults) and the cumulative build and buy costs by month
+    (`replacing`: see `_curves`)."""
     values = {f: float(given.get(f, defaults.defaults[f].value)) for f in FIELDS}
-    build, buy = _curves(values)
+    build, buy = _curves(values, replacing=replacing)
     return values, build, buy
 
 
@@ -182,15 +188,21 @@ def _summary(even: int | None, build: list[float], buy: list[float], scenarios: 
 # "2 engineers for 6 months", "six months to build", "takes 4 months": the asker's build estimate.
 _BUILD = re.compile(r"(?P<eng>\d+(?:\.\d+)?)\s*(?:engineers?|devs?|developers?|people|ppl|fte)\s+"
                     r"(?:for|over|during)\s+(?P<months>\d+(?:\.\d+)?)\s*months?", re.IGNORECASE)
-_MONTHS = re.compile(r"(?P<months>\d+(?:\.\d+)?)\s*months?\s+(?:to\s+build|of\s+(?:work|building|engineering))",
-                     re.IGNORECASE)
+# "six months to build", "9-12 months of migration work", "the migration would take 9-12 months": a range counts at
+# its upper end, since build estimates run low.
+_SPAN = r"(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*)?(?P<months{n}>\d+(?:\.\d+)?)\s*months?"
+_MONTHS = re.compile(_SPAN.format(n="") + r"\s+(?:to\s+(?:build|migrate|move|port|rewrite|re-?platform)|of\s+(?:work|"
+                     r"building|engineering|migration))|\b(?:build|migration|move|rewrite|port|re-?platforming)\w*\b"
+                     r"[^.;?!\d]{0,25}?\b(?:would|will|could|should|might|to)?\s*take\s+(?:us\s+)?(?:about\s+|around\s+|"
+                     r"roughly\s+|~\s*)?" + _SPAN.format(n="2"), re.IGNORECASE)
 _VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|charges?|costs?\s+us|saas|seat)",
                      re.IGNORECASE)
 _LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs|each)", re.IGNORECASE)
 # "plus ~$70k/year of extra infra": what the built system's servers cost, beside the people.
 _INFRA = re.compile(r"\b(infra|infrastructure|hosting|servers?|compute|cloud bill|storage)\b", re.IGNORECASE)
 # "hiring 2 platform engineers": people taken on for it stay on it, so the whole team is its upkeep after launch.
-_HIRED = re.compile(r"\b(?:hire|hiring|hired|headcount for|new hires?)\b", re.IGNORECASE)
+# People hired or added for it ("3 additional platform engineers") stay on the payroll after the build.
+_HIRED = re.compile(r"\b(?:hire|hiring|hired|headcount for|new hires?|additional|extra|more|new)\b", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[.;!?])\s+|,(?!\d{3}\b)\s*|\s+(?:and|but|while|whereas)\s+")  # not "$3,200"
 
 
@@ -228,7 +240,7 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
             if m := _BUILD.search(clause):
                 found["build_engineers"], found["build_months"] = float(m["eng"]), float(m["months"])
             elif m := _MONTHS.search(clause):
-                found["build_months"] = float(m["months"])
+                found["build_months"] = float(m["months"] or m["months2"])
             for q in extract(clause):
                 if q.kind == "build_engineers" and "build_engineers" not in found:
                     found["build_engineers"] = q.value  # "we'd need 2 engineers on it"

@@ -79,7 +79,8 @@ _REGION = re.compile(r"\b(?:eu|e\.u\.|europe|european union|eea|us|usa|u\.s\.|uk
                      r"malaysia|thailand|china|nigeria|kenya|turkey|israel|norway|sweden|denmark|finland|ireland)\b",
                      re.IGNORECASE)
 _BOUNDARY = re.compile(r"\b(?:network|prem\w*|data ?cent\w*|air[- ]?gapped|vpc|boundary|house|servers|infrastructure|"
-                       r"account|walls|third[- ]part\w*|saas|public cloud|external|outside (?:of )?(?:our|the))\b",
+                       r"account|walls|third[- ]part\w*|saas|public cloud|private cloud|tenant|external|"
+                       r"outside (?:of )?(?:our|the))\b",
                        re.IGNORECASE)
 
 
@@ -90,14 +91,23 @@ def region_only(where: str) -> bool:
 
 
 def outside_boundary(facts: dict[str, VendorFacts] | None, conditions: list[str], doc: str, where: str = "") -> bool:
-    """Whether an option cannot run inside the asker's boundary when their data must stay there (a rule that only
-    names a region leaves hosted services in: they may run there)."""
+    """Whether an option cannot run inside the asker's boundary when their data must stay there (`where`: the words of
+    their data rule). A rule that only names a region leaves hosted services in, since they may run there; a sector's
+    regulation that says nothing of where data lives asks for a compliance review, not for their own network."""
     f = (facts or {}).get(doc)
-    return "regulated" in conditions and f is not None and not f.self_hostable and not region_only(where)
+    return data_rule(conditions, where) == "inside" and f is not None and not f.self_hostable
+
+
+def data_rule(conditions: list[str], where: str) -> str:
+    """What the asker's regulation asks of where a product runs: 'inside' their own network, a 'region', or only a
+    compliance 'review' (a sector's rules that say nothing of where data lives); '' when they are not regulated."""
+    if "regulated" not in conditions:
+        return ""
+    return "review" if not where else "region" if region_only(where) else "inside"
 
 
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: bool | None = None,
-        regional: bool = False) -> tuple[int, list[str]]:
+        rule: str = "inside") -> tuple[int, list[str]]:
     """How well an option fits the asker's facts (their conditions, whether anyone can run it, whether they run
     Kubernetes), and the reasons in words."""
     score, why = (-5 if f.status == "maintenance" else 0), []
@@ -106,10 +116,14 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
         score, why = score + (2 if f.needs_kubernetes else 1), why + ["it runs on the Kubernetes you already have"]
     elif kubernetes is False and f.needs_kubernetes:
         score -= 4  # said as a caveat where the option is shown, never as a reason it fits
-    if "regulated" in conditions and regional:
+    if "regulated" in conditions and rule == "region":
         # A rule on the region data stays in is met by self-hosting there or by a managed service hosted there.
         if f.self_hostable:
             score, why = score + 1, why + ["you can run it yourselves in the region your rule names"]
+    elif "regulated" in conditions and rule == "review":
+        # A sector's rules ask for control and audit: running it yourselves keeps both within reach.
+        if f.self_hostable:
+            score, why = score + 2, why + ["running it yourselves keeps its records where your own controls and audits reach"]
     elif "regulated" in conditions and f.self_hostable:
         if f.open_source:  # open source runs inside the boundary without a special enterprise deal
             score, why = score + 4, why + ["it is open source and can run inside your own network"]
@@ -194,7 +208,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
     named = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc in facts and o.doc not in out]
     where = ctx.state.facts.get("data-location", "")
-    regional = "regulated" in ctx.decision.conditions and region_only(where)
+    rule = data_rule(ctx.decision.conditions, where) or "inside"
     home = ctx.state.cloud
     if home and len(named) >= 2:
         # A team that said where it runs ("all-in on GCP") is not offered another cloud's own platform, even when
@@ -209,7 +223,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
                    and not outside_boundary(facts, ctx.decision.conditions, o.doc, where)]
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
-                                                      ctx.state.kubernetes, regional)[0])[:4]
+                                                      ctx.state.kubernetes, rule)[0])[:4]
     if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes.decision import verdict_shape
@@ -241,7 +255,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     names = _shared_terms(own_words, own_words)
 
     def scored_fit(o):
-        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, regional)
+        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, rule)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
         if o.doc in ctx.state.running:

@@ -376,7 +376,8 @@ def test_a_platform_team_counted_is_who_runs_things_not_a_small_company():
     found = extract(normalize("platform team of 3 at a logistics company, 25 data scientists"))
     assert [(q.kind, q.value, q.text.strip()) for q in found] == [
         ("engineers", 3, "platform team of 3"), ("engineers", 25, "25 data scientists")]
-    assert "early-stage" not in implications(found, THRESHOLDS)
+    # The three who run the platform make no small company; the 25 who build say it is past the early stage.
+    assert implications(found, THRESHOLDS).get("early-stage") == "negated"
 
 
 @pytest.mark.parametrize("text, kind, value", [
@@ -401,3 +402,25 @@ def test_a_latency_a_product_adds_is_measured_against_the_budget_beside_it():
     found = extract("the feature lookups add about 70 ms against our 20 ms budget")
     missed = missed_target(found)
     assert missed is not None and missed.value == 70
+
+
+@pytest.mark.parametrize("text, value", [
+    ("the bill has gone from about USD 41,000 a month two years ago to about USD 88,000 a month now", 88_000),
+    ("our spend climbed from EUR 12k a month in 2024 to EUR 30k a month", 30_000),
+])
+def test_a_bill_that_changed_is_its_latest_figure_whatever_sits_between(text, value):
+    assert [(q.kind, q.value) for q in extract(text)] == [("money_per_month", value)]
+
+
+def test_engineers_counted_role_by_role_in_one_list_are_one_team():
+    team = extract("Our analytics group is 12 data scientists and 7 data engineers.")
+    assert [(q.kind, q.value) for q in team] == [("engineers", 19)]
+    assert "early-stage" not in implications(team, THRESHOLDS)  # 19 people: neither a small team nor a large one
+    # People who run infrastructure stay apart: the small team is the four who build.
+    assert sorted(q.value for q in extract("4 data scientists and 2 SREs")) == [2, 4]
+
+
+def test_people_added_for_it_are_the_effort_not_the_team():
+    assert [(q.kind, q.value) for q in extract("it would need 4 additional platform engineers")] == \
+        [("build_engineers", 4)]
+    assert [q.kind for q in extract("we have 5 more engineers than last year")] == ["engineers"]

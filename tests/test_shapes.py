@@ -860,3 +860,25 @@ def test_a_corrected_gpu_price_replaces_the_old_one_and_the_busy_share_enters_th
     # At that use, paying only for the hours used beats owning, so the call to rent needs no reconciling.
     assert "renting costs less: owning wins only while" in b.lead and "On price alone" not in b.lead
     assert "On price alone that favours owning" in a.lead  # around the clock, owning is cheaper than the call
+
+
+def test_leaving_a_product_they_pay_for_carries_its_bill_until_the_move_is_done(advisor):
+    a = advisor.ask("We pay Databricks about $70k a month. Our architect wants open-source Spark and MLflow on "
+                    "Kubernetes instead, which she says would cut the bill by 35%, with 3 additional engineers at "
+                    "$160k a year loaded each; the migration would take 9-12 months. Does leaving save money?")
+    assert a.lead.startswith("Building the replacement with 3 engineers, plus the 65% of today's bill you would "
+                             "still pay for compute and Databricks until the move is done, comes to about")
+    # 3 x $160k x 3 years + 12 months of $70k + 24 months of 65% of it = $3.37M, against $2.5M for staying.
+    assert "about $3.4M over three years, against about $2.5M for Databricks" in a.lead
+    assert "so staying on Databricks is the cheapest on these numbers" in a.lead
+    assert "integrate the vendor" not in a.text  # nothing to integrate: they run it already
+
+
+def test_a_sector_rule_that_says_nothing_of_where_data_lives_rules_no_hosted_product_out(advisor):
+    a = advisor.ask("We're a regulated insurer under model-risk rules. For our claims summaries, OpenAI API or "
+                    "Anthropic API?")
+    assert "regulated" in a.conditions
+    assert "inside your own network" not in a.text and "must stay inside your network" not in a.text
+    b = advisor.ask("We're a regulated insurer and claims data may not leave our own data centre. For our claims "
+                    "summaries, OpenAI API or vLLM?")
+    assert "OpenAI API cannot run inside your own network" in b.text

@@ -127,6 +127,13 @@ def test_the_horizon_asked_for_becomes_the_months_compared(text, months):
     assert inputs_from_text([text]).horizon_months == months
 
 
+@pytest.mark.parametrize(("text", "months"), [("Our architect reckons the migration would take 7-10 months.", 10),
+                                              ("the rewrite will take roughly 5 months", 5),
+                                              ("we'd need 3 months to migrate the jobs", 3)])
+def test_how_long_a_move_or_rewrite_takes_is_the_build_time_at_the_upper_end_of_a_range(text, months):
+    assert inputs_from_text([text]).build_months == months
+
+
 def test_how_long_a_build_takes_is_no_horizon_and_its_people_are_the_build_team():
     got = inputs_from_text(["We'd need 2 engineers on it for 6 months."])
     assert (got.build_engineers, got.horizon_months) == (2, None)

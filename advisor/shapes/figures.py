@@ -19,7 +19,12 @@ _PRICE_GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)\s
                            r"(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)?\s*"
                            r"(?:year|annually)", re.IGNORECASE)
 DECIDING = ("build_engineers", "build_months", "vendor_month", "loaded_cost_year")
-_CURRENCY = re.compile(r"[$€£]")
+_CURRENCY = re.compile(r"[$€£]|\b(?:USD|EUR|GBP)\b")
+_SIGN = {"USD": "$", "EUR": "€", "GBP": "£"}
+# "would cut the bill by 40%", "saves about 30% of the spend", "40% cheaper": what the other way still pays.
+_CUT = re.compile(r"\b(?:cut|cuts|reduce|reduces|lower|lowers|save|saves|saving|trim|trims|slash|slashes)\b[^.;?!%]{0,40}?"
+                  r"\b(?:by\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?(?P<pct>\d{1,2})\s*%|(?P<pct2>\d{1,2})\s*%\s+"
+                  r"(?:cheaper|less|lower|savings?)\b", re.IGNORECASE)
 
 
 def _money(value: float, unit: str) -> str:
@@ -146,7 +151,17 @@ def _span(months: float) -> str:
 
 def _currency(ctx: Context) -> str:
     """The currency sign the asker writes money in ("$", "€"), '' when none."""
-    return next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+    sign = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
+    return _SIGN.get(sign.upper(), sign)
+
+
+def _cut_share(ctx: Context) -> float | None:
+    """The share of today's bill a proposed move says it would save ("cut the bill by 40%" -> 0.4); None if unsaid."""
+    for text in reversed(_texts(ctx)):
+        if m := _CUT.search(text):
+            share = float(m["pct"] or m["pct2"]) / 100
+            return share if 0 < share < 1 else None
+    return None
 
 
 def _texts(ctx: Context) -> list[str]:
@@ -208,29 +223,43 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     if build_side and not any(k in given for k in ("build_engineers", "build_months", "loaded_cost_year")):
         return None  # beside a verdict, a sum whose build side is all placeholders says less than the quote itself
     quotes = _quotes(ctx)
+    kept = ""
     if quotes:
         # A price given for a named product is that product's, not the built system's servers.
         given.pop("vendor_month", None)
         if given.get("infra_month") in {v for _, v in quotes}:
             given.pop("infra_month")
+        if "infra_month" not in given and len(quotes) == 1 and (cut := _cut_share(ctx)):
+            # "Moving off it would cut the bill by 40%": the built side still pays the other 60% for its compute.
+            given["infra_month"] = quotes[0][1] * (1 - cut)
+            kept = f"the {1 - cut:.0%} of today's bill you would still pay for compute"
     if quotes or "vendor_month" in given:
         # A price they were quoted is that price: it grows only if they said so ("rises 5% a year").
         grown = next((m for t in _texts(ctx) for m in [_PRICE_GROWTH.search(t)] if m), None)
         given["vendor_growth"] = float(grown["pct"] or grown["pct2"]) / 100 if grown else 0.0
-    values, build, buy = project(given, ctx.tco)
+    # Moving off a product they pay for today: its bill runs on until what replaces it is built.
+    names = {o.name for o in ctx.decision.component.buy if o.doc in ctx.state.running}
+    replacing = bool(quotes) and len(quotes) == 1 and quotes[0][0] in names
+    values, build, buy = project(given, ctx.tco, replacing)
+    runs = [project({**given, "vendor_month": monthly}, ctx.tco, replacing) for _, monthly in quotes]
+    if replacing:
+        build = runs[0][1]  # the build side carries today's bill until the move is done
     unit = _currency(ctx)
     months = int(values["horizon_months"])
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"
     who = who if "build_engineers" in given else f"a placeholder team of {who}"
-    said = f"Building it with {who} comes to about {_money(build[-1], unit)} over {_span(months)}"
+    paid = [x for x in (kept, f"{quotes[0][0]} until the move is done" if replacing else "") if x]
+    plus = f", plus {' and '.join(paid)}," if paid else ""
+    said = (f"Building {'the replacement' if replacing else 'it'} with {who}{plus} comes to about "
+            f"{_money(build[-1], unit)} over {_span(months)}")
     if quotes:
-        totals = [(name, project({**given, "vendor_month": monthly}, ctx.tco)[2][-1], monthly)
-                  for name, monthly in quotes]
+        totals = [(name, run[2][-1], monthly) for (name, monthly), run in zip(quotes, runs, strict=True)]
         said += ", against " + " and ".join(f"about {_money(total, unit)} for {name} at {_money(monthly, unit)} a month"
                                             for name, total, monthly in totals)
         best = min([("building", build[-1]), *((name, total) for name, total, _ in totals)], key=lambda t: t[1])
-        said += f", so {best[0]} is the cheapest on these numbers"
+        cheapest = f"staying on {best[0]}" if replacing and best[0] == quotes[0][0] else best[0]
+        said += f", so {cheapest} is the cheapest on these numbers"
     elif "vendor_month" in given:
         named = [o.name for o in ctx.decision.component.buy if o.doc in ctx.plan.vendors]
         vendor = named[0] if len(named) == 1 else "the bought option"
@@ -247,7 +276,7 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     placeholders = []
     shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "buy_setup_weeks")
     for field in shown_fields:
-        if field in given or (field == "buy_setup_weeks" and "vendor_month" not in given and not quotes) or (
+        if field in given or (field == "buy_setup_weeks" and ("vendor_month" not in given and not quotes or replacing)) or (
                 field == "build_months" and given.get("maintenance_share") == 1.0):
             continue  # theirs, or not used: no buy price to add a setup to, or a payroll that never "launches"
         d = ctx.tco.defaults[field]

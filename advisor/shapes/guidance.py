@@ -50,6 +50,18 @@ _TOWARD = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrat
 
 
 def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """How costly moving is, and the way over; led by their own sum when they priced the move ("our bill is $50k a
+    month; 2 more engineers would cut it by 30%: does leaving save money?")."""
+    lead, sections = _switch(ctx, cites)
+    figures = projection(ctx, cites, build_side=True) if ctx.decision.component is not None and (
+        ctx.reading.quantities and any(q.kind == "money_per_month" for q in ctx.reading.quantities)) else None
+    if figures is None:
+        return lead, sections
+    said, placeholders = figures
+    return f"{said} {lead}", keep(placeholders, *sections)
+
+
+def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     comp = ctx.decision.component
     # Worded for now or later alike: "could we move later?" and "what would it take to move now?" both ask it.
     how = {"low": "Switching is cheap", "medium": "Switching is moderate work",
@@ -287,7 +299,9 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     units = multiplied(ctx, cites) if key == "cost" and not bills else ""
     # The cost model prices software a team writes; when the other side is hardware they would buy ("buy 4 nodes of
     # 8xH100 and colocate") or a tool they already run themselves, its placeholder team would answer another question.
-    software = not (hardware or ctx.reading.self_hosting or ctx.state.running)
+    facts = ctx.vendor_facts or {}
+    runs_own = any(facts[v].open_source for v in ctx.state.running if v in facts)
+    software = not (hardware or ctx.reading.self_hosting or runs_own)
     figures = projection(ctx, cites, horizon_enough=True) if key == "cost" and not bills and software and (
         not units or build_effort(ctx)) else None
     if bills or units and figures is None:

@@ -17,9 +17,14 @@ def outside_their_boundary(ctx: Context, doc: str) -> bool:
 
 def regional_rule(ctx: Context) -> bool:
     """Whether the asker's data rule names only a region or country ("must stay in the EU"), not their network."""
-    from ..vendors import region_only
+    return data_rule_of(ctx) == "region"
 
-    return "regulated" in ctx.decision.conditions and region_only(ctx.state.facts.get("data-location", ""))
+
+def data_rule_of(ctx: Context) -> str:
+    """What the asker's regulation asks of where a product runs ('inside', 'region', 'review'; '' if unregulated)."""
+    from ..vendors import data_rule
+
+    return data_rule(ctx.decision.conditions, ctx.state.facts.get("data-location", ""))
 
 
 def strength_of(ctx: Context, cites: Citations, doc: str) -> Passage | None:
@@ -54,7 +59,7 @@ def options_section(ctx: Context, cites: Citations, limit: int = 4) -> Section |
 
     def rank(o) -> float:
         score = fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue, ctx.state.kubernetes,
-                    regional_rule(ctx))[0] \
+                    data_rule_of(ctx) or "inside")[0] \
             if o.doc in facts else 0
         return -(score + (3 if cloud_of(o.doc) in clouds else 0))
 
@@ -148,7 +153,7 @@ def suits(ctx: Context, cites: Citations, opt, facts) -> str:
     from ..vendors import fit
 
     f = facts.get(opt.doc)
-    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue, regional=regional_rule(ctx))[1]:
+    if f is None or not fit(f, ctx.decision.conditions, ctx.reading.managed_cue, rule=data_rule_of(ctx) or "inside")[1]:
         return ""
     conds = ctx.decision.conditions
     # The note's section on that constraint, and in it the sentence that speaks to it.
