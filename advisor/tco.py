@@ -186,8 +186,13 @@ def _summary(even: int | None, build: list[float], buy: list[float], scenarios: 
 
 
 # "2 engineers for 6 months", "six months to build", "takes 4 months": the asker's build estimate.
-_BUILD = re.compile(r"(?P<eng>\d+(?:\.\d+)?)\s*(?:engineers?|devs?|developers?|people|ppl|fte)\s+"
-                    r"(?:for|over|during)\s+(?P<months>\d+(?:\.\d+)?)\s*months?", re.IGNORECASE)
+_N = r"\d+(?:\.\d+)?|one|two|three|four|five|six|eight|nine|ten|twelve"
+# "2 engineers for 6 months", "Two ML engineers at about €95k a year each, for six months": people and how long.
+_BUILD = re.compile(rf"\b(?P<eng>{_N})\s*(?:[a-z]+\s+)?(?:engineers?|devs?|developers?|people|ppl|fte)\b"
+                    r"(?:(?!\b(?:and|but|we|i|have|had|has|since)\b)[^.;?!]){0,45}?"
+                    rf"\b(?:for|over|during)\s+(?:about\s+|around\s+|roughly\s+)?(?P<months>{_N})\s*months?",
+                    re.IGNORECASE)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 # "six months to build", "9-12 months of migration work", "the migration would take 9-12 months": a range counts at
 # its upper end, since build estimates run low.
 _SPAN = r"(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*)?(?P<months{n}>\d+(?:\.\d+)?)\s*months?"
@@ -235,10 +240,17 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
     for text in texts:
         if (months := _horizon(text)) is not None:
             found["horizon_months"] = months
+        # People and months told in one sentence with commas between them ("Two engineers at €95k each, for six
+        # months") are one build estimate.
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            if m := _BUILD.search(sentence):
+                found["build_engineers"], found["build_months"] = (float(_WORDS.get(m[k].lower(), m[k]))
+                                                                    for k in ("eng", "months"))
         # Each number belongs to the clause around it ("the vendor quoted $8k a month, and an engineer costs ...").
         for clause in clauses(text):
             if m := _BUILD.search(clause):
-                found["build_engineers"], found["build_months"] = float(m["eng"]), float(m["months"])
+                found["build_engineers"], found["build_months"] = (float(_WORDS.get(m[k].lower(), m[k]))
+                                                                    for k in ("eng", "months"))
             elif m := _MONTHS.search(clause):
                 found["build_months"] = float(m["months"] or m["months2"])
             for q in extract(clause):

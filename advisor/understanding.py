@@ -380,6 +380,19 @@ class Reader:
         settle_after_conditions(r, self.lex, norm)
         return r
 
+    def _weighed_other(self, asking: list[str], vendors) -> str | None:
+        """The kind of infrastructure with no row whose products the asking sentences weigh against each other
+        (two or more of them, and no product or name of a row beside them); None otherwise."""
+        text = " ".join(asking)
+        if not text or not (self.lex.choice_asks.search(text) or re.search(r"\b(?:vs\.?|versus)\s", text)):
+            return None
+        if any(h.doc not in self.lex.clouds and re.search(rf"\b{re.escape(h.phrase)}\b", text) for h in vendors if h.phrase):
+            return None
+        for name, rx in self.lex.others:
+            if len({m.group(0) for m in rx.finditer(text)}) >= 2:
+                return name
+        return None
+
     def _misspelt(self, hit) -> bool:
         """A typo match puts a turn in scope only when it misspells the name; "API gateway" is made of real words
         and is another term a letter away from "AI gateway". Without a vocabulary every typo match counts."""
@@ -447,6 +460,12 @@ class Reader:
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
             named_other = next(iter(others_asked), None) or next((h.doc for h in hits if h.slug == OTHER), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
+            r.components = []
+        elif best != NONE and not asked and (weighed := self._weighed_other(asking, vendors)):
+            # "Self-hosted Kafka on Strimzi, Amazon MSK, or stay on Confluent?": products of one kind of
+            # infrastructure with no row, weighed against each other, name the subject, whatever row the background
+            # ("it feeds our ETA models", "platform team of 5") pulls the head toward.
+            r.other_component, r.other_named = weighed, True
             r.components = []
         elif best != NONE and len(asked) == 1 and best not in asked:
             # "Nothing from our training runs may leave our AWS account. Experiment tracker: write one or buy?": the

@@ -882,3 +882,14 @@ def test_a_sector_rule_that_says_nothing_of_where_data_lives_rules_no_hosted_pro
     b = advisor.ask("We're a regulated insurer and claims data may not leave our own data centre. For our claims "
                     "summaries, OpenAI API or vLLM?")
     assert "OpenAI API cannot run inside your own network" in b.text
+
+
+def test_how_to_compare_a_build_estimate_with_a_quote_leads_with_their_sum(advisor):
+    b = advisor.ask("Four backend developers at roughly $90k a year each, for three months, to write our own LLM "
+                    "gateway, or Portkey quoted at $24k a year. How should we evaluate those options?")
+    assert b.act == "evaluate" and b.lead.startswith("Building it with 4 engineers comes to about")
+    a = advisor.ask("Three data engineers at about $120k a year each, for five months, to write our own experiment "
+                    "tracker, or a Weights & Biases quote of $30k a year. How do we weigh these two up?")
+    assert a.act in ("evaluate", "cost")  # a comparison of their own numbers, read either way
+    assert a.lead.startswith("Building it with 3 engineers comes to about")
+    assert "Weights & Biases at $2,500 a month" in a.lead

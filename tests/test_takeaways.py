@@ -134,6 +134,12 @@ def test_how_long_a_move_or_rewrite_takes_is_the_build_time_at_the_upper_end_of_
     assert inputs_from_text([text]).build_months == months
 
 
+def test_a_build_estimate_in_words_with_commas_between_is_still_one_estimate():
+    got = inputs_from_text(["Four developers at roughly $110k a year each, for eight months, to write it ourselves."])
+    assert (got.build_engineers, got.build_months, got.loaded_cost_year) == (4, 8, 110_000)
+    assert inputs_from_text(["we have 12 engineers, and for 3 months we tried a vendor"]).build_months is None
+
+
 def test_how_long_a_build_takes_is_no_horizon_and_its_people_are_the_build_team():
     got = inputs_from_text(["We'd need 2 engineers on it for 6 months."])
     assert (got.build_engineers, got.horizon_months) == (2, None)

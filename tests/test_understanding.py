@@ -557,3 +557,14 @@ def test_after_a_long_background_the_sentence_that_asks_decides_the_component(re
              "to our product photos, a run of two days on 8 GPUs. Should we keep renting cloud GPUs or buy our own "
              "server for it?")
     assert r.component == "training-infrastructure"
+
+
+def test_products_of_one_kind_without_a_row_weighed_in_the_question_name_the_subject(read):
+    # The background's models and teams pull the head toward a row; the question weighs streaming products.
+    r = read("Our ETA and surge models read from the streams, and so do payments. Platform team of 6, all on EKS. "
+             "Keep Confluent Cloud, move to Amazon MSK, or run Kafka ourselves with Strimzi?")
+    assert r.component is None and r.other_component == "event streaming platform"
+    # With no model anywhere, streaming stays out of scope.
+    assert read("MSK or Confluent for the order events between our web services?").act == "off-topic"
+    # A row's product beside them keeps the row: the streams are what the features come from.
+    assert read("Our features come from Kafka streams. Feast or Tecton?").component == "feature-store"

@@ -272,6 +272,11 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
         said += f"; buying is cheaper over that time at any price under about {_money(build[-1] / months, unit)} a month"
     said += "." + cites.support("total cost of ownership maintenance operational staff upkeep", "key-factors",
                                 "total cost")
+    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0)) for t in _texts(ctx)
+                               for m in _CURRENCY.finditer(t)))
+    if len(signs) > 1:
+        # "€95k a year each ... an Arize quote of $42k": the sum above adds them as one currency.
+        said += f" Your figures come in {' and '.join(signs)}: convert them to one currency before relying on that sum."
     # Every default the projection used is shown as an assumption to replace, with the reason it was chosen.
     placeholders = []
     shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "buy_setup_weeks")

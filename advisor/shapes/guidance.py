@@ -53,6 +53,11 @@ def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     """How costly moving is, and the way over; led by their own sum when they priced the move ("our bill is $50k a
     month; 2 more engineers would cut it by 30%: does leaving save money?")."""
     lead, sections = _switch(ctx, cites)
+    return _priced_first(ctx, cites, lead, sections)
+
+
+def _priced_first(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:
+    """The answer led by the sum of their own build effort against a price they gave, when they gave both."""
     figures = projection(ctx, cites, build_side=True) if ctx.decision.component is not None and (
         ctx.reading.quantities and any(q.kind == "money_per_month" for q in ctx.reading.quantities)) else None
     if figures is None:
@@ -253,6 +258,10 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     """Risks, cost, evaluation, rollout or general guidance, applied to the component in play; a rollout question
     that asks for a baseline ("what should we capture this week before we roll it out?") gets what to record first."""
     lead, sections = _guidance_for_component(ctx, cites)
+    if ctx.plan.act == "evaluate":
+        # "Two engineers for six months, or Arize at $42k a year: how should I compare those?": the comparison their
+        # own numbers make comes first, then what a trial and the vendor questions add to it.
+        lead, sections = _priced_first(ctx, cites, lead, sections)
     if ctx.plan.act == "implement" and "baseline" in ctx.reading.also:
         now = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 2)
         sections = [*sections, *keep(Section(kind="guidance", title="What to record before the change", items=now)
