@@ -102,3 +102,10 @@ def test_a_clause_only_loosely_like_a_phrasing_brings_no_line(advisor):
     a = advisor.ask("We serve a fine-tuned Llama 3 70B with vLLM on 8 H100s, about 2 million requests a day. Finance "
                     "wants us to move to a hosted API instead. What are the risks either way?")
     assert told(a) is None
+
+
+def test_a_model_meant_to_answer_from_their_documents_gets_the_retrieval_line(advisor):
+    a = advisor.ask("Our legal team wants a tool that answers questions from 8,000 past contracts. Train our own LLM "
+                    "on them or use Claude with search over the contracts?")
+    assert a.component == "llm-inference"
+    assert "give a hosted model the relevant passages at question time through retrieval" in a.text
