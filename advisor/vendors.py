@@ -84,6 +84,16 @@ _BOUNDARY = re.compile(r"\b(?:network|prem\w*|data ?cent\w*|air[- ]?gapped|vpc|b
                        re.IGNORECASE)
 
 
+# A hosted service the buyer can place: in a chosen region, in their own cloud account or network.
+_PLACEABLE = re.compile(r"\b(?:regions?|aws|azure|gcp|google cloud|byoc|vpc|your (?:own )?(?:account|project|s3|cloud "
+                        r"storage|subscription))\b", re.IGNORECASE)
+
+
+def placeable(f: VendorFacts) -> bool:
+    """Whether a product can run where the buyer chooses: self-hosted, or hosted in a region or account they pick."""
+    return f.self_hostable or bool(_PLACEABLE.search(f.hosting))
+
+
 def region_only(where: str) -> bool:
     """Whether a data rule, in the asker's words, names only a region or country the data stays in ("must stay in
     the EU"): a provider's hosting in that region meets it, where a rule on their own network needs self-hosting."""
@@ -117,9 +127,12 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
     elif kubernetes is False and f.needs_kubernetes:
         score -= 4  # said as a caveat where the option is shown, never as a reason it fits
     if "regulated" in conditions and rule == "region":
-        # A rule on the region data stays in is met by self-hosting there or by a managed service hosted there.
+        # A rule on the region data stays in is met by self-hosting there or by a managed service hosted there; a
+        # hosted service with no say over where it runs may not meet it.
         if f.self_hostable:
             score, why = score + 1, why + ["you can run it yourselves in the region your rule names"]
+        elif not placeable(f):
+            score -= 2
     elif "regulated" in conditions and rule == "review":
         # A sector's rules ask for control and audit: running it yourselves keeps both within reach.
         if f.self_hostable:
@@ -208,7 +221,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     out = set(ctx.state.rejected)  # "Run:ai is more than we can afford": never offered back to them
     named = [o for o in comp.buy if o.doc in ctx.plan.vendors and o.doc in facts and o.doc not in out]
     where = ctx.state.facts.get("data-location", "")
-    rule = data_rule(ctx.decision.conditions, where) or "inside"
+    data_at = data_rule(ctx.decision.conditions, where) or "inside"  # "rule" below is the row's rule in play
     home = ctx.state.cloud
     if home and len(named) >= 2:
         # A team that said where it runs ("all-in on GCP") is not offered another cloud's own platform, even when
@@ -223,7 +236,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
                    and not outside_boundary(facts, ctx.decision.conditions, o.doc, where)]
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
-                                                      ctx.state.kubernetes, rule)[0])[:4]
+                                                      ctx.state.kubernetes, data_at)[0])[:4]
     if (len(named) == 1 and not out) or not options:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes.decision import verdict_shape
@@ -255,7 +268,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     names = _shared_terms(own_words, own_words)
 
     def scored_fit(o):
-        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, rule)
+        score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, data_at)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
         if o.doc in ctx.state.running:

@@ -893,3 +893,19 @@ def test_how_to_compare_a_build_estimate_with_a_quote_leads_with_their_sum(advis
     assert a.act in ("evaluate", "cost")  # a comparison of their own numbers, read either way
     assert a.lead.startswith("Building it with 3 engineers comes to about")
     assert "Weights & Biases at $2,500 a month" in a.lead
+
+
+def test_under_a_regional_rule_the_pick_is_for_running_it_in_that_region(advisor):
+    a = advisor.ask("Our prompt logs must stay in the EU. For a gateway in front of three model providers: LiteLLM, "
+                    "Portkey or OpenRouter?")
+    assert "regulated" in a.conditions
+    assert "OpenRouter cannot run inside your own network" not in a.text  # a region, not their network
+    assert "LiteLLM fits best: you can run it yourselves in the region your rule names" in a.lead
+
+
+def test_a_named_hosted_service_with_no_say_over_its_region_carries_that_caveat(advisor):
+    a = advisor.ask("Our prompt logs must stay in the EU. LLM gateway in front of OpenAI and Mistral: build one or "
+                    "buy? We also looked at OpenRouter.")
+    line = next(x for s in a.sections for x in s.items if x.startswith("**OpenRouter**"))
+    assert "its note names no way to choose the region it runs in" in line
+    assert_citations_resolve(a)

@@ -131,7 +131,14 @@ def _regional(ctx: Context, cites: Citations, doc: str) -> str:
     lines = [s for s in sentences(hosting.doc.page_content) if usable(s)] if hosting else []
     region = next((s for s in lines[1:] if "region" in s), "")
     if not region:
-        return ""
+        from ..vendors import placeable
+
+        facts = (ctx.vendor_facts or {}).get(doc)
+        if facts is None or placeable(facts) or hosting is None:
+            return ""
+        # "hosted service only": nothing in its note says it can run in the region the rule names.
+        return (" It is a hosted service, and its note names no way to choose the region it runs in: check it can "
+                f"keep your data where your rule says before you rely on it. [{cites.cite(hosting)}]")
     # "Microsoft offers ..." keeps its capital after "but"; "The same models ..." does not.
     said = region[:1].lower() + region[1:] if region.split(" ", 1)[0] in ("The", "A", "An", "It", "Its", "This") \
         else region
