@@ -203,7 +203,9 @@ def priced(texts: list[str]) -> list[Priced]:
     later message's prices of one kind replace the earlier ones (see `_latest`)."""
     texts = [_GLUED.sub(r"\1 ", t) for t in texts]
     per_message: list[list[Priced]] = []
+    corrects: list[bool] = []
     for text in texts:
+        corrects.append(bool(_CORRECTS.search(text)))
         found: list[Priced] = []
         for sentence in _SENTENCES.split(text):
             found += _machines(sentence, texts) + _people(sentence)
@@ -211,20 +213,29 @@ def priced(texts: list[str]) -> list[Priced]:
                 if got := _unit(m, sentence, texts):
                     found.append(got)
         per_message.append(found)
-    return _latest(per_message)
+    return _latest(per_message, corrects)
 
 
-def _latest(per_message: list[list[Priced]]) -> list[Priced]:
-    """Per kind of price, those of the latest message that gives one: a price told again later is a correction or an
-    update ("the $1.85 was spot; the reserved quote is $2.60"), never a second bill to add. A price that message only
-    repeats from an earlier one is a reference to it and is dropped when the message also gives a new one."""
+# "Correction: ...", "the $1.85 was their spot price", "actually it's $2.60", "the revised quote": a message that
+# corrects a figure told before.
+_CORRECTS = re.compile(r"\b(?:correct(?:ion|ions|ed)|actually|sorry|instead|revised|updated|turns? out|i meant|"
+                       r"(?:that|it|this) was (?:the|their|our|a|an|just)|was (?:only )?(?:their|the|our) [a-z-]+ "
+                       r"(?:price|rate|quote))\b", re.IGNORECASE)
+
+
+def _latest(per_message: list[list[Priced]], corrects: list[bool]) -> list[Priced]:
+    """Every price, except where a later message corrects those of one kind: then only that message's count ("the
+    $1.85 was spot; the reserved quote is $2.60" is no second bill to add), and of its prices, one it only repeats
+    from before is a reference to the old figure, dropped beside a new one. A message that corrects nothing adds its
+    prices to the earlier ones (a second vendor's seat price weighed against the first)."""
     out: list[Priced] = []
     for kind in dict.fromkeys(p.kind for found in per_message for p in found):
         messages = [[p for p in found if p.kind == kind] for found in per_message]
         last = max(i for i, found in enumerate(messages) if found)
         earlier = {p.price for found in messages[:last] for p in found}
         new = [p for p in messages[last] if p.price not in earlier]
-        out += new or messages[last]
+        corrected = last > 0 and earlier and (corrects[last] or len(new) < len(messages[last]))
+        out += (new or messages[last]) if corrected else [p for found in messages for p in found]
     return sorted(out, key=lambda p: next(i for i, found in enumerate(per_message) if p in found))
 
 

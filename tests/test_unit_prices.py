@@ -158,3 +158,8 @@ def test_one_off_costs_told_with_the_machines_are_part_of_the_purchase():
 def test_the_share_of_time_gpus_are_busy(text, share):
     got = gpu_utilisation([text])
     assert (got[0] if got else None) == (pytest.approx(share) if share else None)
+
+
+def test_a_later_price_that_corrects_nothing_is_weighed_beside_the_first():
+    found = priced(["Weights & Biases quoted $50/seat for 25 seats.", "And Comet offers $40 a seat. Which is cheaper?"])
+    assert sorted(p.price for p in found) == [40, 50]
