@@ -161,7 +161,10 @@ class Planner:
         # The same holds for guidance asked with no row named outright ("how do we migrate without a quality drop, and
         # what if the provider retires the model version we rely on?"): a near miss of a row's name ("model
         # version") is a word of its context, not a new subject.
-        applied = act in self.taxonomy.act_notes and (r.anaphoric or r.component in r.near_rows)
+        applied = act in self.taxonomy.act_notes and (r.anaphoric or r.component in r.near_rows) or (
+            # "What if our data must stay in the EU?" mid-conversation supposes a fact about the thread's subject: with
+            # no row or product named, only a sure reading takes it elsewhere.
+            act == "what-if" and not r.named and not r.vendors)
         switch = self.anaphoric_switch_threshold if applied else self.switch_threshold
         named = [s for s in r.named if s not in r.near_rows] if applied else r.named
         # A thread on infrastructure without a row ("a guardrails layer") is held the same way as one on a row.
