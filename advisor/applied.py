@@ -6,6 +6,7 @@ from .compose import Citations, Context, yours
 from .hosting import NOTE as HOSTING_NOTE
 from .models import Section
 from .shapes.phrasing import listed
+from .vendors import data_rule
 
 # For each question: (the condition that answers it, what that tells us), in order of strength; the
 # last entry (None) is the line when the asker said nothing that bears on the question.
@@ -57,9 +58,7 @@ def article(name: str) -> str:
 def way_of_buying(conds: set[str], facts: dict, managed_cue: bool, kubernetes: bool | None) -> str:
     """Which way of buying infrastructure with no row fits these facts (the branches of `who_runs`, in its order)."""
     if "regulated" in conds:
-        from .vendors import region_only
-
-        return "inside" if "data-location" in facts and not region_only(facts["data-location"]) else "reviewed"
+        return "inside" if data_rule(sorted(conds), facts.get("data-location", "")) == "inside" else "reviewed"
     if managed_cue or "early-stage" in conds and "budget" not in conds and not kubernetes:
         return "hosted"
     return "open-source" if "budget" in conds else "own-cluster" if kubernetes else "default"

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Section
+from .vendors import comparison, data_rule, side_by_side
 
 NOTE = "managed-or-self-hosted"
 
@@ -90,7 +91,6 @@ def share_of_engineer(per_year: float, loaded: float) -> str:
 
 def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list[Section]]:
     """Lead: which way to run it for their facts, then the quote set against the hours self-hosting takes."""
-    from .vendors import side_by_side
 
     d, r = ctx.decision, ctx.reading
     facts = ctx.vendor_facts or {}
@@ -105,14 +105,11 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     if "regulated" in conds and choice.paid is not None and facts[choice.paid.doc].self_hostable:
         # Both can run inside their boundary (a self-managed licence against open source): where it runs no
         # longer tells them apart, so the comparison of the two products answers instead.
-        from .vendors import comparison
-
         return comparison(ctx, cites, situation)
-    from .vendors import region_only
-
-    # A rule that only names the region data stays in is met by either way of running it there.
-    regional = "regulated" in conds and region_only(ctx.state.facts.get("data-location", ""))
-    inside = "regulated" in conds and not regional
+    # A rule that only names the region data stays in is met by either way of running it there; any other rule, or a
+    # sector's regulation that names no place, keeps the records where their own controls reach.
+    data_at = data_rule(sorted(conds), ctx.state.facts.get("data-location", ""))
+    regional, inside = data_at == "region", data_at in ("inside", "review")
     if inside:
         # Only a rule on where data lives says it must stay inside; a sector's regulation asks for control and audit.
         why = "your data has to stay inside your own network" if "data-location" in ctx.state.facts else \

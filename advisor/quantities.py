@@ -20,6 +20,17 @@ _WORD_NUMBERS = {
     "a couple of hundred": 200, "several hundred": 500, "a thousand": 1000, "a few thousand": 3000,
     "several thousand": 5000, "a few million": 3_000_000, "several million": 5_000_000,
 }
+# Counts written as words in cost sums ("two engineers for six months", "a run of 3 days", "twice a month"); the
+# patterns that capture them decide which words can reach this table.
+COUNT_WORDS = {"a": 1, "an": 1, "once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "sixteen": 16}
+
+
+def count_of(said: str) -> float:
+    """A count written in digits or as a word ("two" -> 2.0, "2.5" -> 2.5)."""
+    return float(COUNT_WORDS.get(said.lower(), said))
+
+
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
          "billion": 1e9}
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))

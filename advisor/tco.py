@@ -12,7 +12,7 @@ from .datafiles import load_model
 from .errors import InputError
 from .models import Citation
 from .notes import NoteCiter
-from .quantities import extract
+from .quantities import count_of, extract
 
 MONEY_MAX = 1e12  # any real budget fits; beyond it sums could overflow to infinity, which JSON cannot carry
 FIELDS = ("build_engineers", "loaded_cost_year", "build_months", "maintenance_share", "maintenance_growth",
@@ -192,7 +192,6 @@ _BUILD = re.compile(rf"\b(?P<eng>{_N})\s*(?:[a-z]+\s+)?(?:engineers?|devs?|devel
                     r"(?:(?!\b(?:and|but|we|i|have|had|has|since)\b)[^.;?!]){0,45}?"
                     rf"\b(?:for|over|during)\s+(?:about\s+|around\s+|roughly\s+)?(?P<months>{_N})\s*months?",
                     re.IGNORECASE)
-_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 # "six months to build", "9-12 months of migration work", "the migration would take 9-12 months": a range counts at
 # its upper end, since build estimates run low.
 _SPAN = r"(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*)?(?P<months{n}>\d+(?:\.\d+)?)\s*months?"
@@ -222,7 +221,6 @@ _HORIZON = re.compile(r"\b(?:(?:over|across|in|within|during)\s+(?:the\s+)?|for\
                       r"(?P<n>\d+|two|three|four|five|six|ten)\s+(?P<unit>years?|months?)\b|"
                       r"\b(?P<n2>\d+|two|three|four|five|six|ten)[- ](?P<unit2>year|month)\s+(?:\w+\s+)?(?:comparison|tco|"
                       r"horizon|view|total|cost|costs|projection|outlook|picture|math|sum)\b", re.IGNORECASE)
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
 
 
 def _horizon(text: str) -> float | None:
@@ -230,7 +228,7 @@ def _horizon(text: str) -> float | None:
     if m is None:
         return None
     n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
-    value = float(_SMALL.get(n.lower(), n)) * (12 if unit.lower().startswith("year") else 1)
+    value = count_of(n) * (12 if unit.lower().startswith("year") else 1)
     return value if 1 <= value <= 120 else None
 
 
@@ -244,12 +242,12 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
         # months") are one build estimate.
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             if m := _BUILD.search(sentence):
-                found["build_engineers"], found["build_months"] = (float(_WORDS.get(m[k].lower(), m[k]))
+                found["build_engineers"], found["build_months"] = (count_of(m[k])
                                                                     for k in ("eng", "months"))
         # Each number belongs to the clause around it ("the vendor quoted $8k a month, and an engineer costs ...").
         for clause in clauses(text):
             if m := _BUILD.search(clause):
-                found["build_engineers"], found["build_months"] = (float(_WORDS.get(m[k].lower(), m[k]))
+                found["build_engineers"], found["build_months"] = (count_of(m[k])
                                                                     for k in ("eng", "months"))
             elif m := _MONTHS.search(clause):
                 found["build_months"] = float(m["months"] or m["months2"])

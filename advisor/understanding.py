@@ -125,6 +125,8 @@ class Reading(BaseModel):
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
 
 
+# "Airflow vs Dagster", "Snowflake versus BigQuery": options weighed against each other.
+_VERSUS = re.compile(r"\b(?:vs\.?|versus)\s")
 # A clause that opens with its verb ("have measured utilisation above 85%", "pay about $9k a month"): the subject is in
 # the clause before it.
 _SUBJECTLESS = re.compile(r"\s*(?:have|has|had|are|is|was|were|do|does|did|need|needs|want|wants|run|runs|use|uses|pay|"
@@ -384,7 +386,7 @@ class Reader:
         """The kind of infrastructure with no row whose products the asking sentences weigh against each other
         (two or more of them, and no product or name of a row beside them); None otherwise."""
         text = " ".join(asking)
-        if not text or not (self.lex.choice_asks.search(text) or re.search(r"\b(?:vs\.?|versus)\s", text)):
+        if not text or not (self.lex.choice_asks.search(text) or _VERSUS.search(text)):
             return None
         if any(h.doc not in self.lex.clouds and re.search(rf"\b{re.escape(h.phrase)}\b", text) for h in vendors if h.phrase):
             return None
@@ -477,7 +479,7 @@ class Reader:
             # name the subject, whatever one product of another row ("SageMaker") pulls the head toward.
             # Only products weighed as options count: "OpenAI and Anthropic" behind a proxy are what a gateway sits
             # in front of, not a choice between inference products.
-            weighed = bool(self.lex.choice_asks.search(r.normalized) or re.search(r"\b(?:vs\.?|versus)\s", r.normalized))
+            weighed = bool(self.lex.choice_asks.search(r.normalized) or _VERSUS.search(r.normalized))
             products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds) \
                 if weighed else Counter()
             top, n = products.most_common(1)[0] if products else (best, 0)

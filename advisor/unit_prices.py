@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import _GPUS, GPU_NAMES, NUM, _value
+from .quantities import _GPUS, GPU_NAMES, NUM, _value, count_of
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
@@ -96,7 +96,6 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
 _PER_MACHINE = re.compile(rf"(?:(?P<machines>\d+|two|three|four|five|six|eight|ten)\s*(?:x|×)?\s*)?(?P<gpus>\d+)\s*(?:-|x|×)?"
                           rf"\s*(?P<name>{GPU_NAMES})\s+(?:[a-z]+\s+)?(?:servers?|nodes?|boxes|box|machines?|"
                           r"instances?|hosts?)\b", re.IGNORECASE)
-_MACHINE_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "ten": 10}
 
 
 def _gpu_count(sentence: str, texts: list[str], price: str) -> tuple[float, str] | None:
@@ -106,7 +105,7 @@ def _gpu_count(sentence: str, texts: list[str], price: str) -> tuple[float, str]
         at: list[tuple[int, float, str]] = []
         for m in _PER_MACHINE.finditer(text):
             machines = m["machines"] or "1"
-            n = float(_MACHINE_WORDS.get(machines.lower(), machines)) * float(m["gpus"])
+            n = count_of(machines) * float(m["gpus"])
             name = "GPUs" if m["name"].lower().startswith("gpu") else m["name"].rstrip("sS") + "s"
             at.append((m.start(), n, f"{n:g} {name}"))
         spans = [m.span() for m in _PER_MACHINE.finditer(text)]
@@ -136,7 +135,6 @@ _CAPEX_QUOTE = re.compile(r"\b(?:quote[ds]?|quotation|priced|offer(?:ed)?|price 
                           r"costs?\s+(?:us\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?" +
                           _MONEY.replace("?P<cur>", "?P<cur2>").replace("?P<amount>", "?P<amount2>").replace("?P<amult>", "?P<amult2>") +
                           r"(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat)\b)", re.IGNORECASE)
-_WORD_N = {"two": 2, "three": 3, "four": 4}
 _PRONOUN = re.compile(r"them|these|those|they|it|that|the same(?: gpus| cards| machines)?", re.IGNORECASE)
 
 
@@ -154,7 +152,7 @@ def capex(texts: list[str]) -> Priced | None:
                                                                       r"hardware|machines?)\b", m["what"] or "", re.IGNORECASE):
                 price = _amount(m)
                 n = m["n"] or ""
-                count = float(_WORD_N.get(n.lower(), n or 1)) if m["each"] else 1.0
+                count = count_of(n or "1") if m["each"] else 1.0
                 extra, extras = _extras(sentence[m.end():])
                 return Priced(kind="capex", count=count, count_text=m["what"].strip() + extras, price=price,
                               price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
@@ -349,8 +347,6 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
 
 # "each run maybe 3 days on 8 GPUs", "10 hours on 8 H100s", "8 GPUs for two days": how long one run holds how many GPUs.
 _COUNT = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|sixteen"
-_N_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-            "ten": 10, "twelve": 12, "sixteen": 16}
 _HOURS_IN = {"hour": 1, "day": 24, "week": 168}  # keyed by _unit_hours
 _RUN = re.compile(rf"(?P<dur>{_COUNT})\s*(?P<unit>hours?|hrs?|h|days?|weeks?)\s+(?:each\s+)?on\s+(?P<gpus>\d+)\s*(?:x\s*)?"
                   rf"(?:[a-z0-9]+\s+)?(?:{GPU_NAMES})\b|(?P<gpus2>\d+)\s*(?:x\s*)?(?:{GPU_NAMES})\s+for\s+(?:about\s+|around\s+)?"
@@ -360,12 +356,7 @@ _PER_MONTH = {"week": 52 / 12, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
 _OFTEN = re.compile(r"\b(?:(?P<n>once|twice|one|two|three|four|\d+)\s+(?:runs?\s+|times\s+|jobs?\s+)?(?:a|per|each|every)\s+"
                     r"(?P<per>week|month|quarter|year)|every\s+(?P<every>week|month|quarter|year)|"
                     r"(?P<adv>weekly|monthly|quarterly|yearly))\b", re.IGNORECASE)
-_OFTEN_N = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4}
 _ADVERB = {"weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
-
-
-def _n(said: str) -> float:
-    return float(_N_WORDS[said.lower()]) if said.lower() in _N_WORDS else float(said)
 
 
 def gpu_use(texts: list[str]) -> tuple[float, float, str] | None:
@@ -377,10 +368,10 @@ def gpu_use(texts: list[str]) -> tuple[float, float, str] | None:
         if not run or not often:
             continue
         gpus = float(run["gpus"] or run["gpus2"])
-        hours = _n(run["dur"] or run["dur2"]) * _HOURS_IN[_unit_hours(run["unit"] or run["unit2"])]
+        hours = count_of(run["dur"] or run["dur2"]) * _HOURS_IN[_unit_hours(run["unit"] or run["unit2"])]
         if often["n"]:
             n = often["n"].lower()
-            per_month = float(_OFTEN_N.get(n) or n) * _PER_MONTH[often["per"].lower()]
+            per_month = count_of(n) * _PER_MONTH[often["per"].lower()]
         else:
             per_month = _PER_MONTH[(often["every"] or _ADVERB[often["adv"].lower()]).lower()]
         return gpus * hours * per_month, gpus, f"{run.group(0).strip()}, {often.group(0).strip()}"
