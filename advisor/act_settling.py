@@ -141,6 +141,16 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         if first is not None and then and first < then.start():
             r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
     which = lex.choice_asks.search(norm)
+    if r.act == "switch" and len(r.vendors) >= 2 and which and not r.how_to_move:
+        # "How painful is this migration, and which way would you go?": the pick among the options they listed is its
+        # second ask, answered beside what the move takes.
+        r.also = [*r.also, "choice"]
+    if r.act in ("verdict", "statement", "what-if", "switch") and "risks" in r.also and not decided and r.told_only \
+            and not r.how_to_move:
+        # "If we do buy something, how do we protect ourselves in case the vendor disappears?" asks the risk of the
+        # route (in a sentence that asks: see Reader.read); a verdict asked for alongside it keeps the call first, and
+        # a product weighed where it asks ("If we stay on Grafana, what breaks first? Or pay for Arize?") asks the call.
+        r.act = r.act_in_scope = "risks"
     if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith(("which", "who")) \
             and not lex.asks_decision.search(norm) and not r.build_alternative:
         # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it

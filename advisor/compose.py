@@ -244,11 +244,26 @@ def not_again(lead: str, sections: list[Section], earlier: list[str] = ()) -> li
         text = _MARKER.sub("", item).strip()
         return text not in said and not any(text in b for b in before)
 
+    # Two notes can say one thing in nearly the same words ("Teams systematically underestimate the cost of building
+    # ML infrastructure." and "... the total cost of ownership of building ML infrastructure."): the second adds nothing.
+    shown = [_words(x) for x in re.split(r"(?<=[.!?])\s+", said)]
+
+    def new(item: str) -> bool:
+        words = _words(_MARKER.sub("", item))
+        if len(words) >= 6 and any(len(words & w) / len(words | w) >= _NEAR_SAME for w in shown if w):
+            return False
+        shown.append(words)
+        return True
+
+    lead_words = list(shown)
     out: list[Section] = []
     for s in sections:
         if any(o.title == s.title and o.items == s.items and o.text == s.text for o in out):
             continue  # the same section reached twice (a shape's own and a second ask's): once
-        items = [x for x in s.items if fresh(x)]
+        # Within a section and against the lead; a section a second ask brought ("How long to run it") keeps its
+        # line even when another section said it too.
+        shown[:] = lead_words
+        items = [x for x in s.items if fresh(x) and new(x)]
         if s.items and not items and not s.text and not s.table:
             continue
         if not s.items and s.text and not fresh(s.text):
@@ -258,6 +273,13 @@ def not_again(lead: str, sections: list[Section], earlier: list[str] = ()) -> li
             continue  # the same side-by-side table again
         out.append(s.model_copy(update={"items": items}) if len(items) != len(s.items) else s)
     return out
+
+
+_NEAR_SAME = 0.7  # share of words two lines have in common (of all their words) for the second to say nothing new
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _table_row(section: Section, row: list[str]) -> str:

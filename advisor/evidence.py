@@ -79,6 +79,8 @@ def situations(retriever: HybridRetriever, reading: Reading, passages: list[Pass
             floor = np.full(said.shape[0], phrasing_min, dtype=np.float32)
             floor[0] = min_similarity
             sims = np.where(sims >= floor, sims, -1.0)
+            if phrasings is not None and head in phrasings.needs:
+                sims[[not phrasings.allows(head, c) for c in reading.clauses], :] = -1.0
             i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
             # Unlike the component's name (a negative likeness adds nothing: it is no evidence of the situation).
             margin = float(sims[i, j]) - max(0.0, float(said[j] @ topic), float(clause_topic[i]))

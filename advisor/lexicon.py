@@ -16,6 +16,8 @@ from .datafiles import check_patterns, load_model
 from .matrix import Matrix, Taxonomy
 
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
+_PLUS = re.compile(r"(?<=\w)\s+\+\s+(?=\w)")
+_BOUND = re.compile(r"(<|>|≤|≥)=?\s*(?=[~$€£]?\s*\d)")
 _NON_WORD = re.compile(r"[^a-z0-9&$€£'/\-.,;:?!\n ]+")
 OTHER = "other"
 
@@ -56,6 +58,9 @@ def normalize(text: str) -> str:
     text = text.replace("'", "")
     # A dash between words ("that's not right — we already have a BAA") separates two clauses, as a semicolon would.
     text = _DASH.sub("; ", text)
+    # "p99 < 5ms", ">= 200 rps": a bound before a number is a word the numbers' patterns read.
+    text = _PLUS.sub(" plus ", text)  # "4 ML engs + a bidder team of 7": one list of people
+    text = _BOUND.sub(lambda m: " under " if m.group(1) in "<≤" else " over ", text)
     text = _NON_WORD.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -91,6 +96,7 @@ class Cues(BaseModel):
     restriction: list[str] = []
     unrestricted: list[str] = []
     cloud_names: dict[str, list[str]] = {}
+    suite_rows: list[str] = []  # rows whose products are suites spanning other rows (see cues.yaml)
     cloud_statements: list[str] = []
     echo_openers: list[str] = []
     both_sides: list[str] = []
@@ -262,6 +268,10 @@ class Lexicon:
                     phrases.setdefault(words_only(normalize(name)), (comp.slug, opt.doc))
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        # "slug/part" -> the words that name that part (a hyphen between words is a space: "drift-detection tool").
+        self._part_names = {f"{c.slug}/{p.name}": re.compile(r"(?<![a-z0-9])(?:" + "|".join(
+            re.escape(words_only(normalize(n))).replace(r"\ ", "[ -]") for n in p.names) + r")(?![a-z0-9])")
+            for c in matrix.components for p in c.parts if p.names}
         # Typo matching: names of six characters or more (AWS, W&B only match exactly), grouped by word count.
         self._fuzzy_by_words: dict[int, list[str]] = {}
         self._fuzzy_phrases = []
@@ -270,7 +280,9 @@ class Lexicon:
                 group = self._fuzzy_by_words.setdefault(len(phrase.split()), [])
                 self._fuzzy_phrases.append((phrase, owner, len(phrase.split()), len(group)))
                 group.append(phrase)
-        self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p)}(?![a-z0-9])") for p, _ in self._phrases}
+        # "drift-detection tool" names drift detection: a hyphen between a name's words is a space.
+        self._regex = {p: re.compile(rf"(?<![a-z0-9]){re.escape(p).replace(chr(92) + ' ', '[ -]').replace(chr(92) + '-', '[ -]')}"
+                                     rf"(?![a-z0-9])") for p, _ in self._phrases}
         self.others = [(o.name, o.regex) for o in taxonomy.other_components]
         # Conditions a clause has to say (production evidence, a tight budget), not a long turn as a whole.
         self.clause_only = frozenset(c.id for c in taxonomy.conditions if c.clause_only)
@@ -358,6 +370,7 @@ class Lexicon:
         self.lacks_capability = _any(cues.lacks_capability)
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
+        self.suite_rows = frozenset(cues.suite_rows)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 
     # -- text ----------------------------------------------------------------------------------
@@ -492,10 +505,11 @@ class Lexicon:
     def hits(self, norm: str) -> list[Hit]:
         """Component names and vendors in the text, in order; typos only when nothing matched exactly."""
         text = words_only(norm)
+        folded = text.replace("-", " ")
         taken: list[tuple[int, int]] = []
         found: list[Hit] = []
         for phrase, (slug, doc) in self._phrases:
-            if phrase not in text:  # the regex only adds word boundaries: skip it when it cannot match
+            if phrase.replace("-", " ") not in folded:  # the regex only adds word boundaries: skip it when it cannot match
                 continue
             for m in self._regex[phrase].finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
@@ -511,6 +525,11 @@ class Lexicon:
             if m and not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
         return sorted(found, key=lambda h: h.start)
+
+    def part_names(self, norm: str) -> list[str]:
+        """The parts ("slug/part") whose own names the text says ("the annotation tool", "the registry itself")."""
+        text = words_only(norm)
+        return [key for key, rx in self._part_names.items() if rx.search(text)]
 
     def estimate(self, norm: str) -> str:
         """The duration of a build estimate the asker reports ("two weeks"), or ''."""

@@ -81,6 +81,9 @@ class Part(Provenance, _Depends):
     verdict: MatrixVerdict
     advice: str
     note: str
+    # Words that name this part and never the whole row ("annotation tool", "the registry itself"): said in the
+    # sentence that asks, they settle which part is asked about where the part head reads the whole row.
+    names: list[str] = Field(default_factory=list)
     conditions: list[ConditionRule] = Field(default_factory=list)
     # How a buy or build verdict reads for this part when "buy <label>" or "build <label> yourselves" would
     # not ("buy self-hosted open-weight models" means: call a hosted API instead).

@@ -16,6 +16,11 @@ from .understanding import HYPOTHETICAL, Reading
 SAME_MEASURE = {"headcount": "engineers", "teams": "engineers", "latency_ms": "latency", "latency_missed_ms": "latency"}
 
 
+# "Self-host an open-weight model or call a hosted API?": the other side of the row offered beside a part named.
+_OR = re.compile(r"\bor\b")
+_BOUGHT = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas)\b")
+
+
 class ConversationState(BaseModel):
     """What a conversation has established so far; stored between turns."""
 
@@ -425,6 +430,12 @@ class Planner:
             # (ADVISOR_ASKED_PART_MIN_MASS), or a question about switching products reads as a part.
             part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
                 slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
+        named_parts = [k.split("/", 1)[1] for k in r.named_parts if k.startswith(f"{slug}/")]
+        if part == WHOLE and len(named_parts) == 1 and named_parts[0] not in settled and len(named) < 2 and \
+                not any(_OR.search(s) and _BOUGHT.search(s) for s in re.split(r"(?<=[.?!])\s+", r.normalized)):
+            # "The annotation tool: build or buy?" names the part in its own words, where the head reads the row;
+            # "self-host an open-weight model or call a hosted API?" weighs both sides of the row.
+            part = named_parts[0]
         build = comp.build_part
         # A product that is itself the part to write's tool ("a FastAPI container") sells no bought side.
         sells = named - {v for v in named if v.replace("-", " ") in build.label.lower()} if build else named

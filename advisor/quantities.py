@@ -32,11 +32,11 @@ def count_of(said: str) -> float:
 
 
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
-         "billion": 1e9}
+         "billion": 1e9, "thousands": 1e3, "millions": 1e6, "billions": 1e9}  # "800 millions vectors"
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 # A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
 # nor a slash ("PRA SS1/23", "24/7").
-NUM = (rf"(?<![A-Za-z0-9/])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousand|million|mil|billion)?\b"
+NUM = (rf"(?<![A-Za-z0-9/])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousands?|millions?|mil|billions?)?\b"
        rf"|\b(?P<word>{_WORDS})\b(?:\s+(?P<wmult>thousand|million|billion)\b)?")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -52,14 +52,18 @@ _VOLUME_KINDS = {
              r"items?|scans?|claims?|invoices?|chats?|conversations?|reviews?|orders?|sentences?|utterances?|"
              r"frames?|embeddings?|vectors?|chunks?|listings?|products?|boxes|bounding boxes|tags?|masks?|polygons?|"
              r"keypoints?|segments?|receipts?|forms?|contracts?|notes?|articles?|posts?|comments?|photographs?|"
-             r"recordings?|letters?|pdfs?",
+             r"recordings?|letters?|pdfs?|descriptions?|entries|entry|responses?|answers?|passages?|"
+             r"paragraphs?|captions?|titles?",
     "tokens": r"tokens?",
     "jobs": r"(?:training |fine-tuning |gpu |batch )?jobs?|(?:training |experiment )?runs?",
 }
 _RATE = re.compile(
-    # "8k prediction requests/sec", "2,500 inference requests per second": one word may say what kind of request.
-    rf"(?:{NUM})\s*(?:-\s*)?(?:(?:prediction|inference|scoring|search|api|model|lookup|feature|http|user|ranking|"
-    r"embedding|retrieval|chat|completion|read|write)\s+(?=requests?|reqs?|calls?|queries|lookups?))?"
+    # "8k prediction requests/sec", "350k bid requests/sec", "40k search API calls per second": up to two words may
+    # say what kind of request (a time unit must follow, so "3 engineers' requests" never reads as a rate).
+    rf"(?:{NUM})\s*(?:-\s*)?(?:(?:(?!(?:per|a|an|the|of|and|or|to|in|from|for|engineers?|engs?|people|ppl|devs?|developers?|"
+    r"scientists?|analysts?|users|customers|agents?|models?|gpus?|teams?|services?|servers?|nodes?|replicas?|instances?|"
+    rf"machines?|pods?|workers?|members?|staff|employees?|clients|apps?)\b)[a-z][a-z-]{{1,24}}(?:\s+|-)){{1,2}}"
+    r"(?=requests?|reqs?|calls?|queries|lookups?))?"
     r"(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
     r"hits?|lookups?|transactions?|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
@@ -223,11 +227,11 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
                            r"(?P<mult>)\s*(?:ms|milliseconds?)(?:\s+(?:p9\d\s+|latency\s+)?(?:target|budget|slo|sla|goal|"
                            r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
 _MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
-                    r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?", re.IGNORECASE)
+                    r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 # "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
 _MONEY_RANGE = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand)?"
                           r"\s*(?:-|–|to)\s*(?:\$|usd\s?|€|eur\s?|£)?\s?(?P<num>\d+(?:[.,]\d+)*)\s*"
-                          r"(?P<mult>k|m|mm|million|thousand)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum))?",
+                          r"(?P<mult>k|m|mm|million|thousand)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?",
                           re.IGNORECASE)
 
 
@@ -377,17 +381,18 @@ _CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?{_CUR}(?P<old
 
 
 # "14 data scientists and 6 data engineers", "9 data scientists, 4 MLEs, 2 analysts": one team counted by role.
-_ROLE = (r"(?P<n>\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|scientists?|analysts?|developers?|devs|mles?|"
-         r"researchers?|sres?)\b")
-_ROLE_LIST = re.compile(rf"{_ROLE.replace('?P<n>', '')}(?:\s*(?:,|and|plus|&)\s*(?:and\s+)?"
-                        rf"{_ROLE.replace('?P<n>', '')})+", re.IGNORECASE)
+# "4 ML engs + a bidder team of 7": a team counted by its size is one more member of the list.
+_ROLE = (r"(?:(?P<n>\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|engs?|scientists?|analysts?|developers?|devs|mles?|"
+         r"researchers?|sres?)\b|(?:an?\s+)?(?:[a-z-]+\s+){0,2}?team\s+of\s+(?P<n2>\d{1,3})\b)")
+_ROLE_LIST = re.compile(rf"{_ROLE.replace('?P<n>', '').replace('?P<n2>', '')}(?:\s*(?:,|and|plus|&|\+)\s*(?:and\s+)?"
+                        rf"{_ROLE.replace('?P<n>', '').replace('?P<n2>', '')})+", re.IGNORECASE)
 _ROLE_ONE = re.compile(_ROLE, re.IGNORECASE)
 
 
 def _one_team(text: str, found: list[Quantity]) -> list[Quantity]:
     """Engineers counted role by role in one list are one team of their sum (a 20-person group is no small team)."""
     for m in _ROLE_LIST.finditer(text):
-        counts = [float(r["n"]) for r in _ROLE_ONE.finditer(m.group(0))]
+        counts = [float(r["n"] or r["n2"]) for r in _ROLE_ONE.finditer(m.group(0))]
         members = [q for q in found if q.kind == "engineers" and q.value in counts]
         if len(counts) < 2 or len(members) < 2 or _OPERATORS.search(m.group(0)):
             continue  # people who run infrastructure are counted apart (see small_team)

@@ -36,6 +36,18 @@ class Phrasings(BaseModel):
 
     when: str = Field(min_length=3)
     said: list[str] = Field(min_length=1)
+    # Words an asker's clause must hold to tell this situation, where likeness alone is fooled by a shared name ("IT
+    # runs on Azure" is like "a migration to Azure is planned" but moves nothing): a regular expression.
+    needs: str = ""
+
+    @field_validator("needs")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"not a regular expression: {e}") from None
+        return v
 
     @field_validator("said")
     @classmethod
@@ -65,8 +77,9 @@ def note_heads(note: Path) -> list[str]:
 class SituationPhrasings:
     """The asker-side phrasings of each note situation, and their sentence vectors (computed once, on first use)."""
 
-    def __init__(self, said: dict[str, list[str]] | None = None):
+    def __init__(self, said: dict[str, list[str]] | None = None, needs: dict[str, str] | None = None):
         self.said = said or {}  # situation head -> phrasings
+        self.needs = {h: re.compile(p, re.IGNORECASE) for h, p in (needs or {}).items() if p}  # head -> words it needs
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -80,6 +93,7 @@ class SituationPhrasings:
         data = load_model(path, SituationsFile, "each entry is `when:` (a situation of the note, word for word) "
                           "and `said:` (a list of phrasings)").root
         said: dict[str, list[str]] = {}
+        needs: dict[str, str] = {}
         for name, entries in data.items():
             note = knowledge_dir / "guidance" / f"{name}.md"
             if not note.exists():
@@ -91,7 +105,14 @@ class SituationPhrasings:
                                       f"{note}", "copy the words after 'When' up to the first comma of one of "
                                       "its 'Situations that change the details' sentences")
                 said.setdefault(entry.when, []).extend(entry.said)
-        return cls(said)
+                if entry.needs:
+                    needs[entry.when] = entry.needs
+        return cls(said, needs)
+
+    def allows(self, head: str, clause: str) -> bool:
+        """Whether a clause holds the words its situation needs (every clause, for a situation that needs none)."""
+        rx = self.needs.get(head)
+        return rx is None or bool(rx.search(clause))
 
     def vectors(self, head: str, embed: Callable[[list[str]], list[list[float]]]) -> np.ndarray:
         """Unit vectors of the note's own words (first row) and of every phrasing of that situation."""

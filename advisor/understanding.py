@@ -34,6 +34,7 @@ class Reading(BaseModel):
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
+    named_parts: list[str] = Field(default_factory=list)  # "slug/part" named by the part's own words where it asks
     act: str = "verdict"
     topic: str | None = None
     conditions: list[str] = Field(default_factory=list)  # stated as true
@@ -125,6 +126,9 @@ class Reading(BaseModel):
         return best if best != WHOLE and total and allowed[best] / total >= threshold else WHOLE
 
 
+# "We're looking at Flyte, Dagster+, Prefect Cloud, or Metaflow": a sentence that tells which options are weighed.
+_WEIGHING = re.compile(r"\b(?:looking at|considering|evaluating|comparing|shortlist\w*|options?|alternatives?|"
+                       r"choos\w+|deciding|candidates?|weighing)\b")
 # "Airflow vs Dagster", "Snowflake versus BigQuery": options weighed against each other.
 _VERSUS = re.compile(r"\b(?:vs\.?|versus)\s")
 # A clause that opens with its verb ("have measured utilisation above 85%", "pay about $9k a month"): the subject is in
@@ -147,13 +151,19 @@ def _names(condition: str, text: str) -> bool:
 def _as_written(q, question: str):
     """The quantity with the asker's own spelling ("64 GPUs", not the normalised "64 gpus"), when found."""
     m = re.search(re.escape(q.text).replace(r"\ ", r"\s+"), question, re.IGNORECASE)
-    return q.model_copy(update={"text": m.group(0)}) if m else q
+    if m:
+        return q.model_copy(update={"text": m.group(0)})
+    said = _spelled(q.text, question)  # "4 ml engs plus a team of 7" was "4 ML engs + a team of 7"
+    return q.model_copy(update={"text": said}) if said != q.text else q
 
 
 # How a hypothetical opens ("what if", "suppose", "imagine", "if"): a condition said in such a clause is supposed,
 # not told.
 HYPOTHETICAL = re.compile(r"^(?:and |so |but |ok |okay )?(?:what (?:if|about if|happens if)|suppose|supposing|say|"
                           r"imagine|hypothetically,?|let'?s say|assume|assuming|if)\s+(?:that\s+)?", re.IGNORECASE)
+
+
+_SYMBOL_WORDS = {"+": "plus", "<": "under", "<=": "under", "≤": "under", ">": "over", ">=": "over", "≥": "over"}
 
 
 @lru_cache(maxsize=64)
@@ -165,7 +175,13 @@ def _asker_words(question: str) -> tuple[tuple[str, int, int], ...]:
     """
     out = []
     for piece in re.finditer(r"\S+", question):
-        norm = re.findall(r"\w+", normalize(piece.group()))
+        # A symbol standing alone that normalize() reads as a word: "4 engs + 7", "p99 < 5 ms".
+        after = question[piece.end():].lstrip()[:2]
+        symbol = _SYMBOL_WORDS.get(piece.group()) if piece.group() == "+" or re.match(r"[~$€£]?\d", after) else None
+        norm = [symbol] if symbol else re.findall(r"\w+", normalize(piece.group()))
+        if symbol:
+            out.append((symbol, piece.start(), piece.end()))
+            continue
         raw = list(re.finditer(r"[^\W_]+(?:['\u2019][^\W_]+)?%?", piece.group()))
         if len(raw) == len(norm):
             out += [(w, piece.start() + m.start(), piece.start() + m.end()) for w, m in zip(norm, raw)]
@@ -334,6 +350,8 @@ class Reader:
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
             r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
+        # "For the model registry itself, should we write one?": a part named in its own words where the turn asks.
+        r.named_parts = self.lex.part_names(" ".join(norm[b:e] for b, e in asking) if asking else norm)
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
@@ -394,6 +412,19 @@ class Reader:
             if len({m.group(0) for m in rx.finditer(text)}) >= 2:
                 return name
         return None
+
+    def _listed_as_options(self, text: str, vendors) -> bool:
+        """Whether one sentence lists two or more products of one row as alternatives ("We're looking at Flyte,
+        Dagster+, Prefect Cloud, or Metaflow")."""
+        for m in re.finditer(r"(?:[^.?!;]|[.](?=\S))+[.?!;]?", text):  # "Union.ai" stays inside its sentence
+            if not (m.group(0).endswith("?") or _WEIGHING.search(m.group(0))):
+                continue  # "five teams each call OpenAI, Anthropic or Google directly" tells what they use
+            sentence = words_only(m.group(0))
+            docs = {h.doc: h.slug for h in vendors if h.phrase and h.slug != OTHER and h.doc not in self.lex.clouds
+                    and re.search(rf"(?<![a-z0-9]){re.escape(h.phrase)}(?![a-z0-9])", sentence)}
+            if max(Counter(docs.values()).values(), default=0) >= 2 and re.search(r"\bor\b", m.group(0)):
+                return True
+        return False
 
     def _misspelt(self, hit) -> bool:
         """A typo match puts a turn in scope only when it misspells the name; "API gateway" is made of real words
@@ -457,6 +488,10 @@ class Reader:
                 p = (p + pa) / 2
         best, conf = self._pick("component", p)
         r.confidence["component"] = conf
+        if best == NONE and others_asked and self._p("act", x, "off-topic") < self.refusal_threshold:
+            # The head finds no row, but the sentence that asks names infrastructure without one ("Keep Confluent Cloud,
+            # move to Amazon MSK, or run Kafka ourselves?") and the act head does not take the turn for off-topic.
+            best = OTHER
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
@@ -479,12 +514,19 @@ class Reader:
             # name the subject, whatever one product of another row ("SageMaker") pulls the head toward.
             # Only products weighed as options count: "OpenAI and Anthropic" behind a proxy are what a gateway sits
             # in front of, not a choice between inference products.
-            weighed = bool(self.lex.choice_asks.search(r.normalized) or _VERSUS.search(r.normalized))
+            weighed = bool(self.lex.choice_asks.search(r.normalized) or _VERSUS.search(r.normalized)
+                           or self._listed_as_options(r.normalized, vendors))
             products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds) \
                 if weighed else Counter()
             top, n = products.most_common(1)[0] if products else (best, 0)
             if n >= 2 and products.get(best, 0) < n and not asked:
                 best = top
+            spelled = [s for s in dict.fromkeys(exact) if s != best and s not in self.lex.suite_rows and any(
+                h.slug == s and h.by_name and len(h.phrase.split()) > 1 and h.phrase not in self.lex.broad for h in hits)]
+            if best in self.lex.suite_rows and best not in named and len(spelled) == 1 and not asked:
+                # "Our SageMaker line ... the team wants open-source model serving on our own cluster": the suite is
+                # where the work runs today; the one row named outright is what is asked about.
+                best = spelled[0]
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
         elif exact:
@@ -606,6 +648,13 @@ class Reader:
             # Evidence is told in performance words ("measured recall", "can't keep up with our load"); with
             # no magnitude given at all, those words report the measurement, not a scale requirement.
             said.pop("scale")
+        models = [q.value for q in r.quantities if q.kind == "models"]
+        if models and thresholds.models.scale_at_least is not None and max(models) >= thresholds.models.scale_at_least \
+                and said.get("scale", (0, ""))[1] == "negated" and magnitude.get("scale") == "negated":
+            # "26 models ... 19 of the 26 endpoints get fewer than 500 requests a day": light traffic in one clause
+            # does not make many models few; the count of models is its own kind of scale.
+            at = next((pos for pos, clause in enumerate(clauses, 1) if any(q.kind == "models" for q in extract(clause))), 0)
+            said["scale"], magnitude["scale"] = (at, "stated"), "stated"
         if said.get("scale", (0, ""))[1] == "stated":
             said.pop("simple", None)  # one model at 20k requests per second is not a simple need
         several = thresholds.providers.not_simple_at_least

@@ -36,7 +36,8 @@ _MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:no
                        r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
                        r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
 # "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.
-_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a quarter of an?|one)\s*(?:of\s+an?\s+)?(?:ftes?|engineers?|"
+_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a quarter of an?|one)\s*(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|"
+                     r"senior|junior|backend|infra|ai|devops)\s+){0,2}(?:ftes?|engineers?|"
                      r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b[^$€£\d.;]{0,40}?" + _MONEY +
                      r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
 _FRACTIONS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25, "one": 1.0}
@@ -151,10 +152,15 @@ def capex(texts: list[str]) -> Priced | None:
             if m and _GPUS.search(m["what"] or "") or m and re.search(r"\b(?:servers?|boxes|box|nodes?|dgx|cluster|"
                                                                       r"hardware|machines?)\b", m["what"] or "", re.IGNORECASE):
                 price = _amount(m)
-                n = m["n"] or ""
+                what = m["what"].strip()
+                # "Buy option: 8 HGX H100 servers at about $310k each": the count follows a label.
+                labelled = re.match(r"^[a-z ]{1,20}:\s*(?P<n>\d+|two|three|four|five|six|eight|ten)\s+", what, re.IGNORECASE)
+                if labelled:
+                    what = what[what.index(":") + 1:].strip()
+                n = m["n"] or (labelled["n"] if labelled else "")
                 count = count_of(n or "1") if m["each"] else 1.0
                 extra, extras = _extras(sentence[m.end():])
-                return Priced(kind="capex", count=count, count_text=m["what"].strip() + extras, price=price,
+                return Priced(kind="capex", count=count, count_text=what + extras, price=price,
                               price_text=m.group(0)[m.start("cur") - m.start():].strip(), currency=_currency(m),
                               monthly=0.0, total=price * count + extra, side="own", clause=sentence)
             if q := _CAPEX_QUOTE.search(sentence):
@@ -174,11 +180,17 @@ _PLUS = re.compile(r"^\s*,?\s*(?:plus|and|\+|with)\s+(?:another\s+|about\s+|arou
                    re.IGNORECASE)
 
 
+# "plus InfiniBand and storage about $450k": what comes first, then its one-off price.
+_PLUS_NAMED = re.compile(r"^\s*,?\s*(?:plus|\+)\s+(?P<what>[a-z][a-z &/-]{1,40}?)\s+(?:at\s+|for\s+|of\s+)?(?:about\s+|around\s+|"
+                         r"roughly\s+|~\s*)?" + _MONEY + r"(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|rack)\b)",
+                         re.IGNORECASE)
+
+
 def _extras(rest: str) -> tuple[float, str]:
-    """The one-off costs said right after a machine's price ("plus ~$60k of networking"), and what they buy
-    (" and the networking"; '' when not said)."""
+    """The one-off costs said right after a machine's price ("plus ~$60k of networking", "plus InfiniBand and storage
+    about $450k"), and what they buy (" and the networking"; '' when not said)."""
     total, names = 0.0, []
-    while m := _PLUS.match(rest):
+    while m := _PLUS.match(rest) or _PLUS_NAMED.match(rest):
         total += _amount(m)
         if m["what"]:
             names.append(re.sub(r"^\s*(?:of|for|in)\s+", "", m["what"]).strip())
@@ -186,7 +198,10 @@ def _extras(rest: str) -> tuple[float, str]:
     return total, (" and the " + " and ".join(names)) if names else (" and the extras" if total else "")
 
 
-_HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own|owning)\b[^.?!;]{0,30}\b(?:nodes?|servers?|gpus?|boxes|"
+# "our own Kubernetes cluster", "our own EKS nodes" are owned in the cloud, not machines bought; "each model on its own
+# endpoint on GPU instances" owns nothing.
+_HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|(?<!its )(?<!their )own|owning)\b(?:(?!\b(?:kubernetes|k8s|eks|gke|aks|aws|gcp|"
+                       r"azure|cloud)\b)[^.?!;]){0,30}\b(?:nodes?|servers?|gpus?|boxes|"
                        r"h100s?|a100s?|h200s?|l40s?|dgx\w*|hardware|cluster)\b|\bcolo(?:cate|cated|cation)?\b|"
                        r"\bbare[- ]metal\b", re.IGNORECASE)
 
@@ -279,11 +294,17 @@ def _people(sentence: str) -> list[Priced]:
     return out
 
 
+_LIST_PARTS = re.compile(r",\s*(?=plus\b|and\b|as well as\b)|;\s*|\s+plus\s+")  # "A at $x, plus B at $y": two items
+
+
 def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
     price, cur = _amount(m), _currency(m)
     base = {"price": price, "price_text": m.group(0).strip(), "currency": cur, "clause": sentence}
     per = (m["per"] or "").lower()
-    hour_of_gpu = m["gpu_hour"] or (m["hour"] and _GPUS.search(sentence) and not _PERSON.search(sentence))
+    # The part of the sentence the price sits in says whose hour it is: "two L40S at EUR 1.60 per hour each, plus one
+    # ML engineer we would hire" prices the GPUs; the engineer is the next item of the list.
+    part = next((p for p in _LIST_PARTS.split(sentence) if m.group(0) in p), sentence)
+    hour_of_gpu = m["gpu_hour"] or (m["hour"] and _GPUS.search(part) and not _PERSON.search(part))
     if hour_of_gpu:
         used = _count(_GPU_HOURS_USED, sentence, texts, m.group(0))
         if used is not None:
@@ -303,7 +324,7 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
         return Priced(kind="seats", count=seats[0], count_text=seats[1], monthly=seats[0] * monthly, side="vendor",
                       assumed="" if per else "if that is a monthly price per seat", **base)
     message = " ".join(t for t in texts if sentence in t)
-    if m["hour"] and (_PERSON.search(sentence) or not _GPUS.search(sentence) and _PERSON.search(message)):
+    if m["hour"] and (_PERSON.search(part) or not _GPUS.search(sentence) and _PERSON.search(message)):
         return _person_hours(m, sentence, texts, base)
     if m["item"]:
         items = _items(sentence, texts, exclude=m.group(0))

@@ -662,3 +662,45 @@ def test_a_measured_latency_that_misses_its_target_says_what_is_there_is_not_eno
                       "under 100 ms. Is pgvector enough for us?")
     assert "scale" in ans.conditions
     assert ans.lead.startswith("No") and "180 ms against a 100 ms target" in ans.lead
+
+
+def test_a_fact_added_in_a_follow_up_is_never_read_as_an_order(advisor):
+    """"The search must answer under 30 ms" is a requirement on their system, not an instruction to the advisor."""
+    a = advisor.ask("We want semantic search over tenant documents. Vector database: build or buy?")
+    b = advisor.ask("I forget to say: it is 800 millions vectors and the search must answer under 30 ms.",
+                    a.conversation_id)
+    assert b.component == "vector-database" and "scale" in b.conditions and b.verdict != "refuse"
+
+
+def test_a_migration_question_that_also_asks_which_way_gets_the_pick(advisor):
+    a = advisor.ask("~60 models at about 9k predictions/sec are served with Seldon Core v1 and our version is out of "
+                    "support. Options: pay Seldon, move to KServe, or BentoML. How painful is this migration and which "
+                    "way would you go?")
+    assert a.act == "switch"
+    assert any(s.title == "Which way to go" for s in a.sections)
+    assert_citations_resolve(a)
+
+
+def test_two_lines_that_say_the_same_thing_are_shown_once(advisor):
+    a = advisor.ask("Which cost items does a five-year build estimate usually forget, and how do we compare it fairly "
+                    "with a subscription?")
+    lines = [x for s in a.sections for x in s.items]
+    assert len(lines) == len(set(lines))
+    assert sum("systematically underestimate" in x for x in lines) <= 1
+
+
+def test_a_bill_paid_for_a_product_is_weighed_against_the_priced_self_hosted_side(advisor):
+    a = advisor.ask("Today we use a translation API and pay roughly EUR 19,000 a month. The alternative: fine-tune an "
+                    "open-weights model and run it on two L40S at about EUR 1.60 per hour each, plus one ML engineer "
+                    "we would have to hire (about EUR 85,000 a year fully loaded). What does the total cost look like?")
+    assert a.act == "cost"
+    assert "€19k a month" in a.lead and "one ML engineer" in a.lead and "two L40S" in a.lead
+
+
+def test_protecting_against_a_vendor_failing_asks_the_risks_of_the_row_not_of_the_vendor_named_in_the_story(advisor):
+    a = advisor.ask("Should we buy ML monitoring for our demand-forecasting models?")
+    b = advisor.ask("Last year we had shortlisted WhyLabs, and then they shut down their platform. If we do buy "
+                    "something, how do we protect ourselves in case the vendor disappears or gets acquired?",
+                    a.conversation_id)
+    assert b.act == "risks" and b.component == "ml-monitoring"
+    assert not b.lead.startswith("WhyLabs")

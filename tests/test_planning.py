@@ -281,3 +281,13 @@ def test_a_supposed_condition_replaces_nothing_told(planner):
     first = reading(act="verdict", component="llm-inference", components=["llm-inference"], conditions=["simple"])
     plan = run(planner, first, reading(act="what-if", conditions=["scale"]))
     assert set(plan.state.conditions) == {"simple", "scale"} and plan.supposed == ["scale"]
+
+
+def test_a_part_named_in_its_own_words_is_the_part_where_the_head_reads_the_row(planner):
+    """"For the model registry itself, should we write one?" names the registry part ("registry itself")."""
+    scores = {"model-registry/whole": 0.8, "model-registry/registry": 0.2}
+    plan = run(planner, reading(component="model-registry", part_scores=scores,
+                                named_parts=["model-registry/registry"]))
+    assert plan.state.part == "registry"
+    # Without the part's own words the head's reading of the whole row stands.
+    assert run(planner, reading(component="model-registry", part_scores=scores)).state.part in (None, "whole")

@@ -52,6 +52,12 @@ def said(text: str) -> dict[str, str]:
     # One model is a small need only while its traffic is small too.
     ("one model at about 2 million requests a day", {"scale": "negated", "simple": "negated"}),
     ("3 models at a few requests an hour", {"scale": "negated", "simple": "stated"}),
+    # Words that say what kind of request stand between the number and the noun; people counted are no rate.
+    ("~350k bid requests/sec at peak", {"scale": "stated"}),
+    ("40k search API calls per second", {"scale": "stated"}),
+    ("we have 3 engineers handling calls per day", {"early-stage": "stated"}),
+    # A bound written as a symbol is the same bound in words.
+    (normalize("so scoring has to be p99 < 5ms"), {"scale": "stated"}),
 ])
 def test_magnitude_settles_condition(text, expected):
     assert said(text) == expected
@@ -424,3 +430,16 @@ def test_people_added_for_it_are_the_effort_not_the_team():
     assert [(q.kind, q.value) for q in extract("it would need 4 additional platform engineers")] == \
         [("build_engineers", 4)]
     assert [q.kind for q in extract("we have 5 more engineers than last year")] == ["engineers"]
+
+
+def test_a_team_added_with_a_plus_sign_is_one_team():
+    """"4 ML engs + a bidder team of 7" is a team of 11, as written and once normalised."""
+    for text in ("4 ML engs + bidder team of 7", normalize("4 ML engs + bidder team of 7")):
+        assert [q.value for q in extract(text) if q.kind == "engineers"] == [11.0]
+
+
+def test_a_sum_told_with_ago_is_no_yearly_price():
+    """"up from $11,000 a year ago" says when, not how often: only the $27k is a monthly bill."""
+    found = extract("now about $27,000 a month, up from $11,000 a year ago")
+    assert [q.value for q in found if q.kind == "money_per_month"] == [27000.0]
+    assert [q.value for q in found if q.kind == "money"] == [11000.0]

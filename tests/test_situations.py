@@ -109,3 +109,23 @@ def test_a_model_meant_to_answer_from_their_documents_gets_the_retrieval_line(ad
                     "on them or use Claude with search over the contracts?")
     assert a.component == "llm-inference"
     assert "give a hosted model the relevant passages at question time through retrieval" in a.text
+
+
+def test_a_situation_that_needs_words_the_clause_lacks_brings_no_line(advisor):
+    """"IT runs on Azure" is like "a migration to Azure is planned" by the cloud's name alone: no move is told."""
+    a = advisor.ask("Procurement lead here, IT runs on Azure. Our 12 data scientists want an enterprise ML platform; "
+                    "the shortlist is Dataiku, Databricks and Azure Machine Learning. How should we evaluate them?")
+    assert told(a) is None or not any("another cloud" in x for x in told(a).items)
+    b = advisor.ask("We're migrating from AWS to GCP in the next few months. Should we buy an ML platform?")
+    assert told(b) is not None and any("another cloud" in x for x in told(b).items)
+
+
+def test_a_needs_pattern_that_does_not_compile_names_file_and_field(tmp_path):
+    k = _copy(tmp_path)
+    path = k / "understanding" / "situations.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["feature-store"][0]["needs"] = "(unclosed"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError) as err:
+        SituationPhrasings.load(k)
+    assert "feature-store.0.needs" in err.value.message and "regular expression" in err.value.message

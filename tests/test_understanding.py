@@ -568,3 +568,44 @@ def test_products_of_one_kind_without_a_row_weighed_in_the_question_name_the_sub
     assert read("MSK or Confluent for the order events between our web services?").act == "off-topic"
     # A row's product beside them keeps the row: the streams are what the features come from.
     assert read("Our features come from Kafka streams. Feast or Tecton?").component == "feature-store"
+
+
+def test_a_suite_named_beside_one_row_named_outright_is_background(read):
+    """A bill for a platform suite, with the work named as one row ("open-source model serving"), asks about that row."""
+    r = read("Our AWS bill has a SageMaker line of $27,000 a month, mostly real-time endpoints: 26 models, each on its "
+             "own endpoint. The team proposes moving everything to our own Kubernetes cluster with open-source model "
+             "serving. Should I approve the migration?")
+    assert r.component == "model-serving"
+
+
+def test_products_listed_as_alternatives_in_one_sentence_name_the_subject(read):
+    """Leaving one suite's pipelines for one of several pipeline products is a pipeline question."""
+    r = read("Our pipelines run on Kubeflow Pipelines and the person who set it up has left. We're looking at Flyte "
+             "(self-hosted or Union.ai), Dagster+, Prefect Cloud, or Metaflow. Which direction?")
+    assert r.component == "data-pipeline"
+
+
+def test_many_models_are_no_simple_need_whatever_one_clause_counts(read):
+    r = read("We serve 26 models, each on its own endpoint; 19 of the 26 endpoints get fewer than 500 requests a day. "
+             "Should we buy a serving platform?")
+    assert "simple" not in r.conditions and "scale" in r.conditions
+
+
+def test_a_latency_budget_called_a_deadline_is_no_date(read):
+    r = read("total bid deadline 80ms incl network, so scoring has to be p99 < 5ms. Should we buy a serving platform?")
+    assert r.deadline == ""
+
+
+def test_a_row_named_with_a_hyphen_is_named(read):
+    """"drift-detection tool" names drift detection: the turn is in scope, whatever the business it comes from."""
+    r = read("3-person startup predicting e-bike battery failures. For the drift-detection tool itself, build or buy?")
+    assert r.in_scope and r.component == "ml-monitoring"
+
+
+def test_a_part_is_named_by_its_own_words_in_the_sentence_that_asks(read):
+    assert read("We label pallet photos. The annotation tool: build or buy?").named_parts == ["data-labeling/tool"]
+    assert read("For the drift-detection tool itself, build or buy?").named_parts == ["ml-monitoring/tool"]
+    # Said only in the background, the part's name does not say what is asked.
+    r = read("Our annotation tool is Label Studio and works fine. Who should do the labelling itself, our staff or "
+             "a vendor workforce?")
+    assert "data-labeling/tool" not in r.named_parts

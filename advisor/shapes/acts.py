@@ -156,6 +156,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
+    if "choice" in ctx.reading.also and act == "switch" and d.component:
+        # "..., and which way would you go?" after how costly the move is: the pick among their options, beside it.
+        pick, compared = _vendor(ctx, cites)
+        sections = [*sections, Section(kind="reasons", title="Which way to go", items=[pick]), *compared]
     if "alerts" in ctx.reading.also and act in ("verdict", "vendor", "enough", "implement") and d.component:
         sections = [*sections, *keep(alerts_section(ctx, cites))]
     if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):

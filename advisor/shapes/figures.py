@@ -52,6 +52,9 @@ def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
     """"8 H100s at $2.50 a GPU-hour around the clock come to about $14.6k a month": one price times its units
     (`said_before`: units already named in the same sentence are "the same")."""
     u = p.currency
+    # "One ML engineer we would hire" opened the asker's sentence; inside ours it is "one ML engineer".
+    told = re.sub(r"^(One|Two|Three|Four|Five|Six|Eight|Ten|Twelve)\b", lambda m: m.group(1).lower(), p.count_text)
+    p = p.model_copy(update={"count_text": told})
     what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" else p.count_text + "s"
     if p.kind == "gpu_hours_used":
         return f"{p.count_text} at {_price(p.price, u)} a GPU-hour come to {_price(p.monthly, u)} a month"
@@ -153,6 +156,16 @@ def _currency(ctx: Context) -> str:
     """The currency sign the asker writes money in ("$", "€"), '' when none."""
     sign = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
     return _SIGN.get(sign.upper(), sign)
+
+
+def convert_note(ctx: Context) -> str:
+    """" Your figures come in $ and €: convert them ..." when the asker's money comes in two currencies, else ''."""
+    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0)) for t in _texts(ctx)
+                               for m in _CURRENCY.finditer(t)))
+    if len(signs) < 2:
+        return ""
+    # "€95k a year each ... an Arize quote of $42k": a sum adds them as one currency.
+    return f" Your figures come in {' and '.join(signs)}: convert them to one currency before relying on that sum."
 
 
 def _cut_share(ctx: Context) -> float | None:
@@ -272,11 +285,7 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
         said += f"; buying is cheaper over that time at any price under about {_money(build[-1] / months, unit)} a month"
     said += "." + cites.support("total cost of ownership maintenance operational staff upkeep", "key-factors",
                                 "total cost")
-    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0)) for t in _texts(ctx)
-                               for m in _CURRENCY.finditer(t)))
-    if len(signs) > 1:
-        # "€95k a year each ... an Arize quote of $42k": the sum above adds them as one currency.
-        said += f" Your figures come in {' and '.join(signs)}: convert them to one currency before relying on that sum."
+    said += convert_note(ctx)
     # Every default the projection used is shown as an assumption to replace, with the reason it was chosen.
     placeholders = []
     shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "buy_setup_weeks")
@@ -303,6 +312,7 @@ def build_effort(ctx: Context) -> bool:
 _GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:(?:per|a|each|every|/)\s*)?(?P<per>month|mo\b|year|yr\b|quarter)|"
                      r"(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:month[- ]over[- ]month|mom\b|m/m)", re.IGNORECASE)
 _BILL = re.compile(r"\b(?:api|apis|bill|billed|spend|spending|invoices?|usage|hosted|openai|anthropic|tokens?)\b", re.IGNORECASE)
+_PAYS = re.compile(r"\b(?:pay|pays|paying|paid)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\b(?:quote[ds]?|quoting|charges?|priced|pricing|list price)\b", re.IGNORECASE)
 _OWN = re.compile(r"\b(?:gpus?|h100s?|a100s?|nodes?|servers?|cluster|self[- ]?host\w*|colo\w*|hardware|setup|boxes)\b",
                   re.IGNORECASE)
@@ -700,7 +710,10 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
                 # With the self-hosted side priced, a named product's quote is the bill it is weighed against.
                 quoted = own_units and sentence not in {p.clause for p in own_units} and (
                     _QUOTED.search(clause) or any(named_in(o, clause) for o in products))
-                if (_BILL.search(clause) or quoted) and bill is None:
+                # "Today we use the DeepL API Pro and pay roughly EUR 19,000 a month": what is paid for is told
+                # in the clause before the payment.
+                paid_for = _PAYS.search(clause) and _BILL.search(sentence) and not _OWN.search(clause)
+                if (_BILL.search(clause) or quoted or paid_for) and bill is None:
                     bill, growth = monthly[0], _monthly_growth(text)
                     named = [o.name for o in products if named_in(o, clause)]
                     bill_name = named[0] if quoted and len(named) == 1 and not _BILL.search(clause) else "the bill"
@@ -732,7 +745,7 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
         # The monthly difference is what has to pay for the people who would run it: the number to weigh them against.
         said += (f"; running it yourselves costs about {_money(gap, unit)} a month less from the start, and that "
                  f"difference has to pay for the engineers who would run it.")
-        return said + _flat_note(ctx, growth)
+        return said + _flat_note(ctx, growth) + convert_note(ctx)
     if passes == 1:
         said += "; running it yourselves costs less each month from the start"
     elif passes:
@@ -750,7 +763,7 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
         # they carry grows by the same rate, so they would have to grow with it.
         said += (f" The machines are counted at today's size: a bill growing {growth:.0%} a month means the load grows "
                  f"as fast, so they would have to grow with it and the gap is smaller than this sum.")
-    return said + _flat_note(ctx, growth)
+    return said + _flat_note(ctx, growth) + convert_note(ctx)
 
 
 def _volume_to_pay(ctx: Context, bill: float, alt: float) -> str:

@@ -269,6 +269,12 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     return lead, sections
 
 
+def _asked_about(ctx: Context, option) -> bool:
+    """Whether a product is named in a sentence that asks (not only in the story around it)."""
+    asks = [s for s in re.split(r"(?<=[.?!])\s+", ctx.reading.normalized) if s.rstrip().endswith("?")]
+    return not asks or any(named_in(option, s) for s in asks)
+
+
 def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     act = ctx.plan.act
     key = risk_key(ctx) if act == "risks" else act
@@ -293,6 +299,10 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         told = [o for o in comp.buy if o.doc in ctx.state.vendors and o.doc not in ctx.state.rejected]
         named = told if len(told) == 1 else [o for o in told if o.doc in ctx.state.running][:1]
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
+    # A product named only in the story ("we had shortlisted WhyLabs, then they shut down ... how do we protect
+    # ourselves?") is not the one whose risks are asked about: the row's own risks answer.
+    if key == "risks-buy":
+        named = [o for o in named if _asked_about(ctx, o)]
     specific = [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, vendor_section))] \
         if vendor_section else []
     words = words_of(ctx.reading.normalized)

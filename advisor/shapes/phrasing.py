@@ -225,7 +225,12 @@ def move_answer(ctx: Context) -> str:
     if not r.asks_move or r.how_to_move or d.verdict not in ("buy", "build") or d.component is None or \
             sum(o.doc in r.vendors for o in d.component.buy) >= 2:
         return ""
-    toward_build = bool(words_of(r.normalized) & BUILD_WORDS) and not r.leaving_build
+    sentence = next((s for s in re.split(r"(?<=[.?!])\s+", r.normalized) if r.destination and r.destination.strip() in s), "")
+    if sentence and _ALTERNATIVES.search(sentence[sentence.find(r.destination.strip()) + len(r.destination.strip()):]):
+        return ""  # "move scoring to a managed service, or keep it in-process?" is answered by the call, not yes or no
+    # Where they would move to says which way the move goes ("to a managed serving thing"); else the words around it.
+    toward = side_named(r.destination) if r.destination else None
+    toward_build = toward == "build" if toward else bool(words_of(r.normalized) & BUILD_WORDS) and not r.leaving_build
     return "Yes" if toward_build == (d.verdict == "build") else "No"
 
 
