@@ -704,3 +704,12 @@ def test_protecting_against_a_vendor_failing_asks_the_risks_of_the_row_not_of_th
                     a.conversation_id)
     assert b.act == "risks" and b.component == "ml-monitoring"
     assert not b.lead.startswith("WhyLabs")
+
+
+def test_a_follow_up_asking_another_thing_does_not_repeat_the_sum_already_given(advisor):
+    a = advisor.ask("Do we need a feature store? 4 ML engineers, pricing features computed in a monthly batch.")
+    b = advisor.ask("Tecton's rep quoted about $95k a year. One ML engineer costs us roughly $70k a year fully loaded. "
+                    "Is paying for it worth it at our size?", a.conversation_id)
+    c = advisor.ask("OK. So which part do we actually write ourselves?", b.conversation_id)
+    assert "Tecton at" in b.text
+    assert c.act == "build-part" and "Tecton at" not in c.text

@@ -259,8 +259,10 @@ def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section])
         return None
     # With the self-hosted side priced, the sum against the bill or quote says more than the multiplication alone.
     summed = rent_against_own(ctx, cites) or bill_against_own(ctx, cites)
-    return Section(kind="facts", title="Your numbers",
-                   items=[untitled(summed if summed and already_said(ctx, summed) else said)])
+    shown = untitled(summed if summed and already_said(ctx, summed) else said)
+    if any(shown[:80] in answer for _, answer in ctx.history):
+        return None  # "OK, which part do we write?" after the sum was given: not the sum again
+    return Section(kind="facts", title="Your numbers", items=[shown])
 
 
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
