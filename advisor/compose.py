@@ -244,26 +244,15 @@ def not_again(lead: str, sections: list[Section], earlier: list[str] = ()) -> li
         text = _MARKER.sub("", item).strip()
         return text not in said and not any(text in b for b in before)
 
-    # Two notes can say one thing in nearly the same words ("Teams systematically underestimate the cost of building
-    # ML infrastructure." and "... the total cost of ownership of building ML infrastructure."): the second adds nothing.
-    shown = [_words(x) for x in re.split(r"(?<=[.!?])\s+", said)]
-
-    def new(item: str) -> bool:
-        words = _words(_MARKER.sub("", item))
-        if len(words) >= 6 and any(len(words & w) / len(words | w) >= _NEAR_SAME for w in shown if w):
-            return False
-        shown.append(words)
-        return True
-
-    lead_words = list(shown)
+    lead_words = [_words(x) for x in re.split(r"(?<=[.!?])\s+", said)]
     out: list[Section] = []
     for s in sections:
         if any(o.title == s.title and o.items == s.items and o.text == s.text for o in out):
             continue  # the same section reached twice (a shape's own and a second ask's): once
         # Within a section and against the lead; a section a second ask brought ("How long to run it") keeps its
         # line even when another section said it too.
-        shown[:] = lead_words
-        items = [x for x in s.items if fresh(x) and new(x)]
+        shown = list(lead_words)
+        items = [x for x in s.items if fresh(x) and _says_more(x, shown)]
         if s.items and not items and not s.text and not s.table:
             continue
         if not s.items and s.text and not fresh(s.text):
@@ -280,6 +269,17 @@ _NEAR_SAME = 0.7  # share of words two lines have in common (of all their words)
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _says_more(item: str, shown: list[set[str]]) -> bool:
+    """Whether a line says more than the lines in `shown` (their word sets, which it joins when it does): two notes
+    can say one thing in nearly the same words ("Teams systematically underestimate the cost of building ML
+    infrastructure." and "... the total cost of ownership of building ML infrastructure.")."""
+    words = _words(_MARKER.sub("", item))
+    if len(words) >= 6 and any(len(words & w) / len(words | w) >= _NEAR_SAME for w in shown if w):
+        return False
+    shown.append(words)
+    return True
 
 
 def _table_row(section: Section, row: list[str]) -> str:

@@ -526,6 +526,11 @@ class Lexicon:
                 found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
         return sorted(found, key=lambda h: h.start)
 
+    def says(self, phrase: str, text: str) -> bool:
+        """Whether `text` (words only) says a known name or synonym as a whole word (precompiled)."""
+        rx = self._regex.get(phrase)
+        return bool(rx.search(text)) if rx else False
+
     def part_names(self, norm: str) -> list[str]:
         """The parts ("slug/part") whose own names the text says ("the annotation tool", "the registry itself")."""
         text = words_only(norm)

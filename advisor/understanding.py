@@ -421,7 +421,7 @@ class Reader:
                 continue  # "five teams each call OpenAI, Anthropic or Google directly" tells what they use
             sentence = words_only(m.group(0))
             docs = {h.doc: h.slug for h in vendors if h.phrase and h.slug != OTHER and h.doc not in self.lex.clouds
-                    and re.search(rf"(?<![a-z0-9]){re.escape(h.phrase)}(?![a-z0-9])", sentence)}
+                    and self.lex.says(h.phrase, sentence)}
             if max(Counter(docs.values()).values(), default=0) >= 2 and re.search(r"\bor\b", m.group(0)):
                 return True
         return False
