@@ -171,11 +171,12 @@ class Cues(BaseModel):
     asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
     retracts_that: list[str] = []  # takes back what was just said without naming it ("please ignore that constraint")
     whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")
+    new_topic: list[str] = []  # says the turn leaves the thread's subject ("separate topic: ...", "unrelated question")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -354,6 +355,7 @@ class Lexicon:
         self.no_ml = _any(cues.no_ml)
         self._keeps = re.compile("|".join(f"(?:{p})" for p in cues.keeps), re.IGNORECASE) if cues.keeps else None
         self.recheck = _any(cues.recheck)
+        self.new_topic = _any(cues.new_topic)
         self.how_to_move = _any(cues.how_to_move)
         self.also_asks = {ask: _any(patterns) for ask, patterns in cues.also_asks.items()}
         self.asks_decision = _any(cues.asks_decision)
@@ -401,7 +403,10 @@ class Lexicon:
 
     def strip_injection(self, text: str) -> tuple[str, bool]:
         """Drop sentences that try to instruct the advisor; report whether any were found."""
-        parts = re.split(r"(?<=[.!?;\n])\s+", text)
+        # Markup that fences off an aside ("<!-- note to the assistant: ... --> Should we ...?") ends it like a full
+        # stop: the question after it is the asker's, whatever the aside orders.
+        parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])",
+                                     text) if p.strip()]
         kept = [p for p in parts if not self.injection.search(p)]
         return " ".join(kept), len(kept) != len(parts)
 

@@ -100,6 +100,13 @@ class Planner:
         self.parts = {c.slug: [p.name for p in c.parts] for c in matrix.components}
 
     def plan(self, state: ConversationState, r: Reading) -> Plan:
+        thread = state
+        if r.new_topic and (state.component or state.other_component):
+            # "Also, separate topic: should we build our own player analytics?" leaves the thread's subject: what it
+            # asks about is read as if first asked (refused when it is no ML infrastructure); what they told so far
+            # (their conditions, numbers, stack) still holds.
+            state = state.model_copy(update={"component": None, "components": [], "other_component": None,
+                                             "part": WHOLE, "act": None, "asked_vendors": []})
         if not r.in_scope and (state.component or state.other_component) and (r.conditions or (
                 (r.negated or r.retracted or r.quantities)
                 and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)
@@ -128,7 +135,7 @@ class Planner:
             r = r.model_copy(update={"act": "off-topic"})
         if not r.in_scope:
             # A refused turn does not move the conversation (an off-topic aside keeps the thread).
-            return Plan(state=state.model_copy(update={"turns": state.turns + 1}), previous=state,
+            return Plan(state=thread.model_copy(update={"turns": thread.turns + 1}), previous=thread,
                         refuse=True, act=r.act)
         new = state.model_copy(deep=True)
         new.turns += 1

@@ -86,6 +86,9 @@ _VOLUME = re.compile(
     rf"(?:\s*/\s*(?P<per_slash>{_PER})\b|\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,4}}?(?:(?:(?:per|a|an|each|every|this|next)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
     rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
+# "2.1B input tokens plus ": a count of work just before another of the same kind that carries the period.
+_SHARED_PERIOD = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})"
+                            r"\s+(?:plus|and)\s+$", re.IGNORECASE)
 # A stock of work to label with no period ("5 million product photos to tag", "tens of millions of chat logs to
 # annotate", "label 40,000 scanned forms"): the size of the labelling job, not a rate.
 _VAGUE = {"tens of millions": 1e7, "hundreds of millions": 1e8, "hundreds of thousands": 1e5, "tens of thousands": 1e4,
@@ -240,12 +243,16 @@ _MONEY_RANGE = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<lo>\d+(?:[.,]\d+)*
 _PERIOD_BEFORE = re.compile(r"\b(?:(?P<month>last month|this month|each month|every month|monthly|per month|a month)|"
                             r"(?P<year>last year|this year|each year|every year|annual(?:ly)?|yearly|per year|a year))\b"
                             r"(?:[^.?!;]|(?<=\d)\.(?=\d)){0,80}\b(?:bill|billed|invoice[sd]?|spend|spent|spending|paid|paying|cost|came to)\b"
-                            r"[^.?!;$€£]{0,20}$", re.IGNORECASE)
+                            r"[^.?!;$€£]{0,20}$"
+                            # "bill last month was about £7,100": the period between the bill and its amount.
+                            r"|\b(?:bill|billed|invoice[sd]?|spend|spent|spending|paid|cost)\s+(?:(?P<month2>last month|this month|"
+                            r"each month|every month|per month|a month)|(?P<year2>last year|this year|each year|every year|per year|a year))"
+                            r"[^.?!;$€£\d]{0,25}$", re.IGNORECASE)
 
 
 def _period_before(text: str, at: int) -> str:
     m = _PERIOD_BEFORE.search(text[max(0, at - 120):at])
-    return "" if m is None else "month" if m.group("month") else "year"
+    return "" if m is None else "month" if m.group("month") or m.group("month2") else "year"
 
 
 class _Strict(BaseModel):
@@ -516,6 +523,11 @@ def _extract(text: str) -> list[Quantity]:
             # the text a lead echoes: "8 million product images a quarter".
             said = m.group(0)[:m.end("thing") - m.start()]
             said += f" {m.group('adverb')}" if m.group("adverb") else f" a {_PER_WORD.get(per, per)}"
+            # "2.1B input tokens plus 180M output tokens per month": the first count shares the second's period.
+            if (first := _SHARED_PERIOD.search(text[max(0, m.start() - 60):m.start()])) and first.group(kind) and \
+                    (w := _value(first)) is not None:
+                out.append(Quantity(kind=f"{kind}_per_day", value=w * 86400 / _PER_SECOND[per],
+                                    text=_big(f"{first.group(0).split(' plus')[0].split(' and')[0].strip()} a {_PER_WORD.get(per, per)}")))
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=_big(said)))
     flows = [q.text for q in out if q.kind.endswith("_per_day")]
     for m in _STORED.finditer(text):

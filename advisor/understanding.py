@@ -81,6 +81,7 @@ class Reading(BaseModel):
     several: bool = False  # asks about several named rows at once ("which of these should we build?")
     kept: str = ""  # a tool they run that keeping is one side of the choice, in their words ("our Flask app")
     recheck: bool = False  # asks whether the call still holds ("does that change it?")
+    new_topic: bool = False  # says it leaves the thread's subject ("separate topic: ...")
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
@@ -267,7 +268,8 @@ class Reader:
                     asks_whole=bool(self.lex.whole_asks.search(norm)),
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
                     several=bool(self.lex.several_asks.search(norm)), no_ml=bool(self.lex.no_ml.search(norm)),
-                    recheck=bool(self.lex.recheck.search(norm)), how_to_move=bool(self.lex.how_to_move.search(norm)),
+                    recheck=bool(self.lex.recheck.search(norm)), new_topic=bool(self.lex.new_topic.search(norm)),
+                    how_to_move=bool(self.lex.how_to_move.search(norm)),
                     also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
                     leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),
                     self_hosting=bool(self.lex.self_hosting.search(norm)),
@@ -360,7 +362,10 @@ class Reader:
         in_scope = any(h.by_name and h.slug != OTHER and h.phrase not in self.lex.broad
                        and (h.phrase or self._misspelt(h)) for h in hits) or any(
             h.slug == OTHER and words_only(normalize(h.doc or "")) not in self.lex.broad for h in hits) or (
-            r.component is not None and 1.0 - self._p("component", x, NONE) >= self.scope_threshold
+            # Infrastructure named only in words that also mean non-ML systems ("a data warehouse" fed to churn
+            # models) counts the same way when the heads are this sure it is ML infrastructure.
+            (r.component is not None or r.other_component is not None)
+            and 1.0 - self._p("component", x, NONE) >= self.scope_threshold
             # Row words about systems with no model in them ("monitoring for our PHP monolith") sway the component
             # head; when the act head is this sure the turn is off-topic, that head's confidence alone does not
             # keep it in scope.
@@ -518,8 +523,14 @@ class Reader:
                            or self._listed_as_options(r.normalized, vendors))
             products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds) \
                 if weighed else Counter()
-            top, n = products.most_common(1)[0] if products else (best, 0)
-            if n >= 2 and products.get(best, 0) < n and not asked:
+            # The products weighed where the turn asks outrank those of the background: "Our product calls OpenAI,
+            # Claude and Gemini ... LiteLLM vs Portkey vs our own thin gateway?" weighs gateways, whatever it calls.
+            in_ask = Counter({h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
+                              self.lex.clouds and any(self.lex.says(h.phrase, a) for a in asking)}.values()) \
+                if weighed else Counter()
+            top, n = (in_ask if max(in_ask.values(), default=0) >= 2 else products).most_common(1)[0] \
+                if products else (best, 0)
+            if n >= 2 and products.get(best, 0) < n and in_ask.get(best, 0) < n and not asked:
                 best = top
             spelled = [s for s in dict.fromkeys(exact) if s != best and s not in self.lex.suite_rows and any(
                 h.slug == s and h.by_name and len(h.phrase.split()) > 1 and h.phrase not in self.lex.broad for h in hits)]

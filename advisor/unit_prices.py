@@ -68,6 +68,7 @@ class Priced(BaseModel):
     total: float | None = None  # a one-off cost (items with no period)
     side: str  # own (GPUs, machines, people, in-house work) | vendor (seats, a service's price per item)
     assumed: str = ""  # what the sum takes for granted ("around the clock", "if that is a monthly seat price")
+    priced_unit: str = ""  # the machine an hourly price is for, as written ("8x H100 node"), when it is not one GPU's
     passes: int = 1  # people's passes over each item
     clause: str  # the sentence the price came from
 
@@ -97,6 +98,23 @@ def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> 
 _PER_MACHINE = re.compile(rf"(?:(?P<machines>\d+|two|three|four|five|six|eight|ten)\s*(?:x|×)?\s*)?(?P<gpus>\d+)\s*(?:-|x|×)?"
                           rf"\s*(?P<name>{GPU_NAMES})\s+(?:[a-z]+\s+)?(?:servers?|nodes?|boxes|box|machines?|"
                           r"instances?|hosts?)\b", re.IGNORECASE)
+
+
+def _machine_priced(part: str, price: str) -> tuple[float, float, str] | None:
+    """(machines, GPUs in each, as written) when an hourly price follows the machine it is for ("a rented 8x H100
+    node from CoreWeave (~$49/hr)"); None when the price is not a machine's."""
+    before = part[:part.find(price)] if price in part else part
+    last = None
+    for last in _PER_MACHINE.finditer(before):
+        pass
+    if last is None or re.search(r"\beach\b|\bper (?:gpu|card)\b", part[last.end():], re.IGNORECASE):
+        return None
+    machines, gpus = count_of(last["machines"] or "1"), float(last["gpus"])
+    noun = last.group(0).split()[-1].lower().rstrip("s")
+    noun = "box" if noun == "boxe" else noun
+    said = f"one {gpus:g}x {last['name']} {noun}" if machines == 1 else \
+        f"{machines:g} {gpus:g}x {last['name']} {noun}{'es' if noun == 'box' else 's'}"
+    return machines, gpus, said
 
 
 def _gpu_count(sentence: str, texts: list[str], price: str) -> tuple[float, str] | None:
@@ -201,13 +219,14 @@ def _extras(rest: str) -> tuple[float, str]:
 # "our own Kubernetes cluster", "our own EKS nodes" are owned in the cloud, not machines bought; "each model on its own
 # endpoint on GPU instances" owns nothing.
 _HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|(?<!its )(?<!their )own|owning)\b(?:(?!\b(?:kubernetes|k8s|eks|gke|aks|aws|gcp|"
-                       r"azure|cloud)\b)[^.?!;]){0,30}\b(?:nodes?|servers?|gpus?|boxes|"
+                       r"azure|cloud)\b)[^.?!;]){0,30}\b(?:nodes?(?![.]?js\b| (?:backend|service|app|api|code|server)s?\b)|servers?|gpus?|boxes|"
                        r"h100s?|a100s?|h200s?|l40s?|dgx\w*|hardware|cluster)\b|\bcolo(?:cate|cated|cation)?\b|"
                        r"\bbare[- ]metal\b", re.IGNORECASE)
 
 
 def hardware_option(texts: list[str]) -> bool:
-    """Whether buying machines is one of the options weighed ("buy 4 nodes of 8xH100 and colocate them")."""
+    """Whether buying machines is one of the options weighed ("buy 4 nodes of 8xH100 and colocate them"); "our own
+    gateway in our Node backend" speaks of Node.js, not of machines."""
     return any(_HARDWARE.search(t) for t in texts)
 
 
@@ -311,6 +330,12 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
             # "3,000 A100 GPU-hours a month at $1.80": the hours they use, not GPUs kept busy around the clock.
             return Priced(kind="gpu_hours_used", count=used[0], count_text=used[1], monthly=used[0] * price,
                           side="own", **base)
+        machine = None if m["gpu_hour"] else _machine_priced(part, m.group(0))
+        if machine is not None:
+            # "a rented 8x H100 node (~$49/hr quoted)": the hour is the machine's, not each GPU's.
+            machines, gpus_each, said = machine
+            return Priced(kind="gpu_hours", count=machines * gpus_each, count_text=said, priced_unit=said,
+                          monthly=machines * price * HOURS_PER_MONTH, side="own", assumed="around the clock", **base)
         gpus = _gpu_count(sentence, texts, m.group(0))
         if gpus is None:
             return None

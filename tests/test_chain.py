@@ -713,3 +713,30 @@ def test_a_follow_up_asking_another_thing_does_not_repeat_the_sum_already_given(
     c = advisor.ask("OK. So which part do we actually write ourselves?", b.conversation_id)
     assert "Tecton at" in b.text
     assert c.act == "build-part" and "Tecton at" not in c.text
+
+
+def test_a_turn_that_says_it_changes_the_subject_is_not_answered_as_the_thread(advisor):
+    a = advisor.ask("We self-host vLLM for our chatbot on two A100s. Should we switch to a hosted model API?")
+    b = advisor.ask("On a different note: should we build our own office booking app for desks and meeting rooms, "
+                    "or buy one?", a.conversation_id)
+    assert a.component == "llm-inference"
+    assert b.refused and b.component is None
+    # The refused aside keeps the thread: the next question is answered about it again.
+    c = advisor.ask("Back to the model: does a team of two change it?", b.conversation_id)
+    assert c.component == "llm-inference"
+
+
+def test_products_weighed_where_the_turn_asks_name_the_row_over_those_it_uses(advisor):
+    a = advisor.ask("Our app sends prompts to OpenAI and to Anthropic, and to Mistral for French. Spend is about $12k a "
+                    "month and we have no fallback when one is down. Kong AI Gateway or LiteLLM, or do we write a small "
+                    "router in our Node service?")
+    assert a.component == "llm-gateway"
+    # "our Node service" is Node.js, not a machine bought: no hardware sum.
+    assert "purchase price" not in a.text
+
+
+def test_an_hourly_price_for_a_whole_machine_is_not_multiplied_by_its_gpus(advisor):
+    a = advisor.ask("We'd self-host Llama on one rented 8xH100 node at $40/hour. Our API traffic is 900M input tokens "
+                    "and 60M output tokens per month and the bill last month was $6,000. What would it cost us?")
+    assert "one 8x H100 node at $40 an hour" in a.text
+    assert "$29.2k a month" in a.text  # 40 x 730 hours, not 8 x that

@@ -443,3 +443,14 @@ def test_a_sum_told_with_ago_is_no_yearly_price():
     found = extract("now about $27,000 a month, up from $11,000 a year ago")
     assert [q.value for q in found if q.kind == "money_per_month"] == [27000.0]
     assert [q.value for q in found if q.kind == "money"] == [11000.0]
+
+
+def test_two_counts_of_one_kind_share_the_period_said_after_the_second():
+    got = [(q.kind, q.text) for q in extract(normalize("roughly 900M input tokens and 60M output tokens per month"))]
+    assert ("tokens_per_day", "900M input tokens a month") in got
+    assert ("tokens_per_day", "60M output tokens a month") in got
+
+
+def test_a_bill_with_its_period_between_the_word_and_the_amount_is_monthly():
+    got = [(q.kind, q.value) for q in extract(normalize("our invoice last month was about $3,400"))]
+    assert got == [("money_per_month", 3400.0)]

@@ -279,6 +279,15 @@ def _turn_change(ctx: Context) -> TurnChange | None:
                       added=plan.added, removed=plan.removed)
 
 
+def _theirs(question: str, clause: str) -> bool:
+    """Whether a clause can be echoed back as the asker's own situation: not someone else's words they quote ('our
+    CTO says: "... I don't want another vendor in the path"'), and not said as "I", which "you" would misquote."""
+    if re.match(r"(?:i|i'm|i've|i'd|my)\b", clause.strip(), re.IGNORECASE) or re.search(r"\b(?:i|i'm|my)\b", clause):
+        return False
+    at = question.lower().find(clause.strip().lower()[:40])
+    return at < 0 or sum(question[:at].count(q) for q in '"“”') % 2 == 0
+
+
 def _change_sentence(ctx: Context, cites: Citations) -> str:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
     if not prev or prev.component is not d.component or prev.part is not d.part:
@@ -286,10 +295,10 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
-    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?—–-")) for c in plan.added
-            if c in said and len(said[c]) <= 140]
+    echoed = [c for c in plan.added if c in said and len(said[c]) <= 140 and _theirs(ctx.reading.question, said[c])]
+    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?—–-")) for c in echoed]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
-    added = [short[c] for c in plan.added if c not in said or len(said[c]) > 140]
+    added = [short[c] for c in plan.added if c not in echoed]
     # What their own words already say ("you go to ~2,000 requests/second") needs no label for what it ended (a
     # small need); otherwise the condition's own words for being ruled out ("not a scale problem").
     unlike = {c.id: c.unlike for c in ctx.taxonomy.conditions} if ctx.taxonomy else {}

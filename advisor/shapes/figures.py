@@ -58,6 +58,8 @@ def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
     what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" else p.count_text + "s"
     if p.kind == "gpu_hours_used":
         return f"{p.count_text} at {_price(p.price, u)} a GPU-hour come to {_price(p.monthly, u)} a month"
+    if p.kind == "gpu_hours" and p.priced_unit:
+        return f"{p.priced_unit} at {_price(p.price, u)} an hour around the clock comes to {_price(p.monthly, u)} a month"
     if p.kind == "gpu_hours":
         return f"{what} at {_price(p.price, u)} a GPU-hour around the clock come to {_price(p.monthly, u)} a month"
     if p.kind == "machines":
@@ -138,10 +140,25 @@ def _token_break_even(ctx: Context, units: list) -> str:
     tokens = next((q for q in ctx.state.quantities if q.kind == "tokens_per_day"), None)
     if not own or tokens is None or any(p.side == "vendor" for p in units) or tokens.value <= 0:
         return ""
-    per_million = own / (tokens.value * 30 / 1e6)
+    # "2.1B input tokens + 180M output tokens a month" is one volume in two parts: the break-even price is over both.
+    told = [q for q in ctx.reading.quantities if q.kind == "tokens_per_day"]
+    volume, said = tokens.value, tokens.text
+    if len(told) > 1 and all(re.search(r"\b(?:input|output|prompt|completion)\b", q.text, re.IGNORECASE) for q in told):
+        volume, said = sum(q.value for q in told), " plus ".join(q.text.strip() for q in told)
+    per_million = own / (volume * 30 / 1e6)
     unit = units[0].currency
-    return (f", so at {tokens.text} a hosted API costs less only while its price, input and output together, stays "
+    said = (f", so at {said} a hosted API costs less only while its price, input and output together, stays "
             f"under about {_price(per_million, unit)} per million tokens")
+    bill = next((q for q in ctx.state.quantities if q.kind == "money_per_month"), None)
+    if bill is not None and bill.value > 0:
+        # Their bill over the same tokens is what they pay per million today: the number to hold against it.
+        sign = next((c for c in "$€£" if c in bill.text), unit)
+        today = bill.value / (volume * 30 / 1e6)
+        said += f"; your bill of {_price(bill.value, sign)} a month over those tokens is about {_price(today, sign)} per million"
+        if sign == unit and today < per_million:
+            said += (f", so the machines pay only at about {per_million / today:.1f} times today's volume at today's "
+                     f"prices, before the people who run them")
+    return said
 
 
 def _span(months: float) -> str:
