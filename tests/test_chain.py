@@ -740,3 +740,12 @@ def test_an_hourly_price_for_a_whole_machine_is_not_multiplied_by_its_gpus(advis
                     "and 60M output tokens per month and the bill last month was $6,000. What would it cost us?")
     assert "one 8x H100 node at $40 an hour" in a.text
     assert "$29.2k a month" in a.text  # 40 x 730 hours, not 8 x that
+
+
+def test_a_regulation_that_says_nothing_of_where_data_lives_is_not_called_a_residency_rule(advisor):
+    a = advisor.ask("We're an insurer and our models fall under Solvency II model governance. Should we build our own "
+                    "feature store or buy one?")
+    b = advisor.ask("We're an insurer and our data must stay in Germany. Should we build our own feature store or "
+                    "buy one?")
+    assert a.verdict == b.verdict == "hybrid"
+    assert "Under residency rules" not in a.text

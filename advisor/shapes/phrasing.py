@@ -162,7 +162,12 @@ def reason_sentence(ctx: Context, cites: Citations) -> str:
     """The sentence that says why, cited: the deciding rule, else the part, else the component summary."""
     d, comp = ctx.decision, ctx.decision.component
     if d.deciding:
-        return d.deciding.advice + cites.support(d.deciding.advice, d.deciding.note)
+        advice = d.deciding.advice
+        if advice.startswith("Under residency rules, ") and "data-location" not in ctx.state.facts:
+            # A sector's regulation with no rule on where data lives ("Solvency II model governance") is not a
+            # residency rule: the opener must not tell them of one they never stated.
+            advice = "Under your sector's regulation, " + advice.removeprefix("Under residency rules, ")
+        return advice + cites.support(d.deciding.advice, d.deciding.note)
     if d.part:
         return d.part.advice + cites.support(d.part.advice, d.part.note)
     return comp.summary + cites.support(comp.summary, comp.note)
