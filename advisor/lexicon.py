@@ -61,6 +61,8 @@ def normalize(text: str) -> str:
     # "p99 < 5ms", ">= 200 rps": a bound before a number is a word the numbers' patterns read.
     text = _PLUS.sub(" plus ", text)  # "4 ML engs + a bidder team of 7": one list of people
     text = _BOUND.sub(lambda m: " under " if m.group(1) in "<≤" else " over ", text)
+    # Signs the word filter would drop are written as their codes, which the money patterns read ("₹40 lakh" aside).
+    text = text.replace("₹", " inr ").replace("¥", " jpy ")
     text = _NON_WORD.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -171,12 +173,13 @@ class Cues(BaseModel):
     asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
     retracts_that: list[str] = []  # takes back what was just said without naming it ("please ignore that constraint")
     whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")
-    new_topic: list[str] = []  # says the turn leaves the thread's subject ("separate topic: ...", "unrelated question")
+    new_topic: list[str] = []
+    hosting_is_build: list[str] = []  # argues that running an open-source tool yourselves is building it  # says the turn leaves the thread's subject ("separate topic: ...", "unrelated question")
 
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -356,6 +359,7 @@ class Lexicon:
         self._keeps = re.compile("|".join(f"(?:{p})" for p in cues.keeps), re.IGNORECASE) if cues.keeps else None
         self.recheck = _any(cues.recheck)
         self.new_topic = _any(cues.new_topic)
+        self.hosting_is_build = _any(cues.hosting_is_build)
         self.how_to_move = _any(cues.how_to_move)
         self.also_asks = {ask: _any(patterns) for ask, patterns in cues.also_asks.items()}
         self.asks_decision = _any(cues.asks_decision)

@@ -119,7 +119,10 @@ _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+
 _UNIT_FIX = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:per|a|an|every|/)\s*(?P<per>{_PER})\s*[,;]?\s*(?:and\s+)?not\s+"
                        rf"(?:per|a|an|every|/)?\s*(?:{_PER})\b", re.IGNORECASE)
 # "three model providers", "2 model registries": "model" as a modifier counts something else.
-_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+(?:-\w+)?\s+)?(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
+# "120 churn and fraud models", "40 ranking, search and ads models": kinds joined before the noun are one count.
+_MODEL_KIND = r"(?!(?:engineers?|people|teams?|scientists?|devs?|developers?|gpus?|servers?|customers?|users?|of)\b)[a-z][a-z-]*"
+_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+(?:-\w+)?\s+|{_MODEL_KIND}(?:\s*(?:,|and|or|/|&)\s*{_MODEL_KIND}){{1,3}}\s+)?"
+                     r"(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
                      r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
                      r"hubs?|gateways?|routers?|stores?|teams?|risk|governance|validation|cards?)\b)", re.IGNORECASE)
 # "calls three model providers", "4 LLM vendors": hosted providers used together.
@@ -229,11 +232,25 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
                            r"(?!\w*\s+(?:target|budget|slo|sla|goal|limit)))|(?<![A-Za-z0-9]))(?P<num>\d+(?:[.,]\d+)*)"
                            r"(?P<mult>)\s*(?:ms|milliseconds?)(?:\s+(?:p9\d\s+|latency\s+)?(?:target|budget|slo|sla|goal|"
                            r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
-_MONEY = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
+# Currencies written before a figure: the three signs, and ISO codes ("DKK 950,000", "INR 4.5 lakh" is not read).
+# "try" (Turkish lira) and "php" (Philippine peso) are left out: a word and a language before numbers ("try 3 models").
+CURRENCY_CODES = ("usd", "eur", "gbp", "chf", "dkk", "sek", "nok", "pln", "czk", "huf", "inr", "jpy", "cny", "cad", "aud",
+                  "nzd", "brl", "mxn", "zar", "sgd", "hkd", "kes", "ngn", "aed", "krw", "idr", "thb", "myr")
+CURRENCY = r"(?:us\$|[$€£]|\b(?:" + "|".join(CURRENCY_CODES) + r")\s?)"
+_SIGNS = {"usd": "$", "us$": "$", "eur": "€", "gbp": "£"}
+
+
+def currency_sign(written: str) -> str:
+    """How sums in a currency are written back: "$", "€", "£", else its code and a space ("DKK ")."""
+    cur = written.strip().lower()
+    return _SIGNS.get(cur, cur if cur in ("$", "€", "£") else cur.upper() + " ")
+
+
+_MONEY = re.compile(CURRENCY + r"\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 # "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
-_MONEY_RANGE = re.compile(r"(?:\$|usd\s?|€|eur\s?|£)\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand)?"
-                          r"\s*(?:-|–|to)\s*(?:\$|usd\s?|€|eur\s?|£)?\s?(?P<num>\d+(?:[.,]\d+)*)\s*"
+_MONEY_RANGE = re.compile(CURRENCY + r"\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand)?"
+                          r"\s*(?:-|–|to)\s*" + CURRENCY + r"?\s?(?P<num>\d+(?:[.,]\d+)*)\s*"
                           r"(?P<mult>k|m|mm|million|thousand)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?",
                           re.IGNORECASE)
 
@@ -381,7 +398,7 @@ def corrected_volume(text: str, told: list[Quantity]) -> Quantity | None:
 
 # "the team went from 7 engineers to 2", "shrank from 12 models to 3 models": a change, told with the old figure first;
 # the figure that holds now is the one after "to".
-_CUR = r"(?:[$€£]|(?:usd|eur|gbp|chf|us\$)\s?)?"  # "$38k", "USD 38,000": a currency before the figure
+_CUR = CURRENCY + "?"  # "$38k", "USD 38,000": a currency before the figure
 _CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?{_CUR}(?P<old>{NUM.replace('?P<num>', '?P<onum>').replace('?P<mult>', '?P<omult>').replace('?P<word>', '?P<oword>').replace('?P<wmult>', '?P<owmult>')})"
                       r"(?P<unit>(?:[^.;?!\d]|\b(?:19|20)\d\d\b){0,40}?)\s+(?:down |up |back |all the way )?to\s+(?:about |around |roughly |just |only |~\s*)?" + _CUR +
                       rf"(?P<new>{NUM})", re.IGNORECASE)
@@ -419,7 +436,7 @@ def extract(text: str) -> list[Quantity]:
             continue
         old = before[0]
         found = [q for q in found if q is not old]
-        if any(q.kind == old.kind and re.sub(r"^(?:[$€£]|usd|eur|gbp|chf|us\$)?\s*", "", q.text, flags=re.IGNORECASE)
+        if any(q.kind == old.kind and re.sub(rf"^{CURRENCY}?\s*", "", q.text, flags=re.IGNORECASE)
                .startswith(m.group("new").strip()) for q in found):
             continue  # "from 50 requests a day to 20k per second": the new figure has its own unit
         scale = old.value / _value_in(old.text) if _value_in(old.text) else 1.0

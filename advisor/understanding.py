@@ -82,6 +82,7 @@ class Reading(BaseModel):
     kept: str = ""  # a tool they run that keeping is one side of the choice, in their words ("our Flask app")
     recheck: bool = False  # asks whether the call still holds ("does that change it?")
     new_topic: bool = False  # says it leaves the thread's subject ("separate topic: ...")
+    hosting_is_build: bool = False  # argues that running an open-source tool is building it ("how is that not building?")
     act_in_scope: str = "verdict"  # the act were the turn in scope (for a follow-up the conversation keeps)
     injection: bool = False
     confidence: dict[str, float] = Field(default_factory=dict)
@@ -269,6 +270,7 @@ class Reader:
                     compares=bool(self.lex.compare_asks.search(norm)), incumbent=bool(self.lex.incumbent.search(norm)),
                     several=bool(self.lex.several_asks.search(norm)), no_ml=bool(self.lex.no_ml.search(norm)),
                     recheck=bool(self.lex.recheck.search(norm)), new_topic=bool(self.lex.new_topic.search(norm)),
+                    hosting_is_build=bool(self.lex.hosting_is_build.search(norm)),
                     how_to_move=bool(self.lex.how_to_move.search(norm)),
                     also=[ask for ask, rx in self.lex.also_asks.items() if rx.search(norm)],
                     leaving_build=bool(self.lex.leaving_build.search(norm)), supposes=bool(self.lex.supposes.search(norm)),

@@ -6,11 +6,11 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import _GPUS, GPU_NAMES, NUM, _value, count_of
+from .quantities import _GPUS, CURRENCY, GPU_NAMES, NUM, _value, count_of, currency_sign
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
-_MONEY = r"(?P<cur>[$€£]|usd\s?|eur\s?)\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|m)?\b"
+_MONEY = r"(?P<cur>" + CURRENCY + r")\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|m)?\b"
 _PER = r"\s*(?:/|per|an?|each)\s*"
 _ITEMS = (r"images?|x-?rays?|scans?|photos?|pictures?|labels?|annotations?|documents?|docs|pages?|tasks?|items?|"
           r"records?|frames?|videos?|clips?|tickets?|samples?|examples?|transcripts?|studies|slides?|texts?|"
@@ -80,7 +80,7 @@ def _amount(m: re.Match) -> float:
 
 def _currency(m: re.Match) -> str:
     cur = m["cur"].strip().lower()
-    return {"usd": "$", "eur": "€"}.get(cur, m["cur"].strip())
+    return currency_sign(cur)
 
 
 def _count(pattern: re.Pattern, sentence: str, texts: list[str], price: str) -> tuple[float, str] | None:
@@ -185,9 +185,8 @@ def capex(texts: list[str]) -> Priced | None:
                 named = "" if q["what"] else "2"
                 amount = float(q["amount" + named].replace(",", "")) * {"k": 1e3, "m": 1e6}.get(
                     (q["amult" + named] or "").lower(), 1)
-                cur = q["cur" + named].strip().lower()
                 return Priced(kind="capex", count=1.0, count_text=q["what" + named].strip(), price=amount,
-                              price_text=q.group(0), currency={"usd": "$", "eur": "€"}.get(cur, q["cur" + named].strip()),
+                              price_text=q.group(0), currency=currency_sign(q["cur" + named]),
                               monthly=0.0, total=amount, side="own", clause=sentence)
     return None
 

@@ -749,3 +749,50 @@ def test_a_regulation_that_says_nothing_of_where_data_lives_is_not_called_a_resi
                     "buy one?")
     assert a.verdict == b.verdict == "hybrid"
     assert "Under residency rules" not in a.text
+
+
+def test_the_askers_own_currency_carries_through_the_sum(advisor):
+    a = advisor.ask("We're a Danish retailer. The Databricks quote is DKK 2.4 million per year. IT says building our own "
+                    "ML platform needs 2 additional platform engineers at DKK 900,000 each per year, fully loaded. What "
+                    "is the three-year cost of each?")
+    assert a.act == "cost"
+    assert "DKK" in a.text and "€200k" not in a.text
+
+
+def test_risks_asked_with_how_to_limit_them_get_the_guards(advisor):
+    a = advisor.ask("All our models run on Vertex AI today. If we stay on it, what are the risks and how can we reduce "
+                    "them?")
+    assert a.act == "risks"
+    titles = [s.title for s in a.sections]
+    assert "How to limit them" in titles
+    assert any("guard" in x for s in a.sections if s.title == "How to limit them" for x in s.items)
+
+
+def test_a_cost_question_that_asks_which_option_gives_most_for_the_money_leads_with_the_pick(advisor):
+    a = advisor.ask("Our 40 GPUs are shared by 4 teams through a spreadsheet. Options: Run:ai, Kueue on our Kubernetes, "
+                    "or Slurm. Which gives us the best use for the money, and what does each cost?")
+    assert a.act == "cost"
+    assert any(s.table for s in a.sections)
+    first = a.lead.split(". ")[0]
+    assert any(name in first for name in ("Kueue", "Slurm", "Run:ai"))
+
+
+def test_products_only_looked_at_are_not_taken_as_run(advisor):
+    a = advisor.ask("We've looked at Labelbox and at self-hosting Label Studio for 20k product photos. Which one?")
+    assert "you already run it" not in a.text
+
+
+def test_arguing_that_running_open_source_is_building_gets_who_writes_and_who_operates(advisor):
+    a = advisor.ask("Should we buy an ML monitoring tool?")
+    b = advisor.ask("You'd have us self-host Evidently, but then we patch it, run it and back it up ourselves. Isn't "
+                    "that just building?", a.conversation_id)
+    assert b.act == "why"
+    assert "nobody writes the tool" in b.lead
+
+
+def test_gpus_they_settle_on_buying_are_compute_they_have_in_what_to_build(advisor):
+    a = advisor.ask("We fine-tune a vision model every week on 16 rented A100s. Rent from Lambda or CoreWeave?")
+    b = advisor.ask("OK, suppose we buy 8 H100s of our own and rent only for the big runs. Which parts do we write "
+                    "ourselves?", a.conversation_id)
+    assert b.act == "build-part"
+    assert "machines you own" in b.text

@@ -454,3 +454,16 @@ def test_two_counts_of_one_kind_share_the_period_said_after_the_second():
 def test_a_bill_with_its_period_between_the_word_and_the_amount_is_monthly():
     got = [(q.kind, q.value) for q in extract(normalize("our invoice last month was about $3,400"))]
     assert got == [("money_per_month", 3400.0)]
+
+
+def test_money_in_a_currency_written_as_its_code_is_money():
+    got = [(q.kind, q.value) for q in extract(normalize("Their quote is SEK 1.8 million per year; we pay CHF 9,000 a month"))]
+    assert ("money_per_month", 150000.0) in got and ("money_per_month", 9000.0) in got
+    # A code that is also a word is no currency without a figure after it.
+    assert not [q for q in extract(normalize("our CAD team reviews 3 models")) if q.kind.startswith("money")]
+
+
+def test_kinds_of_model_joined_before_the_noun_are_one_count():
+    got = [(q.kind, q.value) for q in extract(normalize("we run 150 pricing and churn models; 3 engineers and 40 users"))]
+    assert ("models", 150.0) in got
+    assert ("models", 3.0) not in got

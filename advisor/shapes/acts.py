@@ -10,7 +10,15 @@ from ..hosting import hosting_choice
 from ..models import Section, TurnChange
 from ..render import VERDICT_WORD
 from ..understanding import HYPOTHETICAL
-from .decision import also_sections, build_part_shape, enough_shape, verdict_shape, what_if_shape, why_shape
+from .decision import (
+    also_sections,
+    build_part_shape,
+    enough_shape,
+    hosting_is_buying,
+    verdict_shape,
+    what_if_shape,
+    why_shape,
+)
 from .figures import already_said, bill_against_own, multiplied, rent_against_own, untitled
 from .guidance import (
     across,
@@ -42,6 +50,7 @@ from .sections import (
     estimate_section,
     guidance_section,
     keep,
+    own_sentences,
     situations_section,
     stack_covers,
 )
@@ -102,7 +111,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A follow-up says what moved, then why; never the whole card again.
         # "... so what now, and which parts do we still build?" gets that part beside the change.
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        lead = f"{change} {reason_sentence(ctx, cites)}"
+        lead = f"{change} {hosting_is_buying(ctx, cites) or reason_sentence(ctx, cites)}"
         # What the note says about the situation they just told ("the platform team shrank to two") is what the
         # news changes even when the call stays.
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _weighed_under_rule(ctx, cites),
@@ -156,10 +165,19 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
-    if "choice" in ctx.reading.also and act == "switch" and d.component:
+    if "choice" in ctx.reading.also and act in ("switch", "cost") and d.component:
         # "..., and which way would you go?" after how costly the move is: the pick among their options, beside it.
         pick, compared = _vendor(ctx, cites)
-        sections = [*sections, Section(kind="reasons", title="Which way to go", items=[pick]), *compared]
+        if act == "cost":
+            # "Which gives the best use for the money, and what does each cost?": the pick is the first answer, what
+            # each costs follows it.
+            lead = f"{pick} {lead}"
+            sections = [*sections, *compared]
+        else:
+            sections = [*sections, Section(kind="reasons", title="Which way to go", items=[pick]), *compared]
+    if "limit" in ctx.reading.also and act == "risks" and d.component:
+        # "What are the real risks of staying, and how do we limit them?": the guards the notes give, beside them.
+        sections = [*sections, *keep(_limits(ctx, cites))]
     if "alerts" in ctx.reading.also and act in ("verdict", "vendor", "enough", "implement") and d.component:
         sections = [*sections, *keep(alerts_section(ctx, cites))]
     if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):
@@ -176,6 +194,25 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         lead = f"{moved or still} {lead}".strip()
     return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
                       estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
+
+
+def _limits(ctx: Context, cites: Citations) -> Section | None:
+    """What keeps the risks small: the row's own guards, and what the note of a product they run says keeps a move
+    moderate (its lock-in lines after the first, which the risks already say); None when the notes give none."""
+    comp = ctx.decision.component
+    # The guards for the side they are on: staying on a product is not assembling or writing one.
+    built = re.compile(r"\b(?:assembled|build|building|built|homegrown|home-grown|in-house|your own|write|writing)\b",
+                       re.IGNORECASE)
+    on_build = risk_key(ctx) == "risks-build"
+    guards = [x for x in own_sentences(ctx, cites, "risks") if "guard" in x.lower()
+              and bool(built.search(x)) == on_build][:2]
+    running = [o for o in comp.buy if o.doc in ctx.state.running or o.doc in ctx.reading.vendors][:1]
+    moves = []
+    for o in running:
+        passage = cites.section(o.doc, "lock-in")
+        moves = cites.sentence_from(passage, 3)[1:] if passage else []
+    items = [*guards, *moves]
+    return Section(kind="guidance", title="How to limit them", items=items) if items else None
 
 
 def _weighed_under_rule(ctx: Context, cites: Citations) -> Section | None:

@@ -232,11 +232,24 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
     return f"No reason not to: {opt.name} fits this. {said}".strip()
 
 
+def hosting_is_buying(ctx: Context, cites: Citations) -> str:
+    """"Feast is open source, we still run Redis ... how is that not building?": running an open-source tool is still
+    buying it, nobody writes it, and what it adds is the operating (the note on managed or self-hosted, cited); '' when
+    the turn does not argue that."""
+    if not ctx.reading.hosting_is_build:
+        return ""
+    said = cites.sentence_from(cites.section("managed-or-self-hosted", "the choice"), 3)
+    return " ".join(said)
+
+
 def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # Asked cold ("why would a startup buy X?"), the verdict in a few words and the reason that decides it;
     # asked of the answer just given ("why is that?"), the verdict is known: the reason alone, then more.
     from .figures import their_sum
 
+    if hosting := hosting_is_buying(ctx, cites):
+        # "Feast is open source, we still have to run it: how is that not building?" asks what running it is.
+        return f"{hosting} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
     summed = their_sum(ctx, cites)
     if summed:
         # "Why not just buy our own cluster? On paper the math looks better": their numbers answer why, first, then
@@ -539,6 +552,12 @@ def _bought_side(ctx: Context, buy) -> str:
         return f"{' and '.join(chosen[:2])}, which you are going with, {'are' if len(chosen) > 1 else 'is'} the " \
                f"bought side; what you build plugs into {'them' if len(chosen) > 1 else 'it'}."
     m = re.match(r"Buy (the [^:]+): (.+)$", buy.advice)
+    rented = re.match(r"Buy \(rent\) (the [^:]+): (.+)$", buy.advice)
+    if rented and "owns-hardware" in ctx.state.facts:
+        # "Say we buy the 8 H100s and keep renting for the big runs": the machines they own are compute they have; the
+        # bought side is what they rent beyond them, not renting everything.
+        return (f"The machines you own are {rented.group(1)} for the runs they can carry; for the rest, rent: "
+                f"{rented.group(2)}")
     if not names or not m:
         return buy.advice
     covers = "cover" if len(names) > 1 else "covers"

@@ -6,7 +6,7 @@ import re
 
 from ..compose import Citations, Context
 from ..models import Section
-from ..quantities import GPU_NAMES, extract
+from ..quantities import CURRENCY_CODES, GPU_NAMES, extract
 from ..tco import clauses, inputs_from_text, project
 from ..unit_prices import HOURS_PER_MONTH, Priced, capex, gpu_use, gpu_utilisation, priced
 from .phrasing import cap, named_in
@@ -19,8 +19,9 @@ _PRICE_GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)\s
                            r"(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<pct2>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)?\s*"
                            r"(?:year|annually)", re.IGNORECASE)
 DECIDING = ("build_engineers", "build_months", "vendor_month", "loaded_cost_year")
-_CURRENCY = re.compile(r"[$€£]|\b(?:USD|EUR|GBP)\b")
-_SIGN = {"USD": "$", "EUR": "€", "GBP": "£"}
+# A currency the asker writes money in: a sign, or a code before a figure ("DKK 950,000"; "CAD drawings" is no money).
+_CURRENCY = re.compile(r"US\$|[$€£]|\b(?:" + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)")
+_SIGN = {"USD": "$", "US$": "$", "EUR": "€", "GBP": "£"}
 # "would cut the bill by 40%", "saves about 30% of the spend", "40% cheaper": what the other way still pays.
 _CUT = re.compile(r"\b(?:cut|cuts|reduce|reduces|lower|lowers|save|saves|saving|trim|trims|slash|slashes)\b[^.;?!%]{0,40}?"
                   r"\b(?:by\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?(?P<pct>\d{1,2})\s*%|(?P<pct2>\d{1,2})\s*%\s+"
@@ -172,12 +173,12 @@ def _span(months: float) -> str:
 def _currency(ctx: Context) -> str:
     """The currency sign the asker writes money in ("$", "€"), '' when none."""
     sign = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
-    return _SIGN.get(sign.upper(), sign)
+    return _SIGN.get(sign.upper(), sign if sign in ("", "$", "€", "£") else sign.upper() + " ")
 
 
 def convert_note(ctx: Context) -> str:
     """" Your figures come in $ and €: convert them ..." when the asker's money comes in two currencies, else ''."""
-    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0)) for t in _texts(ctx)
+    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0).upper()) for t in _texts(ctx)
                                for m in _CURRENCY.finditer(t)))
     if len(signs) < 2:
         return ""
