@@ -141,10 +141,13 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         if first is not None and then and first < then.start():
             r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
     which = lex.choice_asks.search(norm)
-    if r.act in ("switch", "cost") and len(r.vendors) >= 2 and which and not r.how_to_move:
+    moving = lex.how_to_move.search(norm)
+    if r.act in ("switch", "cost") and len(r.vendors) >= 2 and which and (
+            not r.how_to_move or moving is not None and which.start() < moving.start()):
         # "How painful is this migration, and which way would you go?", "Run:ai, Kueue or Slurm: which gives the best
         # use for the money, and what does each cost?": the pick among the options they listed is its second ask,
-        # answered beside what the move takes or what each costs.
+        # answered beside what the move takes or what each costs. "Is it smarter to upgrade Airflow or move to
+        # Dagster? How would we plan the migration?" asks the pick before the way over.
         r.also = [*r.also, "choice"]
     if r.act in ("verdict", "statement", "what-if", "switch") and "risks" in r.also and not decided and r.told_only \
             and not r.how_to_move:

@@ -449,7 +449,10 @@ class Planner:
         # One they run weighed against another they do not ("we run Evidently in a notebook ... does it cut it or do
         # we pay for Arize?") is a choice of product, whatever part the background is about.
         weighed = bool(sells - set(r.running)) and bool(sells & set(r.running))
-        if build and part == build.name and named and (weighed or not (r.adopted or r.in_use and sells)):
+        # The part's own tool only proposed for writing it ("can we just write a small FastAPI wrapper?") leaves the
+        # part as the subject; told to be in place ("we run it in a FastAPI container: enough?") it is the whole.
+        if build and part == build.name and named and (weighed or not (r.adopted or r.in_use and sells)) and (
+                sells or r.in_use or r.adopted):
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
             # question is about the component, not the part that is yours to write. One told to be in use
             # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.

@@ -291,3 +291,9 @@ def test_a_part_named_in_its_own_words_is_the_part_where_the_head_reads_the_row(
     assert plan.state.part == "registry"
     # Without the part's own words the head's reading of the whole row stands.
     assert run(planner, reading(component="model-registry", part_scores=scores)).state.part in (None, "whole")
+
+
+def test_a_wrapper_named_with_its_own_framework_is_the_wrapper_part(advisor):
+    a = advisor.ask("A single recommendation model, about 40 calls an hour. Can we just write a small FastAPI wrapper "
+                    "around it ourselves?")
+    assert a.component == "model-serving" and a.part == "wrapper"
