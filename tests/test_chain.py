@@ -796,3 +796,10 @@ def test_gpus_they_settle_on_buying_are_compute_they_have_in_what_to_build(advis
                     "ourselves?", a.conversation_id)
     assert b.act == "build-part"
     assert "machines you own" in b.text
+
+
+def test_a_price_for_having_it_built_by_an_agency_is_no_product_quote(advisor):
+    a = advisor.ask("Option A: Labelbox. Option B: a software agency develops a custom labelling tool for us, quoted "
+                    "EUR 50,000 plus EUR 1,800/month. Which should we do?")
+    assert a.component == "data-labeling"
+    assert "loaded year" not in a.text

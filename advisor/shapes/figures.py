@@ -340,6 +340,13 @@ _SPEND = re.compile(r"\b(?:bill|billed|spend|spent|spending|invoices?|commit\w*|
 _CHANGES = re.compile(r"\b(?:doubl\w*|tripl\w*|scales? (?:up )?linearly|grows? (?:with|by|to)|growing to)\b", re.IGNORECASE)
 
 
+# "have an external agency build a custom chat app (quoted EUR 85,000 + EUR 2,500/month)": a price for having it built
+# is the build side's cost, not a product's price.
+_COMMISSIONED = re.compile(r"\b(?:agency|agencies|contractors?|consultanc(?:y|ies)|consultants?|freelancers?|integrators?|"
+                           r"outsourc\w*|dev shop|software house)\b[^.;!?]{0,60}\b(?:build|builds|building|develop\w*|"
+                           r"write|writes|implement\w*|custom|bespoke)\b", re.IGNORECASE)
+
+
 def is_price_quote(ctx: Context, said: str) -> bool:
     """Whether the money written `said` is a price for a product of this row (quoted, or named beside it), not a
     bill, a commitment or a budget."""
@@ -349,7 +356,8 @@ def is_price_quote(ctx: Context, said: str) -> bool:
             for clause in clauses(sentence):
                 if said in clause:
                     named = any(named_in(o, clause) for o in products)
-                    return bool(_QUOTED.search(clause) or named) and not _SPEND.search(clause)
+                    return bool(_QUOTED.search(clause) or named) and not _SPEND.search(clause) and \
+                        not _COMMISSIONED.search(sentence)
     return False
 
 
