@@ -297,3 +297,9 @@ def test_a_wrapper_named_with_its_own_framework_is_the_wrapper_part(advisor):
     a = advisor.ask("A single recommendation model, about 40 calls an hour. Can we just write a small FastAPI wrapper "
                     "around it ourselves?")
     assert a.component == "model-serving" and a.part == "wrapper"
+
+
+def test_a_product_told_as_what_they_run_does_not_turn_a_question_about_the_part_to_write_into_the_row(advisor):
+    a = advisor.ask("All our LLM traffic goes through a LiteLLM proxy for 18 teams. Who writes the rules for which "
+                    "requests go to which model and each team's spend cap: us, or do we buy that too?")
+    assert a.component == "llm-gateway" and a.part == "routing-policy" and a.verdict == "build"
