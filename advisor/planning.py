@@ -450,9 +450,16 @@ class Planner:
         # we pay for Arize?") is a choice of product, whatever part the background is about.
         weighed = bool(sells - set(r.running)) and bool(sells & set(r.running))
         # The part's own tool only proposed for writing it ("can we just write a small FastAPI wrapper?") leaves the
-        # part as the subject; told to be in place ("we run it in a FastAPI container: enough?") it is the whole.
+        # part as the subject; told to be in place ("we run it in a FastAPI container: enough?") it is the whole. A
+        # product named only where they tell what they run or will run ("We'll run Dagster for scheduling. The
+        # cleaning code: build or buy?") is not weighed against the part they ask about, unless the question judges
+        # the plan that names it ("Plan: Pinecone + OpenAI. Is this reasonable?", "is that enough?") or a move off it.
+        asking = [x for x in re.split(r"(?<=[.?!])\s+", r.normalized) if x.rstrip().endswith("?")]
+        sells_asked = {v for v in sells if not asking or r.proposal or r.act in ("switch", "enough") or any(
+            re.search(rf"\b{re.escape(n.lower())}\b", x) for o in comp.buy if o.doc == v for n in (o.name, *o.aliases)
+            for x in asking)}
         if build and part == build.name and named and (weighed or not (r.adopted or r.in_use and sells)) and (
-                sells or r.in_use or r.adopted):
+                sells_asked or r.in_use or r.adopted):
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
             # question is about the component, not the part that is yours to write. One told to be in use
             # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.

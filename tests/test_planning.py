@@ -303,3 +303,12 @@ def test_a_product_told_as_what_they_run_does_not_turn_a_question_about_the_part
     a = advisor.ask("All our LLM traffic goes through a LiteLLM proxy for 18 teams. Who writes the rules for which "
                     "requests go to which model and each team's spend cap: us, or do we buy that too?")
     assert a.component == "llm-gateway" and a.part == "routing-policy" and a.verdict == "build"
+
+
+def test_a_product_they_will_run_told_apart_from_the_question_leaves_the_part_asked_about(advisor):
+    a = advisor.ask("We'll run Prefect for scheduling. The code that cleans and joins our sensor readings: build or buy?")
+    assert a.component == "data-pipeline" and a.part == "transforms"
+    # A plan that names products, judged as a whole, is about the row.
+    b = advisor.ask("Our plan: Pinecone serverless, OpenAI embeddings and our own chunking. Is this a reasonable "
+                    "setup for search over our manuals?")
+    assert b.component == "vector-database" and b.part == "whole"
