@@ -18,6 +18,9 @@ SAME_MEASURE = {"headcount": "engineers", "teams": "engineers", "latency_ms": "l
 
 # "Self-host an open-weight model or call a hosted API?": the other side of the row offered beside a part named.
 _OR = re.compile(r"\bor\b")
+# "a hosted model API like OpenAI or Anthropic": products given as examples of one thing, not options weighed.
+_EXAMPLES = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance)\s+(?:[\w.:-]+\s+){0,2}?[\w.:-]+"
+                       r"(?:\s*,\s*(?:[\w.:-]+\s+){0,2}?[\w.:-]+)*\s+or\s+[\w.:-]+(?:\s+[\w.:-]+)?")
 _BOUGHT = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas)\b")
 
 
@@ -438,8 +441,14 @@ class Planner:
             part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
                 slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
         named_parts = [k.split("/", 1)[1] for k in r.named_parts if k.startswith(f"{slug}/")]
-        if part == WHOLE and len(named_parts) == 1 and named_parts[0] not in settled and len(named) < 2 and \
-                not any(_OR.search(s) and _BOUGHT.search(s) for s in re.split(r"(?<=[.?!])\s+", r.normalized)):
+        # Products given as examples ("a hosted model API like OpenAI or Anthropic") are neither options weighed nor
+        # an "or" between the row's sides.
+        plain = [_EXAMPLES.sub(" ", x) for x in re.split(r"(?<=[.?!])\s+", r.normalized)]
+        examples = " ".join(m.group(0) for m in _EXAMPLES.finditer(r.normalized))
+        weighed_named = {v for v in named if not any(re.search(rf"\b{re.escape(n.lower())}\b", examples)
+                                                     for o in comp.buy if o.doc == v for n in (o.name, *o.aliases))}
+        if part == WHOLE and len(named_parts) == 1 and named_parts[0] not in settled and len(weighed_named) < 2 and \
+                not any(_OR.search(x) and _BOUGHT.search(x) for x in plain):
             # "The annotation tool: build or buy?" names the part in its own words, where the head reads the row;
             # "self-host an open-weight model or call a hosted API?" weighs both sides of the row.
             part = named_parts[0]

@@ -312,3 +312,11 @@ def test_a_product_they_will_run_told_apart_from_the_question_leaves_the_part_as
     b = advisor.ask("Our plan: Pinecone serverless, OpenAI embeddings and our own chunking. Is this a reasonable "
                     "setup for search over our manuals?")
     assert b.component == "vector-database" and b.part == "whole"
+
+
+def test_products_given_as_examples_of_the_part_are_not_options_weighed(advisor):
+    a = advisor.ask("For the recaps in our cooking app, should we simply call a hosted model API such as Gemini or "
+                    "Mistral?")
+    assert a.component == "llm-inference" and a.part == "hosted-api"
+    b = advisor.ask("Hosted LLM API or self-host for our recipe app?")
+    assert b.part == "whole"
