@@ -461,10 +461,11 @@ class Planner:
         # The part's own tool only proposed for writing it ("can we just write a small FastAPI wrapper?") leaves the
         # part as the subject; told to be in place ("we run it in a FastAPI container: enough?") it is the whole. A
         # product named only where they tell what they run or will run ("We'll run Dagster for scheduling. The
-        # cleaning code: build or buy?") is not weighed against the part they ask about, unless the question judges
-        # the plan that names it ("Plan: Pinecone + OpenAI. Is this reasonable?", "is that enough?") or a move off it.
+        # cleaning code: build or buy?") is not weighed against the part they ask about, when they ask for the call
+        # or the part to build; a question that judges the plan naming it ("Plan: Pinecone + OpenAI. Is this
+        # reasonable?"), asks whether it is enough, how to evaluate them, or about a move off it is about the row.
         asking = [x for x in re.split(r"(?<=[.?!])\s+", r.normalized) if x.rstrip().endswith("?")]
-        sells_asked = {v for v in sells if not asking or r.proposal or r.act in ("switch", "enough") or any(
+        sells_asked = {v for v in sells if not asking or r.proposal or r.act not in ("verdict", "build-part") or any(
             re.search(rf"\b{re.escape(n.lower())}\b", x) for o in comp.buy if o.doc == v for n in (o.name, *o.aliases)
             for x in asking)}
         if build and part == build.name and named and (weighed or not (r.adopted or r.in_use and sells)) and (
