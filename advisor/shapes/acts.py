@@ -196,16 +196,19 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
                       estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
 
 
+# A guard sentence about the built side ("for an assembled platform, the guard is ...").
+_BUILT_SIDE = re.compile(r"\b(?:assembled|build|building|built|homegrown|home-grown|in-house|your own|write|writing)\b",
+                         re.IGNORECASE)
+
+
 def _limits(ctx: Context, cites: Citations) -> Section | None:
     """What keeps the risks small: the row's own guards, and what the note of a product they run says keeps a move
     moderate (its lock-in lines after the first, which the risks already say); None when the notes give none."""
     comp = ctx.decision.component
     # The guards for the side they are on: staying on a product is not assembling or writing one.
-    built = re.compile(r"\b(?:assembled|build|building|built|homegrown|home-grown|in-house|your own|write|writing)\b",
-                       re.IGNORECASE)
     on_build = risk_key(ctx) == "risks-build"
     guards = [x for x in own_sentences(ctx, cites, "risks") if "guard" in x.lower()
-              and bool(built.search(x)) == on_build][:2]
+              and bool(_BUILT_SIDE.search(x)) == on_build][:2]
     running = [o for o in comp.buy if o.doc in ctx.state.running or o.doc in ctx.reading.vendors][:1]
     moves = []
     for o in running:
