@@ -48,6 +48,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
             r.act = "verdict"
         if r.act_in_scope in again:
             r.act_in_scope = "verdict"
+    if r.act == "switch" and r.asks_move and not r.how_to_move and not lex.switch_asks.search(norm):
+        # "New CTO wants us on KServe. Is it necessary to move?" asks whether to make the move at all: the call on
+        # what they run, answered yes or no, not what leaving it would cost.
+        r.act = "verdict"
+        r.act_in_scope = "verdict" if r.act_in_scope == "switch" else r.act_in_scope
     if (r.kept or lex.keeps_incumbent(norm)) and r.act == "switch" and not r.how_to_move:
         # "Time to move to Airflow, or keep Jenkins?" weighs staying against moving: the decision, not how costly
         # a move would be.

@@ -205,7 +205,8 @@ class Composer:
 
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:
-            text = refusal_text(ctx.matrix)
+            thread = ctx.plan.state.component and ctx.matrix and ctx.matrix.get(ctx.plan.state.component)
+            text = refusal_text(ctx.matrix, thread.name if thread else "")
             yield text
             yield Draft(text=text, citations=[], lead=text)
             return
@@ -351,7 +352,11 @@ def subject_of(d: Decision, now: bool = False) -> str:
     if d.component:
         name = in_sentence(d.component.name)
         if d.part:
-            return f"{name}: {d.part.label}"
+            # "Buy (LLM inference: self-hosted open-weight models)" would read as buying the self-hosting: a part whose
+            # own default the call goes against is named by what the call means for it.
+            clause = d.part.buy_clause if d.verdict == "buy" and d.part.verdict != "buy" else \
+                d.part.build_clause if d.verdict == "build" and d.part.verdict != "build" else None
+            return f"{name}: {clause}" if clause else f"{name}: {d.part.label}"
         # A build because the need is small builds the small thing ("Build (LLM gateway)" above "No, a small client is
         # enough" would read as a contradiction).
         small = d.verdict == "build" and d.deciding is not None and d.deciding.condition == "simple"
@@ -385,9 +390,12 @@ def matrix_examples(matrix: Matrix, n: int) -> list[str]:
     return [rows[int(i * step)].example for i in range(min(n, len(rows)))]
 
 
-def refusal_text(matrix: Matrix) -> str:
-    """What the advisor covers and a few questions to try, generated from the matrix."""
-    return ("I can only help with build-vs-buy decisions for ML and AI infrastructure: " + covered(matrix)
+def refusal_text(matrix: Matrix, thread: str = "") -> str:
+    """The plain no first, then what the advisor covers and a few questions to try, generated from the matrix; a
+    conversation already on a component is told it can go on there."""
+    back = f" We can carry on with the {in_sentence(thread)} question whenever you like." if thread else ""
+    return ("I can't advise on that one: it is not ML or AI infrastructure, so it is outside what I cover." + back
+            + "\n\nI help with build-vs-buy decisions for " + covered(matrix)
             + "; other ML infrastructure through the four build-vs-buy questions; and general questions such as "
             "risks, costs, switching later, vendor evaluation and hybrid approaches.\n\nTry asking:\n"
             + "\n".join(f"- {e}" for e in matrix_examples(matrix, 4)))

@@ -150,6 +150,9 @@ class Cues(BaseModel):
     # Words that say where data may live or go ("must stay in the EU", "no public cloud", "on-prem only"): the
     # regulated condition echoed with them is a residency rule, without them a sector's regulation.
     data_location: list[str] = []
+    # Words that tell a rule in its own terms (a law, a regulator, compliance, secrecy, a sector under one): with none
+    # of them, nor `residency`, `data_location`, `restriction` or a regime, the regulated condition is not theirs.
+    rule_words: list[str] = []
     turning_asks: list[str] = []  # what would have to be true for the call to go another way
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
@@ -179,7 +182,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -336,6 +339,7 @@ class Lexicon:
         self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
         self.data_location = _any(cues.data_location)
+        self.rule_words = _any(cues.rule_words)
         self.owned_hardware = _any(cues.owned_hardware)
         self.faults_plan = _any(cues.faults_plan)
         self.turning_asks = _any(cues.turning_asks)
@@ -469,6 +473,11 @@ class Lexicon:
                 return obj
         return ""
 
+    def tells_rule(self, norm: str) -> bool:
+        """The text tells a rule in words of its own: a law, a regulator, a regime, where data must stay."""
+        return bool(self.rule_words.search(norm) or self.residency.search(norm) or self.data_location.search(norm)
+                    or self.restriction.search(norm) or self.regimes(norm))
+
     def attested_only(self, norm: str) -> bool:
         """The text names an attestation (SOC 2) and no other regime, restriction or residency rule."""
         named = self.regimes(norm)
@@ -495,6 +504,10 @@ class Lexicon:
         denied = [m for m in self._no_k8s.finditer(norm)]
         # "nobody runs Kubernetes today" holds "runs Kubernetes": a mention inside a denial is the denial.
         said = [m for m in said if not any(d.start() <= m.start() < d.end() for d in denied)]
+        if denied and all(m.group(1) in ("on", "in") for m in said):
+            # "move it to KServe on Kubernetes ... We don't have Kubernetes now": Kubernetes named as where a proposal
+            # would run is not theirs; the denial is.
+            said = []
         return True if said else False if denied else None
 
     def cloud(self, norm: str) -> str | None:

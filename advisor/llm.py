@@ -169,7 +169,8 @@ class LLMGenerator:
 
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:  # off-topic questions never reach the model
-            text = refusal_text(ctx.matrix)
+            thread = ctx.plan.state.component and ctx.matrix and ctx.matrix.get(ctx.plan.state.component)
+            text = refusal_text(ctx.matrix, thread.name if thread else "")
             yield text
             yield Draft(text=text, citations=[], lead=text)
             return

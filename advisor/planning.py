@@ -212,6 +212,10 @@ class Planner:
         # another row's name ("embeddings for search"): it corrects the facts of the thread, not its subject.
         aside = aside or bool(state.component and r.component not in (None, state.component) and r.component in
                               r.near_rows and "?" not in r.normalized and not r.several)
+        # "Correction: we stopped using SageMaker Feature Store last year." after a question about moving their whole
+        # platform tells a fact about one of the pieces in play; it does not make that piece the subject.
+        aside = aside or bool(state.component and r.component not in (None, state.component) and act == "statement"
+                              and r.component in state.components and "?" not in r.normalized and not r.several)
         if aside:
             act = "statement"
         # "... and the person who wrote the serving layer left. With that, is it still worth staying on our own

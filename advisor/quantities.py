@@ -232,26 +232,38 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
                            r"(?!\w*\s+(?:target|budget|slo|sla|goal|limit)))|(?<![A-Za-z0-9]))(?P<num>\d+(?:[.,]\d+)*)"
                            r"(?P<mult>)\s*(?:ms|milliseconds?)(?:\s+(?:p9\d\s+|latency\s+)?(?:target|budget|slo|sla|goal|"
                            r"limit|requirement|ceiling)\b|(?<=\bms)(?=\s+(?:our|the|that|which)\b))", re.IGNORECASE)
-# Currencies written before a figure: the three signs, and ISO codes ("DKK 950,000", "INR 4.5 lakh" is not read).
-# "try" (Turkish lira) and "php" (Philippine peso) are left out: a word and a language before numbers ("try 3 models").
+# Currencies written before a figure: signs ("$", "₩", "MX$", "Rp") and ISO codes ("DKK 950,000"; "INR 4.5 lakh" is
+# not read). "try" (Turkish lira), "php" (Philippine peso), "pen" and "ron" are left out: words before numbers ("try 3
+# models").
 CURRENCY_CODES = ("usd", "eur", "gbp", "chf", "dkk", "sek", "nok", "pln", "czk", "huf", "inr", "jpy", "cny", "cad", "aud",
-                  "nzd", "brl", "mxn", "zar", "sgd", "hkd", "kes", "ngn", "aed", "krw", "idr", "thb", "myr")
-CURRENCY = r"(?:us\$|[$€£]|\b(?:" + "|".join(CURRENCY_CODES) + r")\s?)"
-_SIGNS = {"usd": "$", "us$": "$", "eur": "€", "gbp": "£"}
+                  "nzd", "brl", "mxn", "zar", "sgd", "hkd", "kes", "ngn", "aed", "krw", "idr", "thb", "myr", "egp", "vnd",
+                  "clp", "cop", "ars", "twd", "sar", "qar", "ils", "uah", "pkr", "bdt", "ghs", "kzt", "bgn")
+_SIGN_CHARS = "$€£₩¥₹₺₪₱₦"
+_DOLLARS = "us|mx|nz|hk|a|c|s|r"  # "MX$690,000", "S$4k", "R$ 12 mil"
+CURRENCY = (rf"(?:(?<![a-z])(?:{_DOLLARS})\$|[{_SIGN_CHARS}]|\brp(?=\s?\d)|\b(?:" + "|".join(CURRENCY_CODES)
+            + r")\s?)")
+# The same, as the asker writes it (a code in capitals before a figure: "CAD drawings" is no money).
+WRITTEN_CURRENCY = re.compile(rf"(?<![A-Za-z])(?:{_DOLLARS.upper()})\$|[{_SIGN_CHARS}]|\bRp(?=\s?\d)|\b(?:"
+                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)")
+_SIGNS = {"usd": "$", "us$": "$", "eur": "€", "gbp": "£", "rp": "Rp "}
 
 
 def currency_sign(written: str) -> str:
-    """How sums in a currency are written back: "$", "€", "£", else its code and a space ("DKK ")."""
+    """How sums in a currency are written back: a sign ("$", "€", "₩", "MX$"), else its code and a space ("DKK ")."""
     cur = written.strip().lower()
-    return _SIGNS.get(cur, cur if cur in ("$", "€", "£") else cur.upper() + " ")
+    if cur in _SIGNS:
+        return _SIGNS[cur]
+    if cur in _SIGN_CHARS:
+        return cur
+    return cur.upper() if cur.endswith("$") else cur.upper() + " "
 
 
-_MONEY = re.compile(CURRENCY + r"\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand)?\b"
+_MONEY = re.compile(CURRENCY + r"\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 # "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
-_MONEY_RANGE = re.compile(CURRENCY + r"\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand)?"
+_MONEY_RANGE = re.compile(CURRENCY + r"\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand|bn|b|billion)?"
                           r"\s*(?:-|–|to)\s*" + CURRENCY + r"?\s?(?P<num>\d+(?:[.,]\d+)*)\s*"
-                          r"(?P<mult>k|m|mm|million|thousand)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?",
+                          r"(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?",
                           re.IGNORECASE)
 
 

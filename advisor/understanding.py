@@ -145,6 +145,11 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
                              r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
+_OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
+                      r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only)\b")
+_RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
+
+
 def _names(condition: str, text: str) -> bool:
     """Whether `text` uses the condition's own word ("regulated", "lock-in", "budget", "scale", "early")."""
     return any(re.search(rf"\b{re.escape(w)}", text) for w in condition.split("-") if len(w) > 2)
@@ -625,6 +630,10 @@ class Reader:
             for c, polarity in implications(found, thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
+                if c == "scale" and polarity == "negated" and magnitude.get(c) == "stated":
+                    # "rents 32 H100s ... quoted for 4 servers with 8 H100 each": the largest load told decides, not
+                    # the smaller count a later clause breaks it into.
+                    continue
                 if c == "early-stage" and polarity == "negated" and team and \
                         not any(q.kind in ("engineers", "teams") for q in found):
                     continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
@@ -694,6 +703,19 @@ class Reader:
             # under, whatever the head made of the words around it; an attestation (SOC 2) alone is not.
             at = next((i for i in range(1, len(units)) if set(self.lex.regimes(units[i])) - self.lex.attestations), 0)
             said["regulated"] = (at, "stated")
+        if "regulated" not in said:
+            # "must keep survey documents on-premises by law", "secrecy rules mean client files can't be processed
+            # outside our own infrastructure": a rule on where data may be, told with the rule's own words, is the
+            # regulated condition whatever the head made of the sentence around it.
+            ruled = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
+                     if self.lex.data_location.search(units[i]) and self.lex.rule_words.search(units[i])
+                     and _OBLIGED.search(units[i])]
+            if ruled:
+                said["regulated"] = (ruled[0], "stated")
+        if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):
+            # "Hola, we're a legal-tech in Santiago", "Tel Aviv uni if that matters": a place, a customer or a line of
+            # work is no rule; a rule is told in its own words (a law, a regulator, a regime, where data must stay).
+            said.pop("regulated")
         if said.get("regulated", (0, ""))[1] == "stated" and self.lex.attested_only(r.normalized):
             # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
             # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.
@@ -707,6 +729,12 @@ class Reader:
             earlier = [c for c, (pos, pol) in said.items() if pol == "stated" and 0 < pos < back[-1]]
             for c in earlier:
                 said[c] = (said[c][0], "retracted")
+            if not earlier and _RULE_NAMED.search(units[back[-1]]):
+                # "The in-country requirement is dropped. The bank accepts a provider under a signed DPA.": what follows
+                # a rule taken back gives its reason, never restates it (numbers still count). "Scratch that, it's 8,000
+                # a second" corrects with new facts instead.
+                for c in [c for c, (pos, pol) in said.items() if pos > back[-1] and c not in magnitude]:
+                    said.pop(c)
             r.retracts_previous = not earlier and not said and not r.quantities
         # Which polarities the numbers alone settled: the conversation weighs those against the numbers of
         # earlier turns ("2 models" after "8k requests a second" is no small need).

@@ -6,11 +6,11 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import _GPUS, CURRENCY, GPU_NAMES, NUM, _value, count_of, currency_sign
+from .quantities import _GPUS, _MULT, CURRENCY, GPU_NAMES, NUM, _value, count_of, currency_sign
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
-_MONEY = r"(?P<cur>" + CURRENCY + r")\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|m)?\b"
+_MONEY = r"(?P<cur>" + CURRENCY + r")\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|mm|m|million|bn|b|billion)?\b"
 _PER = r"\s*(?:/|per|an?|each)\s*"
 _ITEMS = (r"images?|x-?rays?|scans?|photos?|pictures?|labels?|annotations?|documents?|docs|pages?|tasks?|items?|"
           r"records?|frames?|videos?|clips?|tickets?|samples?|examples?|transcripts?|studies|slides?|texts?|"
@@ -75,7 +75,7 @@ class Priced(BaseModel):
 
 def _amount(m: re.Match) -> float:
     value = float(m["amount"].replace(",", ""))
-    return value * {"k": 1e3, "m": 1e6}.get((m["amult"] or "").lower(), 1)
+    return value * _MULT.get((m["amult"] or "").lower(), 1)
 
 
 def _currency(m: re.Match) -> str:
@@ -183,8 +183,7 @@ def capex(texts: list[str]) -> Priced | None:
                               monthly=0.0, total=price * count + extra, side="own", clause=sentence)
             if q := _CAPEX_QUOTE.search(sentence):
                 named = "" if q["what"] else "2"
-                amount = float(q["amount" + named].replace(",", "")) * {"k": 1e3, "m": 1e6}.get(
-                    (q["amult" + named] or "").lower(), 1)
+                amount = float(q["amount" + named].replace(",", "")) * _MULT.get((q["amult" + named] or "").lower(), 1)
                 return Priced(kind="capex", count=1.0, count_text=q["what" + named].strip(), price=amount,
                               price_text=q.group(0), currency=currency_sign(q["cur" + named]),
                               monthly=0.0, total=amount, side="own", clause=sentence)

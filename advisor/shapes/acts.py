@@ -161,7 +161,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
     if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also) \
-            or act == "enough" and "leave" in ctx.reading.also:
+            or act == "enough" and "leave" in ctx.reading.also or act == "build-part" and "risks" in ctx.reading.also:
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
         # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
         sections = [*sections, *also_sections(ctx, cites)]
@@ -192,7 +192,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
-    return lead, keep(alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
+    return lead, keep(_runs_a_product(ctx, cites, lead), alongside(ctx, cites), attested(ctx, cites),
+                      situations_section(ctx, cites, lead),
                       estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
 
 
@@ -273,6 +274,24 @@ def _proposed_outside(ctx: Context, cites: Citations) -> str:
     facts = (ctx.vendor_facts or {}).get(option.doc)
     mark = cites.support(f"{facts.hosting} hosting self-hosted", option.doc) if facts else ""
     return f"No: {name} is a hosted service and cannot run inside your own network, whatever approvals it holds.{mark}"
+
+
+def _runs_a_product(ctx: Context, cites: Citations, lead: str) -> Section | None:
+    """A product of this row they already run ("we already run MLflow for experiment tracking" asked about a registry)
+    when the call is to buy: it is the first one to try; None when they run none or the lead already says so."""
+    d = ctx.decision
+    if d.verdict != "buy" or d.component is None or d.part is not None and d.part.verdict != "buy" or \
+            ctx.plan.act not in ("verdict", "vendor", "enough") or ctx.reading.destination or ctx.reading.asks_move:
+        return None  # a move off what they run is not answered by what they run
+    opt = next((o for o in d.component.buy if o.doc in ctx.state.running), None)
+    facts = (ctx.vendor_facts or {}).get(opt.doc) if opt else None
+    maker = facts.title.split(" (")[0] if facts else opt.name.split()[0] if opt else ""
+    if opt is None or maker.lower() in lead.lower():
+        return None
+    said = cites.sentence_from(cites.section(opt.doc, d.component.name), 1)
+    return Section(kind="reasons", title=f"Already in your stack: {opt.name}",
+                   items=[(f"You already run {maker}, so {opt.name if opt.name != maker else 'it'} is the first "
+                           f"option to check against your needs before buying anything new."), *said])
 
 
 def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:

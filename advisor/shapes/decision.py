@@ -20,6 +20,8 @@ from .phrasing import (
     named_in,
     plan_judged,
     reason_sentence,
+    risk_ask,
+    side_named,
     situation_phrase,
     subject_of,
     two_sentences,
@@ -127,7 +129,13 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             # Their bill over the horizon, after the call, when the machines they might buy are not priced yet.
             lead = f"{lead} {unpriced}"
             reasons = _money_weighed(reasons)
-    return lead, keep(reasons, options, build_section(ctx, cites), *also_sections(ctx, cites),
+    build = build_section(ctx, cites)
+    if build is None and "build" in ctx.reading.also and d.component and d.verdict == "hybrid":
+        # "... and if we adopt one, which parts do we still have to build?" beside a split call: the row's own build
+        # side, since the call's advice names it only in general.
+        build = Section(kind="build", title="What you still build", text=d.component.build
+                        + cites.support(d.component.build, d.component.note))
+    return lead, keep(reasons, options, build, *also_sections(ctx, cites),
                        changes_section(ctx, cites), migration_section(ctx, cites) if _leaving_matters(ctx) else None)
 
 
@@ -160,6 +168,8 @@ def also_sections(ctx: Context, cites: Citations) -> list[Section]:
     if "risks" in also:
         # "If we stay on Grafana until July, what breaks first?" asks the risks of keeping their own setup.
         side = "build" if ctx.reading.kept else {"buy": "buy", "build": "build"}.get(verdict)
+        # "What are the risks of buying a monitoring tool, and what would we still build?": the side they name.
+        side = side_named(risk_ask(ctx.reading.normalized)) or side
         risks = own_sentences(ctx, cites, "risks", side, limit=3)
         if risks:
             out.append(Section(kind="guidance", title="Risks", items=risks))

@@ -6,7 +6,7 @@ import re
 
 from ..compose import Citations, Context
 from ..models import Section
-from ..quantities import CURRENCY_CODES, GPU_NAMES, extract
+from ..quantities import GPU_NAMES, WRITTEN_CURRENCY, count_of, currency_sign, extract
 from ..tco import clauses, inputs_from_text, project
 from ..unit_prices import HOURS_PER_MONTH, Priced, capex, gpu_use, gpu_utilisation, priced
 from .phrasing import cap, named_in
@@ -20,8 +20,7 @@ _PRICE_GROWTH = re.compile(r"(?P<pct>\d+(?:\.\d+)?)\s*%\s*(?:a|per|each|every)\s
                            r"(?:year|annually)", re.IGNORECASE)
 DECIDING = ("build_engineers", "build_months", "vendor_month", "loaded_cost_year")
 # A currency the asker writes money in: a sign, or a code before a figure ("DKK 950,000"; "CAD drawings" is no money).
-_CURRENCY = re.compile(r"US\$|[$€£]|\b(?:" + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)")
-_SIGN = {"USD": "$", "US$": "$", "EUR": "€", "GBP": "£"}
+_CURRENCY = WRITTEN_CURRENCY
 # "would cut the bill by 40%", "saves about 30% of the spend", "40% cheaper": what the other way still pays.
 _CUT = re.compile(r"\b(?:cut|cuts|reduce|reduces|lower|lowers|save|saves|saving|trim|trims|slash|slashes)\b[^.;?!%]{0,40}?"
                   r"\b(?:by\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?(?P<pct>\d{1,2})\s*%|(?P<pct2>\d{1,2})\s*%\s+"
@@ -29,7 +28,9 @@ _CUT = re.compile(r"\b(?:cut|cuts|reduce|reduces|lower|lowers|save|saves|saving|
 
 
 def _money(value: float, unit: str) -> str:
-    """"$470k", "€1.2M", "9,500": rounded the way people say sums."""
+    """"$470k", "€1.2M", "₩3.46B", "9,500": rounded the way people say sums."""
+    if value >= 1e9:
+        return f"{unit}{value / 1e9:.2f}".rstrip("0").rstrip(".") + "B"
     if value >= 1e6:
         return f"{unit}{value / 1e6:.1f}M".replace(".0M", "M")
     if value >= 1e5:
@@ -173,12 +174,12 @@ def _span(months: float) -> str:
 def _currency(ctx: Context) -> str:
     """The currency sign the asker writes money in ("$", "€"), '' when none."""
     sign = next((m.group(0) for t in _texts(ctx) for m in [_CURRENCY.search(t)] if m), "")
-    return _SIGN.get(sign.upper(), sign if sign in ("", "$", "€", "£") else sign.upper() + " ")
+    return currency_sign(sign) if sign else ""
 
 
 def convert_note(ctx: Context) -> str:
     """" Your figures come in $ and €: convert them ..." when the asker's money comes in two currencies, else ''."""
-    signs = list(dict.fromkeys(_SIGN.get(m.group(0).upper(), m.group(0).upper()) for t in _texts(ctx)
+    signs = list(dict.fromkeys(currency_sign(m.group(0)).strip() for t in _texts(ctx)
                                for m in _CURRENCY.finditer(t)))
     if len(signs) < 2:
         return ""
@@ -439,6 +440,8 @@ _RUNNING = re.compile(r"\b(?:power|electricity|colo\w*|rack\w*|hosting|data ?cen
 
 _PAYING = re.compile(r"\b(?:pay|paying|paid|spend|spent|costs?|costing|rent\w*)\b", re.IGNORECASE)
 # "our cloud GPU bill is around $3,500/month", "we pay Lambda $9k a month for A100s": what renting costs today.
+_RENTS = re.compile(r"\b(?:rent|rents|renting|rented|lease|leases|leasing)\b[^.;?!]{0,40}\b(?:gpus?|"
+                    rf"{GPU_NAMES})", re.IGNORECASE)
 _RENTED = re.compile(rf"\b(?:{GPU_NAMES}|compute|instances?|cloud|rent\w*|lambda|coreweave|runpod|modal)\b", re.IGNORECASE)
 
 
@@ -451,6 +454,16 @@ def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
             monthly = [q for q in extract(clause) if q.kind == "money_per_month"]
             if monthly:
                 return monthly[0].value, monthly[0].text.strip()
+    if any(_RENTS.search(text) for text in texts):
+        # "We rent 32 H100s from a cloud provider ... The bill is about ₩96 million per month.": the bill is told in a
+        # sentence of its own, after the renting.
+        for text in texts:
+            for clause in clauses(text):
+                if clause in bought.clause or _RUNNING.search(clause) or not _BILL.search(clause):
+                    continue
+                monthly = [q for q in extract(clause) if q.kind == "money_per_month"]
+                if monthly:
+                    return monthly[0].value, monthly[0].text.strip()
     return None
 
 
@@ -557,7 +570,14 @@ def gpu_use_against_owning(ctx: Context, cites: Citations) -> str:
 # "building it ourselves would need 2 engineers": a clause about the build side.
 _BUILD_SIDE = re.compile(r"\b(?:build\w*|built|ourselves|in-house|in house|our own|homegrown|open[- ]source|diy)\b",
                          re.IGNORECASE)
-_RUN_COSTS = re.compile(r"\b(?:cloud|infra\w*|hosting|servers?|compute|storage)\b", re.IGNORECASE)
+_RUN_COSTS = re.compile(r"\b(?:cloud|infra\w*|hosting|servers?|compute|storage|clusters?|kubernetes|k8s|nodes?)\b",
+                        re.IGNORECASE)
+# Who runs what they have: "maintained by a 2-person platform team", "our 3 platform engineers run it".
+_RUN_BY = re.compile(r"\b(?:maintained|run|operated|looked after|kept running|supported|managed)\s+by\b|"
+                     r"\bplatform (?:team|engineers?)\s+(?:runs?|maintains?|operates?|keeps?)\b", re.IGNORECASE)
+# "one of the two platform engineers": the part, not the whole.
+_PART_OF = re.compile(r"\b(?P<n>\d+|one|two|three|four)\s+of\s+(?:the|our|those|these|its)\s+(?:\d+|two|three|four|five|six)\b",
+                      re.IGNORECASE)
 
 
 def _engineers(n: float) -> str:
@@ -580,10 +600,15 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
             named = next((o for o in comp.buy if named_in(o, clause)), None)
             found = extract(clause)
             people = next((q.value for q in found if q.kind == "build_engineers"), None)
+            if people is None and (named or _RUN_BY.search(clause)):
+                # "maintained by a 2-person platform team", "Databricks says we'd still need one of the two platform
+                # engineers": who runs each side, told as a team they have.
+                part = _PART_OF.search(clause)
+                people = count_of(part["n"]) if part else next((q.value for q in found if q.kind == "engineers"), None)
             monthly = [q.value for q in found if q.kind == "money_per_month"]
             if people is not None and named is not None and buy_people is None:
                 buy_people, product = people, product or named.name
-            elif people is not None and _BUILD_SIDE.search(clause) and build_people is None:
+            elif people is not None and (_BUILD_SIDE.search(clause) or _RUN_BY.search(clause)) and build_people is None:
                 build_people = people
             if monthly and named is not None:
                 priced_products.add(named.name)
@@ -591,19 +616,33 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
                     price, product = monthly[0] * 12, named.name
             elif monthly and _RUN_COSTS.search(clause) and not named:
                 infra += monthly[0] * 12
+    asked = [o for o in comp.buy if o.doc in ctx.plan.vendors]
+    if not price and len(asked) == 1 and (quotes := _quotes_a_year(ctx)):
+        # "Our team wants Databricks; the quote is €410,000 per year": the one product in play is what was quoted.
+        price, product = quotes[-1], asked[0].name
     if build_people is None or not price or len(priced_products) > 1:
         return ""  # several products priced: the cost model weighs each quote against the build
     loaded, theirs = loaded_cost(ctx)
     unit = _currency(ctx)
     ours = build_people * loaded + infra
     theirs_total = price + (buy_people or 0) * loaded
-    said = (f"On your numbers, building comes to about {_money(ours, unit)} a year ({_engineers(build_people)} at "
+    kept = bool(_RUN_BY.search(" ".join(_texts(ctx))))  # what they run already, not a build ahead
+    said = (f"On your numbers, {'keeping what you run' if kept else 'building'} comes to about {_money(ours, unit)} a "
+            f"year ({_engineers(build_people)} at "
             f"{_loaded_at(loaded, theirs, unit)}" + (f", plus {_money(infra, unit)} of running costs" if infra else "") +
             f"), against about {_money(theirs_total, unit)} a year for {product} (its {_money(price, unit)} price" +
             (f" plus {_engineers(buy_people)}" if buy_people else "") + ")")
-    if ours < theirs_total:
+    months = int(given_numbers(ctx).get("horizon_months", 12))
+    if months > 12:
+        said += (f"; over {_span(months)} that is about {_money(ours * months / 12, unit)} against "
+                 f"{_money(theirs_total * months / 12, unit)}")
+    if ours < theirs_total and not kept:
         said += (f", so building costs about {_money(theirs_total - ours, unit)} a year less once it runs, before the "
                  f"months it takes to build and the upkeep that grows with it")
+    elif ours < theirs_total:
+        # What they run already works: no build months ahead, only its upkeep.
+        said += (f", so keeping what you run costs about {_money(theirs_total - ours, unit)} a year less, as long as "
+                 f"{_engineers(build_people)} can keep it running and growing")
     elif ours > theirs_total:
         said += f", so buying costs about {_money(ours - theirs_total, unit)} a year less"
     else:

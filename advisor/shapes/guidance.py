@@ -35,6 +35,7 @@ from .phrasing import (
     move_answer,
     named_in,
     reason_sentence,
+    risk_ask,
     situation_phrase,
     subject_of,
     verdict_clause,
@@ -177,7 +178,8 @@ def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
 
 
 def risk_key(ctx: Context) -> str:
-    words = words_of(ctx.reading.normalized)
+    # Only the words that ask about risks: "what would we still have to build?" after them names no side.
+    words = words_of(risk_ask(ctx.reading.normalized))
     # Naming a product to buy asks about the risks of buying it ("how risky is LangSmith for our tracing?").
     comp = ctx.decision.component
     named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
@@ -311,7 +313,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
     bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
-             or (quote_against_running(ctx, cites) if ctx.state.running else "") or people_both_ways(ctx, cites)
+             or people_both_ways(ctx, cites) or (quote_against_running(ctx, cites) if ctx.state.running else "")
              or gpu_use_against_owning(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.

@@ -230,6 +230,10 @@ def move_answer(ctx: Context) -> str:
     if not r.asks_move or r.how_to_move or d.verdict not in ("buy", "build") or d.component is None or \
             sum(o.doc in r.vendors for o in d.component.buy) >= 2:
         return ""
+    if not r.destination and sum(o.doc in ctx.plan.state.vendors for o in d.component.buy) >= 2:
+        # "So honestly, is the move worth it?" after "move from SageMaker to Vertex AI?": the move told earlier is
+        # between two products, which no build-or-buy yes or no answers.
+        return ""
     sentence = next((s for s in re.split(r"(?<=[.?!])\s+", r.normalized) if r.destination and r.destination.strip() in s), "")
     if sentence and _ALTERNATIVES.search(sentence[sentence.find(r.destination.strip()) + len(r.destination.strip()):]):
         return ""  # "move scoring to a managed service, or keep it in-process?" is answered by the call, not yes or no
@@ -237,6 +241,18 @@ def move_answer(ctx: Context) -> str:
     toward = side_named(r.destination) if r.destination else None
     toward_build = toward == "build" if toward else bool(words_of(r.normalized) & BUILD_WORDS) and not r.leaving_build
     return "Yes" if toward_build == (d.verdict == "build") else "No"
+
+
+def risk_ask(norm: str) -> str:
+    """The words that ask about risks ("what are the risks of buying a monitoring tool"), up to a second ask joined by
+    "and" ("..., and what would we still have to build?"); the whole text when no asking sentence names risks."""
+    asked = next((x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(r"\b(?:risks?|risky)\b", x)
+                  and x.rstrip().endswith("?")), "")
+    if not asked:
+        return norm
+    pieces = re.split(r",?\s+\band\b(?! the risks?)(?=[^?]*\b(?:what|which|how|who|where|when|should|do|does|can)\b)",
+                      asked)
+    return next(p for p in pieces if re.search(r"\b(?:risks?|risky)\b", p)) if len(pieces) > 1 else asked
 
 
 def side_named(text: str) -> str | None:
