@@ -156,7 +156,10 @@ class Cues(BaseModel):
     turning_asks: list[str] = []  # what would have to be true for the call to go another way
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
-    sells_infrastructure: list[str] = []  # the infrastructure is what they sell ("our product is an inference API")
+    sells_infrastructure: list[str] = []
+    sells_other: list[str] = []  # what they sell told as an object of its own ("we sell an HR SaaS app")
+    infra_words: list[str] = []  # words of ML or data infrastructure: a product told with none is not the infrastructure
+    sells_product: list[str] = []  # their product told as what customers pay for; counts with the row in its sentence  # the infrastructure is what they sell ("our product is an inference API")
     shortlist: list[str] = []  # several options weighed ("our shortlist", "other vendors")
     destination: str = ""  # a move's destination: group 1 is the words after "to" ("moving to pgvector")
     tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
@@ -182,7 +185,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "infra_words", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -329,6 +332,9 @@ class Lexicon:
         self.shortlist = _any(cues.shortlist)
         self.destination = re.compile(cues.destination) if cues.destination else None
         self.sells_infrastructure = _any(cues.sells_infrastructure)
+        self.sells_product = _any(cues.sells_product)
+        self.sells_other = _any(cues.sells_other)
+        self.infra_words = _any(cues.infra_words)
         self.let_down = _any(cues.let_down)
         self.covers_need = _any(cues.covers_need)
         self.situation_suffices = _any(cues.situation_suffices)

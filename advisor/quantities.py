@@ -244,7 +244,8 @@ CURRENCY = (rf"(?:(?<![a-z])(?:{_DOLLARS})\$|[{_SIGN_CHARS}]|\brp(?=\s?\d)|\b(?:
             + r")\s?)")
 # The same, as the asker writes it (a code in capitals before a figure: "CAD drawings" is no money).
 WRITTEN_CURRENCY = re.compile(rf"(?<![A-Za-z])(?:{_DOLLARS.upper()})\$|[{_SIGN_CHARS}]|\bRp(?=\s?\d)|\b(?:"
-                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)")
+                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)|(?:(?<=\d)|(?<=\d )|(?<=\d[kKmM] )|(?<=million )|(?<=billion )|(?<=thousand ))(?:"
+                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b")
 _SIGNS = {"usd": "$", "us$": "$", "eur": "€", "gbp": "£", "rp": "Rp "}
 
 
@@ -258,6 +259,10 @@ def currency_sign(written: str) -> str:
     return cur.upper() if cur.endswith("$") else cur.upper() + " "
 
 
+# "1,150 USD/mo", "18,000 EGP per month": the code after the figure.
+_MONEY_AFTER = re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\s?"
+                          r"(?:" + "|".join(CURRENCY_CODES) + r")\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)"
+                          r"(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 _MONEY = re.compile(CURRENCY + r"\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 # "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
@@ -607,7 +612,11 @@ def _extract(text: str) -> list[Quantity]:
         if v is not None and (span not in targets or len(targets) > 1):
             out.append(Quantity(kind="latency_measured_ms", value=v, text=said))
     ranges = [m for m in _MONEY_RANGE.finditer(text) if _value(m) is not None]
-    for m in [*ranges, *(m for m in _MONEY.finditer(text) if not any(r.start() <= m.start() < r.end() for r in ranges))]:
+    before = [m for m in _MONEY.finditer(text) if not any(r.start() <= m.start() < r.end() for r in ranges)]
+    taken = [*ranges, *before]
+    after = [m for m in _MONEY_AFTER.finditer(text) if not any(t.start() <= m.start() < t.end() or
+                                                                 m.start() <= t.start() < m.end() for t in taken)]
+    for m in [*taken, *after]:
         v = _value(m)
         if v is None:
             continue

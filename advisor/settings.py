@@ -66,7 +66,7 @@ class Settings(BaseSettings):
         "situation (knowledge/understanding/situations.yaml) instead: each situation has several, so each must be "
         "closer than the note's own words. Calibrated on the file itself: at 0.58 about one phrasing in ten is this "
         "close to a phrasing of another situation of its note, and about half to one of its own.")
-    situations_shown: int = Field(1, ge=0, le=6, description="Most situations from the component's note an "
+    situations_shown: int = Field(2, ge=0, le=6, description="Most situations from the component's note an "
                                   "answer quotes (0 = never).")
     embed_batch: int = Field(64, ge=1, le=5000, description="Chunks embedded and written per ingest batch "
                              "(a killed ingest resumes from the last finished batch).")

@@ -145,6 +145,13 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
                              r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
+def _sentence_at(text: str, at: int) -> str:
+    """The sentence of `text` that holds position `at`."""
+    start = max(text.rfind(". ", 0, at), text.rfind("? ", 0, at), text.rfind("! ", 0, at)) + 1
+    ends = [e for e in (text.find(". ", at), text.find("? ", at), text.find("! ", at)) if e >= 0]
+    return text[start:min(ends) + 1 if ends else len(text)].strip()
+
+
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
                       r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
@@ -694,6 +701,20 @@ class Reader:
             # very row asked about, so that infrastructure is what they sell.
             sold = [i for i in range(1, len(units)) if self.lex.competes.search(units[i]) and any(
                 not h.by_name and h.slug == r.component for h in self.lex.hits(units[i]))]
+        if not sold and r.component:
+            # "We make an annotation tool for drone imagery that agronomists subscribe to. Should the labelling interface
+            # be ours?": their product, told as what customers pay for, is the row asked about.
+            told = [m for m in self.lex.sells_product.finditer(r.normalized) if any(
+                h.slug == r.component for h in self.lex.hits(_sentence_at(r.normalized, m.start())))]
+            sold = [next((i for i in range(1, len(units)) if units[i] in _sentence_at(r.normalized, told[0].start())),
+                         0)] if told else []
+        if not sold and said.get("core-differentiator", (0, ""))[1] == "stated":
+            pos = said["core-differentiator"][0] or echo.get("core-differentiator", 0)
+            told = _sentence_around(r.normalized, units[pos]) if pos else r.normalized
+            if self.lex.sells_other.search(told) and not self.lex.infra_words.search(told) and not self.lex.hits(told):
+                # "We sell an HR SaaS app that 2,000 companies subscribe to. Should we build a feature store?": what
+                # they sell is another thing than the infrastructure asked about.
+                said.pop("core-differentiator")
         if sold and said.get("core-differentiator", (0, ""))[1] != "negated":
             # "Our product is a low-latency inference API customers call": the infrastructure is what they sell, whatever
             # the head made of the clause (its price and latency read as a scale need).

@@ -130,3 +130,35 @@ def test_what_a_migration_involves_gets_the_way_over(advisor):
     b = advisor.ask("OK. What would the migration actually involve? We can't take search down.", a.conversation_id)
     assert b.act == "switch"
     assert any(s.title == "How to move over" for s in b.sections)
+
+
+def test_money_with_the_code_after_the_figure_is_read():
+    (q,) = [x for x in extract("Comet quoted us 900 EUR/mo for the team") if x.kind == "money_per_month"]
+    assert q.value == 900
+    assert [x.value for x in extract("we'd hire 4 annotators at EGP 15,000 per month each")
+            if x.kind == "money_per_month"] == [15000]
+    assert not [x for x in extract("we run 40 models at 300 qps") if "money" in x.kind]
+
+
+def test_nobody_to_own_a_self_hosted_tool_resolves_the_hosting_choice(advisor):
+    a = advisor.ask("3 data scientists, self-host MLflow on our k8s or pay for Comet at 900 EUR/mo? we dont have a "
+                    "platform person, whoever touches it last owns it")
+    assert "pay for Comet" in a.lead and "reasonable if one named engineer" not in a.lead
+    assert "900 EUR/mo" in a.text
+
+
+def test_several_situations_the_asker_tells_of_are_answered(advisor):
+    a = advisor.ask("Nine product squads call OpenAI and Gemini with their own keys. Finance can't tell which squad "
+                    "spends what, and last month an OpenAI outage took two features down. LiteLLM or Portkey?")
+    said = [x for s in a.sections if s.title == "What your situation changes" for x in s.items]
+    assert len(said) == 2
+
+
+def test_is_the_move_worth_it_weighs_the_gain_against_the_move(advisor):
+    a = advisor.ask("ML team of 4 on Azure ML: training, 9 endpoints and the registry. Google offers US$200k in "
+                    "credits if we move our ML to Vertex AI. Which pieces are cheap to move and which are painful?")
+    assert a.act == "switch"
+    b = advisor.ask("The credits expire in 9 months. Honestly, is the move worth it?", a.conversation_id)
+    assert b.act == "switch" and b.component == "ml-platform"
+    assert b.lead.startswith("Only if the US$200k in credits outweighs the cost of moving")
+    assert "those credits expire in 9 months" in b.lead

@@ -883,3 +883,33 @@ def quotes_against_people(ctx: Context) -> str:
     return (f"On your numbers, {price} a year is about {share} of one engineer's loaded year at your "
             f"{_price(loaded, pay_unit)}{mixed}: building is cheaper only if writing and running the tool takes less of "
             f"your engineers' time than that, every year, and that time comes off your product.")
+
+
+# "Google offered us US$300k in GCP credits", "Vertex would save us $8k a month": what a move between products gains.
+_GAIN = re.compile(r"\b(?:credits?|discounts?|savings?|saves?|saving|cheaper|rebates?)\b", re.IGNORECASE)
+_EXPIRES = re.compile(r"\b(?:expire|expires|expiring|run out|runs out|lapse|lapses|valid for|good for)\b[^.;?!]{0,30}?"
+                      r"(?P<span>\d+\s+(?:months?|years?|weeks?))", re.IGNORECASE)
+
+
+def move_weighed(ctx: Context) -> str:
+    """"Is the move worth it?" of a move between two products: what it gains on their numbers (credits, savings)
+    against how costly moving is, and the window the gain lasts; '' when no such move is in play."""
+    comp = ctx.decision.component
+    if comp is None or not ctx.reading.asks_move or sum(o.doc in ctx.state.vendors for o in comp.buy) < 2:
+        return ""
+    texts = _texts(ctx)
+    gain = next(((q, c) for t in texts for c in clauses(t) if _GAIN.search(c)
+                 for q in extract(c) if q.kind in ("money", "money_per_month")), None)
+    size = {"low": "small", "medium": "moderate", "high": "large"}[comp.migration_cost]
+    if gain is None:
+        return (f"It is worth it only if you can name what the move gains, a lower bill or something the other product "
+                f"does that yours cannot, and it outweighs the cost of moving, which is {size} here.")
+    q, clause = gain
+    what = f"the {q.text.strip()} in credits" if re.search(r"\bcredits?\b", clause, re.IGNORECASE) else \
+        f"the {q.text.strip()} it saves"
+    said = f"Only if {what} outweighs the cost of moving, which is {size} here"
+    window = next((m["span"] for t in texts for m in [_EXPIRES.search(t)] if m), "")
+    if window:
+        lasts = f"those credits expire in {window}" if "credits" in what else f"the gain lasts {window}"
+        said += f"; and {lasts}, so the move has to be finished and paying back within that window"
+    return said + "."

@@ -14,6 +14,7 @@ from .figures import (
     bill_against_own,
     build_effort,
     gpu_use_against_owning,
+    move_weighed,
     multiplied,
     people_both_ways,
     projection,
@@ -102,6 +103,7 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # The products named now, else the one of this row they named earlier ("Our registry is MLflow." then "if we
     # moved to Vertex AI, what is hardest to bring across?" is about leaving MLflow).
     named = [o for o in comp.buy if o.doc in ctx.reading.vendors] or \
+        [o for o in comp.buy if o.doc in ctx.state.vendors and o.doc in ctx.state.running][:1] or \
         [o for o in comp.buy if o.doc in ctx.state.vendors][-1:]
     # Moving from one named product to another: what the note of the one they leave (the one they run) says about
     # leaving it, not the lock-in of where they go.
@@ -152,7 +154,7 @@ def _move_asked(ctx: Context, cites: Citations) -> str:
     managed platform?" when it is what they sell: "No: ..."), with the reason; '' when no such decision is asked, the
     move is between two products, or the call is split."""
     word = move_answer(ctx)
-    return f"{word}: {verdict_clause(ctx)}. {reason_sentence(ctx, cites)}" if word else ""
+    return f"{word}: {verdict_clause(ctx)}. {reason_sentence(ctx, cites)}" if word else move_weighed(ctx)
 
 
 def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
