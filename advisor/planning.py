@@ -64,6 +64,9 @@ class Plan(BaseModel):
     vendors: list[str] = Field(default_factory=list)  # the products this turn asks about
     several: list[str] = Field(default_factory=list)  # rows asked about together ("which of these ..."), in order
     aside: bool = False  # a turn that asks nothing and tells what they run ("everything else is on Vertex AI")
+    # A product of a row they run, proposed for the infrastructure without a row in play ("can't we just use W&B for
+    # the product A/B tests too?"): its note id.
+    reuses: str | None = None
     topic_sure: bool = False  # the topic head is sure of a general question's topic (its note may answer it)
 
     @property
@@ -228,7 +231,15 @@ class Planner:
         background = bool(state.component and r.component not in (None, state.component) and r.anaphoric
                           and r.component in r.background_rows and not r.several)
         guessed = guessed or aside or moving or proposes or background
-        if guessed:
+        # "Can't we just use W&B for the A/B tests too?" in a thread on an experimentation platform: a product they run,
+        # named only as itself, proposed for the thing in play; the subject stays, and whether it will do is the ask.
+        reuses = next((v for v in r.running if v in r.vendors), None) if (
+            state.other_component and not state.component and r.component and r.component not in r.named_rows
+            and not r.other_component and not r.several) else None
+        if reuses:
+            act = new.act = "enough"
+            new.other_component = state.other_component
+        elif guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
             part = self._part(r, state.component) if state.component else WHOLE
@@ -388,7 +399,7 @@ class Planner:
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
                     topic_sure=r.confidence.get("topic", 0.0) >= self.topic_confidence,
                     vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
-                    aside=aside)
+                    aside=aside, reuses=reuses)
 
     def _bare_correction(self, r: Reading, state: ConversationState) -> Reading:
         """The reading with a corrected count that names no unit ("3 thousand a month, not 3 million") read as the

@@ -259,6 +259,16 @@ def currency_sign(written: str) -> str:
     return cur.upper() if cur.endswith("$") else cur.upper() + " "
 
 
+_CODE_AFTER = re.compile(r"(?<![\w.,$€£])(\d+(?:[.,]\d+)*(?:\s?(?:k|m|bn|million|billion)\b)?)\s?(" +
+                         "|".join(CURRENCY_CODES) + r")\b", re.IGNORECASE)
+
+
+def code_first(text: str) -> str:
+    """The text with an ISO code written after a figure moved before it ("0.11 USD per message" -> "USD 0.11 per
+    message"), the way prices are parsed."""
+    return _CODE_AFTER.sub(lambda m: f"{m.group(2)} {m.group(1)}", text)
+
+
 # "1,150 USD/mo", "18,000 EGP per month": the code after the figure.
 _MONEY_AFTER = re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\s?"
                           r"(?:" + "|".join(CURRENCY_CODES) + r")\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)"

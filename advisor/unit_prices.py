@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import _GPUS, _MULT, CURRENCY, GPU_NAMES, NUM, _value, count_of, currency_sign
+from .quantities import _GPUS, _MULT, CURRENCY, GPU_NAMES, NUM, _value, code_first, count_of, currency_sign
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
@@ -14,7 +14,8 @@ _MONEY = r"(?P<cur>" + CURRENCY + r")\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(
 _PER = r"\s*(?:/|per|an?|each)\s*"
 _ITEMS = (r"images?|x-?rays?|scans?|photos?|pictures?|labels?|annotations?|documents?|docs|pages?|tasks?|items?|"
           r"records?|frames?|videos?|clips?|tickets?|samples?|examples?|transcripts?|studies|slides?|texts?|"
-          r"reviews?|contracts?|forms?|receipts?|invoices?|claims?|files?")
+          r"reviews?|contracts?|forms?|receipts?|invoices?|claims?|files?|messages?|chats?|conversations?|emails?|"
+          r"utterances?|sentences?|recordings?|segments?")
 # What a price is per. An "hour" alone is a GPU's hour beside GPUs and a person's hour beside people (resolved below).
 _UNIT_PRICE = re.compile(
     _MONEY + _PER + r"(?:(?P<gpu_hour>(?:gpu|h100|a100|h200|l4|l40s?|card)[- ]?(?:hours?|hrs?|h)\b)|"
@@ -159,7 +160,7 @@ _PRONOUN = re.compile(r"them|these|those|they|it|that|the same(?: gpus| cards| m
 
 def capex(texts: list[str]) -> Priced | None:
     """Hardware bought once ("buy our own 8x A100 server for $250k"), as a one-off total; None when none is told."""
-    for text in (_GLUED.sub(r"\1 ", t) for t in texts):
+    for text in (_GLUED.sub(r"\1 ", code_first(t)) for t in texts):
         for sentence in _SENTENCES.split(text):
             m = _CAPEX.search(sentence)
             if m and _PRONOUN.fullmatch((m["what"] or "").strip()) and (told := list(_GPUS.finditer(text[:text.find(sentence)]))):
@@ -231,7 +232,7 @@ def hardware_option(texts: list[str]) -> bool:
 def priced(texts: list[str]) -> list[Priced]:
     """Every price per unit in the asker's messages, multiplied by the units they said they have, oldest first; a
     later message's prices of one kind replace the earlier ones (see `_latest`)."""
-    texts = [_GLUED.sub(r"\1 ", t) for t in texts]
+    texts = [_GLUED.sub(r"\1 ", code_first(t)) for t in texts]
     per_message: list[list[Priced]] = []
     corrects: list[bool] = []
     for text in texts:

@@ -162,3 +162,14 @@ def test_is_the_move_worth_it_weighs_the_gain_against_the_move(advisor):
     assert b.act == "switch" and b.component == "ml-platform"
     assert b.lead.startswith("Only if the US$200k in credits outweighs the cost of moving")
     assert "those credits expire in 9 months" in b.lead
+
+
+def test_a_product_they_run_proposed_for_infrastructure_without_a_row_keeps_that_subject(advisor):
+    a = advisor.ask("We're a fitness app with 1M users. Product wants a platform to A/B test onboarding flows and "
+                    "prices. Build it or buy something like Statsig?")
+    assert a.component is None
+    b = advisor.ask("Our ML team already pays for Weights & Biases. Can't we just use W&B for these A/B tests too?",
+                    a.conversation_id)
+    assert b.component is None and b.act == "enough"
+    assert b.lead.startswith("Only if it already does what")
+    assert "Weights & Biases is built for experiment tracking" in b.lead

@@ -27,6 +27,7 @@ from .guidance import (
     noted,
     other_build_shape,
     other_shape,
+    reused_shape,
     risk_key,
     switch_shape,
 )
@@ -66,6 +67,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if len(ctx.several) >= 2:
         return (*several_shape(ctx, cites), changed)
     if d.component is None and d.other_component:
+        if ctx.plan.reuses:
+            return (*reused_shape(ctx, cites), changed)
         if act == "build-part" and not d.deciding:
             return (*other_build_shape(ctx, cites), changed)
         if (risk_key(ctx) if act == "risks" else act) in GUIDANCE_SECTIONS:

@@ -577,6 +577,21 @@ def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, keep(stays, applied_section(lines))
 
 
+def reused_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """"Can't we just use W&B for the product A/B tests too?": what the product they run is built for, from its note,
+    set against the infrastructure in play, then the four questions on that infrastructure."""
+    doc, name = ctx.plan.reuses, ctx.decision.other_component
+    facts = (ctx.vendor_facts or {}).get(doc)
+    product, _, row = (facts.title if facts else doc).partition(" (")
+    what = cites.sentence_from(cites.section(doc, "what it is"))
+    built = f" {what[0]}" if what else ""
+    lead = (f"Only if it already does what {article(name)} has to do: {product} is built for {row.rstrip(')') or 'other work'}, "
+            f"not as {article(name)}.{built} Check it against that need before counting on it; otherwise weigh "
+            f"{article(name)} on its own.")
+    lines, _ = applied_questions(ctx, cites, name, set())
+    return lead, keep(applied_section(lines))
+
+
 def _stays_yours(ctx: Context, cites: Citations) -> tuple[str, str] | None:
     """What stays the asker's to write whatever they adopt for infrastructure without a row, and what not to write:
     the hybrid note's split applied to any component, each cited; None when the note does not say it."""
