@@ -169,10 +169,12 @@ class Planner:
             # "And specifically for model serving?" after a question about risks asks the same thing of
             # the newly named component.
             act = state.act
-        if act == "verdict" and r.asks_move and not r.destination and state.act == "switch" and \
+        held = self.matrix.get(state.component) if state.component else None
+        if act == "verdict" and r.asks_move and not r.destination and held is not None and \
+                sum(o.doc in state.vendors for o in held.buy) >= 2 and \
                 (r.component in (None, state.component) or r.component not in r.named):
-            # "So honestly, is the move worth it?" after "which pieces of moving to Vertex AI are painful?" asks about
-            # the move in play, not the build-or-buy call.
+            # "So honestly, is the move worth it?" after "which pieces of moving from SageMaker to Vertex AI are
+            # painful?" asks about the move between the products in play, not the build-or-buy call.
             act = "switch"
         new.act = act
         # A follow-up that names nothing and mostly tells facts ("our API invoices are about $2k a month. Does that
@@ -273,8 +275,7 @@ class Planner:
             # them: the asker expects the answer to take them in, not to be asked what they are deciding.
             # Asked of a verdict, a choice or "is it enough", that question again; after guidance (risks, cost,
             # switching, rollout), the facts bear on the call itself.
-            act = new.act = state.act if state.act in ("verdict", "enough", "vendor", "build-part", "switch") \
-                else "verdict"
+            act = new.act = state.act if state.act in ("verdict", "enough", "vendor", "build-part") else "verdict"
         # When the infrastructure is what they sell, all of it is theirs to build: no one part is "the build part".
         sells = {g.condition for g in self.matrix.global_rules if g.verdict == "build"} & (
             set(state.conditions) | set(r.conditions)) - set(r.negated) - set(r.retracted)

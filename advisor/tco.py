@@ -232,9 +232,16 @@ def _horizon(text: str) -> float | None:
     return value if 1 <= value <= 120 else None
 
 
+# "3 engineers for a year", "two people over 18 months": a build told in years is counted in months.
+_IN_YEARS = re.compile(r"\b(for|over|during)\s+(about\s+|around\s+|roughly\s+)?(a|one|1|two|2|three|3|half a)\s+years?\b",
+                       re.IGNORECASE)
+_YEARS = {"a": 12, "one": 12, "1": 12, "two": 24, "2": 24, "three": 36, "3": 36, "half a": 6}
+
+
 def inputs_from_text(texts: list[str]) -> TcoInputs:
     """Numbers the asker already gave in a conversation: build team and months, vendor price, loaded cost, horizon."""
     found: dict[str, float] = {}
+    texts = [_IN_YEARS.sub(lambda m: f"{m[1]} {m[2] or ''}{_YEARS[m[3].lower()]} months", t) for t in texts]
     for text in texts:
         if (months := _horizon(text)) is not None:
             found["horizon_months"] = months

@@ -173,3 +173,17 @@ def test_a_product_they_run_proposed_for_infrastructure_without_a_row_keeps_that
     assert b.component is None and b.act == "enough"
     assert b.lead.startswith("Only if it already does what")
     assert "Weights & Biases is built for experiment tracking" in b.lead
+
+
+def test_a_build_told_in_years_and_an_assumed_salary_said_where_the_sum_is():
+    from advisor.tco import inputs_from_text
+
+    got = inputs_from_text(["He wants 3 engineers for a year to build a full in-house labelling platform."])
+    assert got.build_engineers == 3 and got.build_months == 12
+    assert inputs_from_text(["two developers over two years"]).build_months == 24
+
+
+def test_a_sum_on_a_placeholder_salary_says_so(advisor):
+    a = advisor.ask("Our cofounder wants 3 engineers for a year to build our own annotation platform. Is he right?")
+    said = " ".join([a.lead, *(x for s in a.sections for x in s.items), *(s.text or "" for s in a.sections)])
+    assert "comes to about" in said and "placeholder loaded" in said
