@@ -121,7 +121,9 @@ _UNIT_FIX = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:per|a|an|every|/)\s*(?
 # "three model providers", "2 model registries": "model" as a modifier counts something else.
 # "120 churn and fraud models", "40 ranking, search and ads models": kinds joined before the noun are one count.
 _MODEL_KIND = r"(?!(?:engineers?|people|teams?|scientists?|devs?|developers?|gpus?|servers?|customers?|users?|of)\b)[a-z][a-z-]*"
-_MODELS = re.compile(rf"(?:{NUM})\s+(?:\w+(?:-\w+)?\s+|{_MODEL_KIND}(?:\s*(?:,|and|or|/|&)\s*{_MODEL_KIND}){{1,3}}\s+)?"
+# "one customer's models" (normalised "one customer models") counts customers, not models.
+_MODELS = re.compile(rf"(?:{NUM})\s+(?:(?!(?:customer|client|user|tenant|team|region|site|country|partner|brand|"
+                     rf"store|shop|department|squad)s?\b)\w+(?:-\w+)?\s+|{_MODEL_KIND}(?:\s*(?:,|and|or|/|&)\s*{_MODEL_KIND}){{1,3}}\s+)?"
                      r"(?:ml\s+|production\s+|live\s+|deployed\s+)?models?\b"
                      r"(?!\s+(?:providers?|vendors?|apis?|registr(?:y|ies)|servers?|endpoints?|families|family|"
                      r"hubs?|gateways?|routers?|stores?|teams?|risk|governance|validation|cards?)\b)", re.IGNORECASE)

@@ -187,3 +187,11 @@ def test_a_sum_on_a_placeholder_salary_says_so(advisor):
     a = advisor.ask("Our cofounder wants 3 engineers for a year to build our own annotation platform. Is he right?")
     said = " ".join([a.lead, *(x for s in a.sections for x in s.items), *(s.text or "" for s in a.sections)])
     assert "comes to about" in said and "placeholder loaded" in said
+
+
+def test_a_possessor_before_models_is_no_count_of_models():
+    from advisor.lexicon import normalize
+
+    assert not [q for q in extract(normalize("we can't pin one customer's models to reserved capacity"))
+                if q.kind == "models"]
+    assert [q.value for q in extract("we run 12 churn models") if q.kind == "models"] == [12]
