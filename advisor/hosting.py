@@ -85,7 +85,8 @@ def share_of_engineer(per_year: float, loaded: float) -> str:
     share = per_year / loaded
     if share >= 1.5:
         return f"about {share:.0f} engineers' loaded years" if share >= 2.5 else "more than one engineer's loaded year"
-    pct = max(5, round(share * 20) * 5)
+    # Under a tenth, to the whole percent ("about 7%"): rounding 6.9% to the nearest five reads as a wrong sum.
+    pct = max(1, round(share * 100)) if share < 0.1 else round(share * 20) * 5
     return f"about {pct}% of one engineer's loaded year"
 
 

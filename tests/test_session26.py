@@ -195,3 +195,10 @@ def test_a_possessor_before_models_is_no_count_of_models():
     assert not [q for q in extract(normalize("we can't pin one customer's models to reserved capacity"))
                 if q.kind == "models"]
     assert [q.value for q in extract("we run 12 churn models") if q.kind == "models"] == [12]
+
+
+def test_a_small_share_of_an_engineer_is_said_to_the_percent():
+    from advisor.hosting import share_of_engineer
+
+    assert share_of_engineer(13_800, 200_000) == "about 7% of one engineer's loaded year"
+    assert share_of_engineer(30_000, 150_000) == "about 20% of one engineer's loaded year"
