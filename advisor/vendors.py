@@ -282,7 +282,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
             score, why = score + 1, [*why, f"it is built around the {built_on[0]} you already use"]
         elif (shared := _shared_terms(strength, said) - names) and not any(t in w.lower() for t in shared for w in why):
             # Its strength is the kind of work they described ("photos of welded parts": image annotation).
-            score, why = score + 1, [*why, "it suits the kind of work you described"]
+            score, why = score + 1, [*why, f"it is strong on {' and '.join(sorted(shared)[:2])}, which you asked about"]
         return score, why
 
     scored = [(o, *scored_fit(o)) for o in options]
@@ -314,7 +314,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         easier = _LOCK_ORDER.get(facts[best.doc].lock_in, 1) < _LOCK_ORDER.get(facts[other.doc].lock_in, 1)
         when = f"the better choice if its strengths ({facts[other.doc].strength}) matter more to you"
     if score > 0 and common:
-        pick = f"start with {best.name}, which is easier to leave" if easier else f"{best.name} is the default pick"
+        # Tied on their facts: the first of the row's list is only where to start, not a ranking the notes make.
+        pick = f"start with {best.name}, which is easier to leave" if easier else f"start with {best.name}"
         lead = f"{prefix}{best.name} and {other.name} both fit (for both, {' and '.join(common[:2])}); {pick}, and {other.name} is {when}."
     elif score > 0 and why and tied:
         # Tied for different reasons: each with its own ("it runs in the cloud you already use" is one's alone).

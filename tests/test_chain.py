@@ -281,7 +281,7 @@ def test_options_that_fit_equally_still_get_one_pick_and_when_the_other_wins(adv
     a = advisor.ask("pgvector or Weaviate for our RAG app? 8 engineers.")
     assert a.act == "vendor" and "either" not in a.lead
     assert a.lead.startswith("With 8 engineers, pgvector and Weaviate both fit"), a.lead
-    assert "pgvector is the default pick, and Weaviate is the better choice if its strengths" in a.lead
+    assert "start with pgvector, and Weaviate is the better choice if its strengths" in a.lead
 
 
 def test_a_shortlist_the_asker_names_is_the_options_shown(advisor):
