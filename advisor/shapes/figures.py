@@ -281,8 +281,8 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"
     who = who if "build_engineers" in given else f"a placeholder team of {who}"
-    if "loaded_cost_year" not in given:
-        # A sum resting on an assumed salary says so where the sum is, not only in a section below it.
+    if "loaded_cost_year" not in given and build_side:
+        # A sum beside a verdict, with no section of placeholders under it, says where it rests on an assumed salary.
         who += f" at a placeholder loaded {_price(values['loaded_cost_year'], unit)} a year each (use your own figure)"
     paid = [x for x in (kept, f"{quotes[0][0]} until the move is done" if replacing else "") if x]
     plus = f", plus {' and '.join(paid)}," if paid else ""
