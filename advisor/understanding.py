@@ -145,13 +145,6 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
                              r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
-def _sentence_at(text: str, at: int) -> str:
-    """The sentence of `text` that holds position `at`."""
-    start = max(text.rfind(". ", 0, at), text.rfind("? ", 0, at), text.rfind("! ", 0, at)) + 1
-    ends = [e for e in (text.find(". ", at), text.find("? ", at), text.find("! ", at)) if e >= 0]
-    return text[start:min(ends) + 1 if ends else len(text)].strip()
-
-
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
                       r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
@@ -226,14 +219,21 @@ def _effort_only(clause: str) -> bool:
     return "build_engineers" in kinds and not kinds & {"engineers", "headcount", "teams"}
 
 
+def _sentence_at(text: str, at: int, end: int | None = None, stops: tuple[str, ...] = (".", "?", "!", "\n")) -> str:
+    """The sentence of `text` that holds `text[at:end]`, without its stop; `stops` end a sentence ("2.9" is no end
+    with `(". ", "? ", "! ")`)."""
+    start = max(text.rfind(c, 0, at) for c in stops) + 1
+    ends = [e for e in (text.find(c, at if end is None else end) for c in stops) if e >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
 def _sentence_around(text: str, clause: str) -> str:
     """The sentence of `text` that holds `clause` (both normalised); the clause itself when it is not found."""
     at = text.find(clause)
-    if at < 0:
-        return clause
-    start = max(text.rfind(c, 0, at) for c in ".?!\n") + 1
-    ends = [e for e in (text.find(c, at + len(clause)) for c in ".?!\n") if e >= 0]
-    return text[start:min(ends) if ends else len(text)]
+    return clause if at < 0 else _sentence_at(text, at, at + len(clause))
+
+
+_SPACED_STOPS = (". ", "? ", "! ")  # a full stop inside a figure ("1.2 million") ends no sentence
 
 
 def _sentence_of(part: str, question: str) -> str:
@@ -704,10 +704,10 @@ class Reader:
         if not sold and r.component:
             # "We make an annotation tool for drone imagery that agronomists subscribe to. Should the labelling interface
             # be ours?": their product, told as what customers pay for, is the row asked about.
-            told = [m for m in self.lex.sells_product.finditer(r.normalized) if any(
-                h.slug == r.component for h in self.lex.hits(_sentence_at(r.normalized, m.start())))]
-            sold = [next((i for i in range(1, len(units)) if units[i] in _sentence_at(r.normalized, told[0].start())),
-                         0)] if told else []
+            sentences = (_sentence_at(r.normalized, m.start(), stops=_SPACED_STOPS).strip()
+                         for m in self.lex.sells_product.finditer(r.normalized))
+            told = [x for x in sentences if any(h.slug == r.component for h in self.lex.hits(x))]
+            sold = [next((i for i in range(1, len(units)) if units[i] in told[0]), 0)] if told else []
         if not sold and said.get("core-differentiator", (0, ""))[1] == "stated":
             pos = said["core-differentiator"][0] or echo.get("core-differentiator", 0)
             told = _sentence_around(r.normalized, units[pos]) if pos else r.normalized

@@ -22,7 +22,7 @@ class VendorFacts(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     id: str
-    title: str
+    title: str  # "Weights & Biases (experiment tracking)": the product, then the row it is filed under
     open_source: bool
     self_hostable: bool
     managed: bool
@@ -39,6 +39,16 @@ class VendorFacts(BaseModel):
     def on_kubernetes(self) -> bool:
         """Runs on Kubernetes, whether it needs it or offers it as one way to deploy."""
         return self.needs_kubernetes or "kubernetes" in self.hosting.lower()
+
+    @property
+    def product(self) -> str:
+        """The product's name alone ("Weights & Biases")."""
+        return self.title.partition(" (")[0]
+
+    @property
+    def filed_under(self) -> str:
+        """The row its note files it under ("experiment tracking"), '' when the title names none."""
+        return self.title.partition(" (")[2].rstrip(")")
 
 
 def load_vendor_facts(knowledge_dir: Path) -> dict[str, VendorFacts]:

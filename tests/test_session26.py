@@ -202,3 +202,18 @@ def test_a_small_share_of_an_engineer_is_said_to_the_percent():
 
     assert share_of_engineer(13_800, 200_000) == "about 7% of one engineer's loaded year"
     assert share_of_engineer(30_000, 150_000) == "about 20% of one engineer's loaded year"
+
+
+def test_their_product_told_as_what_customers_pay_for_is_the_infrastructure_they_sell(advisor):
+    r = advisor.reader.read("We make a transcription-labelling app that podcast studios subscribe to. Should the "
+                            "annotation interface be ours or should we white-label Label Studio?")
+    assert r.component == "data-labeling" and "core-differentiator" in r.conditions
+    # Asking whether to build one is no statement of what they sell.
+    assert "core-differentiator" not in advisor.reader.read(
+        "Should we build a data labelling platform or pay for Labelbox?").conditions
+
+
+def test_a_product_of_theirs_that_is_no_ml_infrastructure_is_not_what_the_question_sells(advisor):
+    r = advisor.reader.read("We sell a dental-practice booking app that 900 clinics subscribe to. Should we build a "
+                            "feature store?")
+    assert r.component == "feature-store" and "core-differentiator" not in r.conditions

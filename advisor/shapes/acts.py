@@ -288,7 +288,7 @@ def _runs_a_product(ctx: Context, cites: Citations, lead: str) -> Section | None
         return None  # a move off what they run is not answered by what they run
     opt = next((o for o in d.component.buy if o.doc in ctx.state.running), None)
     facts = (ctx.vendor_facts or {}).get(opt.doc) if opt else None
-    maker = facts.title.split(" (")[0] if facts else opt.name.split()[0] if opt else ""
+    maker = facts.product if facts else opt.name.split()[0] if opt else ""
     if opt is None or maker.lower() in lead.lower():
         return None
     said = cites.sentence_from(cites.section(opt.doc, d.component.name), 1)

@@ -582,10 +582,10 @@ def reused_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     set against the infrastructure in play, then the four questions on that infrastructure."""
     doc, name = ctx.plan.reuses, ctx.decision.other_component
     facts = (ctx.vendor_facts or {}).get(doc)
-    product, _, row = (facts.title if facts else doc).partition(" (")
+    product, row = (facts.product, facts.filed_under) if facts else (doc, "")
     what = cites.sentence_from(cites.section(doc, "what it is"))
     built = f" {what[0]}" if what else ""
-    lead = (f"Only if it already does what {article(name)} has to do: {product} is built for {row.rstrip(')') or 'other work'}, "
+    lead = (f"Only if it already does what {article(name)} has to do: {product} is built for {row or 'other work'}, "
             f"not as {article(name)}.{built} Check it against that need before counting on it; otherwise weigh "
             f"{article(name)} on its own.")
     lines, _ = applied_questions(ctx, cites, name, set())
