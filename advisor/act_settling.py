@@ -58,10 +58,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # a move would be.
         r.act = r.act_in_scope = "verdict"
     decided = lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
-    if r.act == "general" and decided and r.component:
+    if r.act_in_scope == "general" and decided and r.component and r.act in ("general", "off-topic"):
         # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
-        # second ask reads like general guidance.
-        r.act = r.act_in_scope = "verdict"
+        # second ask reads like general guidance (and so it does, were the turn in scope).
+        r.act_in_scope = "verdict"
+        r.act = "verdict" if r.act == "general" else r.act
     elif r.act == "general" and r.asks_turning and r.component:
         # "What would have to change before building our own vector DB made sense?" supposes the facts that would
         # flip the call on a component: a what-if about the decision ("when does building make sense for a startup?"
@@ -99,6 +100,16 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "... hosted API or self-host, and at which volume would self-hosting become cheaper?": the call, with
         # what decides the cost answered beside it.
         r.also = [*r.also, "cost"]
+    if r.act == "what-if" and not lex.supposes.search(norm) and (decided or lex.choice_asks.search(norm)):
+        # "Which option would you choose, and if we go with a bought platform, what should the team still build?": the
+        # "if" takes up one of the options, it supposes no new fact; the choice is asked first.
+        r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and not r.build_alternative else "verdict"
+    moved = lex.switch_asks.search(norm)
+    breaks = lex.also_asks["risks"].search(norm)
+    # "How painful is the migration really, what breaks?" asks what the move takes; what breaks is part of it.
+    move_first = bool(moved and (not breaks or moved.start() < breaks.start()))
+    if r.act == "risks" and move_first:
+        r.act = r.act_in_scope = "switch"
     leave = lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
     chose = lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
     will_do = lex.enough_asks.search(norm) if r.component else None
@@ -155,7 +166,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # Dagster? How would we plan the migration?" asks the pick before the way over.
         r.also = [*r.also, "choice"]
     if r.act in ("verdict", "statement", "what-if", "switch") and "risks" in r.also and not decided and r.told_only \
-            and not r.how_to_move:
+            and not r.how_to_move and not move_first:
         # "If we do buy something, how do we protect ourselves in case the vendor disappears?" asks the risk of the
         # route (in a sentence that asks: see Reader.read); a verdict asked for alongside it keeps the call first, and
         # a product weighed where it asks ("If we stay on Grafana, what breaks first? Or pay for Arize?") asks the call.

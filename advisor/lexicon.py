@@ -436,7 +436,8 @@ class Lexicon:
             piece = norm[start:end]
             left = len(piece) - len(piece.lstrip(" ,.;:-"))
             right = len(piece.rstrip(" ,.;:-"))
-            if left < right and re.search(r"[a-z0-9]", piece):
+            # "1. What does each option cost?": a list number cut off by its period is no clause.
+            if left < right and re.search(r"[a-z0-9]", piece) and not re.fullmatch(r"\(?\d{1,2}\)?", piece.strip(" ,.;:-")):
                 spans.append((start + left, start + right))
             if m:
                 start = m.end()

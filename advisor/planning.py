@@ -6,6 +6,7 @@ import re
 
 from pydantic import BaseModel, Field
 
+from .act_settling import ASKS
 from .corpus import WHOLE
 from .hosting import find_choice, self_hosting_is_a_part
 from .matrix import Matrix, Taxonomy
@@ -226,6 +227,11 @@ class Planner:
         # platform tells a fact about one of the pieces in play; it does not make that piece the subject.
         aside = aside or bool(state.component and r.component not in (None, state.component) and act == "statement"
                               and r.component in state.components and "?" not in r.normalized and not r.several)
+        # "Extra context: the investor wants us to build our own serving, our own monitoring, our own scheduler." tells
+        # facts that name the thread's row among others; it asks nothing, and the subject stays.
+        asks = "?" in r.normalized or r.asks_call or any(ASKS.match(c) for c in re.split(r"[.,:;!\n]\s*", r.normalized))
+        aside = aside or bool(state.component and r.component not in (None, state.component)
+                              and state.component in r.components and not asks)
         if aside:
             act = "statement"
         # "... and the person who wrote the serving layer left. With that, is it still worth staying on our own
@@ -251,7 +257,9 @@ class Planner:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
             part = self._part(r, r.component)
-            if same and r.component not in r.named and tells:
+            if same and (r.component not in r.named and tells or r.recheck and not r.named_parts):
+                # "Production data: pre-processing takes 70% of request time. Does that change what you'd do?" asks the
+                # question in play again with new facts; what the facts are about is not a new subject.
                 part = state.part
             new.part = part if part != WHOLE or not same else state.part
         elif r.other_component and (r.other_named or not state.component) and not told:

@@ -32,7 +32,13 @@ def count_of(said: str) -> float:
 
 
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9,
-         "billion": 1e9, "thousands": 1e3, "millions": 1e6, "billions": 1e9}  # "800 millions vectors"
+         "billion": 1e9, "thousands": 1e3, "millions": 1e6, "billions": 1e9,  # "800 millions vectors"
+         # "₹1.5 lakh a month", "INR 2 crore", "IDR 6 miliar" (Indonesian), "EUR 1,2 Mrd." (German milliard)
+         "lakh": 1e5, "lakhs": 1e5, "crore": 1e7, "crores": 1e7, "miliar": 1e9, "milliard": 1e9, "milliards": 1e9,
+         "mrd": 1e9, "juta": 1e6}
+# A figure in money: "60 000" and "60'000" (a space or an apostrophe between thousands) as well as "60,000" and "2.5".
+_FIG = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*"
+_MONEY_MULT = r"k|m|mm|million|thousand|bn|b|billion|lakhs?|crores?|miliar|milliards?|mrd|juta"
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 # A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
 # nor a slash ("PRA SS1/23", "24/7").
@@ -214,7 +220,9 @@ _LATENCY = re.compile(r"(?:under|below|<|less than|within|sub|at most|"
                       # "the card network gives us 10ms end to end": a budget someone else sets is a target.
                       r"(?:gives|give|allows|allow|allots|allot|leaves|leave)\s+(?:us\s+|you\s+)?|"
                       r"(?:p9\d|p50|latency|lookup|response)\s+"
-                      r"(?:(?:latency|budget|target|slo|sla|requirement|goal|limit)\s*)?(?:of|at|:|=))"
+                      r"(?:(?:latency|budget|target|slo|sla|requirement|goal|limit)\s*)?(?:of|at|:|=)|"
+                      # "our target is 180 ms end-to-end", "the latency budget is 30 ms": a target told as one.
+                      r"(?:(?:p9\d|p50|latency|response)\s+)?(?:target|budget|slo|sla|goal|ceiling)\s+(?:is|was|of|at|:|=))"
                       r"\s*-?\s*(?:about\s+|~\s*)?(?:(?<![A-Za-z0-9])"
                       r"(?P<num>\d+(?:[.,]\d+)*)(?P<mult>)|\b(?P<word>" + _WORDS + r")\b)\s*(?:ms|milliseconds?)\b",
                       re.IGNORECASE)
@@ -272,10 +280,10 @@ def code_first(text: str) -> str:
 
 
 # "1,150 USD/mo", "18,000 EGP per month": the code after the figure.
-_MONEY_AFTER = re.compile(r"(?<![\w.,$€£])(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\s?"
+_MONEY_AFTER = re.compile(r"(?<![\w.,$€£])(?P<num>" + _FIG + r")\s*(?P<mult>" + _MONEY_MULT + r")?\s?"
                           r"(?:" + "|".join(CURRENCY_CODES) + r")\b(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)"
                           r"(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
-_MONEY = re.compile(CURRENCY + r"\s?(?P<num>\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|million|thousand|bn|b|billion)?\b"
+_MONEY = re.compile(CURRENCY + r"\s?(?P<num>" + _FIG + r")\s*(?P<mult>" + _MONEY_MULT + r")?\b"
                     r"(?:\s*(?:per|a|/)\s*(?P<per>month|mo|year|yr|annum)(?!\s+(?:ago|back|earlier|before|prior)\b))?", re.IGNORECASE)
 # "$60-120k/year", "€2k to €5k a month": a range shares its unit and period; both ends are prices.
 _MONEY_RANGE = re.compile(CURRENCY + r"\s?(?P<lo>\d+(?:[.,]\d+)*)\s*(?P<lomult>k|m|mm|million|thousand|bn|b|billion)?"
@@ -396,7 +404,9 @@ def _value(m: re.Match) -> float | None:
         return None
     # "10,000" is ten thousand; "2.5" is two and a half; "1.000.000" is a million; "50 000" and "50'000" too.
     raw = re.sub(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})", "", raw)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) or re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw):
+    # "4.000 EUR per month" is four thousand: a price has no third decimal unless it is under one ("$0.002 a call").
+    money = m.re in (_MONEY, _MONEY_AFTER) and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", raw)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) or re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw) or money:
         raw = raw.replace(",", "").replace(".", "")
     raw = raw.replace(",", ".")
     try:

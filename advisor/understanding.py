@@ -89,6 +89,7 @@ class Reading(BaseModel):
     why_opening: bool = False  # the turn opens by asking why ("why not just build it? ...")
     background_rows: list[str] = Field(default_factory=list)  # rows named only in sentences that tell, not ask
     names_nothing: bool = False  # speaks only of the decision ("is self-hosting still worth it?"), names no subject
+    size_first: bool = False  # asks how hard a move is before the way over ("how painful is it, ... smarter than big-bang?")
     clauses: list[str] = Field(default_factory=list)  # the clauses that tell of their situation (normalised), in order
     # Each clause's sentence vector, row by row (what it says, for matching it against the notes' situations).
     _clause_vectors: np.ndarray | None = PrivateAttr(default=None)
@@ -240,7 +241,10 @@ def _sentence_of(part: str, question: str) -> str:
     """The asker's sentence that holds `part` ("We spend $80k a month ... for a year"), without its stop."""
     for sentence in re.split(r"(?<=[.!?])\s+", re.sub(r"[\[\]]", "", question)):
         if part in sentence and not sentence.rstrip().endswith("?"):
-            return sentence.rstrip(" .!")
+            # "Follow-up, what if the facts change: a partner offers us 32 H100s": the lead-in before a colon is no
+            # part of the fact.
+            lead = sentence.rfind(": ", 0, sentence.find(part))
+            return sentence[lead + 2 if lead >= 0 else 0:].rstrip(" .!")
     return part
 
 
@@ -293,6 +297,8 @@ class Reader:
         if not norm:
             r.act = "off-topic"
             return r
+        moved, way = self.lex.switch_asks.search(norm), self.lex.how_to_move.search(norm)
+        r.size_first = bool(moved and way and moved.start() < way.start())
         spans = self.lex.clause_spans(norm)
         clauses = [norm[s:e] for s, e in spans] or [norm]
         texts = [norm, *clauses] if len(clauses) > 1 else [norm]
@@ -772,7 +778,11 @@ class Reader:
                     # verb has no subject of its own ("..., and we'd rather not ..." has one).
                     re.search(r"\b(?:and|but|or)\s*$", r.normalized[:spans[pos - 1][0]]) is not None
                     and _SUBJECTLESS.match(r.normalized[spans[pos - 1][0]:]) is not None)
-                if cut:
+                if 0 < pos < len(spans) and r.normalized[spans[pos - 1][1]:spans[pos - 1][1] + 1] == ":":
+                    # "Production data from the last four months: pre-processing takes 70% of request time": a lead-in
+                    # before a colon says nothing alone; what follows it is the fact.
+                    r.said[cond] = f"{r.said[cond]}: {_spelled(units[pos + 1], r.question)}"
+                elif cut:
                     # A clause cut at a comma is a fragment ("legal told us no training data," ... "can leave our
                     # AWS account"): a short sentence is echoed whole.
                     whole = _sentence_of(r.said[cond], r.question)

@@ -142,6 +142,10 @@ def _token_break_even(ctx: Context, units: list) -> str:
     tokens = next((q for q in ctx.state.quantities if q.kind == "tokens_per_day"), None)
     if not own or tokens is None or any(p.side == "vendor" for p in units) or tokens.value <= 0:
         return ""
+    signs = list(dict.fromkeys(p.currency.strip() for p in units if p.side == "own" and p.monthly))
+    if len(signs) > 1:
+        # GPUs priced in $ and people in CAD add up to no number: the sum would be in neither currency.
+        return f"; those come in {' and '.join(signs)}, so convert them to one currency before setting them against your bill"
     # "2.1B input tokens + 180M output tokens a month" is one volume in two parts: the break-even price is over both.
     told = [q for q in ctx.reading.quantities if q.kind == "tokens_per_day"]
     volume, said = tokens.value, tokens.text
@@ -154,7 +158,8 @@ def _token_break_even(ctx: Context, units: list) -> str:
     bill = next((q for q in ctx.state.quantities if q.kind == "money_per_month"), None)
     if bill is not None and bill.value > 0:
         # Their bill over the same tokens is what they pay per million today: the number to hold against it.
-        sign = next((c for c in "$€£" if c in bill.text), unit)
+        written = _CURRENCY.search(bill.text)
+        sign = currency_sign(written.group(0)) if written else unit
         today = bill.value / (volume * 30 / 1e6)
         said += f"; your bill of {_price(bill.value, sign)} a month over those tokens is about {_price(today, sign)} per million"
         if sign == unit and today < per_million:

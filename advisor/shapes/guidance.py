@@ -123,6 +123,10 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         steps = own_sentences(ctx, cites, "rolling it out")
         if steps:
             size = f"{lead} {specific[0]}" if specific else lead
+            if ctx.reading.size_first:
+                # "How painful is the migration really, what breaks, and is there a smarter way than big-bang?" asks
+                # how big the move is first; the way over follows.
+                return size, keep(Section(kind="guidance", title="How to move over", items=steps))
             judged = _move_judged(ctx, cites, named)
             return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
                 Section(kind="guidance", title="How to move over", items=steps[2:]),
