@@ -21,7 +21,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     """Set `r.act` and `r.act_in_scope` from the act head (`pick` leaves classes out) and the ordering rules."""
     r.act, r.confidence["act"] = pick({"off-topic"} if in_scope else None)
     r.act_in_scope = pick({"off-topic"})[0]
-    if r.act in ("verdict", "vendor", "statement", "what-if", "off-topic") and lex.why_asks.search(norm):
+    if r.act in ("verdict", "vendor", "statement", "what-if", "general", "off-topic") and lex.why_asks.search(norm):
         # "Why not just build it? It's basically a table ... we could do it in a day": the sentences after the
         # question argue for it, and read alone like a plan or a verdict question; the opening asks why. Alone,
         # such a turn may still be about something else ("why not build our own CRM?"): in a conversation the

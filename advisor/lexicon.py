@@ -99,6 +99,7 @@ class Cues(BaseModel):
     unrestricted: list[str] = []
     cloud_names: dict[str, list[str]] = {}
     suite_rows: list[str] = []  # rows whose products are suites spanning other rows (see cues.yaml)
+    llm_quality_rows: list[str] = []  # rows an LLM application's quality question is drawn toward (see cues.yaml)
     cloud_statements: list[str] = []
     echo_openers: list[str] = []
     both_sides: list[str] = []
@@ -110,6 +111,9 @@ class Cues(BaseModel):
     rejected: list[str] = []
     regimes: dict[str, list[str]] = {}
     stated_by_negative: dict[str, list[str]] = {}
+    # Clauses that describe what the infrastructure should do, in a condition's words ("gives each team a budget"):
+    # no fact about the asker (see cues.yaml).
+    feature_not_fact: dict[str, list[str]] = {}
     kubernetes_in_use: list[str] = []
     incumbent: list[str] = []
     recheck: list[str] = []
@@ -159,6 +163,8 @@ class Cues(BaseModel):
     sells_infrastructure: list[str] = []
     sells_other: list[str] = []  # what they sell told as an object of its own ("we sell an HR SaaS app")
     infra_words: list[str] = []  # words of ML or data infrastructure: a product told with none is not the infrastructure
+    llm_app: list[str] = []  # an application built on a language model ("our RAG bot", "the assistant", "prompt changes")
+    watches_quality: list[str] = []  # asks to test or watch answer quality ("evals", "monitoring", "catch regressions")
     sells_product: list[str] = []  # their product told as what customers pay for; counts with the row in its sentence  # the infrastructure is what they sell ("our product is an inference API")
     shortlist: list[str] = []  # several options weighed ("our shortlist", "other vendors")
     destination: str = ""  # a move's destination: group 1 is the words after "to" ("moving to pgvector")
@@ -185,7 +191,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "infra_words", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -209,7 +215,7 @@ class Cues(BaseModel):
                 raise ValueError("the destination pattern needs a group for the words after 'to'")
         return pattern
 
-    @field_validator("model_providers", "regimes", "stated_by_negative", "also_asks", "stack_tools")
+    @field_validator("model_providers", "regimes", "stated_by_negative", "feature_not_fact", "also_asks", "stack_tools")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -355,6 +361,7 @@ class Lexicon:
         self._stack_wanted = {name: re.compile(cues.stack_wanted.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
                               for name, patterns in cues.stack_tools.items()} if cues.stack_wanted else {}
         self.stated_by_negative = {cond: _any(patterns) for cond, patterns in cues.stated_by_negative.items()}
+        self.feature_not_fact = {cond: _any(patterns) for cond, patterns in cues.feature_not_fact.items()}
         self.restriction_condition = cues.restriction_condition
         self.restriction = _any(cues.restriction)
         self.unrestricted = _any(cues.unrestricted)
@@ -377,6 +384,8 @@ class Lexicon:
         self.supposes = _any(cues.supposes)
         self.undo = _any(cues.undo)
         self.why_asks = _any(cues.why_asks)
+        self.llm_app = _any(cues.llm_app)
+        self.watches_quality = _any(cues.watches_quality)
         self._decision_words = frozenset(w.lower() for w in cues.decision_words)
         self.asks_again = _any(cues.asks_again)
         self.retracts_that = _any(cues.retracts_that)
@@ -387,6 +396,7 @@ class Lexicon:
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
         self.suite_rows = frozenset(cues.suite_rows)
+        self.llm_quality_rows = frozenset(cues.llm_quality_rows)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 
     # -- text ----------------------------------------------------------------------------------

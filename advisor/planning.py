@@ -251,7 +251,8 @@ class Planner:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
             part = self._part(r, state.component) if state.component else WHOLE
-            if part != WHOLE:
+            if part != WHOLE and not (r.recheck and not r.named_parts):
+                # "... and we need <100 ms retrieval. Does that change your answer?" asks the question in play again.
                 new.part = part
         elif r.component:
             same = r.component == state.component

@@ -150,7 +150,7 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     rf"(?:{NUM})\s+of us\b",  # "four of us share one server", "just the two of us"
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:(?:senior|junior|staff|principal|lead|full-?time|additional|extra|more|new) )?"
     r"(?:ml |data |platform |software |backend |infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
-    r"ml people|ml ppl|ml folks|mles?|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,3}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
+    r"ml people|ml ppl|ml folks|mles?|ds|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,3}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.
     r"(?!\s+(?:who\s+)?(?:(?:have|has|had|would|could|will|can)\s+)?(?:offered|offer|offers|volunteered|volunteers?|"
@@ -352,11 +352,14 @@ class Thresholds(_Strict):
     # What a rate means depends on what is asked about: 50 searches a second is light work for a vector index
     # and steady traffic for a model server. Per matrix row, the rate thresholds that replace the ones above.
     traffic_rps_by_component: dict[str, _Range] = {}
+    # Likewise a latency target: 30 ms is tight for a model server and routine for an online feature lookup.
+    latency_ms_by_component: dict[str, _Latency] = {}
 
     def for_component(self, slug: str | None) -> Thresholds:
-        """These thresholds, with the rate thresholds of `slug`'s row when it has its own."""
-        own = self.traffic_rps_by_component.get(slug or "")
-        return self.model_copy(update={"traffic_rps": own}) if own else self
+        """These thresholds, with the rate and latency thresholds of `slug`'s row when it has its own."""
+        update = {k: v for k, v in (("traffic_rps", self.traffic_rps_by_component.get(slug or "")),
+                                    ("latency_ms", self.latency_ms_by_component.get(slug or ""))) if v}
+        return self.model_copy(update=update) if update else self
 
 
 class Quantity(_Strict):
@@ -445,7 +448,7 @@ _CHANGED = re.compile(rf"\bfrom\s+(?:about |around |roughly |~\s*)?{_CUR}(?P<old
 
 # "14 data scientists and 6 data engineers", "9 data scientists, 4 MLEs, 2 analysts": one team counted by role.
 # "4 ML engs + a bidder team of 7": a team counted by its size is one more member of the list.
-_ROLE = (r"(?:(?P<n>\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|engs?|scientists?|analysts?|developers?|devs|mles?|"
+_ROLE = (r"(?:(?P<n>\d{1,3})\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|engs?|scientists?|analysts?|developers?|devs|mles?|ds|"
          r"researchers?|sres?)\b|(?:an?\s+)?(?:[a-z-]+\s+){0,2}?team\s+of\s+(?P<n2>\d{1,3})\b)")
 _ROLE_LIST = re.compile(rf"{_ROLE.replace('?P<n>', '').replace('?P<n2>', '')}(?:\s*(?:,|and|plus|&|\+)\s*(?:and\s+)?"
                         rf"{_ROLE.replace('?P<n>', '').replace('?P<n2>', '')})+", re.IGNORECASE)

@@ -419,7 +419,8 @@ class Reader:
         # no reason to echo as their scale.
         missed = missed_target(found)
         r.quantities = [q for q in found if q.kind != "latency_measured_ms" and (
-            q.kind != "latency_ms" or q.value <= self.thresholds.latency_ms.scale_at_most and not missed)]
+            q.kind != "latency_ms" or q.value <= self.thresholds.for_component(r.component).latency_ms.scale_at_most
+            and not missed)]
         r.quantities += [missed] if missed else []
         self._conditions(r, clauses, spans, E, G)
         settle_after_conditions(r, self.lex, norm)
@@ -558,6 +559,14 @@ class Reader:
                 # "Our SageMaker line ... the team wants open-source model serving on our own cluster": the suite is
                 # where the work runs today; the one row named outright is what is asked about.
                 best = spelled[0]
+            if best in self.lex.llm_quality_rows and "llm-observability" in self.heads["component"].classes and \
+                    self.lex.watches_quality.search(r.normalized) and \
+                    self.lex.llm_app.search(r.normalized) and (self.lex.providers_together(r.normalized) or any(
+                        h.slug == "llm-inference" for h in hits)):
+                # "We run a RAG support bot on OpenAI + pgvector ... how do we roll out proper evals and monitoring?": the
+                # quality of an LLM application's answers is what is asked about, not the model API or monitoring of
+                # classic models the words pull toward.
+                best = "llm-observability"
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
         elif exact:
@@ -585,6 +594,12 @@ class Reader:
             # Polarity is clause-local: take the last clause that carries the condition (a correction comes
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
+            if cond in self.lex.feature_not_fact:
+                # "... one service that holds the keys, gives each team a budget": what the product should do.
+                told = [i for i in carrying if not self.lex.feature_not_fact[cond].search(units[i])]
+                if carrying and not told:
+                    continue
+                carrying = told
             if cond == "early-stage" and carrying:
                 # "... over the next 9 months with 4 engineers" counts the people a build would take, not the team
                 # asking: a clause whose only headcount is such an effort says nothing of their stage.
@@ -666,7 +681,9 @@ class Reader:
                 said["production-evidence"] = (at, "stated")
                 magnitude["production-evidence"] = "stated"
         gap = next((pos for pos, clause in enumerate(clauses, 1) if self.lex.lacks_capability.search(clause)), 0)
-        if gap and r.vendors and said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
+        market = bool(gap) and re.search(r"\b(?:nothing|no \w+|none of the \w+) (?:on the market|available|off the shelf|we )",
+                                         clauses[gap - 1]) is not None
+        if gap and (r.vendors or market) and said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
             # "SageMaker doesn't support the custom batching our recommender needs": a product they use or tried,
             # short of a capability their workload needs, is the gap no product closes, not a wish.
             said["production-evidence"] = (gap, "stated")

@@ -84,3 +84,37 @@ def test_mixed_currencies_are_not_added_into_one_sum(advisor):
                     "H100 rented at USD 2.40/hr always on, plus a fifth of an engineer at EUR 120k/year. Which is "
                     "cheaper per year?")
     assert "convert them to one currency" in a.lead
+
+
+def test_an_online_lookup_budget_in_tens_of_ms_is_no_scale_for_a_feature_store(advisor):
+    r = advisor.reader.read("Feature store for a 5-person lending startup: 8 lookups a second at peak, under 40 ms "
+                            "p99. Build on Postgres and Redis or buy?")
+    assert "scale" not in r.conditions
+    s = advisor.reader.read("Feature store: online lookups must come back under 3 ms at our volume. Build or buy?")
+    assert "scale" in s.conditions
+
+
+def test_evals_and_monitoring_for_an_llm_application_are_llm_observability(advisor):
+    a = advisor.ask("Our HR assistant is a RAG bot on the Anthropic API with Qdrant, 25k chats a month. Last week a "
+                    "prompt change broke its answers on leave policy and nobody noticed for days. We need proper "
+                    "evals and monitoring by March: what do we build and what do we buy?")
+    assert a.component == "llm-observability"
+
+
+def test_asking_for_the_reasoning_is_the_why_act(advisor):
+    assert advisor.reader.read("Why? Walk me through the reasoning, the board will ask.").why_opening
+    a = advisor.ask("Should a 4-person team build its own DAG scheduler?")
+    b = advisor.ask("Our lead has a 1,500-line Rust scheduler designed and it looks simpler than Airflow. Give me a "
+                    "real reason not to do that.", a.conversation_id)
+    assert b.act == "why" and b.verdict == "buy"
+    assert "risk of building" in b.lead
+
+
+def test_roles_abbreviated_count_as_one_team():
+    assert [(q.kind, q.value) for q in extract("we are 2 ds + 3 mles")] == [("engineers", 5.0)]
+
+
+def test_a_budget_the_product_should_hand_out_is_no_money_constraint(advisor):
+    r = advisor.reader.read("Platform team of 30 at a retailer. We want one service in front of OpenAI and Mistral "
+                            "that holds the keys, gives each team a budget and logs every prompt. Build or buy?")
+    assert "budget" not in r.conditions

@@ -154,7 +154,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     lead, sections = shape(ctx, cites)
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
     lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx, cites)) else lead
-    if act in ("verdict", "vendor") and (pick := only_fitting(ctx, cites)) and pick.split(":")[0] not in lead:
+    if act in ("verdict", "vendor", "why") and (pick := only_fitting(ctx, cites)) and pick.split(":")[0] not in lead:
         # The pick left after what they lack rules the others out, said right after the call.
         end = re.search(r"[.!?](?: \[\d+\])?(?= )", lead)
         lead = f"{lead[:end.end()]} {pick}{lead[end.end():]}" if end else f"{lead} {pick}"

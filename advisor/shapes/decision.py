@@ -219,7 +219,7 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 
 
 _WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't|should not|wouldn't) we\b|"
-                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b", re.IGNORECASE)
+                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b|\breasons? not to\b", re.IGNORECASE)
 
 
 def _why_not_option(ctx: Context, cites: Citations) -> str:
@@ -278,7 +278,8 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     prev, d = ctx.previous, ctx.decision
     words = words_of(ctx.reading.normalized)
     if d.verdict in ("buy", "hybrid") and _WHY_NOT.search(ctx.reading.normalized) and words & (BUILD_WORDS | {
-            "small", "simple", "script", "cron", "literally", "quick", "tiny"}) and not d.part:
+            "small", "simple", "simpler", "script", "cron", "literally", "quick", "tiny"}) and \
+            (not d.part or d.part.verdict == "buy"):
         # "Why not a small tracker on Postgres?" proposes building it small: why the bought side is worth buying
         # (the row's own summary), then what decides it for them.
         summary = d.component.summary + cites.support(d.component.summary, d.component.note)
