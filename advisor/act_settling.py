@@ -96,20 +96,24 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
         # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
         r.act = r.act_in_scope = "cost"
+    elif cost and r.act == "vendor" and len(r.vendors) >= 2:
+        # "Run:ai, Kueue or Slurm: which gives the best use for the money, and what does each cost?": what each costs
+        # is answered with the pick among them (added below as the choice), not left to a pricing column.
+        r.act = r.act_in_scope = "cost"
     elif cost:
         # "... hosted API or self-host, and at which volume would self-hosting become cheaper?": the call, with
         # what decides the cost answered beside it.
         r.also = [*r.also, "cost"]
-    if r.act == "what-if" and not lex.supposes.search(norm) and (decided or lex.choice_asks.search(norm)):
-        # "Which option would you choose, and if we go with a bought platform, what should the team still build?": the
-        # "if" takes up one of the options, it supposes no new fact; the choice is asked first.
-        r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and not r.build_alternative else "verdict"
     moved = lex.switch_asks.search(norm)
     breaks = lex.also_asks["risks"].search(norm)
     # "How painful is the migration really, what breaks?" asks what the move takes; what breaks is part of it.
     move_first = bool(moved and (not breaks or moved.start() < breaks.start()))
     if r.act == "risks" and move_first:
         r.act = r.act_in_scope = "switch"
+    if r.act == "what-if" and not lex.supposes.search(norm) and (decided or lex.choice_asks.search(norm)):
+        # "Which option would you choose, and if we go with a bought platform, what should the team still build?": the
+        # "if" takes up one of the options, it supposes no new fact; the choice is asked first.
+        r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and not r.build_alternative else "verdict"
     leave = lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
     chose = lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
     will_do = lex.enough_asks.search(norm) if r.component else None

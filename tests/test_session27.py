@@ -102,7 +102,7 @@ def test_evals_and_monitoring_for_an_llm_application_are_llm_observability(advis
 
 
 def test_asking_for_the_reasoning_is_the_why_act(advisor):
-    assert advisor.reader.read("Why? Walk me through the reasoning, the board will ask.").why_opening
+    assert advisor.reader.read("Why? Walk me through the reasoning, the board will ask.").act == "why"
     a = advisor.ask("Should a 4-person team build its own DAG scheduler?")
     b = advisor.ask("Our lead has a 1,500-line Rust scheduler designed and it looks simpler than Airflow. Give me a "
                     "real reason not to do that.", a.conversation_id)
