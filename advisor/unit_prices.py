@@ -37,11 +37,13 @@ _MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:no
                        r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
                        r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
 # "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.
-_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a quarter of an?|one)\s*(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|"
+_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a (?:quarter|third|fifth|tenth) of an?|one)\s*(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|"
                      r"senior|junior|backend|infra|ai|devops)\s+){0,2}(?:ftes?|engineers?|"
                      r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b[^$€£\d.;]{0,40}?" + _MONEY +
                      r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
-_FRACTIONS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25, "one": 1.0}
+_FRACTIONS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25, "one": 1.0,
+              "a third of a": 1 / 3, "a third of an": 1 / 3, "a fifth of a": 0.2, "a fifth of an": 0.2,
+              "a tenth of a": 0.1, "a tenth of an": 0.1}
 _PERSON = re.compile(r"\b(?:annotators?|labell?ers?|radiologists?|doctors?|clinicians?|contractors?|freelancers?|"
                      r"reviewers?|experts?|specialists?|lawyers?|nurses?|people|staff|students?|raters?|linguists?|"
                      r"engineers?|pathologists?|physicians?|translators?|in-house|our own)\b", re.IGNORECASE)

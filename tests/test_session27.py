@@ -79,6 +79,14 @@ def test_what_you_recommend_without_do_and_take_existing_ask_for_the_call(adviso
     assert not a.refused and a.component == "data-labeling" and a.act == "verdict"
 
 
+def test_a_stated_exchange_rate_adds_the_sums_in_the_currency_asked_and_growth_gives_the_month(advisor):
+    a = advisor.ask("Hosted LLM API today: 200M tokens a month, USD 600 a month, growing 10% month over month. "
+                    "Alternative: one H100 at USD 2.40/hr always on plus a fifth of an engineer at EUR 120k/year. "
+                    "Take 1 USD = 0.92 EUR. What does each cost per year in EUR, and when does self-hosting pay?")
+    assert "at your rate of 0.92" in a.lead and "a year at today's volume" in a.lead
+    assert "months" in a.lead and "convert them" not in a.lead
+
+
 def test_mixed_currencies_are_not_added_into_one_sum(advisor):
     a = advisor.ask("We pay about USD 600 a month for a hosted LLM API at 150M tokens a month. The alternative: one "
                     "H100 rented at USD 2.40/hr always on, plus a fifth of an engineer at EUR 120k/year. Which is "

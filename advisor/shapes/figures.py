@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from ..compose import Citations, Context
@@ -57,7 +58,11 @@ def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
     # "One ML engineer we would hire" opened the asker's sentence; inside ours it is "one ML engineer".
     told = re.sub(r"^(One|Two|Three|Four|Five|Six|Eight|Ten|Twelve)\b", lambda m: m.group(1).lower(), p.count_text)
     p = p.model_copy(update={"count_text": told})
-    what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" else p.count_text + "s"
+    one = bool(re.match(r"(?:one|a|an|1)\b", p.count_text, re.IGNORECASE))
+    what = p.count_text if p.count_text.lower().endswith("s") or p.kind != "gpu_hours" or one else p.count_text + "s"
+    if p.kind == "gpu_hours" and one and not p.priced_unit:
+        # "one H100 at $2.40 a GPU-hour around the clock comes to ...": one machine, one verb.
+        return f"{what} at {_price(p.price, u)} a GPU-hour around the clock comes to {_price(p.monthly, u)} a month"
     if p.kind == "gpu_hours_used":
         return f"{p.count_text} at {_price(p.price, u)} a GPU-hour come to {_price(p.monthly, u)} a month"
     if p.kind == "gpu_hours" and p.priced_unit:
@@ -142,30 +147,80 @@ def _token_break_even(ctx: Context, units: list) -> str:
     tokens = next((q for q in ctx.state.quantities if q.kind == "tokens_per_day"), None)
     if not own or tokens is None or any(p.side == "vendor" for p in units) or tokens.value <= 0:
         return ""
-    signs = list(dict.fromkeys(p.currency.strip() for p in units if p.side == "own" and p.monthly))
-    if len(signs) > 1:
-        # GPUs priced in $ and people in CAD add up to no number: the sum would be in neither currency.
-        return f"; those come in {' and '.join(signs)}, so convert them to one currency before setting them against your bill"
+    signs = list(dict.fromkeys(p.currency for p in units if p.side == "own" and p.monthly))
+    bill = next((q for q in ctx.state.quantities if q.kind == "money_per_month"), None)
+    written = _CURRENCY.search(bill.text) if bill is not None else None
+    bill_sign = currency_sign(written.group(0)) if written else units[0].currency
+    unit, said_rate = units[0].currency, ""
+    if len(signs) > 1 or bill_sign != unit:
+        rates = _stated_rates(ctx)
+        # The currency they ask the sum in ("per year, in CAD"), else the one most of their figures are in.
+        unit = _asked_currency(ctx, {*signs, bill_sign}) or signs[0]
+        if any(s != unit and (s, unit) not in rates for s in {*signs, bill_sign}):
+            # GPUs priced in $ and people in CAD add up to no number: the sum would be in neither currency.
+            shown = " and ".join(s.strip() for s in dict.fromkeys([*signs, bill_sign]))
+            return f"; those come in {shown}, so convert them to one currency before setting them against your bill"
+        own = sum(p.monthly * (rates[(p.currency, unit)] if p.currency != unit else 1.0)
+                  for p in units if p.side == "own" and p.monthly)
+        said_rate = next(f" at your rate of {r:g} {unit.strip()} to the {a.strip()}" for (a, b), r in rates.items()
+                         if b == unit and a in {*signs, bill_sign})
     # "2.1B input tokens + 180M output tokens a month" is one volume in two parts: the break-even price is over both.
     told = [q for q in ctx.reading.quantities if q.kind == "tokens_per_day"]
     volume, said = tokens.value, tokens.text
     if len(told) > 1 and all(re.search(r"\b(?:input|output|prompt|completion)\b", q.text, re.IGNORECASE) for q in told):
         volume, said = sum(q.value for q in told), " plus ".join(q.text.strip() for q in told)
     per_million = own / (volume * 30 / 1e6)
-    unit = units[0].currency
-    said = (f", so at {said} a hosted API costs less only while its price, input and output together, stays "
+    total = f" (about {_money(own, unit)} a month together{said_rate})" if said_rate else ""
+    said = (f"{total}, so at {said} a hosted API costs less only while its price, input and output together, stays "
             f"under about {_price(per_million, unit)} per million tokens")
-    bill = next((q for q in ctx.state.quantities if q.kind == "money_per_month"), None)
     if bill is not None and bill.value > 0:
         # Their bill over the same tokens is what they pay per million today: the number to hold against it.
-        written = _CURRENCY.search(bill.text)
-        sign = currency_sign(written.group(0)) if written else unit
-        today = bill.value / (volume * 30 / 1e6)
-        said += f"; your bill of {_price(bill.value, sign)} a month over those tokens is about {_price(today, sign)} per million"
-        if sign == unit and today < per_million:
+        rate = _stated_rates(ctx).get((bill_sign, unit), 1.0) if bill_sign != unit else 1.0
+        paid = bill.value * rate
+        today = paid / (volume * 30 / 1e6)
+        converted = f" ({_price(paid, unit)})" if bill_sign != unit else ""
+        said += (f"; your bill of {_price(bill.value, bill_sign)}{converted} a month over those tokens is about "
+                 f"{_price(today, unit)} per million")
+        if re.search(r"\b(?:per year|a year|each year|annual\w*|yearly|per annum)\b", ctx.question, re.IGNORECASE):
+            # "What does each option cost per year?": both sides over twelve months, at today's volume.
+            said += (f"; a year at today's volume is about {_money(own * 12, unit)} running it yourselves against "
+                     f"{_money(paid * 12, unit)} for the hosted API")
+        if today < per_million:
+            people = any(p.kind == "people" for p in units if p.side == "own")
             said += (f", so the machines pay only at about {per_million / today:.1f} times today's volume at today's "
-                     f"prices, before the people who run them")
+                     f"prices" + ("" if people else ", before the people who run them"))
+            growth = next((g for text in _texts(ctx) if (g := _monthly_growth(text))), 0.0)
+            if 0 < growth < 1:
+                months = math.log(per_million / today) / math.log(1 + growth)
+                said += f"; growing {growth * 100:g}% a month, your volume gets there in about {months:.0f} months"
     return said
+
+
+# "1 USD = 1.38 CAD", "1 EUR is about 1.08 USD": a rate the asker gives, to add their figures in one currency.
+_RATE = re.compile(r"\b1\s*(?P<a>[a-z]{3}|[$€£])\s*(?:=|is|equals|~|≈|to|:)\s*(?:about |roughly |~\s*)?"
+                   r"(?P<rate>\d+(?:[.,]\d+)?)\s*(?P<b>[a-z]{3}|[$€£])\b", re.IGNORECASE)
+
+
+def _stated_rates(ctx: Context) -> dict[tuple[str, str], float]:
+    """Exchange rates the asker stated, both ways, keyed by the signs sums are written in ("$", "CAD ")."""
+    rates: dict[tuple[str, str], float] = {}
+    for text in _texts(ctx):
+        for m in _RATE.finditer(text):
+            a, b = currency_sign(m["a"]), currency_sign(m["b"])
+            r = float(m["rate"].replace(",", "."))
+            if a != b and r > 0:
+                rates[(a, b)], rates[(b, a)] = r, 1 / r
+    return rates
+
+
+def _asked_currency(ctx: Context, signs: set[str]) -> str:
+    """The currency a question asks the sum in ("what does each cost per year, in CAD?"), among `signs`."""
+    for m in re.finditer(r"\bin (?P<c>[a-z]{3}|[$€£])\b", ctx.reading.question, re.IGNORECASE):
+        sign = currency_sign(m["c"])
+        if sign in signs:
+            return sign
+    return ""
+
 
 
 def _span(months: float) -> str:
