@@ -84,6 +84,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                                  settings.anaphoric_switch_threshold, settings.asked_part_min_mass,
                                  vendor_facts=facts, thresholds=thresholds,
                                  topic_confidence=settings.topic_confidence,
+                                 asked_whole_at_least=settings.asked_whole_at_least,
                                  follow_up_off_topic_min=settings.follow_up_off_topic_min), engine=DecisionEngine(matrix, taxonomy),
                  generator=generator or make_generator(settings), store=store or Store(settings.store_db),
                  vendor_facts=facts,

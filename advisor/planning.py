@@ -89,8 +89,9 @@ class Planner:
                  follow_up_refusal_confidence: float = 0.7, no_subject_refusal: float = 0.2,
                  anaphoric_switch_threshold: float = 0.8, asked_part_min_mass: float = 0.6,
                  follow_up_off_topic_min: float = 0.5, vendor_facts: dict | None = None, thresholds: Thresholds | None = None,
-                 topic_confidence: float = 0.5):
+                 topic_confidence: float = 0.5, asked_whole_at_least: float = 0.85):
         self.matrix = matrix
+        self.asked_whole_at_least = asked_whole_at_least
         self.thresholds = thresholds
         self.vendor_facts = vendor_facts or {}
         self.asked_part_min_mass = asked_part_min_mass
@@ -472,6 +473,11 @@ class Planner:
             part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
                 slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
         named_parts = [k.split("/", 1)[1] for k in r.named_parts if k.startswith(f"{slug}/")]
+        if part != WHOLE and not named_parts and \
+                r.asked_part_scores.get(f"{slug}/{WHOLE}", 0.0) >= self.asked_whole_at_least:
+            # "We handle thousands of requests a second with batching. Should we build or buy LLM inference?": the
+            # background's words lean to one part; the sentence that asks, read alone, is plainly about the row.
+            part = WHOLE
         # Products given as examples ("a hosted model API like OpenAI or Anthropic") are neither options weighed nor
         # an "or" between the row's sides.
         plain = [_EXAMPLES.sub(" ", x) for x in re.split(r"(?<=[.?!])\s+", r.normalized)]

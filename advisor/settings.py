@@ -112,6 +112,9 @@ class Settings(BaseSettings):
         0.6, ge=0, lt=1, description="When the whole turn reads as the whole row, the part is read again from the "
         "asking sentences alone (background such as 'Registry is MLflow, fine.' removed); that reading counts only "
         "when the part head puts at least this much of its probability on the row's parts and whole.")
+    asked_whole_at_least: float = Field(
+        0.85, gt=0, le=1, description="A part read from the whole turn (its background words) gives way to the row as a "
+        "whole when the asking sentences alone read as the whole row with at least this probability and name no part.")
     part_min_mass: float = Field(
         0.3, ge=0, lt=1, description="...and only when the part head puts at least this much of its probability "
         "on that component's parts and whole at all: a follow-up that only states facts says nothing about parts.")
