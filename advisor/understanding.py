@@ -628,9 +628,19 @@ class Reader:
             # only when the head is fairly sure: the bare word turns up in far more negations than statements
             # in the training clauses, and that alone must not flip it. Clauses that do not name it ("we're a
             # mid-size company") keep the head's reading.
-            if polarity == "negated" and _names(cond, units[best]) and not self.lex.cue_counts(units[best])[0] and \
-                    Q[best][pol_head.classes.index("negated")] < self.negation_without_cue:
+            unsure = polarity == "negated" and not self.lex.cue_counts(units[best])[0] and \
+                Q[best][pol_head.classes.index("negated")] < self.negation_without_cue
+            if unsure and _names(cond, units[best]):
                 polarity = "stated"
+            elif unsure:
+                # "it's approved for our sector": no negative word and the polarity head torn, so the clause neither
+                # states nor denies the condition; an earlier clause that carries it speaks instead, else none does and
+                # the conversation keeps what it had.
+                earlier = [i for i in carrying if i != best]
+                if not earlier:
+                    continue
+                best = earlier[-1]
+                polarity = pol_head.classes[int(Q[best].argmax())]
             # A clause cut at a comma may hold the negative word and not the verb it governs ("nothing about our
             # models, training metadata included, may leave our data centre"): the rule is read in its sentence.
             sentence = _sentence_around(r.normalized, units[best]) if polarity == "negated" else units[best]

@@ -126,3 +126,11 @@ def test_a_budget_the_product_should_hand_out_is_no_money_constraint(advisor):
     r = advisor.reader.read("Platform team of 30 at a retailer. We want one service in front of OpenAI and Mistral "
                             "that holds the keys, gives each team a budget and logs every prompt. Build or buy?")
     assert "budget" not in r.conditions
+
+
+def test_a_clause_with_no_negative_word_and_a_torn_polarity_does_not_deny_a_rule(advisor):
+    a = advisor.ask("Our plant network is air-gapped, everything on-prem. Weaviate or Qdrant for 10M chunks?")
+    b = advisor.ask("And the LLM? Our CTO likes Azure OpenAI since it's certified for our industry.", a.conversation_id)
+    assert "regulated" in b.conditions
+    assert "it is all public data" and "regulated" in advisor.reader.read("It's all public data. Vector DB: build or "
+                                                                        "buy?").negated
