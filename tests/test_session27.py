@@ -132,5 +132,5 @@ def test_a_clause_with_no_negative_word_and_a_torn_polarity_does_not_deny_a_rule
     a = advisor.ask("Our plant network is air-gapped, everything on-prem. Weaviate or Qdrant for 10M chunks?")
     b = advisor.ask("And the LLM? Our CTO likes Azure OpenAI since it's certified for our industry.", a.conversation_id)
     assert "regulated" in b.conditions
-    assert "it is all public data" and "regulated" in advisor.reader.read("It's all public data. Vector DB: build or "
-                                                                        "buy?").negated
+    # a clear denial with no negative word still denies
+    assert "regulated" in advisor.reader.read("It's all public data. Vector DB: build or buy?").negated
