@@ -103,8 +103,11 @@ def sentences(text: str) -> list[str]:
 
 def yours(text: str) -> str:
     """The asker's words, addressed back to them ("our only model" -> "your only model", "we're" -> "you're")."""
-    text = re.sub(r"\b(our|we)\b", lambda m: {"our": "your", "we": "you"}[m.group(1).lower()], text,
-                  flags=re.IGNORECASE)
+    # "I'm the only ML engineer" -> "you're the only ML engineer"; "my team" -> "your team".
+    first = {"our": "your", "we": "you", "i'm": "you're", "i am": "you are", "i've": "you've", "i have": "you have",
+             "my": "your", "me": "you", "ours": "yours", "myself": "yourself", "ourselves": "yourselves"}
+    text = re.sub(r"\b(our|we|i'm|i am|i've|i have|my|ours|myself|ourselves)\b|(?<=\s)me\b",
+                  lambda m: first[m.group(0).lower()], text, flags=re.IGNORECASE)
     # "told us" -> "told you"; lower case only, so "US-only data" keeps its country.
     return re.sub(r"\bus\b", "you", text)
 

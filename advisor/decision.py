@@ -106,6 +106,13 @@ class DecisionEngine:
             elif d.deciding is None:
                 d.deciding = change
                 d.verdict = change.verdict
+        given = next((g for g in (part.given if part else []) if g.fact in state.facts), None)
+        if d.deciding is None and given is not None:
+            # No condition decides and a fact about them does: "a partner offered us a rack of 32 H100s" makes the
+            # compute theirs to run, whatever renting advice the part gives the usual asker.
+            d.deciding = Change(given.fact, given.label, given.verdict, given.advice, given.note,
+                                basis=given.basis, source=given.source)
+            d.verdict = given.verdict
         # What would move the verdict from here: rules for conditions not yet in play.
         for cond in self.taxonomy.ids:
             if cond in conditions:

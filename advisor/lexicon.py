@@ -162,6 +162,7 @@ class Cues(BaseModel):
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
     sells_infrastructure: list[str] = []
     sells_other: list[str] = []  # what they sell told as an object of its own ("we sell an HR SaaS app")
+    sells_model: list[str] = []  # a model or its predictions as what customers pay for (no infrastructure sold)
     infra_words: list[str] = []  # words of ML or data infrastructure: a product told with none is not the infrastructure
     llm_app: list[str] = []  # an application built on a language model ("our RAG bot", "the assistant", "prompt changes")
     watches_quality: list[str] = []  # asks to test or watch answer quality ("evals", "monitoring", "catch regressions")
@@ -191,7 +192,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -340,6 +341,7 @@ class Lexicon:
         self.sells_infrastructure = _any(cues.sells_infrastructure)
         self.sells_product = _any(cues.sells_product)
         self.sells_other = _any(cues.sells_other)
+        self.sells_model = _any(cues.sells_model)
         self.infra_words = _any(cues.infra_words)
         self.let_down = _any(cues.let_down)
         self.covers_need = _any(cues.covers_need)

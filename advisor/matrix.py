@@ -73,6 +73,17 @@ class ConditionRule(Provenance, _Depends):
     unless: list[RuleFact] = Field(default_factory=list)  # the rule does not hold for an asker with these facts
 
 
+class FactRule(Provenance):
+    """How a fact about the asker, not a condition, sets a part's verdict when no condition decides it (GPUs they
+    already own make the GPU compute theirs to run, with rented capacity beside it)."""
+
+    fact: RuleFact
+    label: str  # how the answer names the fact ("the GPUs you already have")
+    verdict: MatrixVerdict
+    advice: str
+    note: str
+
+
 class Part(Provenance, _Depends):
     """A part of a component whose verdict differs from the whole (e.g. orchestration vs transforms)."""
 
@@ -85,6 +96,7 @@ class Part(Provenance, _Depends):
     # sentence that asks, they settle which part is asked about where the part head reads the whole row.
     names: list[str] = Field(default_factory=list)
     conditions: list[ConditionRule] = Field(default_factory=list)
+    given: list[FactRule] = Field(default_factory=list)  # verdicts set by a fact about the asker (`FactRule`)
     # How a buy or build verdict reads for this part when "buy <label>" or "build <label> yourselves" would
     # not ("buy self-hosted open-weight models" means: call a hosted API instead).
     buy_clause: str | None = None

@@ -116,7 +116,9 @@ _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
 # How often something happens that is no request to the system: changes, releases, meetings (retraining is
 # how often training runs, which still tells how small the use is).
 _NOT_CALLS = re.compile(r"\b(?:changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
-                        r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t))\b",
+                        r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t)|"
+                        r"fail(?:s|ed|ing|ures?)?|times? out|timeouts?|crash(?:es|ed|ing)?|break(?:s|ing)?|broke|goes down|"
+                        r"went down|outages?|incidents?|errors?)\b",
                         re.IGNORECASE)
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
@@ -140,7 +142,9 @@ _ONLY_MODEL = re.compile(r"\b(?:our|the) (?:only|single|one) (?:\w+ )?model\b|\b
 # GPU names a count can be of ("8 H100s", "64 GPUs"); unit_prices.py counts the same ones.
 GPU_NAMES = r"gpus?|h100s?|a100s?|h200s?|b200s?|l40s?|l4s?|t4s?|v100s?"
 # "3,000 A100 GPU-hours a month" counts hours of use, not GPUs.
-_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:{GPU_NAMES})\b(?!\s*-?\s*(?:gpu[- ]?)?(?:hours?|hrs?)\b)",
+# "4 rented H100", "8 used A100s": a word saying how they are had may stand between the count and the name.
+_GPUS = re.compile(rf"(?:{NUM})\s*(?:-\s*)?(?:x\s*)?(?:(?:rented|reserved|spot|dedicated|used|second-hand|refurbished|new|"
+                   rf"on-demand|cloud|extra|more|additional|nvidia)\s+)?(?:{GPU_NAMES})\b(?!\s*-?\s*(?:gpu[- ]?)?(?:hours?|hrs?)\b)",
                    re.IGNORECASE)
 _SOLO = re.compile(r"\b(?:solo|lone|one-person|one person|single)\s+(?:dev|developer|engineer|founder|"
                    r"data scientist|ml engineer|team)\b|\bjust me\b|\bi am the only (?:engineer|developer|dev|"
@@ -408,7 +412,8 @@ def _value(m: re.Match) -> float | None:
     # "10,000" is ten thousand; "2.5" is two and a half; "1.000.000" is a million; "50 000" and "50'000" too.
     raw = re.sub(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})", "", raw)
     # "4.000 EUR per month" is four thousand: a price has no third decimal unless it is under one ("$0.002 a call").
-    money = m.re in (_MONEY, _MONEY_AFTER) and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", raw)
+    # "~1.400 task runs a day" is fourteen hundred too: a count has no third decimal (nobody runs 1.4 tasks).
+    money = re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", raw) and (m.re in (_MONEY, _MONEY_AFTER) or not m.group("mult"))
     if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) or re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", raw) or money:
         raw = raw.replace(",", "").replace(".", "")
     raw = raw.replace(",", ".")

@@ -146,8 +146,12 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
                              r"what|which|how|who|why|when|where|any|if|or)\b")
 
 
+# "Albanian law says that data never leaves our cluster", "privilege rules and our engagement letters say the documents
+# stay in our own data centre": a rule said to say where data stays obliges as much as "must".
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
-                      r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only)\b")
+                      r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only|never|"
+                      r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
+                      r"(?:say|says|state|states|require|requires|dictate|dictates))\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
@@ -226,6 +230,14 @@ def _sentence_at(text: str, at: int, end: int | None = None, stops: tuple[str, .
     start = max(text.rfind(c, 0, at) for c in stops) + 1
     ends = [e for e in (text.find(c, at if end is None else end) for c in stops) if e >= 0]
     return text[start:min(ends) if ends else len(text)]
+
+
+def _asked_at(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of `text` that holds `text[start:end]` is a question (it ends with "?")."""
+    ends = [e for e in (text.find(c, end) for c in (". ", "? ", "! ", "\n")) if e >= 0]
+    stop = min(ends) if ends else len(text.rstrip())
+    tail = text[stop:stop + 1] if ends else text.rstrip()[-1:]
+    return tail == "?"
 
 
 def _sentence_around(text: str, clause: str) -> str:
@@ -322,7 +334,9 @@ class Reader:
         r.data_location = m.group(0) if (m := self.lex.data_location.search(norm)) else ""
         r.shortlist = bool(self.lex.shortlist.search(norm))
         r.destination = m.group(1) if self.lex.destination and (m := self.lex.destination.search(norm)) else ""
-        r.owns_hardware = m.group(0) if (m := self.lex.owned_hardware.search(norm)) else ""
+        # Told, not asked: "do we need our own cluster?" or "would owning GPUs in a colo be cheaper?" weighs owning.
+        r.owns_hardware = next((m.group(0) for m in self.lex.owned_hardware.finditer(norm)
+                                if not _asked_at(norm, m.start(), m.end())), "")
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
         r.asks_turning = bool(self.lex.turning_asks.search(norm))
         when = self.lex.deadline.search(r.question)
@@ -560,12 +574,13 @@ class Reader:
                 # where the work runs today; the one row named outright is what is asked about.
                 best = spelled[0]
             if best in self.lex.llm_quality_rows and "llm-observability" in self.heads["component"].classes and \
-                    self.lex.watches_quality.search(r.normalized) and \
+                    any(self.lex.watches_quality.search(a) for a in (asking or [r.normalized])) and \
                     self.lex.llm_app.search(r.normalized) and (self.lex.providers_together(r.normalized) or any(
                         h.slug == "llm-inference" for h in hits)):
                 # "We run a RAG support bot on OpenAI + pgvector ... how do we roll out proper evals and monitoring?": the
                 # quality of an LLM application's answers is what is asked about, not the model API or monitoring of
-                # classic models the words pull toward.
+                # classic models the words pull toward. Asked, not told: "answer quality in Japanese is very important"
+                # beside a TCO question is a requirement on the model, not a question about evals.
                 best = "llm-observability"
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
@@ -637,10 +652,15 @@ class Reader:
                 # states nor denies the condition; an earlier clause that carries it speaks instead, else none does and
                 # the conversation keeps what it had.
                 earlier = [i for i in carrying if i != best]
-                if not earlier:
+                whole = pol_head.classes[int(Q[0].argmax())]
+                if earlier:
+                    best = earlier[-1]
+                    polarity = pol_head.classes[int(Q[best].argmax())]
+                elif P[0, k] >= self.condition_threshold and whole != "stated":
+                    # "... the freeze is lifted and money for tooling is back to normal": the turn as a whole is sure.
+                    polarity = whole
+                else:
                     continue
-                best = earlier[-1]
-                polarity = pol_head.classes[int(Q[best].argmax())]
             # A clause cut at a comma may hold the negative word and not the verb it governs ("nothing about our
             # models, training metadata included, may leave our data centre"): the rule is read in its sentence.
             sentence = _sentence_around(r.normalized, units[best]) if polarity == "negated" else units[best]
@@ -748,6 +768,13 @@ class Reader:
                 # "We sell an HR SaaS app that 2,000 companies subscribe to. Should we build a feature store?": what
                 # they sell is another thing than the infrastructure asked about.
                 said.pop("core-differentiator")
+        if not sold and said.get("core-differentiator", (0, ""))[1] == "stated":
+            pos = said["core-differentiator"][0] or echo.get("core-differentiator", 0)
+            told = _sentence_around(r.normalized, units[pos]) if pos else r.normalized
+            if self.lex.sells_model.search(told) or (not pos and self.lex.sells_model.search(r.normalized)):
+                # "The valuation model itself is our product; banks pay us per valuation": the edge is the model and
+                # its data, not the infrastructure under it, which stays the commodity it is for everyone else.
+                said.pop("core-differentiator")
         if sold and said.get("core-differentiator", (0, ""))[1] != "negated":
             # "Our product is a low-latency inference API customers call": the infrastructure is what they sell, whatever
             # the head made of the clause (its price and latency read as a scale need).
@@ -761,9 +788,12 @@ class Reader:
             # "must keep survey documents on-premises by law", "secrecy rules mean client files can't be processed
             # outside our own infrastructure": a rule on where data may be, told with the rule's own words, is the
             # regulated condition whatever the head made of the sentence around it.
+            # The rule may be cut from its place by commas ("Privilege rules and our engagement letters say the
+            # documents, and anything derived from them, stay in our own data centre"): its sentence tells it.
             ruled = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
-                     if self.lex.data_location.search(units[i]) and self.lex.rule_words.search(units[i])
-                     and _OBLIGED.search(units[i])]
+                     if self.lex.data_location.search(units[i]) and (
+                         self.lex.rule_words.search(sent := _sentence_around(r.normalized, units[i]))
+                         and _OBLIGED.search(sent))]
             if ruled:
                 said["regulated"] = (ruled[0], "stated")
         if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):

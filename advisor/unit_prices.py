@@ -37,10 +37,13 @@ _MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:no
                        r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
                        r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
 # "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.
-_PEOPLE = re.compile(r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a (?:quarter|third|fifth|tenth) of an?|one)\s*(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|"
-                     r"senior|junior|backend|infra|ai|devops)\s+){0,2}(?:ftes?|engineers?|"
-                     r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b[^$€£\d.;]{0,40}?" + _MONEY +
-                     r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
+_WHO = (r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a (?:quarter|third|fifth|tenth) of an?|one)\s*(?:(?:more|extra|additional|new)\s+)?"
+        r"(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|senior|junior|backend|infra|ai|devops)\s+){0,2}(?:ftes?|engineers?|"
+        r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b")
+_PEOPLE = re.compile(_WHO + r"[^$€£\d.;]{0,40}?" + _MONEY + r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
+# "hire one more SRE (annual cost about ¥9,000,000)": the year said before the sum.
+_PEOPLE_ANNUAL = re.compile(_WHO + r"[^$€£\d.;]{0,30}?\b(?:annual|annually|yearly|per year|a year|per annum)\b"
+                            r"[^$€£\d.;]{0,25}?" + _MONEY + r"(?!\s*(?:/|per|a)\s*(?:month|mo|hour|hr|day)\b)", re.IGNORECASE)
 _FRACTIONS = {"half a": 0.5, "half an": 0.5, "a quarter of a": 0.25, "a quarter of an": 0.25, "one": 1.0,
               "a third of a": 1 / 3, "a third of an": 1 / 3, "a fifth of a": 0.2, "a fifth of an": 0.2,
               "a tenth of a": 0.1, "a tenth of an": 0.1}
@@ -142,7 +145,7 @@ def _gpu_count(sentence: str, texts: list[str], price: str) -> tuple[float, str]
 
 
 # "buy our own 8x A100 server for $250k", "purchasing two DGX boxes at $300k each": hardware bought once.
-_CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
+_CAPEX = re.compile(r"\b(?:buy|buying|bought|purchas\w*|own|selling|sells)\s+(?P<what>(?:our own\s+|an?\s+|the\s+|(?P<n>\d+|two|three|four)"
                     r"\s+)?[^$€£.;,?!(]{0,40}?)\s*(?:for|at|costing|(?:would|will|should|could|might) cost|costs?|,|\()\s*"
                     r"(?:(?:quoted|priced|listed|offered)\s+(?:to us\s+)?(?:at\s+)?)?(?:about\s+|around\s+|roughly\s+|~\s*)?" + _MONEY +
                     r"(?P<each>\s*each)?(?!\s*(?:/|per|a|an)\s*(?:month|mo|year|yr|hour|hr|h|gpu|seat|image|item)\b)",
@@ -303,7 +306,8 @@ def _machines(sentence: str, texts: list[str]) -> list[Priced]:
 
 def _people(sentence: str) -> list[Priced]:
     out = []
-    for m in _PEOPLE.finditer(sentence):
+    found = list(_PEOPLE.finditer(sentence))
+    for m in found or _PEOPLE_ANNUAL.finditer(sentence):
         raw = m["fte"].lower()
         share = _FRACTIONS.get(raw) if raw in _FRACTIONS else float(raw)
         if not share or share > 50:
@@ -395,7 +399,7 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
 # "each run maybe 3 days on 8 GPUs", "10 hours on 8 H100s", "8 GPUs for two days": how long one run holds how many GPUs.
 _COUNT = r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|ten|twelve|sixteen"
 _HOURS_IN = {"hour": 1, "day": 24, "week": 168}  # keyed by _unit_hours
-_RUN = re.compile(rf"(?P<dur>{_COUNT})\s*(?P<unit>hours?|hrs?|h|days?|weeks?)\s+(?:each\s+)?on\s+(?P<gpus>\d+)\s*(?:x\s*)?"
+_RUN = re.compile(rf"(?P<dur>{_COUNT})\s*(?P<unit>hours?|hrs?|h|days?|weeks?)\s+(?:(?:each|every|a|per)\s+(?:week|month|quarter|year)\s+)?(?:each\s+)?on\s+(?P<gpus>\d+)\s*(?:x\s*)?"
                   rf"(?:[a-z0-9]+\s+)?(?:{GPU_NAMES})\b|(?P<gpus2>\d+)\s*(?:x\s*)?(?:{GPU_NAMES})\s+for\s+(?:about\s+|around\s+)?"
                   rf"(?P<dur2>{_COUNT})\s*(?P<unit2>hours?|hrs?|h|days?|weeks?)\b", re.IGNORECASE)
 # "a fine-tune every month", "roughly once a month", "twice a quarter", "weekly": how often a run happens.

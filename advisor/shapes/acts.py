@@ -19,7 +19,7 @@ from .decision import (
     what_if_shape,
     why_shape,
 )
-from .figures import already_said, bill_against_own, multiplied, rent_against_own, untitled
+from .figures import already_said, bill_against_own, multiplied, rent_against_own, their_sum, untitled
 from .guidance import (
     across,
     guidance_for_component,
@@ -96,8 +96,6 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Correction: we're moving from Azure to GCP. Does that change your answer?" with no condition moved: say
         # it stands, then only what did change (the cloud's own option), never the whole card again.
         lean = home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
-        from .figures import their_sum
-
         if summed := their_sum(ctx, cites):
             # "With those numbers, is buying still worth it?": what their numbers come to answers it, then the call.
             lead = f"{summed} That does not change the call: still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}"
@@ -115,6 +113,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "... so what now, and which parts do we still build?" gets that part beside the change.
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         lead = f"{change} {hosting_is_buying(ctx, cites) or reason_sentence(ctx, cites)}"
+        if act == "verdict" and (summed := their_sum(ctx, cites)):
+            lead = f"{lead} {summed}"  # the news came with prices: their sum is what it changes in money
         # What the note says about the situation they just told ("the platform team shrank to two") is what the
         # news changes even when the call stays.
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _weighed_under_rule(ctx, cites),
@@ -247,8 +247,6 @@ def _weighed_under_rule(ctx: Context, cites: Citations) -> Section | None:
 def _when_it_pays(ctx: Context, cites: Citations, lead: str) -> Section | None:
     """"..., and at which volume would self-hosting become cheaper?" beside the call: their own sum when their numbers
     make one, else the row's rule for measured unit economics (what has to be true for the other side to pay)."""
-    from .figures import their_sum
-
     summed = their_sum(ctx, cites) or multiplied(ctx, cites)
     if summed and summed not in lead:
         return Section(kind="facts", title="When it pays", items=[untitled(summed)])

@@ -222,6 +222,11 @@ _WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't
                       r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b|\breasons? not to\b", re.IGNORECASE)
 
 
+# "It's free", "it's open source anyway", "no licence to pay": the case for a self-hosted tool made on its price.
+_FREE = re.compile(r"\b(?:it'?s|it is|they'?re|they are|is|are)\s+(?:\w+\s+)?(?:free|open[- ]source)\b|\bno licen[cs]e\b|"
+                   r"\bcosts? (?:us )?nothing\b|\bfree of charge\b", re.IGNORECASE)
+
+
 def _why_not_option(ctx: Context, cites: Citations) -> str:
     """"Why not just self-host Label Studio?": whether the product they name fits the call, in its note's words."""
     d = ctx.decision
@@ -235,6 +240,16 @@ def _why_not_option(ctx: Context, cites: Citations) -> str:
     opt = next((o for o in d.component.buy if o.doc in ctx.reading.vendors and named_in(o, proposal)), None)
     if opt is None or outside_their_boundary(ctx, opt.doc):
         return ""
+    f = facts.get(opt.doc)
+    if _FREE.search(ctx.reading.normalized) and f is not None and f.self_hostable:
+        # "Why not build it on Kubeflow then? It's free.": free to license is not free to run; who would run it is
+        # the answer, with when a managed service fits a small team.
+        cost = cites.sentence_from(cites.section("managed-or-self-hosted", "what self-hosting costs"), 1)
+        small = "early-stage" in d.conditions or "budget" in d.conditions
+        fits = cites.sentence_from(cites.section("managed-or-self-hosted",
+                                                 "when a managed service fits" if small else "when self-hosting fits"), 1)
+        if cost:
+            return f"{opt.name} costs nothing to license, but not to run. {' '.join(cost + fits)}"
     said = suits(ctx, cites, opt, facts).strip()
     if not said:
         strength = strength_of(ctx, cites, opt.doc)

@@ -223,6 +223,11 @@ def _asked_currency(ctx: Context, signs: set[str]) -> str:
 
 
 
+def _over(months: float) -> str:
+    """"a year" for a sum over twelve months, else "over three years"."""
+    return "a year" if months == 12 else f"over {_span(months)}"
+
+
 def _span(months: float) -> str:
     if months % 12 == 0:
         years = int(months // 12)
@@ -278,6 +283,22 @@ def engineer_share(ctx: Context, per_year: float) -> str:
     at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
         f"at a placeholder {loaded:,.0f} a year (use your own figure)"
     return f"{share_of_engineer(per_year, loaded)} {at}"
+
+
+# "Can you calculate yearly TCO of both options?", "what would each cost per year?": sums over one year.
+_PER_YEAR_ASKED = re.compile(r"\b(?:yearly|annual|annually|per year|a year|each year|every year|per annum|p\.?a\.?)\b"
+                             r"(?![^?]*\bover\b)", re.IGNORECASE)
+
+
+def _horizon(ctx: Context, given: dict[str, float]) -> int:
+    """The months a sum runs over: the horizon they gave, else one year when the question asks per year, else the
+    default."""
+    if "horizon_months" in given:
+        return int(given["horizon_months"])
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", ctx.reading.question) if s.rstrip().endswith("?")]
+    if any(_PER_YEAR_ASKED.search(s) for s in asking):
+        return 12
+    return int(ctx.tco.defaults["horizon_months"].value if ctx.tco else 36)
 
 
 def given_numbers(ctx: Context) -> dict[str, float]:
@@ -522,7 +543,8 @@ def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
         # sentence of its own, after the renting.
         for text in texts:
             for clause in clauses(text):
-                if clause in bought.clause or _RUNNING.search(clause) or not _BILL.search(clause):
+                # "We rent GPUs for training and pay about $12k a month": the payment cut from the renting by "and".
+                if clause in bought.clause or _RUNNING.search(clause) or not (_BILL.search(clause) or _PAYING.search(clause)):
                     continue
                 monthly = [q for q in extract(clause) if q.kind == "money_per_month"]
                 if monthly:
@@ -530,27 +552,60 @@ def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
     return None
 
 
+_GPU_COUNT = re.compile(rf"\b(?:(?:a|one|two|three|\d+) (?:rack|racks|cluster|set) of )?\d[\d,]*\s*(?:x\s*)?(?:{GPU_NAMES})s?\b",
+                        re.IGNORECASE)
+_GIVEN = re.compile(r"\b(?:for free|free of charge|at no cost|without charge|donated|gifted|lent|loaned|"
+                    r"offered (?:us|to lend|to give))\b", re.IGNORECASE)
+
+
+def _given_hardware(ctx: Context, texts: list[str]) -> Priced | None:
+    """Machines given or lent to them ("a partner offered us a rack of 32 H100s for free"), as a purchase of nothing;
+    None unless they own hardware that a sentence says costs them nothing to have."""
+    if "owns-hardware" not in ctx.state.facts:
+        return None
+    for text in texts:
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            if _GIVEN.search(sentence) and (m := _GPU_COUNT.search(sentence)):
+                cur = next((currency_sign(c.group(0)) for t in texts if (c := WRITTEN_CURRENCY.search(t))), "")
+                return Priced(kind="capex", count=1.0, count_text=m.group(0), price=0.0, price_text="", currency=cur,
+                              monthly=0.0, total=0.0, side="own", clause=sentence)
+    return None
+
+
 def rent_against_own(ctx: Context, cites: Citations) -> str:
     """Renting (GPU-hours or a monthly bill) summed over the asker's horizon against hardware bought once plus what it
     costs to keep it running, with the month buying pays for itself; '' unless they priced both."""
     texts = _texts(ctx)
-    bought = capex(texts)
+    bought = capex(texts) or _given_hardware(ctx, texts)
     if bought is None:
         return ""
     rented = [p for p in priced(texts) if p.kind in ("gpu_hours_used", "gpu_hours")]
     bill = None if rented else _gpu_bill(texts, bought)
     if not rented and not bill:
         return ""
+    if len(rented) == 1 and rented[0].kind == "gpu_hours" and not rented[0].priced_unit and (use := gpu_use(texts)):
+        # "we train ~2 weeks every month on 8x H100 at $2.49/gpu-hr": the rent is for the hours they run, not the
+        # month around the clock.
+        hours, _, told = use
+        p = rented[0]
+        rented = [p.model_copy(update={"kind": "gpu_hours_used", "count": hours, "monthly": hours * p.price,
+                                       "count_text": f"{hours:,.0f} GPU-hours a month ({told.split(', ')[0]})"})]
     rent = sum(p.monthly for p in rented) if rented else bill[0]
+    rent_unit = rented[0].currency if rented else bought.currency
     running = 0.0
     for text in texts:
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             for clause in clauses(sentence):
-                if _RUNNING.search(clause):
+                # "We'd only pay colocation + power, about USD 9k/month": a figure cut from its words by a comma
+                # counts under its sentence when that sentence names running costs and no renting.
+                if _RUNNING.search(clause) or (_RUNNING.search(sentence) and not _RENTED.search(sentence)):
                     running += sum(q.value for q in extract(clause) if q.kind == "money_per_month")
     given = given_numbers(ctx)
-    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    months = _horizon(ctx, given)
     unit = bought.currency
+    rate = _stated_rates(ctx).get((rent_unit, unit)) if rent_unit and unit and rent_unit != unit else None
+    if rate:
+        rent, rent_unit = rent * rate, unit  # "1 USD = 0.92 EUR": the rent in the currency the machines are priced in
     what = re.sub(r"^our own\b[:,]?\s*", "", bought.count_text)  # "buy our own: 64 H100s for ~$2.3M"
     what = what[0].lower() + what[1:] if re.match(r"(?:an?|the|two|three|four)\b", what, re.IGNORECASE) else f"the {what}"
     if rented:
@@ -559,9 +614,24 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
         said = f"On your numbers, renting {renting}, about {_money(rent * months, unit)}"
     else:
         said = f"On your numbers, your GPU bill of {_price(rent, unit)} a month comes to about {_money(rent * months, unit)}"
+    if rent_unit and unit and rent_unit != unit:
+        # "$2.49/gpu-hr" against "€185k": no sum across currencies without their rate.
+        said = said.replace(f"about {_money(rent * months, unit)}", f"about {_money(rent * months, rent_unit)}")
+        said += f" over {_span(months)}, against {_money(bought.total, unit)} for {what}"
+        said += f" plus {_price(running, unit)} a month to keep it running" if running else ""
+        return (said + f". The two sides are in {rent_unit.strip()} and {unit.strip()}: convert at your rate before "
+                "weighing them, and count the people who would run the machines.")
     said += f" over {_span(months)}, against {_money(bought.total, unit)} for {what}"
     said += f" plus {_price(running, unit)} a month to keep it running" if running else ""
     own_total = bought.total + running * months
+    if not bought.total:
+        # Machines given to them: nothing to pay back, only the monthly running cost against the rent.
+        if rent <= running:
+            return said.replace(f" against {unit}0 for", " against nothing for") + \
+                "; at this use renting still costs less every month."
+        return (said.replace(f" against {unit}0 for", " against nothing for") +
+                f", so running them saves about {_money(rent * months - own_total, unit)} over the {_span(months)}, "
+                "before the people who keep them running.")
     if rent <= running:
         return said + "; at this use renting costs less every month, so the hardware never pays for itself."
     back = bought.total / (rent - running)
@@ -713,6 +783,72 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
     return said + "."
 
 
+_FTE = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:ftes?\b|of an? (?:\w+ )?(?:engineer|fte|person|sre)\b)", re.IGNORECASE)
+_SELF_RUN = re.compile(r"\b(?:self[- ]?host\w*|run (?:it )?ourselves|on our (?:own|existing)|in-house|open[- ]source)\b",
+                       re.IGNORECASE)
+
+
+def _mentions(options, text: str) -> list[tuple[int, int, object]]:
+    """Where each option is named in `text`: (start, end, option), in order."""
+    found = []
+    for o in options:
+        for n in (o.name, *o.aliases):
+            found += [(m.start(), m.end(), o) for m in re.finditer(rf"\b{re.escape(n)}\b", text, re.IGNORECASE)]
+    return sorted(found, key=lambda t: t[0])
+
+
+def options_a_year(ctx: Context, cites: Citations) -> str:
+    """Each option they priced, for a year, when they priced two or more and ask what each costs ("Dagster+ quoted
+    €1.850 per month, Astronomer $2,900 per month, or self-hosting Prefect at 0,3 FTE of an engineer"); a share of an
+    engineer is priced at the loaded cost they gave. Sums stay in each option's own currency. '' otherwise."""
+    if ctx.decision.component is None or not any(
+            _PER_YEAR_ASKED.search(s) or re.search(r"\beach\b", s, re.IGNORECASE)
+            for s in re.split(r"(?<=[.!?])\s+", ctx.reading.question) if s.rstrip().endswith("?")):
+        return ""
+    loaded, theirs = loaded_cost(ctx)
+    loaded_sign = next((currency_sign(c.group(0)) for t in _texts(ctx) for q in extract(t)
+                        if q.kind == "money_per_month" and loaded and abs(q.value * 12 - loaded) < 1
+                        and (c := WRITTEN_CURRENCY.search(q.text))), "")
+    rows: list[tuple[str, float, str, str]] = []
+    for text in _texts(ctx):
+        for sentence in re.split(r"(?<=[.;!?])\s+", text):
+            at = _mentions(ctx.decision.component.buy, sentence)
+            for i, (b, e, o) in enumerate(at):
+                if any(o.name == r[0] or r[0].startswith(o.name) for r in rows):
+                    continue
+                nxt = next((b2 for b2, _, o2 in at[i + 1:] if o2 is not o), len(sentence))
+                seg = sentence[b:nxt]
+                before = sentence[:b]
+                # "Astronomer (managed Airflow) $2,900 per month": the product named before the bracket is the option.
+                shown = m.group(1) if (m := re.search(r"\b([A-Z][\w+.-]*)\s*\([^()]*$", before)) else o.name
+                fte = _FTE.search(seg)
+                money = [q for q in extract(seg) if q.kind == "money_per_month"]
+                if fte and theirs and (_SELF_RUN.search(seg) or _SELF_RUN.search(before[-40:])):
+                    share = float(fte["n"].replace(",", "."))
+                    if 0 < share <= 5:
+                        rows.append((f"{shown} run yourselves", share * loaded, loaded_sign,
+                                     f"{fte.group(0)} at {_price(loaded, loaded_sign)} a year, in engineer time"))
+                elif money and not fte:
+                    sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
+                    rows.append((shown, money[0].value * 12, sign, money[0].text.strip()))
+    if len(rows) < 2:
+        return ""
+    parts = [f"{name} about {_money(year, sign)} ({how})" for name, year, sign, how in rows]
+    said = "On your numbers, for one year: " + "; ".join(parts) + "."
+    signs = {sign.strip() for _, _, sign, _ in rows}
+    same = [r for r in rows if r[2].strip() == rows[0][2].strip()]
+    if len(signs) == 1:
+        low = min(rows, key=lambda r: r[1])
+        said += f" {low[0]} costs least, by about {_money(sorted(r[1] for r in rows)[1] - low[1], low[2])} a year."
+    elif len(same) >= 2:
+        low = min(same, key=lambda r: r[1])
+        said += (f" In {low[2].strip()}, {low[0]} costs least; the others are in "
+                 f"{' and '.join(sorted(signs - {low[2].strip()}))}: convert at your rate before ranking them.")
+    if any(name.endswith("run yourselves") for name, *_ in rows):
+        said += " Running it yourselves also needs the machines it runs on, which are not in that sum."
+    return said
+
+
 def _quotes_a_year(ctx: Context) -> list[float]:
     """Yearly prices the asker said were quoted, clause by clause in the order they said them."""
     out = []
@@ -808,7 +944,7 @@ def bill_against_hardware(ctx: Context, cites: Citations) -> str:
     if bill is None:
         return ""
     given = given_numbers(ctx)
-    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    months = _horizon(ctx, given)
     unit = _currency(ctx)
     return (f"On your numbers, the current {_money(bill, unit)} a month comes to about {_money(bill * months, unit)} "
             f"over {_span(months)}; to set the machines against it you need their purchase price, power and hosting, "
@@ -852,7 +988,7 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     if bill is None or not own:
         return ""
     given = given_numbers(ctx)
-    months = int(given.get("horizon_months", ctx.tco.defaults["horizon_months"].value if ctx.tco else 36))
+    months = _horizon(ctx, given)
     alt = min(own)
     unit = _currency(ctx)
     steps = yearly_steps(_texts(ctx), months) if not growth else None
@@ -862,7 +998,7 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     passes = next((m + 1 for m in range(months) if bill * (1 + growth) ** m >= alt), None)
     priced_as = f"{bill_name} at {_price(bill, unit)} a month" if bill_name != "the bill" else \
         f"the bill of {_price(bill, unit)} a month" if not growth else "the bill"
-    said = (f"On your numbers {priced_as} comes to about {_money(paid, unit)} over {_span(months)}, against about "
+    said = (f"On your numbers {priced_as} comes to about {_money(paid, unit)} {_over(months)}, against about "
             f"{_money(alt * months, unit)} for running it yourselves")
     if own_units and alt == own[-1]:
         said += ", where " + " and ".join(_described(p) for p in own_units)
@@ -874,7 +1010,9 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
         said += (f"; running it yourselves costs about {_money(gap, unit)} a month less from the start, and that "
                  f"difference has to pay for the engineers who would run it.")
         return said + _flat_note(ctx, growth) + convert_note(ctx)
-    if passes == 1:
+    if passes == 1 and not growth:
+        said += f"; running it yourselves costs about {_money(gap, unit)} a month less from the start"
+    elif passes == 1:
         said += "; running it yourselves costs less each month from the start"
     elif passes:
         said += (f"; growing {growth:.0%} a month, {bill_name} passes {_money(alt, unit)} a month in month {passes}, so "

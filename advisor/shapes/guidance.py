@@ -16,6 +16,7 @@ from .figures import (
     gpu_use_against_owning,
     move_weighed,
     multiplied,
+    options_a_year,
     people_both_ways,
     projection,
     quote_against_running,
@@ -318,7 +319,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
-    bills = (rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
+    bills = (options_a_year(ctx, cites) or rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
              or people_both_ways(ctx, cites) or (quote_against_running(ctx, cites) if ctx.state.running else "")
              or gpu_use_against_owning(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build

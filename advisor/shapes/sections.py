@@ -62,13 +62,25 @@ _BOUGHT = re.compile(r"\b(?:bought|buy|buying|purchased?)\b", re.IGNORECASE)
 _HOSTED = re.compile(r"\b(?:managed|hosted|cloud's|saas)\b", re.IGNORECASE)
 
 
+_CONTENT = re.compile(r"[a-z][a-z0-9'-]{3,}")
+
+
+def _mostly_said(sentence: str, said: str) -> bool:
+    """Whether the answer already says the sentence, in full or most of its words ("the purchase is behind you:
+    run the jobs they can carry on them" in the lead makes the situation line that says it again filler)."""
+    if sentence in said:
+        return True
+    words = set(_CONTENT.findall(sentence.lower()))
+    return bool(words) and len(words & set(_CONTENT.findall(said.lower()))) >= 0.6 * len(words)
+
+
 def situations_section(ctx: Context, cites: Citations, said: str = "") -> Section | None:
     """What the component's note says about situations the asker told of ("fraud labels arrive 30-60 days late"),
     cited; none already said in `said`."""
     # Under residency rules a line that recommends a managed or hosted service would contradict the call.
     bound = "regulated" in ctx.decision.conditions
     items = [f"{s.sentence} [{cites.cite(s.passage, s.sentence)}]" for s in ctx.evidence.situations
-             if s.sentence not in said and not (bound and _HOSTED.search(s.sentence))]
+             if not _mostly_said(s.sentence, said) and not (bound and _HOSTED.search(s.sentence))]
     return Section(kind="facts", title="What your situation changes", items=items) if items else None
 
 
