@@ -194,6 +194,7 @@ class Matrix(_Strict):
             for p in c.parts:
                 rows += [(f"parts.{p.name}.", p)] + [(f"parts.{p.name}.conditions.{r.condition}.", r)
                                                      for r in p.conditions]
+                rows += [(f"parts.{p.name}.given.{g.fact}.", g) for g in p.given]
             bad += [f"entry {c.slug}, field '{where}source': unknown article '{r.source}'"
                     for where, r in rows if r.source and r.source not in self.sources]
         if bad:
@@ -348,6 +349,7 @@ def _check_notes(path: Path, matrix: Matrix, known: set[str]) -> None:
         for part in c.parts:
             refs += [(f"parts.{part.name}.note", part.note)]
             refs += [(f"parts.{part.name}.conditions.{r.condition}.note", r.note) for r in part.conditions]
+            refs += [(f"parts.{part.name}.given.{g.fact}.note", g.note) for g in part.given]
         missing += [f"entry {c.slug}, field '{f}': unknown note '{d}'" for f, d in refs if d not in known]
     missing += [f"global_rules.{r.condition}, field 'note': unknown note '{r.note}'"
                 for r in matrix.global_rules if r.note not in known]

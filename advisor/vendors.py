@@ -238,6 +238,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # its name came up ("SageMaker came up once but we're not on AWS").
         keep = [o for o in named if cloud_of(o.doc) in (None, home)]
         named = keep if len(keep) >= 2 else named
+    from .shapes.phrasing import named_in as _named_in
+
+    # "comet or w&b?? ... right now everyone logs to local mlflow folders": the options the question weighs are the
+    # ones its asking sentence names; a product told only in the background is where they are, not a candidate.
+    asking = [x for x in re.split(r"(?<=[.!?])\s+", ctx.question) if x.rstrip().endswith("?")]
+    in_ask = [o for o in named if any(_named_in(o, x) for x in asking)]
+    if len(in_ask) >= 2:
+        named = in_ask
     if len(named) >= 2:
         options = named
     else:
@@ -287,10 +295,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         strength = facts[o.doc].strength
         built_on = [t for t in ctx.state.stack if re.search(rf"\b{re.escape(t)}\b", strength, re.IGNORECASE)
                     and not any(t.lower() in w.lower() for w in why)]
+        # A word every compared option is strong on ("runs" for trackers) tells them apart in nothing.
+        others = set().union(*(_shared_terms(facts[x.doc].strength, facts[x.doc].strength)
+                               for x in options if x is not o))
         if built_on:
             # Its strength is the tool their work already runs on ("Spark pipelines with managed MLflow").
             score, why = score + 1, [*why, f"it is built around the {built_on[0]} you already use"]
-        elif (shared := _shared_terms(strength, said) - names) and not any(t in w.lower() for t in shared for w in why):
+        elif (shared := _shared_terms(strength, said) - names - others) and not any(
+                t in w.lower() for t in shared for w in why):
             # Its strength is the kind of work they described ("photos of welded parts": image annotation).
             score, why = score + 1, [*why, f"it is strong on {' and '.join(sorted(shared)[:2])}, which you asked about"]
         return score, why

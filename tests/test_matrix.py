@@ -144,6 +144,25 @@ def test_unknown_note_id_is_named(tmp_path, raw, note_ids):
     assert f"entry model-serving, field 'conditions.{ms_cond}.note': unknown note 'no-such-note'" in message
 
 
+def test_a_fact_rule_names_a_known_note_and_a_known_fact(tmp_path, raw, note_ids):
+    def training(d):
+        return next(c for c in d["components"] if c["slug"] == "training-infrastructure")
+
+    def compute(d):
+        return next(p for p in training(d)["parts"] if p["name"] == "compute")
+
+    path = dump(tmp_path, broken(raw, lambda d: compute(d)["given"][0].update(note="no-such-note")))
+    load_matrix(path)
+    with pytest.raises(ConfigError) as err:
+        load_matrix(path, known_notes=note_ids)
+    assert "entry training-infrastructure, field 'parts.compute.given.owns-hardware.note': unknown note" in \
+        err.value.message
+    path = dump(tmp_path, broken(raw, lambda d: compute(d)["given"][0].update(fact="owns-a-yacht")))
+    with pytest.raises(ConfigError) as err:
+        load_matrix(path)
+    assert "owns-a-yacht" in err.value.message or "fact" in err.value.message
+
+
 def test_unknown_condition_is_named(tmp_path, raw):
     path = dump(tmp_path, broken(raw, lambda d: d["components"][3]["conditions"][0].update(condition="full-moon")))
     matrix = load_matrix(path)

@@ -88,3 +88,14 @@ def test_rent_for_the_hours_used_against_a_purchase_in_another_currency(advisor)
 
 def test_first_person_words_are_addressed_back():
     assert yours("I'm the only ML engineer and my team helps me") == "you're the only ML engineer and your team helps you"
+
+
+def test_the_options_weighed_are_the_ones_the_question_names(advisor):
+    a = advisor.ask("comet ml or w&b?? 5 of us train speech models, everyone logs to local mlflow folders today and "
+                    "it is a mess. which one would you pick")
+    assert a.act == "vendor"
+    table = next(s for s in a.sections if s.table is not None)
+    rows = " ".join(" ".join(r) for r in table.table.rows)
+    assert "Weights & Biases" in rows and "Comet" in rows and "MLflow" not in rows
+    # "runs" is what every tracker is strong on: no reason to prefer one
+    assert "strong on run" not in a.lead
