@@ -339,6 +339,8 @@ class Planner:
             new.facts.pop("regime", None)
         if r.owns_hardware:
             new.facts["owns-hardware"] = r.owns_hardware
+        if r.model_product:
+            new.facts["model-product"] = r.model_product
         # Whether their rule says where data may live, from any turn while the condition holds.
         if "regulated" in r.conditions and r.data_location:
             # The cue and the asker's sentence with it: "must stay in" alone does not say whether a region or their

@@ -31,6 +31,7 @@ class Reading(BaseModel):
     shortlist: bool = False  # several options weighed, not all of them named ("Scale AI and two other vendors")
     destination: str = ""  # the words after "moving to" ("pgvector before black friday"), where a move goes
     owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
+    model_product: str = ""  # says a model or its predictions are what customers pay for, as found ("the model is our product")
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
@@ -158,6 +159,25 @@ _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitati
 def _names(condition: str, text: str) -> bool:
     """Whether `text` uses the condition's own word ("regulated", "lock-in", "budget", "scale", "early")."""
     return any(re.search(rf"\b{re.escape(w)}", text) for w in condition.split("-") if len(w) > 2)
+
+
+# "A Zilliz rep claims it is "10x faster" and "scales to billions of vectors"": what a seller claims, in quotes, is
+# their pitch, not the asker's size or load.
+_CLAIMED = re.compile(r"\b(?:claim\w*|pitch\w*|promis\w*|advertis\w*|market\w*|brochure|sales\w*|rep|account exec\w*|"
+                      r"vendor|they say|says|said|boast\w*|tout\w*|deck)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
+
+
+def _pitched(question: str) -> list[str]:
+    """Quoted phrases a seller's claim introduces (the claim verb within the 80 characters before the first quote, or
+    a quote that follows another pitched one closely)."""
+    out, last = [], -1000
+    for m in _QUOTED.finditer(question):
+        before = question[max(0, m.start() - 80):m.start()]
+        if _CLAIMED.search(before) or m.start() - last < 40:
+            out.append(m.group(1))
+            last = m.end()
+    return out
 
 
 def _as_written(q, question: str):
@@ -335,6 +355,7 @@ class Reader:
         r.shortlist = bool(self.lex.shortlist.search(norm))
         r.destination = m.group(1) if self.lex.destination and (m := self.lex.destination.search(norm)) else ""
         # Told, not asked: "do we need our own cluster?" or "would owning GPUs in a colo be cheaper?" weighs owning.
+        r.model_product = m.group(0) if (m := self.lex.sells_model.search(norm)) else ""
         r.owns_hardware = next((m.group(0) for m in self.lex.owned_hardware.finditer(norm)
                                 if not _asked_at(norm, m.start(), m.end())), "")
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
@@ -427,7 +448,8 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
-        found = [_as_written(q, question) for q in extract(norm)]
+        pitched = _pitched(question)
+        found = [w for w in (_as_written(q, question) for q in extract(norm)) if not any(w.text in x for x in pitched)]
         # A measured latency counts only against a target it misses ("p95 is 180 ms; product wants under 100 ms"),
         # said once as both numbers; a latency target looser than the scale line settles nothing otherwise, and is
         # no reason to echo as their scale.
@@ -603,12 +625,19 @@ class Reader:
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)
         echo: dict[str, int] = {}  # condition said by the whole turn -> the clause that says most of it
         asks = [r.normalized[e:e + 1] == "?" for _, e in spans] if len(units) > 1 else []
+        pitched = [normalize(x) for x in _pitched(r.question)]
+        # A clause inside a seller's quoted claim ("scales to billions of vectors") tells nothing of the asker.
+        claimed = {i for i in range(1, len(units)) if any(units[i].strip() and units[i].strip() in x for x in pitched)}
         for k, cond in enumerate(cond_head.classes):
             if P[:, k].max() < self.condition_threshold:
                 continue
             # Polarity is clause-local: take the last clause that carries the condition (a correction comes
             # after what it corrects: "we're a bank, but no residency rules apply"), else the whole turn.
             carrying = [i for i in range(1, len(units)) if P[i, k] >= self.condition_threshold]
+            if claimed and carrying:
+                if all(i in claimed for i in carrying):
+                    continue
+                carrying = [i for i in carrying if i not in claimed]
             if cond in self.lex.feature_not_fact:
                 # "... one service that holds the keys, gives each team a budget": what the product should do.
                 told = [i for i in carrying if not self.lex.feature_not_fact[cond].search(units[i])]
@@ -684,7 +713,9 @@ class Reader:
         team = small_team(r.quantities, thresholds)
         magnitude: dict[str, str] = {}  # condition -> the polarity the numbers gave it
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
-            found = extract(clause)
+            if pos in claimed:
+                continue  # a seller's claimed figure is no size of theirs
+            found = [q for q in extract(clause) if not any(q.text in x for x in pitched)]
             for c, polarity in implications(found, thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
@@ -729,6 +760,13 @@ class Reader:
                 said.get("scale", (0, ""))[1] == "stated":
             # Evidence is told in performance words ("measured recall", "can't keep up with our load"); with
             # no magnitude given at all, those words report the measurement, not a scale requirement.
+            said.pop("scale")
+        pos = said.get("scale", (0, ""))[0]
+        if pos and said["scale"][1] == "stated" and magnitude.get("scale") != "stated" and \
+                {q.kind for q in extract(clauses[pos - 1])} == {"latency_measured_ms"} and \
+                not any(q.kind == "latency_missed_ms" for q in r.quantities):
+            # "p95 around 120 ms" told of what they run, with no target it misses, is how it performs today, not a
+            # load they cannot meet.
             said.pop("scale")
         models = [q.value for q in r.quantities if q.kind == "models"]
         if models and thresholds.models.scale_at_least is not None and max(models) >= thresholds.models.scale_at_least \

@@ -99,3 +99,33 @@ def test_the_options_weighed_are_the_ones_the_question_names(advisor):
     assert "Weights & Biases" in rows and "Comet" in rows and "MLflow" not in rows
     # "runs" is what every tracker is strong on: no reason to prefer one
     assert "strong on run" not in a.lead
+
+
+def test_a_pick_under_new_facts_starts_from_the_tool_they_run(advisor):
+    a = advisor.ask("Pinecone or Qdrant Cloud for our internal search assistant? About 30k chunks, 40 users.")
+    b = advisor.ask("Forgot to say: everything has to stay inside our Azure tenant, and we already run Azure Database "
+                    "for PostgreSQL for the ticketing system. Does that change the pick?", a.conversation_id)
+    assert b.component == "vector-database"
+    assert "Postgres you already run" in b.lead and "pgvector" in b.lead
+
+
+def test_a_sellers_quoted_claims_are_not_the_askers_size(advisor):
+    r = advisor.reader.read('We run pgvector on our Postgres, 700k vectors, 4 queries a second. A sales rep claims '
+                            'their managed service "scales to billions of vectors" and is "10x faster". How do we '
+                            'check that?')
+    assert "scale" not in r.conditions
+    assert not any(q.kind == "stored_vectors" and q.value > 1e6 for q in r.quantities)
+
+
+def test_a_company_policy_on_where_data_stays_is_a_rule(advisor):
+    a = advisor.ask("Our lab images are trade secrets and company policy says they cannot leave the plant network. "
+                    "Should we build our own labelling tool?")
+    assert "regulated" in a.conditions
+
+
+def test_the_model_as_the_product_puts_the_edge_in_the_model_not_the_stack(advisor):
+    a = advisor.ask("We're 12 engineers. Our demand-forecasting model itself is our product: retailers pay us per "
+                    "forecast. What should we build and what should we buy across experiment tracking, pipelines "
+                    "and serving?")
+    assert "core-differentiator" not in a.conditions
+    assert a.lead.startswith("Your edge is the model and its data")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..compose import Citations, Context, yours
+from ..compose import Citations, Context, sentences, yours
 from ..hosting import answer as hosting_answer
 from ..hosting import hosting_choice
 from ..models import Section, TurnChange
@@ -65,7 +65,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         act = "what-if"  # a supposition that moves the call says so first ("that would move it from Build to Buy")
     changed = _turn_change(ctx)
     if len(ctx.several) >= 2:
-        return (*several_shape(ctx, cites), changed)
+        lead, sections = several_shape(ctx, cites)
+        return f"{edge} {lead}" if (edge := _model_edge(ctx, cites)) else lead, sections, changed
     if d.component is None and d.other_component:
         if ctx.plan.reuses:
             return (*reused_shape(ctx, cites), changed)
@@ -191,7 +192,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
-        moved = _change_sentence(ctx, cites) if changed else ""
+        # A choice asked again under news that leaves the call where it was is answered by the pick: "That does not
+        # change it: still Buy" would speak of a call nobody asked about, and the pick may well have changed.
+        moved = _change_sentence(ctx, cites) if changed and (act != "vendor" or (
+            ctx.previous is not None and ctx.previous.verdict != d.verdict)) else ""
         # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
@@ -325,10 +329,28 @@ def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section])
     return Section(kind="facts", title="Your numbers", items=[shown])
 
 
+def _model_edge(ctx: Context, cites: Citations) -> str:
+    """"The valuation model itself is our product": where their edge sits (the model and its data), cited, before
+    what to build and buy under it; '' unless they told so and the four-questions note is at hand."""
+    if "model-product" not in ctx.state.facts:
+        return ""
+    passage = cites.section("four-questions", "question 1")
+    said = next((x for x in sentences(passage.doc.page_content) if "advantage usually sits" in x), "") if passage else ""
+    if not said:
+        return ""
+    told = said[:1].lower() + said[1:] if said[1:2].islower() else said
+    return f"Your edge is the model and its data, not the infrastructure under it: {told} [{cites.cite(passage, said)}]"
+
+
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     from ..vendors import comparison
 
-    return comparison(ctx, cites, situation_phrase(ctx))
+    lead, sections = comparison(ctx, cites, situation_phrase(ctx))
+    if not any(x.kind == "facts" and x.title.startswith("Alongside") for x in sections):
+        # "We already run Azure Database for PostgreSQL": what the row's note says of a tool they run is part of the
+        # pick (pgvector beside their Postgres), even when they asked between two other products.
+        sections = [*keep(alongside(ctx, cites)), *sections]
+    return lead, sections
 
 
 def _turn_change(ctx: Context) -> TurnChange | None:

@@ -842,8 +842,10 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
         said += f" {low[0]} costs least, by about {_money(sorted(r[1] for r in rows)[1] - low[1], low[2])} a year."
     elif len(same) >= 2:
         low = min(same, key=lambda r: r[1])
-        said += (f" In {low[2].strip()}, {low[0]} costs least; the others are in "
-                 f"{' and '.join(sorted(signs - {low[2].strip()}))}: convert at your rate before ranking them.")
+        apart = [r[0] for r in rows if r[2].strip() != low[2].strip()]
+        said += (f" Of the options in {low[2].strip()}, {low[0]} costs least; {' and '.join(apart)} "
+                 f"{'is' if len(apart) == 1 else 'are'} priced in {' and '.join(sorted(signs - {low[2].strip()}))}: "
+                 "convert at your rate before ranking all of them.")
     if any(name.endswith("run yourselves") for name, *_ in rows):
         said += " Running it yourselves also needs the machines it runs on, which are not in that sum."
     return said

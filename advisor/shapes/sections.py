@@ -96,7 +96,8 @@ def situation_suffices(ctx: Context, cites: Citations) -> str:
 def _in_place(ctx: Context, tools: list[str]) -> tuple[list[str], dict[str, re.Pattern]]:
     """The tools named at least once other than as an option they weigh ("Slurm, Run:ai, or build on Kubernetes?",
     "fix our MLflow (move to RDS + S3)?" name no tool in place), with the pattern that finds each."""
-    rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?\b", re.IGNORECASE) for t in tools}
+    # "PostgreSQL" and "JupyterHub" are the Postgres and Jupyter they run: the name may run on into a longer word.
+    rx = {t: re.compile(rf"\b{re.escape(t.rstrip('s'))}s?(?:ql|hub|lab|tab)?\b", re.IGNORECASE) for t in tools}
     said = " ".join([*(h for h, _ in ctx.history), ctx.question])
     return [t for t in tools if any(not _OPTION.search(said[max(0, m.start() - 30):m.start()])
                                     for m in rx[t].finditer(said))], rx
