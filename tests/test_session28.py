@@ -129,3 +129,10 @@ def test_the_model_as_the_product_puts_the_edge_in_the_model_not_the_stack(advis
                     "and serving?")
     assert "core-differentiator" not in a.conditions
     assert a.lead.startswith("Your edge is the model and its data")
+
+
+def test_a_pitch_is_judged_against_the_tool_they_run(advisor):
+    a = advisor.ask('Our search runs on pgvector in the Postgres we already run, 600k vectors, p95 about 90 ms. A '
+                    'Pinecone rep claims it is "5x faster". How much of that should I believe, and how do I check it?')
+    assert a.act == "evaluate"
+    assert a.lead.startswith("Judge the pitch against the Postgres you already run")

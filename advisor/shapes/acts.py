@@ -153,7 +153,8 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # need this?", where the products named are the proposal, not a choice asked between them.
         shape = enough_shape
     lead, sections = shape(ctx, cites)
-    lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
+    lead = _covered_first(ctx, cites, lead) if act == "vendor" else _pitch_against_theirs(ctx, cites, lead) \
+        if act == "evaluate" else lead
     lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx, cites)) else lead
     if act in ("verdict", "vendor", "why") and (pick := only_fitting(ctx, cites)) and pick.split(":")[0] not in lead:
         # The pick left after what they lack rules the others out, said right after the call.
@@ -308,6 +309,17 @@ def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:
     tool, line = covered
     rest = lead if lead[:2].isupper() else lead[:1].lower() + lead[1:]  # "SageMaker ..." keeps its capital
     return f"Start with the {tool} you already run. {line} If it falls short: {rest}"
+
+
+def _pitch_against_theirs(ctx: Context, cites: Citations, lead: str) -> str:
+    """A vendor's pitch weighed when a tool they run may need no new product ("pgvector on the Aurora we already run;
+    a rep pitches managed Milvus"): what they run is the baseline the pitch must beat, said first."""
+    covered = stack_covers(ctx, cites)
+    if covered is None or ctx.decision.verdict != "buy" or "scale" in ctx.decision.conditions:
+        return lead
+    tool, line = covered
+    line = line[:1].lower() + line[1:] if line[1:2].islower() else line
+    return f"Judge the pitch against the {tool} you already run, on your own data: {line} {lead}"
 
 
 def _topic_ids(ctx: Context) -> set[str]:
