@@ -59,7 +59,9 @@ def test_regulation_without_a_rule_on_where_data_lives_is_not_called_residency(a
     bank = advisor.ask("We're a US bank and our model risk team (SR 11-7) audits every model. Should we build a "
                        "model registry or buy one?")
     assert "regulated" in bank.conditions
-    assert "residency" not in bank.lead.split(".")[0] and "regulation" in bank.lead.split(".")[0], bank.lead
+    first = bank.lead.split(".")[0]
+    # said in the asker's own terms (the regime they named) or as a sector's regulation, never as a residency rule
+    assert "residency" not in first and ("regulation" in first or "SR 11-7" in first), bank.lead
     eu = advisor.ask("Our client data must stay inside the EU and on our own servers. Model registry: build or buy?")
     assert "data-residency" in eu.lead.split(".")[0], eu.lead
 

@@ -195,8 +195,17 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # then answers the choice again under the new facts.
         # A choice asked again under news that leaves the call where it was is answered by the pick: "That does not
         # change it: still Buy" would speak of a call nobody asked about, and the pick may well have changed.
-        moved = _change_sentence(ctx, cites) if changed and (act != "vendor" or (
-            ctx.previous is not None and ctx.previous.verdict != d.verdict)) else ""
+        moved = _change_sentence(ctx, cites) if changed else ""
+        if moved.startswith("That does not change it: still") and act == "vendor" and not _same_pick(ctx, lead):
+            # The call stands but the pick moved (a rule that rules out the hosted editions): "does not change it"
+            # would deny the change they asked about; the news is still said, as the reason the pick moves.
+            moved = re.sub(r"^That does not change it: still (\w+)\. Noted: (.*); this call does not turn on that\.$",
+                           r"It is still \1, but the pick changes, since \2.", moved)
+            moved = re.sub(r"^That does not change it: still (\w+)(?:, and more clearly so, since|, even though) ",
+                           r"It is still \1, but the pick changes, since ", moved)
+            moved = re.sub(r"^That does not change it: still (\w+)(?:, though | \(|\.)",
+                           lambda m: f"It is still {m.group(1)}, but the pick changes" +
+                           {", though ": ": ", " (": " (", ".": "."}[m.group(0)[m.end(1) - m.start():]], moved)
         # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
@@ -339,6 +348,22 @@ def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section])
     if any(shown[:80] in answer for _, answer in ctx.history):
         return None  # "OK, which part do we write?" after the sum was given: not the sum again
     return Section(kind="facts", title="Your numbers", items=[shown])
+
+
+def _same_pick(ctx: Context, lead: str) -> bool:
+    """Whether the product a pick answer names first is the one the previous answer named first ("Airflow fits best"
+    both times): only then may "that does not change it" stand before it."""
+    if not ctx.history or ctx.decision.component is None:
+        return False
+    options = ctx.decision.component.buy
+
+    def first(text: str):
+        at = [(m.start(), o.doc) for o in options for n in (o.name, *o.aliases)
+              for m in re.finditer(rf"\b{re.escape(n)}\b", text, re.IGNORECASE)]
+        return min(at)[1] if at else None
+
+    now, before = first(lead), first(ctx.history[-1][1])
+    return now is not None and now == before
 
 
 def _model_edge(ctx: Context, cites: Citations) -> str:
