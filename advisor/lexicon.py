@@ -349,8 +349,6 @@ class Lexicon:
         self.young_company = _any(cues.young_company)
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
-        # One pass first: most turns name no regime, and each name is its own pattern.
-        self._any_regime = _any([p for patterns in cues.regimes.values() for p in patterns])
         self.attestations = frozenset(cues.attestations)
         self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
@@ -360,7 +358,6 @@ class Lexicon:
         self.faults_plan = _any(cues.faults_plan)
         self.turning_asks = _any(cues.turning_asks)
         self._stack = {name: _any(patterns) for name, patterns in cues.stack_tools.items()}
-        self._any_stack = _any([p for patterns in cues.stack_tools.values() for p in patterns])
         self._stack_absent = {name: re.compile(cues.stack_absent.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
                               for name, patterns in cues.stack_tools.items()} if cues.stack_absent else {}
         self._stack_wanted = {name: re.compile(cues.stack_wanted.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
@@ -465,16 +462,12 @@ class Lexicon:
 
     def regimes(self, norm: str) -> list[str]:
         """Compliance regimes the text names ("HIPAA", "GDPR"), in the order it names them."""
-        if not self._any_regime.search(norm):
-            return []
         found = sorted((m.start(), name) for name, rx in self._regimes.items() if (m := rx.search(norm)))
         return [name for _, name in found]
 
     def stack(self, norm: str) -> list[str]:
         """Tools the text names that may already run beside the component ("Prometheus", "Redis"), in order; not
         those it says they lack ("we don't use Kubernetes")."""
-        if not self._any_stack.search(norm):
-            return []
         found = sorted((m.start(), name) for name, rx in self._stack.items() if (m := rx.search(norm))
                        and not (name in self._stack_absent and self._stack_absent[name].search(norm))
                        and not (name in self._stack_wanted and len(self._stack_wanted[name].findall(norm))
