@@ -349,6 +349,8 @@ class Lexicon:
         self.young_company = _any(cues.young_company)
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
+        # One pass first: most turns name no regime, and each name is its own pattern.
+        self._any_regime = _any([p for patterns in cues.regimes.values() for p in patterns])
         self.attestations = frozenset(cues.attestations)
         self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
@@ -358,6 +360,7 @@ class Lexicon:
         self.faults_plan = _any(cues.faults_plan)
         self.turning_asks = _any(cues.turning_asks)
         self._stack = {name: _any(patterns) for name, patterns in cues.stack_tools.items()}
+        self._any_stack = _any([p for patterns in cues.stack_tools.values() for p in patterns])
         self._stack_absent = {name: re.compile(cues.stack_absent.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
                               for name, patterns in cues.stack_tools.items()} if cues.stack_absent else {}
         self._stack_wanted = {name: re.compile(cues.stack_wanted.replace("{tool}", "(?:" + "|".join(patterns) + ")"))
@@ -462,17 +465,22 @@ class Lexicon:
 
     def regimes(self, norm: str) -> list[str]:
         """Compliance regimes the text names ("HIPAA", "GDPR"), in the order it names them."""
+        if not self._any_regime.search(norm):
+            return []
         found = sorted((m.start(), name) for name, rx in self._regimes.items() if (m := rx.search(norm)))
         return [name for _, name in found]
 
     def stack(self, norm: str) -> list[str]:
         """Tools the text names that may already run beside the component ("Prometheus", "Redis"), in order; not
         those it says they lack ("we don't use Kubernetes")."""
+        attested = [a for a in self.regimes(norm) if a in self.attestations]
+        if not self._any_stack.search(norm):
+            return attested
         found = sorted((m.start(), name) for name, rx in self._stack.items() if (m := rx.search(norm))
                        and not (name in self._stack_absent and self._stack_absent[name].search(norm))
                        and not (name in self._stack_wanted and len(self._stack_wanted[name].findall(norm))
                                 >= len(rx.findall(norm))))
-        return [name for _, name in found] + [a for a in self.regimes(norm) if a in self.attestations]
+        return [name for _, name in found] + attested
 
     def keeps_incumbent(self, norm: str) -> bool:
         """Whether keeping what they have is one side of the choice ("migrate to Feast, or keep what we have?")."""
@@ -590,18 +598,23 @@ class Lexicon:
         words = text.split()
         # Every phrase against every window of its word count in one rapidfuzz call per count; the rules
         # below then read the score matrix in phrase order (longest first), as a loop over pairs would.
-        scores: dict[int, tuple[list[tuple[int, str]], np.ndarray]] = {}
+        scores: dict[int, tuple[list[tuple[int, str]], np.ndarray, dict[int, list[int]]]] = {}
         for n, phrases in self._fuzzy_by_words.items():
             windows = [(i, " ".join(words[i:i + n])) for i in range(len(words) - n + 1)]
             if windows:
-                scores[n] = (windows, process.cdist([w for _, w in windows], phrases, scorer=fuzz.ratio,
-                                                    score_cutoff=80, dtype=np.float32))
+                matrix = process.cdist([w for _, w in windows], phrases, scorer=fuzz.ratio, score_cutoff=80,
+                                       dtype=np.float32)
+                # Most cells are below the cut-off: find the few near windows once, not once per phrase.
+                near: dict[int, list[int]] = {}
+                for row, col in zip(*np.nonzero(matrix)):
+                    near.setdefault(int(col), []).append(int(row))
+                scores[n] = (windows, matrix, near)
         hits = []
         for phrase, (slug, doc), n, col in self._fuzzy_phrases:
             if n not in scores:
                 continue
-            windows, matrix = scores[n]
-            for row in np.flatnonzero(matrix[:, col]):
+            windows, matrix, near = scores[n]
+            for row in near.get(col, ()):
                 i, window = windows[row]
                 if abs(len(window) - len(phrase)) > 3 or window[0] != phrase[0]:
                     continue  # typos keep the first letter: "serve" is a word, not a misspelt "KServe"
