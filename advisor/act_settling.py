@@ -16,6 +16,31 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
                    r"why)\s+(?:we|i|it|that|this|they|you|our|the|one|a)\b")
 
 
+# Words that ask about money; a sentence that asks without any of them asks no cost question.
+_MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend\w*|sav(?:e|es|ed|ing|ings)|tco|worth|pay\w*|"
+                          r"budget\w*|money|afford\w*|bills?|billing|how much|roi|break[- ]?even|compar\w*|math|"
+                          r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*)\b|[$€£¥]", re.IGNORECASE)
+
+
+def _told_only(norm: str, at: int) -> bool:
+    """Whether the sentence around `at` tells rather than asks, while another sentence of the turn asks."""
+    sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]*", norm)]
+    here = next(((b, e) for b, e in sents if b <= at < e), None)
+    return here is not None and not norm[here[0]:here[1]].rstrip().endswith("?") and any(
+        norm[b:e].rstrip().endswith("?") for b, e in sents if (b, e) != here)
+
+
+_YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can|do|does)\b(?!.*\b(?:which|what|parts?|"
+                           r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b", re.IGNORECASE)
+
+
+def _yes_no_build(norm: str) -> bool:
+    """Whether every sentence that asks asks yes or no about building, naming no part ("is that something to write
+    ourselves?")."""
+    asking = [x.strip() for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
+    return bool(asking) and all(_YES_NO_BUILD.search(x) for x in asking)
+
+
 def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Callable[[set[str] | None], tuple[str, float]],
                in_scope: bool) -> None:
     """Set `r.act` and `r.act_in_scope` from the act head (`pick` leaves classes out) and the ordering rules."""
@@ -58,6 +83,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # a move would be.
         r.act = r.act_in_scope = "verdict"
     decided = lex.asks_decision.search(norm)  # "should we buy ...", "build or buy": the call asked
+    if decided and _told_only(norm, decided.start()):
+        # "Over the next year we'll have to decide build or buy for tracking, serving and monitoring. Where do teams
+        # go wrong?" tells the decisions ahead; the sentence that asks asks something else.
+        decided = None
     if r.act_in_scope == "general" and decided and r.component and r.act in ("general", "off-topic"):
         # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
         # second ask reads like general guidance (and so it does, were the turn in scope).
@@ -152,6 +181,16 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     if r.act == "vendor" and len(r.vendors) == 1 and (r.self_hosting or r.build_alternative):
         # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
         # one product against running or writing it themselves: the call, not a pick among products.
+        r.act = r.act_in_scope = "verdict"
+    asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
+    if r.act == "cost" and asking and not any(_MONEY_ASKED.search(x) for x in asking):
+        # "... $48k a month for Claude ... same quality at $19k all-in. Should we self-host that workload?": the money
+        # is the evidence they tell; the sentence that asks asks the call.
+        r.act = "verdict"
+        r.act_in_scope = "verdict" if r.act_in_scope == "cost" else r.act_in_scope
+    if r.act == "build-part" and "build" not in r.also and _yes_no_build(norm):
+        # "One place that keeps every model version and who signed it off. Is that something to write ourselves?"
+        # asks yes or no on building the thing described, not which of its parts to build.
         r.act = r.act_in_scope = "verdict"
     if r.act == "build-part" and "build" in r.also:
         # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the

@@ -66,6 +66,9 @@ def _position(text: str, option) -> int:
 _PAY = re.compile(r"\b(?:loaded|salar(?:y|ies)|per (?:engineer|person|head)|fte|each engineer|wages?)\b", re.IGNORECASE)
 
 
+_OWN_RUNNING = re.compile(r"\bself[- ]?host(?:ed|ing)?\b|\b(?:vms?|virtual machines?)\b|\bon our own\b", re.IGNORECASE)
+
+
 def quote(ctx) -> tuple[str, float] | None:
     """The price the asker was quoted or pays, as written and per year; None when they gave none (a person's loaded
     cost is no price)."""
@@ -75,6 +78,12 @@ def quote(ctx) -> tuple[str, float] | None:
             continue
         at = question.lower().find(q.text.strip().lower())
         if at >= 0 and _PAY.search(question[max(0, at - 40):at + len(q.text) + 20]):
+            continue
+        # "Self-hosted MLflow would run on a VM at about €180/month": what running it themselves costs, not a quote.
+        # Read in its own part of the sentence: "self-host MLflow on our k8s or pay for Comet at 900 EUR/mo" quotes Comet.
+        part = next((x for x in re.split(r"(?<=[.;!?])\s+|,\s+|\s+or\s+", question)
+                     if q.text.strip().lower() in x.lower()), "")
+        if _OWN_RUNNING.search(part):
             continue
         return q.text.strip(), q.value * 12
     return None
@@ -137,8 +146,12 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     if regional:
         lead += (f" Either way keeps your data where your rule says only if it runs in that region: self-hosting {own} "
                  f"puts it where you choose, and {paid} fits only if it offers hosting there.")
+    from .shapes.figures import engineer_share, options_a_year, run_against_quote
+
+    if ctx.plan.act == "cost" and (sums := options_a_year(ctx, cites)):
+        # "What does each option cost over the next two years?" with both priced: the sums answer first.
+        return f"{sums} {lead}", _sections(ctx, cites, choice, facts, costs, inside)
     quoted = quote(ctx)
-    from .shapes.figures import engineer_share, run_against_quote
 
     share = engineer_share(ctx, quoted[1]) if quoted else ""
     told = run_against_quote(ctx, cites) if not inside else ""
@@ -148,9 +161,14 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     elif share and not inside:
         lead += (f" {quoted[0]} is {share}: self-hosting is cheaper only if running {own} takes less of someone's "
                  f"time than that.{cite(costs)}")
+    return lead, _sections(ctx, cites, choice, facts, costs, inside)
+
+
+def _sections(ctx, cites, choice: HostingChoice, facts: dict, costs, inside: bool) -> list[Section]:
+    """What self-hosting costs beyond the licence, and the two options side by side."""
     items = cites.sentence_from(costs, 2)[1:2] if costs and not inside else []
     sections = [Section(kind="guidance", title="What self-hosting costs", items=items)] if items else []
     options = [o for o in (choice.own, choice.paid) if o is not None and o.doc in facts]
     if len(options) == 2:  # one row would compare nothing
         sections.append(Section(kind="comparison", title="Side by side", table=side_by_side(options, facts, cites)))
-    return lead, sections
+    return sections

@@ -122,6 +122,7 @@ class Cues(BaseModel):
     asks_decision: list[str] = []  # asks for the build-or-buy call itself ("should we buy ...", "build or buy")
     leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
     supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
+    someday: list[str] = []  # a size only a possible future would bring ("one day we might index billions")
     undo: list[str] = []  # asks what reversing the choice would take ("what would it cost to undo this?")
     self_hosting: list[str] = []  # running a tool themselves ("self-host MLflow", "on our own k8s cluster")
     paid_service: list[str] = []  # paying someone to run it ("the managed version", "they quoted us")
@@ -249,6 +250,9 @@ _NOT = re.compile(r"\b(?:not|never|no longer)\b")
 
 # A component's name followed by one of these names a team or a role ("the ML platform team", "our monitoring lead").
 _TEAM_AFTER = re.compile(r"\s+(?:team|teams|squad|group|org|organisation|organization|lead|leads|manager|engineers?)\b")
+# "a Thai OCR company", "an MLOps consultancy": words naming the asker's trade, not infrastructure they ask about.
+_TRADE_AFTER = re.compile(r"(?:\s+[\w-]+)?\s+(?:company|companies|startup|start-up|firm|business|vendor|provider|"
+                          r"shop|agency|consultancy|house|specialists?)\b")
 
 
 def _any(patterns: list[str]) -> re.Pattern[str]:
@@ -387,6 +391,7 @@ class Lexicon:
         self.asks_decision = _any(cues.asks_decision)
         self.leaving_build = _any(cues.leaving_build)
         self.supposes = _any(cues.supposes)
+        self.someday = _any(cues.someday)
         self.undo = _any(cues.undo)
         self.why_asks = _any(cues.why_asks)
         self.llm_app = _any(cues.llm_app)
@@ -570,7 +575,8 @@ class Lexicon:
         if not found:
             found = self._fuzzy(text)
         for name, rx in self.others:
-            m = rx.search(text)
+            m = next((m for m in rx.finditer(text)
+                      if not (_TRADE_AFTER.match(text, m.end()) or _TEAM_AFTER.match(text, m.end()))), None)
             if m and not any(m.start() < e and s < m.end() for s, e in taken):
                 found.append(Hit(OTHER, name, m.start(), m.end() - m.start(), True))
         return sorted(found, key=lambda h: h.start)

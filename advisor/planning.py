@@ -118,7 +118,10 @@ class Planner:
         if not r.in_scope and (state.component or state.other_component) and (r.conditions or (
                 (r.negated or r.retracted or r.quantities)
                 and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)
-                or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min or r.names_nothing):
+                or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min or r.names_nothing
+                # "the workstations are plain Ubuntu, no kubernetes": a turn that only tells, mid-conversation, tells
+                # it of the thread; there is no other question in it to refuse.
+                or (r.act_in_scope == "statement" and "?" not in r.normalized and not r.injection)):
             # A follow-up that states a fact about the asker ("our security team says traces can't go to any
             # third-party SaaS. Does that change it?", "our API invoices are about $2k a month") belongs to the
             # conversation, whatever its words suggest; numbers alone do so unless the act head is sure the turn
@@ -204,6 +207,10 @@ class Planner:
         told = bool(r.told_only and state.component and (r.recheck or act not in ("verdict", "general") and (
             act == "what-if" or (r.component or r.other_component) not in r.named)))
         guessed = guessed or (told and r.component not in (None, state.component))
+        # "What if next year we move all training to rented cloud GPUs? Does the answer change?" supposes new facts and
+        # asks the call in play again: with no row or product named, the subject stays.
+        guessed = guessed or bool(r.recheck and act in ("what-if", "verdict") and state.component and r.component
+                                  not in (None, state.component, *named) and not r.vendors)
         # A turn mid-conversation that asks nothing and tells what they run, naming another row only through a
         # product ("Should have said: everything else we run is on Vertex AI."), tells the stack around the question;
         # it does not change the subject, and the question is asked again with it.
@@ -248,6 +255,10 @@ class Planner:
         if reuses:
             act = new.act = "enough"
             new.other_component = state.other_component
+        elif act == "general" and len(set(r.named_rows)) >= 2 and not r.vendors:
+            # "We'll decide on tracking, pipelines, serving and monitoring this year: where do teams go wrong?" asks
+            # across the rows it lists, not about the first of them.
+            new.component, new.components, new.other_component, new.part = None, [], None, WHOLE
         elif guessed:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
@@ -298,7 +309,11 @@ class Planner:
             top = comp.rule_for(held[0], new.facts) if held else None
             build = comp.build_part_given([*new.negated, *r.negated])
             asked = comp.part(self._part(r, new.component))
-            if asked is not None and (asked.verdict != "buy" or any(asked.rule_for(c, new.facts) for c in held)):
+            if "buy" in r.also and not r.named_parts and comp.verdict == "hybrid":
+                # "For our data pipelines, what should we build and what should we buy?" asks for the split of a row
+                # that is split, not for its build part alone.
+                new.part = WHOLE
+            elif asked is not None and (asked.verdict != "buy" or any(asked.rule_for(c, new.facts) for c in held)):
                 # "Should we build that optimisation layer on top of Triton?" names the part it asks of, and that
                 # part is one their situation can make theirs.
                 new.part = asked.name
@@ -512,6 +527,12 @@ class Planner:
             # A named vendor sells the bought side ("Is Prefect worth it or do we build that?"): the
             # question is about the component, not the part that is yours to write. One told to be in use
             # ("We use Arize for drift. Who builds the outcome feed?") leaves the part to write as the subject.
+            return WHOLE
+        asked = comp.part(part) if part != WHOLE else None
+        if asked is not None and asked.on_top_of and not named_parts and len(named) >= 2 and \
+                r.act in ("cost", "switch", "vendor"):
+            # "Endpoints per model on SageMaker, or KServe on our cluster: what does each cost?" weighs two products
+            # of the row; a layer built on top of one is no side of it unless named.
             return WHOLE
         hosted = {v for v in named if (f := (self.vendor_facts or {}).get(v)) is not None and not f.self_hostable}
         if "self-host" in part and any(self._weighed_against_self_hosting(r, comp, v) for v in hosted - set(r.running)):

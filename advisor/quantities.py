@@ -69,6 +69,8 @@ _RATE = re.compile(
     rf"(?:{NUM})\s*(?:-\s*)?(?:(?:(?!(?:per|a|an|the|of|and|or|to|in|from|for|engineers?|engs?|people|ppl|devs?|developers?|"
     r"scientists?|analysts?|users|customers|agents?|models?|gpus?|teams?|services?|servers?|nodes?|replicas?|instances?|"
     rf"machines?|pods?|workers?|members?|staff|employees?|clients|apps?)\b)[a-z][a-z-]{{1,24}}(?:\s+|-)){{1,2}}"
+    # "70,000 pricing and matching calls a second": two kinds joined by "and"
+    r"(?:(?:and|or|&)\s+[a-z][a-z-]{1,24}\s+)?"
     r"(?=requests?|reqs?|calls?|queries|lookups?))?"
     r"(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
     r"hits?|lookups?|transactions?|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
@@ -115,7 +117,8 @@ _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice
 _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
 # How often something happens that is no request to the system: changes, releases, meetings (retraining is
 # how often training runs, which still tells how small the use is).
-_NOT_CALLS = re.compile(r"\b(?:changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
+_NOT_CALLS = re.compile(r"\b(?:sends?|sending|sent|arriv(?:e|es|ing)|deliver(?:s|ed|ing|ies)?|uploads?|uploaded|exports?|"
+                        r"exported|dumps?|dumped|changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
                         r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t)|"
                         r"fail(?:s|ed|ing|ures?)?|times? out|timeouts?|crash(?:es|ed|ing)?|break(?:s|ing)?|broke|goes down|"
                         r"went down|outages?|incidents?|errors?)\b",
@@ -195,7 +198,9 @@ _AUDIENCE_BEFORE = re.compile(r"\b(?:roll(?:s|ed|ing)?\s+(?:it\s+|this\s+|that\s
                               r"available\s+to|open(?:ed)?\s+(?:it\s+)?up\s+to)\s+(?:all\s+|our\s+|about\s+|around\s+|"
                               r"some\s+|~\s*)*$", re.IGNORECASE)
 # "our ML team is about 45 people": a team counted in people is a team's size, not the company's headcount.
-_TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|has|counts)\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
+# "my team has one model" counts models: after "has", only people make a team's size.
+_TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|counts|has(?=\s+(?:about |around |roughly |some |just |only |~\s*)?"
+                        rf"[\w.,]+\s*(?:people|persons|engineers|members|folks)\b))\s+(?:about |around |roughly |some |just |only |~\s*)?(?:{NUM})"
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"

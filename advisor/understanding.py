@@ -62,6 +62,7 @@ class Reading(BaseModel):
     running: list[str] = Field(default_factory=list)  # vendor notes of the products told to be in use
     self_hosting: bool = False  # speaks of running a tool themselves ("self-host MLflow", "run Airflow ourselves")
     deadline: str = ""  # a date the work has to meet, as written ("live by 30 September")
+    pitched: list[str] = Field(default_factory=list)  # a seller's quoted claims, as written ("10x faster than pgvector")
     told_only: bool = False  # names infrastructure only in sentences that tell, none in the one that asks
     build_alternative: bool = False  # offers building as one side of a choice ("or our own HNSW in Rust?")
     paid_service: bool = False  # speaks of paying for a hosted service ("the cloud version", "their quote")
@@ -448,7 +449,7 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
-        pitched = _pitched(question)
+        r.pitched = pitched = _pitched(question)
         found = [w for w in (_as_written(q, question) for q in extract(norm)) if not any(w.text in x for x in pitched)]
         # A measured latency counts only against a target it misses ("p95 is 180 ms; product wants under 100 ms"),
         # said once as both numbers; a latency target looser than the scale line settles nothing otherwise, and is
@@ -459,6 +460,12 @@ class Reader:
             and not missed)]
         r.quantities += [missed] if missed else []
         self._conditions(r, clauses, spans, E, G)
+        if "scale" in r.conditions and "scale" not in r.by_magnitude and r.act != "what-if" and \
+                self.lex.someday.search(r.said.get("scale", "") or norm):
+            # "A colleague wants Milvus now because one day we might index billions; no such project exists": a size
+            # only a possible future brings is not theirs today (measured or committed sizes say so without these words).
+            r.conditions = [c for c in r.conditions if c != "scale"]
+            r.negated = [*r.negated, "scale"] if "scale" not in r.negated else r.negated
         settle_after_conditions(r, self.lex, norm)
         return r
 
@@ -625,7 +632,7 @@ class Reader:
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)
         echo: dict[str, int] = {}  # condition said by the whole turn -> the clause that says most of it
         asks = [r.normalized[e:e + 1] == "?" for _, e in spans] if len(units) > 1 else []
-        pitched = [normalize(x) for x in _pitched(r.question)]
+        pitched = [normalize(x) for x in r.pitched]
         # A clause inside a seller's quoted claim ("scales to billions of vectors") tells nothing of the asker.
         claimed = {i for i in range(1, len(units)) if any(units[i].strip() and units[i].strip() in x for x in pitched)}
         for k, cond in enumerate(cond_head.classes):

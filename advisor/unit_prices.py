@@ -37,7 +37,7 @@ _MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:no
                        r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
                        r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
 # "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.
-_WHO = (r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half an?|a (?:quarter|third|fifth|tenth) of an?|one)\s*(?:(?:more|extra|additional|new)\s+)?"
+_WHO = (r"(?P<what>(?P<fte>\d+(?:\.\d+)?|half(?: of)? an?|a (?:quarter|third|fifth|tenth) of an?|one)\s*(?:(?:more|extra|additional|new)\s+)?"
         r"(?:of\s+an?\s+)?(?:(?:ml|data|platform|mlops|senior|junior|backend|infra|ai|devops)\s+){0,2}(?:ftes?|engineers?|"
         r"sres?|persons?|people|devs?|developers?)(?:\s+of\s+an?\s+[a-z]+)?)\b")
 _PEOPLE = re.compile(_WHO + r"[^$€£\d.;]{0,40}?" + _MONEY + r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b", re.IGNORECASE)
@@ -248,6 +248,8 @@ def priced(texts: list[str]) -> list[Priced]:
             for m in _UNIT_PRICE.finditer(sentence):
                 if got := _unit(m, sentence, texts):
                     found.append(got)
+        if not any(p.kind == "people" for p in found):
+            found += _people_apart(text)
         per_message.append(found)
     return _latest(per_message, corrects)
 
@@ -304,11 +306,42 @@ def _machines(sentence: str, texts: list[str]) -> list[Priced]:
     return out
 
 
+# "An MLOps engineer costs us MXN 1,300,000 per year fully loaded": one person's year, said apart from who is needed.
+_ENGINEER_YEAR = re.compile(r"\b(?:an?|one|each|per)\s+(?:[a-z-]+\s+){0,2}?(?:engineers?|sres?|developers?|devs?|ftes?|"
+                            r"persons?|hires?)\b[^.;?!$€£]{0,40}?" + _MONEY + r"\s*(?:/|per|a)\s*(?:year|yr|annum)\b",
+                            re.IGNORECASE)
+# Who is needed, with no price beside it: part of a person, or someone hired or set to run it.
+_RUNS_IT = re.compile(r"\b(?:to (?:run|operate|maintain|look after|own|support) (?:it|them|this|that)|hire|hiring|"
+                      r"dedicated)\b", re.IGNORECASE)
+
+
+def _people_apart(text: str) -> list[Priced]:
+    """People needed in one sentence ("plus half of an MLOps engineer to run it") priced by one person's loaded year
+    said in another ("An MLOps engineer costs us MXN 1,300,000 per year")."""
+    rate = next(_ENGINEER_YEAR.finditer(text), None)
+    if rate is None:
+        return []
+    out = []
+    for sentence in _SENTENCES.split(text):
+        if rate.group(0) in sentence or _PEOPLE.search(sentence) or _PEOPLE_ANNUAL.search(sentence):
+            continue
+        for m in re.finditer(_WHO, sentence, re.IGNORECASE):
+            raw = re.sub(r"^half\s+of\s+", "half ", m["fte"].lower())
+            share = _FRACTIONS.get(raw) if raw in _FRACTIONS else float(raw) if raw[0].isdigit() else None
+            if not share or share > 5 or share >= 1 and not _RUNS_IT.search(sentence):
+                continue
+            yearly = _amount(rate)
+            out.append(Priced(kind="people", count=share, count_text=m["what"], price=yearly,
+                              price_text=rate.group(0)[rate.start("cur") - rate.start():].strip(),
+                              currency=_currency(rate), monthly=share * yearly / 12, side="own", clause=sentence))
+    return out
+
+
 def _people(sentence: str) -> list[Priced]:
     out = []
     found = list(_PEOPLE.finditer(sentence))
     for m in found or _PEOPLE_ANNUAL.finditer(sentence):
-        raw = m["fte"].lower()
+        raw = re.sub(r"^half\s+of\s+", "half ", m["fte"].lower())
         share = _FRACTIONS.get(raw) if raw in _FRACTIONS else float(raw)
         if not share or share > 50:
             continue

@@ -156,6 +156,9 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else _pitch_against_theirs(ctx, cites, lead) \
         if act == "evaluate" else lead
     lead = f"{outside} {lead}" if (outside := _proposed_outside(ctx, cites)) else lead
+    if act == "build-part" and (edge := _model_edge(ctx, cites)):
+        # "The ranking is basically our product ... what do the engineers write?": what they own starts with the model.
+        lead = f"{edge} {lead}"
     if act in ("verdict", "vendor", "why") and (pick := only_fitting(ctx, cites)) and pick.split(":")[0] not in lead:
         # The pick left after what they lack rules the others out, said right after the call.
         end = re.search(r"[.!?](?: \[\d+\])?(?= )", lead)
@@ -407,6 +410,10 @@ def _theirs(question: str, clause: str) -> bool:
     return at < 0 or sum(question[:at].count(q) for q in '"“”') % 2 == 0
 
 
+_CONDITION_WORDS = re.compile(r"^(?:on (?:the )?condition that|provided(?: that)?|providing(?: that)?|as long as|"
+                              r"so long as|given that|assuming(?: that)?|because|since|as)\s+", re.IGNORECASE)
+
+
 def _change_sentence(ctx: Context, cites: Citations) -> str:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
     if not prev or prev.component is not d.component or prev.part is not d.part:
@@ -415,7 +422,9 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").
     echoed = [c for c in plan.added if c in said and len(said[c]) <= 140 and _theirs(ctx.reading.question, said[c])]
-    told = [lower_first(ctx, HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?—–-")) for c in echoed]
+    # "... on the condition that student data stays in Peru" reads after "since" without its own subordinator.
+    told = [lower_first(ctx, _CONDITION_WORDS.sub("", HYPOTHETICAL.sub("", yours(said[c])).strip(" .,;:?—–-")))
+            for c in echoed]
     short = {c: ctx.labels.get(c, c).split(" (")[0] for c in (*plan.added, *plan.removed)}
     added = [short[c] for c in plan.added if c not in echoed]
     # What their own words already say ("you go to ~2,000 requests/second") needs no label for what it ended (a

@@ -82,6 +82,10 @@ def _settled(ctx: Context) -> str:
 
 
 def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    asked = [o for o in ctx.decision.component.buy if o.doc in ctx.reading.vendors] if ctx.decision.component else []
+    if len(asked) == 1 and ctx.history and (not_yet := not_yet_covered(ctx, cites, asked[0])):
+        # A product proposed mid-conversation when what they run covers the need: not yet, first.
+        return not_yet, keep(changes_section(ctx, cites))
     lead = _keeping(ctx, cites) or lead_verdict(ctx, cites)
     settled = _settled(ctx)
     lead = f"{settled} {lead}" if settled else lead
@@ -305,6 +309,12 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         reason = estimate_sentence(ctx, cites) or (risk[0] if risk else reason_sentence(ctx, cites))
         return (summary if reason == summary else f"{summary} {reason}"), keep(build_section(ctx, cites))
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
+    here = [x for x in ctx.evidence.situations if x.said and x.said in ctx.reading.normalized] if known else []
+    if here:
+        # "Our PM says the thumbs-up button already is our eval. What do I tell him?" pushes back with a situation the
+        # note speaks to: its line answers the pushback first, then why the call stands.
+        line = f"{here[0].sentence} [{cites.cite(here[0].passage, here[0].sentence)}]"
+        return f"{line} {reason_sentence(ctx, cites)}", keep(reasons_section(ctx, cites, line, n=2))
     lead = reason_sentence(ctx, cites) if known else lead_verdict(ctx, cites)
     return lead, keep(reasons_section(ctx, cites, lead, n=3), changes_section(ctx, cites))
 
@@ -358,6 +368,19 @@ def _asked_about(ctx: Context, option) -> bool:
 FOR_NOW_LEADS = ("Yes, for now.", "Not yet.", "Yes, while your use is small.", "Not yet, while your use is small.")
 
 
+def not_yet_covered(ctx: Context, cites: Citations, vendor, situation: str = "") -> str:
+    """"Our senior dev wants to self-host Milvus now for the billions of vectors we may have one day. Is he right?"
+    when the note says the tool they already run does the job: not yet, and what they run is why; '' otherwise."""
+    d = ctx.decision
+    if d.verdict not in ("buy", "hybrid") or d.deciding or vendor.doc in ctx.state.running:
+        return ""
+    covered = stack_covers(ctx, cites)
+    if covered is None or covered[0].lower() in vendor.name.lower():
+        return ""
+    return (f"Not yet{(', ' + situation) if situation else ''}: the {covered[0]} you already run covers it for now, "
+            f"and nothing you have measured needs {vendor.name}. {covered[1]}")
+
+
 def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     judged = plan_judged(ctx)
@@ -386,10 +409,19 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Someone keeps pushing Feast or Tecton: do we actually need one?" from a team that only scores in nightly
         # batches, when the note says that situation needs no such product yet: not yet, in the note's words.
         return f"Not yet. {enough}", keep(changes_section(ctx, cites) if flip else None)
+    elif ctx.reading.faults_plan and d.deciding and d.deciding.condition in ("simple", "early-stage") and \
+            d.deciding.verdict != d.component.verdict and d.part is None:
+        # "Do we need an ML platform like Databricks, or is that overkill?" from two people with three models, when
+        # their size has a rule of its own that departs from the row: what that rule says is the lighter answer.
+        advice = d.deciding.advice
+        return (f"Probably overkill{(', ' + situation) if situation else ''}: {lower_first(ctx, advice)}"
+                f"{cites.support(advice, d.deciding.note)}"), keep(changes_section(ctx, cites) if flip else None)
     elif vendor and d.deciding and d.verdict != "build" and (recommends_others(d, vendor) or _outgrown(d, vendor)):
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.
         yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
+    elif vendor and (not_yet := not_yet_covered(ctx, cites, vendor, situation)):
+        return not_yet, keep(changes_section(ctx, cites) if flip else None)
     elif vendor and d.verdict in ("buy", "hybrid", "depends"):
         yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
     elif d.verdict == "build":
@@ -403,6 +435,12 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # note says that situation needs no more: yes, in the note's words, which also say when it stops being so;
         # then only what would change it (no products to buy, no reason for buying one).
         return f"Yes, for now. {enough}", keep(changes_section(ctx, cites) if flip else None)
+    elif d.verdict == "depends" and not vendor and (here := [x for x in ctx.evidence.situations
+                                                         if x.said and x.said in ctx.reading.normalized]):
+        # "A script copies features from BigQuery into Redis and sometimes dies: is this enough?" on a split call: the
+        # note's line on the setup they describe answers it better than "it can be enough, it depends".
+        line = f"{here[0].sentence} [{cites.cite(here[0].passage, here[0].sentence)}]"
+        return f"{line} Beyond that, {verdict_clause(ctx)}.", keep(changes_section(ctx, cites) if flip else None)
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.

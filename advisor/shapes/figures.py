@@ -272,6 +272,16 @@ def loaded_cost(ctx: Context) -> tuple[float, bool]:
     return (theirs, True) if theirs else (ctx.loaded_cost_year, False)
 
 
+def _currency_of(ctx: Context, per_year: float) -> str:
+    """The currency sign of the money they wrote for this yearly figure ("€70,000 a year"), else their first one."""
+    for t in _texts(ctx):
+        for c in clauses(t):
+            for q in extract(c):
+                if q.kind == "money_per_month" and abs(q.value * 12 - per_year) < 1 and (m := _CURRENCY.search(q.text)):
+                    return currency_sign(m.group(0))
+    return _currency(ctx)
+
+
 def engineer_share(ctx: Context, per_year: float) -> str:
     """A yearly price as a share of one engineer's loaded year, and which year ("about 20% of one engineer's loaded
     year at your $150k a year"); '' without a loaded cost to set it against."""
@@ -280,7 +290,7 @@ def engineer_share(ctx: Context, per_year: float) -> str:
     loaded, theirs = loaded_cost(ctx)
     if not loaded:
         return ""
-    at = f"at your {_price(loaded, _currency(ctx))} a year" if theirs else \
+    at = f"at your {_price(loaded, _currency_of(ctx, loaded))} a year" if theirs else \
         f"at a placeholder {loaded:,.0f} a year (use your own figure)"
     return f"{share_of_engineer(per_year, loaded)} {at}"
 
@@ -786,6 +796,16 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
 _FTE = re.compile(r"(?P<n>\d+(?:[.,]\d+)?)\s*(?:ftes?\b|of an? (?:\w+ )?(?:engineer|fte|person|sre)\b)", re.IGNORECASE)
 _SELF_RUN = re.compile(r"\b(?:self[- ]?host\w*|run (?:it )?ourselves|on our (?:own|existing)|in-house|open[- ]source)\b",
                        re.IGNORECASE)
+# "$50 per user per month": a seat price; "we are 5 now and will be 12": the seats it is paid for, now and later.
+_SEAT_PRICE = re.compile(r"(?P<cur>[$€£]|usd|eur|gbp)\s?(?P<amount>\d+(?:[.,]\d+)?)\s*(?:/|per|a)\s*(?:user|seat|licen[cs]e|"
+                         r"editor|developer)\s*(?:/|per|a)\s*(?:month|mo)\b", re.IGNORECASE)
+_SEATS_NOW = re.compile(r"\b(?:we are|we're|we have|there are|team of|for)\s+(?P<now>\d+)\b(?:[^.;?!]{0,40}?\b(?:will be|grow(?:ing)? "
+                        r"to|up to|rising to|becoming)\s+(?P<later>\d+)\b)?", re.IGNORECASE)
+# "2 days a month of an engineer": part of a person's time, priced at their loaded year (about 220 working days).
+_DAYS_A_MONTH = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five)\s+(?:engineer |person |working )?days?\s+(?:a|per|"
+                           r"each|every)\s+month\b", re.IGNORECASE)
+_WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+WORKING_DAYS_A_YEAR = 220
 
 
 def _mentions(options, text: str) -> list[tuple[int, int, object]]:
@@ -822,7 +842,30 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                 # "Astronomer (managed Airflow) $2,900 per month": the product named before the bracket is the option.
                 shown = m.group(1) if (m := re.search(r"\b([A-Z][\w+.-]*)\s*\([^()]*$", before)) else o.name
                 fte = _FTE.search(seg)
-                money = [q for q in extract(seg) if q.kind == "money_per_month"]
+                money = [q for q in extract(seg) if q.kind == "money_per_month" and not (
+                    theirs and loaded and abs(q.value * 12 - loaded) < 1)]  # the engineer's loaded year is no price
+                seat = _SEAT_PRICE.search(seg)
+                days = _DAYS_A_MONTH.search(seg)
+                # The seats may be told in the clause after the price ("$50 per user per month; we are 5 now ...").
+                n = _SEATS_NOW.search(seg) or _SEATS_NOW.search(text[text.find(sentence) + len(sentence):][:120])
+                if seat and n:
+                    # "$50 per user per month; we are 5 now and will be 12": the year at today's seats and at the
+                    # later count, as a range.
+                    price = float(seat["amount"].replace(",", "."))
+                    sign = currency_sign(seat["cur"])
+                    now, later = int(n["now"]), int(n["later"] or n["now"])
+                    rows.append((shown, price * now * 12, sign, f"{seat.group(0).strip()} for {now} users"
+                                 + (f"; {later} users would make it {_price(price * later * 12, sign)} a year" if later != now else "")))
+                    continue
+                if money and days and theirs and not fte:
+                    # "a VM at about €180/month, plus 2 days a month of an engineer": the machine and the time.
+                    d = _WORD_N.get(days["n"].lower()) or float(days["n"].replace(",", "."))
+                    people = d * 12 * loaded / WORKING_DAYS_A_YEAR
+                    sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
+                    how = (f"{money[0].text.strip()}, plus {days.group(0)} of an engineer at "
+                           f"{_price(loaded, loaded_sign or sign)} a year, about {_money(people, sign)} a year")
+                    rows.append((shown, money[0].value * 12 + people, sign, how))
+                    continue
                 if fte and theirs and (_SELF_RUN.search(seg) or _SELF_RUN.search(before[-40:])):
                     share = float(fte["n"].replace(",", "."))
                     if 0 < share <= 5:
@@ -833,19 +876,25 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     rows.append((shown, money[0].value * 12, sign, money[0].text.strip()))
     if len(rows) < 2:
         return ""
-    parts = [f"{name} about {_money(year, sign)} ({how})" for name, year, sign, how in rows]
-    said = "On your numbers, for one year: " + "; ".join(parts) + "."
+    # "What does each option cost over the next two years?": the horizon they asked for, else one year.
+    months = int(given_numbers(ctx).get("horizon_months") or 12)
+    parts = [f"{name} about {_money(year * months / 12, sign)} ({how})" for name, year, sign, how in rows]
+    said = ("On your numbers, for one year: " if months == 12 else f"On your numbers, {_over(months)}: ") \
+        + "; ".join(parts) + "."
     signs = {sign.strip() for _, _, sign, _ in rows}
     same = [r for r in rows if r[2].strip() == rows[0][2].strip()]
     if len(signs) == 1:
         low = min(rows, key=lambda r: r[1])
-        said += f" {low[0]} costs least, by about {_money(sorted(r[1] for r in rows)[1] - low[1], low[2])} a year."
+        gap = (sorted(r[1] for r in rows)[1] - low[1]) * months / 12
+        said += f" {low[0]} costs least, by about {_money(gap, low[2])} {_over(months)}."
     elif len(same) >= 2:
         low = min(same, key=lambda r: r[1])
         apart = [r[0] for r in rows if r[2].strip() != low[2].strip()]
         said += (f" Of the options in {low[2].strip()}, {low[0]} costs least; {' and '.join(apart)} "
                  f"{'is' if len(apart) == 1 else 'are'} priced in {' and '.join(sorted(signs - {low[2].strip()}))}: "
                  "convert at your rate before ranking all of them.")
+    elif len(rows) == 2:
+        said += " The two are priced in different currencies: convert at your rate before ranking them."
     if any(name.endswith("run yourselves") for name, *_ in rows):
         said += " Running it yourselves also needs the machines it runs on, which are not in that sum."
     return said
@@ -962,6 +1011,10 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     units = priced(_texts(ctx))
     own_units = _own_side(units)
     priced_in = {p.clause for p in units}
+    # People priced by a loaded year said in another sentence ("plus half of an MLOps engineer to run it"): the
+    # sentence that needs them may price the rest of the same option ("MXN 28,000 per month in EC2 nodes").
+    apart = {p.clause for p in own_units if p.kind == "people" and p.price_text not in p.clause}
+    beside: list[float] = []
     products = ctx.decision.component.buy if ctx.decision.component else []
     for text in _texts(ctx):
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
@@ -985,8 +1038,10 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
                     bill_name = named[0] if quoted and len(named) == 1 and not _BILL.search(clause) else "the bill"
                 elif _OWN.search(sentence) and not _BILL.search(clause) and sentence not in priced_in:
                     own += monthly
+                elif _OWN.search(sentence) and not _BILL.search(clause) and sentence in apart:
+                    beside += monthly
     if own_units:
-        own.append(sum(p.monthly for p in own_units))
+        own.append(sum(p.monthly for p in own_units) + sum(beside))
     if bill is None or not own:
         return ""
     given = given_numbers(ctx)
@@ -1003,7 +1058,8 @@ def bill_against_own(ctx: Context, cites: Citations) -> str:
     said = (f"On your numbers {priced_as} comes to about {_money(paid, unit)} {_over(months)}, against about "
             f"{_money(alt * months, unit)} for running it yourselves")
     if own_units and alt == own[-1]:
-        said += ", where " + " and ".join(_described(p) for p in own_units)
+        said += ", where " + " and ".join(_described(p) for p in own_units) + (
+            f", plus the {_money(sum(beside), unit)} a month you gave beside it" if beside else "")
     else:
         said += f" at {_money(alt, unit)} a month"
     gap = bill - alt

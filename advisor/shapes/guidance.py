@@ -191,6 +191,9 @@ def risk_key(ctx: Context) -> str:
     comp = ctx.decision.component
     named = bool(comp and any(o.doc in ctx.reading.vendors for o in comp.buy))
     build = words & {"build", "building", "write", "writing", "own", "homegrown", "in-house"}
+    # "We plan to self-host Qwen with vLLM on our own servers. What are the main risks of this plan?": the plan they
+    # tell is running it themselves, whatever open-source engine it names.
+    build = build or (ctx.reading.self_hosting and not words & BUY_WORDS)
     if comp and not (words & BUY_WORDS or named or build):
         # "What are the risks of that?" asks about the route recommended: buying, building, or each side of a split.
         return {"buy": "risks-buy", "build": "risks-build"}.get(ctx.decision.verdict, "risks-both")
@@ -488,7 +491,18 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     names = listed([o.name for o in named[:4]]) if len(named) > 1 else f"{named[0].name} and the rest of your shortlist"
     said = (f"Put {names} through the same proof of concept, on your own data and "
             f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
-    lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
+    run = [o for o in named[:4] if o.doc in ctx.state.running or any(named_in(o, t) for t in ctx.state.stack)]
+    new = [o for o in named[:4] if o not in run]
+    if len(run) == 1 and len(new) == 1:
+        # "We run Slurm; a partner pitches Run:ai": the product they run is the baseline the pitch must beat.
+        claims = "; ".join(f"“{c.strip()}”" for c in ctx.reading.pitched[:4])
+        said = (f"Test {new[0].name} against the {run[0].name} you already run, on your own jobs and "
+                f"requirements{rules}, before you sign: a trial shows whether it beats what you have in practice.")
+        after = f" Measure each of their claims in it on your own numbers: {claims}." if claims else ""
+    else:
+        after = ""
+    lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept") \
+        + after
     from .options import outside_their_boundary
 
     outside = [o for o in named[:4] if outside_their_boundary(ctx, o.doc)]

@@ -368,6 +368,7 @@ BUY_SIDE = BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provi
 
 
 BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing"}
+_SELF_HOSTED = re.compile(r"\bself[- ]host(?:ed|ing)?\b|\bin-house\b", re.IGNORECASE)
 
 
 def own_sentences(ctx: Context, cites: Citations, heading: str, side: str | None = None, limit: int | None = None,
@@ -383,7 +384,8 @@ def own_sentences(ctx: Context, cites: Citations, heading: str, side: str | None
     picked = []
     for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
         words = set(tokenize(s))
-        buy, build = bool(words & BUY_SIDE), bool(words & BUILD_SIDE)
+        # Running it yourselves is the build side too ("The main risk of self-hosting LLM inference ...").
+        buy, build = bool(words & BUY_SIDE), bool(words & BUILD_SIDE or _SELF_HOSTED.search(s))
         if side == "buy" and not (buy and not build) or side == "build" and not build:
             continue
         if unlike and not not_repeating([s], unlike):
