@@ -140,8 +140,8 @@ def test_each_option_over_the_asked_horizon_with_seats_and_engineer_days(advisor
                     "cost over the next two years?")
     assert a.act == "cost"
     assert "over two years" in a.lead
-    assert "$5,800" in a.lead  # 40 x 6 x 24 = 5,760, rounded
-    assert "10 users would make it $4,800 a year" in a.lead
+    # 40 a seat x (6 + 10) / 2 seats x 24 months = 7,680: growth from 6 to 10 taken as even
+    assert "$7,700" in a.lead and "growing evenly" in a.lead
 
 
 def test_overkill_asked_by_a_small_team_gets_the_lighter_answer_first(advisor):
@@ -163,3 +163,10 @@ def test_the_model_as_the_product_keeps_serving_bought(advisor):
                     "What exactly do our backend engineers write for serving, and what do we take off the shelf?")
     assert a.component == "model-serving" and a.verdict != "build"
     assert a.lead.startswith("Your edge is the model")
+
+
+def test_a_payback_claim_is_turned_into_what_it_must_save(advisor):
+    a = advisor.ask("We run Slurm on 40 GPUs and a partner pitches Run:ai: they claim \"it pays for itself within 6 "
+                    "months\". The quote is USD 200,000 per year. How far should I believe it, and how would I test it?")
+    assert "it has to save about USD 100,000" in a.lead
+    assert "Kubernetes" in a.lead

@@ -854,8 +854,10 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     price = float(seat["amount"].replace(",", "."))
                     sign = currency_sign(seat["cur"])
                     now, later = int(n["now"]), int(n["later"] or n["now"])
-                    rows.append((shown, price * now * 12, sign, f"{seat.group(0).strip()} for {now} users"
-                                 + (f"; {later} users would make it {_price(price * later * 12, sign)} a year" if later != now else "")))
+                    # Growing from today's seats to the later count: taken as even growth, so the average seat count.
+                    seats = (now + later) / 2
+                    rows.append((shown, price * seats * 12, sign, f"{seat.group(0).strip()}, for {now} users now" + (
+                        f" and {later} later, taken as growing evenly" if later != now else "")))
                     continue
                 if money and days and theirs and not fte:
                     # "a VM at about €180/month, plus 2 days a month of an engineer": the machine and the time.
@@ -894,7 +896,10 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                  f"{'is' if len(apart) == 1 else 'are'} priced in {' and '.join(sorted(signs - {low[2].strip()}))}: "
                  "convert at your rate before ranking all of them.")
     elif len(rows) == 2:
-        said += " The two are priced in different currencies: convert at your rate before ranking them."
+        # Arithmetic only: which is lower if the two currencies were taken one for one, and by how much.
+        low, high = sorted(rows, key=lambda r: r[1])
+        said += (f" The two are priced in different currencies: taken one for one, {low[0]} costs less, by about "
+                 f"{_money((high[1] - low[1]) * months / 12, low[2])}; convert at your rate before relying on that.")
     if any(name.endswith("run yourselves") for name, *_ in rows):
         said += " Running it yourselves also needs the machines it runs on, which are not in that sum."
     return said

@@ -479,6 +479,46 @@ def _where_data_lives(ctx: Context, cites: Citations, named: list) -> Section | 
                    items=items) if len(items) >= 2 else None
 
 
+_PAYS_BACK = re.compile(r"\bpays? (?:for )?itself (?:back )?(?:with)?in (?P<n>\d+|one|two|three|six|nine|twelve|eighteen) "
+                        r"(?P<unit>months?|years?)\b", re.IGNORECASE)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
+
+
+_PITCHED = re.compile(r"\b(?:pitch\w*|propos\w*|offer\w*|quot\w*|sells?|selling|recommends?|demo\w*)\b", re.IGNORECASE)
+
+
+def _pitch_window(question: str, option) -> str:
+    """The few words before the first mention of a product ("a partner pitches Run:ai"), '' when not named."""
+    at = [m.start() for n in (option.name, *option.aliases)
+          for m in [re.search(rf"(?<!\w){re.escape(n)}(?!\w)", question, re.IGNORECASE)] if m]
+    return " ".join(question[:min(at)].split()[-4:]) if at else ""
+
+
+def _payback(ctx: Context) -> str:
+    """"It pays for itself within 6 months" beside a yearly quote: what it must save in that time, on their numbers."""
+    claim = next((m for c in ctx.reading.pitched if (m := _PAYS_BACK.search(c))), None)
+    quoted = next((q for q in ctx.reading.quantities if q.kind == "money_per_month"), None)
+    if claim is None or quoted is None:
+        return ""
+    n = _NUMBER_WORDS.get(claim["n"].lower()) or int(claim["n"])
+    months = n * 12 if claim["unit"].lower().startswith("year") else n
+    need = quoted.value * months
+    sign = next(iter(re.findall(r"[$€£¥]|\b[A-Z]{3}\b", quoted.text)), "")
+    amount = f"{sign} {need:,.0f}".strip() if sign.isalpha() else f"{sign}{need:,.0f}"
+    return (f" To pay for itself in {months} months at {quoted.text.strip()}, it has to save about {amount} in that "
+            f"time, in GPU-hours you would otherwise buy or work you would otherwise wait for.")
+
+
+def _needs_cluster(ctx: Context, cites: Citations, new, run) -> str:
+    """A product that runs only on Kubernetes weighed against one they run without it: the trial needs a cluster."""
+    facts = (ctx.vendor_facts or {})
+    f, g = facts.get(new.doc), facts.get(run.doc)
+    if f is None or not f.needs_kubernetes or ctx.state.kubernetes or (g is not None and g.needs_kubernetes):
+        return ""
+    return (f" {new.name} runs on Kubernetes{cites.support(f'{new.name} runs on Kubernetes clusters', new.doc, 'hosting')}, "
+            f"so a trial beside {run.name} also means standing up and running a Kubernetes cluster.")
+
+
 def _trial(ctx: Context, cites: Citations, named: list) -> str:
     """"Put Portkey, Kong and LiteLLM through the same proof of concept ...": how to compare the products they named,
     and, under residency rules, which of them can take part at all."""
@@ -491,7 +531,9 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
     names = listed([o.name for o in named[:4]]) if len(named) > 1 else f"{named[0].name} and the rest of your shortlist"
     said = (f"Put {names} through the same proof of concept, on your own data and "
             f"requirements{rules}, before you choose: a trial shows whether each meets them in practice.")
-    run = [o for o in named[:4] if o.doc in ctx.state.running or any(named_in(o, t) for t in ctx.state.stack)]
+    pitched = [o for o in named[:4] if _PITCHED.search(_pitch_window(ctx.question, o))]
+    run = [o for o in named[:4] if o not in pitched and (
+        o.doc in ctx.state.running or any(named_in(o, t) for t in ctx.state.stack))]
     new = [o for o in named[:4] if o not in run]
     if len(run) == 1 and len(new) == 1:
         # "We run Slurm; a partner pitches Run:ai": the product they run is the baseline the pitch must beat.
@@ -499,6 +541,7 @@ def _trial(ctx: Context, cites: Citations, named: list) -> str:
         said = (f"Test {new[0].name} against the {run[0].name} you already run, on your own jobs and "
                 f"requirements{rules}, before you sign: a trial shows whether it beats what you have in practice.")
         after = f" Measure each of their claims in it on your own numbers: {claims}." if claims else ""
+        after += _payback(ctx) + _needs_cluster(ctx, cites, new[0], run[0])
     else:
         after = ""
     lead = said + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept") \
