@@ -19,7 +19,7 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
 # Words that ask about money; a sentence that asks without any of them asks no cost question.
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend\w*|sav(?:e|es|ed|ing|ings)|tco|worth|pay\w*|"
                           r"budget\w*|money|afford\w*|bills?|billing|how much|roi|break[- ]?even|compar\w*|math|"
-                          r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*)\b|[$€£¥]", re.IGNORECASE)
+                          r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*|weigh\w*)\b|[$€£¥]", re.IGNORECASE)
 
 
 def _told_only(norm: str, at: int) -> bool:

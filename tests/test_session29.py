@@ -170,3 +170,11 @@ def test_a_payback_claim_is_turned_into_what_it_must_save(advisor):
                     "months\". The quote is USD 200,000 per year. How far should I believe it, and how would I test it?")
     assert "it has to save about USD 100,000" in a.lead
     assert "Kubernetes" in a.lead
+
+
+def test_a_company_that_sells_the_infrastructure_is_told_to_build_it(advisor):
+    a = advisor.ask("Our company sells an LLM gateway to insurers: they route their model calls through it, and that "
+                    "gateway is our entire revenue. Should we build it ourselves or on top of an existing one?")
+    assert "core-differentiator" in a.conditions and a.verdict == "build"
+    b = advisor.ask("Our company sells furniture online. Should we build an LLM gateway?")
+    assert "core-differentiator" not in b.conditions

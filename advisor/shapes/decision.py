@@ -6,6 +6,7 @@ import re
 
 from ..compose import Citations, Context, yours
 from ..models import Section
+from ..quantities import extract
 from ..render import VERDICT_WORD
 from .figures import bill_against_hardware
 from .options import home_cloud_lean, options_section, outside_their_boundary, strength_of, suits
@@ -309,7 +310,7 @@ def why_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         reason = estimate_sentence(ctx, cites) or (risk[0] if risk else reason_sentence(ctx, cites))
         return (summary if reason == summary else f"{summary} {reason}"), keep(build_section(ctx, cites))
     known = prev is not None and prev.component is d.component and prev.part is d.part and prev.verdict == d.verdict
-    here = [x for x in ctx.evidence.situations if x.said and x.said in ctx.reading.normalized] if known else []
+    here = told_situations(ctx) if known else []
     if here:
         # "Our PM says the thumbs-up button already is our eval. What do I tell him?" pushes back with a situation the
         # note speaks to: its line answers the pushback first, then why the call stands.
@@ -420,7 +421,9 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # The rule for their situation names the products that fit it ("at hundreds of millions of vectors, pick
         # Milvus, Qdrant, ..."), and the one they asked about is not among them.
         yes = f"No{(', ' + situation) if situation else ''}: {vendor.name} is not what fits here."
-    elif vendor and (not_yet := not_yet_covered(ctx, cites, vendor, situation)):
+    elif vendor and not _ENOUGH.search(ctx.reading.normalized) and (
+            not_yet := not_yet_covered(ctx, cites, vendor, situation)):
+        # "Is pgvector enough or should we pay for Pinecone?" is answered yes or no about what they have (below).
         return not_yet, keep(changes_section(ctx, cites) if flip else None)
     elif vendor and d.verdict in ("buy", "hybrid", "depends"):
         yes = f"Yes{(', ' + situation) if situation else ''}: {vendor.name} is a sound choice."
@@ -435,8 +438,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # note says that situation needs no more: yes, in the note's words, which also say when it stops being so;
         # then only what would change it (no products to buy, no reason for buying one).
         return f"Yes, for now. {enough}", keep(changes_section(ctx, cites) if flip else None)
-    elif d.verdict == "depends" and not vendor and (here := [x for x in ctx.evidence.situations
-                                                         if x.said and x.said in ctx.reading.normalized]):
+    elif d.verdict == "depends" and not vendor and (here := told_situations(ctx)):
         # "A script copies features from BigQuery into Redis and sometimes dies: is this enough?" on a split call: the
         # note's line on the setup they describe answers it better than "it can be enough, it depends".
         line = f"{here[0].sentence} [{cites.cite(here[0].passage, here[0].sentence)}]"
@@ -526,6 +528,17 @@ def recommends_others(d, option) -> bool:
 # "is it enough", "is our setup sufficient", "adequate": the turn asks whether what they have will do, so a "do
 # we need to buy X" beside it is the alternative, not the question turned round.
 _ENOUGH = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
+# A clause that denies ("no incidents", "latency is not a problem") is no situation to lead with: likeness ignores "no".
+_DENIED = re.compile(r"\b(?:no|not|never|without|none|nothing)\b|n't\b", re.IGNORECASE)
+
+
+def told_situations(ctx: Context) -> list:
+    """Situations of the note matched by a clause of this turn that describes something ("a cron job we wrote copies
+    the latest values into Redis"): not a bare figure ("about 10 requests a second") or a denial ("no incidents"),
+    which likeness alone mistakes for a situation."""
+    return [x for x in ctx.evidence.situations if x.said and x.said in ctx.reading.normalized
+            and not _DENIED.search(x.said) and len(x.said.split()) >= 6
+            and not any(q.kind.startswith(("traffic", "latency")) for q in extract(x.said))]
 
 
 def _small_use_rule(ctx: Context):
