@@ -34,11 +34,10 @@ _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can
                            r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b", re.IGNORECASE)
 
 
-def _yes_no_build(norm: str) -> bool:
+def _yes_no_build(asking: list[str]) -> bool:
     """Whether every sentence that asks asks yes or no about building, naming no part ("is that something to write
     ourselves?")."""
-    asking = [x.strip() for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
-    return bool(asking) and all(_YES_NO_BUILD.search(x) for x in asking)
+    return bool(asking) and all(_YES_NO_BUILD.search(x.strip()) for x in asking)
 
 
 def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Callable[[set[str] | None], tuple[str, float]],
@@ -188,7 +187,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # is the evidence they tell; the sentence that asks asks the call.
         r.act = "verdict"
         r.act_in_scope = "verdict" if r.act_in_scope == "cost" else r.act_in_scope
-    if r.act == "build-part" and "build" not in r.also and _yes_no_build(norm):
+    if r.act == "build-part" and "build" not in r.also and _yes_no_build(asking):
         # "One place that keeps every model version and who signed it off. Is that something to write ourselves?"
         # asks yes or no on building the thing described, not which of its parts to build.
         r.act = r.act_in_scope = "verdict"

@@ -23,7 +23,7 @@ _WORD_NUMBERS = {
 # Counts written as words in cost sums ("two engineers for six months", "a run of 3 days", "twice a month"); the
 # patterns that capture them decide which words can reach this table.
 COUNT_WORDS = {"a": 1, "an": 1, "once": 1, "one": 1, "twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "sixteen": 16}
+               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "sixteen": 16, "eighteen": 18}
 
 
 def count_of(said: str) -> float:

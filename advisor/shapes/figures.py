@@ -804,7 +804,6 @@ _SEATS_NOW = re.compile(r"\b(?:we are|we're|we have|there are|team of|for)\s+(?P
 # "2 days a month of an engineer": part of a person's time, priced at their loaded year (about 220 working days).
 _DAYS_A_MONTH = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five)\s+(?:engineer |person |working )?days?\s+(?:a|per|"
                            r"each|every)\s+month\b", re.IGNORECASE)
-_WORD_N = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 WORKING_DAYS_A_YEAR = 220
 
 
@@ -861,7 +860,7 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     continue
                 if money and days and theirs and not fte:
                     # "a VM at about €180/month, plus 2 days a month of an engineer": the machine and the time.
-                    d = _WORD_N.get(days["n"].lower()) or float(days["n"].replace(",", "."))
+                    d = count_of(days["n"].replace(",", "."))
                     people = d * 12 * loaded / WORKING_DAYS_A_YEAR
                     sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
                     how = (f"{money[0].text.strip()}, plus {days.group(0)} of an engineer at "

@@ -7,6 +7,7 @@ import re
 from ..applied import applied_questions, applied_section, article, way_of_buying, who_runs
 from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
+from ..quantities import count_of
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
 from .figures import (
@@ -481,7 +482,6 @@ def _where_data_lives(ctx: Context, cites: Citations, named: list) -> Section | 
 
 _PAYS_BACK = re.compile(r"\bpays? (?:for )?itself (?:back )?(?:with)?in (?P<n>\d+|one|two|three|six|nine|twelve|eighteen) "
                         r"(?P<unit>months?|years?)\b", re.IGNORECASE)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18}
 
 
 _PITCHED = re.compile(r"\b(?:pitch\w*|propos\w*|offer\w*|quot\w*|sells?|selling|recommends?|demo\w*)\b", re.IGNORECASE)
@@ -500,7 +500,7 @@ def _payback(ctx: Context) -> str:
     quoted = next((q for q in ctx.reading.quantities if q.kind == "money_per_month"), None)
     if claim is None or quoted is None:
         return ""
-    n = _NUMBER_WORDS.get(claim["n"].lower()) or int(claim["n"])
+    n = int(count_of(claim["n"]))
     months = n * 12 if claim["unit"].lower().startswith("year") else n
     need = quoted.value * months
     sign = next(iter(re.findall(r"[$€£¥]|\b[A-Z]{3}\b", quoted.text)), "")
