@@ -148,7 +148,7 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
                  f"puts it where you choose, and {paid} fits only if it offers hosting there.")
     from .shapes.figures import engineer_share, options_a_year, run_against_quote
 
-    if ctx.plan.act == "cost" and (sums := options_a_year(ctx, cites)):
+    if ctx.plan.act in ("cost", "vendor") and (sums := options_a_year(ctx, cites)):
         # "What does each option cost over the next two years?" with both priced: the sums answer first.
         return f"{sums} {lead}", _sections(ctx, cites, choice, facts, costs, inside)
     quoted = quote(ctx)

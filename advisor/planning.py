@@ -391,7 +391,12 @@ class Planner:
                 # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying the same thing: a choice
                 # between products, not a build-or-buy verdict.
                 act = new.act = "vendor"
-        if act == "vendor" and (r.build_alternative or r.self_hosting and self._self_hosting_builds(new)):
+        # "If we self-host Qwen, which engine: vLLM or TGI?" takes running it themselves as given and weighs the
+        # open-source products they would run: a choice between products, not whether to self-host.
+        runs_given = len(r.vendors) >= 2 and all(
+            (f := self.vendor_facts.get(v)) is not None and f.self_hostable and f.open_source for v in r.vendors)
+        if act == "vendor" and (r.build_alternative or r.self_hosting and self._self_hosting_builds(new)
+                                and not runs_given):
             # "pgvector, or our own HNSW implementation?", "hosted API or self-host a model?": one side of the
             # choice is building, so the turn asks for the build-or-buy call, not for a product.
             act = new.act = "verdict"

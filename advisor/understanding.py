@@ -153,7 +153,13 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
                       r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only|never|"
                       r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
-                      r"(?:say|says|state|states|require|requires|dictate|dictates))\b")
+                      r"(?:say|says|state|states|require|requires|dictate|dictates)|"
+                      # the rule as the one that holds the data somewhere ("national law keeps the records in the country")
+                      r"(?:rules?|laws?|acts?|regulations?|regulators?|supervisors?|policy|policies) "
+                      r"(?:keeps?|holds?|forces?|obliges?|binds?|confines?|restricts?|limits?|ties?))\b")
+_TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|minimal|minuscule|meagre|meager|"
+                           r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b")
+_PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
@@ -561,6 +567,13 @@ class Reader:
             # The head finds no row, but the sentence that asks names infrastructure without one ("Keep Confluent Cloud,
             # move to Amazon MSK, or run Kafka ourselves?") and the act head does not take the turn for off-topic.
             best = OTHER
+        if best == OTHER and not others_asked:
+            # "A Databricks account team offered a deal ... or we go deeper into Vertex AI. Which would you choose?":
+            # two products of one row weighed as the options name the subject, whatever infrastructure of no row the
+            # background names ("all our data is already in BigQuery").
+            products, _ = self._weighed_products(r, vendors, asking)
+            top, n = products.most_common(1)[0] if products else (None, 0)
+            best = top if n >= 2 else best
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
@@ -583,15 +596,7 @@ class Reader:
             # name the subject, whatever one product of another row ("SageMaker") pulls the head toward.
             # Only products weighed as options count: "OpenAI and Anthropic" behind a proxy are what a gateway sits
             # in front of, not a choice between inference products.
-            weighed = bool(self.lex.choice_asks.search(r.normalized) or _VERSUS.search(r.normalized)
-                           or self._listed_as_options(r.normalized, vendors))
-            products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds) \
-                if weighed else Counter()
-            # The products weighed where the turn asks outrank those of the background: "Our product calls OpenAI,
-            # Claude and Gemini ... LiteLLM vs Portkey vs our own thin gateway?" weighs gateways, whatever it calls.
-            in_ask = Counter({h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
-                              self.lex.clouds and any(self.lex.says(h.phrase, a) for a in asking)}.values()) \
-                if weighed else Counter()
+            products, in_ask = self._weighed_products(r, vendors, asking)
             top, n = (in_ask if max(in_ask.values(), default=0) >= 2 else products).most_common(1)[0] \
                 if products else (best, 0)
             if n >= 2 and products.get(best, 0) < n and in_ask.get(best, 0) < n and not asked:
@@ -620,6 +625,20 @@ class Reader:
             r.components = [exact[0]] + [s for s in r.components if s != exact[0]]
         else:
             r.components = []
+
+    def _weighed_products(self, r: Reading, vendors, asking) -> tuple[Counter, Counter]:
+        """Rows of the products weighed as options, over the turn and in its asking sentences (empty unless a choice
+        is asked)."""
+        weighed = bool(self.lex.choice_asks.search(r.normalized) or _VERSUS.search(r.normalized)
+                       or self._listed_as_options(r.normalized, vendors))
+        if not weighed:
+            return Counter(), Counter()
+        products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds)
+        # The products weighed where the turn asks outrank those of the background: "Our product calls OpenAI,
+        # Claude and Gemini ... LiteLLM vs Portkey vs our own thin gateway?" weighs gateways, whatever it calls.
+        in_ask = Counter({h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
+                          self.lex.clouds and any(self.lex.says(h.phrase, a) for a in asking)}.values())
+        return products, in_ask
 
     def _conditions(self, r: Reading, clauses: list[str], spans: list[tuple[int, int]], E: np.ndarray,
                     G: np.ndarray) -> None:
@@ -723,6 +742,10 @@ class Reader:
             if pos in claimed:
                 continue  # a seller's claimed figure is no size of theirs
             found = [q for q in extract(clause) if not any(q.text in x for x in pitched)]
+            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b", clause):
+                # "We already own 24 GPUs in our server room": the machines they have, not a load they must carry
+                # ("200 GPUs we own, shared by 90 researchers" is the load of sharing them).
+                found = [q for q in found if q.kind != "gpus"]
             for c, polarity in implications(found, thresholds).items():
                 if c in said and said[c][1] == "retracted":
                     continue
@@ -841,6 +864,14 @@ class Reader:
                          and _OBLIGED.search(sent))]
             if ruled:
                 said["regulated"] = (ruled[0], "stated")
+        if "budget" not in said:
+            # "Tiny budget at our dairy in Oran": a budget called small, in those words, is the budget condition
+            # whatever the head made of the place and trade around it; its polarity is the clause's own.
+            # Told as past ("we had a tight budget last year but that's over") it is no budget of theirs now.
+            tight = [i for i in (range(1, len(units)) if len(units) > 1 else [0]) if _TIGHT_BUDGET.search(units[i])
+                     and not _PAST.search(_sentence_around(r.normalized, units[i]))]
+            if tight:
+                said["budget"] = (tight[0], pol_head.classes[int(Q[tight[0]].argmax())])
         if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):
             # "Hola, we're a legal-tech in Santiago", "Tel Aviv uni if that matters": a place, a customer or a line of
             # work is no rule; a rule is told in its own words (a law, a regulator, a regime, where data must stay).

@@ -9,6 +9,9 @@ from pydantic import BaseModel
 from .quantities import _GPUS, _MULT, CURRENCY, GPU_NAMES, NUM, _value, code_first, count_of, currency_sign
 
 HOURS_PER_MONTH = 730  # 24 x 365 / 12: a machine rented around the clock
+# No single data-centre GPU rents for this much an hour: an hourly price at or above it beside several GPUs ("p4d.24xlarge
+# (8x A100) at $32.77/hour") is the machine's hour, not each GPU's.
+GPU_HOUR_PRICE_BELOW = 15.0
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+|\n+")
 _MONEY = r"(?P<cur>" + CURRENCY + r")\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<amult>k|mm|m|million|bn|b|billion)?\b"
 _PER = r"\s*(?:/|per|an?|each)\s*"
@@ -377,6 +380,11 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
         gpus = _gpu_count(sentence, texts, m.group(0))
         if gpus is None:
             return None
+        if gpus[0] > 1 and price >= GPU_HOUR_PRICE_BELOW and not m["gpu_hour"] and \
+                not re.search(r"\beach\b|\bper (?:gpu|card)\b", part, re.IGNORECASE):
+            plural = "" if gpus[1].endswith("s") else "s"
+            return Priced(kind="gpu_hours", count=gpus[0], count_text=gpus[1], priced_unit=f"a machine with {gpus[1]}{plural}",
+                          monthly=price * HOURS_PER_MONTH, side="own", assumed="around the clock", **base)
         return Priced(kind="gpu_hours", count=gpus[0], count_text=gpus[1], monthly=gpus[0] * price * HOURS_PER_MONTH,
                       side="own", assumed="around the clock", **base)
     if m["seat"]:

@@ -80,6 +80,9 @@ def cloud_of(doc: str) -> str | None:
 
 
 CLOUD_NAMES = {"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure"}
+# Tools of a stack that only one cloud offers: running them says which cloud the asker is on ("all our data is in
+# BigQuery" is Google Cloud), as a product of that cloud's own would.
+STACK_CLOUDS = {"BigQuery": "gcp", "Redshift": "aws", "DynamoDB": "aws", "S3": "aws", "AWS Lambda": "aws"}
 
 
 # Where a rule keeps data: a region or country ("must stay in the EU"), or their own network ("on-prem only").
@@ -277,7 +280,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     wants_managed = ctx.reading.managed_cue
     # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
     compared = {o.doc for o in options}
-    clouds = {home} if home else {cloud_of(v) for v in ctx.state.vendors if v not in compared} - {None}
+    clouds = {home} if home else ({cloud_of(v) for v in ctx.state.vendors if v not in compared}
+                                  | {STACK_CLOUDS.get(t) for t in ctx.state.stack}) - {None}
 
     said = " ".join([*(q for q, _ in ctx.history), ctx.question])
     # The row's own words, product names and clouds say nothing about the kind of work (the cloud has its own reason).

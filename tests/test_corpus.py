@@ -116,3 +116,29 @@ def test_corpus_holds_no_copy_of_a_held_out_question(corpus):
         if any(len(t & h) / len(t | h) >= 0.6 for h in held_tokens if t | h):
             close.append(u.text)
     assert not close, close[:5]
+
+
+def _runs(text: str, n: int = 8) -> set[tuple[str, ...]]:
+    import re
+
+    from advisor.lexicon import normalize
+
+    w = re.findall(r"[a-z0-9]+", normalize(text))
+    return {tuple(w[k:k + n]) for k in range(len(w) - n + 1)}
+
+
+def test_training_text_shares_no_eight_word_run_with_a_held_out_turn(corpus):
+    """Utterances, clauses and situation phrasings never copy a stretch of a held-out question (frozen sets are never
+    trained on); a shared run of eight words is a copy, whichever came first."""
+    from advisor.situations import SituationPhrasings
+
+    held: set[tuple[str, ...]] = set()
+    for d in (ROOT / "evals" / "datasets").glob("heldout*"):
+        for f in d.glob("*.yaml"):
+            for case in yaml.safe_load(f.read_text()) or []:
+                for turn in case.get("turns") or [case.get("question") or ""]:
+                    held |= _runs(turn)
+    texts = [u.text for u in corpus.utterances] + [c.text for c in corpus.clauses]
+    texts += [s for said in SituationPhrasings.load(KNOWLEDGE).said.values() for s in said]
+    copied = [t for t in texts if _runs(t) & held]
+    assert not copied, copied[:5]

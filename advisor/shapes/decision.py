@@ -608,9 +608,44 @@ def _products_under_their_rule(ctx: Context):
     return None
 
 
+# Words of a part's label that say nothing of which part it is ("the training code", "the routing policy").
+_PLAIN_LABEL_WORDS = {"the", "a", "an", "of", "and", "around", "itself", "your", "our", "code", "logic", "quality",
+                      "policy", "checks", "tooling", "sets", "job", "thin", "self", "hosted"}
+
+
+def _edge_part(ctx: Context):
+    """The row's one build part when the asker's words name it as what sets them apart ("our selling point is
+    per-ticket routing"), and the row has a bought part beside it; None otherwise."""
+    comp = ctx.decision.component
+    builds = [p for p in comp.parts if p.verdict == "build"]
+    if len(builds) != 1 or not any(p.verdict == "buy" for p in comp.parts):
+        return None
+    row = set(re.findall(r"[a-z]+", f"{comp.name} {comp.noun} {comp.slug}".lower()))
+    keys = set(re.findall(r"[a-z]+", builds[0].label.lower())) - row - _PLAIN_LABEL_WORDS
+    said = " ".join([*(q for q, _ in ctx.history), ctx.question]).lower()
+    return builds[0] if any(re.search(rf"\b{k}", said) for k in keys) else None
+
+
 def _own_it(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
-    """"Which parts should we own?" when the infrastructure is what they sell: all of it, on bought commodity."""
+    """"Which parts should we own?" when the infrastructure is what they sell: all of it, on bought commodity; when
+    what sets them apart is the row's build part, that part, on the bought rest."""
     d = ctx.decision
+    edge = _edge_part(ctx)
+    if edge is not None:
+        # "Our moat is per-ticket routing ... what do we build, and what do we take from LiteLLM?": the edge is the
+        # routing, so that is theirs; the gateway plumbing under it is the same commodity it is for everyone.
+        bought = [p for p in d.component.parts if p.verdict == "buy"]
+        named = [o.name for o in d.component.buy if o.doc in ctx.plan.vendors or o.doc in ctx.state.vendors]
+        def body(advice: str) -> str:  # "Build the routing policy yourselves: which requests ..." -> "which requests ..."
+            head, _, tail = advice.partition(": ")
+            return tail if tail and len(head.split()) <= 8 else lower_first(ctx, advice)
+
+        lead = (f"Build {edge.label} yourselves: it is what sets you apart, and {body(edge.advice)}"
+                + cites.support(edge.advice, edge.note))
+        take = f"Take {bought[0].label} from {' or '.join(named[:2])}" if named else f"Buy {bought[0].label}"
+        rest = [f"{take}, the same commodity for you as for everyone else: {body(p.advice)}"
+                + cites.support(p.advice, p.note) for p in bought[:1]]
+        return lead, keep(Section(kind="build", title="What you still buy", items=rest))
     lead = (f"Own {d.component.noun} itself: it is what you sell, and {lower_first(ctx, d.deciding.advice)}"
             + cites.support(d.deciding.advice, d.deciding.note))
     said = cites.sentence_from(cites.section("hybrid-approaches", "commodity versus custom"))

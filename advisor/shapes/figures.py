@@ -833,13 +833,23 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             at = _mentions(ctx.decision.component.buy, sentence)
             for i, (b, e, o) in enumerate(at):
-                if any(o.name == r[0] or r[0].startswith(o.name) for r in rows):
-                    continue
-                nxt = next((b2 for b2, _, o2 in at[i + 1:] if o2 is not o), len(sentence))
+                # The option runs to the next product named, unless that is the same one again close by ("Astronomer
+                # (managed Airflow)").
+                nxt = next((b2 for b2, _, o2 in at[i + 1:] if o2 is not o or b2 - e > 20), len(sentence))
                 seg = sentence[b:nxt]
                 before = sentence[:b]
+                # "Qdrant Cloud about €1,900 a month, or self-hosted Qdrant on 3 servers": the same product run by
+                # themselves is an option of its own.
+                own = bool(_SELF_RUN.search(before[-25:]) or _SELF_RUN.search(sentence[e:e + 25]))
+                if any(o.name == r[0] or r[0].startswith(o.name) and not own or
+                       own and r[0] == f"{o.name} run yourselves" for r in rows):
+                    continue
                 # "Astronomer (managed Airflow) $2,900 per month": the product named before the bracket is the option.
-                shown = m.group(1) if (m := re.search(r"\b([A-Z][\w+.-]*)\s*\([^()]*$", before)) else o.name
+                # "Zilliz Cloud quoted ...": the option as they wrote it, not the product's own name.
+                written = sentence[b:e] + (c.group(0) if (c := re.match(r"\s+Cloud\b", sentence[e:])) else "")
+                written = written if written[:1].isupper() else o.name
+                shown = m.group(1) if (m := re.search(r"\b([A-Z][\w+.-]*)\s*\([^()]*$", before)) else written
+                shown = f"{shown} run yourselves" if own and any(r[0].startswith(o.name) for r in rows) else shown
                 fte = _FTE.search(seg)
                 money = [q for q in extract(seg) if q.kind == "money_per_month" and not (
                     theirs and loaded and abs(q.value * 12 - loaded) < 1)]  # the engineer's loaded year is no price
@@ -858,14 +868,20 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     rows.append((shown, price * seats * 12, sign, f"{seat.group(0).strip()}, for {now} users now" + (
                         f" and {later} later, taken as growing evenly" if later != now else "")))
                     continue
+                # "3 Hetzner servers at €180 a month each": the price of one machine, times the machines.
+                many = re.search(r"(?P<n>\d+|two|three|four|five|six|eight|ten)\s+(?:[\w-]+\s+){0,3}?(?:servers?|nodes?|"
+                                 r"machines?|vms?|instances?|boxes)\b[^.;]*?" + re.escape(money[0].text.strip()) +
+                                 r"\s*each\b", seg, re.IGNORECASE) if money else None
+                machines = count_of(many["n"]) if many else 1
                 if money and days and theirs and not fte:
                     # "a VM at about €180/month, plus 2 days a month of an engineer": the machine and the time.
                     d = count_of(days["n"].replace(",", "."))
                     people = d * 12 * loaded / WORKING_DAYS_A_YEAR
                     sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
-                    how = (f"{money[0].text.strip()}, plus {days.group(0)} of an engineer at "
+                    what = f"{many['n']} machines at {money[0].text.strip()} each" if many else money[0].text.strip()
+                    how = (f"{what}, plus {days.group(0)} of an engineer at "
                            f"{_price(loaded, loaded_sign or sign)} a year, about {_money(people, sign)} a year")
-                    rows.append((shown, money[0].value * 12 + people, sign, how))
+                    rows.append((shown, money[0].value * machines * 12 + people, sign, how))
                     continue
                 if fte and theirs and (_SELF_RUN.search(seg) or _SELF_RUN.search(before[-40:])):
                     share = float(fte["n"].replace(",", "."))
@@ -899,7 +915,7 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
         low, high = sorted(rows, key=lambda r: r[1])
         said += (f" The two are priced in different currencies: taken one for one, {low[0]} costs less, by about "
                  f"{_money((high[1] - low[1]) * months / 12, low[2])}; convert at your rate before relying on that.")
-    if any(name.endswith("run yourselves") for name, *_ in rows):
+    if any(name.endswith("run yourselves") and how.endswith("in engineer time") for name, _, _, how in rows):
         said += " Running it yourselves also needs the machines it runs on, which are not in that sum."
     return said
 
