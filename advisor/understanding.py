@@ -151,7 +151,7 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
 # "Albanian law says that data never leaves our cluster", "privilege rules and our engagement letters say the documents
 # stay in our own data centre": a rule said to say where data stays obliges as much as "must".
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
-                      r"forbid\w*|prohibit\w*|required|requires?|mandat\w*|by law|only|never|"
+                      r"forbid\w*|prohibit\w*|required|requires?|needs?|mandat\w*|by law|only|never|"
                       r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
                       r"(?:say|says|state|states|require|requires|dictate|dictates)|"
                       # the rule as the one that holds the data somewhere ("national law keeps the records in the country")
@@ -742,7 +742,8 @@ class Reader:
             if pos in claimed:
                 continue  # a seller's claimed figure is no size of theirs
             found = [q for q in extract(clause) if not any(q.text in x for x in pitched)]
-            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b", clause):
+            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b",
+                                                                         _sentence_around(r.normalized, clause)):
                 # "We already own 24 GPUs in our server room": the machines they have, not a load they must carry
                 # ("200 GPUs we own, shared by 90 researchers" is the load of sharing them).
                 found = [q for q in found if q.kind != "gpus"]
