@@ -427,8 +427,13 @@ class Lexicon:
         if len(found) < 2:
             return []
         between = " ".join(norm[a[1]:b[0]] for a, b in pairwise(found))
-        return [] if re.search(r"\b(or|vs|versus|instead of|rather than|compared|than)\b", between) else \
-            [name for _, _, name in found]
+        if re.search(r"\b(or|vs|versus|instead of|rather than|compared|than)\b", between):
+            return []
+        # "Claude Sonnet via Bedrock", "GPT-4o through Azure": a model reached through a platform is one provider.
+        names = [found[0][2]] + [b[2] for a, b in pairwise(found)
+                                 if not re.fullmatch(r"[\w .-]{0,30}\b(?:via|through|on|over|hosted on|served by)\s+(?:the\s+)?",
+                                                     norm[a[1]:b[0]])]
+        return names if len(names) >= 2 else []
 
     def without_openers(self, text: str) -> str:
         """The asker's sentence without openers that carry no fact ("oh btw", "one more thing:")."""

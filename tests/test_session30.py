@@ -73,3 +73,17 @@ def test_a_gpu_machine_priced_by_the_hour_is_the_machine_not_each_gpu(advisor):
     a = advisor.ask("We train on rented p4d.24xlarge (8x A100) on demand at about $32.77/hour. The alternative is "
                     "8x H100 nodes at $2.99 per GPU-hour from another provider. What does each cost a month?")
     assert "a machine with 8 A100s at $32.77 an hour" in a.lead
+
+
+def test_a_model_reached_through_a_platform_is_one_provider(advisor):
+    lex = advisor.reader.lex
+    assert lex.providers_together("we translate with claude sonnet via bedrock in seoul") == []
+    assert lex.providers_together("our services call openai, anthropic and gemini") == ["openai", "anthropic", "google"]
+
+
+def test_a_gateway_for_one_app_on_one_provider_is_overkill(advisor):
+    a = advisor.ask("One internal app calls GPT-4o through Azure OpenAI, about 1M requests a month, three developers. "
+                    "Our architect wants LiteLLM in front of it. Is that overkill, or do we just write a small client "
+                    "with retries ourselves? No second provider is planned.")
+    assert a.component == "llm-gateway" and a.verdict == "build"
+    assert a.lead.startswith("Probably overkill")

@@ -386,6 +386,12 @@ def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     from ..vendors import comparison
 
     lead, sections = comparison(ctx, cites, situation_phrase(ctx))
+    from .options import maintenance_line
+
+    # A named project that only takes minor fixes now is said so where it is weighed ("vLLM or TGI?").
+    facts = ctx.vendor_facts or {}
+    lead += "".join(maintenance_line(cites, o.doc) for o in (ctx.decision.component.buy if ctx.decision.component else [])
+                    if o.doc in ctx.plan.vendors and o.doc in facts and facts[o.doc].status == "maintenance")
     if not any(x.kind == "facts" and x.title.startswith("Alongside") for x in sections):
         # "We already run Azure Database for PostgreSQL": what the row's note says of a tool they run is part of the
         # pick (pgvector beside their Postgres), even when they asked between two other products.

@@ -829,6 +829,7 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                         if q.kind == "money_per_month" and loaded and abs(q.value * 12 - loaded) < 1
                         and (c := WRITTEN_CURRENCY.search(q.text))), "")
     rows: list[tuple[str, float, str, str]] = []
+    seen: set[tuple[str, bool]] = set()  # (product, run by themselves) already priced
     for text in _texts(ctx):
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             at = _mentions(ctx.decision.component.buy, sentence)
@@ -841,15 +842,15 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                 # "Qdrant Cloud about €1,900 a month, or self-hosted Qdrant on 3 servers": the same product run by
                 # themselves is an option of its own.
                 own = bool(_SELF_RUN.search(before[-25:]) or _SELF_RUN.search(sentence[e:e + 25]))
-                if any(o.name == r[0] or r[0].startswith(o.name) and not own or
-                       own and r[0] == f"{o.name} run yourselves" for r in rows):
+                if (o.doc, own) in seen or (o.doc, False) in seen and not own:
                     continue
+                seen.add((o.doc, own))
                 # "Astronomer (managed Airflow) $2,900 per month": the product named before the bracket is the option.
                 # "Zilliz Cloud quoted ...": the option as they wrote it, not the product's own name.
                 written = sentence[b:e] + (c.group(0) if (c := re.match(r"\s+Cloud\b", sentence[e:])) else "")
                 written = written if written[:1].isupper() else o.name
                 shown = m.group(1) if (m := re.search(r"\b([A-Z][\w+.-]*)\s*\([^()]*$", before)) else written
-                shown = f"{shown} run yourselves" if own and any(r[0].startswith(o.name) for r in rows) else shown
+                shown = f"{shown} run yourselves" if own and (o.doc, False) in seen else shown
                 fte = _FTE.search(seg)
                 money = [q for q in extract(seg) if q.kind == "money_per_month" and not (
                     theirs and loaded and abs(q.value * 12 - loaded) < 1)]  # the engineer's loaded year is no price

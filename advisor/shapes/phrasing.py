@@ -278,6 +278,11 @@ def plan_judged(ctx: Context) -> str:
         return ""
     if d.verdict == "hybrid":
         return "Partly."
+    if ctx.reading.faults_plan and re.search(r"\boverkill\b", ctx.reading.normalized) and d.deciding and \
+            d.deciding.condition in ("simple", "early-stage") and d.deciding.verdict != d.component.verdict:
+        # "new CTO wants Portkey in front of it: overkill, or do we write a small wrapper?" from one app on one
+        # provider: the rule for their size departs from the row, so the product proposed is more than they need.
+        return "Probably overkill for now."
     if ctx.reading.faults_plan:
         # "Bad idea?" asks the plan's fault: a bare "No." would read as "not a bad idea" before the body says the
         # opposite, so the yes or no is said with what it means.
