@@ -87,3 +87,11 @@ def test_a_gateway_for_one_app_on_one_provider_is_overkill(advisor):
                     "with retries ourselves? No second provider is planned.")
     assert a.component == "llm-gateway" and a.verdict == "build"
     assert a.lead.startswith("Probably overkill")
+
+
+def test_options_named_earlier_and_priced_later_are_each_summed(advisor):
+    a = advisor.ask("Legal search over 10M clauses. Pinecone, Qdrant Cloud or self-hosted Qdrant?")
+    b = advisor.ask("Prices: Pinecone quoted $900 a month, Qdrant Cloud about $700 a month, or self-hosted Qdrant on 2 "
+                    "servers at $150 a month each plus about 2 days a month of an engineer who costs us $8,000 a month "
+                    "loaded. What is each per year, and which do we take?", a.conversation_id)
+    assert "Qdrant Cloud about $" in b.lead and "Qdrant run yourselves about $" in b.lead and "Pinecone about $" in b.lead

@@ -830,6 +830,10 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                         and (c := WRITTEN_CURRENCY.search(q.text))), "")
     rows: list[tuple[str, float, str, str]] = []
     seen: set[tuple[str, bool]] = set()  # (product, run by themselves) already priced
+
+    def add(key: tuple[str, bool], row: tuple[str, float, str, str]) -> None:
+        rows.append(row)
+        seen.add(key)
     for text in _texts(ctx):
         for sentence in re.split(r"(?<=[.;!?])\s+", text):
             at = _mentions(ctx.decision.component.buy, sentence)
@@ -844,7 +848,7 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                 own = bool(_SELF_RUN.search(before[-25:]) or _SELF_RUN.search(sentence[e:e + 25]))
                 if (o.doc, own) in seen or (o.doc, False) in seen and not own:
                     continue
-                seen.add((o.doc, own))
+                key = (o.doc, own)
                 # "Astronomer (managed Airflow) $2,900 per month": the product named before the bracket is the option.
                 # "Zilliz Cloud quoted ...": the option as they wrote it, not the product's own name.
                 written = sentence[b:e] + (c.group(0) if (c := re.match(r"\s+Cloud\b", sentence[e:])) else "")
@@ -866,7 +870,7 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     now, later = int(n["now"]), int(n["later"] or n["now"])
                     # Growing from today's seats to the later count: taken as even growth, so the average seat count.
                     seats = (now + later) / 2
-                    rows.append((shown, price * seats * 12, sign, f"{seat.group(0).strip()}, for {now} users now" + (
+                    add(key, (shown, price * seats * 12, sign, f"{seat.group(0).strip()}, for {now} users now" + (
                         f" and {later} later, taken as growing evenly" if later != now else "")))
                     continue
                 # "3 Hetzner servers at €180 a month each": the price of one machine, times the machines.
@@ -882,16 +886,16 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                     what = f"{many['n']} machines at {money[0].text.strip()} each" if many else money[0].text.strip()
                     how = (f"{what}, plus {days.group(0)} of an engineer at "
                            f"{_price(loaded, loaded_sign or sign)} a year, about {_money(people, sign)} a year")
-                    rows.append((shown, money[0].value * machines * 12 + people, sign, how))
+                    add(key, (shown, money[0].value * machines * 12 + people, sign, how))
                     continue
                 if fte and theirs and (_SELF_RUN.search(seg) or _SELF_RUN.search(before[-40:])):
                     share = float(fte["n"].replace(",", "."))
                     if 0 < share <= 5:
-                        rows.append((f"{shown} run yourselves", share * loaded, loaded_sign,
+                        add(key, (f"{shown} run yourselves", share * loaded, loaded_sign,
                                      f"{fte.group(0)} at {_price(loaded, loaded_sign)} a year, in engineer time"))
                 elif money and not fte:
                     sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
-                    rows.append((shown, money[0].value * 12, sign, money[0].text.strip()))
+                    add(key, (shown, money[0].value * 12, sign, money[0].text.strip()))
     if len(rows) < 2:
         return ""
     # "What does each option cost over the next two years?": the horizon they asked for, else one year.
