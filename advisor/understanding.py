@@ -160,6 +160,8 @@ _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|
 _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|minimal|minuscule|meagre|meager|"
                            r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b")
 _PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
+_LANGUAGE_MODEL = re.compile(r"\b(?:llms?|large language models?|language models?|open[- ]weights? models?|gpt-?\w*|"
+                             r"claude|llama|mistral|gemini|qwen)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
@@ -441,6 +443,11 @@ class Reader:
             # "We're a four-person startup building an assistant for customs brokers. Client contracts say ... Hosted
             # LLM or not?": the background about their business sways the heads off-topic; the sentence that asks,
             # read alone, is plainly about a row, and it is what they ask.
+            in_scope = True
+        if not in_scope and r.component == "llm-inference" and r.self_hosting and _LANGUAGE_MODEL.search(norm) \
+                and self._p("act", x, "off-topic") < self.off_topic_veto:
+            # "sales team tool: an LLM drafts our follow-up emails. API or self-hosting it?": a language model they
+            # would call or run themselves is LLM inference, whatever the trade around it pulls the act head toward.
             in_scope = True
         r.confidence["some-row"] = round(1.0 - self._p("component", x, NONE), 4)
         # What is asked lives in the sentences that ask: after a long background ("I inherited a homegrown tracker, a
