@@ -147,7 +147,10 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
         lead += (f" Either way keeps your data where your rule says only if it runs in that region: self-hosting {own} "
                  f"puts it where you choose, and {paid} fits only if it offers hosting there.")
     from .shapes.figures import engineer_share, options_a_year, run_against_quote
+    from .shapes.option_sums import option_sums
 
+    if ctx.plan.act in ("cost", "vendor") and (summed := option_sums(ctx)):
+        return f"{summed[0]} {lead}", [summed[1], *_sections(ctx, cites, choice, facts, costs, inside)]
     if ctx.plan.act in ("cost", "vendor") and (sums := options_a_year(ctx, cites)):
         # "What does each option cost over the next two years?" with both priced: the sums answer first.
         return f"{sums} {lead}", _sections(ctx, cites, choice, facts, costs, inside)

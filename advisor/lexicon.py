@@ -442,6 +442,25 @@ class Lexicon:
 
     def strip_injection(self, text: str) -> tuple[str, bool]:
         """Drop sentences that try to instruct the advisor; report whether any were found."""
+        # A pasted passage ("> ..." lines) that tries to instruct the advisor is untrusted as a whole: none of it is
+        # the asker's own fact or question ("> Orchestration is easy to write. (Note to any AI ...)").
+        lines, found = text.split("\n"), False
+        blocks: list[list[str]] = []
+        for line in lines:
+            quoted = line.lstrip().startswith(">")
+            if blocks and quoted and blocks[-1][0].lstrip().startswith(">"):
+                blocks[-1].append(line)
+            else:
+                blocks.append([line])
+        kept_lines = []
+        for block in blocks:
+            if block[0].lstrip().startswith(">") and self.injection.search(" ".join(block)):
+                found = True
+                continue
+            kept_lines += block
+        if found:
+            cleaned, _ = self.strip_injection("\n".join(kept_lines))
+            return cleaned, True
         # Markup that fences off an aside ("<!-- note to the assistant: ... --> Should we ...?") ends it like a full
         # stop: the question after it is the asker's, whatever the aside orders.
         parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])",

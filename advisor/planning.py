@@ -19,6 +19,7 @@ SAME_MEASURE = {"headcount": "engineers", "teams": "engineers", "latency_ms": "l
 
 # "Self-host an open-weight model or call a hosted API?": the other side of the row offered beside a part named.
 _OR = re.compile(r"\bor\b")
+_ALSO = re.compile(r"\b(?:also|too|as well|additionally|besides|on top of that)\b")
 # "a hosted model API like OpenAI or Anthropic": products given as examples of one thing, not options weighed.
 _EXAMPLES = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance)\s+(?:[\w.:-]+\s+){0,2}?[\w.:-]+"
                        r"(?:\s*,\s*(?:[\w.:-]+\s+){0,2}?[\w.:-]+)*\s+or\s+[\w.:-]+(?:\s+[\w.:-]+)?")
@@ -240,6 +241,10 @@ class Planner:
         asks = "?" in r.normalized or r.asks_call or any(ASKS.match(c) for c in re.split(r"[.,:;!\n]\s*", r.normalized))
         aside = aside or bool(state.component and r.component not in (None, state.component)
                               and state.component in r.components and not asks)
+        # "Facts I forgot: ... And two groups also want to serve a couple of models." mid-way through a cluster question
+        # adds a need beside the one in play; it asks nothing about it, so the subject stays.
+        aside = aside or bool(state.component and r.component not in (None, state.component) and act == "statement"
+                              and not asks and _ALSO.search(r.normalized) and not r.several)
         if aside:
             act = "statement"
         # "... and the person who wrote the serving layer left. With that, is it still worth staying on our own
@@ -324,8 +329,11 @@ class Planner:
             elif build:
                 new.part = build.name
         r = self._bare_correction(r, state)
+        # Of several GPU counts in one turn, the fleet is the largest ("64 GPUs (8 nodes x 8 L40S) ... 2 people grab 32
+        # GPUs"): the others are a node's share or what some of them take.
+        fleet = max((q for q in r.quantities if q.kind == "gpus"), key=lambda q: q.value, default=None)
         for q in r.quantities:
-            new.facts[q.kind] = q.text.strip()
+            new.facts[q.kind] = (fleet if q.kind == "gpus" and fleet else q).text.strip()
         if r.deadline:
             new.facts["deadline"] = r.deadline
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
@@ -377,7 +385,10 @@ class Planner:
         new.topic = topic
         # "We call GPT-4o 100 times a day. What if a regulator ...?" tells one fact and supposes another: a what-if
         # is weighed against the facts told, so only the supposed ones are taken away to compare.
-        supposed = [c for c in added if HYPOTHETICAL.match(r.said.get(c, ""))] or added if act == "what-if" else []
+        # A condition told outside the hypothetical ("Data team is 2 data scientists and 1 ML engineer. What if we just
+        # push drift metrics into our Grafana?") is a fact of theirs, not supposed.
+        supposed = [c for c in added if HYPOTHETICAL.match(r.said.get(c, ""))] or [c for c in added if c not in r.said] \
+            if act == "what-if" else []
         # A follow-up on the same component that the act head does not confidently read as a fresh verdict question
         # asks whether the call still holds.
         recheck = bool(state.turns and state.component and new.component == state.component and act == "verdict"

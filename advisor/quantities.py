@@ -778,3 +778,30 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
     if out.get("simple") == "stated" and out.get("scale") != "stated":
         out["scale"] = "negated"
     return out
+
+
+# A quality measure and the figure it reached ("neither gets recall@10 above 0.6", "accuracy stuck at 71%"), then the
+# figure they need ("we need 0.9", "target of 90%"): a measured shortfall, told in numbers.
+_QUALITY = (r"\b(?:recall|precision|accuracy|hit rate|f1|ndcg|mrr|map|top-?\d+ accuracy|exact match|pass rate)"
+            r"(?:\s*@\s*\d+|\s+at\s+\d+)?")
+_QUALITY_GOT = re.compile(_QUALITY + r"[^.;?!]{0,40}?\b(?:above|over|past|beyond|more than|higher than|better than|"
+                          r"reach(?:es|ed)?|tops? out at|topped out at|stuck at|stays? at|stayed at|is|was|of|at|around|"
+                          r"about|only|under|below)\s*~?\s*(?P<got>\d+(?:\.\d+)?)\s*(?P<gpct>%)?", re.IGNORECASE)
+_QUALITY_NEED = re.compile(r"\b(?:we need|needs? to be|need|require[sd]?|requirement is|target(?: is| of)?|must (?:hit|reach|be)|"
+                           r"goal(?: is| of)?|promised|committed to)\s*(?:at least\s*|of\s*|is\s*|:\s*|~\s*)?"
+                           r"(?P<need>\d+(?:\.\d+)?)\s*(?P<npct>%)?|\b(?:against|versus|vs\.?) (?:the |a |our )?"
+                           r"(?P<need2>\d+(?:\.\d+)?)\s*%?\s*(?:we|they|target|goal|required|needed|promised)", re.IGNORECASE)
+
+
+def quality_shortfall(text: str) -> bool:
+    """Whether a quality measure they report falls short of the figure they say they need."""
+    got, need = _QUALITY_GOT.search(text), None
+    if got:
+        need = _QUALITY_NEED.search(text, got.end())
+    if not (got and need):
+        return False
+    a, b = float(got["got"]), float(need["need"] or need["need2"])
+    # "0.6" against "90%": compare on one scale.
+    if (a <= 1) != (b <= 1):
+        a, b = (a * 100, b) if a <= 1 else (a, b * 100)
+    return a < b

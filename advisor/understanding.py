@@ -13,7 +13,16 @@ from .act_settling import ASKS, settle_act, settle_after_conditions
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
 from .lexicon import Lexicon, normalize, words_only
-from .quantities import Quantity, Thresholds, busy, extract, implications, missed_target, small_team
+from .quantities import (
+    Quantity,
+    Thresholds,
+    busy,
+    extract,
+    implications,
+    missed_target,
+    quality_shortfall,
+    small_team,
+)
 
 
 class Reading(BaseModel):
@@ -150,6 +159,9 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
 
 # "Albanian law says that data never leaves our cluster", "privilege rules and our engagement letters say the documents
 # stay in our own data centre": a rule said to say where data stays obliges as much as "must".
+# A strict duty said in the same clause as where data must be ("our prompt logs must stay in the EU"): a rule on where
+# data lives, whoever set it.
+_MUST = re.compile(r"\b(?:must|has to|have to|may only|can only|must not|may not|cannot|can't|not allowed to|is not allowed)\b")
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
                       r"forbid\w*|prohibit\w*|required|requires?|needs?|mandat\w*|by law|only|never|"
                       r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
@@ -160,8 +172,10 @@ _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|
 _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|minimal|minuscule|meagre|meager|"
                            r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b")
 _PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
+# A language model, named, or known by what it does for them: an assistant or chatbot that answers, drafts or summarises.
 _LANGUAGE_MODEL = re.compile(r"\b(?:llms?|large language models?|language models?|open[- ]weights? models?|gpt-?\w*|"
-                             r"claude|llama|mistral|gemini|qwen)\b")
+                             r"claude|llama|mistral|gemini|qwen|(?:ai |internal |chat )?assistants?|chat ?bots?|"
+                             r"copilots?|genai|generative ai|rag|retrieval[- ]augmented)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
@@ -786,6 +800,13 @@ class Reader:
             # "SageMaker doesn't support the custom batching our recommender needs": a product they use or tried,
             # short of a capability their workload needs, is the gap no product closes, not a wish.
             said["production-evidence"] = (gap, "stated")
+        short = next((pos for pos, clause in enumerate(clauses, 1) if quality_shortfall(clause)), 0) or \
+            (len(clauses) if quality_shortfall(r.normalized) else 0)
+        if short and (r.vendors or self.lex.put_to_test.search(r.normalized)) and \
+                said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
+            # "After nine months on Pinecone and a trial of Milvus, neither gets recall above 0.6; we need 0.9": products
+            # measured short of the quality they need is the gap no product closes, told in numbers.
+            said["production-evidence"] = (short, "stated")
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
                        is not None and q.value >= n for q in extract(clause))]
@@ -867,9 +888,9 @@ class Reader:
             # The rule may be cut from its place by commas ("Privilege rules and our engagement letters say the
             # documents, and anything derived from them, stay in our own data centre"): its sentence tells it.
             ruled = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
-                     if self.lex.data_location.search(units[i]) and (
+                     if self.lex.data_location.search(units[i]) and ((
                          self.lex.rule_words.search(sent := _sentence_around(r.normalized, units[i]))
-                         and _OBLIGED.search(sent))]
+                         and _OBLIGED.search(sent)) or _MUST.search(units[i]))]
             if ruled:
                 said["regulated"] = (ruled[0], "stated")
         if "budget" not in said:

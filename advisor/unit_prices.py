@@ -23,6 +23,8 @@ _ITEMS = (r"images?|x-?rays?|scans?|photos?|pictures?|labels?|annotations?|docum
 _UNIT_PRICE = re.compile(
     _MONEY + _PER + r"(?:(?P<gpu_hour>(?:gpu|h100|a100|h200|l4|l40s?|card)[- ]?(?:hours?|hrs?|h)\b)|"
     r"(?P<seat>(?:user |editor |annotator |developer )?(?:seats?|licen[cs]es?|users?|editors?)\b)|"
+    # "US$3,500 per GPU per year": a licence priced by the GPUs it manages.
+    r"(?P<gpu_licence>(?:gpus?|cards?|accelerators?)\b(?![- ]?(?:hours?|hrs?|h)\b))|"
     rf"(?P<item>(?:labell?ed |annotated |reviewed )?(?:{_ITEMS})\b)|(?P<hour>hours?|hrs?|h)\b)"
     r"(?:\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr|annum)\b)?", re.IGNORECASE)
 # "3,000 A100 GPU-hours/month", "about 2k GPU hours a month": hours of GPU use a month.
@@ -387,6 +389,13 @@ def _unit(m: re.Match, sentence: str, texts: list[str]) -> Priced | None:
                           monthly=price * HOURS_PER_MONTH, side="own", assumed="around the clock", **base)
         return Priced(kind="gpu_hours", count=gpus[0], count_text=gpus[1], monthly=gpus[0] * price * HOURS_PER_MONTH,
                       side="own", assumed="around the clock", **base)
+    if m["gpu_licence"]:
+        gpus = _gpu_count(sentence, texts, m.group(0))
+        if gpus is None:
+            return None
+        monthly = price / 12 if per in ("year", "yr", "annum") else price
+        return Priced(kind="seats", count=gpus[0], count_text=gpus[1], monthly=gpus[0] * monthly, side="vendor",
+                      assumed="" if per else "if that is a monthly price per GPU", **base)
     if m["seat"]:
         seats = _count(_SEATS, sentence, texts, m.group(0))
         if seats is None:

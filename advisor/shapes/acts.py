@@ -340,8 +340,8 @@ def _topic_ids(ctx: Context) -> set[str]:
 
 def _numbers(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> Section | None:
     """Their prices per unit multiplied out ("25 seats at $50 each come to $1,250 a month"), unless already said."""
-    if already_said(ctx, " ".join([lead, *(i for s in sections for i in s.items)])):
-        return None
+    if already_said(ctx, " ".join([lead, *(i for s in sections for i in s.items)])) or lead.startswith("On your numbers: "):
+        return None  # the options they priced were summed in the lead already
     said = multiplied(ctx, cites)
     if not said:
         return None

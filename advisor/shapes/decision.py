@@ -210,6 +210,14 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if ctx.plan.previous.turns:
         # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
         return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}", []
+    if not ctx.plan.supposed and d.verdict in ("buy", "hybrid"):
+        # "What if we just push drift metrics into the Grafana we already run? What would we miss?" supposes a plan,
+        # not a condition: doing it that way means building what the products already do, and the call stands.
+        situation = situation_phrase(ctx)
+        said = (f"You would be building and keeping up yourselves what the products already do, so "
+                f"{situation + ' ' if situation else ''}it stays {VERDICT_WORD[d.verdict]}.")
+        options = options_section(ctx, cites, 3)
+        return f"{said} {reason_sentence(ctx, cites)}", keep(options, build_section(ctx, cites))
     hypo = hypothetical_words(ctx, ctx.plan.supposed)
     what = f"if {hypo}" if hypo else "with " + " and ".join(ctx.labels.get(c, c) for c in ctx.plan.supposed)
     # "Would serving our own models still make sense?" judges their plan under the hypothetical: the yes or no

@@ -75,6 +75,9 @@ def _described(p: Priced, said_before: str = "", vendor: str = "") -> str:
         return f"{what} at {_price(p.price, u)} a year is about {_price(p.monthly, u)} a month"
     if p.kind == "seats":
         what = f"{what} of {vendor}" if vendor else what
+        if re.search(r"\b(?:year|yr|annum)\b", p.price_text, re.IGNORECASE):
+            # Priced by the year ("US$3,500 per GPU per year"): the year is the sum they will recognise.
+            return f"{what} at {_price(p.price, u)} each a year come to {_money(p.monthly * 12, u)} a year"
         return f"{what} at {_price(p.price, u)} each come to {_price(p.monthly, u)} a month" + (
             f" ({p.assumed})" if p.assumed else "")
     cost = f"about {_money(p.total, u)}" if p.total is not None else f"about {_money(p.monthly, u)} a month"
@@ -694,7 +697,10 @@ _FRACTION = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25}
 def their_sum(ctx: Context, cites: Citations) -> str:
     """The sum their own numbers make of a choice that is not a bill against a build: rent against a purchase, else a
     share of an engineer against a managed quote, else people and prices on both sides; '' when they gave none."""
-    return rent_against_own(ctx, cites) or run_against_quote(ctx, cites) or people_both_ways(ctx, cites) or \
+    from .option_sums import option_sums
+
+    # Options they enumerated and priced ("(a) ... (b) ..."), each summed at their own usage, come first.
+    return (option_sums(ctx) or ("",))[0] or rent_against_own(ctx, cites) or run_against_quote(ctx, cites) or people_both_ways(ctx, cites) or \
         gpu_use_against_owning(ctx, cites)
 
 
@@ -805,6 +811,9 @@ _SEATS_NOW = re.compile(r"\b(?:we are|we're|we have|there are|team of|for)\s+(?P
 _DAYS_A_MONTH = re.compile(r"\b(?P<n>\d+(?:[.,]\d+)?|one|two|three|four|five)\s+(?:engineer |person |working )?days?\s+(?:a|per|"
                            r"each|every)\s+month\b", re.IGNORECASE)
 WORKING_DAYS_A_YEAR = 220
+# "plus someone to run it", "plus an engineer's time": a person the option needs, told without a share of their year.
+_SOMEONE = re.compile(r"\bplus (?:someone|somebody|a person|an engineer|people|staff|(?:ops|engineering|engineer) time|"
+                      r"the (?:time|people) to run it)\b", re.IGNORECASE)
 
 
 def _mentions(options, text: str) -> list[tuple[int, int, object]]:
@@ -895,7 +904,13 @@ def options_a_year(ctx: Context, cites: Citations) -> str:
                                      f"{fte.group(0)} at {_price(loaded, loaded_sign)} a year, in engineer time"))
                 elif money and not fte:
                     sign = currency_sign(c.group(0)) if (c := WRITTEN_CURRENCY.search(money[0].text)) else _currency(ctx)
-                    add(key, (shown, money[0].value * 12, sign, money[0].text.strip()))
+                    how = money[0].text.strip()
+                    if theirs and loaded and _SOMEONE.search(seg):
+                        # "$400/month infra plus someone to run it": the person is part of the price, unpriced; what
+                        # each tenth of an engineer adds at their loaded year says how much it can take.
+                        tenth = _money(loaded / 10, loaded_sign or sign)
+                        how += f", plus someone's time to run it, not in the sum: each tenth of an engineer adds {tenth} a year"
+                    add(key, (shown, money[0].value * 12, sign, how))
     if len(rows) < 2:
         return ""
     # "What does each option cost over the next two years?": the horizon they asked for, else one year.

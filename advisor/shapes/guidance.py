@@ -10,6 +10,7 @@ from ..models import Section
 from ..quantities import count_of
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
+from .claims import claim_tests
 from .figures import (
     bill_against_hardware,
     bill_against_own,
@@ -26,6 +27,7 @@ from .figures import (
     run_against_quote,
     weighs_hardware,
 )
+from .option_sums import option_sums
 from .options import options_section
 from .phrasing import (
     BUILD_WORDS,
@@ -323,6 +325,12 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
+    summed = option_sums(ctx) if key == "cost" else None
+    if summed:
+        # "(a) stay on-demand; (b) a savings plan; (c) move to Lambda: what does each cost per year?": each option
+        # summed from their own prices and usage leads, the call follows, then how each sum was counted.
+        return f"{summed[0]} {_call(ctx, cites, _OPENERS_SUM)}", keep(
+            summed[1], left_out_section(ctx, cites, section.items[:1] if section else []))
     bills = (options_a_year(ctx, cites) or rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
              or people_both_ways(ctx, cites) or (quote_against_running(ctx, cites) if ctx.state.running else "")
              or gpu_use_against_owning(ctx, cites)) if key == "cost" else ""
@@ -440,6 +448,21 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"
             section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
+        if key == "risks-build" and build_effort(ctx) and (figures := projection(ctx, cites, build_side=True)):
+            # "His estimate is 2 engineers for 4 months": what that estimate comes to over the years it must be kept
+            # running is the first risk to put a number on.
+            section = Section(kind="guidance", title=section.title if section else "Risks of building",
+                              items=[*(section.items if section else []), f"*Your estimate:* {figures[0]}"])
+    elif key == "evaluate" and len(named) < 2 and claim_tests(ctx, cites) is not None:
+        # "Their sales engineer says p99 under 60 ms at 300 QPS ... how do we check?": none of it counts until measured
+        # on their own data; each claim becomes a test below.
+        facts = ctx.state.facts
+        rules = f", starting with what {facts['regime']} asks of where your data goes" if facts.get("regime") else \
+            ", starting with where it keeps your data" if "regulated" in ctx.decision.conditions else ""
+        who = named[0].name if named else "their product"
+        lead = (f"Believe each claim only once you have measured it: run a proof of concept of {who} on your own data "
+                f"and traffic{rules}, before you sign."
+                + cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept"))
     elif key == "evaluate" and (len(named) >= 2 or named and ctx.reading.shortlist):
         lead = _trial(ctx, cites, named)
     elif key == "evaluate":
@@ -456,7 +479,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
                  *[x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x][:1],
                  *cites.sentence_from(cites.section("evaluating-vendors", "how long a trial runs"))]
         trial = Section(kind="guidance", title="What the trial should show", items=shows) if shows else None
-        return lead, keep(_where_data_lives(ctx, cites, named), trial, rest, extra,
+        return lead, keep(_where_data_lives(ctx, cites, named), claim_tests(ctx, cites), trial, rest, extra,
                           options_section(ctx, cites, 3) if comp.buy and len(named) < 2 else None)
     return lead, keep(rest, extra)
 

@@ -367,7 +367,7 @@ def guidance_section(ctx: Context, cites: Citations, key: str, title: str, limit
 BUY_SIDE = BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provider", "exit"}
 
 
-BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing"}
+BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing", "assemble", "assembling"}
 _SELF_HOSTED = re.compile(r"\bself[- ]host(?:ed|ing)?\b|\bin-house\b", re.IGNORECASE)
 
 

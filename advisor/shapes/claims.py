@@ -1,0 +1,100 @@
+"""A seller's measurable claims, each turned into the test that checks it on the asker's own data before signing."""
+
+from __future__ import annotations
+
+import re
+
+from ..compose import Citations, Context
+from ..models import Section
+from ..option_costs import _big
+from ..quantities import count_of
+
+# A sentence that reports what a seller says ("Pinecone's sales engineer says ...", "their claims: ...").
+_SELLER = re.compile(r"\b(?:says?|said|claims?|claimed|claiming|promis\w*|pitch\w*|guarantee\w*|assur\w*|tells? us|"
+                     r"told us|according to|advertis\w*|boasts?|sales (?:engineer|rep|team|deck)|account (?:team|manager|"
+                     r"exec\w*)|the vendor|the rep)\b", re.IGNORECASE)
+_LATENCY = re.compile(r"\b(?:p\d{2}|latency|response time)\b[^.;]{0,40}?\d+\s*(?:ms|milliseconds?|s|seconds?)\b|"
+                      r"\b\d+\s*(?:ms|milliseconds?)\b", re.IGNORECASE)
+_RATE = re.compile(r"\b\d[\d,.]*\s*(?:k\s*)?(?:qps|rps|requests?\s*(?:/|per|a)\s*s(?:ec(?:ond)?)?|queries per second)\b",
+                   re.IGNORECASE)
+_SHARE = re.compile(r"\b(?:catch\w*|detect\w*|find\w*|flag\w*|accura\w*|precision|recall|correct\w*|hallucinat\w*|"
+                    r"reduc\w*|cut\w*|sav\w*|fewer|less)\b[^.;]{0,60}?\b\d{1,3}(?:\.\d+)?\s*%|\b\d{1,3}(?:\.\d+)?\s*%"
+                    r"[^.;]{0,40}?\b(?:of|catch\w*|detect\w*|accura\w*|cheaper|faster|fewer|less|hallucinat\w*|errors?)\b",
+                    re.IGNORECASE)
+_SETUP = re.compile(r"\b(?:setup|set up|set-up|onboarding|integration|go live|live|deploy\w*|rollout|migration)\b[^.;]{0,40}?"
+                    r"\b(?:an? afternoon|one afternoon|a day|one day|a week|an hour|minutes|\d+\s*(?:hours?|days?|weeks?))\b|"
+                    r"\b(?:an? afternoon|one afternoon|in a day|in one day|in minutes|in \d+\s*(?:hours?|days?))\b",
+                    re.IGNORECASE)
+_NO_NEED = re.compile(r"\b(?:don'?t|do not|no|never) (?:need|have) to\b|\bno need\b|\bout of the box\b|\bcovers? "
+                      r"(?:it|that|everything|all)\b", re.IGNORECASE)
+_COMMIT = re.compile(r"\b(?P<n>\d+|one|two|three|twelve|twenty-four|thirty-six)[- ](?P<unit>months?|years?)\s+"
+                     r"(?:commit\w*|contract|term|deal)\b|\b(?:annual|multi-year|yearly) (?:commit\w*|contract)\b",
+                     re.IGNORECASE)
+_GROWTH = re.compile(r"\bgrow\w*\s+(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<n>[\d.,]+)\s*(?P<mult>k|m|million|thousand)?"
+                     r"\s*(?:\w+\s+)?(?:a|per|each|every)\s+month\b", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def _value_in(said: str) -> float | None:
+    """"1.5M a month" -> 1.5e6."""
+    m = re.search(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<mult>k|m|million|thousand)?", said, re.IGNORECASE)
+    if not m:
+        return None
+    mult = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get((m["mult"] or "").lower(), 1.0)
+    return float(m["n"]) * mult
+
+
+def _said(m: re.Match) -> str:
+    """The claim's words as a quote can hold them (no quote marks of their own inside)."""
+    return " ".join(re.sub(r"[\"“”]", "", m.group(0)).split())
+
+
+def claim_tests(ctx: Context, cites: Citations) -> Section | None:
+    """The measurable claims in what a seller told them, each as the test that checks it on their own data, traffic
+    and cases; None when they reported no claim with something to measure."""
+    texts = [q for q, _ in ctx.history] + [ctx.question]
+    claims = [s for t in texts for s in _sentences(t) if _SELLER.search(s)]
+    quoted = [c for c in ctx.reading.pitched]
+    said = " ".join(claims + quoted)
+    if not said:
+        return None
+    items: list[str] = []
+    latency, rate = _LATENCY.search(said), _RATE.search(said)
+    if latency:
+        at = f" at {_said(rate)}" if rate else " at your peak rate"
+        items.append(f"*“{_said(latency)}”{at}:* replay your own queries, with the filters and payloads you really "
+                     f"send, at that rate against a copy of your own data, and read the percentile yourselves; a "
+                     f"seller's benchmark runs on its data, not yours.")
+    grown = next((m for t in texts if (m := _GROWTH.search(t))), None)
+    commit = next((m for t in texts if (m := _COMMIT.search(t))), None)
+    if grown and commit and latency:
+        added = f"{grown['n']}{grown['mult'] or ''}".strip()
+        now = next((q for q in ctx.reading.quantities if q.kind == "stored_vectors"), None)
+        # "12-month commit" runs 12 months, "2-year contract" 24, an "annual commitment" 12.
+        months = count_of(commit["n"]) * (1 if commit["unit"].lower().startswith("month") else 12) if commit["n"] else 12
+        size = ""
+        if now is not None and (step := _value_in(added + " " if not grown["mult"] else grown.group(0))):
+            size = f" (about {_big(now.value + step * months)} from today's {now.text})"
+        items.append(f"*At the size you will reach:* you add about {added} a month, so test at the size you will have "
+                     f"at the end of the {_said(commit)}{size}, not today's.")
+    for m in _SHARE.finditer(said):
+        items.append(f"*“{_said(m)}”:* build a labelled set of your own cases, known failures included, count what it "
+                     f"catches and what it flags wrongly, and ask on what data that figure was measured.")
+        break
+    if setup := _SETUP.search(said):
+        items.append(f"*“{_said(setup)}”:* time the setup yourselves in the trial, end to end: access and single "
+                     f"sign-on, where your data is processed, and the integration with what you run.")
+    if _NO_NEED.search(said) and ctx.decision.component is not None and ctx.decision.component.build:
+        items.append(f"*What they say you need not do stays yours:* {ctx.decision.component.build}"
+                     + cites.support(ctx.decision.component.build, ctx.decision.component.note))
+    if not items:
+        return None
+    if commit:
+        items.append(f"*The {_said(commit)}:* sign it only after the trial meets your targets, or ask for a shorter "
+                     f"term or an exit tied to those targets.")
+    first = cites.support("proof of concept tests real requirements", "evaluating-vendors", "proof-of-concept")
+    items[0] += first
+    return Section(kind="guidance", title="Their claims, as tests on your own data", items=items)
