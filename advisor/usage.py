@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import GPU_NAMES, NUM, _value, extract
+from .quantities import GPU_NAMES, NUM, _value, _value_in, extract
 
 SECONDS_A_YEAR = 31_536_000
 
@@ -60,7 +60,7 @@ def usage(texts: list[str]) -> Usage:
             if m := _PER_MACHINE.search(sentence):
                 u.gpus_per_machine = float(m.group("n") or m.group("m"))
             if m := _TOKENS_IN_OUT.search(sentence):
-                a = _value_of(m.group("a"))
+                a = _value_in(m.group("a"))
                 b = _value(m)
                 if a and b:
                     u.tokens_per_request = a + b
@@ -83,8 +83,3 @@ def usage(texts: list[str]) -> Usage:
     if u.tokens_a_year is None and u.requests_a_year and u.tokens_per_request:
         u.tokens_a_year = u.requests_a_year * u.tokens_per_request
     return u
-
-
-def _value_of(said: str) -> float | None:
-    m = re.search(NUM, said, re.IGNORECASE)
-    return (_value(m) if m.group("num") or m.group("word") else None) if m else None

@@ -7,7 +7,7 @@ import re
 from ..compose import Citations, Context
 from ..models import Section
 from ..option_costs import _big
-from ..quantities import count_of
+from ..quantities import _value_in, count_of
 
 # A sentence that reports what a seller says ("Pinecone's sales engineer says ...", "their claims: ...").
 _SELLER = re.compile(r"\b(?:says?|said|claims?|claimed|claiming|promis\w*|pitch\w*|guarantee\w*|assur\w*|tells? us|"
@@ -36,15 +36,6 @@ _GROWTH = re.compile(r"\bgrow\w*\s+(?:by\s+)?(?:about\s+|roughly\s+|~\s*)?(?P<n>
 
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-
-
-def _value_in(said: str) -> float | None:
-    """"1.5M a month" -> 1.5e6."""
-    m = re.search(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<mult>k|m|million|thousand)?", said, re.IGNORECASE)
-    if not m:
-        return None
-    mult = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6}.get((m["mult"] or "").lower(), 1.0)
-    return float(m["n"]) * mult
 
 
 def _said(m: re.Match) -> str:
@@ -76,7 +67,7 @@ def claim_tests(ctx: Context, cites: Citations) -> Section | None:
         # "12-month commit" runs 12 months, "2-year contract" 24, an "annual commitment" 12.
         months = count_of(commit["n"]) * (1 if commit["unit"].lower().startswith("month") else 12) if commit["n"] else 12
         size = ""
-        if now is not None and (step := _value_in(added + " " if not grown["mult"] else grown.group(0))):
+        if now is not None and (step := _value_in(added)):
             size = f" (about {_big(now.value + step * months)} from today's {now.text})"
         items.append(f"*At the size you will reach:* you add about {added} a month, so test at the size you will have "
                      f"at the end of the {_said(commit)}{size}, not today's.")
