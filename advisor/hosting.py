@@ -69,6 +69,9 @@ _PAY = re.compile(r"\b(?:loaded|salar(?:y|ies)|per (?:engineer|person|head)|fte|
 _OWN_RUNNING = re.compile(r"\bself[- ]?host(?:ed|ing)?\b|\b(?:vms?|virtual machines?)\b|\bon our own\b", re.IGNORECASE)
 
 
+_SPEND = re.compile(r"\b(?:spend|spends|spending|spent|token bill|api bill|usage bill|provider bill)\b", re.IGNORECASE)
+
+
 def quote(ctx) -> tuple[str, float] | None:
     """The price the asker was quoted or pays, as written and per year; None when they gave none (a person's loaded
     cost is no price)."""
@@ -83,7 +86,9 @@ def quote(ctx) -> tuple[str, float] | None:
         # Read in its own part of the sentence: "self-host MLflow on our k8s or pay for Comet at 900 EUR/mo" quotes Comet.
         part = next((x for x in re.split(r"(?<=[.;!?])\s+|,\s+|\s+or\s+", question)
                      if q.text.strip().lower() in x.lower()), "")
-        if _OWN_RUNNING.search(part):
+        if _OWN_RUNNING.search(part) or _SPEND.search(part):
+            # "~1.2M msgs/month, spend around US$9k/month": what flows through the tool (the model providers' bill),
+            # not the price of the tool.
             continue
         return q.text.strip(), q.value * 12
     return None

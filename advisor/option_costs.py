@@ -66,6 +66,12 @@ _UNIT = re.compile(
     r"(?P<item>[a-z][a-z-]+))", re.IGNORECASE)
 _ITEM_NOUNS = re.compile(rf"^(?:{_VOLUME_KINDS['items']}|requests?|calls?|queries|predictions?|inferences?|"
                          r"labels?|annotations?|listings?)$", re.IGNORECASE)
+_SEAT_NOUNS = re.compile(r"^(?:users?|seats?|members?|editors?|developers?|engineers?|licen[cs]es?|heads?)$", re.IGNORECASE)
+# "free for 12 months, then about $39 per user per month": the first year's months that cost nothing.
+_FREE_FOR = re.compile(rf"\bfree\s+(?:for\s+)?(?:the\s+first\s+)?(?:{NUM})\s*months?\b", re.IGNORECASE)
+# "maybe 2 weeks of work", "about 3 months of one engineer's time": people's time an option takes, once.
+_WORK_SPAN = re.compile(rf"(?:{NUM})\s*(?P<unit>days?|weeks?|months?)\s+of\s+(?:\w+\s+){{0,3}}?(?:work|effort|"
+                        r"engineering|time|development|dev time)\b", re.IGNORECASE)
 _PER_THING = re.compile(rf"^\s*(?:/|per|an?)\s*(?P<noun>{_MACHINE_NOUNS}|{_PEOPLE_NOUNS}|head)\b|^\s*each\b",
                         re.IGNORECASE)
 
@@ -113,6 +119,10 @@ def segments(text: str) -> list[tuple[str, str]]:
             end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
             seg = text[m.end():end]
             seg = re.split(r"\n\s*\n|(?<=[.!])\s+(?=[^.!?]*\?)", seg)[0]  # the last one ends at its paragraph or the question
+            if i + 1 == len(marks) and all(text[:x.start()].endswith("\n") or x.start() == 0 or
+                                           text[x.start() - 1] in " \t" and text[:x.start()].rstrip(" \t").endswith("\n")
+                                           for x in marks):
+                seg = seg.split("\n")[0]  # options one to a line: the last ends with its line
             tag = next((g for g in m.groups() if g), "") or m.group(0).strip(" -*•.)")
             out.append((f"({tag.lower()})" if len(tag) == 1 else f"option {tag.lower()}" if tag else "",
                         seg.strip(" ;,.\n")))
@@ -270,6 +280,21 @@ def price_lines(seg: str, u: Usage, context: str = "") -> tuple[list[CostLine], 
                 lines.append(CostLine(how=f"{_big(gb)} GB at {said}{unit.group(0)}", sign=sign, per_year=price_gb * gb * 12))
             else:
                 lines.append(CostLine(how=f"{_big(gb)} GB moved once at {said}{unit.group(0)}", sign=sign, once=price_gb * gb))
+        elif unit and unit.group("item") and _SEAT_NOUNS.match(unit.group("item")) and (
+                seat_per := re.match(r"\s*(?:/|per|an?|each)\s*(?P<per>month|mo|year|yr)\b", after[unit.end():])):
+            # "$39 per user per month": a seat for each of the team they have today.
+            seats = u.seats or 1.0
+            yearly = v * (12 if seat_per["per"].lower() in ("month", "mo") else 1)
+            free = _FREE_FOR.search(seg)
+            months_free = min(_value(free) or 0, 12) if free else 0
+            lines.append(CostLine(how=f"{_fmt(seats)} users at {said} {unit.group(0).strip()}{seat_per.group(0)}",
+                                  sign=sign, per_year=yearly * seats))
+            if months_free:
+                # Counted as a saving once, so a sum over several years stays right.
+                lines.append(CostLine(how=f"less the first {_fmt(months_free)} months free", sign=sign,
+                                      once=-v * seats * months_free * (1 if seat_per["per"].lower() in ("month", "mo") else 1 / 12)))
+            if not u.seats:
+                unpriced.append("how many users")
         elif unit and unit.group("item") and _ITEM_NOUNS.match(unit.group("item")):
             if u.items_once:
                 lines.append(CostLine(how=f"{_big(u.items_once)} items at {said} each", sign=sign, once=v * u.items_once))
@@ -289,6 +314,16 @@ def price_lines(seg: str, u: Usage, context: str = "") -> tuple[list[CostLine], 
                                           f"{_fmt(span)} years", sign=sign, per_year=total / span))
             else:
                 lines.append(CostLine(how=f"{_fmt(count) + ' × ' if count > 1 else ''}{said} once", sign=sign, once=total))
+    for w in _WORK_SPAN.finditer(seg):
+        length = _value(w)
+        if not length:
+            continue
+        months = length * {"day": 1 / 21, "week": 12 / 52, "month": 1.0}[w["unit"].lower().rstrip("s")]
+        if u.engineer_month:
+            lines.append(CostLine(how=f"{w.group(0)} at {u.engineer_sign.strip()} {_fmt(u.engineer_month)} an engineer-month",
+                                  sign=u.engineer_sign, once=months * u.engineer_month))
+        else:
+            unpriced.append(f"{w.group(0)} (no cost of an engineer given)")
     for p in _PLUS_UNPRICED.finditer(seg):
         if not _MONEY.search(seg[p.start():p.start() + 90]):
             unpriced.append(p["what"].strip())

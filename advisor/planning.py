@@ -24,6 +24,10 @@ _ALSO = re.compile(r"\b(?:also|too|as well|additionally|besides|on top of that)\
 _EXAMPLES = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance)\s+(?:[\w.:-]+\s+){0,2}?[\w.:-]+"
                        r"(?:\s*,\s*(?:[\w.:-]+\s+){0,2}?[\w.:-]+)*\s+or\s+[\w.:-]+(?:\s+[\w.:-]+)?")
 _BOUGHT = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas)\b")
+# "I meant the registry, not monitoring", "I was asking about serving", "mixed things up": the subject corrected.
+_MEANT = re.compile(r"\b(?:i|we) (?:meant|mean)\b|\bmeant to (?:say|ask|write|type)\b|\b(?:i|we) (?:was|were) (?:asking|talking) "
+                    r"about\b|\bmixed (?:things|them|it|those|these) up\b|\bwrong (?:component|thing|word|tool|term)\b|"
+                    r"\bshould have (?:said|asked|written)\b")
 
 
 class ConversationState(BaseModel):
@@ -245,12 +249,19 @@ class Planner:
         # adds a need beside the one in play; it asks nothing about it, so the subject stays.
         aside = aside or bool(state.component and r.component not in (None, state.component) and act == "statement"
                               and not asks and _ALSO.search(r.normalized) and not r.several)
+        # "Sorry, I meant the model registry, not monitoring": the subject itself is corrected, to the row they name.
+        if state.component and r.component not in (None, state.component) and r.component in r.named_rows \
+                and _MEANT.search(r.normalized):
+            aside = guessed = False
+            act = "verdict" if act == "statement" else act
         if aside:
             act = "statement"
         # "... and the person who wrote the serving layer left. With that, is it still worth staying on our own
         # platform?" asks of the thread again; the row named only in the background is part of the news.
-        background = bool(state.component and r.component not in (None, state.component) and r.anaphoric
-                          and r.component in r.background_rows and not r.several)
+        # So is a thread on infrastructure without a row ("do we still need the redaction layer, now the LLM is
+        # self-hosted?"): the row named in the news is background.
+        background = bool((state.component or state.other_component) and r.component not in (None, state.component)
+                          and r.anaphoric and r.component in r.background_rows and not r.several)
         guessed = guessed or aside or moving or proposes or background
         # "Can't we just use W&B for the A/B tests too?" in a thread on an experimentation platform: a product they run,
         # named only as itself, proposed for the thing in play; the subject stays, and whether it will do is the ask.
@@ -465,7 +476,17 @@ class Planner:
         """The reading with what its numbers alone settle weighed against the numbers told earlier: "2 models" after
         "8k requests a second" is no small need, while "8 A100s, not 80" corrects the count it replaces."""
         kinds = {SAME_MEASURE.get(q.kind, q.kind) for q in r.quantities}
+        before = list(new.quantities)
         new.quantities = [q for q in new.quantities if SAME_MEASURE.get(q.kind, q.kind) not in kinds] + list(r.quantities)
+        if self.thresholds and len(new.quantities) < len(before) + len(r.quantities):
+            # "It is 45M tokens a day, not 450M": a number that replaces the one that made a condition true takes the
+            # condition with it when the corrected numbers no longer make it so (and no words of this turn say it).
+            limits = self.thresholds.for_component(new.component)
+            was, now = implications(before, limits), implications(new.quantities, limits)
+            gone = [c for c, p in was.items() if p == "stated" and now.get(c) != "stated" and c in new.conditions
+                    and c not in r.conditions and c not in r.retracted]
+            if gone:
+                r = r.model_copy(update={"retracted": [*r.retracted, *gone]})
         if not (r.by_magnitude and self.thresholds and len(new.quantities) > len(r.quantities)):
             return r
         whole = implications(new.quantities, self.thresholds.for_component(new.component))
@@ -550,6 +571,12 @@ class Planner:
             # "Endpoints per model on SageMaker, or KServe on our cluster: what does each cost?" weighs two products
             # of the row; a layer built on top of one is no side of it unless named.
             return WHOLE
+        bought = [p for p in comp.parts if p.verdict == "buy" and not p.on_top_of]
+        if part == WHOLE and r.act == "vendor" and comp.verdict == "hybrid" and len(bought) == 1 and \
+                len(weighed_named) >= 2 and not named_parts:
+            # "Airflow on MWAA, Dagster+ or Prefect Cloud: which one?" on a split row chooses among the products of
+            # the part that is bought (orchestration); the part they write is no product to pick.
+            return bought[0].name
         hosted = {v for v in named if (f := (self.vendor_facts or {}).get(v)) is not None and not f.self_hostable}
         if "self-host" in part and any(self._weighed_against_self_hosting(r, comp, v) for v in hosted - set(r.running)):
             # "Azure OpenAI in an EU region, or host an open-weight model ourselves?" weighs a hosted product against

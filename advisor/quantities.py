@@ -84,6 +84,8 @@ def _big(said: str) -> str:
     return re.sub(r"(\d)([mb])\b", lambda m: m.group(1) + m.group(2).upper(), said)
 
 
+_DATA_RATE = re.compile(rf"(?:{NUM})\s*(?P<unit>gb|tb|pb|gigabytes?|terabytes?|petabytes?)\b(?:\s+of\s+(?:[\w-]+\s+){{0,3}}?)?"
+                        r"\s*(?:a|per|each|every|/)\s*(?P<per>hour|hr|day|night|week|month)\b", re.IGNORECASE)
 _PER_WORD = {"s": "second", "sec": "second", "min": "minute", "h": "hour", "hr": "hour", "d": "day", "mo": "month",
              "yr": "year"}  # "1.1B tokens/mo" is echoed as "1.1B tokens a month"
 _VOLUME = re.compile(
@@ -205,11 +207,15 @@ _TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|counts|has(?=\s+
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
     r"(?:people|ppl|employees|staff|headcount|folks)\b"),
-    rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:company|org|organisation|organization|business|startup)\b",
-    # "a 3000-person bank", "a 600-employee insurer": a whole organisation (a team or a stage is not one).
-    (rf"(?:{NUM})\s*-\s*(?:person|people|employee|staff)\s+(?:[a-z]+[ -])?(?:bank|insurer|hospital|clinic|"
+    # "a 3000-person bank", "a 600-employee insurer", "a ~400-person software services company": a whole organisation
+    # (a team or a stage is not one), with up to three words describing it in between.
+    # "a 60-person data org" is a department: an org only right after the count.
+    rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee) (?:org|organisation|organization)\b",
+    (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|employee|staff)\s+"
+     r"(?:(?!(?:in|on|at|of|from|who|across|for|with)\b)[a-z]+[ -]){0,3}?(?:company|business|"
+     r"startup|start-up|shop|studio|bank|insurer|hospital|clinic|"
      r"retailer|agency|firm|enterprise|corporation|corp|manufacturer|publisher|telco|carrier|university|"
-     r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|organi[sz]ation|"
+     r"utility|marketplace|scale-?up|fintech|insurtech|healthtech|biotech|saas|"
      r"conglomerate|nonprofit|charity|school|lab)\b"),
     rf"(?:{NUM})\s+(?:employees|staff|ftes?)\b",
     # A bare count of people opening a clause ("training infra q: 6 ppl, cash is tight") is who they are.
@@ -341,6 +347,7 @@ class _Volumes(_Strict):
     items: _Range
     tokens: _Range
     jobs: _Range
+    data: _Range = _Range()  # gigabytes of data moved or processed
 
 
 class Thresholds(_Strict):
@@ -376,7 +383,7 @@ class Quantity(_Strict):
 
     kind: str  # traffic_rps | models | providers | gpus | engineers | build_engineers | headcount | teams | latency_ms
     # | latency_measured_ms | latency_missed_ms | money_per_month | money
-    # | items_per_day | tokens_per_day | jobs_per_day | items_backlog | stored_vectors | corpus_docs
+    # | items_per_day | tokens_per_day | jobs_per_day | data_per_day (GB) | items_backlog | stored_vectors | corpus_docs
     value: float
     text: str
 
@@ -598,6 +605,13 @@ def _extract(text: str) -> list[Quantity]:
                 out.append(Quantity(kind=f"{kind}_per_day", value=w * 86400 / _PER_SECOND[per],
                                     text=_big(f"{first.group(0).split(' plus')[0].split(' and')[0].strip()} a {_PER_WORD.get(per, per)}")))
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=_big(said)))
+    for m in _DATA_RATE.finditer(text):
+        # "about 3 TB a day of till receipts", "we ingest 400 GB per hour": data processed, in gigabytes a day.
+        v = _value(m)
+        per = m.group("per").lower()
+        if v is not None:
+            gb = v * {"g": 1, "t": 1000, "p": 1_000_000}[m.group("unit")[0].lower()]
+            out.append(Quantity(kind="data_per_day", value=gb * 86400 / _PER_SECOND[per], text=_big(m.group(0))))
     flows = [q.text for q in out if q.kind.endswith("_per_day")]
     for m in _STORED.finditer(text):
         v = _value(m)

@@ -368,8 +368,10 @@ class Reader:
         hits = [h for h in self.lex.as_written(self.lex.hits(norm), question)
                 if h.by_name or not h.seen or self._misspelt(h)]
         if any(h.doc for h in hits):
+            # Only products the turn names for real ("We run a call-centre" is not Run:ai).
+            real = {h.doc for h in hits if h.doc}
             running = [h.doc for c, t in zip(clauses, told) if t and self.lex.in_use.search(c)
-                       for h in self.lex.as_written(self.lex.hits(c), question) if h.doc]
+                       for h in self.lex.as_written(self.lex.hits(c), question) if h.doc in real]
             r.in_use = bool(running)
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
@@ -607,6 +609,12 @@ class Reader:
             # ("it feeds our ETA models", "platform team of 5") pulls the head toward.
             r.other_component, r.other_named = weighed, True
             r.components = []
+        elif best != NONE and others_asked and not asked and not any(
+                h.slug == best and h.phrase and any(h.phrase.strip() in a for a in asking) for h in vendors):
+            # "Should we buy a PII redaction product or build our own on Presidio?" in a post about calling an LLM: the
+            # sentence that asks names infrastructure with no row and no row of its own, so that is the subject.
+            r.other_component, r.other_named = next(iter(others_asked)), True
+            r.components = []
         elif best != NONE and len(asked) == 1 and best not in asked:
             # "Nothing from our training runs may leave our AWS account. Experiment tracker: write one or buy?": the
             # head follows the background's words; the one row named outright in the asking sentence is the subject.
@@ -808,7 +816,10 @@ class Reader:
             # measured short of the quality they need is the gap no product closes, told in numbers.
             said["production-evidence"] = (short, "stated")
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
-                if any(q.kind in ("engineers", "teams") and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
+                # A company's headcount counts only when they tell of no small team of their own ("3 data scientists
+                # inside a 4,000-person retailer" have a small team's capacity).
+                if any(q.kind in ("engineers", "teams", *(("headcount",) if not team else ()))
+                       and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
                        is not None and q.value >= n for q in extract(clause))]
         if past and said.get("early-stage", (0, ""))[1] == "stated":
             # "~220 engineers, six product teams ... Platform team is 5 people": an organisation that size is past the

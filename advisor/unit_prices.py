@@ -38,7 +38,8 @@ _ITEM_COUNT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<noun>{_ITEMS})\
                          r"(?!\s+(?:an?|per|each|every)\s+(?:hour|hr|h|minute|min)\b)"
                          r"(?:\s+(?:per|a|each|every)\s+(?P<per>day|week|month|quarter|year))?", re.IGNORECASE)
 # "3 nodes at $750/mo", "two boxes, $4k a month each": machines with a price each.
-_MACHINES = re.compile(rf"(?P<what>(?:{NUM})\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:nodes?|servers?|boxes|instances?|machines?|vms?))\b"
+# "one 8x H100 server", "an 8-GPU box": the number counts the GPUs in one machine, not machines.
+_MACHINES = re.compile(rf"(?P<what>(?:{NUM})(?!\s*-\s*gpus?\b|\s*[x×]?\s*(?:{GPU_NAMES})\s+(?:[a-z]+\s+)?(?:node|server|box|machine|instance|host)\b(?!s))\s*(?:x\s*)?(?:[a-z0-9.-]+\s+)?(?:nodes?|servers?|boxes|instances?|machines?|vms?))\b"
                        r"\s*(?:at|@|for|costing|of|,)?\s*(?:about |around |roughly |~\s*)?" + _MONEY +
                        r"\s*(?:/|per|a)\s*(?P<per>month|mo|year|yr)\b", re.IGNORECASE)
 # "0.3 FTE at $190k/yr", "half an engineer at $180k a year": part of a person's year.

@@ -6,7 +6,7 @@ import re
 
 from pydantic import BaseModel
 
-from .quantities import GPU_NAMES, NUM, _value, _value_in, extract
+from .quantities import CURRENCY, GPU_NAMES, NUM, WRITTEN_CURRENCY, _value, _value_in, currency_sign, extract
 
 SECONDS_A_YEAR = 31_536_000
 
@@ -22,6 +22,12 @@ _TOKENS_IN_OUT = re.compile(rf"(?P<a>{NUM.replace('?P<num>', '?P<anum>').replace
 _TOKENS_EACH = re.compile(rf"(?:{NUM})\s*tokens?\s*(?:per|a|each|/|on average per)\s*(?:request|call|query|message|"
                           r"conversation|document|doc|ticket|chat|question|answer|page|summary|email)", re.IGNORECASE)
 _DATA = re.compile(rf"(?:{NUM})\s*(?P<unit>tb|gb|pb)\b", re.IGNORECASE)
+# "A fully loaded ML engineer here costs about KES 450,000 per month", "an engineer costs us $210k/year": one person's
+# loaded cost, the price of the weeks of work an option takes.
+_ENGINEER_COST = re.compile(r"\b(?:engineers?|developers?|devs?|sres?|data scientists?|ftes?|people)\b[^.;]{0,40}?"
+                            rf"\b(?:costs?|is|at|runs?)\s+(?:us\s+)?(?:about\s+|around\s+|roughly\s+|~\s*)?"
+                            rf"(?P<money>(?:{CURRENCY})\s?[\d.,]+\s*(?:k|m)?)\s*(?:/|per|a)\s*(?P<per>month|year|yr)\b",
+                            re.IGNORECASE)
 
 class Usage(BaseModel):
     """How much they use, from everything they said: what a unit price is multiplied by."""
@@ -35,6 +41,9 @@ class Usage(BaseModel):
     items_once: float | None = None
     items_a_year: float | None = None
     data_gb: float | None = None
+    seats: float | None = None  # the people a per-user price counts: their team today
+    engineer_month: float | None = None  # one engineer's loaded cost a month, as they gave it
+    engineer_sign: str = ""
 
 
 def usage(texts: list[str]) -> Usage:
@@ -70,7 +79,15 @@ def usage(texts: list[str]) -> Usage:
                 v = _value(m)
                 if v:
                     u.data_gb = v * {"gb": 1, "tb": 1000, "pb": 1_000_000}[m.group("unit").lower()]
+            if m := _ENGINEER_COST.search(sentence):
+                v = _value_in(m.group("money"))
+                cur = WRITTEN_CURRENCY.search(m.group("money"))
+                if v:
+                    u.engineer_month = v / 12 if m.group("per").lower() in ("year", "yr") else v
+                    u.engineer_sign = currency_sign(cur.group(0)) if cur else "$"
         for q in extract(text):
+            if q.kind == "engineers" and u.seats is None and q.value >= 2:
+                u.seats = q.value  # the first team size told is today's ("one of us set it up" is no team); later ones are plans
             if q.kind == "traffic_rps":
                 u.requests_a_year = q.value * SECONDS_A_YEAR
             elif q.kind == "tokens_per_day":

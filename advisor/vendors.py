@@ -197,13 +197,15 @@ def side_by_side(options, facts, cites) -> Table:
 _GENERIC = frozenset(re.findall(r"\S+", """and or for with of the a an on to in at by many model models ml ai management managed open source
 tool tools tooling tracking support one api plus fit fully large across inside wide range broad existing several multi
 very easy mature native based also more most best high fast new data types type control hosted panel key keys bill
-policy comparison comparisons quality volume scale work"""))
+policy comparison comparisons quality volume scale work server service platform system cloud gpu cluster node run
+ running compatible"""))
 
 
 def _shared_terms(strength: str, said: str) -> set[str]:
     """The content words of a vendor's strength that the asker also used ("image" in "photos ... images")."""
     def words(text: str) -> set[str]:
-        return {w.rstrip("s") for w in re.findall(r"[a-z][a-z-]+", text.lower()) if w not in _GENERIC and len(w) > 2}
+        return {w.rstrip("s") for w in re.findall(r"[a-z][a-z-]+", text.lower())
+                if w not in _GENERIC and w.rstrip("s") not in _GENERIC and len(w) > 2}
 
     return words(strength) & words(said)
 

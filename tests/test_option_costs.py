@@ -81,3 +81,25 @@ def test_summed_options_lead_a_cost_answer_through_the_chain(advisor):
     assert "$30k a year" in a.lead and "$43.2k a year" in a.lead and "(a) costs least" in a.lead
     tables = [s for s in a.sections if s.table is not None and s.title == "How each sum was counted"]
     assert len(tables) == 1 and len(tables[0].table.rows) == 2
+
+
+def test_seats_are_priced_for_the_team_with_free_months_and_weeks_of_work_at_their_engineer_cost():
+    text = ("We're 5 data scientists at a freight broker. Choices:\n"
+            "1. Tracker A: free for 6 months, then $30 per user per month.\n"
+            "2. Tracker B: $45 per seat per month.\n"
+            "3. Repair our own server: about 3 weeks of work.\n"
+            "One engineer costs us about EUR 8,000 per month loaded. Which would you take?")
+    opts = cost_options([text])
+    assert len(opts) == 3
+    a, b, c = opts
+    assert a.per_year == pytest.approx(5 * 30 * 12) and a.once == pytest.approx(-5 * 30 * 6)  # the free start, once
+    assert b.per_year == pytest.approx(5 * 45 * 12)
+    assert c.once == pytest.approx(3 * 12 / 52 * 8000)  # weeks of one engineer at their monthly cost
+    assert "EUR 8,000" not in " ".join(x.how for x in c.lines if x.per_year)  # the cost told after the list is no price of option 3
+
+
+def test_one_server_of_eight_gpus_is_one_machine():
+    from advisor.unit_prices import priced
+
+    assert priced(["The host offered one 8x H100 server for EUR 60,000 per month."]) == []
+    assert [p.count for p in priced(["3 H100 servers at $2,000 per month"])] == [3]

@@ -19,7 +19,15 @@ from .decision import (
     what_if_shape,
     why_shape,
 )
-from .figures import already_said, bill_against_own, multiplied, rent_against_own, their_sum, untitled
+from .figures import (
+    already_said,
+    bill_against_own,
+    multiplied,
+    rent_against_own,
+    their_sum,
+    told_sum,
+    untitled,
+)
 from .guidance import (
     across,
     guidance_for_component,
@@ -41,6 +49,8 @@ from .phrasing import (
     situation_phrase,
     subject_of,
 )
+from .pitfalls import pitfalls_shape
+from .reasons import reason_shape
 from .sections import (
     GUIDANCE_SECTIONS,
     alerts_section,
@@ -86,6 +96,9 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         if key in GUIDANCE_SECTIONS:
             return (*guidance_for_component(ctx, cites), changed)
         return (*guidance_shape(ctx, cites, ctx.topic_note or "four-questions"), changed)
+    if reason := reason_shape(ctx, cites):
+        # "Is lock-in a good reason to build here?": yes or no on that fact, before anything else the turn moved.
+        return (*reason, changed)
     # "Why not the Elasticsearch our team of 5 knows inside out?" proposes a tool they run: that is the question, and
     # what the tool covers answers it before anything the same turn's facts move.
     proposes = act == "why" and ctx.reading.proposes_stack
@@ -97,7 +110,7 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "Correction: we're moving from Azure to GCP. Does that change your answer?" with no condition moved: say
         # it stands, then only what did change (the cloud's own option), never the whole card again.
         lean = home_cloud_lean(ctx, cites) if ctx.state.cloud != ctx.plan.previous.cloud else ""
-        if summed := their_sum(ctx, cites):
+        if summed := told_sum(ctx, cites):
             # "With those numbers, is buying still worth it?": what their numbers come to answers it, then the call.
             lead = f"{summed} That does not change the call: still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}"
             return lead, keep(alongside(ctx, cites)), changed
@@ -113,9 +126,10 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A follow-up says what moved, then why; never the whole card again.
         # "... so what now, and which parts do we still build?" gets that part beside the change.
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
-        lead = f"{change} {hosting_is_buying(ctx, cites) or reason_sentence(ctx, cites)}"
-        if act == "verdict" and (summed := their_sum(ctx, cites)):
-            lead = f"{lead} {summed}"  # the news came with prices: their sum is what it changes in money
+        reason = hosting_is_buying(ctx, cites) or reason_sentence(ctx, cites)
+        # The news came with prices: their sum is what it changes in money, said before the rule behind the call.
+        summed = told_sum(ctx, cites) if act == "verdict" else ""
+        lead = f"{change} {summed} {reason}" if summed else f"{change} {reason}"
         # What the note says about the situation they just told ("the platform team shrank to two") is what the
         # news changes even when the call stays.
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _weighed_under_rule(ctx, cites),
@@ -125,10 +139,16 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
         lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
+        lead, sections = _sums_first(ctx, lead, sections) if act == "vendor" else (lead, sections)
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         leave = also_sections(ctx, cites) if "leave" in ctx.reading.also else []
         return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections),
                           *sections, build, *leave), changed
+    if act in ("general", "risks") and d.component.slug in ctx.reading.components and \
+            (pitfalls := pitfalls_shape(ctx, cites)):
+        # "What mistakes do teams make when they first set up monitoring?": the traps of that component, not the
+        # general rule on building for control.
+        return (*pitfalls, changed)
     if act == "general" and ctx.plan.topic_sure and ctx.topic_note and ctx.plan.topic in _topic_ids(ctx) \
             and (ctx.topic_note != "four-questions" or ctx.reading.told_only):
         # "Where do teams in my position go wrong?" asked over a stack they describe: the note on that topic answers;
@@ -382,6 +402,16 @@ def _model_edge(ctx: Context, cites: Citations) -> str:
     return f"Your edge is the model and its data, not the infrastructure under it: {told} [{cites.cite(passage, said)}]"
 
 
+def _sums_first(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:
+    """"Put the three side by side over 2 years and tell me which you'd pick": what each option costs on their numbers
+    comes before the pick, with how each sum was counted; unchanged when they priced fewer than two."""
+    from .option_sums import option_sums
+
+    if lead.startswith("On your numbers: ") or not (summed := option_sums(ctx)):
+        return lead, sections
+    return f"{summed[0]} {lead}", [summed[1], *sections]
+
+
 def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     from ..vendors import comparison
 
@@ -392,6 +422,7 @@ def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     facts = ctx.vendor_facts or {}
     lead += "".join(maintenance_line(cites, o.doc) for o in (ctx.decision.component.buy if ctx.decision.component else [])
                     if o.doc in ctx.plan.vendors and o.doc in facts and facts[o.doc].status == "maintenance")
+    lead, sections = _sums_first(ctx, lead, sections)
     if not any(x.kind == "facts" and x.title.startswith("Alongside") for x in sections):
         # "We already run Azure Database for PostgreSQL": what the row's note says of a tool they run is part of the
         # pick (pgvector beside their Postgres), even when they asked between two other products.

@@ -13,8 +13,13 @@ from ..quantities import _value_in, count_of
 _SELLER = re.compile(r"\b(?:says?|said|claims?|claimed|claiming|promis\w*|pitch\w*|guarantee\w*|assur\w*|tells? us|"
                      r"told us|according to|advertis\w*|boasts?|sales (?:engineer|rep|team|deck)|account (?:team|manager|"
                      r"exec\w*)|the vendor|the rep)\b", re.IGNORECASE)
-_LATENCY = re.compile(r"\b(?:p\d{2}|latency|response time)\b[^.;]{0,40}?\d+\s*(?:ms|milliseconds?|s|seconds?)\b|"
+_LATENCY = re.compile(r"\b(?:p\d{2}|latency|response time|cold[- ]starts?|start-?up time)\b[^.;]{0,40}?(?:\d+\s*(?:ms|milliseconds?|s|"
+                      r"seconds?)\b|(?:under|below|less than|within) (?:a|one) second\b|sub-?second\b)|"
                       r"\b\d+\s*(?:ms|milliseconds?)\b", re.IGNORECASE)
+# "we'd pay about 60% less", "cuts the bill by a third", "40% cheaper than running it yourselves": a saving on cost.
+_SAVING = re.compile(r"\b(?:\d{1,3}(?:\.\d+)?\s*%|half|a third)\s*(?:\w+\s+){0,2}?(?:less|cheaper|lower|savings?|off)\b|"
+                     r"\b(?:cut|cuts|reduce[sd]?|lower[sd]?|save[sd]?|saving)\b[^.;]{0,30}?\b(?:bill|costs?|spend|invoice)\b"
+                     r"[^.;]{0,20}?\b(?:\d{1,3}(?:\.\d+)?\s*%|half|a third)", re.IGNORECASE)
 _RATE = re.compile(r"\b\d[\d,.]*\s*(?:k\s*)?(?:qps|rps|requests?\s*(?:/|per|a)\s*s(?:ec(?:ond)?)?|queries per second)\b",
                    re.IGNORECASE)
 _SHARE = re.compile(r"\b(?:catch\w*|detect\w*|find\w*|flag\w*|accura\w*|precision|recall|correct\w*|hallucinat\w*|"
@@ -54,7 +59,11 @@ def claim_tests(ctx: Context, cites: Citations) -> Section | None:
         return None
     items: list[str] = []
     latency, rate = _LATENCY.search(said), _RATE.search(said)
-    if latency:
+    if latency and re.search(r"cold[- ]starts?|start-?up", latency.group(0), re.IGNORECASE):
+        # A cold start is measured from idle, not under steady load.
+        items.append(f"*“{_said(latency)}”:* let the service scale to zero, then send a burst shaped like your real "
+                     f"peak, with your own model and container, and time the first responses yourselves.")
+    elif latency:
         at = f" at {_said(rate)}" if rate else " at your peak rate"
         items.append(f"*“{_said(latency)}”{at}:* replay your own queries, with the filters and payloads you really "
                      f"send, at that rate against a copy of your own data, and read the percentile yourselves; a "
@@ -71,7 +80,11 @@ def claim_tests(ctx: Context, cites: Citations) -> Section | None:
             size = f" (about {_big(now.value + step * months)} from today's {now.text})"
         items.append(f"*At the size you will reach:* you add about {added} a month, so test at the size you will have "
                      f"at the end of the {_said(commit)}{size}, not today's.")
-    for m in _SHARE.finditer(said):
+    if saving := _SAVING.search(said):
+        items.append(f"*“{_said(saving)}”:* run a week of your real traffic, peak included, on their platform and set "
+                     f"the invoice against what the same week costs you today, people's time to run each included; a "
+                     f"saving quoted from their own price sheet assumes their usage, not yours.")
+    for m in (x for x in _SHARE.finditer(said) if not (saving and x.start() <= saving.start() < x.end())):
         items.append(f"*“{_said(m)}”:* build a labelled set of your own cases, known failures included, count what it "
                      f"catches and what it flags wrongly, and ask on what data that figure was measured.")
         break

@@ -121,12 +121,12 @@ def verdict_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             lead, options = f"{lead} {pick}{stale}", table
     reasons = fact_reasons(ctx, cites)
     if not (settled or judged or lean or _keeping(ctx, cites)):
-        from .figures import bill_against_own, their_sum
+        from .figures import told_sum
 
         # "Would self-hosting pay off?" with their bill and their GPU price, or "buy our own GPUs or keep renting?"
         # with the rent and the purchase price: their numbers answer it, so the sum leads and the rule follows; it is
         # not repeated below.
-        summed = their_sum(ctx, cites) or (bill_against_own(ctx, cites) if d.verdict == "depends" else "")
+        summed = told_sum(ctx, cites)
         if summed:
             lead = f"{summed} {reason_sentence(ctx, cites)}"
             reasons = _money_weighed(reasons, "*Your numbers:*")

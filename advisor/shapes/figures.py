@@ -704,6 +704,11 @@ def their_sum(ctx: Context, cites: Citations) -> str:
         gpu_use_against_owning(ctx, cites)
 
 
+def told_sum(ctx: Context, cites: Citations) -> str:
+    """Their sum of a choice, or under a call that depends on the money their bill against running it themselves."""
+    return their_sum(ctx, cites) or (bill_against_own(ctx, cites) if ctx.decision.verdict == "depends" else "")
+
+
 def gpu_use_against_owning(ctx: Context, cites: Citations) -> str:
     """How busy machines of their own would be, from how long their runs are and how often they run ("3 days on 8
     GPUs, every month"), when buying hardware is weighed and not priced; '' otherwise."""
@@ -1045,6 +1050,9 @@ def bill_against_hardware(ctx: Context, cites: Citations) -> str:
 def bill_against_own(ctx: Context, cites: Citations) -> str:
     """A growing bill against a flat price for running it yourselves, summed over the asker's horizon, cited; ''
     unless the asker gave both."""
+    if ctx.state.running and _cut_share(ctx) is not None:
+        # "Leaving would cut the bill by 35%": the move keeps part of today's bill, which only the projection carries.
+        return ""
     bill = growth = None
     bill_name = "the bill"
     own: list[float] = []

@@ -30,7 +30,9 @@ def _amounts(o: OptionCost, monthly: bool = False) -> str:
         unit = next(x.sign for x in o.lines if x.sign.strip() == sign)
         said = " plus ".join(p for p in ((f"{_money(year / 12, unit)} a month" if monthly else
                                           f"{_money(year, unit)} a year") if year else "",
-                                         f"{_money(once, unit)} once" if once else "") if p)
+                                         f"{_money(once, unit)} once" if once > 0 else "") if p)
+        if once < 0:
+            said += f", less {_money(-once, unit)} for the months free"  # a free start, counted once
         parts.append(said)
     return "about " + " plus ".join(parts) if parts else "not priced"
 
@@ -47,6 +49,10 @@ def option_sums(ctx: Context) -> tuple[str, Section] | None:
     options = cost_options(_texts(ctx))
     if not options:
         return None
+    from .figures import given_numbers
+
+    # Over the years they asked about ("side by side over 2 years"), else a few years when something is paid once.
+    years = given_numbers(ctx).get("horizon_months", HORIZON_YEARS * 12) / 12
     asks = [x for x in re.split(r"(?<=[.!?])\s+", ctx.question) if x.rstrip().endswith("?")] or [ctx.question]
     monthly = any(_MONTHLY.search(x) and not _YEARLY.search(x) for x in asks)
     said = []
@@ -63,7 +69,7 @@ def option_sums(ctx: Context) -> tuple[str, Section] | None:
         unit = priced[0].lines[0].sign
         # A one-off cost beside yearly ones is set against them over a few years; one-offs alone compare as they are.
         over = any(o.once for o in priced) and any(o.per_year for o in priced)
-        total = (lambda o: o.per_year * HORIZON_YEARS + o.once) if over else (lambda o: o.per_year + o.once)
+        total = (lambda o: o.per_year * years + o.once) if over else (lambda o: o.per_year + o.once)
         yearly = not any(o.once for o in priced)
         first = min(priced, key=lambda o: o.per_year + o.once)
         ranked = sorted(priced, key=total)
@@ -74,10 +80,10 @@ def option_sums(ctx: Context) -> tuple[str, Section] | None:
                      f"decides whether it beats {_named(ranked[1], True)}.")
         elif over and first is not low:
             lead += (f" {_named(first, True)} costs least in the first year, {_named(low, True)} over "
-                     f"{HORIZON_YEARS} years (by about {_money(gap, unit)}).")
+                     f"{years:g} years (by about {_money(gap, unit)}).")
         else:
             lead += (f" {_named(low, True)} costs least, by about "
-                     + (f"{_money(gap, unit)} over {HORIZON_YEARS} years." if over else
+                     + (f"{_money(gap, unit)} over {years:g} years." if over else
                         f"{_money(gap, unit)}." if not yearly else
                         f"{_money(gap / 12, unit)} a month." if monthly else f"{_money(gap, unit)} a year."))
     elif len(signs) > 1 or any(len(o.signs) > 1 for o in options):

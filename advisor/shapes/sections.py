@@ -156,7 +156,11 @@ def estimate_sentence(ctx: Context, cites: Citations) -> str:
     said = ctx.reading.estimate
     if not said or ctx.decision.verdict == "build" or ctx.decision.component is None:
         return ""
-    risk = own_sentences(ctx, cites, "risks", "build", limit=1) or cites.sentence_from(
+    # The note's main risk of building, not a line on self-hosting the bought side under a rule.
+    passage = cites.section(ctx.decision.component.note, "risks")
+    main = next((x for x in sentences(passage.doc.page_content) if re.search(r"\bmain risk of (?:building|writing)\b", x,
+                                                                              re.IGNORECASE)), None) if passage else None
+    risk = [f"{main} [{cites.cite(passage, main)}]"] if main else own_sentences(ctx, cites, "risks", "build", limit=1) or cites.sentence_from(
         cites.section("four-questions", "Question 2"))
     if not risk:
         return ""
