@@ -43,6 +43,14 @@ def _said(ctx: Context, cond: str, used: set[str]) -> str:
     if words and len(words) <= 100:
         # "we're a bank" comes back as "you are a bank": reported speech, not a quote of words they never wrote.
         return f"You told us {words}" if words.startswith(("you ", "your ")) else f"You said “{words}”"
+    from .shapes.phrasing import condition_phrase
+
+    # Their own numbers when they gave some ("You told us of 3 ML engineers"), never the condition's label.
+    phrase = condition_phrase(ctx, cond)
+    if phrase.startswith("with "):
+        return f"You told us of {phrase[5:]}"
+    if phrase.startswith("as a "):
+        return f"You told us you are {phrase[3:]}"
     return f"You told us about {ctx.labels.get(cond, cond)}"
 
 
