@@ -201,6 +201,10 @@ policy comparison comparisons quality volume scale work server service platform 
  running compatible"""))
 
 
+_ON_SITE = re.compile(r"\bno (?:public )?cloud\b|\bon[- ]?prem(?:ises)?\b|\bair[- ]?gapped\b|\bour own data ?cent(?:er|re)\b",
+                      re.IGNORECASE)
+
+
 def _shared_terms(strength: str, said: str) -> set[str]:
     """The content words of a vendor's strength that the asker also used ("image" in "photos ... images")."""
     def words(text: str) -> set[str]:
@@ -279,7 +283,10 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
             advice = advice[:1].lower() + advice[1:] if not advice[:2].isupper() else advice
             lead = f"{prefix}{picked[0].name} is what fits: {advice}{cites.support(rule.advice, rule.note)}"
             return lead, [Section(kind="comparison", title="Side by side", table=side_by_side(options, facts, cites))]
-    wants_managed = ctx.reading.managed_cue
+    # Nobody to run it favours a product its vendor runs, unless nothing may run outside their own site ("everything
+    # on-prem, no cloud at all"): there the vendor's software still runs on their machines.
+    said_all = " ".join([*(q for q, _ in ctx.history), ctx.question])
+    wants_managed = ctx.reading.managed_cue and not _ON_SITE.search(said_all)
     # The cloud the asker already runs on ("we're on AWS"), from products other than the ones compared.
     compared = {o.doc for o in options}
     clouds = {home} if home else ({cloud_of(v) for v in ctx.state.vendors if v not in compared}

@@ -81,3 +81,11 @@ def test_choosing_among_a_split_rows_products_is_about_the_bought_part(advisor):
                     "Prefect: which one should we pick?")
     assert a.component == "data-pipeline"
     assert a.part == "orchestration" and a.verdict == "buy"
+
+
+def test_nobody_to_run_it_on_a_site_with_no_cloud_claims_no_vendor_runs_it(advisor):
+    a = advisor.ask("Everything we run is on-prem, no cloud at all: 32 A100s on Kubernetes. Our only platform engineer "
+                    "is on leave until June. Kueue or Run:ai?")
+    assert "its vendor runs it" not in a.text
+    b = advisor.ask("We have no ops people and 4 models to serve. KServe or a managed endpoint on SageMaker?")
+    assert "nobody" in b.text.lower()  # elsewhere, nobody to run it still counts
