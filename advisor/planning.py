@@ -362,7 +362,8 @@ class Planner:
             r = r.model_copy(update={"retracted": [new.conditions[-1]]})
         replaced = {x for c in r.conditions if (cond := self.taxonomy.condition(c)) for x in cond.excludes} \
             if act != "what-if" else set()
-        removed = [c for c in (*r.negated, *r.retracted, *replaced) if c in new.conditions and c not in r.conditions]
+        removed = list(dict.fromkeys(c for c in (*r.negated, *r.retracted, *replaced)
+                                     if c in new.conditions and c not in r.conditions))
         new.conditions = [c for c in new.conditions if c not in removed]
         added = [c for c in r.conditions if c not in new.conditions]
         new.conditions += added

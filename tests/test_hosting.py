@@ -57,7 +57,9 @@ def test_a_correction_after_a_choice_picks_again_and_what_they_run_counts(adviso
                     "Dagster or Airflow?")
     assert a.act == "vendor" and "Airflow fits best" in a.lead and "already run" in a.lead
     b = advisor.ask("actually we're 40 engineers, not 4. same answer?", a.conversation_id)
-    assert b.act == "verdict" and b.lead.startswith("That does not change it: still Hybrid")
+    # A choice among orchestrators is the orchestration part of the pipeline, a buy.
+    assert b.act == "verdict" and b.lead.startswith("That does not change it: still Buy")
+    assert "past the early stage and past the early stage" not in b.lead
     assert "Airflow fits best" in b.lead  # then the choice again, under the corrected facts
 
 

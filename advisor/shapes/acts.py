@@ -475,7 +475,7 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
         what = ""  # said plainly below: "..., as it is not a scale problem now"
         # A fact taken back ("scratch that requirement") no longer applies; one denied is the opposite now.
         taken = [c for c in plan.removed if c in ctx.reading.retracted]
-        plain = (f"it is {' and '.join(unlike[c] for c in plan.removed if c not in taken)} now"
+        plain = (f"it is {' and '.join(dict.fromkeys(unlike[c] for c in plan.removed if c not in taken))} now"
                  if len(taken) < len(plan.removed) else "")
         plain = " and ".join(x for x in (plain, "what you took back no longer applies" if taken else "") if x)
     hypo = hypothetical_words(ctx, plan.supposed) if plan.act == "what-if" and plan.supposed else ""
