@@ -54,11 +54,10 @@ def reason_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]] | 
     named = ctx.labels.get(fact, fact).split(" (")[0] if _VAGUE.match(subject) else subject
     row = d.part or d.component
     rule = row.rule_for(fact, ctx.state.facts) or d.component.rule_for(fact, ctx.state.facts)
-    leaning = {"build": ("build",), "buy": ("buy",)}[side]
     decides = rule is not None and d.deciding is not None and rule.condition == d.deciding.condition
-    if decides and d.verdict not in leaning and d.verdict != "hybrid":
+    if decides and d.verdict not in (side, "hybrid"):
         answer = f"No: here {named} points the other way, to {VERDICT_WORD[d.verdict]}"
-    elif d.verdict in leaning:
+    elif d.verdict == side:
         answer = f"Yes: here {named} points to {VERDICT_WORD[d.verdict]}"
     elif d.verdict == "hybrid":
         answer = f"Partly: here {named} argues for building only part of it ({VERDICT_WORD[d.verdict]})"
