@@ -19,7 +19,13 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
 # Words that ask about money; a sentence that asks without any of them asks no cost question.
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend\w*|sav(?:e|es|ed|ing|ings)|tco|worth|pay\w*|"
                           r"budget\w*|money|afford\w*|bills?|billing|how much|roi|break[- ]?even|compar\w*|math|"
-                          r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*|weigh\w*)\b|[$€£¥]", re.IGNORECASE)
+                          r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*|weigh\w*|reasonable|overpriced|good value|"
+                          r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
+
+
+# "What would need to change (be true) for building to make sense?" names the turn of the call in so many words.
+_TURNS = re.compile(r"\bwhat (?:would|will|could|must) (?:need to |have to |it take to )?(?:be true|change|happen|shift)\b|"
+                    r"\bunder (?:what|which) (?:circumstances|conditions)\b|\bwhat would it take\b")
 
 
 def _told_only(norm: str, at: int) -> bool:
@@ -67,7 +73,9 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # asked before it ("is it cheaper now? does that change the call?") stays the question.
         costs = lex.cost_asks.search(norm)
         first = not costs or costs.start() > lex.recheck.search(norm).start()
-        again = ("switch", "implement", "general") + (("cost",) if first else ())
+        # Risks too, unless the turn asks about them in words ("what are the risks now?").
+        risky = re.search(r"\b(?:risk\w*|danger\w*|pitfalls?|downsides?|what could go wrong)\b", norm)
+        again = ("switch", "implement", "general") + (("cost",) if first else ()) + (() if risky else ("risks",))
         if r.act in again:
             r.act = "verdict"
         if r.act_in_scope in again:
@@ -91,7 +99,8 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # second ask reads like general guidance (and so it does, were the turn in scope).
         r.act_in_scope = "verdict"
         r.act = "verdict" if r.act == "general" else r.act
-    elif r.act == "general" and r.asks_turning and r.component:
+    elif (r.act == "general" or r.act in ("verdict", "risks", "cost") and _TURNS.search(norm)) and r.asks_turning \
+            and r.component and not decided:
         # "What would have to change before building our own vector DB made sense?" supposes the facts that would
         # flip the call on a component: a what-if about the decision ("when does building make sense for a startup?"
         # with no component stays general guidance).
@@ -172,6 +181,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # our own?" (building is the other side, not a part asked about), "What should we alert on, and does
         # Evidently cut it?" (no rollout is asked).
         r.act = r.act_in_scope = "enough"
+    if r.act == "enough" and decided and not (r.in_use or r.kept or will_do or lex.keeps_incumbent(norm)) and \
+            not re.search(r"\b(?:enough|suffic\w*|overkill|do (?:we|i) (?:really |even |actually )?need)\b", norm):
+        # "Should we buy an ML monitoring tool for our 5 credit models?" asks the call, with nothing of theirs in place
+        # whose adequacy is in question: a yes-or-no on what they have would answer nobody.
+        r.act = r.act_in_scope = "verdict"
     judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
     if judge and not (decided and decided.start() < judge.start()):
         # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter

@@ -186,6 +186,9 @@ class Cues(BaseModel):
     decision_words: list[str] = []
     asks_again: list[str] = []  # asks the call already given again ("is it still worth it?", "does that change it?")
     retracts_that: list[str] = []  # takes back what was just said without naming it ("please ignore that constraint")
+    permits: list[str] = []  # permits what a data rule would forbid ("so cloud is allowed")
+    not_the_product: list[str] = []  # the infrastructure told as a feature or plumbing, not what they sell
+    denies_such: list[str] = []  # denies, for the asker, what another party was just said to have ("ours have no such clause")
     whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")
     new_topic: list[str] = []
     hosting_is_build: list[str] = []  # argues that running an open-source tool yourselves is building it  # says the turn leaves the thread's subject ("separate topic: ...", "unrelated question")
@@ -193,7 +196,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -399,6 +402,9 @@ class Lexicon:
         self._decision_words = frozenset(w.lower() for w in cues.decision_words)
         self.asks_again = _any(cues.asks_again)
         self.retracts_that = _any(cues.retracts_that)
+        self.denies_such = _any(cues.denies_such)
+        self.not_the_product = _any(cues.not_the_product)
+        self.permits = _any(cues.permits)
         self.whole_asks = _any(cues.whole_asks)
         self.chosen = _any(cues.chosen)
         self.competes = _any(cues.competes)

@@ -342,9 +342,11 @@ class Planner:
         r = self._bare_correction(r, state)
         # Of several GPU counts in one turn, the fleet is the largest ("64 GPUs (8 nodes x 8 L40S) ... 2 people grab 32
         # GPUs"): the others are a node's share or what some of them take.
-        fleet = max((q for q in r.quantities if q.kind == "gpus"), key=lambda q: q.value, default=None)
+        # So is the model count ("We serve 14 models: rankers, two audio-embedding models on GPU, ...").
+        largest = {kind: max((q for q in r.quantities if q.kind == kind), key=lambda q: q.value, default=None)
+                   for kind in ("gpus", "models")}
         for q in r.quantities:
-            new.facts[q.kind] = (fleet if q.kind == "gpus" and fleet else q).text.strip()
+            new.facts[q.kind] = (largest.get(q.kind) or q).text.strip()
         if r.deadline:
             new.facts["deadline"] = r.deadline
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)
@@ -436,7 +438,7 @@ class Planner:
         # "Does this change what you'd recommend?" after a choice asks the choice again, even when it names one of the
         # options ("we just signed a Databricks commit").
         if (state.act in self.REASKED and state.component and new.component == state.component
-                and (not r.vendors or recheck) and (recheck or act == state.act and (r.act == "statement" or aside)
+                and (not r.vendors or recheck or aside and set(r.vendors) <= set(r.running)) and (recheck or (act == state.act or aside) and (r.act == "statement" or aside)
                      or act == "what-if" and (added or removed or r.quantities))):
             # "and if we grow to 200M vectors?" after "is pgvector enough?", or "actually we're 40, not 4: same
             # answer?" after "which orchestrator?", asks the same question again under the new facts: whether X is

@@ -724,7 +724,12 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
     # One model is a small need only while its traffic is small too: a single 70B model at 2 million requests a day
     # is not "simple", whatever the model count or the words say.
     steady = busy(quantities, t)
+    # "We serve 14 models: rankers, two audio-embedding models on GPU, ...": a count inside the list of a larger one is
+    # part of it, so only the largest model count says how many models there are.
+    most = max((q.value for q in quantities if q.kind == "models"), default=0)
     for q in quantities:
+        if q.kind == "models" and q.value < most:
+            continue
         if q.kind == "traffic_rps":
             if t.traffic_rps.scale_at_least is not None and q.value >= t.traffic_rps.scale_at_least:
                 put("scale", "stated")

@@ -179,6 +179,24 @@ _LANGUAGE_MODEL = re.compile(r"\b(?:llms?|large language models?|language models
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
+# "An investor proposes we buy 2 DGX nodes and put them in a colo": machines only proposed are not theirs.
+_PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|wants? (?:us )?to|plan(?:s|ning)? to|consider\w*|thinking (?:of|about)|"
+                       r"should we|could we|would we|whether to|to buy|to purchase|(?:we|us) buy|(?:we|us) purchase|"
+                       r"quoted?|offer\w* to sell)\b")
+
+
+# A rule scoped away from the asker's data ("the on-prem rule only covers patient records", "it applies to customer
+# personal data", "was a misunderstanding"): a permission after it is the rule's last word for their data.
+_SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
+                     r"\b(?:does|do) not (?:cover|apply)\b|\bmisunderstanding\b|\bnot (?:covered|in scope)\b")
+
+
+def _permits(lex: Lexicon, clause: str) -> bool:
+    """Whether a clause permits what a data rule would forbid ("so cloud is allowed"), not "no cloud is allowed"."""
+    return any(not re.search(r"\b(?:no|not|never|nor|neither)\s+(?:\w+\s+)?$", clause[:m.start()])
+               for m in lex.permits.finditer(clause))
+
+
 def _names(condition: str, text: str) -> bool:
     """Whether `text` uses the condition's own word ("regulated", "lock-in", "budget", "scale", "early")."""
     return any(re.search(rf"\b{re.escape(w)}", text) for w in condition.split("-") if len(w) > 2)
@@ -382,7 +400,8 @@ class Reader:
         # Told, not asked: "do we need our own cluster?" or "would owning GPUs in a colo be cheaper?" weighs owning.
         r.model_product = m.group(0) if (m := self.lex.sells_model.search(norm)) else ""
         r.owns_hardware = next((m.group(0) for m in self.lex.owned_hardware.finditer(norm)
-                                if not _asked_at(norm, m.start(), m.end())), "")
+                                if not _asked_at(norm, m.start(), m.end()) and not _PROPOSED.search(
+                                    re.split(r"[.?!;]", norm[max(0, m.start() - 80):m.start()])[-1])), "")
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
         r.asks_turning = bool(self.lex.turning_asks.search(norm))
         when = self.lex.deadline.search(r.question)
@@ -752,6 +771,10 @@ class Reader:
                     self.lex.restriction.search(sentence) and not self.lex.unrestricted.search(sentence):
                 # "No public cloud is allowed" forbids: the negative word is the rule, not its absence.
                 polarity = "stated"
+            if polarity == "stated" and cond == self.lex.restriction_condition and _SCOPED.search(r.normalized) and \
+                    any(_permits(self.lex, units[i]) for i in range(max(best, 1 if len(units) > 1 else 0), len(units))):
+                # "... only covers patient records, so cloud is allowed": the rule's last word for their data permits.
+                polarity = "negated"
             if polarity == "negated" and cond in self.lex.stated_by_negative and \
                     self.lex.stated_by_negative[cond].search(units[best]):
                 polarity = "stated"  # "we have no budget for tooling" says money is short
@@ -767,11 +790,15 @@ class Reader:
         thresholds = self.thresholds.for_component(r.component)
         team = small_team(r.quantities, thresholds)
         magnitude: dict[str, str] = {}  # condition -> the polarity the numbers gave it
+        most_models = max((q.value for q in r.quantities if q.kind == "models"), default=0)
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             if pos in claimed:
                 continue  # a seller's claimed figure is no size of theirs
-            found = [q for q in extract(clause) if not any(q.text in x for x in pitched)]
-            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b",
+            found = [q for q in extract(clause) if not any(q.text in x for x in pitched)
+                     and not (q.kind == "models" and q.value < most_models)]  # a count inside a larger one
+            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|"
+                                                                         r"\b\d+ (?:\w+ )?(?:engineers|researchers|"
+                                                                         r"scientists|users|teams)\b",
                                                                          _sentence_around(r.normalized, clause)):
                 # "We already own 24 GPUs in our server room": the machines they have, not a load they must carry
                 # ("200 GPUs we own, shared by 90 researchers" is the load of sharing them).
@@ -883,7 +910,16 @@ class Reader:
                 # "The valuation model itself is our product; banks pay us per valuation": the edge is the model and
                 # its data, not the infrastructure under it, which stays the commodity it is for everyone else.
                 said.pop("core-differentiator")
-        if sold and said.get("core-differentiator", (0, ""))[1] != "negated":
+        plumbing = [i for i in range(1, len(units)) if self.lex.not_the_product.search(units[i])] \
+            if len(units) > 1 else ([0] if self.lex.not_the_product.search(units[0]) else [])
+        if plumbing and not sold and said.get("core-differentiator", (0, ""))[1] != "retracted":
+            # "We sell a hiking-trail app; search is one feature in it, not what people pay for": the infrastructure is
+            # plumbing inside what they sell, whatever the head made of the clause naming what they sell.
+            said["core-differentiator"] = (plumbing[-1], "negated")
+        was = said.get("core-differentiator", (0, ""))
+        if sold and (was[1] != "negated" or not self.lex.cue_counts(units[was[0]])[0]):
+            # A negation with no negative word in its clause is the head's guess; what they sell, said in so many words,
+            # outweighs it.
             # "Our product is a low-latency inference API customers call": the infrastructure is what they sell, whatever
             # the head made of the clause (its price and latency read as a scale need).
             said["core-differentiator"] = (sold[0], "stated")
@@ -920,6 +956,13 @@ class Reader:
             # "Our customers require SOC 2": an attestation of how controls are run is no rule on where data
             # lives; buying from vendors that hold one is the usual route, so it does not read as regulated.
             said.pop("regulated")
+        for i in [i for i in range(1, len(units)) if self.lex.denies_such.search(units[i])]:
+            # "The group's clinic division has client contracts forbidding SaaS ... our own contracts have no such
+            # clause": what the clause before said is another party's; the asker denies it for themselves.
+            before = [pos for c, (pos, pol) in said.items() if pol == "stated" and 0 < pos < i and c not in magnitude]
+            for c in [c for c, (pos, pol) in said.items() if before and pol == "stated" and pos == max(before)
+                      and c not in magnitude]:
+                said[c] = (i, "negated")
         back = [i for i in range(len(units)) if (i or len(units) == 1) and self.lex.retracts_that.search(units[i])
                 and P[i].max() < self.condition_threshold]
         if back:

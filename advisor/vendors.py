@@ -305,6 +305,11 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         if o.doc in ctx.state.running:
             # What they already run needs no new system, no new contract and no migration.
             score, why = score + 2, ["you already run it", *why]
+        elif on := next((name for v in ctx.state.running if v in facts and v not in compared
+                         for name in re.split(r"\s+(?:and|or)\s+|\s*/\s*", facts[v].product)
+                         if re.search(rf"\b{re.escape(name)}\b", facts[o.doc].hosting)), ""):
+            # "We already use Ray on Anyscale" and Ray Serve "runs on Ray clusters": it runs on what they run.
+            score, why = score + 2, [f"it runs on the {on} you already use", *why]
         strength = facts[o.doc].strength
         built_on = [t for t in ctx.state.stack if re.search(rf"\b{re.escape(t)}\b", strength, re.IGNORECASE)
                     and not any(t.lower() in w.lower() for w in why)]

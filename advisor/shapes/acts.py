@@ -69,7 +69,32 @@ from .several import several_shape
 
 
 def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
-    """The lead and sections for this turn's act."""
+    """The lead and sections for this turn's act, each sentence said once."""
+    lead, sections, changed = _compose(ctx, cites)
+    return lead, _said_once(lead, sections), changed
+
+
+_MARKS = re.compile(r"\s*\[\d+\]")
+
+
+def _said_once(lead: str, sections: list[Section]) -> list[Section]:
+    """The sections without a bullet that repeats the lead or an earlier bullet word for word (citations aside); a
+    section left empty goes."""
+    seen = {_MARKS.sub("", x).strip() for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])|(?<=\])\s+", lead) if x.strip()}
+    out = []
+    for x in sections:
+        items = []
+        for item in x.items:
+            key = _MARKS.sub("", item).strip()
+            if key not in seen:
+                items.append(item)
+                seen.add(key)
+        if items or x.text or x.table or not x.items:
+            out.append(x.model_copy(update={"items": items}) if items != x.items else x)
+    return out
+
+
+def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
     d, act = ctx.decision, ctx.plan.reasked or ctx.plan.act
     if ctx.plan.act == "what-if" and ctx.previous is not None and ctx.previous.verdict != d.verdict:
         act = "what-if"  # a supposition that moves the call says so first ("that would move it from Build to Buy")
@@ -114,14 +139,16 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
             # "With those numbers, is buying still worth it?": what their numbers come to answers it, then the call.
             lead = f"{summed} That does not change the call: still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}"
             return lead, keep(alongside(ctx, cites)), changed
-        return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
-                keep(alongside(ctx, cites), options_section(ctx, cites, 3) if lean else None), changed)
-    if ctx.plan.aside and not change and d.verdict:
+        # What the note says about the situation they just told ("labels arrive a year late") is what the news changes
+        # in the details, even when the call stays: that is the answer, not the call's reason again.
+        lead, rest = _news_in_details(ctx, cites, lean)
+        return (lead, keep(alongside(ctx, cites), rest, options_section(ctx, cites, 3) if lean else None), changed)
+    if ctx.plan.aside and not change and d.verdict and not ctx.plan.reasked:
         # "Should have said: everything else we run is on Vertex AI." moves no condition: say the call stands, then
         # what the stack they told changes in it (their cloud's own product), never the whole card again.
         lean = _stack_lean(ctx, cites)
-        return (f"That does not change it: still {VERDICT_WORD[d.verdict]}. {lean or reason_sentence(ctx, cites)}",
-                keep(alongside(ctx, cites)), changed)
+        lead, rest = _news_in_details(ctx, cites, lean)
+        return lead, keep(alongside(ctx, cites), rest), changed
     if change:
         # A follow-up says what moved, then why; never the whole card again.
         # "... so what now, and which parts do we still build?" gets that part beside the change.
@@ -130,10 +157,14 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # The news came with prices: their sum is what it changes in money, said before the rule behind the call.
         summed = told_sum(ctx, cites) if act == "verdict" else ""
         lead = f"{change} {summed} {reason}" if summed else f"{change} {reason}"
+        reopened = _reopened(ctx, cites)
+        if reopened is not None:
+            # "The on-prem rule was a misunderstanding. So what changes?": the call may stand, the options do not.
+            lead += " What it does change: editions that someone else runs for you are open to you again."
         # What the note says about the situation they just told ("the platform team shrank to two") is what the
         # news changes even when the call stays.
-        return lead, keep(alongside(ctx, cites), situations_section(ctx, cites, lead), _weighed_under_rule(ctx, cites),
-                          changes_section(ctx, cites), build), changed
+        return lead, keep(alongside(ctx, cites), reopened, situations_section(ctx, cites, lead),
+                          _weighed_under_rule(ctx, cites), changes_section(ctx, cites), build), changed
     choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
@@ -156,6 +187,13 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # ("the vendor of our labelling tool shut down ... what's a general rule for build vs buy?") is history, not
         # the subject: the general rule answers alone.
         lead, sections = guidance_shape(ctx, cites, ctx.topic_note)
+        if _POSITION.search(ctx.reading.normalized) and d.verdict:
+            # "What is the general principle, and what would your position be for our situation?": the principle,
+            # then the call on the row they told of, in the first two sentences.
+            from .decision import lead_verdict
+
+            call = f"For {subject_of(ctx)} in your case: {lower_first(ctx, lead_verdict(ctx, cites))}"
+            return f"{lead} {call}", sections, changed
         tail = None if ctx.reading.told_only else Section(kind="reasons", title=f"For {subject_of(ctx)}",
                                                           items=[reason_sentence(ctx, cites)])
         return lead, keep(*sections, tail), changed
@@ -232,14 +270,67 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # A choice asked again says which option fits now; "still Buy" would speak of a call nobody asked about.
         still = "" if act == "vendor" else f"That does not change it: still {VERDICT_WORD[d.verdict]}."
         lead = f"{moved or still} {lead}".strip()
-    return lead, keep(_runs_a_product(ctx, cites, lead), alongside(ctx, cites), attested(ctx, cites),
-                      situations_section(ctx, cites, lead),
-                      estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections), changed
+    lead, sections = _numbers_first(ctx, lead, keep(
+        _runs_a_product(ctx, cites, lead), alongside(ctx, cites), attested(ctx, cites), situations_section(ctx, cites, lead),
+        estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections,
+        _reopened(ctx, cites) if ctx.plan.reasked else None))
+    return lead, sections, changed
+
+
+_THEIR_NUMBERS = "*Your numbers:* "
+# Asks for the advisor's own position on their case beside a general question ("and what would your position be for
+# our situation?").
+_POSITION = re.compile(r"\b(?:your) (?:position|recommendation|view|take|advice|call)\b|\bwhat would you (?:do|recommend|"
+                       r"advise|suggest)\b|\bfor (?:our|my) (?:situation|case|company|team|setup)\b")
+
+
+def _numbers_first(ctx: Context, lead: str, sections: list[Section]) -> tuple[str, list[Section]]:
+    """"Please give me numbers I can show my director": the sum of their own numbers is the first thing said, not a
+    line under "Your other circumstances"."""
+    if not ctx.reading.asks_numbers:
+        return lead, sections
+    for i, x in enumerate(sections):
+        at = next((j for j, item in enumerate(x.items) if item.startswith(_THEIR_NUMBERS)), None)
+        if at is None:
+            continue
+        said = x.items[at][len(_THEIR_NUMBERS):]
+        rest = x.model_copy(update={"items": [*x.items[:at], *x.items[at + 1:]]})
+        return f"On your numbers: {said[:1].lower()}{said[1:]} {lead}", [*sections[:i], *([rest] if rest.items or rest.text else []), *sections[i + 1:]]
+    return lead, sections
+
+
+def _news_in_details(ctx: Context, cites: Citations, lean: str) -> tuple[str, Section | None]:
+    """"That does not change it: still Buy." then what the facts just told change in the details (the note's line on
+    their situation), else the call's reason; the other situation lines as a section."""
+    still = f"That does not change it: still {VERDICT_WORD[ctx.decision.verdict]}."
+    told = situations_section(ctx, cites, lean) if not lean else None
+    if told is None or not told.items:
+        return f"{still} {lean or reason_sentence(ctx, cites)}", None
+    first = told.items[0]
+    rest = Section(kind="facts", title="What else your situation changes", items=told.items[1:]) \
+        if len(told.items) > 1 else None
+    return f"{still} What it does change is how you go about it. {first}", rest
 
 
 # A guard sentence about the built side ("for an assembled platform, the guard is ...").
 _BUILT_SIDE = re.compile(r"\b(?:assembled|build|building|built|homegrown|home-grown|in-house|your own|write|writing)\b",
                          re.IGNORECASE)
+
+
+def _reopened(ctx: Context, cites: Citations) -> Section | None:
+    """A data rule taken back: the row's managed editions, in their notes' words, which the rule had kept out; None
+    when no rule was taken back or the row has none."""
+    comp = ctx.decision.component
+    if comp is None or "regulated" not in ctx.plan.removed or ctx.decision.verdict not in ("buy", "hybrid"):
+        return None
+    facts = ctx.vendor_facts or {}
+    items = []
+    for o in [o for o in comp.buy if o.doc in facts and facts[o.doc].managed][:3]:
+        lines = [x for x in cites.sentence_from(cites.section(o.doc, "hosting"), 4)
+                 if re.search(r"\b(?:managed|cloud|as a service|saas)\b|(?<!self-)(?<!self )\bhosted\b", x, re.IGNORECASE)]
+        if lines:
+            items.append(f"**{o.name}**: {lines[0]}")
+    return Section(kind="options", title="Managed editions, open again", items=items) if items else None
 
 
 def _limits(ctx: Context, cites: Citations) -> Section | None:

@@ -77,7 +77,9 @@ def _settled(ctx: Context) -> str:
     running = set(ctx.reading.running) | set(ctx.state.running)
     names = [o.name for o in d.component.buy if o.doc in running]
     bought = next((p for p in d.component.parts if p.verdict == "buy"), None)
-    if not names or bought is None or d.part is bought:
+    if not names or bought is None or d.part is bought or "self-host" in d.part.name:
+        # Running it yourselves is the other way to get the bought part ("self-host Llama instead of the OpenAI API"),
+        # not another part beside it.
         return ""
     return f"{' and '.join(names[:2])} {'stay' if len(names) > 1 else 'stays'}: {'they cover' if len(names) > 1 else 'it covers'} {bought.label}."
 

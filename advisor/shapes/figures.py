@@ -542,11 +542,17 @@ _RENTS = re.compile(r"\b(?:rent|rents|renting|rented|lease|leases|leasing)\b[^.;
 _RENTED = re.compile(rf"\b(?:{GPU_NAMES}|compute|instances?|cloud|rent\w*|lambda|coreweave|runpod|modal)\b", re.IGNORECASE)
 
 
+# "Our OpenAI bill is around 7,200,000 VND per month": a hosted model's bill is the rent that owned machines replace.
+_API_BILL = re.compile(r"\b(?:api|apis|openai|anthropic|bedrock|gemini|mistral|together|fireworks|groq|tokens?)\b",
+                       re.IGNORECASE)
+
+
 def _gpu_bill(texts: list[str], bought: Priced) -> tuple[float, str] | None:
     """The monthly bill for rented GPUs the asker told, as (amount, how they said it); None when they told none."""
     for text in texts:
         for clause in clauses(text):
-            if clause in bought.clause or not (_RENTED.search(clause) and (_BILL.search(clause) or _PAYING.search(clause))):
+            if clause in bought.clause or not ((_RENTED.search(clause) or _API_BILL.search(clause))
+                                               and (_BILL.search(clause) or _PAYING.search(clause))):
                 continue
             monthly = [q for q in extract(clause) if q.kind == "money_per_month"]
             if monthly:
@@ -626,7 +632,9 @@ def rent_against_own(ctx: Context, cites: Citations) -> str:
         renting = " and ".join(_described(p) for p in rented).replace(" come to ", " comes to ")
         said = f"On your numbers, renting {renting}, about {_money(rent * months, unit)}"
     else:
-        said = f"On your numbers, your GPU bill of {_price(rent, unit)} a month comes to about {_money(rent * months, unit)}"
+        told = next((c for t in texts for c in clauses(t) if bill[1] in c), "")
+        kind = "API" if _API_BILL.search(told) and not _RENTED.search(told) else "GPU"
+        said = f"On your numbers, your {kind} bill of {_price(rent, unit)} a month comes to about {_money(rent * months, unit)}"
     if rent_unit and unit and rent_unit != unit:
         # "$2.49/gpu-hr" against "€185k": no sum across currencies without their rate.
         said = said.replace(f"about {_money(rent * months, unit)}", f"about {_money(rent * months, rent_unit)}")
@@ -1198,6 +1206,26 @@ _EXPIRES = re.compile(r"\b(?:expire|expires|expiring|run out|runs out|lapse|laps
                       r"(?P<span>\d+\s+(?:months?|years?|weeks?))", re.IGNORECASE)
 
 
+_RISE = re.compile(r"\b(?:renewal|renew\w*|went up|goes up|up from|it was|used to be|was|were|increase\w*|hike\w*|"
+                   r"raised?|raising|jump\w*|doubl\w*|tripl\w*)\b", re.IGNORECASE)
+
+
+def _price_rise(texts: list[str]) -> tuple[float, float] | None:
+    """A yearly price told with what it was before ("renewal at $71k/year, it was $28k"): (old, new) per year."""
+    for t in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+", t):
+            if not _RISE.search(sentence):
+                continue
+            found = [q for q in extract(sentence) if q.kind in ("money", "money_per_month")]
+            yearly = [q.value * 12 if q.kind == "money_per_month" else q.value for q in found]
+            if len(yearly) == 2 and min(yearly) < max(yearly) and any(q.kind == "money_per_month" for q in found):
+                first, second = yearly
+                # Said new-then-old ("came in at 71k (it was 28k)") or old-then-new ("went from 30k to 75k").
+                return (second, first) if re.search(r"\b(?:it was|used to be|was|up from)\b", sentence,
+                                                     re.IGNORECASE) and first > second else (min(yearly), max(yearly))
+    return None
+
+
 def move_weighed(ctx: Context) -> str:
     """"Is the move worth it?" of a move between two products: what it gains on their numbers (credits, savings)
     against how costly moving is, and the window the gain lasts; '' when no such move is in play."""
@@ -1208,6 +1236,15 @@ def move_weighed(ctx: Context) -> str:
     gain = next(((q, c) for t in texts for c in clauses(t) if _GAIN.search(c)
                  for q in extract(c) if q.kind in ("money", "money_per_month")), None)
     size = {"low": "small", "medium": "moderate", "high": "large"}[comp.migration_cost]
+    rise = _price_rise(texts)
+    if gain is None and rise is not None:
+        # "The renewal came in at A$71,000/year (it was A$28,000)": what staying now costs is the gain to weigh.
+        old, new = rise
+        unit = _currency(ctx)
+        effort = {"small": "little", "moderate": "moderate", "large": "a lot of"}[size]
+        return (f"Likely yes: staying now costs about {_money(new, unit)} a year, {_money(new - old, unit)} more than "
+                f"the {_money(old, unit)} before, and moving takes {effort} effort here; the move pays if running the "
+                f"other option costs you less than {_money(new, unit)} a year, your people's time included.")
     if gain is None:
         return (f"It is worth it only if you can name what the move gains, a lower bill or something the other product "
                 f"does that yours cannot, and it outweighs the cost of moving, which is {size} here.")

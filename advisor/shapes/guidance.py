@@ -131,7 +131,8 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                 # "How painful is the migration really, what breaks, and is there a smarter way than big-bang?" asks
                 # how big the move is first; the way over follows.
                 return size, keep(Section(kind="guidance", title="How to move over", items=steps))
-            judged = _move_judged(ctx, cites, named)
+            # "Should we switch, and how do we get off it?": whether the move is worth it on their numbers, then how.
+            judged = _move_judged(ctx, cites, named) or move_weighed(ctx)
             return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
                 Section(kind="guidance", title="How to move over", items=steps[2:]),
                 Section(kind="migration", title="How big the move is", text=size))
@@ -187,6 +188,11 @@ def _move_judged(ctx: Context, cites: Citations, named: list) -> str:
     return f"Moving to {target.name} is a sound plan. {strength[0]}" if strength else ""
 
 
+_BUYS_MACHINES = re.compile(r"\b(?:buy|buying|purchas\w*|bought|own|owning)\b(?:\s+[\w$€£~,.-]+){0,4}?\s+"
+                            r"(?:dgx\w*|gpus?|a100s?|h100s?|h200s?|l40s?|gpu servers?|servers?|nodes|boxes|machines|"
+                            r"hardware|racks?)\b")
+
+
 def risk_key(ctx: Context) -> str:
     # Only the words that ask about risks: "what would we still have to build?" after them names no side.
     words = words_of(risk_ask(ctx.reading.normalized))
@@ -197,6 +203,8 @@ def risk_key(ctx: Context) -> str:
     # "We plan to self-host Qwen with vLLM on our own servers. What are the main risks of this plan?": the plan they
     # tell is running it themselves, whatever open-source engine it names.
     build = build or (ctx.reading.self_hosting and not words & BUY_WORDS)
+    # "Risks of buying two DGX nodes for a colo vs keep renting?": buying machines is owning them, the build side.
+    build = build or bool(_BUYS_MACHINES.search(ctx.reading.normalized) and not named)
     if comp and not (words & BUY_WORDS or named or build):
         # "What are the risks of that?" asks about the route recommended: buying, building, or each side of a split.
         return {"buy": "risks-buy", "build": "risks-build"}.get(ctx.decision.verdict, "risks-both")

@@ -50,7 +50,9 @@ def turning_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # The row's own circumstances first; "if it became your product" holds for every row and says least. A data rule
     # says little to a team that already sends this data to a hosted service ("we pay OpenAI $38k a month").
     hosted = bool(set(ctx.state.running) - _self_hostable(ctx))
-    turns.sort(key=lambda c: (c.global_rule, hosted and c.condition == "regulated"))
+    # The side named exactly first: "for building our own tool to make sense" is answered by when Build is right,
+    # with the part-build (Hybrid) after it.
+    turns.sort(key=lambda c: (bool(toward) and c.verdict != toward, c.global_rule, hosted and c.condition == "regulated"))
     if not turns:
         return verdict_shape(ctx, cites)
     when = {c.id: c.when for c in ctx.taxonomy.conditions if c.when} if ctx.taxonomy else {}
