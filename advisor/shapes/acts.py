@@ -78,11 +78,12 @@ _MARKS = re.compile(r"\s*\[\d+\]")
 
 
 def _said_once(lead: str, sections: list[Section]) -> list[Section]:
-    """The sections without a bullet that repeats the lead or an earlier bullet word for word (citations aside); a
-    section left empty goes."""
+    """The sections without a bullet that repeats the lead or a later bullet word for word (citations aside); a
+    section left empty goes. The later copy stays: sections asked for on their own ("how long should the trial run?",
+    "what should we alert on?") come after the general ones."""
     seen = {_MARKS.sub("", x).strip() for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])|(?<=\])\s+", lead) if x.strip()}
     out = []
-    for x in sections:
+    for x in reversed(sections):
         items = []
         for item in x.items:
             key = _MARKS.sub("", item).strip()
@@ -91,7 +92,7 @@ def _said_once(lead: str, sections: list[Section]) -> list[Section]:
                 seen.add(key)
         if items or x.text or x.table or not x.items:
             out.append(x.model_copy(update={"items": items}) if items != x.items else x)
-    return out
+    return out[::-1]
 
 
 def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
@@ -143,10 +144,11 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         # in the details, even when the call stays: that is the answer, not the call's reason again.
         lead, rest = _news_in_details(ctx, cites, lean)
         return (lead, keep(alongside(ctx, cites), rest, options_section(ctx, cites, 3) if lean else None), changed)
-    if ctx.plan.aside and not change and d.verdict and not ctx.plan.reasked:
+    lean = _stack_lean(ctx, cites) if ctx.plan.aside and not change and d.verdict else ""
+    if ctx.plan.aside and not change and d.verdict and (lean or not ctx.plan.reasked):
         # "Should have said: everything else we run is on Vertex AI." moves no condition: say the call stands, then
-        # what the stack they told changes in it (their cloud's own product), never the whole card again.
-        lean = _stack_lean(ctx, cites)
+        # what the stack they told changes in it (their cloud's own product), never the whole card again. Without a
+        # product of their cloud, facts after a product choice ask the choice again (below).
         lead, rest = _news_in_details(ctx, cites, lean)
         return lead, keep(alongside(ctx, cites), rest), changed
     if change:
