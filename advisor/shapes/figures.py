@@ -1226,6 +1226,23 @@ def _price_rise(texts: list[str]) -> tuple[float, float] | None:
     return None
 
 
+def rise_weighed(ctx: Context) -> str:
+    """"The renewal came in at A$71,000/year (it was A$28,000). Should we switch?": what staying now costs against the
+    cost of moving; '' unless a move between two products is asked and a price rise told."""
+    comp = ctx.decision.component
+    if comp is None or not ctx.reading.asks_move or sum(o.doc in ctx.state.vendors for o in comp.buy) < 2:
+        return ""
+    rise = _price_rise(_texts(ctx))
+    if rise is None:
+        return ""
+    old, new = rise
+    unit = _currency(ctx)
+    effort = {"low": "little", "medium": "moderate", "high": "a lot of"}[comp.migration_cost]
+    return (f"Likely yes: staying now costs about {_money(new, unit)} a year, {_money(new - old, unit)} more than "
+            f"the {_money(old, unit)} before, and moving takes {effort} effort here; the move pays if running the "
+            f"other option costs you less than {_money(new, unit)} a year, your people's time included.")
+
+
 def move_weighed(ctx: Context) -> str:
     """"Is the move worth it?" of a move between two products: what it gains on their numbers (credits, savings)
     against how costly moving is, and the window the gain lasts; '' when no such move is in play."""
@@ -1236,15 +1253,8 @@ def move_weighed(ctx: Context) -> str:
     gain = next(((q, c) for t in texts for c in clauses(t) if _GAIN.search(c)
                  for q in extract(c) if q.kind in ("money", "money_per_month")), None)
     size = {"low": "small", "medium": "moderate", "high": "large"}[comp.migration_cost]
-    rise = _price_rise(texts)
-    if gain is None and rise is not None:
-        # "The renewal came in at A$71,000/year (it was A$28,000)": what staying now costs is the gain to weigh.
-        old, new = rise
-        unit = _currency(ctx)
-        effort = {"small": "little", "moderate": "moderate", "large": "a lot of"}[size]
-        return (f"Likely yes: staying now costs about {_money(new, unit)} a year, {_money(new - old, unit)} more than "
-                f"the {_money(old, unit)} before, and moving takes {effort} effort here; the move pays if running the "
-                f"other option costs you less than {_money(new, unit)} a year, your people's time included.")
+    if gain is None and (risen := rise_weighed(ctx)):
+        return risen
     if gain is None:
         return (f"It is worth it only if you can name what the move gains, a lower bill or something the other product "
                 f"does that yours cannot, and it outweighs the cost of moving, which is {size} here.")

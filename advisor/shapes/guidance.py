@@ -24,6 +24,7 @@ from .figures import (
     quote_against_running,
     quotes_against_people,
     rent_against_own,
+    rise_weighed,
     run_against_quote,
     weighs_hardware,
 )
@@ -132,7 +133,7 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                 # how big the move is first; the way over follows.
                 return size, keep(Section(kind="guidance", title="How to move over", items=steps))
             # "Should we switch, and how do we get off it?": whether the move is worth it on their numbers, then how.
-            judged = _move_judged(ctx, cites, named) or move_weighed(ctx)
+            judged = _move_judged(ctx, cites, named) or rise_weighed(ctx)
             return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
                 Section(kind="guidance", title="How to move over", items=steps[2:]),
                 Section(kind="migration", title="How big the move is", text=size))
