@@ -36,6 +36,12 @@ def _told_only(norm: str, at: int) -> bool:
         norm[b:e].rstrip().endswith("?") for b, e in sents if (b, e) != here)
 
 
+# "Which engine, then, given that ...?", "which vendor would you pick": a pick among the products of the row.
+_WHICH_PRODUCT = re.compile(r"^\W*(?:and |so |ok |okay |then |but )?which (?:\w+ )?(?:engine|tool|product|vendor|database|"
+                            r"db|store|platform|service|framework|library|provider|gateway|orchestrator|scheduler|"
+                            r"tracker|registry)s?\b(?! (?:is|are|to) (?:build|write)\b)")
+
+
 _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can|do|does)\b(?!.*\b(?:which|what|parts?|"
                            r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b", re.IGNORECASE)
 
@@ -94,6 +100,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Over the next year we'll have to decide build or buy for tracking, serving and monitoring. Where do teams
         # go wrong?" tells the decisions ahead; the sentence that asks asks something else.
         decided = None
+    if r.act == "implement" and decided and not {"rollout", "measures"} & set(r.also):
+        # "How do we keep checking those notes are any good - build our own checking setup or buy a tool?": the
+        # how tells the need; the either-or asks the call.
+        r.act = r.act_in_scope = "verdict"
     if r.act_in_scope == "general" and decided and r.component and r.act in ("general", "off-topic"):
         # "Build or buy? And concretely, what should we alert on?" about a row asks for the call first; the
         # second ask reads like general guidance (and so it does, were the turn in scope).
@@ -227,11 +237,35 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # route (in a sentence that asks: see Reader.read); a verdict asked for alongside it keeps the call first, and
         # a product weighed where it asks ("If we stay on Grafana, what breaks first? Or pay for Arize?") asks the call.
         r.act = r.act_in_scope = "risks"
+    if asks_about_people(lex, norm):
+        # "What salary should we offer an MLOps engineer in Helsinki, and is it better to hire or keep a consultancy on
+        # retainer?": pay and hiring are outside the build-or-buy notes; a call on the thread's row would answer
+        # nobody.
+        r.act = r.act_in_scope = "off-topic"
+        r.asks_people = True
+        return
+    if r.act in ("verdict", "statement") and r.component and not decided and not r.build_alternative and \
+            _asks_which_product(asking):
+        # "Which engine, then, given that customer data has to stay on our own servers?": the pick among the row's
+        # products under the facts told beside it, not the call again.
+        r.act = r.act_in_scope = "vendor"
     if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith(("which", "who")) \
             and not lex.asks_decision.search(norm) and not r.build_alternative:
         # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
         # out?" asks for the pick; the rollout is its second ask, answered beside it.
         r.act = r.act_in_scope = "vendor"
+
+
+def asks_about_people(lex: Lexicon, norm: str) -> bool:
+    """Whether every sentence that asks asks about pay or hiring ("What salary should we offer an MLOps engineer, and
+    is it better to hire or keep a consultancy?"), which no note in the knowledge base answers."""
+    asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")] or [norm]
+    return all(lex.people_asks.search(x) for x in asking) and not lex.asks_decision.search(norm)
+
+
+def _asks_which_product(asking: list[str]) -> bool:
+    """Whether a sentence that asks opens by asking which product to take ("Which engine, then, given ...?")."""
+    return any(_WHICH_PRODUCT.search(x) for x in asking)
 
 
 def settle_after_conditions(r: Reading, lex: Lexicon, norm: str) -> None:

@@ -209,7 +209,7 @@ class Composer:
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:
             thread = ctx.plan.state.component and ctx.matrix and ctx.matrix.get(ctx.plan.state.component)
-            text = refusal_text(ctx.matrix, thread.name if thread else "")
+            text = refusal_text(ctx.matrix, thread.name if thread else "", people=ctx.reading.asks_people)
             yield text
             yield Draft(text=text, citations=[], lead=text)
             return
@@ -393,11 +393,13 @@ def matrix_examples(matrix: Matrix, n: int) -> list[str]:
     return [rows[int(i * step)].example for i in range(min(n, len(rows)))]
 
 
-def refusal_text(matrix: Matrix, thread: str = "") -> str:
+def refusal_text(matrix: Matrix, thread: str = "", people: bool = False) -> str:
     """The plain no first, then what the advisor covers and a few questions to try, generated from the matrix; a
-    conversation already on a component is told it can go on there."""
+    conversation already on a component is told it can go on there. A question about pay or hiring says so."""
     back = f" We can carry on with the {in_sentence(thread)} question whenever you like." if thread else ""
-    return ("I can't advise on that one: it is not ML or AI infrastructure, so it is outside what I cover." + back
+    why = ("pay and hiring are not build-or-buy questions about ML or AI infrastructure, and I hold no salary data"
+           if people else "it is not ML or AI infrastructure")
+    return (f"I can't advise on that one: {why}, so it is outside what I cover." + back
             + "\n\nI help with build-vs-buy decisions for " + covered(matrix)
             + "; other ML infrastructure through the four build-vs-buy questions; and general questions such as "
             "risks, costs, switching later, vendor evaluation and hybrid approaches.\n\nTry asking:\n"

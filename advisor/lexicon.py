@@ -188,6 +188,13 @@ class Cues(BaseModel):
     retracts_that: list[str] = []  # takes back what was just said without naming it ("please ignore that constraint")
     permits: list[str] = []  # permits what a data rule would forbid ("so cloud is allowed")
     not_the_product: list[str] = []  # the infrastructure told as a feature or plumbing, not what they sell
+    outputs_went_wrong: list[str] = []  # a model's outputs told as having gone wrong ("predictions went quietly wrong")
+    went_unnoticed: list[str] = []  # ... and nobody seeing it ("nobody noticed for six weeks", "would have caught it")
+    fears_lock_in: list[str] = []  # lock-in told as a worry or a wish to leave ("ties us to AWS for good", "exit path")
+    dismisses_lock_in: list[str] = []  # lock-in waved away ("none of us care: trackers are easy to swap")
+    approves_provider: list[str] = []  # a hosted provider's deployment cleared under their data rule
+    people_asks: list[str] = []  # asks about pay or hiring, not infrastructure ("what salary should we offer")
+    disowned_hardware: list[str] = []  # machines said not to be theirs ("we own no hardware", "they go back to them")
     denies_such: list[str] = []  # denies, for the asker, what another party was just said to have ("ours have no such clause")
     whole_asks: list[str] = []  # says the question is about the whole row ("for serving as a whole")
     new_topic: list[str] = []
@@ -196,7 +203,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "dismisses_lock_in", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -274,6 +281,11 @@ class Hit:
     phrase: str = ""  # the name as matched (normalised), "" for a typo match
     seen: str = ""  # for a typo match, the words as written ("modle serivng")
     near: str = ""  # for a typo match, the name it is near ("model serving")
+
+
+# A verb of building or wanting a few words before a part's name: that part is what the asker would have.
+_WANTED_BEFORE = re.compile(r"\b(?:write|build|make|develop|code|create|want|need|set up|stand up|roll out|run)\s+"
+                            r"(?:(?:our|the|a|an|one|single|own|internal|central|new|proper|some|its)\s+){0,4}(?:[\w-]+\s+)?$")
 
 
 class Lexicon:
@@ -403,6 +415,13 @@ class Lexicon:
         self.asks_again = _any(cues.asks_again)
         self.retracts_that = _any(cues.retracts_that)
         self.denies_such = _any(cues.denies_such)
+        self.disowned_hardware = _any(cues.disowned_hardware)
+        self.people_asks = _any(cues.people_asks)
+        self.approves_provider = _any(cues.approves_provider)
+        self.dismisses_lock_in = _any(cues.dismisses_lock_in)
+        self.fears_lock_in = _any(cues.fears_lock_in)
+        self.outputs_went_wrong = _any(cues.outputs_went_wrong)
+        self.went_unnoticed = _any(cues.went_unnoticed)
         self.not_the_product = _any(cues.not_the_product)
         self.permits = _any(cues.permits)
         self.whole_asks = _any(cues.whole_asks)
@@ -620,6 +639,14 @@ class Lexicon:
         """The parts ("slug/part") whose own names the text says ("the annotation tool", "the registry itself")."""
         text = words_only(norm)
         return [key for key, rx in self._part_names.items() if rx.search(text)]
+
+    def wanted_part_names(self, norm: str) -> list[str]:
+        """The parts whose own names the text says as what they would build or want ("should we write one central
+        service that all model calls go through", "I want one internal front door"), not as where something goes or
+        who else might do it ("feeds outcomes into our monitoring tool", "or does a monitoring product do it?")."""
+        text = words_only(norm)
+        return [key for key, rx in self._part_names.items()
+                if any(_WANTED_BEFORE.search(text[:m.start()]) for m in rx.finditer(text))]
 
     def estimate(self, norm: str) -> str:
         """The duration of a build estimate the asker reports ("two weeks"), or ''."""

@@ -170,7 +170,7 @@ class LLMGenerator:
     def stream(self, ctx: Context) -> Iterator[str | Draft]:
         if ctx.refuse:  # off-topic questions never reach the model
             thread = ctx.plan.state.component and ctx.matrix and ctx.matrix.get(ctx.plan.state.component)
-            text = refusal_text(ctx.matrix, thread.name if thread else "")
+            text = refusal_text(ctx.matrix, thread.name if thread else "", people=ctx.reading.asks_people)
             yield text
             yield Draft(text=text, citations=[], lead=text)
             return

@@ -60,7 +60,7 @@ class _Depends(_Strict):
 
 
 # Facts about the asker that void a rule written for the usual case ("rent GPUs" to a team whose GPUs are its own).
-RuleFact = Literal["owns-hardware"]
+RuleFact = Literal["owns-hardware", "provider-approved"]
 
 
 class ConditionRule(Provenance, _Depends):

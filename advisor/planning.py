@@ -10,7 +10,7 @@ from .act_settling import ASKS
 from .corpus import WHOLE
 from .hosting import find_choice, self_hosting_is_a_part
 from .matrix import Matrix, Taxonomy
-from .quantities import Quantity, Thresholds, corrected_volume, implications
+from .quantities import Quantity, Thresholds, corrected_volume, grown, implications
 from .understanding import HYPOTHETICAL, Reading
 
 # Numbers that measure the same thing: a later one corrects the earlier ("12 engineers" then "250 people now").
@@ -340,6 +340,9 @@ class Planner:
             elif build:
                 new.part = build.name
         r = self._bare_correction(r, state)
+        r = self._grown(r, state)
+        if r.act == "what-if" and act in ("verdict", "statement", "enough"):
+            act = "what-if"  # "what if we grow 10x?": the grown sizes are supposed, not told
         # Of several GPU counts in one turn, the fleet is the largest ("64 GPUs (8 nodes x 8 L40S) ... 2 people grab 32
         # GPUs"): the others are a node's share or what some of them take.
         # So is the model count ("We serve 14 models: rankers, two audio-embedding models on GPU, ...").
@@ -376,6 +379,10 @@ class Planner:
             new.facts.pop("regime", None)
         if r.owns_hardware:
             new.facts["owns-hardware"] = r.owns_hardware
+        elif r.disowns_hardware:
+            new.facts.pop("owns-hardware", None)
+        if r.approved_provider:
+            new.facts["provider-approved"] = r.approved_provider
         if r.model_product:
             new.facts["model-product"] = r.model_product
         # Whether their rule says where data may live, from any turn while the condition holds.
@@ -475,6 +482,22 @@ class Planner:
         return r.model_copy(update={"quantities": [q], "conditions": conds, "negated": negated,
                                     "by_magnitude": list(dict.fromkeys([*r.by_magnitude, *settled]))})
 
+    def _grown(self, r: Reading, state: ConversationState) -> Reading:
+        """The reading with a growth it supposes ("what if we grow 10x in two years?") applied to the loads told
+        before, and what those grown sizes settle (a supposition: the what-if answers it)."""
+        if r.quantities or not state.quantities or not self.thresholds or not r.supposes:
+            return r
+        scaled = grown(r.normalized, state.quantities)
+        if not scaled:
+            return r
+        settled = implications(scaled, self.thresholds.for_component(state.component))
+        conds = [*r.conditions, *(c for c, p in settled.items() if p == "stated" and c not in r.conditions)]
+        negated = [c for c in r.negated if settled.get(c) != "stated"]
+        # "what if we grow 10x?" asks what the grown sizes would do to the call, whatever act the head read.
+        act = "what-if" if r.act in ("verdict", "statement", "enough") and "stated" in settled.values() else r.act
+        return r.model_copy(update={"quantities": scaled, "conditions": conds, "negated": negated, "act": act,
+                                    "by_magnitude": list(dict.fromkeys([*r.by_magnitude, *settled]))})
+
     def _weigh_numbers(self, r: Reading, new: ConversationState) -> Reading:
         """The reading with what its numbers alone settle weighed against the numbers told earlier: "2 models" after
         "8k requests a second" is no small need, while "8 A100s, not 80" corrects the count it replaces."""
@@ -512,8 +535,10 @@ class Planner:
         return comp is not None and self_hosting_is_a_part(comp)
 
     def _part(self, r: Reading, slug: str) -> str:
-        if r.asks_whole:
-            return WHOLE  # "for serving as a whole": the asker says which, whatever the background dwells on
+        if r.asks_whole or slug in r.parts_weighed:
+            # "for serving as a whole": the asker says which, whatever the background dwells on; "one platform, or
+            # assemble our own?" weighs two parts of the row, which is the row's own question.
+            return WHOLE
         comp = self.matrix.get(slug)
         named = {o.doc for o in comp.buy} & set(r.vendors)
         # A product named as already in place ("pgvector is settled; what about re-ranking?") has decided the
@@ -530,6 +555,15 @@ class Planner:
             part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
                 slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
         named_parts = [k.split("/", 1)[1] for k in r.named_parts if k.startswith(f"{slug}/")]
+        asked = r.asked_part_scores
+        if part != WHOLE and len(named_parts) == 1 and part not in named_parts and f"{slug}/{named_parts[0]}" in \
+                r.wanted_parts and \
+                max((k for k in asked if k.startswith(f"{slug}/")), key=asked.get, default="") != f"{slug}/{part}":
+            # "... no idea what they spend. Should we write one central service that all model calls go through?":
+            # the question names its part in its own words, and read alone does not lean to the part the background's
+            # pains pull the head toward. Only a name said as what they would build or want counts ("the job that feeds
+            # outcomes into our monitoring tool" names the tool as where the part it asks about delivers).
+            part = named_parts[0]
         if part != WHOLE and not named_parts and \
                 r.asked_part_scores.get(f"{slug}/{WHOLE}", 0.0) >= self.asked_whole_at_least:
             # "We handle thousands of requests a second with batching. Should we build or buy LLM inference?": the
@@ -542,7 +576,8 @@ class Planner:
         weighed_named = {v for v in named if not any(re.search(rf"\b{re.escape(n.lower())}\b", examples)
                                                      for o in comp.buy if o.doc == v for n in (o.name, *o.aliases))}
         if part == WHOLE and len(named_parts) == 1 and named_parts[0] not in settled and len(weighed_named) < 2 and \
-                not any(_OR.search(x) and _BOUGHT.search(x) for x in plain):
+                not any(_OR.search(x) and _BOUGHT.search(x) for x in plain) and \
+                not (f"{slug}/{named_parts[0]}" in r.either_parts and self._split_by_parts(slug)):
             # "The annotation tool: build or buy?" names the part in its own words, where the head reads the row;
             # "self-host an open-weight model or call a hosted API?" weighs both sides of the row.
             part = named_parts[0]
@@ -586,6 +621,12 @@ class Planner:
             # self-hosting: both sides of the row, not the self-hosted part alone.
             return WHOLE
         return part
+
+    def _split_by_parts(self, slug: str) -> bool:
+        """Whether the row's parts are its two ways (one platform or a stack assembled), so that naming one of them in
+        an either-or weighs the row ("One ML platform for everyone, or build our own?")."""
+        comp = self.matrix.get(slug)
+        return comp is not None and comp.build_part is None and len(comp.parts) == 2
 
     @staticmethod
     def _weighed_against_self_hosting(r: Reading, comp, doc: str) -> bool:

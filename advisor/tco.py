@@ -195,7 +195,8 @@ _BUILD = re.compile(rf"\b(?P<eng>{_N})\s*(?:[a-z]+\s+)?(?:engineers?|devs?|devel
 # "six months to build", "9-12 months of migration work", "the migration would take 9-12 months": a range counts at
 # its upper end, since build estimates run low.
 _SPAN = r"(?:\d+(?:\.\d+)?\s*(?:-|–|to)\s*)?(?P<months{n}>\d+(?:\.\d+)?)\s*months?"
-_MONTHS = re.compile(_SPAN.format(n="") + r"\s+(?:to\s+(?:build|migrate|move|port|rewrite|re-?platform)|of\s+(?:work|"
+_MONTHS = re.compile(_SPAN.format(n="") + r"\s+(?:to\s+(?:build|migrate|move|port|rewrite|re-?platform|set (?:it |this |that )?up|"
+                     r"stand (?:it |this |that )?up|deploy|integrate)|of\s+(?:work|"
                      r"building|engineering|migration))|\b(?:build|migration|move|rewrite|port|re-?platforming)\w*\b"
                      r"[^.;?!\d]{0,25}?\b(?:would|will|could|should|might|to)?\s*take\s+(?:us\s+)?(?:about\s+|around\s+|"
                      r"roughly\s+|~\s*)?" + _SPAN.format(n="2"), re.IGNORECASE)
@@ -236,12 +237,15 @@ def _horizon(text: str) -> float | None:
 _IN_YEARS = re.compile(r"\b(for|over|during)\s+(about\s+|around\s+|roughly\s+)?(a|one|1|two|2|three|3|half a)\s+years?\b",
                        re.IGNORECASE)
 _YEARS = {"a": 12, "one": 12, "1": 12, "two": 24, "2": 24, "three": 36, "3": 36, "half a": 6}
+_WEEKS = re.compile(r"\b(\d+(?:\.\d+)?)\s*weeks?\b", re.IGNORECASE)
 
 
 def inputs_from_text(texts: list[str]) -> TcoInputs:
     """Numbers the asker already gave in a conversation: build team and months, vendor price, loaded cost, horizon."""
     found: dict[str, float] = {}
     texts = [_IN_YEARS.sub(lambda m: f"{m[1]} {m[2] or ''}{_YEARS[m[3].lower()]} months", t) for t in texts]
+    # "6 weeks to set it up": an estimate in weeks is counted in months like the rest.
+    texts = [_WEEKS.sub(lambda m: f"{float(m[1]) * 12 / 52:.2g} months", t) for t in texts]
     for text in texts:
         if (months := _horizon(text)) is not None:
             found["horizon_months"] = months

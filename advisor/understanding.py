@@ -39,11 +39,17 @@ class Reading(BaseModel):
     data_location: str = ""  # words that say where data may live or go ("must stay in the EU"), as found
     shortlist: bool = False  # several options weighed, not all of them named ("Scale AI and two other vendors")
     destination: str = ""  # the words after "moving to" ("pgvector before black friday"), where a move goes
+    asks_people: bool = False  # asks only about pay or hiring ("what salary should we offer an MLOps engineer?")
+    approved_provider: str = ""  # a hosted provider cleared under their data rule ("compliance approved Azure OpenAI ...")
+    disowns_hardware: bool = False  # says the machines are not (or no longer) theirs ("we own no hardware at all")
     owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
     model_product: str = ""  # says a model or its predictions are what customers pay for, as found ("the model is our product")
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
+    wanted_parts: list[str] = Field(default_factory=list)  # named_parts said as what they would build or want
+    either_parts: list[str] = Field(default_factory=list)  # "slug/part" named in a sentence that asks an either-or
+    parts_weighed: list[str] = Field(default_factory=list)  # rows two of whose parts one sentence weighs ("X or Y?")
     named_parts: list[str] = Field(default_factory=list)  # "slug/part" named by the part's own words where it asks
     act: str = "verdict"
     topic: str | None = None
@@ -167,10 +173,24 @@ _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|
                       r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
                       r"(?:say|says|state|states|require|requires|dictate|dictates)|"
                       # the rule as the one that holds the data somewhere ("national law keeps the records in the country")
-                      r"(?:rules?|laws?|acts?|regulations?|regulators?|supervisors?|policy|policies) "
-                      r"(?:keeps?|holds?|forces?|obliges?|binds?|confines?|restricts?|limits?|ties?))\b")
+                      # ... or with its other parties between ("Czech law and our contracts with the schools keep ...")
+                      r"(?:rules?|laws?(?! firms?)|acts?|regulations?|regulators?|supervisors?|policy|policies|contracts?) "
+                      r"(?:[\w']+ ){0,6}?(?:keeps?|holds?|forces?|obliges?|binds?|confines?|restricts?|limits?|ties?))\b")
+# The sides of an either-or ("one platform, or assemble our own?", "X vs Y").
+_EITHER = re.compile(r"\b(?:or|vs\.?|versus)\b")
+# "... together ourselves instead of one big platform": the alternative set aside, not the subject asked about.
+_SET_ASIDE = re.compile(r"\b(?:instead of|rather than)\s+(?:(?:paying for|buying|adopting|using|going with|a|an|the|one|"
+                        r"single|big|end-to-end|managed|whole)\s+){0,4}[\w-]+(?:\s+platform)?")
 _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|minimal|minuscule|meagre|meager|"
-                           r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b")
+                           r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b|"
+                           # "every rupee is watched", "every dollar hurts": money counted coin by coin
+                           r"\bevery (?:single )?(?:dollar|euro|pound|rupee|cent|penny|franc|krona|krone|peso|real|rand|"
+                           r"shekel|lira|dinar|dirham|naira|shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|"
+                           r"dong|birr|cedi|kwacha|lev|taka|som|tenge|lari|dram) (?:counts|is watched|is counted|matters|"
+                           r"hurts|is precious)\b|"
+                           # "the owners cut IT spending to almost nothing", "paid out of our own savings"
+                           r"\b(?:cut|cuts|slashed|slash|froze|frozen)\b[^.;?!]{0,40}?\bto (?:almost |nearly |practically |"
+                           r"next to |close to )?(?:nothing|zero|the bone)\b|\bout of (?:our|my) own (?:savings|pockets?)\b")
 _PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
 # A language model, named, or known by what it does for them: an assistant or chatbot that answers, drafts or summarises.
 _LANGUAGE_MODEL = re.compile(r"\b(?:llms?|large language models?|language models?|open[- ]weights? models?|gpt-?\w*|"
@@ -189,6 +209,13 @@ _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|wants? (?:us )?to|plan(?:s|ni
 # personal data", "was a misunderstanding"): a permission after it is the rule's last word for their data.
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
                      r"\b(?:does|do) not (?:cover|apply)\b|\bmisunderstanding\b|\bnot (?:covered|in scope)\b")
+
+
+def _points_back(lex: Lexicon, sentence: str) -> bool:
+    """Whether a short question names nothing and points back at the sentence before it ("Write it or adopt one?"),
+    not one that names its subject ("The scheduler: write our own or adopt one?")."""
+    return len(sentence.split()) <= 8 and re.search(r"\b(?:it|this|that|these|those|them)\b", sentence) is not None \
+        and not lex.hits(sentence)
 
 
 def _permits(lex: Lexicon, clause: str) -> bool:
@@ -402,6 +429,12 @@ class Reader:
         r.owns_hardware = next((m.group(0) for m in self.lex.owned_hardware.finditer(norm)
                                 if not _asked_at(norm, m.start(), m.end()) and not _PROPOSED.search(
                                     re.split(r"[.?!;]", norm[max(0, m.start() - 80):m.start()])[-1])), "")
+        # "compliance confirmed that Azure OpenAI in Switzerland North is acceptable": the exception the rule allows.
+        r.approved_provider = m.group(0) if (m := self.lex.approves_provider.search(norm)) and not re.search(
+            r"\b(?:not|never|no longer|won't|will not|refused|rejected)\b", m.group(0)) else ""
+        if self.lex.disowned_hardware.search(norm):
+            # "From January we own no hardware at all": the machines told before are not theirs to run.
+            r.owns_hardware, r.disowns_hardware = "", True
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
         r.asks_turning = bool(self.lex.turning_asks.search(norm))
         when = self.lex.deadline.search(r.question)
@@ -424,8 +457,20 @@ class Reader:
                 xa = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12),
                                          self.lex.as_written(self.lex.hits(text), question))[None, :],
                               ngrams_sparse([text])[0])
+                # "I want one internal front door that all model calls go through. Write it or adopt one?": a short
+                # question that points back asks about the sentence before it, so the part is read with it.
+                pointed = [sents[i - 1] for i, x in enumerate(sents) if i and x in asking and sents[i - 1] not in asking
+                           and _points_back(self.lex, norm[x[0]:x[1]])]
+                with_pointed = [k for k, (b, _) in enumerate(spans) if any(sb <= b < se for sb, se in [*pointed, *asking])]
+                xp = xa
+                if len(with_pointed) > len(inside):
+                    ptext = " ".join(norm[b:e] for b, e in sorted([*pointed, *asking]))
+                    v = E[[k + 1 for k in with_pointed]].mean(axis=0)
+                    xp = Features(turn_dense(self.lex, ptext, v / (np.linalg.norm(v) + 1e-12),
+                                             self.lex.as_written(self.lex.hits(ptext), question))[None, :],
+                                  ngrams_sparse([ptext])[0])
                 r.asked_part_scores = dict(zip(self.heads["part"].classes,
-                                               self.heads["part"].proba(xa)[0].round(4).tolist()))
+                                               self.heads["part"].proba(xp)[0].round(4).tolist()))
         # After a long background the component, like the act, is read from the whole turn and the asking sentences
         # together ("Fashion retailer ... fine-tune a vision-language model monthly ... Should we rent cloud GPUs or buy
         # our own server?" asks about GPU compute, whatever model the background names).
@@ -452,7 +497,23 @@ class Reader:
             # things?"): the question itself names nothing.
             r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
         # "For the model registry itself, should we write one?": a part named in its own words where the turn asks.
-        r.named_parts = self.lex.part_names(" ".join(norm[b:e] for b, e in asking) if asking else norm)
+        # A short question that points back names its part in the sentence before it (see asked_part_scores).
+        pointed = [sents[i - 1] for i, x in enumerate(sents) if i and x in asking and sents[i - 1] not in asking
+                   and _points_back(self.lex, norm[x[0]:x[1]])]
+        r.named_parts = self.lex.part_names(_SET_ASIDE.sub(" ", " ".join(norm[b:e] for b, e in [*pointed, *asking])
+                                                           if asking else norm))
+        # A part named on one side of an either-or whose other side is the row's other way ("One ML platform for
+        # everyone, or build our own?", "Databricks, or assemble our own stack?") is one side of the row's question.
+        r.wanted_parts = self.lex.wanted_part_names(_SET_ASIDE.sub(" ", " ".join(
+            norm[b:e] for b, e in [*pointed, *asking])) if asking else norm)
+        r.either_parts = [k for b, e in (asking or [(0, len(norm))]) if _EITHER.search(norm[b:e])
+                          for k in self.lex.part_names(_SET_ASIDE.sub(" ", norm[b:e]))]
+        # "One ML platform, or assemble our own from open-source pieces?": two parts of one row as the sides of an
+        # either-or in one sentence that asks weigh the row itself.
+        for b, e in asking or [(0, len(norm))]:
+            if _EITHER.search(norm[b:e]):
+                rows = [k.split("/", 1)[0] for k in self.lex.part_names(_SET_ASIDE.sub(" ", norm[b:e]))]
+                r.parts_weighed += sorted({x for x in rows if rows.count(x) >= 2} - set(r.parts_weighed))
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
@@ -484,6 +545,14 @@ class Reader:
             # "sales team tool: an LLM drafts our follow-up emails. API or self-hosting it?": a language model they
             # would call or run themselves is LLM inference, whatever the trade around it pulls the act head toward.
             in_scope = True
+        if not in_scope and r.component in (None, "ml-monitoring") and r.other_component is None and \
+                "ml-monitoring" in self.heads["component"].classes and \
+                self.lex.outputs_went_wrong.search(norm) and self.lex.went_unnoticed.search(norm):
+            # "Our harvest-weight predictions went quietly wrong after the rains, and nobody noticed for six weeks.
+            # Build something that would have caught it, or buy one?": a model's outputs gone wrong unseen is the
+            # need model monitoring meets, whatever the trade around it pulls the act head toward.
+            r.component, in_scope = "ml-monitoring", True
+            r.components = ["ml-monitoring", *[c for c in r.components if c != "ml-monitoring"]]
         r.confidence["some-row"] = round(1.0 - self._p("component", x, NONE), 4)
         # What is asked lives in the sentences that ask: after a long background ("I inherited a homegrown tracker, a
         # Kubeflow cluster, ...") the whole turn reads like a request for a verdict on what it names, so the act is
@@ -790,12 +859,14 @@ class Reader:
         thresholds = self.thresholds.for_component(r.component)
         team = small_team(r.quantities, thresholds)
         magnitude: dict[str, str] = {}  # condition -> the polarity the numbers gave it
-        most_models = max((q.value for q in r.quantities if q.kind == "models"), default=0)
+        # A count inside a larger one of the same kind ("two audio models" of 14; "one model vendor" of the three
+        # told in ordinals after it) is part of it, no size of its own.
+        most = {k: max((q.value for q in r.quantities if q.kind == k), default=0) for k in ("models", "providers")}
         for pos, clause in enumerate(clauses if r.quantities else [], 1):  # a clause's numbers are the turn's
             if pos in claimed:
                 continue  # a seller's claimed figure is no size of theirs
             found = [q for q in extract(clause) if not any(q.text in x for x in pitched)
-                     and not (q.kind == "models" and q.value < most_models)]  # a count inside a larger one
+                     and not (q.kind in most and q.value < most[q.kind])]
             if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|"
                                                                          r"\b\d+ (?:\w+ )?(?:engineers|researchers|"
                                                                          r"scientists|users|teams)\b",
@@ -814,6 +885,13 @@ class Reader:
                         not any(q.kind in ("engineers", "teams") for q in found):
                     continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
                 said[c] = (pos, polarity)
+                magnitude[c] = polarity
+        told_across = [q for q in r.quantities if q.kind == "providers" and not any(q.text in c for c in clauses)]
+        for c, polarity in implications(told_across, thresholds).items():
+            # "one model vendor for practice, grammar feedback on a second, a third on trial": a count told across
+            # clauses is the turn's, where no clause says it whole.
+            if c not in magnitude and said.get(c, (0, ""))[1] != "retracted":
+                said[c] = (said.get(c, (0, ""))[0], polarity)
                 magnitude[c] = polarity
         if any(q.kind == "latency_missed_ms" for q in r.quantities) and \
                 said.get("scale", (0, ""))[1] != "retracted":
@@ -948,6 +1026,19 @@ class Reader:
                      and not _PAST.search(_sentence_around(r.normalized, units[i]))]
             if tight:
                 said["budget"] = (tight[0], pol_head.classes[int(Q[tight[0]].argmax())])
+        if "lock-in" not in said:
+            # "I'm wary of tying every job script to one vendor's scheduler", "the board wants an exit path": the worry
+            # told in the story's words is the lock-in condition whatever the head made of it; its polarity is the
+            # clause's own ("our investor asks about an exit path, but none of us care").
+            feared = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
+                      if self.lex.fears_lock_in.search(units[i])]
+            if feared:
+                said["lock-in"] = (feared[0], pol_head.classes[int(Q[feared[0]].argmax())])
+        if said.get("lock-in", (0, ""))[1] == "stated":
+            # "Our investor keeps asking about lock-in, but honestly none of us care: trackers are easy to swap."
+            waved = [i for i in range(said["lock-in"][0], len(units)) if self.lex.dismisses_lock_in.search(units[i])]
+            if waved:
+                said["lock-in"] = (waved[0], "negated")
         if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):
             # "Hola, we're a legal-tech in Santiago", "Tel Aviv uni if that matters": a place, a customer or a line of
             # work is no rule; a rule is told in its own words (a law, a regulator, a regime, where data must stay).

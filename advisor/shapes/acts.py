@@ -23,6 +23,7 @@ from .figures import (
     already_said,
     bill_against_own,
     multiplied,
+    projection,
     rent_against_own,
     their_sum,
     told_sum,
@@ -71,6 +72,12 @@ from .several import several_shape
 def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnChange | None]:
     """The lead and sections for this turn's act, each sentence said once."""
     lead, sections, changed = _compose(ctx, cites)
+    if "model-product" in ctx.state.facts and "model-product" not in ctx.plan.previous.facts and \
+            ctx.plan.previous.turns and "Your edge is" not in lead and \
+            (edge := _model_edge(ctx, cites)):
+        # "He now argues it's our edge: the forecasts are what we sell, so the training stack is core. Is he right?":
+        # where their edge sits answers the argument before the call it leaves standing.
+        lead = f"No. {edge} {lead}"
     return lead, _said_once(lead, sections), changed
 
 
@@ -172,6 +179,13 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
         lead = _covered_first(ctx, cites, lead) if act == "vendor" else lead
+        if act == "cost" and not re.search(r"\d", _MARKS.sub("", lead)) and (summed := projection(
+                ctx, cites, horizon_enough=True, own_side=f"Running {choice.own.name} yourselves")) is not None:
+            # "Need a 3-year TCO: W&B vs self-hosted MLflow. Give me the numbers both ways": when who runs it came with
+            # no figure of theirs, running it yourselves is the side with people on it, so the sum of that against
+            # their quote leads, then who runs it.
+            lead = f"{summed[0]} {lead}"
+            sections = [*sections, summed[1]] if summed[1] is not None else sections
         lead, sections = _sums_first(ctx, lead, sections) if act == "vendor" else (lead, sections)
         build = build_asked(ctx, cites) if "build" in ctx.reading.also else None
         leave = also_sections(ctx, cites) if "leave" in ctx.reading.also else []
@@ -523,9 +537,23 @@ def _vendor(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     return lead, sections
 
 
+# Facts about them that turn a rule on or off (matrix `unless`), and how the answer says the news in a reason.
+_FACT_NEWS = {"provider-approved": (("a hosted provider's regional deployment has passed your compliance review (the "
+                                     "exception your data rule allows)"), True),
+              "owns-hardware": ("the machines are not yours to run", False)}
+
+
+def _fact_news(ctx: Context) -> list[str]:
+    """Facts gained or lost this turn that void or restore a rule (the reasons a verdict moved without a condition)."""
+    before, now = ctx.plan.previous.facts, ctx.state.facts
+    return [why for k, (why, gained) in _FACT_NEWS.items() if (k in now and k not in before) == gained and
+            (k in now) != (k in before)]
+
+
 def _turn_change(ctx: Context) -> TurnChange | None:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
-    if not plan.previous.turns or not (plan.added or plan.removed):
+    if not plan.previous.turns or not (plan.added or plan.removed or (
+            prev is not None and prev.verdict != d.verdict and _fact_news(ctx))):
         return None
     return TurnChange(previous_verdict=prev.verdict if prev else None, verdict=d.verdict,
                       added=plan.added, removed=plan.removed)
@@ -548,6 +576,11 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
     prev, d, plan = ctx.previous, ctx.decision, ctx.plan
     if not prev or prev.component is not d.component or prev.part is not d.part:
         return ""
+    if prev.verdict != d.verdict and not (plan.added or plan.removed) and (news := _fact_news(ctx)):
+        # "Compliance confirmed Azure OpenAI in Switzerland North is acceptable": no condition moved, a fact voided the
+        # rule that decided before.
+        return (f"That moves the verdict from {VERDICT_WORD[prev.verdict]} to {VERDICT_WORD[d.verdict]}, since "
+                f"{', and '.join(news)}.")
     said = ctx.reading.said
     # What they told us, in their words ("you spend $80k a month on rented A100s"), else the condition's name.
     # A supposition echoed as a reason reads without its "what if" ("since you go to 2,000 requests/second").

@@ -210,6 +210,10 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if prev is None or prev.component is not d.component or prev.part is not d.part:
         return verdict_shape(ctx, cites)
     if ctx.plan.previous.turns:
+        if not ctx.plan.supposed and (fits := _why_not_option(ctx, cites)):
+            # "What if we just self-host Arize Phoenix and buy nothing?" proposes a product of the row: whether it
+            # fits the call is the answer, not "that would not change it".
+            return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
         # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
         return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}", []
     if not ctx.plan.supposed and d.verdict in ("buy", "hybrid"):
@@ -234,7 +238,10 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
 
 
 _WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't|should not|wouldn't) we\b|"
-                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b|\breasons? not to\b", re.IGNORECASE)
+                      r"\bwhat about (?:just )?(?:using|going with|self-hosting)\b|\breasons? not to\b|"
+                      # "what if we just self-host Arize Phoenix next to Elastic and buy nothing?" proposes a product
+                      r"\bwhat if we (?:just |simply |only )?(?:use|self-host|self host|run|go with|adopt|stick with|"
+                      r"stay on)\b", re.IGNORECASE)
 
 
 # "It's free", "it's open source anyway", "no licence to pay": the case for a self-hosted tool made on its price.
@@ -369,7 +376,10 @@ def _asked_about(ctx: Context, option) -> bool:
             mine = max(i for i in (norm.rfind(n, start, cue.start()) for n in names) if i >= 0)
             others = [norm.rfind(n.lower(), start, cue.start()) for o in ctx.decision.component.buy
                       if o.doc != option.doc for n in (o.name, *o.aliases)]
-            return all(i < mine for i in others)
+            # A tool they run named nearer ("a separate vector DB (Qdrant / Pinecone) or is OpenSearch enough?") is
+            # the one judged; the products before it are the alternative.
+            tools = [norm.rfind(t.lower(), start, cue.start()) for t in ctx.reading.stack]
+            return all(i < mine for i in [*others, *tools])
     at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
     return not (cue and at > cue.end())
 
@@ -406,7 +416,8 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # is judged against.
     sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
              if k in ctx.state.facts]
-    situation = situation_phrase(ctx) or (with_facts(sizes) if sizes else "")
+    # Whether something is enough is judged against the sizes they gave ("40M chunks") before who they are.
+    situation = (with_facts(sizes) if sizes else "") or situation_phrase(ctx)
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
     flip = plausible(ctx)

@@ -337,7 +337,7 @@ def _quotes(ctx: Context) -> list[tuple[str, float]]:
 
 
 def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
-               build_side: bool = False) -> tuple[str, Section | None] | None:
+               build_side: bool = False, own_side: str = "") -> tuple[str, Section | None] | None:
     """A sentence comparing building and buying over the asker's horizon, cited, and the placeholders it rests on;
     None when the asker gave none of the numbers a projection needs (`horizon_enough`: a cost question that names
     its horizon, "over three years", or asks for figures outright, is answered on labelled placeholders;
@@ -380,13 +380,15 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
         who += f" at a placeholder loaded {_price(values['loaded_cost_year'], unit)} a year each (use your own figure)"
     paid = [x for x in (kept, f"{quotes[0][0]} until the move is done" if replacing else "") if x]
     plus = f", plus {' and '.join(paid)}," if paid else ""
-    said = (f"Building {'the replacement' if replacing else 'it'} with {who}{plus} comes to about "
+    doing = own_side or f"Building {'the replacement' if replacing else 'it'}"
+    said = (f"{doing} with {who}{plus} comes to about "
             f"{_money(build[-1], unit)} over {_span(months)}")
     if quotes:
         totals = [(name, run[2][-1], monthly) for (name, monthly), run in zip(quotes, runs, strict=True)]
         said += ", against " + " and ".join(f"about {_money(total, unit)} for {name} at {_money(monthly, unit)} a month"
                                             for name, total, monthly in totals)
-        best = min([("building", build[-1]), *((name, total) for name, total, _ in totals)], key=lambda t: t[1])
+        best = min([("running it yourselves" if own_side else "building", build[-1]),
+                    *((name, total) for name, total, _ in totals)], key=lambda t: t[1])
         cheapest = f"staying on {best[0]}" if replacing and best[0] == quotes[0][0] else best[0]
         said += f", so {cheapest} is the cheapest on these numbers"
     elif "vendor_month" in given:

@@ -12,6 +12,8 @@ from .phrasing import listed
 def outside_their_boundary(ctx: Context, doc: str) -> bool:
     from ..vendors import outside_boundary
 
+    if "provider-approved" in ctx.state.facts:
+        return False  # their compliance cleared a hosted provider's deployment: hosted products are weighed on merit
     return outside_boundary(ctx.vendor_facts, ctx.decision.conditions, doc, ctx.state.facts.get("data-location", ""))
 
 

@@ -30,7 +30,9 @@ BUILD_WORDS = {"build", "building", "write", "writing", "own", "homegrown", "in-
 
 def fact_phrase(ctx: Context, kind: str) -> str:
     """A number the asker gave, as a phrase ("we are 5 people" -> "5 people")."""
-    return re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[kind]), flags=re.IGNORECASE)
+    said = re.sub(r"^(?:you|we) (?:are|'re)\s+|^(?:you|we)'re\s+", "", yours(ctx.state.facts[kind]), flags=re.IGNORECASE)
+    # A fact that opened the asker's sentence ("Five product teams ...") continues ours in lower case.
+    return said[:1].lower() + said[1:] if re.match(r"[A-Z][a-z]+\b", said) else said
 
 
 def condition_phrase(ctx: Context, cond: str) -> str:
@@ -40,8 +42,6 @@ def condition_phrase(ctx: Context, cond: str) -> str:
         kinds = ("engineers",)  # the small team is the fact; the company around it ("400 employees") is not
     # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
     facts = [fact_phrase(ctx, k) for k in kinds if k in ctx.state.facts]
-    # A fact that opened the asker's sentence ("Three ML engineers.") continues ours in lower case.
-    facts = [f[:1].lower() + f[1:] if re.match(r"[A-Z][a-z]+\b", f) else f for f in facts]
     if facts:
         return with_facts(facts)
     if cond == "regulated" and "regime" in ctx.state.facts:
