@@ -259,8 +259,8 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
 def asks_about_people(lex: Lexicon, norm: str) -> bool:
     """Whether every sentence that asks asks about pay or hiring ("What salary should we offer an MLOps engineer, and
     is it better to hire or keep a consultancy?"), which no note in the knowledge base answers."""
-    asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")] or [norm]
-    return all(lex.people_asks.search(x) for x in asking) and not lex.asks_decision.search(norm)
+    asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
+    return bool(asking) and all(lex.people_asks.search(x) for x in asking) and not lex.asks_decision.search(norm)
 
 
 def _asks_which_product(asking: list[str]) -> bool:

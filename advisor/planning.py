@@ -340,8 +340,9 @@ class Planner:
             elif build:
                 new.part = build.name
         r = self._bare_correction(r, state)
+        before_growth = r
         r = self._grown(r, state)
-        if r.act == "what-if" and act in ("verdict", "statement", "enough"):
+        if r is not before_growth and r.act == "what-if" and act in ("verdict", "statement", "enough"):
             act = "what-if"  # "what if we grow 10x?": the grown sizes are supposed, not told
         # Of several GPU counts in one turn, the fleet is the largest ("64 GPUs (8 nodes x 8 L40S) ... 2 people grab 32
         # GPUs"): the others are a node's share or what some of them take.
