@@ -416,8 +416,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # is judged against.
     sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
              if k in ctx.state.facts]
-    # Whether something is enough is judged against the sizes they gave ("40M chunks") before who they are.
-    situation = (with_facts(sizes) if sizes else "") or situation_phrase(ctx)
+    situation = situation_phrase(ctx) or (with_facts(sizes) if sizes else "")
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
     flip = plausible(ctx)
