@@ -46,10 +46,15 @@ _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can
                            r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b", re.IGNORECASE)
 
 
+# "Our CTO wants us to write our own tracker ... Is he right?": a plan to build, judged yes or no.
+_JUDGED = re.compile(r"^(?:and |so |but )?(?:is|are) (?:he|she|they|my [\w-]+|our [\w-]+|the [\w-]+) (?:right|correct|wrong)\b|"
+                     r"\bwho(?:'s| is) right\b|^(?:do you )?agree\b|\bpush back\b", re.IGNORECASE)
+
+
 def _yes_no_build(asking: list[str]) -> bool:
     """Whether every sentence that asks asks yes or no about building, naming no part ("is that something to write
-    ourselves?")."""
-    return bool(asking) and all(_YES_NO_BUILD.search(x.strip()) for x in asking)
+    ourselves?", "is he right?" after a plan to build)."""
+    return bool(asking) and all(_YES_NO_BUILD.search(x.strip()) or _JUDGED.search(x.strip()) for x in asking)
 
 
 def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Callable[[set[str] | None], tuple[str, float]],

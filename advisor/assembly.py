@@ -74,7 +74,10 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
     facts = load_vendor_facts(settings.knowledge_dir)
     reader = Reader(lex, heads, thresholds, embeddings.embed_spans, settings.condition_threshold,
                     settings.scope_threshold, settings.refusal_threshold, settings.negation_without_cue,
-                    words=embeddings.words, off_topic_veto=settings.off_topic_veto,
+                    words=embeddings.words, off_topic_veto=settings.off_topic_veto, part_row_min=settings.part_row_min,
+                    asked_row_min=settings.asked_row_min,
+                    asked_row_background_max=settings.asked_row_background_max,
+                    asked_row_whole_min=settings.asked_row_whole_min,
                     act_asking_min_words=settings.act_asking_min_words,
                     clause_support_min=settings.clause_support_min)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,

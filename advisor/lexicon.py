@@ -99,6 +99,7 @@ class Cues(BaseModel):
     unrestricted: list[str] = []
     cloud_names: dict[str, list[str]] = {}
     suite_rows: list[str] = []  # rows whose products are suites spanning other rows (see cues.yaml)
+    model_services: list[str] = []  # kinds with no row that are model services other than LLMs (see cues.yaml)
     llm_quality_rows: list[str] = []  # rows an LLM application's quality question is drawn toward (see cues.yaml)
     cloud_statements: list[str] = []
     echo_openers: list[str] = []
@@ -192,6 +193,7 @@ class Cues(BaseModel):
     went_unnoticed: list[str] = []  # ... and nobody seeing it ("nobody noticed for six weeks", "would have caught it")
     fears_lock_in: list[str] = []  # lock-in told as a worry or a wish to leave ("ties us to AWS for good", "exit path")
     dismisses_lock_in: list[str] = []  # lock-in waved away ("none of us care: trackers are easy to swap")
+    eases_budget: list[str] = []  # money no longer short ("our budget has been restored", "finance lifted the freeze")
     approves_provider: list[str] = []  # a hosted provider's deployment cleared under their data rule
     people_asks: list[str] = []  # asks about pay or hiring, not infrastructure ("what salary should we offer")
     disowned_hardware: list[str] = []  # machines said not to be theirs ("we own no hardware", "they go back to them")
@@ -203,7 +205,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "dismisses_lock_in", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "dismisses_lock_in", "eases_budget", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -419,6 +421,7 @@ class Lexicon:
         self.people_asks = _any(cues.people_asks)
         self.approves_provider = _any(cues.approves_provider)
         self.dismisses_lock_in = _any(cues.dismisses_lock_in)
+        self.eases_budget = _any(cues.eases_budget)
         self.fears_lock_in = _any(cues.fears_lock_in)
         self.outputs_went_wrong = _any(cues.outputs_went_wrong)
         self.went_unnoticed = _any(cues.went_unnoticed)
@@ -431,6 +434,7 @@ class Lexicon:
         self._k8s = _any(cues.kubernetes_in_use)
         self._no_k8s = _any(cues.kubernetes_absent)
         self.suite_rows = frozenset(cues.suite_rows)
+        self.model_services = frozenset(cues.model_services)
         self.llm_quality_rows = frozenset(cues.llm_quality_rows)
         self.clouds = frozenset(cues.cloud_names)  # vendor notes that are a whole public cloud ("aws")
 

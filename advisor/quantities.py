@@ -103,7 +103,9 @@ _SHARED_PERIOD = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<thing>{'|'.j
 # annotate", "label 40,000 scanned forms"): the size of the labelling job, not a rate.
 _VAGUE = {"tens of millions": 1e7, "hundreds of millions": 1e8, "hundreds of thousands": 1e5, "tens of thousands": 1e4,
           "millions": 1e6, "thousands": 1e3}
-_LABEL_VERB = r"(?:label|annotat|tag|classif|transcrib|segment|mark up|mark)\w*"
+# "photos to sort into 40 categories", "messages to categorise": sorting items into classes by hand is labelling too.
+_LABEL_VERB = (r"(?:label|annotat|tag|classif|transcrib|segment|mark up|mark|categori[sz]|(?:sort|put|file|group)(?=\w*\s+"
+               r"(?:\w+\s+)?in(?:to)?\s+(?:\d+\s+)?(?:[\w-]+\s+)?(?:categor|class|bucket|group|type|folder)))\w*")
 _BACKLOG = re.compile(
     rf"(?:(?:{_LABEL_VERB})\s+(?:about |around |roughly |some |over |~\s*)?)?"
     rf"(?:(?:{NUM})|(?P<vague>{'|'.join(_VAGUE)}))\s*(?:of\s+)?(?:[a-z-]+\s+){{0,3}}?"
@@ -216,7 +218,7 @@ _TEAM_SIZE = re.compile(rf"\b(?:team|lab|group|squad) (?:is|are|counts|has(?=\s+
                         r"(?:\s*(?:people|persons|engineers|members|folks|strong))?\b", re.IGNORECASE)
 _HEADCOUNT = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:we are|we re|we're|we’re|were|we have|with|company of|org of|about|around|over)\s+(?:{NUM})\s*"
-    r"(?:people|ppl|employees|staff|headcount|folks)\b"),
+    r"(?:people|ppl|persons|employees|staff|headcount|folks|guys|of us)\b"),
     # "a 3000-person bank", "a 600-employee insurer", "a ~400-person software services company": a whole organisation
     # (a team or a stage is not one), with up to three words describing it in between.
     # "a 60-person data org" is a department: an org only right after the count.
@@ -384,11 +386,15 @@ class Thresholds(_Strict):
     traffic_rps_by_component: dict[str, _Range] = {}
     # Likewise a latency target: 30 ms is tight for a model server and routine for an online feature lookup.
     latency_ms_by_component: dict[str, _Latency] = {}
+    # And a volume of items: 15,000 a day is light work for a batch job and a floor of people for labelling by hand.
+    items_per_day_by_component: dict[str, _Range] = {}
 
     def for_component(self, slug: str | None) -> Thresholds:
-        """These thresholds, with the rate and latency thresholds of `slug`'s row when it has its own."""
+        """These thresholds, with the rate, latency and item-volume thresholds of `slug`'s row when it has its own."""
         update = {k: v for k, v in (("traffic_rps", self.traffic_rps_by_component.get(slug or "")),
                                     ("latency_ms", self.latency_ms_by_component.get(slug or ""))) if v}
+        if items := self.items_per_day_by_component.get(slug or ""):
+            update["volume_per_day"] = self.volume_per_day.model_copy(update={"items": items})
         return self.model_copy(update=update) if update else self
 
 

@@ -125,6 +125,20 @@ class Settings(BaseSettings):
     off_topic_veto: float = Field(
         0.8, gt=0, le=1, description="...unless the act head gives off-topic at least this probability: row words "
         "used about systems with no model in them ('monitoring for our PHP monolith') sway the component head.")
+    part_row_min: float = Field(
+        0.35, gt=0, le=1, description="When the component head's 'no row' wins only by plurality (under half its "
+        "probability, the rest spread over rows), a row both heads give at least this much on average (the part "
+        "head's total over the row's parts), read from the sentences that ask, names the row ('Who should label "
+        "them: our own people or a managed workforce?').")
+    asked_row_min: float = Field(
+        0.45, gt=0, le=1, description="After a background, the sentences that ask name another row than the whole turn "
+        "when both heads give that row at least this much on them on average ('We serve 80 models ... The job that "
+        "joins outcomes back onto each prediction: build or buy?')...")
+    asked_row_background_max: float = Field(
+        0.1, ge=0, le=1, description="...and give the whole turn's row less than this on them...")
+    asked_row_whole_min: float = Field(
+        0.05, ge=0, le=1, description="...while the whole turn, which holds those sentences, gives their row at least "
+        "this much ('Write the scheduling part ourselves?' after forty nightly pipeline jobs stays the pipeline).")
     act_asking_min_words: int = Field(
         6, ge=1, description="After a long background, the act is read from the whole turn and its asking sentences "
         "together, when those sentences have at least this many words ('what now?' says less than the whole turn).")

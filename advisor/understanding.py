@@ -167,7 +167,10 @@ _QUESTION_START = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|d
 # stay in our own data centre": a rule said to say where data stays obliges as much as "must".
 # A strict duty said in the same clause as where data must be ("our prompt logs must stay in the EU"): a rule on where
 # data lives, whoever set it.
-_MUST = re.compile(r"\b(?:must|has to|have to|may only|can only|must not|may not|cannot|can't|not allowed to|is not allowed)\b")
+# "nothing leaves the EU", "no customer data leaves our account": an absolute said as a fact is a rule too.
+_MUST = re.compile(r"\b(?:must|has to|have to|may only|can only|must not|may not|cannot|can't|not allowed to|is not allowed)\b|"
+                   r"\b(?:nothing|no (?:\w+ ){0,2}(?:data|records|files|documents|audio|images|prompts|traces))\s+"
+                   r"(?:ever )?(?:leaves|goes (?:outside|out of|abroad)|is sent (?:outside|abroad)|crosses)\b")
 _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|can not|may not|must not|not allowed|"
                       r"forbid\w*|prohibit\w*|required|requires?|needs?|mandat\w*|by law|only|never|"
                       r"(?:rules?|laws?|acts?|contracts?|letters?|policy|policies|regulations?|agreements?) "
@@ -190,12 +193,19 @@ _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|min
                            r"hurts|is precious)\b|"
                            # "the owners cut IT spending to almost nothing", "paid out of our own savings"
                            r"\b(?:cut|cuts|slashed|slash|froze|frozen)\b[^.;?!]{0,40}?\bto (?:almost |nearly |practically |"
-                           r"next to |close to )?(?:nothing|zero|the bone)\b|\bout of (?:our|my) own (?:savings|pockets?)\b")
+                           r"next to |close to )?(?:nothing|zero|the bone)\b|\bout of (?:our|my) own (?:savings|pockets?)\b|"
+                           # "the board will not approve anything this year", "tooling spend is capped at €1,500 a
+                           # month", "no new subscriptions": spending held to a cap or stopped is money that is short
+                           r"\b(?:will not|won't|wont|refuses? to|never) (?:approve|sign off on|fund|pay for) (?:any|anything|new|more)\b|"
+                           r"\b(?:budget|spend|spending|tooling|tools?|costs?)\b[^.;?!]{0,20}?\bcapped at\b|"
+                           r"\bno new (?:subscriptions|spend|spending|tools|licen[cs]es|vendors)\b|\bspending freeze\b")
 _PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
 # A language model, named, or known by what it does for them: an assistant or chatbot that answers, drafts or summarises.
 _LANGUAGE_MODEL = re.compile(r"\b(?:llms?|large language models?|language models?|open[- ]weights? models?|gpt-?\w*|"
                              r"claude|llama|mistral|gemini|qwen|(?:ai |internal |chat )?assistants?|chat ?bots?|"
                              r"copilots?|genai|generative ai|rag|retrieval[- ]augmented)\b")
+_MODELS_NAMED = re.compile(r"\b(?:models?|ml|machine learning|predictions?|classifiers?|llms?|embeddings?|"
+                           r"training (?:runs?|jobs?|data)|fine-tun\w*|inference)\b")
 _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitation|condition|clause|obligation)s?\b")
 
 
@@ -354,7 +364,9 @@ class Reader:
     def __init__(self, lexicon: Lexicon, heads: Heads, thresholds: Thresholds, embed_spans,
                  condition_threshold: float = 0.5, scope_threshold: float = 0.85, refusal_threshold: float = 0.5,
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
-                 act_asking_min_words: int = 6, clause_support_min: float = 0.25):
+                 act_asking_min_words: int = 6, clause_support_min: float = 0.25, part_row_min: float = 0.35,
+                 asked_row_min: float = 0.45, asked_row_background_max: float = 0.1,
+                 asked_row_whole_min: float = 0.05):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -366,6 +378,10 @@ class Reader:
         self.negation_without_cue = negation_without_cue
         self.act_asking_min_words = act_asking_min_words
         self.clause_support_min = clause_support_min
+        self.part_row_min = part_row_min
+        self.asked_row_min = asked_row_min
+        self.asked_row_background_max = asked_row_background_max
+        self.asked_row_whole_min = asked_row_whole_min
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -426,9 +442,11 @@ class Reader:
         r.destination = m.group(1) if self.lex.destination and (m := self.lex.destination.search(norm)) else ""
         # Told, not asked: "do we need our own cluster?" or "would owning GPUs in a colo be cheaper?" weighs owning.
         r.model_product = m.group(0) if (m := self.lex.sells_model.search(norm)) else ""
-        r.owns_hardware = next((m.group(0) for m in self.lex.owned_hardware.finditer(norm)
-                                if not _asked_at(norm, m.start(), m.end()) and not _PROPOSED.search(
-                                    re.split(r"[.?!;]", norm[max(0, m.start() - 80):m.start()])[-1])), "")
+        owned = [m.group(0) for m in self.lex.owned_hardware.finditer(norm)
+                 if not _asked_at(norm, m.start(), m.end()) and not _PROPOSED.search(
+                     re.split(r"[.?!;]", norm[max(0, m.start() - 80):m.start()])[-1])]
+        # The machines told with their count ("we already own 4 servers with 8x a100") say more than "our own servers".
+        r.owns_hardware = next((o for o in owned if re.search(r"\d", o)), owned[0] if owned else "")
         # "compliance confirmed that Azure OpenAI in Switzerland North is acceptable": the exception the rule allows.
         r.approved_provider = m.group(0) if (m := self.lex.approves_provider.search(norm)) and not re.search(
             r"\b(?:not|never|no longer|won't|will not|refused|rejected)\b", m.group(0)) else ""
@@ -544,6 +562,13 @@ class Reader:
                 and self._p("act", x, "off-topic") < self.off_topic_veto:
             # "sales team tool: an LLM drafts our follow-up emails. API or self-hosting it?": a language model they
             # would call or run themselves is LLM inference, whatever the trade around it pulls the act head toward.
+            in_scope = True
+        if not in_scope and r.component is not None and _MODELS_NAMED.search(norm) and \
+                self._p("act", x, "off-topic") < self.off_topic_veto and \
+                self._row_votes(xa if xa is not None else x).get(r.component, 0.0) >= self.scope_threshold:
+            # "bank in tashkent, central bank rules say customer data stays in uzbekistan. monitoring for our 14 credit
+            # models: build or buy?": the trade sways the act head toward off-topic, but both heads put the question on
+            # one row and it names the models that row serves; "monitoring for our PHP monolith" names none.
             in_scope = True
         if not in_scope and r.component in (None, "ml-monitoring") and r.other_component is None and \
                 "ml-monitoring" in self.heads["component"].classes and \
@@ -673,11 +698,34 @@ class Reader:
             if h.classes[int(p.argmax())] != NONE and max(pa[i] for i in rows) >= self.scope_threshold:
                 p = (p + pa) / 2
         best, conf = self._pick("component", p)
+        if also is not None and best not in (NONE, OTHER) and not asked:
+            # "We serve 80 pricing models, 30 million predictions a day. The nightly job that joins actual outcomes back
+            # onto each prediction so we can measure accuracy: build it or buy it?": the background reads as serving,
+            # the sentence that asks plainly as monitoring (both heads on it agree) and not at all as serving.
+            # The whole turn holds that sentence too: a row it gives next to nothing ("Write the scheduling part
+            # ourselves?" after forty nightly pipeline jobs) is the short sentence's words misread, not its subject.
+            votes, whole = self._row_votes(also), self._row_votes(x)
+            top = max(votes, key=votes.get, default=best)
+            if top != best and votes[top] >= self.asked_row_min and votes.get(best, 0.0) < self.asked_row_background_max \
+                    and whole.get(top, 0.0) >= self.asked_row_whole_min:
+                best, conf = top, votes[top]
         r.confidence["component"] = conf
         if best == NONE and others_asked and self._p("act", x, "off-topic") < self.refusal_threshold:
             # The head finds no row, but the sentence that asks names infrastructure without one ("Keep Confluent Cloud,
             # move to Amazon MSK, or run Kafka ourselves?") and the act head does not take the turn for off-topic.
             best = OTHER
+        if best == NONE and not others_asked and p[self.heads["component"].classes.index(NONE)] < 0.5 and \
+                self._p("act", x, "off-topic") < self.refusal_threshold:
+            # "Who should label them for our triage model: our own people or a managed workforce?": the head's "no row"
+            # wins only by plurality, its rows together outweigh it; the part head, whose classes are the rows' parts,
+            # settles which row when it puts most of its mass on one.
+            best = self._row_by_parts(x, also) or best
+        service = next((h.doc for h in hits if h.slug == OTHER and h.doc in self.lex.model_services), None)
+        if best == "llm-inference" and service and not _LANGUAGE_MODEL.search(r.normalized) and not any(
+                h.slug == best and (h.doc or len(h.phrase.split()) > 1) for h in hits):  # "fine-tune" fits any model
+            # "We record 12,000 hours of calls a month ... fine-tune Whisper ourselves? Build or buy?": a model service
+            # with no row, named where no language model is, is the subject, not LLM inference.
+            best, others_asked = OTHER, [service, *others_asked]
         if best == OTHER and not others_asked:
             # "A Databricks account team offered a deal ... or we go deeper into Vertex AI. Which would you choose?":
             # two products of one row weighed as the options name the subject, whatever infrastructure of no row the
@@ -742,6 +790,33 @@ class Reader:
             r.components = [exact[0]] + [s for s in r.components if s != exact[0]]
         else:
             r.components = []
+
+    def _row_votes(self, x) -> dict[str, float]:
+        """Each row's mean probability from the component and part heads (the part head's summed over the row's
+        parts) for one reading."""
+        comp, part = self.heads["component"], self.heads["part"]
+        votes: Counter = Counter()
+        for c, v in zip(comp.classes, comp.proba(x)[0]):
+            if c not in (NONE, OTHER):
+                votes[c] += float(v) / 2
+        for c, v in zip(part.classes, part.proba(x)[0]):
+            votes[c.split("/", 1)[0]] += float(v) / 2
+        return dict(votes)
+
+    def _row_by_parts(self, x, also=None) -> str | None:
+        """The row the component and part heads agree on, read from the asking sentences when there are some: their
+        mean probability on it (the part head's summed over the row's parts) at least `part_row_min`."""
+        x = also if also is not None else x  # what is asked lives in the sentences that ask
+        comp, part = self.heads["component"], self.heads["part"]
+        pc, pp = self._proba("component", x), self._proba("part", x)
+        rows: Counter = Counter()
+        for c, v in zip(part.classes, pp):
+            rows[c.split("/", 1)[0]] += float(v) / 2
+        for c, v in zip(comp.classes, pc):
+            if c in rows:
+                rows[c] += float(v) / 2
+        row, mass = rows.most_common(1)[0] if rows else (None, 0.0)
+        return row if mass >= self.part_row_min else None
 
     def _weighed_products(self, r: Reading, vendors, asking) -> tuple[Counter, Counter]:
         """Rows of the products weighed as options, over the turn and in its asking sentences (empty unless a choice
@@ -1025,7 +1100,10 @@ class Reader:
             tight = [i for i in (range(1, len(units)) if len(units) > 1 else [0]) if _TIGHT_BUDGET.search(units[i])
                      and not _PAST.search(_sentence_around(r.normalized, units[i]))]
             if tight:
-                said["budget"] = (tight[0], pol_head.classes[int(Q[tight[0]].argmax())])
+                # "the board will not approve anything": a shortage told with a negative word is still stated.
+                pol = "stated" if self.lex.stated_by_negative.get("budget") is not None and \
+                    self.lex.stated_by_negative["budget"].search(units[tight[0]]) else pol_head.classes[int(Q[tight[0]].argmax())]
+                said["budget"] = (tight[0], pol)
         if "lock-in" not in said:
             # "I'm wary of tying every job script to one vendor's scheduler", "the board wants an exit path": the worry
             # told in the story's words is the lock-in condition whatever the head made of it; its polarity is the
@@ -1034,6 +1112,12 @@ class Reader:
                       if self.lex.fears_lock_in.search(units[i])]
             if feared:
                 said["lock-in"] = (feared[0], pol_head.classes[int(Q[feared[0]].argmax())])
+        if said.get("budget", (0, "stated"))[1] == "stated":
+            # "Scratch the money part: the contract got signed and our budget has been restored.", "finance lifted the
+            # freeze this morning": money short no longer, whatever the head made of the clause.
+            eased = [i for i in range(said.get("budget", (0, ""))[0], len(units)) if self.lex.eases_budget.search(units[i])]
+            if eased:
+                said["budget"] = (eased[0], "negated")
         if said.get("lock-in", (0, ""))[1] == "stated":
             # "Our investor keeps asking about lock-in, but honestly none of us care: trackers are easy to swap."
             waved = [i for i in range(said["lock-in"][0], len(units)) if self.lex.dismisses_lock_in.search(units[i])]

@@ -228,7 +228,8 @@ def _extras(rest: str) -> tuple[float, str]:
 
 # "our own Kubernetes cluster", "our own EKS nodes" are owned in the cloud, not machines bought; "each model on its own
 # endpoint on GPU instances" owns nothing.
-_HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|(?<!its )(?<!their )own|owning)\b(?:(?!\b(?:kubernetes|k8s|eks|gke|aks|aws|gcp|"
+# "We own 48 A100s" tells what is already theirs, not an option to buy; "buy our own GPUs" weighs one.
+_HARDWARE = re.compile(r"\b(?:buy|buying|bought|purchas\w*|(?<!its )(?<!their )(?<!we )(?<!already )(?<!i )own|owning)\b(?:(?!\b(?:kubernetes|k8s|eks|gke|aks|aws|gcp|"
                        r"azure|cloud)\b)[^.?!;]){0,30}\b(?:nodes?(?![.]?js\b| (?:backend|service|app|api|code|server)s?\b)|servers?|gpus?|boxes|"
                        r"h100s?|a100s?|h200s?|l40s?|dgx\w*|hardware|cluster)\b|\bcolo(?:cate|cated|cation)?\b|"
                        r"\bbare[- ]metal\b", re.IGNORECASE)

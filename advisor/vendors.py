@@ -198,7 +198,7 @@ _GENERIC = frozenset(re.findall(r"\S+", """and or for with of the a an on to in 
 tool tools tooling tracking support one api plus fit fully large across inside wide range broad existing several multi
 very easy mature native based also more most best high fast new data types type control hosted panel key keys bill
 policy comparison comparisons quality volume scale work server service platform system cloud gpu cluster node run
- running compatible"""))
+ running compatible shared proven"""))
 
 
 _ON_SITE = re.compile(r"\bno (?:public )?cloud\b|\bon[- ]?prem(?:ises)?\b|\bair[- ]?gapped\b|\bour own data ?cent(?:er|re)\b",
@@ -212,6 +212,16 @@ def _shared_terms(strength: str, said: str) -> set[str]:
                 if w not in _GENERIC and w.rstrip("s") not in _GENERIC and len(w) > 2}
 
     return words(strength) & words(said)
+
+
+_CHOICE = re.compile(r"\b(?:or|vs|versus|options?|alternatives?|shortlist\w*|candidates?)\b")
+
+
+def _only_as_option(tool: str, norm: str) -> bool:
+    """Whether this turn names `tool` only in sentences that weigh options ("Options on the table: Slurm, Kubernetes +
+    Kueue, or Run:ai"), so it is a choice, not what they already run."""
+    said = [x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(rf"\b{re.escape(tool.lower())}\b", x)]
+    return bool(said) and all(_CHOICE.search(x) for x in said)
 
 
 def _row_caveat(ctx):
@@ -312,7 +322,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
             score, why = score + 2, [f"it runs on the {on} you already use", *why]
         strength = facts[o.doc].strength
         built_on = [t for t in ctx.state.stack if re.search(rf"\b{re.escape(t)}\b", strength, re.IGNORECASE)
-                    and not any(t.lower() in w.lower() for w in why)]
+                    and not any(t.lower() in w.lower() for w in why) and not _only_as_option(t, ctx.reading.normalized)]
         # A word every compared option is strong on ("runs" for trackers) tells them apart in nothing.
         others = set().union(*(_shared_terms(facts[x.doc].strength, facts[x.doc].strength)
                                for x in options if x is not o))

@@ -78,7 +78,38 @@ def compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCha
         # "He now argues it's our edge: the forecasts are what we sell, so the training stack is core. Is he right?":
         # where their edge sits answers the argument before the call it leaves standing.
         lead = f"No. {edge} {lead}"
-    return lead, _said_once(lead, sections), changed
+    # Only machines told with their count ("2 servers with 8x H100"): "our own servers" in a data rule says where data
+    # stays, not what they have to run a model on.
+    if (owned := ctx.state.facts.get("owns-hardware")) and re.search(r"\d", owned) and \
+            re.search(r"\bself-host", lead, re.IGNORECASE) and \
+            not re.search(r"\b(?:you|machines you) (?:already )?own\b", lead):
+        # "We already own 2 servers with 8x H100 ... self-host or wait for a vendor contract?": the self-hosting the
+        # call advises runs on what they own, said in their words.
+        lead = f"{lead} Run it on the hardware you already have ({_their_words(_as_said(owned, ctx.question))})."
+    return lead, _said_once(lead, [*sections, *keep(_prepare(ctx, cites, sections))]), changed
+
+
+def _as_said(told: str, question: str) -> str:
+    """`told` (read lower-cased) with the asker's own capitals, when the question holds it."""
+    at = question.lower().find(told.lower())
+    return question[at:at + len(told)] if at >= 0 else told
+
+
+def _their_words(told: str) -> str:
+    """A fact as they told it, without its opening pronoun ("we already own 2 servers" -> "2 servers")."""
+    return re.sub(r"^(?:we|i|they)\s+(?:already\s+|still\s+)?(?:own|have|bought|purchased|got)\s+", "", told.strip(),
+                  flags=re.IGNORECASE)
+
+
+def _prepare(ctx: Context, cites: Citations, sections: list[Section]) -> Section | None:
+    """"..., and what should we do now so we don't redo everything?": the row's guard for what they buy, which keeps
+    the later change cheap, done today; None unless asked (or already said)."""
+    d = ctx.decision
+    if "prepare" not in ctx.reading.also or d.component is None or d.verdict == "build" or \
+            any(x.title == "Keeping a later move cheap" for x in sections):
+        return None
+    guard = [x for x in own_sentences(ctx, cites, "risks", "buy") if "guard" in x.lower()][:1]
+    return Section(kind="guidance", title="What to do now", items=guard) if guard else None
 
 
 _MARKS = re.compile(r"\s*\[\d+\]")

@@ -56,6 +56,14 @@ MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "wor
 _TOWARD = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrating)\s+(?:to\s+|with\s+|onto\s+)?$")
 
 
+def _open_against_paid(ctx: Context) -> bool:
+    """Whether the options named weigh a paid product against a free open-source one they would run themselves
+    ("Slurm, Kubernetes + Kueue, or paying for Run:ai (quote ~CAD 90k/year)")."""
+    facts = ctx.vendor_facts or {}
+    named = [facts[o.doc] for o in ctx.decision.component.buy if o.doc in ctx.reading.vendors and o.doc in facts]
+    return any(f.open_source for f in named) and any(not f.open_source for f in named)
+
+
 def switch_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     """How costly moving is, and the way over; led by their own sum when they priced the move ("our bill is $50k a
     month; 2 more engineers would cut it by 30%: does leaving save money?")."""
@@ -341,7 +349,7 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         return f"{summed[0]} {_call(ctx, cites, _OPENERS_SUM)}", keep(
             summed[1], left_out_section(ctx, cites, section.items[:1] if section else []))
     bills = (options_a_year(ctx, cites) or rent_against_own(ctx, cites) or bill_against_own(ctx, cites) or run_against_quote(ctx, cites)
-             or people_both_ways(ctx, cites) or (quote_against_running(ctx, cites) if ctx.state.running else "")
+             or people_both_ways(ctx, cites) or (quote_against_running(ctx, cites) if ctx.state.running or _open_against_paid(ctx) else "")
              or gpu_use_against_owning(ctx, cites)) if key == "cost" else ""
     # Prices per unit they gave ("$9.40 an image", "25 seats at $50") multiplied out say more than a sum whose build
     # side is all placeholders.
