@@ -139,6 +139,9 @@ class Settings(BaseSettings):
     asked_row_whole_min: float = Field(
         0.05, ge=0, le=1, description="...while the whole turn, which holds those sentences, gives their row at least "
         "this much ('Write the scheduling part ourselves?' after forty nightly pipeline jobs stays the pipeline).")
+    asked_row_min_words: int = Field(
+        12, ge=1, description="...and only when those sentences have at least this many words: a short question ('Do "
+        "we build the inference stack or buy it?') leans on the background for its subject.")
     act_asking_min_words: int = Field(
         6, ge=1, description="After a long background, the act is read from the whole turn and its asking sentences "
         "together, when those sentences have at least this many words ('what now?' says less than the whole turn).")

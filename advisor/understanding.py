@@ -366,7 +366,7 @@ class Reader:
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
                  act_asking_min_words: int = 6, clause_support_min: float = 0.25, part_row_min: float = 0.35,
                  asked_row_min: float = 0.45, asked_row_background_max: float = 0.1,
-                 asked_row_whole_min: float = 0.05):
+                 asked_row_whole_min: float = 0.05, asked_row_min_words: int = 12):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -382,6 +382,7 @@ class Reader:
         self.asked_row_min = asked_row_min
         self.asked_row_background_max = asked_row_background_max
         self.asked_row_whole_min = asked_row_whole_min
+        self.asked_row_min_words = asked_row_min_words
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -495,7 +496,8 @@ class Reader:
         long_ask = xa is not None and len(" ".join(norm[b:e] for b, e in asking).split()) >= self.act_asking_min_words
         self._components(r, x, hits, [a for a in (words_only(norm[b:e]) for b, e in asking) if a],
                          [h.doc for h in hits if h.slug == OTHER and any(b <= h.start < e for b, e in asking)],
-                         also=xa if long_ask else None)
+                         also=xa if long_ask else None,
+                         told_ask=len(" ".join(norm[b:e] for b, e in asking).split()) >= self.asked_row_min_words)
         if asking and len(asking) < len(sents):
             # "... the person who wrote the serving layer left. Is it still worth staying on our own platform?": a row
             # named only in a sentence that tells, never in one that asks.
@@ -668,7 +670,7 @@ class Reader:
 
 
     def _components(self, r: Reading, x: np.ndarray, hits, asking: list[str] = (),
-                    others_asked: list[str] = (), also=None) -> None:
+                    others_asked: list[str] = (), also=None, told_ask: bool = False) -> None:
         named = [h.slug for h in hits if h.by_name and h.slug != OTHER]
         exact = [h.slug for h in hits if h.by_name and h.slug != OTHER and (h.phrase or self._misspelt(h))]
         # Rows named outright in the sentences that ask (only when background sentences come with them).
@@ -698,10 +700,12 @@ class Reader:
             if h.classes[int(p.argmax())] != NONE and max(pa[i] for i in rows) >= self.scope_threshold:
                 p = (p + pa) / 2
         best, conf = self._pick("component", p)
-        if also is not None and best not in (NONE, OTHER) and not asked:
+        if also is not None and told_ask and best not in (NONE, OTHER) and not asked:
             # "We serve 80 pricing models, 30 million predictions a day. The nightly job that joins actual outcomes back
             # onto each prediction so we can measure accuracy: build it or buy it?": the background reads as serving,
             # the sentence that asks plainly as monitoring (both heads on it agree) and not at all as serving.
+            # Only a question that tells its own subject (at least `asked_row_min_words` words): "Do we build the
+            # inference stack or buy it?" leans on the background for which inference.
             # The whole turn holds that sentence too: a row it gives next to nothing ("Write the scheduling part
             # ourselves?" after forty nightly pipeline jobs) is the short sentence's words misread, not its subject.
             votes, whole = self._row_votes(also), self._row_votes(x)
@@ -718,8 +722,9 @@ class Reader:
                 self._p("act", x, "off-topic") < self.refusal_threshold:
             # "Who should label them for our triage model: our own people or a managed workforce?": the head's "no row"
             # wins only by plurality, its rows together outweigh it; the part head, whose classes are the rows' parts,
-            # settles which row when it puts most of its mass on one.
-            best = self._row_by_parts(x, also) or best
+            # settles which row when it puts most of its mass on one. Read from the asking sentences only when they tell
+            # their own subject: "How should we evaluate them before picking one?" says "evaluate", not LLM evals.
+            best = self._row_by_parts(x, also if told_ask else None) or best
         service = next((h.doc for h in hits if h.slug == OTHER and h.doc in self.lex.model_services), None)
         if best == "llm-inference" and service and not _LANGUAGE_MODEL.search(r.normalized) and not any(
                 h.slug == best and (h.doc or len(h.phrase.split()) > 1) for h in hits):  # "fine-tune" fits any model
