@@ -154,3 +154,10 @@ def test_the_rows_name_as_verbs_names_the_row(advisor):
     a = advisor.ask("We run a travel-booking chatbot, live for a year, 2,000 chats a day. For evaluating and "
                     "observing the LLM side of it: build or buy?")
     assert a.component == "llm-observability"
+
+
+def test_measures_of_a_tool_already_run_skip_its_rollout(advisor):
+    a = advisor.ask("We bought Arize five months ago to monitor our churn models. The CFO asks how we know it is "
+                    "worth the money. What KPIs should we report each quarter?")
+    assert "which you already run" in a.lead
+    assert not any(s.title == "Rolling it out" for s in a.sections)

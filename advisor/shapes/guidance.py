@@ -421,6 +421,12 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # step or the measures asked for. A component's rollout is written for the bought route: a build verdict
         # takes the general guidance below instead.
         prev = ctx.previous
+        running = set(ctx.reading.running) | set(ctx.state.running)
+        if named and named[0].doc in running and set(tokenize(ctx.question)) & MEASURE_WORDS:
+            # "We bought Evidently four months ago; leadership asks how we know it works: which KPIs?": it is rolled
+            # out already, so the measures answer, without the steps of a rollout that is behind them.
+            return f"For {named[0].name}, which you already run: {lower_first(ctx, steps[0])}", \
+                keep(build_section(ctx, cites))
         if named:
             lead = f"Roll {named[0].name} out small and measure it: {lower_first(ctx, steps[0])}"
         elif prev and prev.component is ctx.decision.component and prev.verdict == ctx.decision.verdict:
