@@ -718,12 +718,14 @@ class Reader:
             # The head finds no row, but the sentence that asks names infrastructure without one ("Keep Confluent Cloud,
             # move to Amazon MSK, or run Kafka ourselves?") and the act head does not take the turn for off-topic.
             best = OTHER
-        if best == NONE and not others_asked and p[self.heads["component"].classes.index(NONE)] < 0.5 and \
+        asks = "?" in r.normalized or bool(self.lex.asks_decision.search(r.normalized))
+        if best == NONE and asks and not others_asked and p[self.heads["component"].classes.index(NONE)] < 0.5 and \
                 self._p("act", x, "off-topic") < self.refusal_threshold:
             # "Who should label them for our triage model: our own people or a managed workforce?": the head's "no row"
             # wins only by plurality, its rows together outweigh it; the part head, whose classes are the rows' parts,
             # settles which row when it puts most of its mass on one. Read from the asking sentences only when they tell
             # their own subject: "How should we evaluate them before picking one?" says "evaluate", not LLM evals.
+            # Only a turn that asks: "Just so you know, we run 300 models" tells facts and leaves the subject open.
             best = self._row_by_parts(x, also if told_ask else None) or best
         service = next((h.doc for h in hits if h.slug == OTHER and h.doc in self.lex.model_services), None)
         if best == "llm-inference" and service and not _LANGUAGE_MODEL.search(r.normalized) and not any(

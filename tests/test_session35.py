@@ -26,7 +26,7 @@ def test_a_daily_labelling_volume_weighs_more_than_the_same_volume_processed():
 
 def test_llm_requests_weigh_more_than_classic_model_requests():
     t = _thresholds()
-    calls = [Quantity(kind="traffic_rps", value=40, text="40 requests a second")]
+    calls = [Quantity(kind="traffic_rps", value=60, text="60 requests a second")]
     assert implications(calls, t.for_component("llm-inference")).get("scale") == "stated"
     assert implications(calls, t.for_component("model-serving")).get("scale") != "stated"
 
