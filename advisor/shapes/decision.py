@@ -417,6 +417,10 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
              if k in ctx.state.facts]
     situation = situation_phrase(ctx) or (with_facts(sizes) if sizes else "")
+    if sizes and situation.startswith("with ") and not any(x in situation for x in sizes) and \
+            (size := with_facts(sizes[:1])).startswith("with "):
+        # "with 3 backend devs" says who; "is pgvector enough?" is judged against the size they gave, said after it.
+        situation = f"{situation} and {size[5:]}"
     hypo = hypothetical_words(ctx, ctx.plan.supposed) if ctx.plan.reasked else ""
     situation = f"if {hypo}" if hypo else situation
     flip = plausible(ctx)
