@@ -214,14 +214,18 @@ def _shared_terms(strength: str, said: str) -> set[str]:
     return words(strength) & words(said)
 
 
-_CHOICE = re.compile(r"\b(?:or|vs|versus|options?|alternatives?|shortlist\w*|candidates?)\b")
+# A sentence that weighs options or puts a plan ("Options on the table: Slurm, Kubernetes + Kueue, or Run:ai", "a senior
+# DS says we should just assemble MLflow + Airflow") names tools as choices, not as what they run.
+_CHOICE = re.compile(r"\b(?:or|vs|versus|options?|alternatives?|shortlist\w*|candidates?|should|could|wants?|"
+                     r"propos\w*|suggest\w*|recommend\w*|considering|thinking of|looking at)\b")
 
 
-def _only_as_option(tool: str, norm: str) -> bool:
-    """Whether this turn names `tool` only in sentences that weigh options ("Options on the table: Slurm, Kubernetes +
-    Kueue, or Run:ai"), so it is a choice, not what they already run."""
+def only_as_option(tool: str, norm: str) -> bool:
+    """Whether this turn names `tool` only in sentences that weigh options or put a plan, never as theirs ("our
+    Airflow"), so it is a choice, not what they already run."""
     said = [x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(rf"\b{re.escape(tool.lower())}\b", x)]
-    return bool(said) and all(_CHOICE.search(x) for x in said)
+    return bool(said) and all(_CHOICE.search(x) and not re.search(rf"\b(?:our|my) (?:[\w-]+ )?{re.escape(tool.lower())}\b", x)
+                              for x in said)
 
 
 def _row_caveat(ctx):
@@ -322,7 +326,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
             score, why = score + 2, [f"it runs on the {on} you already use", *why]
         strength = facts[o.doc].strength
         built_on = [t for t in ctx.state.stack if re.search(rf"\b{re.escape(t)}\b", strength, re.IGNORECASE)
-                    and not any(t.lower() in w.lower() for w in why) and not _only_as_option(t, ctx.reading.normalized)]
+                    and not any(t.lower() in w.lower() for w in why) and not only_as_option(t, ctx.reading.normalized)]
         # A word every compared option is strong on ("runs" for trackers) tells them apart in nothing.
         others = set().union(*(_shared_terms(facts[x.doc].strength, facts[x.doc].strength)
                                for x in options if x is not o))

@@ -693,9 +693,19 @@ def reused_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     product, row = (facts.product, facts.filed_under) if facts else (doc, "")
     what = cites.sentence_from(cites.section(doc, "what it is"))
     built = f" {what[0]}" if what else ""
-    lead = (f"Only if it already does what {article(name)} has to do: {product} is built for {row or 'other work'}, "
-            f"not as {article(name)}.{built} Check it against that need before counting on it; otherwise weigh "
-            f"{article(name)} on its own.")
+    # "Portkey has guardrail hooks: is that enough?": when its own note says it does that work ("The Portkey gateway
+    # handles ... guardrail checks"), that is the answer's start, not "it is built for something else".
+    head = re.escape(name.split()[0].lower().rstrip("s"))
+    does = [f"{x} [{cites.cite(p, x)}]" for p in [cites.section(doc, h) for h in ("strengths", "what it is")] if p
+            for x in sentences(p.doc.page_content) if usable(x) and re.search(rf"\b{head}", x.lower())][:1]
+    if does:
+        lead = (f"Partly: {product} does some of that work itself. {does[0]} Check those checks against each thing you "
+                f"need {article(name)} to do before counting on them; whatever they leave out needs {article(name)} "
+                f"of its own.")
+    else:
+        lead = (f"Only if it already does what {article(name)} has to do: {product} is built for {row or 'other work'}, "
+                f"not as {article(name)}.{built} Check it against that need before counting on it; otherwise weigh "
+                f"{article(name)} on its own.")
     lines, _ = applied_questions(ctx, cites, name, set())
     return lead, keep(applied_section(lines))
 

@@ -10,6 +10,7 @@ from ..hosting import quote
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
+from ..vendors import only_as_option
 from .phrasing import BUY_WORDS, cap, condition_phrase, listed
 
 GUIDANCE_SECTIONS = {
@@ -113,6 +114,8 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     if comp and prev.component != comp.slug:
         tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
     tools, rx = _in_place(ctx, tools)
+    # "Options: Slurm, Kubernetes + Kueue, or Run:ai" names Kubernetes as a choice, not as what they run.
+    tools = [t for t in tools if not only_as_option(t, ctx.reading.normalized)]
     passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
     picked, named = [], []
     for passage, s in ((p, x) for p in passages for x in sentences(p.doc.page_content) if usable(x)):
