@@ -467,10 +467,15 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         else:
             lead = f"{first} {cap(verdict_clause(ctx))}. {reason}"
         own = own_sentences(ctx, cites, "risks", "build", limit=3) if key == "risks-build" else []
+        if ctx.decision.verdict == "build":
+            # "Which risks go in the board deck?" after a call to build: "the guard against building is to measure
+            # first" argues against the call they were just given, so it is no risk of theirs.
+            own = [x for x in own if "guard against building" not in x.lower()]
         if own:
             # What building this component risks, from its own note, leads; the general words on building follow.
             lead = f"{own[0]} {lead[len(first):].strip()}"
-            section = Section(kind="guidance", title=section.title, items=[first, *own[1:3]])
+            general = [x for x in (section.items if section else []) if x != first]
+            section = Section(kind="guidance", title=section.title, items=[first, *own[1:3], *general][:3])
         if key == "risks-build" and build_effort(ctx) and (figures := projection(ctx, cites, build_side=True)):
             # "His estimate is 2 engineers for 4 months": what that estimate comes to over the years it must be kept
             # running is the first risk to put a number on.
