@@ -386,6 +386,24 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         lead = (f"{prefix}neither is a safe default by itself: {advice[:1].lower()}{advice[1:]}"
                 f"{cites.support(caveat.advice, caveat.note)} Once that is settled, pick on the integrations you already have.")
         cautioned = True
+    elif (rule := ctx.decision.deciding) is not None and not getattr(rule, "global_rule", False) and (
+            others := [o.name for o in comp.buy if o not in options and re.search(rf"\b{re.escape(o.name)}\b", rule.advice)]) \
+            and not any(re.search(rf"\b{re.escape(o.name)}\b", rule.advice) for o in options):
+        # "Scale AI or Labelbox? budget is 15,000 USD": nothing sets the two apart, and the rule for their situation
+        # names other products (self-hosted Label Studio or CVAT): that rule answers before any pick between the two.
+        # Asked as a choice, the rule is said here; after a call that already said it, only what it means for theirs.
+        if ctx.plan.act == "vendor":
+            from .shapes.phrasing import OPENER
+
+            advice = OPENER.sub("", rule.advice) if prefix else rule.advice
+            lead = _cap(f"{prefix}start with neither of those you named: {advice[:1].lower()}{advice[1:]}"
+                        f"{cites.support(rule.advice, rule.note)} If you do buy one of yours, pick on the integrations "
+                        "and hosting you already have.")
+        else:
+            lead = _cap(f"{prefix}start with neither of those you named: {' or '.join(others[:2])} "
+                        f"{'is' if len(others) == 1 else 'are'} what fits here first; if you do buy one of yours, pick "
+                        "on the integrations and hosting you already have.")
+        cautioned = True
     else:
         lead = _cap(f"{prefix}any of these is a sound buy; {best.name} is a safe default, so pick on the "
                     "integrations and hosting you already have.")

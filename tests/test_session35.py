@@ -161,3 +161,18 @@ def test_measures_of_a_tool_already_run_skip_its_rollout(advisor):
                     "worth the money. What KPIs should we report each quarter?")
     assert "which you already run" in a.lead
     assert not any(s.title == "Rolling it out" for s in a.sections)
+
+
+def test_the_rule_for_their_situation_answers_before_a_pick_it_does_not_name(advisor):
+    a = advisor.ask("Labelbox or Scale AI for tagging our shop's product photos? We have almost no money this year.")
+    assert a.lead.count("Label Studio") >= 1
+    assert "safe default" not in a.lead
+
+
+def test_a_product_that_does_the_work_asked_is_partly_enough(advisor):
+    first = advisor.ask("Our insurance chatbot calls Azure OpenAI. We need guardrails that mask policy numbers before "
+                        "the model sees them and stop prompt injection. Build them ourselves or buy a guardrails "
+                        "vendor?")
+    a = advisor.ask("we already use Portkey as our gateway and it has guardrail hooks. is that enough, or do we "
+                    "still need a separate thing?", first.conversation_id)
+    assert a.lead.startswith("Partly")
