@@ -422,7 +422,8 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # takes the general guidance below instead.
         prev = ctx.previous
         running = set(ctx.reading.running) | set(ctx.state.running)
-        if named and named[0].doc in running and set(tokenize(ctx.question)) & MEASURE_WORDS:
+        if named and named[0].doc in running and set(tokenize(ctx.question)) & MEASURE_WORDS and \
+                "rollout" not in ctx.reading.also:
             # "We bought Evidently four months ago; leadership asks how we know it works: which KPIs?": it is rolled
             # out already, so the measures answer, without the steps of a rollout that is behind them.
             return f"For {named[0].name}, which you already run: {lower_first(ctx, steps[0])}", \
