@@ -223,9 +223,12 @@ _CHOICE = re.compile(r"\b(?:or|vs|versus|options?|alternatives?|shortlist\w*|can
 def only_as_option(tool: str, norm: str) -> bool:
     """Whether this turn names `tool` only in sentences that weigh options or put a plan, never as theirs ("our
     Airflow"), so it is a choice, not what they already run."""
-    said = [x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(rf"\b{re.escape(tool.lower())}\b", x)]
-    return bool(said) and all(_CHOICE.search(x) and not re.search(rf"\b(?:our|my) (?:[\w-]+ )?{re.escape(tool.lower())}\b", x)
-                              for x in said)
+    name = re.escape(tool.lower())
+    said = [x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(rf"\b{name}\b", x)]
+    # "a team that's all-in on Snowflake", "we're on AWS and Snowflake": said as where they are, whatever else the
+    # sentence weighs.
+    theirs = rf"\b(?:our|my|on|in|use|uses|using|run|runs|running|already|have|has)\b(?:\s+[\w&+-]+){{0,2}}?\s+{name}\b"
+    return bool(said) and all(_CHOICE.search(x) and not re.search(theirs, x) for x in said)
 
 
 def _row_caveat(ctx):
