@@ -811,19 +811,11 @@ class Reader:
         return dict(votes)
 
     def _row_by_parts(self, x, also=None) -> str | None:
-        """The row the component and part heads agree on, read from the asking sentences when there are some: their
-        mean probability on it (the part head's summed over the row's parts) at least `part_row_min`."""
-        x = also if also is not None else x  # what is asked lives in the sentences that ask
-        comp, part = self.heads["component"], self.heads["part"]
-        pc, pp = self._proba("component", x), self._proba("part", x)
-        rows: Counter = Counter()
-        for c, v in zip(part.classes, pp):
-            rows[c.split("/", 1)[0]] += float(v) / 2
-        for c, v in zip(comp.classes, pc):
-            if c in rows:
-                rows[c] += float(v) / 2
-        row, mass = rows.most_common(1)[0] if rows else (None, 0.0)
-        return row if mass >= self.part_row_min else None
+        """The row the component and part heads agree on (`_row_votes`), read from the asking sentences when given,
+        if their mean on it reaches `part_row_min`."""
+        votes = self._row_votes(also if also is not None else x)  # what is asked lives in the sentences that ask
+        row = max(votes, key=votes.get, default=None)
+        return row if row is not None and votes[row] >= self.part_row_min else None
 
     def _weighed_products(self, r: Reading, vendors, asking) -> tuple[Counter, Counter]:
         """Rows of the products weighed as options, over the turn and in its asking sentences (empty unless a choice
