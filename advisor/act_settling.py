@@ -43,12 +43,15 @@ _WHICH_PRODUCT = re.compile(r"^\W*(?:and |so |ok |okay |then |but )?which (?:\w+
 
 
 _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can|do|does)\b(?!.*\b(?:which|what|parts?|"
-                           r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b", re.IGNORECASE)
+                           r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b|"
+                           # "Build that layer now?", "Write it ourselves, then?": the verb opens the question
+                           r"^(?:and |so |then |ok,? )?(?:build|write|code|develop)\b(?!.*\b(?:which|what|parts?|pieces?|"
+                           r"bits?)\b)", re.IGNORECASE)
 
 
 # "Our CTO wants us to write our own tracker ... Is he right?": a plan to build, judged yes or no.
 _JUDGED = re.compile(r"^(?:and |so |but )?(?:is|are) (?:he|she|they|my [\w-]+|our [\w-]+|the [\w-]+) (?:right|correct|wrong)\b|"
-                     r"\bwho(?:'s| is) right\b|^(?:do you )?agree\b|\bpush back\b", re.IGNORECASE)
+                     r"\bwho(?:'s| is|s)? right\b|^(?:do you )?agree\b|\bpush back\b", re.IGNORECASE)
 
 
 def _yes_no_build(asking: list[str]) -> bool:
@@ -220,6 +223,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "One place that keeps every model version and who signed it off. Is that something to write ourselves?"
         # asks yes or no on building the thing described, not which of its parts to build.
         r.act = r.act_in_scope = "verdict"
+    if r.act == "build-part" and "build" not in r.also and len(r.vendors) >= 2 and \
+            any(lex.build_alternative.search(x) for x in asking):
+        # "MLflow Model Registry, SageMaker Model Registry, or just a Postgres table we build ourselves?" weighs products
+        # against building one: a pick among the options, not which part of the row is theirs to write.
+        r.act = r.act_in_scope = "vendor"
     if r.act == "build-part" and "build" in r.also:
         # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
         # choice; what to build is its second ask, answered beside it.
@@ -227,6 +235,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         first = min((m.start() for m in (choice, decided) if m), default=None)
         if first is not None and then and first < then.start():
             r.act = r.act_in_scope = "vendor" if choice and len(r.vendors) >= 2 else "verdict"
+    if r.act == "enough" and len(r.vendors) >= 2 and any(_JUDGED.search(x.strip()) for x in asking):
+        # "The CTO wants Astronomer, our senior engineer says that's overkill and wants Dagster on our cluster. Who's
+        # right?" weighs two proposals against each other: the pick between them, not whether one of them will do.
+        r.act = r.act_in_scope = "vendor"
     which = lex.choice_asks.search(norm)
     moving = lex.how_to_move.search(norm)
     if r.act in ("switch", "cost") and len(r.vendors) >= 2 and which and (

@@ -194,7 +194,9 @@ class Cues(BaseModel):
     fears_lock_in: list[str] = []  # lock-in told as a worry or a wish to leave ("ties us to AWS for good", "exit path")
     dismisses_lock_in: list[str] = []  # lock-in waved away ("none of us care: trackers are easy to swap")
     eases_budget: list[str] = []  # money no longer short ("our budget has been restored", "finance lifted the freeze")
+    soft_rule: list[str] = []  # a data rule told as a wish, not yet binding ("a 'should', not a hard requirement")
     approves_provider: list[str] = []  # a hosted provider's deployment cleared under their data rule
+    withdraws_approval: list[str] = []  # that clearance taken back ("compliance withdrew the approval")
     people_asks: list[str] = []  # asks about pay or hiring, not infrastructure ("what salary should we offer")
     disowned_hardware: list[str] = []  # machines said not to be theirs ("we own no hardware", "they go back to them")
     denies_such: list[str] = []  # denies, for the asker, what another party was just said to have ("ours have no such clause")
@@ -205,7 +207,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "dismisses_lock_in", "eases_budget", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -420,8 +422,10 @@ class Lexicon:
         self.disowned_hardware = _any(cues.disowned_hardware)
         self.people_asks = _any(cues.people_asks)
         self.approves_provider = _any(cues.approves_provider)
+        self.withdraws_approval = _any(cues.withdraws_approval)
         self.dismisses_lock_in = _any(cues.dismisses_lock_in)
         self.eases_budget = _any(cues.eases_budget)
+        self.soft_rule = _any(cues.soft_rule)
         self.fears_lock_in = _any(cues.fears_lock_in)
         self.outputs_went_wrong = _any(cues.outputs_went_wrong)
         self.went_unnoticed = _any(cues.went_unnoticed)

@@ -68,6 +68,11 @@ _ITEM_NOUNS = re.compile(rf"^(?:{_VOLUME_KINDS['items']}|requests?|calls?|querie
                          r"labels?|annotations?|listings?)$", re.IGNORECASE)
 _SEAT_NOUNS = re.compile(r"^(?:users?|seats?|members?|editors?|developers?|engineers?|licen[cs]es?|heads?)$", re.IGNORECASE)
 # "free for 12 months, then about $39 per user per month": the first year's months that cost nothing.
+# "we spent $41k" over "the last 2 months": money already spent over a span is a rate.
+_SPENT = re.compile(r"\b(?:spent|spend|spending|paid|billed|bill (?:was|came to))\s*(?:about |around |roughly |~\s*)?$",
+                    re.IGNORECASE)
+_PAST_SPAN = re.compile(rf"\b(?:last|past|over|for|in|during)\s+(?:the\s+)?(?:last\s+|past\s+|first\s+)?(?:{NUM})\s*"
+                        r"(?P<unit>weeks?|months?)\b", re.IGNORECASE)
 _FREE_FOR = re.compile(rf"\bfree\s+(?:for\s+)?(?:the\s+first\s+)?(?:{NUM})\s*months?\b", re.IGNORECASE)
 # "maybe 2 weeks of work", "about 3 months of one engineer's time": people's time an option takes, once.
 _WORK_SPAN = re.compile(rf"(?:{NUM})\s*(?P<unit>days?|weeks?|months?)\s+of\s+(?:\w+\s+){{0,3}}?(?:work|effort|"
@@ -149,6 +154,9 @@ def segments(text: str) -> list[tuple[str, str]]:
 
 def _label(tag: str, seg: str) -> str:
     """A short name for an option: its letter and the words before its first price, cut at a verb or bracket."""
+    # "we also got a quote to buy 2 servers outright": the option is what the quote is for.
+    seg = re.sub(r"^\s*(?:we|i)\s+(?:also\s+)?(?:got|have|received|were given|asked for)\s+(?:a\s+|an\s+)?(?:quote|offer|bid|"
+                 r"proposal)s?\s+(?:to|for)\s+", "", seg, flags=re.IGNORECASE)
     words = _LABEL_CUT.split(seg, maxsplit=1)[0].strip()
     words = re.sub(r"^(?:alternatively|or|and)\b[,:]?\s*", "", words, flags=re.IGNORECASE)
     # "We train on rented p4d.24xlarge": the option is what they name after their verb.
@@ -303,11 +311,17 @@ def price_lines(seg: str, u: Usage, context: str = "") -> tuple[list[CostLine], 
                 lines.append(CostLine(how=f"about {_big(count)} a year at {said} each", sign=sign, per_year=v * count))
             else:
                 unpriced.append(f"{said} per {unit.group('item')} (no count given)")
+        elif not per and not unit and _SPENT.search(before) and (
+                span := _PAST_SPAN.search(seg) or _PAST_SPAN.search(context)) and (length := _value(span)):
+            months_spent = length * (12 / 52 if span["unit"].lower().startswith("week") else 1.0)
+            lines.append(CostLine(how=f"{said} spent over {_fmt(length)} {span['unit']}", sign=sign,
+                                  per_year=v / months_spent * 12))
         elif not per and not unit and re.search(r"\b(?:costs?|price[ds]?|buy|purchase|capex|upfront|one[- ]off|once|"
                                                 r"quoted?|quotes)\b", before[-40:] + after[:25], re.IGNORECASE):
             # "costs CHF 320,000 and we'd need two": the price of one, times the count they need; "€2.3M for 8
             # nodes" is the price of all of them.
-            count = n if n > 1 else count_of(c["n"]) if (c := _NEED_COUNT.search(seg)) else 1
+            # A count told before the price ("buy 2 servers of 8x H100 outright, ~$620k") is what the price buys.
+            count = n if n > 1 else count_of(c["n"]) if (c := _NEED_COUNT.search(seg[m.end():])) else 1
             total = v * count
             if years and (span := _value(years)):
                 lines.append(CostLine(how=f"{_fmt(count) + ' × ' if count > 1 else ''}{said} depreciated over "

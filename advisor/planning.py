@@ -212,6 +212,15 @@ class Planner:
         told = bool(r.told_only and state.component and (r.recheck or act not in ("verdict", "general") and (
             act == "what-if" or (r.component or r.other_component) not in r.named)))
         guessed = guessed or (told and r.component not in (None, state.component))
+        # "Forget the plan, the deal fell through. We're staying at one model and about 500 calls a day. So?" changes
+        # facts of the thread and names no row or product: only a sure reading takes it elsewhere.
+        guessed = guessed or bool(state.component and r.component not in (None, state.component) and not r.named
+                                  and not r.vendors and (r.retracted or r.negated or r.quantities)
+                                  and r.confidence.get("component", 1.0) < self.anaphoric_switch_threshold)
+        # "Just the scheduling part, then: could we write that ourselves?" points back and names a part of the row in
+        # play: its words ("scheduling") suggest another row, but the part is the thread's own.
+        guessed = guessed or bool(r.anaphoric and state.component and not r.vendors and r.component not in named
+                                  and any(k.startswith(f"{state.component}/") for k in r.named_parts))
         # "What if next year we move all training to rented cloud GPUs? Does the answer change?" supposes new facts and
         # asks the call in play again: with no row or product named, the subject stays.
         guessed = guessed or bool(r.recheck and act in ("what-if", "verdict") and state.component and r.component
@@ -268,6 +277,9 @@ class Planner:
         reuses = next((v for v in r.running if v in r.vendors), None) if (
             state.other_component and not state.component and r.component and r.component not in r.named_rows
             and not r.other_component and not r.several) else None
+        # A what-if that supposes facts ("what if we only get 2 platform engineers?"), not one that names a new subject
+        # ("and the pipeline that brings the outcomes back?").
+        supposes_facts = bool(r.quantities or r.conditions or r.negated or r.retracted)
         if reuses:
             act = new.act = "enough"
             new.other_component = state.other_component
@@ -279,14 +291,17 @@ class Planner:
             # A follow-up that names nothing ("what if our data must stay in the EU?") and only weakly
             # suggests another component stays on the thread rather than jumping to the guess.
             part = self._part(r, state.component) if state.component else WHOLE
-            if part != WHOLE and not (r.recheck and not r.named_parts):
+            if part != WHOLE and not ((r.recheck or act == "what-if" and supposes_facts) and not r.named_parts):
                 # "... and we need <100 ms retrieval. Does that change your answer?" asks the question in play again.
                 new.part = part
         elif r.component:
             same = r.component == state.component
             new.component, new.components, new.other_component = r.component, list(r.components), None
             part = self._part(r, r.component)
-            if same and (r.component not in r.named and tells or r.recheck and not r.named_parts):
+            # "What if we only get 2 platform engineers?" changes a fact, not the subject: no part named, the part in
+            # play stays (the words "platform engineers" are no question about the one-platform part).
+            if same and (r.component not in r.named and tells or (r.recheck or act == "what-if" and supposes_facts)
+                         and not r.named_parts):
                 # "Production data: pre-processing takes 70% of request time. Does that change what you'd do?" asks the
                 # question in play again with new facts; what the facts are about is not a new subject.
                 part = state.part
@@ -333,6 +348,11 @@ class Planner:
                 # "Should we build that optimisation layer on top of Triton?" names the part it asks of, and that
                 # part is one their situation can make theirs.
                 new.part = asked.name
+            elif asked is not None and f"{new.component}/{asked.name}" in r.named_parts and "buy" not in r.also:
+                # "Only the scheduling part then: is that ours to write?" names a part that is bought: whether to
+                # write it is a yes or no on that part, not which part is theirs.
+                new.part = asked.name
+                act = new.act = "verdict"
             elif top is not None and top.verdict == "hybrid" and top.condition != "simple":
                 # "With measured gaps, what do we build and what do we buy?": the rule that splits the whole row
                 # for their situation says which part is theirs, not the row's default build part.
@@ -363,7 +383,12 @@ class Planner:
         r = self._weigh_numbers(r, new)
         # A condition stated now replaces those that cannot hold beside it ("low traffic", then "50k a second");
         # one a what-if only supposes ("what if we grew to 5 billion tokens a day?") replaces nothing told.
-        if r.retracts_previous and new.conditions and not (r.conditions or r.negated or r.retracted):
+        if r.withdraws_approval and "regulated" in r.negated:
+            # "Compliance withdrew the approval, so nothing is approved after all" negates the exception, not the rule.
+            r = r.model_copy(update={"negated": [c for c in r.negated if c != "regulated"]})
+        # "Sorry, scrap that: compliance withdrew the approval" takes back the approval, not the rule it was an exception to.
+        if r.retracts_previous and new.conditions and not (r.conditions or r.negated or r.retracted) and \
+                not r.withdraws_approval:
             # "Please ignore that constraint." names nothing: the condition told last is the one taken back.
             r = r.model_copy(update={"retracted": [new.conditions[-1]]})
         replaced = {x for c in r.conditions if (cond := self.taxonomy.condition(c)) for x in cond.excludes} \
@@ -384,6 +409,8 @@ class Planner:
             new.facts.pop("owns-hardware", None)
         if r.approved_provider:
             new.facts["provider-approved"] = r.approved_provider
+        elif r.withdraws_approval:
+            new.facts.pop("provider-approved", None)
         if r.model_product:
             new.facts["model-product"] = r.model_product
         # Whether their rule says where data may live, from any turn while the condition holds.
@@ -459,9 +486,11 @@ class Planner:
             new.asked_vendors = list(r.vendors)
         # "Which is hardest to move off: the feature store, the registry or the tracker?" asks about each row named.
         # In the order the asker named them (the component head's pick may come first in `components`).
-        named = [c for c in r.named if c in r.components] + r.components
-        several = list(dict.fromkeys(named))[:self.SEVERAL_AT_MOST] \
-            if r.several and len(set(r.components)) >= 2 and act in self.SEVERAL_ACTS else []
+        # A row reached only through a cloud's name ("we're already on AWS for the data lake") is where things run:
+        # "Which of the three should we pick?" over three serving products asks about one row.
+        named = [c for c in r.named if c in r.components] + [c for c in r.components if c in r.named or c == r.component]
+        named = list(dict.fromkeys(named))
+        several = named[:self.SEVERAL_AT_MOST] if r.several and len(named) >= 2 and act in self.SEVERAL_ACTS else []
         return Plan(state=new, previous=state, act=act, topic=topic, added=added, removed=removed,
                     topic_sure=r.confidence.get("topic", 0.0) >= self.topic_confidence,
                     vendors=vendors, supposed=supposed, recheck=recheck, reasked=reasked, several=several,
@@ -535,6 +564,17 @@ class Planner:
         comp = self.matrix.get(state.component) if state.component else None
         return comp is not None and self_hosting_is_a_part(comp)
 
+    def _adopted_named(self, r: Reading, comp, named: set[str]) -> bool:
+        """Whether a sentence that tells something is in place names one of the row's `named` products (any, when the
+        reading kept no sentences)."""
+        if not r.adopted_in:
+            return True
+        for x in r.adopted_in:
+            if any(re.search(rf"\b{re.escape(n.lower())}\b", x) for o in comp.buy
+                                                      if o.doc in named for n in (o.name, *o.aliases)):
+                return True
+        return set(r.running) & named != set()
+
     def _part(self, r: Reading, slug: str) -> str:
         if r.asks_whole or slug in r.parts_weighed:
             # "for serving as a whole": the asker says which, whatever the background dwells on; "one platform, or
@@ -545,8 +585,10 @@ class Planner:
         # A product named as already in place ("pgvector is settled; what about re-ranking?") has decided the
         # part it sells: the question is about another one, even though the name pulls the head toward it.
         # A part built on top of another ("a custom optimisation layer" on Triton) is never what the product sells.
+        # Only one of the row's own products told to be in place settles it: "We already have Grafana dashboards for
+        # latency. Arize quoted us $62k, or Evidently?" still weighs the tool.
         settled = frozenset(p.name for p in comp.parts if p.verdict == "buy" and not p.on_top_of) \
-            if named and r.adopted else frozenset()
+            if named and r.adopted and self._adopted_named(r, comp, named) else frozenset()
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
         if part == WHOLE and r.asked_part_scores:

@@ -73,7 +73,7 @@ _RATE = re.compile(
     r"(?:(?:and|or|&)\s+[a-z][a-z-]{1,24}\s+)?"
     r"(?=requests?|reqs?|calls?|queries|lookups?))?"
     r"(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
-    r"hits?|lookups?|transactions?|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
+    r"hits?|lookups?|transactions?|txns?|tx|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
@@ -125,7 +125,10 @@ _NOT_CALLS = re.compile(r"\b(?:sends?|sending|sent|arriv(?:e|es|ing)|deliver(?:s
                         r"exported|dumps?|dumped|changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
                         r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t)|"
                         r"fail(?:s|ed|ing|ures?)?|times? out|timeouts?|crash(?:es|ed|ing)?|break(?:s|ing)?|broke|goes down|"
-                        r"went down|outages?|incidents?|errors?)\b",
+                        r"went down|outages?|incidents?|errors?|"
+                        # "we rent GPUs in bursts a few times a quarter": how often they hire machines, no calls to serve
+                        r"rent(?:s|ed|ing)?|hir(?:e|es|ed|ing)|book(?:s|ed|ing)?|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
+                        r"bursts?)\b",
                         re.IGNORECASE)
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
@@ -170,7 +173,8 @@ _ENGINEERS = [re.compile(p, re.IGNORECASE) for p in (
     (rf"(?:^|(?<=[.!?]\s))(?:we(?: are|'re) )?(?:just )?(?:{NUM})\s+(?:friends|siblings|brothers|sisters|cousins|"
      r"classmates|students|partners|co-owners)\b"),
     (rf"(?:{NUM})\s*(?:-\s*)?(?:person|people|member|man|strong)?\s*(?:(?:senior|junior|staff|principal|lead|full-?time|additional|extra|more|new) )?"
-    r"(?:ml |data |platform |software |backend |infra |ai |research |mlops )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
+    # "25 data/ML engineers", "8 ML & data engineers": a role written as two fields is still one role
+    r"(?:(?:ml|data|platform|software|backend|infra|ai|research|mlops|analytics)(?:\s*(?:/|&|and)\s*(?:ml|data|ai|analytics|platform|software|mlops))? )?(?:engineers?|engs?|swes?|devs?|developers?|data scientists?|scientists?|researchers?|"
     r"ml people|ml ppl|ml folks|mles?|ds|(?:co-?)?founders?|people on the team|(?:sys)?admins?|administrators?|sres?|ops (?:people|engineers|folks)|(?:person|people|member)\s+(?:[a-z]+\s+){0,3}?(?:team|org|organi[sz]ation|department|dept|group|unit))\b"
     # "one engineer wrote our serving layer", "one engineer wants Dagster" tell who did or wants something, not how
     # big the team is.

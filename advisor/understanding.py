@@ -42,6 +42,7 @@ class Reading(BaseModel):
     asks_people: bool = False  # asks only about pay or hiring ("what salary should we offer an MLOps engineer?")
     approved_provider: str = ""  # a hosted provider cleared under their data rule ("compliance approved Azure OpenAI ...")
     disowns_hardware: bool = False  # says the machines are not (or no longer) theirs ("we own no hardware at all")
+    withdraws_approval: bool = False  # an approval of a hosted provider taken back ("compliance withdrew the approval")
     owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
     model_product: str = ""  # says a model or its predictions are what customers pay for, as found ("the model is our product")
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
@@ -73,6 +74,7 @@ class Reading(BaseModel):
     yes_no: bool = False  # "can we switch later?" wants a yes or no first
     estimate: str = ""  # a build estimate they report, as its duration ("two weeks")
     adopted: bool = False  # a product is named as already in place ("pgvector is settled")
+    adopted_in: list[str] = Field(default_factory=list)  # the sentences that tell something is in place
     in_use: bool = False  # a product told to be in use, maybe to be replaced ("we run Airflow today", "we use Arize")
     running: list[str] = Field(default_factory=list)  # vendor notes of the products told to be in use
     self_hosting: bool = False  # speaks of running a tool themselves ("self-host MLflow", "run Airflow ourselves")
@@ -246,10 +248,31 @@ _CLAIMED = re.compile(r"\b(?:claim\w*|pitch\w*|promis\w*|advertis\w*|market\w*|b
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{3,120})[\"“”]")
 
 
+# "A vendor rep showed us KServe doing 10,000 requests a second in a benchmark", "a hardware reseller sent us a TCO sheet
+# claiming that owning 32 H100s pays for itself", "a chip vendor's published benchmark says ...": a seller's figures,
+# told without quotes, are still their pitch (a price they quoted is no claim: it is what the asker would pay).
+_SELLER = re.compile(r"\b(?:vendor|vendor's|rep|reps|reseller|resellers|salesperson|sales (?:team|engineer|rep|deck|pitch)|"
+                     r"account exec\w*|their (?:benchmark|website|marketing|docs|brochure|case stud\w+)|published "
+                     r"benchmarks?|case stud(?:y|ies)|white ?paper|brochure|marketing (?:page|material|deck))\b",
+                     re.IGNORECASE)
+_SELLER_SAYS = re.compile(r"\b(?:claim\w*|show(?:s|ed|n)?|demo\w*|promis\w*|advertis\w*|says|said|boast\w*|tout\w*|"
+                          r"benchmark\w*|sheet)\b", re.IGNORECASE)
+# "We measured lookups at 38 ms p99 ... and neither vendor could show us a fix": their own measurement is evidence.
+_OWN_MEASURE = re.compile(r"\b(?:we|our (?:team|engineers?|tests?|pilot|trial)|i)\s+(?:\w+\s+)?(?:measured|ran|tested|"
+                          r"benchmarked|saw|observed|clocked|recorded)\b|\b(?:neither|no|none of the) vendors?\b",
+                          re.IGNORECASE)
+_MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b", re.IGNORECASE)
+
+
 def _pitched(question: str) -> list[str]:
     """Quoted phrases a seller's claim introduces (the claim verb within the 80 characters before the first quote, or
-    a quote that follows another pitched one closely)."""
+    a quote that follows another pitched one closely), and whole sentences that tell a seller's figures unquoted."""
     out, last = [], -1000
+    for m in re.finditer(r"[^.!?]+[.!?]?", question):
+        x = m.group(0)
+        if _SELLER.search(x) and _SELLER_SAYS.search(x) and re.search(r"\d", x) and not _MONEY_SIGN.search(x) \
+                and not _OWN_MEASURE.search(x):
+            out.append(x.strip())
     for m in _QUOTED.finditer(question):
         before = question[max(0, m.start() - 80):m.start()]
         if _CLAIMED.search(before) or m.start() - last < 40:
@@ -397,6 +420,7 @@ class Reader:
                     yes_no=bool(self.lex.yes_no.search(norm)),
                     asks_call=bool(self.lex.asks_decision.search(norm)), estimate=self.lex.estimate(norm),
                     adopted=bool(self.lex.adopted.search(norm)), cloud=self.lex.cloud(norm),
+                    adopted_in=[x for x in re.split(r"(?<=[.?!;])\s+", norm) if self.lex.adopted.search(x)],
                     kubernetes=self.lex.kubernetes(norm),
                     proposal=bool(self.lex.proposal.search(norm)), both_sides=bool(self.lex.both_sides.search(norm)),
                     asks_whole=bool(self.lex.whole_asks.search(norm)),
@@ -432,8 +456,11 @@ class Reader:
         if any(h.doc for h in hits):
             # Only products the turn names for real ("We run a call-centre" is not Run:ai).
             real = {h.doc for h in hits if h.doc}
+            # "He wants to run Dagster OSS on the ECS cluster we already have": what is proposed is not in use, only
+            # the cluster it would run on.
             running = [h.doc for c, t in zip(clauses, told) if t and self.lex.in_use.search(c)
-                       for h in self.lex.as_written(self.lex.hits(c), question) if h.doc in real]
+                       for h in self.lex.as_written(self.lex.hits(c), question) if h.doc in real
+                       and not _PROPOSED.search(c[max(0, h.start - 40):h.start])]
             r.in_use = bool(running)
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
@@ -451,6 +478,8 @@ class Reader:
         # "compliance confirmed that Azure OpenAI in Switzerland North is acceptable": the exception the rule allows.
         r.approved_provider = m.group(0) if (m := self.lex.approves_provider.search(norm)) and not re.search(
             r"\b(?:not|never|no longer|won't|will not|refused|rejected)\b", m.group(0)) else ""
+        # "Compliance withdrew the approval this morning, so nothing is approved after all": the exception is gone.
+        r.withdraws_approval = bool(self.lex.withdraws_approval.search(norm)) and not r.approved_provider
         if self.lex.disowned_hardware.search(norm):
             # "From January we own no hardware at all": the machines told before are not theirs to run.
             r.owns_hardware, r.disowns_hardware = "", True
@@ -825,6 +854,15 @@ class Reader:
         if not weighed:
             return Counter(), Counter()
         products = Counter(h.slug for h in vendors if h.slug != OTHER and h.doc not in self.lex.clouds)
+        # The products in the sentence that weighs them are the options: "9 teams calling openai + anthropic +
+        # bedrock directly ... looking at litellm proxy vs portkey vs kong, or a thin proxy of our own" weighs gateways,
+        # whatever the background calls.
+        weighing = [words_only(m.group(0)) for m in re.finditer(r"(?:[^.?!;]|[.](?=\S))+[.?!;]?", r.normalized)
+                    if _VERSUS.search(m.group(0)) or _WEIGHING.search(m.group(0))]
+        options = {h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in self.lex.clouds
+                   and any(self.lex.says(h.phrase, w) for w in weighing)}
+        if max(Counter(options.values()).values(), default=0) >= 2:
+            products = Counter(options.values())
         # The products weighed where the turn asks outrank those of the background: "Our product calls OpenAI,
         # Claude and Gemini ... LiteLLM vs Portkey vs our own thin gateway?" weighs gateways, whatever it calls.
         in_ask = Counter({h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
@@ -1122,6 +1160,13 @@ class Reader:
             waved = [i for i in range(said["lock-in"][0], len(units)) if self.lex.dismisses_lock_in.search(units[i])]
             if waved:
                 said["lock-in"] = (waved[0], "negated")
+        if said.get("regulated", (0, ""))[1] == "stated":
+            # "Legal says chat logs should ideally not leave Korea, but it's a 'should', not yet a hard requirement": a
+            # rule told as a wish in its own sentence (or the next) forbids nothing yet, so it is no regulated condition.
+            at = said["regulated"][0]
+            if any(self.lex.soft_rule.search(_sentence_around(r.normalized, units[i]))
+                   for i in range(at, min(at + 2, len(units)))):
+                said["regulated"] = (at, "negated")
         if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):
             # "Hola, we're a legal-tech in Santiago", "Tel Aviv uni if that matters": a place, a customer or a line of
             # work is no rule; a rule is told in its own words (a law, a regulator, a regime, where data must stay).

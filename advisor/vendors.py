@@ -279,6 +279,9 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # their data must stay (a hosted-only API for an EU-only fintech).
         fitting = [o for o in comp.buy if o.doc in facts and o.doc not in out
                    and not outside_boundary(facts, ctx.decision.conditions, o.doc, where)]
+        # A team that said which cloud it is on ("we're on Azure, not AWS") is not shown another cloud's own product.
+        on = {home} if home else {STACK_CLOUDS.get(t) for t in ctx.state.stack} - {None}
+        fitting = [o for o in fitting if cloud_of(o.doc) in (None, *on)] if on else fitting
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
                                                       ctx.state.kubernetes, data_at)[0])[:4]
     if (len(named) == 1 and not out) or not options:

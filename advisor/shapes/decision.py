@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..compose import Citations, Context, yours
+from ..compose import Citations, Context, sentences, usable, yours
 from ..models import Section
 from ..quantities import extract
 from ..render import VERDICT_WORD
@@ -215,7 +215,14 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             # fits the call is the answer, not "that would not change it".
             return f"{fits} {reason_sentence(ctx, cites)}", keep(build_section(ctx, cites))
         # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
-        return f"No: that would not change it; still {VERDICT_WORD[d.verdict]}. {reason_sentence(ctx, cites)}", []
+        # The fact they changed is named back, so the asker sees it was read ("No: with 2 platform engineers, ...").
+        told = next((q.text.strip() for q in ctx.reading.quantities if q.kind in ("engineers", "headcount")
+                     and not q.text.strip().startswith("team of")), "")
+        fewer = " Fewer people to build and run it only makes buying the safer side." if told and d.verdict in (
+            "buy", "hybrid") and any(q.kind == "engineers" and p.kind == "engineers" and q.value < p.value
+                                     for q in ctx.reading.quantities for p in ctx.plan.previous.quantities) else ""
+        head = f"No: with {told}, that would not change it" if told else "No: that would not change it"
+        return f"{head}; still {VERDICT_WORD[d.verdict]}.{fewer} {reason_sentence(ctx, cites)}", []
     if not ctx.plan.supposed and d.verdict in ("buy", "hybrid"):
         # "What if we just push drift metrics into the Grafana we already run? What would we miss?" supposes a plan,
         # not a condition: doing it that way means building what the products already do, and the call stands.
@@ -617,7 +624,36 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
         return f"{two_sentences(bought)} {two_sentences(lead)}", []
     connect = Section(kind="build", title="How it connects to what you " + (
         "have" if "which you already have" in side else "buy"), text=bought) if buy else None
-    return two_sentences(lead), keep(connect)
+    # "We decided on Evidently with our Prometheus and Grafana: which parts do we write?": what the product they chose
+    # does out of the box, and what the tools they run already cover, so the part that is theirs stands out.
+    chosen = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
+    gives = _capabilities(chosen[0].doc, cites) if len(chosen) == 1 else []
+    given = Section(kind="build", title=f"What {chosen[0].name} gives you out of the box", items=gives) \
+        if gives else None
+    # The wiring between the two is theirs too: the note's first rollout step says what it is.
+    wiring = own_sentences(ctx, cites, "rolling it out")[:1] if given else []
+    wired = Section(kind="build", title="What you wire up", items=wiring) if wiring else None
+    return two_sentences(lead), keep(given, wired, alongside(ctx, cites) if given else None,
+                                     connect if not given else None)
+
+
+# A vendor note's sentence that says what the product does ("produces reports and test suites on data drift"), not
+# who makes it, its licence or whom it suits.
+_DOES = re.compile(r"\b(?:produces|monitors|records|handles|supports|provides|offers|tracks|detects|stores|defines|"
+                   r"schedules|logs|versions|serves|runs|manages|compares|routes|evaluates|traces)\b")
+_NOT_DOES = re.compile(r"\b(?:licen[cs]e|developed by|company|started|founded|project of|fits teams|good fit|suits)\b",
+                       re.IGNORECASE)
+
+
+def _capabilities(doc: str, cites: Citations, limit: int = 2) -> list[str]:
+    """What a product does out of the box, from its note's opening and strengths, cited."""
+    out = []
+    for heading in ("what it is", "strengths"):
+        passage = cites.section(doc, heading)
+        for x in (sentences(passage.doc.page_content) if passage else []):
+            if len(out) < limit and usable(x) and _DOES.search(x) and not _NOT_DOES.search(x):
+                out.append(f"{x} [{cites.cite(passage, x)}]")
+    return out
 
 
 def _products_under_their_rule(ctx: Context):

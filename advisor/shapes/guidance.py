@@ -301,6 +301,32 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
     return lead, sections
 
 
+# A cost question that asks how to count, not which side is cheaper: "how should I compute the TCO", "what line items
+# do people forget", "over what time horizon should I compare?".
+_HOW_TO_COUNT = re.compile(
+    r"\bhow (?:should|do|would|can|could|to|shall) (?:i |we |you |one )?(?:properly |best |actually |even )?(?:compute|"
+    r"calculate|estimate|count|model|work out|put (?:a )?(?:number|price|figure)s? on|structure|lay out|set up|build)\b"
+    r"[^.?!]{0,40}\b(?:tco|costs?|price|number|total|comparison)\b|\b(?:line items?|cost items?|hidden costs?)\b|"
+    r"\bwhat (?:do|did|will) (?:people|teams|companies|others|folks|most teams) (?:usually |typically |often |tend to )?"
+    r"(?:forget|miss|leave out|overlook|underestimate)\b|\bover (?:what|which|how many|how long (?:a|of a))"
+    r" (?:time )?(?:horizon|period|years|timeframe)\b|\b(?:what|which) (?:time )?horizon\b")
+
+
+def _how_to_count(ctx: Context, cites: Citations, specific: list[str]) -> tuple[str, list[Section]]:
+    """How to count the cost of both sides, from the general notes, with what their component's products charge."""
+    horizon = cites.support("total cost of ownership looks past initial costs", "key-factors", "total cost")
+    build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
+    estimate = next((x for x in build if x.startswith("A realistic build estimate")), build[0] if build else "")
+    lead = ("Put both sides on the same horizon of several years (three is common), not the first year, because the "
+            f"running cost is what a first-year sum hides{horizon.rstrip()}. {estimate}").strip()
+    sides = [x for x in cites.sentence_from(cites.section("key-factors", "total cost"), 3) if "For " in x]
+    lasting = [x for x in cites.sentence_from(cites.section("overview", "underestimated"), 2) if "never stops" in x or
+               "rises" in x][:1]
+    forgot = Section(kind="guidance", title="What cost comparisons often leave out",
+                     items=[*lasting, *sides, *specific[:2]][:5])
+    return lead, keep(forgot if forgot.items else None, migration_section(ctx, cites))
+
+
 def _asked_about(ctx: Context, option) -> bool:
     """Whether a product is named in a sentence that asks (not only in the story around it)."""
     asks = [s for s in re.split(r"(?<=[.?!])\s+", ctx.reading.normalized) if s.rstrip().endswith("?")]
@@ -377,6 +403,10 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
                           if len(named) > 1 else f"What {named[0].name} charges", items=specific[:2]) \
             if specific and named else None
         return f"{said} {call}", keep(placeholders, charges, section, migration_section(ctx, cites))
+    if key == "cost" and _HOW_TO_COUNT.search(ctx.reading.normalized):
+        # "How should I compute the TCO properly, what line items do people forget, over what horizon?": the method
+        # is the answer, applied to their component; nobody asked for the call.
+        return _how_to_count(ctx, cites, specific)
     if specific and key == "cost" and weighs_build:
         # A cost question that weighs building ("buy our own GPUs or keep renting from AWS?", "run Llama ourself:
         # really cheaper?"): the call and its reason lead; the cost of the built side that comparisons leave out
