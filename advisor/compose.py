@@ -376,8 +376,8 @@ def provenance(ctx: Context) -> Provenance | None:
     if kind == "source":
         title = ctx.matrix.source_title(source) if ctx.matrix else ""
         return Provenance(basis="source", source=title, line=f"Basis: stated in the source article “{title}”.")
-    return Provenance(basis="framework", line="Basis: our application of the source articles' four questions; "
-                                              "the articles do not state this verdict themselves.")
+    return Provenance(basis="framework", line="Basis: our application of the source articles' four questions, "
+                                              "not a verdict they state.")
 
 
 def covered(matrix: Matrix | None) -> str:

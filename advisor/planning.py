@@ -348,7 +348,8 @@ class Planner:
                 # "Should we build that optimisation layer on top of Triton?" names the part it asks of, and that
                 # part is one their situation can make theirs.
                 new.part = asked.name
-            elif asked is not None and f"{new.component}/{asked.name}" in r.named_parts and "buy" not in r.also:
+            elif asked is not None and f"{new.component}/{asked.name}" in r.named_parts and "buy" not in r.also \
+                    and not re.search(r"\b(?:which|what)\b", r.normalized):
                 # "Only the scheduling part then: is that ours to write?" names a part that is bought: whether to
                 # write it is a yes or no on that part, not which part is theirs.
                 new.part = asked.name

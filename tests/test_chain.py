@@ -444,7 +444,8 @@ def test_a_what_if_that_names_a_plan_judges_the_plan(advisor):
 def test_a_what_if_follow_up_that_moves_nothing_is_short(advisor):
     first = advisor.ask("Experiment tracking: build or buy?")
     a = advisor.ask("Suppose we had 400 engineers, does that change anything?", first.conversation_id)
-    assert a.lead.startswith("No: that would not change it; still Buy.") and not a.sections
+    # The count they supposed is named back, so the asker sees it was read.
+    assert a.lead.startswith("No: with 400 engineers, that would not change it; still Buy.") and not a.sections
 
 
 def test_a_plan_the_asker_asks_us_to_judge_gets_yes_or_no_first(advisor):
