@@ -570,11 +570,9 @@ class Planner:
         reading kept no sentences)."""
         if not r.adopted_in:
             return True
-        for x in r.adopted_in:
-            if any(re.search(rf"\b{re.escape(n.lower())}\b", x) for o in comp.buy
-                                                      if o.doc in named for n in (o.name, *o.aliases)):
-                return True
-        return set(r.running) & named != set()
+        names = [n.lower() for o in comp.buy if o.doc in named for n in (o.name, *o.aliases)]
+        return any(re.search(rf"\b{re.escape(n)}\b", x) for x in r.adopted_in for n in names) or \
+            bool(set(r.running) & named)
 
     def _part(self, r: Reading, slug: str) -> str:
         if r.asks_whole or slug in r.parts_weighed:

@@ -317,7 +317,7 @@ def _how_to_count(ctx: Context, cites: Citations, specific: list[str]) -> tuple[
     horizon = cites.support("total cost of ownership looks past initial costs", "key-factors", "total cost")
     build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
     estimate = next((x for x in build if x.startswith("A realistic build estimate")), build[0] if build else "")
-    lead = ("Put both sides on the same horizon of several years (three is common), not the first year, because the "
+    lead = ("Put both sides on the same horizon of several years, not the first year, because the "
             f"running cost is what a first-year sum hides{horizon.rstrip()}. {estimate}").strip()
     sides = [x for x in cites.sentence_from(cites.section("key-factors", "total cost"), 3) if "For " in x]
     lasting = [x for x in cites.sentence_from(cites.section("overview", "underestimated"), 2) if "never stops" in x or
