@@ -264,15 +264,17 @@ _OWN_MEASURE = re.compile(r"\b(?:we|our (?:team|engineers?|tests?|pilot|trial)|i
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b", re.IGNORECASE)
 
 
+def _seller_sentences(question: str) -> list[str]:
+    """Whole sentences that tell a seller's figures unquoted (their numbers are no size or evidence of the asker's)."""
+    return [m.group(0).strip() for m in re.finditer(r"[^.!?]+[.!?]?", question)
+            if _SELLER.search(x := m.group(0)) and _SELLER_SAYS.search(x) and re.search(r"\d", x)
+            and not _MONEY_SIGN.search(x) and not _OWN_MEASURE.search(x)]
+
+
 def _pitched(question: str) -> list[str]:
     """Quoted phrases a seller's claim introduces (the claim verb within the 80 characters before the first quote, or
-    a quote that follows another pitched one closely), and whole sentences that tell a seller's figures unquoted."""
+    a quote that follows another pitched one closely)."""
     out, last = [], -1000
-    for m in re.finditer(r"[^.!?]+[.!?]?", question):
-        x = m.group(0)
-        if _SELLER.search(x) and _SELLER_SAYS.search(x) and re.search(r"\d", x) and not _MONEY_SIGN.search(x) \
-                and not _OWN_MEASURE.search(x):
-            out.append(x.strip())
     for m in _QUOTED.finditer(question):
         before = question[max(0, m.start() - 80):m.start()]
         if _CLAIMED.search(before) or m.start() - last < 40:
@@ -622,7 +624,9 @@ class Reader:
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
-        r.pitched = pitched = _pitched(question)
+        r.pitched = _pitched(question)
+        # Quantities inside a seller's claims, quoted or not, are theirs.
+        pitched = [*r.pitched, *_seller_sentences(question)]
         found = [w for w in (_as_written(q, question) for q in extract(norm)) if not any(w.text in x for x in pitched)]
         # A measured latency counts only against a target it misses ("p95 is 180 ms; product wants under 100 ms"),
         # said once as both numbers; a latency target looser than the scale line settles nothing otherwise, and is
@@ -880,7 +884,7 @@ class Reader:
         said: dict[str, tuple[int, str]] = {}  # condition -> (clause position, polarity)
         echo: dict[str, int] = {}  # condition said by the whole turn -> the clause that says most of it
         asks = [r.normalized[e:e + 1] == "?" for _, e in spans] if len(units) > 1 else []
-        pitched = [normalize(x) for x in r.pitched]
+        pitched = [normalize(x) for x in (*r.pitched, *_seller_sentences(r.question))]
         # A clause inside a seller's quoted claim ("scales to billions of vectors") tells nothing of the asker.
         claimed = {i for i in range(1, len(units)) if any(units[i].strip() and units[i].strip() in x for x in pitched)}
         for k, cond in enumerate(cond_head.classes):
