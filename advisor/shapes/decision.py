@@ -626,8 +626,9 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
         "have" if "which you already have" in side else "buy"), text=bought) if buy else None
     # "We decided on Evidently with our Prometheus and Grafana: which parts do we write?": what the product they chose
     # does out of the box, and what the tools they run already cover, so the part that is theirs stands out.
+    # A product they already have is said as such in the connecting line ("Arize AI, which you already have, covers").
     chosen = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
-    gives = _capabilities(chosen[0].doc, cites) if len(chosen) == 1 else []
+    gives = _capabilities(chosen[0].doc, cites) if len(chosen) == 1 and "which you already have" not in side else []
     given = Section(kind="build", title=f"What {chosen[0].name} gives you out of the box", items=gives) \
         if gives else None
     # The wiring between the two is theirs too: the note's first rollout step says what it is.
