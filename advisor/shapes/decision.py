@@ -626,9 +626,10 @@ def build_part_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]
         "have" if "which you already have" in side else "buy"), text=bought) if buy else None
     # "We decided on Evidently with our Prometheus and Grafana: which parts do we write?": what the product they chose
     # does out of the box, and what the tools they run already cover, so the part that is theirs stands out.
-    # A product they already have is said as such in the connecting line ("Arize AI, which you already have, covers").
+    # Only where the connecting line is the row's generic one: a product they have or go with is named in it already
+    # ("Arize AI, which you already have, covers ...", "Langfuse, which you are going with, is the bought side").
     chosen = [o for o in comp.buy if o.doc in ctx.reading.vendors and o.doc not in ctx.state.rejected]
-    gives = _capabilities(chosen[0].doc, cites) if len(chosen) == 1 and "which you already have" not in side else []
+    gives = _capabilities(chosen[0].doc, cites) if len(chosen) == 1 and buy is not None and side == buy.advice else []
     given = Section(kind="build", title=f"What {chosen[0].name} gives you out of the box", items=gives) \
         if gives else None
     # The wiring between the two is theirs too: the note's first rollout step says what it is.
