@@ -20,7 +20,15 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend\w*|sav(?:e|es|ed|ing|ings)|tco|worth|pay\w*|"
                           r"budget\w*|money|afford\w*|bills?|billing|how much|roi|break[- ]?even|compar\w*|math|"
                           r"numbers?|sums?|calculat\w*|economics|fees?|licen[cs]\w*|weigh\w*|reasonable|overpriced|good value|"
+                          # "What line items should be in it, and which assumptions would flip it?" after the board asks
+                          # for a cost comparison: how to count it is the question.
+                          r"line items?|assumptions?|horizon|spreadsheet|"
                           r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
+
+
+# "Which line items belong in the comparison, and which assumptions would flip it?" asks how to count a cost: the turn
+# of the call it also asks about is part of that count, not a what-if.
+_LINE_ITEMS = re.compile(r"\b(?:line items?|cost items?|cost lines?)\b", re.IGNORECASE)
 
 
 # "What would need to change (be true) for building to make sense?" names the turn of the call in so many words.
@@ -118,7 +126,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         r.act_in_scope = "verdict"
         r.act = "verdict" if r.act == "general" else r.act
     elif (r.act == "general" or r.act in ("verdict", "risks", "cost") and _TURNS.search(norm)) and r.asks_turning \
-            and r.component and not decided:
+            and r.component and not decided and not (r.act == "cost" and _LINE_ITEMS.search(norm)):
         # "What would have to change before building our own vector DB made sense?" supposes the facts that would
         # flip the call on a component: a what-if about the decision ("when does building make sense for a startup?"
         # with no component stays general guidance).
@@ -213,6 +221,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
         # one product against running or writing it themselves: the call, not a pick among products.
         r.act = r.act_in_scope = "verdict"
+    if r.act in ("what-if", "general") and _LINE_ITEMS.search(norm) and _MONEY_ASKED.search(norm):
+        # "Finance wants a 3-year cost comparison. Which line items belong in it, and which assumptions would flip
+        # it?" asks how to count the cost; the assumptions are part of that count.
+        r.act = r.act_in_scope = "cost"
     asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
     if r.act == "cost" and asking and not any(_MONEY_ASKED.search(x) for x in asking):
         # "... $48k a month for Claude ... same quality at $19k all-in. Should we self-host that workload?": the money

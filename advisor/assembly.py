@@ -78,7 +78,7 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                     asked_row_min=settings.asked_row_min,
                     asked_row_background_max=settings.asked_row_background_max,
                     asked_row_whole_min=settings.asked_row_whole_min,
-                    asked_row_min_words=settings.asked_row_min_words,
+                    asked_row_min_words=settings.asked_row_min_words, named_row_min=settings.named_row_min,
                     act_asking_min_words=settings.act_asking_min_words,
                     clause_support_min=settings.clause_support_min)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,

@@ -134,6 +134,13 @@ def answer(ctx, cites, choice: HostingChoice, situation: str) -> tuple[str, list
     elif r.managed_cue:
         lead = (f"{pre}pay for {paid}: with nobody to run infrastructure, self-hosting {own} would hand your team "
                 f"its upgrades, patches, backups and alerts.{cite(managed_fits)}")
+    elif "lock-in" in conds and facts[choice.own.doc].managed:
+        # A team that fears being stranded again wants the option that comes both ways: an open-source tool keeps its
+        # data format and client code whether they run it or pay someone to, so neither choice is final.
+        kept = cites.section(NOTE, "keeping the choice")
+        lead = (f"{pre}pick {own}, run by you or bought as a managed service: either form keeps the same data format "
+                f"and client code, so moving between them later is cheap, while leaving one vendor's own product for "
+                f"another tool means moving client calls, dashboards and stored history.{cite(kept)}")
     elif "budget" in conds:
         lead = (f"{pre}self-host {own}: it avoids the licence fee, as long as one named engineer owns its upgrades "
                 f"and backups.{cite(fits)}")

@@ -124,6 +124,7 @@ class Cues(BaseModel):
     leaving_build: list[str] = []  # moves off something of their own ("migrate off our homegrown store")
     supposes: list[str] = []  # supposes rather than tells: a turn without these is no what-if
     someday: list[str] = []  # a size only a possible future would bring ("one day we might index billions")
+    control_someday: list[str] = []  # control wanted later, in the story's words ("the roadmap in our own hands one day")
     undo: list[str] = []  # asks what reversing the choice would take ("what would it cost to undo this?")
     self_hosting: list[str] = []  # running a tool themselves ("self-host MLflow", "on our own k8s cluster")
     paid_service: list[str] = []  # paying someone to run it ("the managed version", "they quoted us")
@@ -411,6 +412,7 @@ class Lexicon:
         self.leaving_build = _any(cues.leaving_build)
         self.supposes = _any(cues.supposes)
         self.someday = _any(cues.someday)
+        self.control_someday = _any(cues.control_someday)
         self.undo = _any(cues.undo)
         self.why_asks = _any(cues.why_asks)
         self.llm_app = _any(cues.llm_app)

@@ -30,6 +30,16 @@ _MEANT = re.compile(r"\b(?:i|we) (?:meant|mean)\b|\bmeant to (?:say|ask|write|ty
                     r"\bshould have (?:said|asked|written)\b")
 
 
+# Tuning still to do ("should we fine-tune", "train our own adapters", "distil it"), not models already tuned ("a LoRA
+# adapter fine-tuned on their tickets").
+_TUNING_ASKED = re.compile(r"\b(?:fine[- ]?tun(?:e|es|ing)|finetun(?:e|es|ing)|tun(?:e|ing) (?:it|them|the model|a model|"
+                           r"our own)|train(?:ing)? (?:our own |the |new |an? )?(?:adapters?|lora|loras|model on)|distil\w*|"
+                           # "train Mistral 7B further on our 40k support transcripts", "continue pre-training it"
+                           r"train\w*\b[^.?!]{0,40}?\b(?:further|on (?:our|their|these|those|all|the) )|"
+                           r"(?:further|continued?|continuing) (?:pre-?)?train\w*)\b",
+                           re.IGNORECASE)
+
+
 class ConversationState(BaseModel):
     """What a conversation has established so far; stored between turns."""
 
@@ -271,7 +281,11 @@ class Planner:
         # self-hosted?"): the row named in the news is background.
         background = bool((state.component or state.other_component) and r.component not in (None, state.component)
                           and r.anaphoric and r.component in r.background_rows and not r.several)
-        guessed = guessed or aside or moving or proposes or background
+        # "Say we move to GKE and our DevOps engineer leaves: how hard is it to go back to Vertex?" after a serving
+        # question that named Vertex: products the thread already named, and no row named outright, keep the subject.
+        retold = bool(state.component and r.component not in (None, state.component) and r.vendors
+                      and set(r.vendors) <= set(state.vendors) and not r.named_rows and not r.several)
+        guessed = guessed or aside or moving or proposes or background or retold
         # "Can't we just use W&B for the A/B tests too?" in a thread on an experimentation platform: a product they run,
         # named only as itself, proposed for the thing in play; the subject stays, and whether it will do is the ask.
         reuses = next((v for v in r.running if v in r.vendors), None) if (
@@ -661,6 +675,10 @@ class Planner:
         if "self-host" in part and any(self._weighed_against_self_hosting(r, comp, v) for v in hosted - set(r.running)):
             # "Azure OpenAI in an EU region, or host an open-weight model ourselves?" weighs a hosted product against
             # self-hosting: both sides of the row, not the self-hosted part alone.
+            return WHOLE
+        if part == "fine-tuning" and not _TUNING_ASKED.search(r.normalized):
+            # "Each customer has its own LoRA adapter, fine-tuned on their tickets. A serverless multi-LoRA provider,
+            # or vLLM on our own GPUs?" serves models already tuned: the tuning is done, where they run is asked.
             return WHOLE
         return part
 

@@ -190,6 +190,45 @@ _DEPARTED = re.compile(rf"\b(?P<gone>\d+|{_WORDS})\s+of\s+(?:the|those|these|our
                        r"moved on|retired|retiring)\b", re.IGNORECASE)
 
 
+# How old the company is: "the company is 14 years old", "registered eleven weeks ago", "a 30-year-old group",
+# "founded in 1998". Only the company's own age: "the model is 3 years old" says nothing of the stage it is in.
+_FIRM = r"(?:company|business|firm|startup|start-up|group|agency|organi[sz]ation|studio|shop|we|it)"
+_AGE_UNITS = {"week": 0.25, "month": 1.0, "year": 12.0}
+_AGE_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+              "sixteen": 16, "eighteen": 18, "twenty": 20, "thirty": 30, "a few": 3, "a couple of": 2, "a couple": 2}
+_AGE_N = r"\d+|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True))
+_COMPANY_AGE = (
+    re.compile(rf"\b{_FIRM}(?:'s| is| are| was| were|'re|:|,)\s+(?:only |just |about |around |nearly |almost |over )?"
+               rf"(?P<n>{_AGE_N})\s+(?P<unit>week|month|year)s?\s+old\b", re.IGNORECASE),
+    re.compile(rf"\b(?:founded|registered|incorporated|established|started|launched|set up|formed|opened)\s+"
+               rf"(?:the company |the business |this company )?(?:only |just |about |around |nearly |almost |over )?"
+               rf"(?P<n>{_AGE_N})\s+(?P<unit>week|month|year)s?\s+ago\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<n>{_AGE_N})[- ](?P<unit>week|month|year)s?[- ]old\s+(?:\w+\s+){{0,2}}?"
+               r"(?:company|business|firm|startup|start-up|group|agency|organi[sz]ation|studio|shop|manufacturer|"
+               r"retailer|bank|insurer|lender|operator|utility|producer|maker|cooperative|co-op)\b", re.IGNORECASE),
+)
+_FOUNDED_YEAR = re.compile(r"\b(?:founded|incorporated|established|registered)\s+(?:back\s+)?in\s+(?P<y>(?:19|20)\d\d)\b",
+                           re.IGNORECASE)
+
+
+def company_age(text: str, this_year: int | None = None) -> Quantity | None:
+    """The company's age in months, as said ("registered eleven weeks ago" -> 2.75); None when not said."""
+    for rx in _COMPANY_AGE:
+        if m := rx.search(text):
+            n = m.group("n")
+            value = float(n) if n.isdigit() else float(_AGE_WORDS[n.lower()])
+            return Quantity(kind="company_age_months", value=value * _AGE_UNITS[m.group("unit").lower()],
+                            text=m.group(0))
+    if m := _FOUNDED_YEAR.search(text):
+        import datetime
+
+        year = this_year or datetime.date.today().year
+        if int(m.group("y")) <= year:
+            return Quantity(kind="company_age_months", value=12.0 * (year - int(m.group("y"))), text=m.group(0))
+    return None
+
+
 def _count(word: str) -> float:
     return float(word) if word.isdigit() else float(_WORD_NUMBERS[word.lower()])
 
@@ -381,6 +420,7 @@ class Thresholds(_Strict):
     engineers: _Team
     headcount: _Team
     teams: _Team = _Team()  # teams or squads that use or share the infrastructure
+    company_age_months: _Team = _Team()  # how long the company has existed
     latency_ms: _Latency
     stored_vectors: _Range = _Range()  # embeddings held in an index ("12 million chunks"), not a rate
     items_backlog: _Range = _Range()  # items to label, counted without a period ("5 million photos to tag")
@@ -392,11 +432,19 @@ class Thresholds(_Strict):
     latency_ms_by_component: dict[str, _Latency] = {}
     # And a volume of items: 15,000 a day is light work for a batch job and a floor of people for labelling by hand.
     items_per_day_by_component: dict[str, _Range] = {}
+    # And a count of models: twenty models to serve is multi-model serving, twenty to register or watch is a list.
+    models_by_component: dict[str, _Range] = {}
+    # And a count of GPUs: the machines a team trains on are the load of a scheduler, not of the tracker that records
+    # their runs.
+    gpus_by_component: dict[str, _Range] = {}
 
     def for_component(self, slug: str | None) -> Thresholds:
-        """These thresholds, with the rate, latency and item-volume thresholds of `slug`'s row when it has its own."""
+        """These thresholds, with the rate, latency, model-count and item-volume thresholds of `slug`'s row when it has
+        its own."""
         update = {k: v for k, v in (("traffic_rps", self.traffic_rps_by_component.get(slug or "")),
-                                    ("latency_ms", self.latency_ms_by_component.get(slug or ""))) if v}
+                                    ("latency_ms", self.latency_ms_by_component.get(slug or "")),
+                                    ("models", self.models_by_component.get(slug or "")),
+                                    ("gpus", self.gpus_by_component.get(slug or ""))) if v is not None}
         if items := self.items_per_day_by_component.get(slug or ""):
             update["volume_per_day"] = self.volume_per_day.model_copy(update={"items": items})
         return self.model_copy(update=update) if update else self
@@ -639,6 +687,8 @@ def _extract(text: str) -> list[Quantity]:
             continue  # "keeping the glue alive costs us roughly 4 FTE": upkeep, not the size of the company
         if v is not None and v >= 1:  # "0.3 FTE of an SRE" is part of someone's time, not a headcount
             out.append(Quantity(kind="headcount", value=v, text=m.group(0).lstrip(":;,.!? ")))
+    if age := company_age(text):
+        out.append(age)
     # "before rolling it out to 1,500 engineers", "used by 40 data scientists": the people it serves, not the team.
     found = [m for rx in _ENGINEERS for m in rx.finditer(text)
              if not _AUDIENCE_BEFORE.search(text[max(0, m.start() - 40):m.start()])]
@@ -846,6 +896,13 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
                 put("scale", "negated")  # millions of vectors are everyday work for any engine, pgvector included
         elif q.kind == "latency_ms" and q.value <= t.latency_ms.scale_at_most or q.kind == "latency_missed_ms":
             put("scale", "stated")  # a tight target, or a measured latency that misses the target set for it
+        elif q.kind == "company_age_months":
+            age = t.company_age_months
+            if age.early_stage_at_most is not None and q.value <= age.early_stage_at_most:
+                put("early-stage", "stated")
+            elif age.not_early_stage_at_least is not None and q.value >= age.not_early_stage_at_least and \
+                    not small_team(quantities, t):
+                put("early-stage", "negated")  # a company of many years, unless the team asking is small
         elif q.kind in ("engineers", "headcount", "teams"):
             team = getattr(t, q.kind)
             if team.early_stage_at_most is not None and q.value <= team.early_stage_at_most and not (

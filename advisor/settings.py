@@ -142,6 +142,10 @@ class Settings(BaseSettings):
     asked_row_min_words: int = Field(
         12, ge=1, description="...and only when those sentences have at least this many words: a short question ('Do "
         "we build the inference stack or buy it?') leans on the background for its subject.")
+    named_row_min: float = Field(
+        0.3, gt=0, le=1, description="When the component head picks infrastructure with no row only because the "
+        "background names some ('... pull it all into Snowflake'), a row named outright in the turn ('Fivetran', "
+        "'data pipeline') that the head gives at least this much is the subject instead.")
     act_asking_min_words: int = Field(
         6, ge=1, description="After a long background, the act is read from the whole turn and its asking sentences "
         "together, when those sentences have at least this many words ('what now?' says less than the whole turn).")

@@ -39,8 +39,12 @@ class Phrasings(BaseModel):
     # Words an asker's clause must hold to tell this situation, where likeness alone is fooled by a shared name ("IT
     # runs on Azure" is like "a migration to Azure is planned" but moves nothing): a regular expression.
     needs: str = ""
+    # Words that tell this situation outright, where likeness is too weak to see it through the asker's own details
+    # ("we score all 55M subscribers nightly for churn (LightGBM, a Spark job)"): a regular expression; a clause that
+    # matches it states the situation.
+    told: str = ""
 
-    @field_validator("needs")
+    @field_validator("needs", "told")
     @classmethod
     def _compiles(cls, v: str) -> str:
         try:
@@ -77,9 +81,11 @@ def note_heads(note: Path) -> list[str]:
 class SituationPhrasings:
     """The asker-side phrasings of each note situation, and their sentence vectors (computed once, on first use)."""
 
-    def __init__(self, said: dict[str, list[str]] | None = None, needs: dict[str, str] | None = None):
+    def __init__(self, said: dict[str, list[str]] | None = None, needs: dict[str, str] | None = None,
+                 told: dict[str, str] | None = None):
         self.said = said or {}  # situation head -> phrasings
         self.needs = {h: re.compile(p, re.IGNORECASE) for h, p in (needs or {}).items() if p}  # head -> words it needs
+        self.told = {h: re.compile(p, re.IGNORECASE) for h, p in (told or {}).items() if p}  # head -> words telling it
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -94,6 +100,7 @@ class SituationPhrasings:
                           "and `said:` (a list of phrasings)").root
         said: dict[str, list[str]] = {}
         needs: dict[str, str] = {}
+        told: dict[str, str] = {}
         for name, entries in data.items():
             note = knowledge_dir / "guidance" / f"{name}.md"
             if not note.exists():
@@ -107,7 +114,14 @@ class SituationPhrasings:
                 said.setdefault(entry.when, []).extend(entry.said)
                 if entry.needs:
                     needs[entry.when] = entry.needs
-        return cls(said, needs)
+                if entry.told:
+                    told[entry.when] = entry.told
+        return cls(said, needs, told)
+
+    def told_in(self, head: str, clauses: list[str]) -> int | None:
+        """The first clause that tells the situation in the words that state it outright; None when none does."""
+        rx = self.told.get(head)
+        return next((i for i, c in enumerate(clauses) if rx is not None and rx.search(c)), None)
 
     def allows(self, head: str, clause: str) -> bool:
         """Whether a clause holds the words its situation needs (every clause, for a situation that needs none)."""

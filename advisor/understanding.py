@@ -191,8 +191,17 @@ _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|min
                            # "every rupee is watched", "every dollar hurts": money counted coin by coin
                            r"\bevery (?:single )?(?:dollar|euro|pound|rupee|cent|penny|franc|krona|krone|peso|real|rand|"
                            r"shekel|lira|dinar|dirham|naira|shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|"
-                           r"dong|birr|cedi|kwacha|lev|taka|som|tenge|lari|dram) (?:counts|is watched|is counted|matters|"
+                           r"dong|birr|cedi|kwacha|lev|taka|som|tenge|lari|dram|lempira|quetzal|colon|sol|boliviano|guarani|"
+                           r"kip|riel|kyat|rial|riyal|hryvnia|ruble|rouble|manat|pula|metical|kwanza|leone|gourde|cordoba|"
+                           r"ariary|afghani|kuna|lek|denar|mark|tugrik|togrog) (?:counts|is watched|is counted|matters|"
                            r"hurts|is precious)\b|"
+                           # "we count every lempira right now", "watching every cent": the same, told as a verb
+                           r"\b(?:count|counting|counts|watch|watching|watches|pinch|pinching|squeeze|squeezing) every (?:single )?"
+                           r"(?:dollar|euro|pound|rupee|cent|penny|pennies|franc|krona|krone|peso|real|rand|shekel|lira|dinar|"
+                           r"dirham|naira|shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|dong|birr|cedi|kwacha|"
+                           r"lev|taka|som|tenge|lari|dram|lempira|quetzal|colon|sol|boliviano|guarani|kip|riel|kyat|rial|"
+                           r"riyal|hryvnia|ruble|rouble|manat|pula|metical|kwanza|leone|gourde|cordoba|ariary|afghani|kuna|"
+                           r"lek|denar|mark|tugrik|togrog|coin)s?\b|"
                            # "the owners cut IT spending to almost nothing", "paid out of our own savings"
                            r"\b(?:cut|cuts|slashed|slash|froze|frozen)\b[^.;?!]{0,40}?\bto (?:almost |nearly |practically |"
                            r"next to |close to )?(?:nothing|zero|the bone)\b|\bout of (?:our|my) own (?:savings|pockets?)\b|"
@@ -383,6 +392,13 @@ def _sentence_of(part: str, question: str) -> str:
     return part
 
 
+def _in_brackets(question: str, phrase: str) -> bool:
+    """Whether every mention of `phrase` in the question as written sits inside round brackets."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\([^()]*\)", question)]
+    at = [m.start() for m in re.finditer(re.escape(phrase.strip()), question, re.IGNORECASE)]
+    return bool(at) and all(any(a <= i < b for a, b in spans) for i in at)
+
+
 class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
@@ -391,7 +407,7 @@ class Reader:
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
                  act_asking_min_words: int = 6, clause_support_min: float = 0.25, part_row_min: float = 0.35,
                  asked_row_min: float = 0.45, asked_row_background_max: float = 0.1,
-                 asked_row_whole_min: float = 0.05, asked_row_min_words: int = 12):
+                 asked_row_whole_min: float = 0.05, asked_row_min_words: int = 12, named_row_min: float = 0.3):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -408,6 +424,7 @@ class Reader:
         self.asked_row_background_max = asked_row_background_max
         self.asked_row_whole_min = asked_row_whole_min
         self.asked_row_min_words = asked_row_min_words
+        self.named_row_min = named_row_min
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -773,6 +790,14 @@ class Reader:
             products, _ = self._weighed_products(r, vendors, asking)
             top, n = products.most_common(1)[0] if products else (None, 0)
             best = top if n >= 2 else best
+        if best == OTHER and not others_asked and exact:
+            # "A contractor's scripts pull it all into Snowflake ... Fivetran quoted NZ$58k, or Airbyte, or dbt with an
+            # orchestrator?": infrastructure of no row named only in the background is where the subject sits; a row
+            # named outright that the head gives a fair share is the subject.
+            classes = self.heads["component"].classes
+            row = max(exact, key=lambda s: p[classes.index(s)] if s in classes else 0.0)
+            if row in classes and p[classes.index(row)] >= self.named_row_min:
+                best = row
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
@@ -808,6 +833,10 @@ class Reader:
                 best = top
             spelled = [s for s in dict.fromkeys(exact) if s != best and s not in self.lex.suite_rows and any(
                 h.slug == s and h.by_name and len(h.phrase.split()) > 1 and h.phrase not in self.lex.broad for h in hits)]
+            # "We went all-in on SageMaker (Studio, Pipelines, endpoints, Model Registry)": a row listed in brackets
+            # among the suite's pieces says what the suite holds, not what is asked about.
+            spelled = [s for s in spelled if not all(_in_brackets(r.question, h.phrase) for h in hits
+                                                     if h.slug == s and h.by_name and h.phrase)]
             if best in self.lex.suite_rows and best not in named and len(spelled) == 1 and not asked:
                 # "Our SageMaker line ... the team wants open-source model serving on our own cluster": the suite is
                 # where the work runs today; the one row named outright is what is asked about.
@@ -821,6 +850,13 @@ class Reader:
                 # classic models the words pull toward. Asked, not told: "answer quality in Japanese is very important"
                 # beside a TCO question is a requirement on the model, not a question about evals.
                 best = "llm-observability"
+            gateway = [h for h in hits if h.slug == "llm-gateway" and h.by_name and len(h.phrase.split()) > 1]
+            if best == "llm-inference" and gateway and not asked and all(
+                    h.doc or len(h.phrase.split()) == 1 for h in hits if h.slug == best):
+                # "Each agency has its own contract with Azure OpenAI or Mistral ... one shared service every app sends
+                # its model calls through, with quotas and billing": the providers named are what the gateway sits in
+                # front of, and the gateway is described in its own words.
+                best = "llm-gateway"
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
         elif exact:
@@ -1153,6 +1189,13 @@ class Reader:
                       if self.lex.fears_lock_in.search(units[i])]
             if feared:
                 said["lock-in"] = (feared[0], pol_head.classes[int(Q[feared[0]].argmax())])
+        if "control-later" not in said and "production-evidence" not in said:
+            # "One day we'll want the model roadmap in our own hands rather than a provider's": control wanted later,
+            # told in the story's words, with nothing measured behind it.
+            wanted = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
+                      if self.lex.control_someday.search(units[i])]
+            if wanted:
+                said["control-later"] = (wanted[0], pol_head.classes[int(Q[wanted[0]].argmax())])
         if said.get("budget", (0, "stated"))[1] == "stated":
             # "Scratch the money part: the contract got signed and our budget has been restored.", "finance lifted the
             # freeze this morning": money short no longer, whatever the head made of the clause.

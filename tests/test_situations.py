@@ -85,8 +85,10 @@ SAID_OTHERWISE = [
 
 @pytest.mark.parametrize("question, line", SAID_OTHERWISE)
 def test_a_situation_said_in_other_words_brings_the_notes_line(advisor, question, line):
-    section = told(advisor.ask(question))
-    assert section is not None and any(line in item for item in section.items)
+    a = advisor.ask(question)
+    section = told(a)
+    # A line that says the simpler setup does the job leads the answer (and is not repeated below it).
+    assert line in a.lead or section is not None and any(line in item for item in section.items)
 
 
 @pytest.mark.parametrize("question, line", SAID_OTHERWISE)

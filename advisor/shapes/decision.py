@@ -379,6 +379,11 @@ def _asked_about(ctx: Context, option) -> bool:
         if inside:
             if min(inside) >= cue.start():
                 return False
+            # "do we need a serving platform (KServe, Seldon ...) or is the batch table enough?": what follows "or
+            # is" is what is judged; the products before it are the alternative.
+            turn = [m.end() for m in re.finditer(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b", norm[start:cue.start()])]
+            if turn and max(i for i in (norm.rfind(n, start, cue.start()) for n in names) if i >= 0) < start + turn[-1]:
+                return False
             # Of several products before the cue, the one nearest it is the one judged.
             mine = max(i for i in (norm.rfind(n, start, cue.start()) for n in names) if i >= 0)
             others = [norm.rfind(n.lower(), start, cue.start()) for o in ctx.decision.component.buy
@@ -387,8 +392,41 @@ def _asked_about(ctx: Context, option) -> bool:
             # the one judged; the products before it are the alternative.
             tools = [norm.rfind(t.lower(), start, cue.start()) for t in ctx.reading.stack]
             return all(i < mine for i in [*others, *tools])
+        if any(norm.find(t.lower(), start, cue.start()) >= 0 for t in ctx.reading.stack):
+            # "... our engineers would rather run Langfuse. Is Datadog enough for tracing, or do we need a dedicated
+            # tool?": the sentence that asks judges the tool they run; the product told before it is the alternative.
+            return False
     at = min((i for i in (norm.find(n) for n in names) if i >= 0), default=-1)
     return not (cue and at > cue.end())
+
+
+# Answers wanted as things happen ("real-time", "what the user did in the last few minutes"): what a scheduled run
+# cannot give, whatever it covers today.
+_AT_ONCE = re.compile(r"\breal[- ]?time\b|\bat request time\b|\bonline (?:scoring|inference|serving|predictions?)\b|"
+                      r"\b(?:last|past) (?:few )?(?:minutes?|seconds?)\b|\bwithin (?:seconds|a few seconds|minutes)\b")
+
+
+def _suffices_lead(ctx: Context, plain: str) -> str:
+    """How "what you have is enough" opens: plainly, or, when they also want answers as things happen, only for what
+    can wait (the note's line then says when to add more)."""
+    if _AT_ONCE.search(ctx.reading.normalized):
+        return "Only for what can wait for the scheduled run; what must react as it happens needs more."
+    return plain
+
+
+def _judged_tool(ctx: Context) -> str:
+    """The tool they run that "is X enough?" judges: the one named between "or is" and "enough" when the question
+    turns that way ("we run Spark nightly ... or is the batch table enough?" judges the table, not Spark); else the
+    first they name."""
+    norm = ctx.reading.normalized
+    named = [t for t in ctx.reading.stack if t.lower() in norm]
+    cue = ([*re.finditer(r"\b(?:enough|suffic\w*|get by)\b", norm)] or [None])[-1]
+    if cue and named:
+        start = max(norm.rfind(c, 0, cue.start()) for c in ".!?\n") + 1
+        turn = [m.end() for m in re.finditer(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b", norm[start:cue.start()])]
+        if turn:
+            return next((t for t in named if norm.find(t.lower(), start + turn[-1], cue.start()) >= 0), "")
+    return named[0] if named else ""
 
 
 # How an answer opens when what they have is enough for now: the verdict then is for when they outgrow it, and the
@@ -418,7 +456,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     vendor = next((o for o in d.component.buy if o.doc in ctx.plan.vendors and _asked_about(ctx, o)), None)
     # A tool they run that is no product of this row ("Is GitHub Actions on a schedule enough?") is what is asked
     # about: the yes or no names it.
-    tool = next((t for t in ctx.reading.stack if t.lower() in ctx.reading.normalized), "") if not vendor else ""
+    tool = _judged_tool(ctx) if not vendor else ""
     # With no condition of theirs in play, the sizes they gave ("150 queries per second") still say what "enough"
     # is judged against.
     sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
@@ -440,7 +478,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             enough := situation_suffices(ctx, cites)):
         # "Someone keeps pushing Feast or Tecton: do we actually need one?" from a team that only scores in nightly
         # batches, when the note says that situation needs no such product yet: not yet, in the note's words.
-        return f"Not yet. {enough}", keep(changes_section(ctx, cites) if flip else None)
+        return f"{_suffices_lead(ctx, 'Not yet.')} {enough}", keep(changes_section(ctx, cites) if flip else None)
     elif ctx.reading.faults_plan and d.deciding and d.deciding.condition in ("simple", "early-stage") and \
             d.deciding.verdict != d.component.verdict and d.part is None:
         # "Do we need an ML platform like Databricks, or is that overkill?" from two people with three models, when
@@ -468,7 +506,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Is a features table plus a dbt model enough?" from a team that only scores in nightly batches, when the
         # note says that situation needs no more: yes, in the note's words, which also say when it stops being so;
         # then only what would change it (no products to buy, no reason for buying one).
-        return f"Yes, for now. {enough}", keep(changes_section(ctx, cites) if flip else None)
+        return f"{_suffices_lead(ctx, 'Yes, for now.')} {enough}", keep(changes_section(ctx, cites) if flip else None)
     elif d.verdict == "depends" and not vendor and (here := told_situations(ctx)):
         # "A script copies features from BigQuery into Redis and sometimes dies: is this enough?" on a split call: the
         # note's line on the setup they describe answers it better than "it can be enough, it depends".

@@ -368,6 +368,23 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
     hardware = weighs_hardware(ctx)
     weighs_build = bool(words & (BUILD_WORDS | {"ourself", "hardware"})) or ctx.reading.self_hosting or (
         d.part is not None and d.part.verdict != "buy") or hardware
+    if key == "cost" and ctx.state.turns and not ctx.reading.quantities and _HOW_TO_COUNT.search(ctx.reading.normalized):
+        # "The board wants a 3-year comparison of those options: what line items belong in it?" after the numbers were
+        # told: the method is what this turn asks. Machines to buy have line items of their own (the row's line on
+        # owning them), and the sum of their earlier figures shows the assumption that decides it.
+        lead, sections = _how_to_count(ctx, cites, specific)
+        if hardware:
+            # The build estimate of software says nothing of machines: the horizon, then how busy the machines would
+            # be on their own numbers, which is the assumption that flips a hardware sum.
+            owning = left_out_section(ctx, cites)
+            told = gpu_use_against_owning(ctx, cites) or rent_against_own(ctx, cites)
+            horizon = lead.split(". ", 1)[0] + "."
+            lead = f"{horizon} {told} How busy the machines would be is the assumption that decides it." if told \
+                else horizon
+            owned = Section(kind="guidance", title="Line items of owning the machines", items=owning.items) \
+                if owning else None
+            return lead, keep(owned, *sections)
+        return lead, sections
     summed = option_sums(ctx) if key == "cost" else None
     if summed:
         # "(a) stay on-demand; (b) a savings plan; (c) move to Lambda: what does each cost per year?": each option

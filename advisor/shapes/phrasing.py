@@ -177,8 +177,15 @@ OPENER = re.compile(r"^(?:Under|On|At|With|For|Early|In|Once|When)\b[^,.;:(]{0,4
 
 
 def lead_verdict(ctx: Context, cites: Citations) -> str:
-    lead = _lead_verdict(ctx, cites)
     d = ctx.decision
+    if d.verdict == "depends" and ctx.plan.act == "verdict" and d.deciding is None:
+        from .sections import situation_suffices
+
+        if enough := situation_suffices(ctx, cites):
+            # "We score 40,000 applications overnight and staff read the scores next morning: build or buy serving?"
+            # when the note says that situation needs no such product yet: that line answers, not "it depends".
+            return enough
+    lead = _lead_verdict(ctx, cites)
     if d.deciding and d.deciding.condition == "production-evidence" and d.verdict in ("build", "hybrid"):
         # "We benchmarked Tecton, Feast and Hopsworks on our traffic": the products measured are named as the evidence.
         # Products named where they tell what they ran and measured, not the options a question weighs ("Qdrant or
