@@ -186,22 +186,18 @@ _EITHER = re.compile(r"\b(?:or|vs\.?|versus)\b")
 # "... together ourselves instead of one big platform": the alternative set aside, not the subject asked about.
 _SET_ASIDE = re.compile(r"\b(?:instead of|rather than)\s+(?:(?:paying for|buying|adopting|using|going with|a|an|the|one|"
                         r"single|big|end-to-end|managed|whole)\s+){0,4}[\w-]+(?:\s+platform)?")
+# Currency names, for money counted coin by coin ("every rupee is watched", "we count every lempira").
+_CURRENCIES = (r"dollar|euro|pound|rupee|cent|penny|franc|krona|krone|peso|real|rand|shekel|lira|dinar|dirham|naira|"
+               r"shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|dong|birr|cedi|kwacha|lev|taka|som|tenge|"
+               r"lari|dram|lempira|quetzal|colon|sol|boliviano|guarani|kip|riel|kyat|rial|riyal|hryvnia|ruble|rouble|"
+               r"manat|pula|metical|kwanza|leone|gourde|cordoba|ariary|afghani|kuna|lek|denar|mark|tugrik|togrog")
 _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|minimal|minuscule|meagre|meager|"
                            r"constrained|very low|low)\s+(?:\w+\s+)?budgets?\b|"
                            # "every rupee is watched", "every dollar hurts": money counted coin by coin
-                           r"\bevery (?:single )?(?:dollar|euro|pound|rupee|cent|penny|franc|krona|krone|peso|real|rand|"
-                           r"shekel|lira|dinar|dirham|naira|shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|"
-                           r"dong|birr|cedi|kwacha|lev|taka|som|tenge|lari|dram|lempira|quetzal|colon|sol|boliviano|guarani|"
-                           r"kip|riel|kyat|rial|riyal|hryvnia|ruble|rouble|manat|pula|metical|kwanza|leone|gourde|cordoba|"
-                           r"ariary|afghani|kuna|lek|denar|mark|tugrik|togrog) (?:counts|is watched|is counted|matters|"
-                           r"hurts|is precious)\b|"
+                           r"\bevery (?:single )?(?:" + _CURRENCIES + r") (?:counts|is watched|is counted|matters|hurts|is precious)\b|"
                            # "we count every lempira right now", "watching every cent": the same, told as a verb
                            r"\b(?:count|counting|counts|watch|watching|watches|pinch|pinching|squeeze|squeezing) every (?:single )?"
-                           r"(?:dollar|euro|pound|rupee|cent|penny|pennies|franc|krona|krone|peso|real|rand|shekel|lira|dinar|"
-                           r"dirham|naira|shilling|yen|won|zloty|koruna|forint|leu|baht|ringgit|rupiah|dong|birr|cedi|kwacha|"
-                           r"lev|taka|som|tenge|lari|dram|lempira|quetzal|colon|sol|boliviano|guarani|kip|riel|kyat|rial|"
-                           r"riyal|hryvnia|ruble|rouble|manat|pula|metical|kwanza|leone|gourde|cordoba|ariary|afghani|kuna|"
-                           r"lek|denar|mark|tugrik|togrog|coin)s?\b|"
+                           r"(?:" + _CURRENCIES + r"|pennies|coin)s?\b|"
                            # "the owners cut IT spending to almost nothing", "paid out of our own savings"
                            r"\b(?:cut|cuts|slashed|slash|froze|frozen)\b[^.;?!]{0,40}?\bto (?:almost |nearly |practically |"
                            r"next to |close to )?(?:nothing|zero|the bone)\b|\bout of (?:our|my) own (?:savings|pockets?)\b|"

@@ -381,7 +381,7 @@ def _asked_about(ctx: Context, option) -> bool:
                 return False
             # "do we need a serving platform (KServe, Seldon ...) or is the batch table enough?": what follows "or
             # is" is what is judged; the products before it are the alternative.
-            turn = [m.end() for m in re.finditer(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b", norm[start:cue.start()])]
+            turn = [m.end() for m in _OR_IS.finditer(norm[start:cue.start()])]
             if turn and max(i for i in (norm.rfind(n, start, cue.start()) for n in names) if i >= 0) < start + turn[-1]:
                 return False
             # Of several products before the cue, the one nearest it is the one judged.
@@ -414,6 +414,10 @@ def _suffices_lead(ctx: Context, plain: str) -> str:
     return plain
 
 
+# "... or is the batch table enough?": where the thing judged begins, after the alternative.
+_OR_IS = re.compile(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b")
+
+
 def _judged_tool(ctx: Context) -> str:
     """The tool they run that "is X enough?" judges: the one named between "or is" and "enough" when the question
     turns that way ("we run Spark nightly ... or is the batch table enough?" judges the table, not Spark); else the
@@ -423,7 +427,7 @@ def _judged_tool(ctx: Context) -> str:
     cue = ([*re.finditer(r"\b(?:enough|suffic\w*|get by)\b", norm)] or [None])[-1]
     if cue and named:
         start = max(norm.rfind(c, 0, cue.start()) for c in ".!?\n") + 1
-        turn = [m.end() for m in re.finditer(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b", norm[start:cue.start()])]
+        turn = [m.end() for m in _OR_IS.finditer(norm[start:cue.start()])]
         if turn:
             return next((t for t in named if norm.find(t.lower(), start + turn[-1], cue.start()) >= 0), "")
     return named[0] if named else ""
