@@ -26,9 +26,15 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend
                           r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
 
 
+_TRIAL = re.compile(r"\b(?:poc|proof[- ]of[- ]concept|pilot|bake-?off|trial|plan)\b")
+
+
 # "Which line items belong in the comparison, and which assumptions would flip it?" asks how to count a cost: the turn
 # of the call it also asks about is part of that count, not a what-if.
-_LINE_ITEMS = re.compile(r"\b(?:line items?|cost items?|cost lines?)\b", re.IGNORECASE)
+# "Which rows belong in it?" of a spreadsheet that weighs two options asks for its lines too.
+_LINE_ITEMS = re.compile(r"\b(?:line items?|cost items?|cost lines?)\b|\b(?:which|what) (?:rows|lines|items|entries) "
+                         r"(?:belong|go|should go|to (?:put|include|add)|do (?:we|i) (?:need|include|add|put))\b",
+                         re.IGNORECASE)
 
 
 # "What would need to change (be true) for building to make sense?" names the turn of the call in so many words.
@@ -212,7 +218,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Should we buy an ML monitoring tool for our 5 credit models?" asks the call, with nothing of theirs in place
         # whose adequacy is in question: a yes-or-no on what they have would answer nobody.
         r.act = r.act_in_scope = "verdict"
-    judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement") else None
+    judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement", "cost") else None
+    if judge and r.act == "cost" and not _TRIAL.search(judge.group(0)):
+        # "How do we compare the real cost?" asks the cost; "a 6-week POC plan" in a turn full of spend asks the trial.
+        judge = None
     if judge and not (decided and decided.start() < judge.start()):
         # "We look at Arize, Evidently and WhyLabs. How should we evaluate these vendors, which criteria matter
         # most?" asks how to judge the shortlist; the long background naming them reads like a pick.
@@ -221,12 +230,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
         # one product against running or writing it themselves: the call, not a pick among products.
         r.act = r.act_in_scope = "verdict"
-    if r.act in ("what-if", "general") and _LINE_ITEMS.search(norm) and _MONEY_ASKED.search(norm):
+    if r.act in ("what-if", "general", "vendor") and _LINE_ITEMS.search(norm) and _MONEY_ASKED.search(norm):
         # "Finance wants a 3-year cost comparison. Which line items belong in it, and which assumptions would flip
         # it?" asks how to count the cost; the assumptions are part of that count.
         r.act = r.act_in_scope = "cost"
     asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
-    if r.act == "cost" and asking and not any(_MONEY_ASKED.search(x) for x in asking):
+    if r.act == "cost" and asking and not any(_MONEY_ASKED.search(x) or _LINE_ITEMS.search(x) for x in asking):
         # "... $48k a month for Claude ... same quality at $19k all-in. Should we self-host that workload?": the money
         # is the evidence they tell; the sentence that asks asks the call.
         r.act = "verdict"

@@ -71,6 +71,8 @@ def situations(retriever: HybridRetriever, reading: Reading, passages: list[Pass
             head = situation_head(s)
             if not head:
                 continue
+            if phrasings is not None and phrasings.contradicted(head, reading.clauses):
+                continue
             if phrasings is not None and (at := phrasings.told_in(head, reading.clauses)) is not None:
                 # Said outright in the words that state it: no likeness needed.
                 found.append(Situation(reading.clauses[at], p, s.lstrip("-* ").strip(), 1.0))

@@ -76,6 +76,9 @@ def words_only(text: str) -> str:
 _SUPPOSED = re.compile(r"\b(?:if|in case|suppose|supposing|should it|what if)\b", re.IGNORECASE)
 
 
+# "we decided to buy Databricks instead of building one" rules out what follows "instead of", not the product before it.
+_INSTEAD = re.compile(r"(?:instead of|other than|besides|apart from|except|alternatives? to)\b")
+
 class Cues(BaseModel):
     """Cue lists (regular expressions) from knowledge/understanding/cues.yaml."""
 
@@ -111,6 +114,9 @@ class Cues(BaseModel):
     compare_asks: list[str] = []
     rejected: list[str] = []
     regimes: dict[str, list[str]] = {}
+    # A regime's generic words ("PHI" for HIPAA): they name it only when no regime is named outright ("images are PHI
+    # under PHIPA" is Ontario's law, not HIPAA).
+    regime_words: dict[str, list[str]] = {}
     stated_by_negative: dict[str, list[str]] = {}
     # Clauses that describe what the infrastructure should do, in a condition's words ("gives each team a budget"):
     # no fact about the asker (see cues.yaml).
@@ -196,6 +202,7 @@ class Cues(BaseModel):
     dismisses_lock_in: list[str] = []  # lock-in waved away ("none of us care: trackers are easy to swap")
     eases_budget: list[str] = []  # money no longer short ("our budget has been restored", "finance lifted the freeze")
     soft_rule: list[str] = []  # a data rule told as a wish, not yet binding ("a 'should', not a hard requirement")
+    rule_asked: list[str] = []  # customers asking about a rule ("clients ask a lot about data sovereignty"): no rule
     approves_provider: list[str] = []  # a hosted provider's deployment cleared under their data rule
     withdraws_approval: list[str] = []  # that clearance taken back ("compliance withdrew the approval")
     people_asks: list[str] = []  # asks about pay or hiring, not infrastructure ("what salary should we offer")
@@ -208,7 +215,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -232,7 +239,7 @@ class Cues(BaseModel):
                 raise ValueError("the destination pattern needs a group for the words after 'to'")
         return pattern
 
-    @field_validator("model_providers", "regimes", "stated_by_negative", "feature_not_fact", "also_asks", "stack_tools")
+    @field_validator("model_providers", "regimes", "regime_words", "stated_by_negative", "feature_not_fact", "also_asks", "stack_tools")
     @classmethod
     def _providers_compile(cls, providers: dict[str, list[str]]) -> dict[str, list[str]]:
         return {name: check_patterns(patterns) for name, patterns in providers.items()}
@@ -374,7 +381,8 @@ class Lexicon:
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]
         self._regimes = {name: _any(patterns) for name, patterns in cues.regimes.items()}
         # One pass first: most turns name no regime, and each name is its own pattern.
-        self._any_regime = _any([p for patterns in cues.regimes.values() for p in patterns])
+        self._any_regime = _any([p for patterns in (*cues.regimes.values(), *cues.regime_words.values()) for p in patterns])
+        self._regime_words = {name: _any(patterns) for name, patterns in cues.regime_words.items()}
         self.attestations = frozenset(cues.attestations)
         self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
@@ -428,6 +436,7 @@ class Lexicon:
         self.dismisses_lock_in = _any(cues.dismisses_lock_in)
         self.eases_budget = _any(cues.eases_budget)
         self.soft_rule = _any(cues.soft_rule)
+        self.rule_asked = _any(cues.rule_asked)
         self.fears_lock_in = _any(cues.fears_lock_in)
         self.outputs_went_wrong = _any(cues.outputs_went_wrong)
         self.went_unnoticed = _any(cues.went_unnoticed)
@@ -532,6 +541,8 @@ class Lexicon:
         if not self._any_regime.search(norm):
             return []
         found = sorted((m.start(), name) for name, rx in self._regimes.items() if (m := rx.search(norm)))
+        if not found:
+            found = sorted((m.start(), name) for name, rx in self._regime_words.items() if (m := rx.search(norm)))
         return [name for _, name in found]
 
     def stack(self, norm: str) -> list[str]:
@@ -581,13 +592,14 @@ class Lexicon:
         # tried, with the next clause saying how it failed.
         failed = [i for i, c in enumerate(clauses) if self.tried.search(c) and any(
             self.let_down.search(n) for n in clauses[i:i + 2])]
-        return list(dict.fromkeys(h.doc for i, c in enumerate(clauses) if self._rules_out(c) or i in failed
-                                  for h in self.hits(c) if h.doc and not h.by_name))
+        return list(dict.fromkeys(h.doc for i, c in enumerate(clauses) if (m := self._rules_out(c)) or i in failed
+                                  for h in self.hits(c) if h.doc and not h.by_name
+                                  and not (m and _INSTEAD.match(m.group(0)) and h.start < m.start())))
 
-    def _rules_out(self, clause: str) -> bool:
+    def _rules_out(self, clause: str) -> re.Match | None:
         # "if we start with pgvector and later it is too slow" supposes a failure; it rules nothing out yet.
         m = self.rejected.search(clause)
-        return bool(m) and not _SUPPOSED.search(clause[:m.start()])
+        return m if m and not _SUPPOSED.search(clause[:m.start()]) else None
 
     def kubernetes(self, norm: str) -> bool | None:
         """True when the text says the asker runs Kubernetes, False when it says they run containers without it."""

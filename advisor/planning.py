@@ -60,6 +60,9 @@ class ConversationState(BaseModel):
     stack: list[str] = Field(default_factory=list)  # tools the asker named that may run beside it ("Grafana")
     running: list[str] = Field(default_factory=list)  # vendor notes of products the asker said they run
     asked_vendors: list[str] = Field(default_factory=list)  # vendor notes named by the last choice or "enough?" asked
+    # The question asked again by a follow-up that only changes facts said "do we need ...?", which is answered the
+    # other way round from "is it enough?" ("Do we need a vector database?" then "300M vectors now. Same answer?").
+    asked_need: bool = False
     turns: int = 0
 
 
@@ -497,8 +500,11 @@ class Planner:
             # the answer takes the earlier question's shape.
             vendors, reasked, recheck = list(state.asked_vendors), state.act, False
             new.act = state.act
+            new.asked_need = state.asked_need or r.asks_need
         elif act in self.REASKED and r.vendors:
             new.asked_vendors = list(r.vendors)
+        if not reasked:
+            new.asked_need = r.asks_need
         # "Which is hardest to move off: the feature store, the registry or the tracker?" asks about each row named.
         # In the order the asker named them (the component head's pick may come first in `components`).
         # A row reached only through a cloud's name ("we're already on AWS for the data lake") is where things run:

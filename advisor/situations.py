@@ -43,8 +43,11 @@ class Phrasings(BaseModel):
     # ("we score all 55M subscribers nightly for churn (LightGBM, a Spark job)"): a regular expression; a clause that
     # matches it states the situation.
     told: str = ""
+    # Words that tell the opposite of this situation ("scored in batch nightly and also in real time via a quote API"
+    # is no batch-only shop): a regular expression; when any clause matches it, the situation is not theirs.
+    unless: str = ""
 
-    @field_validator("needs", "told")
+    @field_validator("needs", "told", "unless")
     @classmethod
     def _compiles(cls, v: str) -> str:
         try:
@@ -82,10 +85,11 @@ class SituationPhrasings:
     """The asker-side phrasings of each note situation, and their sentence vectors (computed once, on first use)."""
 
     def __init__(self, said: dict[str, list[str]] | None = None, needs: dict[str, str] | None = None,
-                 told: dict[str, str] | None = None):
+                 told: dict[str, str] | None = None, unless: dict[str, str] | None = None):
         self.said = said or {}  # situation head -> phrasings
         self.needs = {h: re.compile(p, re.IGNORECASE) for h, p in (needs or {}).items() if p}  # head -> words it needs
         self.told = {h: re.compile(p, re.IGNORECASE) for h, p in (told or {}).items() if p}  # head -> words telling it
+        self.unless = {h: re.compile(p, re.IGNORECASE) for h, p in (unless or {}).items() if p}  # head -> its opposite
         self._vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -101,6 +105,7 @@ class SituationPhrasings:
         said: dict[str, list[str]] = {}
         needs: dict[str, str] = {}
         told: dict[str, str] = {}
+        unless: dict[str, str] = {}
         for name, entries in data.items():
             note = knowledge_dir / "guidance" / f"{name}.md"
             if not note.exists():
@@ -116,12 +121,19 @@ class SituationPhrasings:
                     needs[entry.when] = entry.needs
                 if entry.told:
                     told[entry.when] = entry.told
-        return cls(said, needs, told)
+                if entry.unless:
+                    unless[entry.when] = entry.unless
+        return cls(said, needs, told, unless)
 
     def told_in(self, head: str, clauses: list[str]) -> int | None:
         """The first clause that tells the situation in the words that state it outright; None when none does."""
         rx = self.told.get(head)
         return next((i for i, c in enumerate(clauses) if rx is not None and rx.search(c)), None)
+
+    def contradicted(self, head: str, clauses: list[str]) -> bool:
+        """Whether a clause tells the opposite of the situation (its `unless:` words)."""
+        rx = self.unless.get(head)
+        return rx is not None and any(rx.search(c) for c in clauses)
 
     def allows(self, head: str, clause: str) -> bool:
         """Whether a clause holds the words its situation needs (every clause, for a situation that needs none)."""

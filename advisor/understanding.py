@@ -222,6 +222,36 @@ _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|wants? (?:us )?to|plan(?:s|ni
                        r"quoted?|offer\w* to sell)\b")
 
 
+# The two topics that argue one side, and the words that name the side an asking sentence wants argued.
+_ARGUED = ("arguments-for-building", "arguments-for-buying")
+_ARGUED_SIDE = re.compile(r"\b(?:reasons?|case|arguments?|argue|why) (?:for |to |in favou?r of )?(?:(?:we |one |you )?"
+                          r"(?:should )?)(buy\w*|build\w*)\b")
+
+
+# "Two camps: buy Databricks (we're already on Azure) or build our own with Kubeflow": a product after an option's
+# verb, with no word of use between, is one side of the choice, not what they run.
+_OPTION_VERB = re.compile(r"\b(?:buy|buying|build|building|adopt|adopting|go with|going with|(?:move|moving|switch|"
+                          r"switching|migrate|migrating) (?:over )?to|replace \w+ with)\b")
+
+
+def _proposed_at(lex: Lexicon, clause: str, at: int) -> bool:
+    """Whether the words just before the product at `at` propose it, not tell a choice made ("we decided to buy")."""
+    start = max(0, at - 40)
+    m = _PROPOSED.search(clause, start, at)
+    return m is not None and not any(u.start() <= m.start() < u.end() for u in lex.in_use.finditer(clause))
+
+
+def _offered(lex: Lexicon, clause: str, at: int) -> bool:
+    """Whether the product at `at` follows an option's verb with no word of use after that verb."""
+    verbs = [m for m in _OPTION_VERB.finditer(clause, 0, at)]
+    if not verbs:
+        return False
+    # "we decided to buy Databricks" tells a choice made: the verb is inside the words of use.
+    if any(m.start() <= verbs[-1].start() < m.end() for m in lex.in_use.finditer(clause)):
+        return False
+    return not lex.in_use.search(clause[verbs[-1].end():at])
+
+
 # A rule scoped away from the asker's data ("the on-prem rule only covers patient records", "it applies to customer
 # personal data", "was a misunderstanding"): a permission after it is the rule's last word for their data.
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
@@ -475,7 +505,8 @@ class Reader:
             # the cluster it would run on.
             running = [h.doc for c, t in zip(clauses, told) if t and self.lex.in_use.search(c)
                        for h in self.lex.as_written(self.lex.hits(c), question) if h.doc in real
-                       and not _PROPOSED.search(c[max(0, h.start - 40):h.start])]
+                       and not _proposed_at(self.lex, c, h.start)
+                       and not _offered(self.lex, c, h.start)]
             r.in_use = bool(running)
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
@@ -634,6 +665,10 @@ class Reader:
         settle_act(r, self.lex, norm, clauses, lambda exclude: self._pick("act", p_act, exclude), in_scope)
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
+        if r.topic in _ARGUED and (side := _ARGUED_SIDE.search(" ".join(norm[b:e] for b, e in asking) or norm)):
+            # "I'm the one who likes writing things. Convince me: the strongest reasons to buy instead?": the side the
+            # asking sentence names is the argument asked for, whatever the story around it leans to.
+            r.topic = "arguments-for-buying" if side.group(1).startswith("buy") else "arguments-for-building"
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
@@ -1210,6 +1245,13 @@ class Reader:
             if any(self.lex.soft_rule.search(_sentence_around(r.normalized, units[i]))
                    for i in range(at, min(at + 2, len(units)))):
                 said["regulated"] = (at, "negated")
+        if said.get("regulated", (0, ""))[1] == "stated" and \
+                self.lex.rule_asked.search(_sentence_around(r.normalized, units[said["regulated"][0]])) and \
+                not self.lex.tells_rule(" ".join(u for i, u in enumerate(units[1:], 1)
+                                                 if not self.lex.rule_asked.search(u))):
+            # "Clients ask a lot about data sovereignty (some are in-house legal at banks)": their customers' concern,
+            # no rule the asker is under, unless another clause tells one.
+            said.pop("regulated")
         if said.get("regulated", (0, ""))[1] == "stated" and not self.lex.tells_rule(r.normalized):
             # "Hola, we're a legal-tech in Santiago", "Tel Aviv uni if that matters": a place, a customer or a line of
             # work is no rule; a rule is told in its own words (a law, a regulator, a regime, where data must stay).

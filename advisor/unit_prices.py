@@ -58,6 +58,20 @@ _PERSON = re.compile(r"\b(?:annotators?|labell?ers?|radiologists?|doctors?|clini
                      r"engineers?|pathologists?|physicians?|translators?|in-house|our own)\b", re.IGNORECASE)
 # "reading 45 an hour", "label ~60 images/hr": how much one person gets through in an hour.
 _THROUGHPUT = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+|[a-z-]+(?=/))?(?:/|per|an?|each)\s*(?:hour|hr|h)\b", re.IGNORECASE)
+# "~2.5 min per image for a dermatologist", "90 seconds an item": how long one item takes, so how many fit in an hour.
+_TIME_PER_ITEM = re.compile(rf"(?:{NUM})\s*(?P<unit>minutes?|mins?|seconds?|secs?)\s*(?:/|per|an?|each|for each|for an?)\s*"
+                            rf"(?:[a-z-]+\s+)?(?:{_ITEMS})\b", re.IGNORECASE)
+
+
+def _pace_from_time(text: str) -> float | None:
+    """Items an hour from the time one item takes ("2.5 min per image" is 24 an hour); None when none is said."""
+    for m in _TIME_PER_ITEM.finditer(text):
+        v = _value(m)
+        if v:
+            return (60.0 if m["unit"].lower().startswith("min") else 3600.0) / v
+    return None
+
+
 # "each read by two radiologists", "double-labelled", "labelled twice": people's passes over each item.
 _PASSES = re.compile(r"\b(?:by|from)\s+(?P<n>two|three|2|3)\s+(?:[a-z-]+\s+)?"
                      r"(?:radiologists?|annotators?|labell?ers?|reviewers?|readers?|doctors?|experts?|people|"
@@ -438,6 +452,8 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
     # The pace may be said in the next sentence ("in our pilot they averaged 45 reads per hour").
     rest = sentence[m.end():] + " " + sentence[:m.start()] + " " + " ".join(t.replace(m.group(0), " ") for t in texts if sentence in t)
     pace = next((v for t in _THROUGHPUT.finditer(rest) if (v := _value(t))), None)
+    each = None if pace else next((m.group(0) for m in _TIME_PER_ITEM.finditer(rest) if _value(m)), None)
+    pace = pace or _pace_from_time(rest)
     items = _items(sentence, texts)
     if not pace or items is None:
         return None
@@ -445,7 +461,7 @@ def _person_hours(m: re.Match, sentence: str, texts: list[str], base: dict) -> P
     passes = next((_N.get((p["n"] or "").lower(), 2) for t in texts for p in [_PASSES.search(t)] if p), 1)
     cost = n * passes * base["price"] / pace
     return Priced(kind="items", count=n, count_text=said, side="own", passes=passes,
-                  assumed=f"{pace:g} an hour", **({"monthly": cost / months} if months else {"total": cost}), **base)
+                  assumed=f"{each.strip()} ({pace:.3g} an hour)" if each else f"{pace:g} an hour", **({"monthly": cost / months} if months else {"total": cost}), **base)
 
 
 # "each run maybe 3 days on 8 GPUs", "10 hours on 8 H100s", "8 GPUs for two days": how long one run holds how many GPUs.

@@ -45,6 +45,7 @@ from .phrasing import (
     hypothetical_words,
     listed,
     lower_first,
+    named_in,
     plan_judged,
     reason_sentence,
     situation_phrase,
@@ -489,7 +490,11 @@ def _pitch_against_theirs(ctx: Context, cites: Citations, lead: str) -> str:
         return lead
     tool, line = covered
     line = line[:1].lower() + line[1:] if line[1:2].islower() else line
-    return f"Judge the pitch against the {tool} you already run, on your own data: {line} {lead}"
+    # A seller's pitch told is what is judged; a trial among products they list ("a 6-week POC of LiteLLM, Portkey
+    # or Kong") judges the options.
+    what = "the pitch" if ctx.reading.pitched or re.search(r"\b(?:pitch\w*|rep|sales\w*|claims?)\b",
+                                                           ctx.reading.normalized) else "each option"
+    return f"Judge {what} against the {tool} you already run, on your own data: {line} {lead}"
 
 
 def _topic_ids(ctx: Context) -> set[str]:
@@ -626,7 +631,9 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
     unlike = {c.id: c.unlike for c in ctx.taxonomy.conditions} if ctx.taxonomy else {}
     ended = [] if told else [unlike.get(c) or f"no longer {short[c]}" for c in plan.removed]
     labels = [*added, *ended]
-    because = " and ".join(dict.fromkeys(told))
+    # Two conditions told in one sentence ("budget is capped ..., and the state boards require ...") echo it once.
+    told = [t for t in dict.fromkeys(told) if not any(t != o and t in o for o in told)]
+    because = " and ".join(told)
     what = "; ".join(labels)
     if ended and not added and not because and all(unlike.get(c) for c in plan.removed):
         what = ""  # said plainly below: "..., as it is not a scale problem now"
@@ -663,7 +670,7 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
         # The part asked about has no rule for the news, the row has one that points elsewhere ("150k a day, not a
         # month" on a hosted API: the row says weigh the bill against GPUs): the part stands, and the row's rule is
         # what the news asks of them.
-        return (f"{still} for {d.part.label}, even though {because}. For the decision as a whole, though: "
+        return (f"Still {VERDICT_WORD[d.verdict]} for {d.part.label}, but that changes how, since {because}: "
                 f"{row_rule.advice[:1].lower()}{row_rule.advice[1:]}{cites.support(row_rule.advice, row_rule.note)}")
     if because and rules and all(r is None and d.component.rule_for(c, ctx.state.facts) is None
                                  for r, c in zip(rules, plan.added)):
@@ -671,6 +678,12 @@ def _change_sentence(ctx: Context, cites: Citations) -> str:
         return f"{still}. Noted: {because}; this call does not turn on that."
     if not what and not because and labels:
         return f"{still}, though {plain}."
+    if because and d.deciding is not None and d.deciding.condition in plan.added and \
+            (prev.deciding is None or prev.deciding.condition != d.deciding.condition) and \
+            any(named_in(o, d.deciding.advice) for o in d.component.buy):
+        # "It's 300M vectors from day one now. Same answer?": the call stays, but the rule that now decides it is the
+        # news's own (an engine built for that size, not the Postgres they run): "does not change it" would hide that.
+        return f"Still {VERDICT_WORD[d.verdict]}, but that changes how, since {because}."
     return f"{still}, even though {because}{f' ({what})' if what else ''}." if because else f"{still} ({what})."
 
 

@@ -43,6 +43,7 @@ from .sections import (
     plausible,
     reasons_section,
     situation_suffices,
+    situations_section,
     stack_covers,
 )
 
@@ -204,6 +205,11 @@ def _leaving(ctx: Context, cites: Citations) -> Section | None:
     return Section(kind="migration", title=f"Leaving {option.name} later", items=said)
 
 
+# The numbers of a load a what-if may change ("~3,000 TPS by Q3"): named back when it moves nothing.
+_LOAD_KINDS = ("traffic_rps", "models", "gpus", "stored_vectors", "items_per_day", "tokens_per_day", "jobs_per_day",
+               "items_backlog", "corpus_docs")
+
+
 def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     """"Would X change it?" asked cold: yes or no first, against the same question without X, then why."""
     prev, d = ctx.previous, ctx.decision
@@ -217,7 +223,8 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # A follow-up whose hypothetical moves no condition ("suppose we had 400 engineers"): say so briefly.
         # The fact they changed is named back, so the asker sees it was read ("No: with 2 platform engineers, ...").
         told = next((q.text.strip() for q in ctx.reading.quantities if q.kind in ("engineers", "headcount")
-                     and not q.text.strip().startswith("team of")), "")
+                     and not q.text.strip().startswith("team of")), "") or next(
+            (q.text.strip() for q in ctx.reading.quantities if q.kind in _LOAD_KINDS), "")
         fewer = " Fewer people to build and run it only makes buying the safer side." if told and d.verdict in (
             "buy", "hybrid") and any(q.kind == "engineers" and p.kind == "engineers" and q.value < p.value
                                      for q in ctx.reading.quantities for p in ctx.plan.previous.quantities) else ""
@@ -451,6 +458,13 @@ def not_yet_covered(ctx: Context, cites: Citations, vendor, situation: str = "")
             f"and nothing you have measured needs {vendor.name}. {covered[1]}")
 
 
+def _need_asked(ctx: Context) -> bool:
+    """Whether the question answered asks "do we need ...?" (now, or the question a fact-only follow-up asks again)."""
+    if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized):
+        return True
+    return bool(ctx.plan.reasked and ctx.state.asked_need)
+
+
 def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     judged = plan_judged(ctx)
@@ -478,7 +492,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # Name what is enough and who makes it: "that" could be read as the product they asked about.
         what = f"{tool} is" if tool else "the simple version you build yourselves is"
         yes = f"Yes{(', ' + situation) if situation else ''}: {what} enough for now."
-    elif ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized) and d.verdict != "build" and (
+    elif _need_asked(ctx) and d.verdict != "build" and (
             enough := situation_suffices(ctx, cites)):
         # "Someone keeps pushing Feast or Tecton: do we actually need one?" from a team that only scores in nightly
         # batches, when the note says that situation needs no such product yet: not yet, in the note's words.
@@ -528,11 +542,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if small is not None:
         # Whether the simple setup is enough turns on how much they use it, which they have not said: answer
         # with that threshold first, then what holds beyond it, rather than a flat yes or no.
-        need = ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized)
+        need = _need_asked(ctx)
         lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
                 f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {verdict_clause(ctx)}.")
         return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
-    if ctx.reading.asks_need and not _ENOUGH.search(ctx.reading.normalized) and " is not what fits" not in yes:
+    if _need_asked(ctx) and " is not what fits" not in yes:
         # "Do we need more?" is answered the other way round from "is it enough?"; "No: Tecton is not what fits here"
         # already answers "do we need Tecton?" the right way round.
         # "Will X satisfy the auditors, or do we need to build our own?": no need of their own, and X does.
@@ -560,7 +574,10 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         pricing = cites.sentence_from(cites.section(vendor.doc, "pricing"), 2)
         lead = f"{lead} {' '.join(pricing)}" if pricing else lead
     stops = _stops(ctx, cites, vendor) if vendor and yes.startswith("Yes") else None
-    return lead, keep(stops, changes_section(ctx, cites) if flip else None,
+    # "Is what we have enough, and if not, what's missing?": what the note says of the setup they told of ("labels
+    # arrive months later") is what their setup lacks, before the products that would add it.
+    missing = situations_section(ctx, cites, lead) if not yes.startswith("Yes") else None
+    return lead, keep(stops, missing, changes_section(ctx, cites) if flip else None,
                        options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
 
 

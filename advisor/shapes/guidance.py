@@ -56,6 +56,8 @@ MEASURE_WORDS = {"measure", "measures", "metric", "metrics", "kpi", "kpis", "wor
 _TOWARD = re.compile(r"\b(?:go|going|move|moving|switch|switching|migrate|migrating)\s+(?:to\s+|with\s+|onto\s+)?$")
 
 
+_BOTH_WAYS = re.compile(r"\b(?:build|buy)\w* (?:vs\.?|versus|or|and|and what to) (?:buy|build)\w*\b")
+
 def _open_against_paid(ctx: Context) -> bool:
     """Whether the options named weigh a paid product against a free open-source one they would run themselves
     ("Slurm, Kubernetes + Kueue, or paying for Run:ai (quote ~CAD 90k/year)")."""
@@ -128,7 +130,9 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     specific = cites.sentence_from(cites.section(leaving[0].doc, "lock-in"), 2) if len(leaving) == 1 else \
         [x for o in named[:2] for x in cites.sentence_from(cites.section(o.doc, "lock-in"))]
     words = words_of(ctx.reading.normalized)
-    toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build
+    # "What would we need to build vs buy on the other side?" names both ways, not a move toward building.
+    toward_build = bool(words & BUILD_WORDS) and not ctx.reading.leaving_build and not _BOTH_WAYS.search(
+        ctx.reading.normalized)
     if not toward_build and ctx.reading.how_to_move and ctx.decision.verdict != "build":
         # "How do we migrate off our FastAPI service without downtime?", "how do we switch from Pinecone to pgvector
         # without risking search?" ask for the way over to what they buy: the component's own rollout (one piece

@@ -9,7 +9,7 @@ from ..understanding import HYPOTHETICAL
 
 # Quantity kinds that show the asker's situation for a condition ("3 requests per minute").
 FACT_KINDS = {"scale": ("traffic_rps", "latency_missed_ms", "models", "gpus", "latency_ms", "items_per_day", "tokens_per_day",
-                        "jobs_per_day", "items_backlog"),
+                        "jobs_per_day", "items_backlog", "stored_vectors", "corpus_docs"),
               "simple": ("models", "traffic_rps", "items_per_day", "tokens_per_day"),
               "early-stage": ("engineers", "headcount")}
 
@@ -40,6 +40,9 @@ def condition_phrase(ctx: Context, cond: str) -> str:
     kinds = FACT_KINDS.get(cond, ())
     if cond == "early-stage" and "engineers" in ctx.state.facts:
         kinds = ("engineers",)  # the small team is the fact; the company around it ("400 employees") is not
+    # A number told in this turn ("it's ~300M vectors now") is the one that moved the call: it is named first.
+    now = {q.kind for q in ctx.reading.quantities}
+    kinds = sorted(kinds, key=lambda k: k not in now)
     # "we are 5 people" is echoed as "5 people": the lead says "with 5 people", never "with you are 5 people".
     facts = [fact_phrase(ctx, k) for k in kinds if k in ctx.state.facts]
     if facts:
