@@ -53,4 +53,4 @@ def test_a_choice_takes_the_option_the_rule_for_their_situation_names(advisor):
     assert a.verdict == "build" and a.act == "vendor"
     assert "FastAPI is what fits" in a.lead and "sound buy" not in a.lead
     b = advisor.ask("pgvector or Milvus for 600 million vectors?")
-    assert b.lead.startswith("At your scale, Milvus is what fits")
+    assert b.lead.startswith(("At your scale, Milvus is what fits", "With 600 million vectors, Milvus is what fits"))
