@@ -149,3 +149,15 @@ def test_anything_left_to_write_after_a_product_asks_which_part_is_ours(advisor)
     r = advisor.reader.read("We moved our features into Tecton in the spring. Is anything around it still ours to "
                             "write?")
     assert r.act == "build-part"
+
+
+def test_the_thing_that_answers_prediction_requests_is_serving(advisor):
+    r = advisor.reader.read("We need something that loads our exported models and answers the prediction requests "
+                            "from the pricing app. Build it or install a product?")
+    assert r.component == "model-serving"
+
+
+def test_a_scheduler_for_training_jobs_is_gpu_orchestration(advisor):
+    r = advisor.reader.read("two founders, renting GPUs by the hour. is a scheduler for our training jobs worth it, "
+                            "and do we write it?")
+    assert r.component == "gpu-orchestration"
