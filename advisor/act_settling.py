@@ -16,6 +16,18 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
                    r"why)\s+(?:we|i|it|that|this|they|you|our|the|one|a)\b")
 
 
+_WHAT_ABOUT = re.compile(r"^\W*(?:and |so |ok |okay |now )?(?:what|how) about\b")
+# A fragment that narrows the question before it ("Specifically the GPUs themselves.", "Just the labelling tool."): the
+# same question asked of less, not a fact told.
+_NARROWS = re.compile(r"^\W*(?:specifically|just|only|mainly|mostly|in particular|particularly|i mean|i meant|"
+                      r"more precisely|to be precise|focus(?:ing)? on)\b")
+# A request said as an order ("Fine. Break down what the first year would cost, line by line.", "list the line items"):
+# a question without its question mark.
+_REQUEST = re.compile(r"(?:^|[.!:]\s+)(?:\w+[,.!]?\s+)?(?:please\s+)?(?:break(?: it)? down|list|give me|give us|tell me|tell us|"
+                      r"show me|show us|walk me through|walk us through|explain|outline|sketch|design|draft|lay out|"
+                      r"spell out|estimate|compare)\b")
+
+
 # Words that ask about money; a sentence that asks without any of them asks no cost question.
 _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend\w*|sav(?:e|es|ed|ing|ings)|tco|worth|pay\w*|"
                           r"budget\w*|money|afford\w*|bills?|billing|how much|roi|break[- ]?even|compar\w*|math|"
@@ -26,18 +38,26 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend
                           r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
 
 
-_TRIAL = re.compile(r"\b(?:poc|proof[- ]of[- ]concept|pilot|bake-?off|trial|plan)\b")
+_TRIAL = re.compile(r"\b(?:poc|proof[- ]of[- ]concept|pilot|bake-?off|trial|plan|evaluation|fair|fairly)\b")
 
 
 # "Which line items belong in the comparison, and which assumptions would flip it?" asks how to count a cost: the turn
 # of the call it also asks about is part of that count, not a what-if.
 # "Which rows belong in it?" of a spreadsheet that weighs two options asks for its lines too.
-_LINE_ITEMS = re.compile(r"\b(?:line items?|cost items?|cost lines?)\b|\b(?:which|what) (?:rows|lines|items|entries) "
-                         r"(?:belong|go|should go|to (?:put|include|add)|do (?:we|i) (?:need|include|add|put))\b",
+_LINE_ITEMS = re.compile(r"\b(?:line items?|cost items?|cost lines?|line by line|item by item)\b|\b(?:which|what) (?:rows|lines|items|entries) "
+                         r"(?:belong|go|should go|to (?:put|include|add)|do (?:we|i) (?:need|include|add|put))\b|"
+                         # "break down what the first year of running it costs"
+                         r"\bbreak(?: it)? down (?:what|the|how much)\b[^.?!]{0,60}\bcosts?\b",
                          re.IGNORECASE)
 
 
 # "What would need to change (be true) for building to make sense?" names the turn of the call in so many words.
+# "Is what we have enough?", "is our current setup good enough?": their own setup judged, in so many words.
+_OURS_ENOUGH = re.compile(r"\b(?:is|are) (?:what we (?:have|run|do|use)(?: today| now| already)?|our (?:current |existing |present )?"
+                          r"(?:setup|stack|approach|process|tooling|system|solution)|(?:this|the current|the existing) "
+                          r"(?:setup|stack|approach))(?: \w+){0,2} (?:enough|sufficient|good enough|adequate)\b")
+_ROUTE_SUPPOSED = re.compile(r"\b(?:if|once|when|say|suppose|assuming) we (?:\w+ ){0,3}?(?:build|write|roll|code|develop|"
+                             r"self-host|run|buy|adopt|go with) (?:it|this|that|our own|the|them|one)\b")
 _TURNS = re.compile(r"\bwhat (?:would|will|could|must) (?:need to |have to |it take to )?(?:be true|change|happen|shift)\b|"
                     r"\bunder (?:what|which) (?:circumstances|conditions)\b|\bwhat would it take\b")
 
@@ -88,7 +108,8 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         r.act_in_scope = "why"
         r.act = "why" if r.act != "off-topic" else r.act
     if r.act == "statement" and "?" not in norm and (lex.asks_decision.search(norm) or any(
-            ASKS.match(c) for c in clauses)):
+            ASKS.match(c) for c in clauses) or _REQUEST.search(norm) or (
+            _NARROWS.match(norm) and len(norm.split()) <= 10 and not r.quantities)):
         # Slack drops the question mark ("feature store, buy or build", "do we need a gateway or is a wrapper
         # fine"): a turn that asks in words is a question, whatever the act head makes of its full stop.
         r.act, r.confidence["act"] = pick({"statement", "off-topic"} if in_scope else {"statement"})
@@ -108,6 +129,16 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
             r.act = "verdict"
         if r.act_in_scope in again:
             r.act_in_scope = "verdict"
+    if r.act == "build-part" and not r.component and not r.other_component and {"rollout", "measures"} & set(r.also) \
+            and "build" not in r.also:
+        # "We've settled build or buy for each component. How do we carry it out, and what do we check afterwards?":
+        # no row to split into parts; carrying the decision out is what is asked.
+        r.act = r.act_in_scope = "implement"
+    if r.named_parts and _WHAT_ABOUT.match(norm) and r.act in ("switch", "general", "statement", "implement", "what-if") \
+            and not lex.switch_asks.search(norm) and not r.how_to_move and not lex.supposes.search(norm):
+        # "And what about getting the actual defaults back out of core banking and lined up with the scores?": the
+        # same question, asked of the part it names in its own words.
+        r.act = r.act_in_scope = "verdict"
     if r.act == "switch" and r.asks_move and not r.how_to_move and not lex.switch_asks.search(norm):
         # "New CTO wants us on KServe. Is it necessary to move?" asks whether to make the move at all: the call on
         # what they run, answered yes or no, not what leaving it would cost.
@@ -213,12 +244,20 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # our own?" (building is the other side, not a part asked about), "What should we alert on, and does
         # Evidently cut it?" (no rollout is asked).
         r.act = r.act_in_scope = "enough"
+    ours = _OURS_ENOUGH.search(norm) if r.component else None
+    if ours and r.act in ("build-part", "verdict", "general", "implement") and not (decided and decided.start() < ours.start()):
+        # "Is what we have enough, or do we need a proper monitoring product? What would you add?": their own setup,
+        # judged first; what to add is the answer's body, not a separate question about which part to build.
+        r.act = r.act_in_scope = "enough"
     if r.act == "enough" and decided and not (r.in_use or r.kept or will_do or lex.keeps_incumbent(norm)) and \
             not re.search(r"\b(?:enough|suffic\w*|overkill|do (?:we|i) (?:really |even |actually )?need)\b", norm):
         # "Should we buy an ML monitoring tool for our 5 credit models?" asks the call, with nothing of theirs in place
         # whose adequacy is in question: a yes-or-no on what they have would answer nobody.
         r.act = r.act_in_scope = "verdict"
-    judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement", "cost") else None
+    # A general act about a row they name ("how should I make the comparison in a fair way for the CIO?") asks to judge
+    # that row's options too.
+    judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement", "cost") or (
+        r.act == "general" and r.component) else None
     if judge and r.act == "cost" and not _TRIAL.search(judge.group(0)):
         # "How do we compare the real cost?" asks the cost; "a 6-week POC plan" in a turn full of spend asks the trial.
         judge = None
@@ -230,7 +269,8 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
         # one product against running or writing it themselves: the call, not a pick among products.
         r.act = r.act_in_scope = "verdict"
-    if r.act in ("what-if", "general", "vendor") and _LINE_ITEMS.search(norm) and _MONEY_ASKED.search(norm):
+    if (r.act in ("what-if", "general", "vendor") or r.act == "verdict" and not decided) and _LINE_ITEMS.search(norm) \
+            and _MONEY_ASKED.search(norm):
         # "Finance wants a 3-year cost comparison. Which line items belong in it, and which assumptions would flip
         # it?" asks how to count the cost; the assumptions are part of that count.
         r.act = r.act_in_scope = "cost"
@@ -249,6 +289,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "MLflow Model Registry, SageMaker Model Registry, or just a Postgres table we build ourselves?" weighs products
         # against building one: a pick among the options, not which part of the row is theirs to write.
         r.act = r.act_in_scope = "vendor"
+    if r.act in ("vendor", "verdict") and "build" in r.also and not decided and not lex.choice_asks.search(norm) \
+            and r.component and any(lex.also_asks["build"].search(x) for x in asking):
+        # "Braintrust is rolled out to all three squads. Which work stays with us from here on?" asks which part is
+        # theirs, with nothing to choose between and no call asked.
+        r.act = r.act_in_scope = "build-part"
     if r.act == "build-part" and "build" in r.also:
         # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the
         # choice; what to build is its second ask, answered beside it.
@@ -269,7 +314,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # answered beside what the move takes or what each costs. "Is it smarter to upgrade Airflow or move to
         # Dagster? How would we plan the migration?" asks the pick before the way over.
         r.also = [*r.also, "choice"]
-    if r.act in ("verdict", "statement", "what-if", "switch") and "risks" in r.also and not decided and r.told_only \
+    # "If we go ahead and write our own drift monitoring anyway, what's going to bite us?" supposes the route and asks
+    # what goes wrong on it, naming the component in the same sentence.
+    route = _ROUTE_SUPPOSED.search(norm)
+    if r.act in ("verdict", "statement", "what-if", "switch", "build-part") and "risks" in r.also and not decided and (
+            r.told_only or route and r.act != "build-part" or route and breaks and route.start() < breaks.start()) \
             and not r.how_to_move and not move_first:
         # "If we do buy something, how do we protect ourselves in case the vendor disappears?" asks the risk of the
         # route (in a sentence that asks: see Reader.read); a verdict asked for alongside it keeps the call first, and

@@ -16,7 +16,7 @@ from .understanding import Reading
 # Guidance every component answer may draw on (the four questions, the common mistake, when to build).
 ALWAYS = ("four-questions", "common-mistake", "startup-build", "risk-of-building", "overview", "key-factors",
           "evaluating-vendors", "implementing-the-decision", "switching-buy-to-build", "hybrid-approaches",
-          "managed-or-self-hosted", "arguments-for-buying")
+          "managed-or-self-hosted", "arguments-for-buying", "cost-line-items")
 
 
 @dataclass

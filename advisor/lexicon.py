@@ -170,6 +170,7 @@ class Cues(BaseModel):
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
     sells_infrastructure: list[str] = []
+    sold_told: list[str] = []  # what customers pay for, told of a thing ("... is what customers pay us for", "that is our entire business")
     sells_other: list[str] = []  # what they sell told as an object of its own ("we sell an HR SaaS app")
     sells_model: list[str] = []  # a model or its predictions as what customers pay for (no infrastructure sold)
     infra_words: list[str] = []  # words of ML or data infrastructure: a product told with none is not the infrastructure
@@ -215,7 +216,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sold_told", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
     @classmethod
@@ -370,6 +371,7 @@ class Lexicon:
         self.shortlist = _any(cues.shortlist)
         self.destination = re.compile(cues.destination) if cues.destination else None
         self.sells_infrastructure = _any(cues.sells_infrastructure)
+        self.sold_told = _any(cues.sold_told)
         self.sells_product = _any(cues.sells_product)
         self.sells_other = _any(cues.sells_other)
         self.sells_model = _any(cues.sells_model)
@@ -661,6 +663,30 @@ class Lexicon:
         """The parts ("slug/part") whose own names the text says ("the annotation tool", "the registry itself")."""
         text = words_only(norm)
         return [key for key, rx in self._part_names.items() if rx.search(text)]
+
+    def joined_part_names(self, norm: str) -> list[str]:
+        """The parts named side by side as one ask ("orchestration and transforms", "the tool, the pipeline"), not one
+        named as where the other goes ("feeds actual outcomes into our monitoring tool")."""
+        text = words_only(norm)
+        spans = sorted((m.start(), m.end(), key) for key, rx in self._part_names.items() for m in rx.finditer(text))
+        joined: set[str] = set()
+        for (_, e1, k1), (s2, _, k2) in pairwise(spans):
+            if k1 != k2 and re.fullmatch(r"\s*(?:,|and|&|plus|or)?\s*(?:the\s+|our\s+)?", text[e1:s2]):
+                joined |= {k1, k2}
+        return sorted(joined)
+
+    def rows_weighing_parts(self, norm: str) -> list[str]:
+        """Rows two of whose parts stand on either side of an "or" ("one platform, or assemble our own?"), not two
+        parts named beside a "build or buy?" ("the loop that feeds actual outcomes into our monitoring tool")."""
+        text = words_only(norm)
+        spans = sorted((m.start(), m.end(), key) for key, rx in self._part_names.items() for m in rx.finditer(text))
+        rows: set[str] = set()
+        for i, (_, e1, k1) in enumerate(spans):
+            for s2, _, k2 in spans[i + 1:]:
+                if k1 != k2 and k1.split("/")[0] == k2.split("/")[0] and \
+                        re.search(r"\b(?:or|vs|versus)\b", text[e1:s2]):
+                    rows.add(k1.split("/")[0])
+        return sorted(rows)
 
     def wanted_part_names(self, norm: str) -> list[str]:
         """The parts whose own names the text says as what they would build or want ("should we write one central

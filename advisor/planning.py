@@ -19,6 +19,9 @@ SAME_MEASURE = {"headcount": "engineers", "teams": "engineers", "latency_ms": "l
 
 # "Self-host an open-weight model or call a hosted API?": the other side of the row offered beside a part named.
 _OR = re.compile(r"\bor\b")
+# The two sides of a row weighed in one asking sentence: something paid for against their own.
+_PAID_SIDE = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas|vendor|paying|pay for|subscription|managed)\b")
+_OWN_SIDE = re.compile(r"\b(?:our own|ourselves|self-host\w*|in-house|stand up|roll our own|host (?:it|them) ourselves)\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|additionally|besides|on top of that)\b")
 # "a hosted model API like OpenAI or Anthropic": products given as examples of one thing, not options weighed.
 _EXAMPLES = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance)\s+(?:[\w.:-]+\s+){0,2}?[\w.:-]+"
@@ -504,7 +507,8 @@ class Planner:
         elif act in self.REASKED and r.vendors:
             new.asked_vendors = list(r.vendors)
         if not reasked:
-            new.asked_need = r.asks_need
+            # "What if the app must answer in 2 seconds?" after "do we need one?" supposes against that need.
+            new.asked_need = r.asks_need or (act == "what-if" and state.asked_need)
         # "Which is hardest to move off: the feature store, the registry or the tracker?" asks about each row named.
         # In the order the asker named them (the component head's pick may come first in `components`).
         # A row reached only through a cloud's name ("we're already on AWS for the data lake") is where things run:
@@ -610,13 +614,19 @@ class Planner:
             if named and r.adopted and self._adopted_named(r, comp, named) else frozenset()
         # The part is the subject of the text whatever the act ("the dangers of writing our own orchestrator").
         part = r.part_for(slug, self.parts[slug], self.part_threshold, self.part_min_mass, settled)
+        from_asked = False
         if part == WHOLE and r.asked_part_scores:
             # Background sentences read as the whole row; the question itself may single out a part.
             # Short and without the background, it must still be mostly about this row
             # (ADVISOR_ASKED_PART_MIN_MASS), or a question about switching products reads as a part.
             part = r.model_copy(update={"part_scores": r.asked_part_scores}).part_for(
                 slug, self.parts[slug], self.part_threshold, self.asked_part_min_mass, settled)
+            from_asked = part != WHOLE
         named_parts = [k.split("/", 1)[1] for k in r.named_parts if k.startswith(f"{slug}/")]
+        if from_asked and len(named_parts) == 1 and part not in named_parts and named_parts[0] not in settled:
+            # "Is what we have enough, or do we need a real ML monitoring product? What would you add?": the whole turn
+            # reads as the row, and the part the asking sentences lean to is not the one they name in its own words.
+            part = named_parts[0]
         asked = r.asked_part_scores
         if part != WHOLE and len(named_parts) == 1 and part not in named_parts and f"{slug}/{named_parts[0]}" in \
                 r.wanted_parts and \
@@ -630,6 +640,20 @@ class Planner:
                 r.asked_part_scores.get(f"{slug}/{WHOLE}", 0.0) >= self.asked_whole_at_least:
             # "We handle thousands of requests a second with batching. Should we build or buy LLM inference?": the
             # background's words lean to one part; the sentence that asks, read alone, is plainly about the row.
+            part = WHOLE
+        if part != WHOLE and len(named_parts) >= 2 and part in named_parts and \
+                len({p.name for p in comp.parts} - set(named_parts)) == 0 and \
+                {f"{slug}/{n}" for n in named_parts} <= set(r.joined_parts):
+            # "Orchestration and transforms: build everything?" names every part of the row, joined as one ask: the row
+            # as a whole ("the job that feeds actual outcomes into our monitoring tool" names one part by where it goes).
+            part = WHOLE
+        asks = " ".join(x for x in re.split(r"(?<=[.?!])\s+", r.normalized) if x.rstrip().endswith("?"))
+        chosen = comp.part(part) if part != WHOLE else None
+        if chosen is not None and chosen.verdict == "buy" and not named_parts and _OR.search(asks) and \
+                _PAID_SIDE.search(asks) and _OWN_SIDE.search(asks) and any(p.verdict != "buy" for p in comp.parts):
+            # "keep paying the api or stand up our own models?": the asking sentence weighs the bought part against
+            # their own, which is the row's question, whatever part the story around it leans to ("our own people or a
+            # vendor's crowd?" asks about a part the row builds, and stays that part).
             part = WHOLE
         # Products given as examples ("a hosted model API like OpenAI or Anthropic") are neither options weighed nor
         # an "or" between the row's sides.

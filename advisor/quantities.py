@@ -250,7 +250,10 @@ _EFFORT_AFTER = re.compile(r"^\s*(?:full[- ]time\s+)?(?:on it|on this|on that|wo
                            r"(?:weeks?|months?|years?|quarters?)|"
                            r"over (?:a|one|two|three|\d+) (?:months?|quarters?|years?)|"
                            r"(?:would |could |will )?(?:to )?(?:build|write|code) (?:it|our own|their own|one|a|an|the)|"
-                           r"build (?:estimate|effort|plan)|to (?:build|write) it)\b", re.IGNORECASE)
+                           r"build (?:estimate|effort|plan)|to (?:build|write) it|"
+                           # "two engineers spend their weeks on its home-made batching": people held by upkeep
+                           r"(?:now |already )?(?:spend|spends|spent|lose|lost|sink|burn) (?:most of |all of |half of |much of )?"
+                           r"(?:their|the) (?:weeks|days|time|sprints|evenings))\b", re.IGNORECASE)
 _AUDIENCE_BEFORE = re.compile(r"\b(?:roll(?:s|ed|ing)?\s+(?:it\s+|this\s+|that\s+)?out\s+to|(?:used|relied on)\s+by|"
                               r"available\s+to|open(?:ed)?\s+(?:it\s+)?up\s+to)\s+(?:all\s+|our\s+|about\s+|around\s+|"
                               r"some\s+|~\s*)*$", re.IGNORECASE)

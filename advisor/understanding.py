@@ -52,6 +52,7 @@ class Reading(BaseModel):
     either_parts: list[str] = Field(default_factory=list)  # "slug/part" named in a sentence that asks an either-or
     parts_weighed: list[str] = Field(default_factory=list)  # rows two of whose parts one sentence weighs ("X or Y?")
     named_parts: list[str] = Field(default_factory=list)  # "slug/part" named by the part's own words where it asks
+    joined_parts: list[str] = Field(default_factory=list)  # of those, parts named side by side ("orchestration and transforms")
     act: str = "verdict"
     topic: str | None = None
     conditions: list[str] = Field(default_factory=list)  # stated as true
@@ -205,6 +206,12 @@ _TIGHT_BUDGET = re.compile(r"\b(?:tiny|small|tight|limited|shoestring|modest|min
                            # month", "no new subscriptions": spending held to a cap or stopped is money that is short
                            r"\b(?:will not|won't|wont|refuses? to|never) (?:approve|sign off on|fund|pay for) (?:any|anything|new|more)\b|"
                            r"\b(?:budget|spend|spending|tooling|tools?|costs?)\b[^.;?!]{0,20}?\bcapped at\b|"
+                           # "finance capped the whole ML spend at €4,000 a month", "a hard cap of 250 EUR per month on
+                           # all our tooling": the same cap told the other way round
+                           r"\bcap(?:ped|s)? (?:the |our |all |whole |total |entire )*(?:[\w-]+ ){0,2}(?:budget|spend|"
+                           r"spending|tooling|tools|costs?)\b[^.;?!]{0,20}?\bat\b|"
+                           r"\b(?:cap|ceiling|limit) of [^.;?!]{0,30}?\bon (?:all |the |our |whole |total )*(?:[\w-]+ ){0,2}"
+                           r"(?:tooling|tools|spend|spending|software|budget|subscriptions)\b|"
                            r"\bno new (?:subscriptions|spend|spending|tools|licen[cs]es|vendors)\b|\bspending freeze\b")
 _PAST = re.compile(r"\b(?:had|used to|was|were|no longer|anymore|any more|is over|'s over|behind us|not any)\b")
 # A language model, named, or known by what it does for them: an assistant or chatbot that answers, drafts or summarises.
@@ -219,13 +226,20 @@ _RULE_NAMED = re.compile(r"\b(?:constraint|requirement|rule|restriction|limitati
 # "An investor proposes we buy 2 DGX nodes and put them in a colo": machines only proposed are not theirs.
 _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|wants? (?:us )?to|plan(?:s|ning)? to|consider\w*|thinking (?:of|about)|"
                        r"should we|could we|would we|whether to|to buy|to purchase|(?:we|us) buy|(?:we|us) purchase|"
-                       r"quoted?|offer\w* to sell)\b")
+                       r"quoted?|offer\w* to sell|"
+                       # "(3) buy one 8x H100 server and put it in our own data centre", "or buy a DGX": an option listed
+                       r"(?:\d{1,2}|[a-e])\)?\s+(?:buy|purchase|order)|\bor (?:to )?(?:buy|purchase))\b")
 
 
 # The two topics that argue one side, and the words that name the side an asking sentence wants argued.
+# "for each ML component", "across all our infrastructure pieces": every component at once, none in particular.
+_EVERY_COMPONENT = re.compile(r"\b(?:each|every|all(?: (?:of )?(?:our|the))?|the various) (?:ml |ai |ml/ai |infrastructure |infra )?"
+                              r"(?:components?|pieces?|parts of (?:the|our) (?:stack|platform)|build[- ]or[- ]buy decisions?)\b")
 _ARGUED = ("arguments-for-building", "arguments-for-buying")
 _ARGUED_SIDE = re.compile(r"\b(?:reasons?|case|arguments?|argue|why) (?:for |to |in favou?r of )?(?:(?:we |one |you )?"
-                          r"(?:should )?)(buy\w*|build\w*)\b")
+                          r"(?:should )?)(buy\w*|build\w*)\b|"
+                          # "when does rolling our own come out ahead of buying?": the side said to win
+                          r"\b(build\w*|rolling our own|writing our own|buy\w*)\b[^.?!]{0,50}\b(?:come|comes) out ahead\b")
 
 
 # "Two camps: buy Databricks (we're already on Azure) or build our own with Kubeflow": a product after an option's
@@ -254,8 +268,13 @@ def _offered(lex: Lexicon, clause: str, at: int) -> bool:
 
 # A rule scoped away from the asker's data ("the on-prem rule only covers patient records", "it applies to customer
 # personal data", "was a misunderstanding"): a permission after it is the rule's last word for their data.
+_OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|shortlist(?:ed)?|on the table|"
+                             r"(?:we(?:'re| are)|i(?:'m| am)) (?:looking at|considering|weighing|evaluating))\b")
+_HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
+                         r"commit(?:ted|ment)|valid|expir\w*|paid|prepaid|renewal|term)\b[^.;!?]{0,40}$", re.IGNORECASE)
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
-                     r"\b(?:does|do) not (?:cover|apply)\b|\bmisunderstanding\b|\bnot (?:covered|in scope)\b")
+                     r"\b(?:does|do) not (?:cover|apply)\b|\bmisunderstanding\b|\bnot (?:covered|in scope)\b|"
+                     r"\b(?:is|are)(?:n't| not) true for\b|\bdoes(?:n't| not) hold for\b|\bnot the case for\b")
 
 
 def _points_back(lex: Lexicon, sentence: str) -> bool:
@@ -531,7 +550,10 @@ class Reader:
             r.owns_hardware, r.disowns_hardware = "", True
         r.faults_plan = bool(self.lex.faults_plan.search(norm))
         r.asks_turning = bool(self.lex.turning_asks.search(norm))
-        when = self.lex.deadline.search(r.question)
+        # "32 H100 reserved at Lambda (until June)", "credits expiring next year": when something they hold runs out
+        # is no date the work must meet.
+        when = next((m for m in self.lex.deadline.finditer(r.question)
+                     if not _HELD_UNTIL.search(r.question[max(0, m.start() - 60):m.start()])), None)
         r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
         r.kept = self.lex.kept(cleaned) if r.stack else ""
@@ -597,6 +619,8 @@ class Reader:
                    and _points_back(self.lex, norm[x[0]:x[1]])]
         r.named_parts = self.lex.part_names(_SET_ASIDE.sub(" ", " ".join(norm[b:e] for b, e in [*pointed, *asking])
                                                            if asking else norm))
+        r.joined_parts = self.lex.joined_part_names(" ".join(norm[b:e] for b, e in [*pointed, *asking])
+                                                    if asking else norm)
         # A part named on one side of an either-or whose other side is the row's other way ("One ML platform for
         # everyone, or build our own?", "Databricks, or assemble our own stack?") is one side of the row's question.
         r.wanted_parts = self.lex.wanted_part_names(_SET_ASIDE.sub(" ", " ".join(
@@ -607,8 +631,8 @@ class Reader:
         # either-or in one sentence that asks weigh the row itself.
         for b, e in asking or [(0, len(norm))]:
             if _EITHER.search(norm[b:e]):
-                rows = [k.split("/", 1)[0] for k in self.lex.part_names(_SET_ASIDE.sub(" ", norm[b:e]))]
-                r.parts_weighed += sorted({x for x in rows if rows.count(x) >= 2} - set(r.parts_weighed))
+                rows = self.lex.rows_weighing_parts(_SET_ASIDE.sub(" ", norm[b:e]))
+                r.parts_weighed += sorted(set(rows) - set(r.parts_weighed))
         # A matrix component named outright (or with a typo) puts the turn in scope, whatever else it says.
         # Or the component head is sure the turn is about *some* ML/AI component, even when it is torn between
         # two ("LLM calls ... API or self-host?": inference or observability): only "no component" is a refusal.
@@ -640,6 +664,11 @@ class Reader:
             # "sales team tool: an LLM drafts our follow-up emails. API or self-hosting it?": a language model they
             # would call or run themselves is LLM inference, whatever the trade around it pulls the act head toward.
             in_scope = True
+        if not in_scope and r.component == "llm-gateway" and re.search(
+                r"\b(?:two|three|four|several|\d+|multiple|many) (?:model |llm |ai )?providers\b", norm):
+            # "Three apps, two providers. Gateway: build or buy?": a gateway in front of several providers is the LLM
+            # gateway, not an API gateway of the web stack, however short the turn the act head reads as off-topic.
+            in_scope = True
         if not in_scope and r.component is not None and _MODELS_NAMED.search(norm) and \
                 self._p("act", x, "off-topic") < self.off_topic_veto and \
                 self._row_votes(xa if xa is not None else x).get(r.component, 0.0) >= self.scope_threshold:
@@ -665,10 +694,11 @@ class Reader:
         settle_act(r, self.lex, norm, clauses, lambda exclude: self._pick("act", p_act, exclude), in_scope)
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
         r.topic, r.confidence["topic"] = self._best("topic", x)
-        if r.topic in _ARGUED and (side := _ARGUED_SIDE.search(" ".join(norm[b:e] for b, e in asking) or norm)):
+        if r.topic in _ARGUED and (side := _ARGUED_SIDE.search(" ".join(norm[b:e] for b, e in asking))
+                                   or _ARGUED_SIDE.search(norm)):
             # "I'm the one who likes writing things. Convince me: the strongest reasons to buy instead?": the side the
             # asking sentence names is the argument asked for, whatever the story around it leans to.
-            r.topic = "arguments-for-buying" if side.group(1).startswith("buy") else "arguments-for-building"
+            r.topic = "arguments-for-buying" if (side.group(1) or side.group(2)).startswith("buy") else "arguments-for-building"
         part = self.heads["part"]
         r.part_scores = dict(zip(part.classes, part.proba(x)[0].round(4).tolist()))
         # A latency target looser than the scale line settles nothing, and is no reason to echo as their scale.
@@ -691,6 +721,14 @@ class Reader:
             # only a possible future brings is not theirs today (measured or committed sizes say so without these words).
             r.conditions = [c for c in r.conditions if c != "scale"]
             r.negated = [*r.negated, "scale"] if "scale" not in r.negated else r.negated
+        said_scale = r.said.get("scale", "")
+        if "scale" in r.conditions and "scale" not in r.by_magnitude and said_scale and \
+                self.lex.owned_hardware.search(_sentence_around(r.normalized, normalize(said_scale))) and \
+                not re.search(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|\b\d+ (?:\w+ )?(?:engineers|researchers|scientists|users|"
+                              r"teams)\b|\b(?:busy|saturated|fully used|maxed|queue\w*)\b", _sentence_around(r.normalized, normalize(said_scale))):
+            # "Forgot to say: we already own 32 V100s, left over from a previous project": the machines they have, not a
+            # load they must carry (their count is no scale, see the magnitudes above), whatever the head made of it.
+            r.conditions = [c for c in r.conditions if c != "scale"]
         settle_after_conditions(r, self.lex, norm)
         return r
 
@@ -795,12 +833,18 @@ class Reader:
                     and whole.get(top, 0.0) >= self.asked_row_whole_min:
                 best, conf = top, votes[top]
         r.confidence["component"] = conf
+        every = not hits and bool(_EVERY_COMPONENT.search(r.normalized))
+        if best not in (NONE, OTHER) and every:
+            # "We've settled build or buy for each ML component. How do we carry it out?": every component, none named,
+            # is the decision in general, not the row the head leans to.
+            best = NONE
         if best == NONE and others_asked and self._p("act", x, "off-topic") < self.refusal_threshold:
             # The head finds no row, but the sentence that asks names infrastructure without one ("Keep Confluent Cloud,
             # move to Amazon MSK, or run Kafka ourselves?") and the act head does not take the turn for off-topic.
             best = OTHER
         asks = "?" in r.normalized or bool(self.lex.asks_decision.search(r.normalized))
-        if best == NONE and asks and not others_asked and p[self.heads["component"].classes.index(NONE)] < 0.5 and \
+        if best == NONE and asks and not others_asked and not every and \
+                p[self.heads["component"].classes.index(NONE)] < 0.5 and \
                 self._p("act", x, "off-topic") < self.refusal_threshold:
             # "Who should label them for our triage model: our own people or a managed workforce?": the head's "no row"
             # wins only by plurality, its rows together outweigh it; the part head, whose classes are the rows' parts,
@@ -827,7 +871,12 @@ class Reader:
             # named outright that the head gives a fair share is the subject.
             classes = self.heads["component"].classes
             row = max(exact, key=lambda s: p[classes.index(s)] if s in classes else 0.0)
-            if row in classes and p[classes.index(row)] >= self.named_row_min:
+            # Or it is named among the options they list ("Options I see: Datastream, Fivetran with the Oracle connector,
+            # or Debezium + Kafka by ourselves") and is the row the head ranks first: the options are what is asked.
+            listed = any(h.slug == row and h.phrase and h.phrase not in self.lex.broad and _OPTIONS_LISTED.search(
+                _sentence_around(r.normalized, h.phrase.strip())) for h in hits)
+            ranked = max((c for c in classes if c not in (NONE, OTHER)), key=lambda c: p[classes.index(c)])
+            if row in classes and (p[classes.index(row)] >= self.named_row_min or listed and row == ranked):
                 best = row
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
@@ -842,7 +891,8 @@ class Reader:
             r.other_component, r.other_named = weighed, True
             r.components = []
         elif best != NONE and others_asked and not asked and not any(
-                h.slug == best and h.phrase and any(h.phrase.strip() in a for a in asking) for h in vendors):
+                h.slug == best and h.phrase and (h in vendors or h.phrase not in self.lex.broad)
+                and any(h.phrase.strip() in a for a in asking) for h in hits):
             # "Should we buy a PII redaction product or build our own on Presidio?" in a post about calling an LLM: the
             # sentence that asks names infrastructure with no row and no row of its own, so that is the subject.
             r.other_component, r.other_named = next(iter(others_asked)), True
@@ -1146,6 +1196,14 @@ class Reader:
         sold = [i for i in range(1, len(units)) if self.lex.sells_infrastructure.search(units[i])] \
             if len(units) > 1 else ([0] if self.lex.sells_infrastructure.search(units[0]) else [])
         if not sold and r.component:
+            # "The similarity index over every registered mark is what customers pay us for", "mapping agencies license
+            # it for their own annotators": what customers pay for, told of the row asked about, is that row.
+            for m in self.lex.sold_told.finditer(r.normalized):
+                told = _sentence_at(r.normalized, m.start(), stops=_SPACED_STOPS).strip()
+                if any(h.slug == r.component for h in self.lex.hits(told)) and not self.lex.sells_model.search(told):
+                    sold = [next((i for i in range(1, len(units)) if units[i] in told), 0)]
+                    break
+        if not sold and r.component:
             # "We're going head to head with W&B" about experiment tracking: they compete with the products of the
             # very row asked about, so that infrastructure is what they sell.
             sold = [i for i in range(1, len(units)) if self.lex.competes.search(units[i]) and any(
@@ -1223,8 +1281,10 @@ class Reader:
         if "control-later" not in said and "production-evidence" not in said:
             # "One day we'll want the model roadmap in our own hands rather than a provider's": control wanted later,
             # told in the story's words, with nothing measured behind it.
+            # Read in the clause's sentence: "so that one day, if we ever need something special, it's ours" is cut
+            # at its commas.
             wanted = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
-                      if self.lex.control_someday.search(units[i])]
+                      if self.lex.control_someday.search(_sentence_around(r.normalized, units[i]))]
             if wanted:
                 said["control-later"] = (wanted[0], pol_head.classes[int(Q[wanted[0]].argmax())])
         if said.get("budget", (0, "stated"))[1] == "stated":

@@ -245,9 +245,16 @@ def _row_caveat(ctx):
         return g if g is not None and not getattr(g, "global_rule", False) and g.verdict != "buy" else None
     for cond in sorted(d.conditions, key=ctx.taxonomy.rank) if ctx.taxonomy else d.conditions:
         rule = d.component.rule_for(cond, ctx.state.facts)
-        if d.part.rule_for(cond, ctx.state.facts) is None and rule is not None and rule.verdict != d.verdict:
+        # Only a rule that points away from buying: "a small team should call a hosted API" is no caveat to a pick.
+        if d.part.rule_for(cond, ctx.state.facts) is None and rule is not None and rule.verdict != "buy":
             return rule
     return None
+
+
+_LISTED = re.compile(r"\b(?:options?|alternatives?|candidates) (?:i see|we see|we have|are|on the table|we(?:'re| are) "
+                     r"(?:looking at|considering|weighing))\b|\boptions?:|\(a\)|\b(?:we(?:'re| are)|i(?:'m| am)) "
+                     r"(?:looking at|considering|weighing|evaluating) (?!(?:two|three|four|five|several|a few|some|the|a|an|\d+) )[a-z]",
+                     re.IGNORECASE)
 
 
 def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
@@ -284,7 +291,10 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         fitting = [o for o in fitting if cloud_of(o.doc) in (None, *on)] if on else fitting
         options = sorted(fitting, key=lambda o: -fit(facts[o.doc], ctx.decision.conditions, ctx.reading.managed_cue,
                                                       ctx.state.kubernetes, data_at)[0])[:4]
-    if (len(named) == 1 and not out) or not options:
+    # "Options I see: Datastream, Fivetran with the Oracle connector, or Debezium + Kafka": options they listed that no
+    # note covers are not answered with a table of other products; the call for the row is what can be said.
+    theirs = not named and bool(_LISTED.search(ctx.question))
+    if (len(named) == 1 and not out) or not options or theirs:
         # "CoreWeave or our own boxes?" asks for a verdict, not a vendor comparison.
         from .shapes.decision import verdict_shape
 

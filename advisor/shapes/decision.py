@@ -216,6 +216,12 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     if prev is None or prev.component is not d.component or prev.part is not d.part:
         return verdict_shape(ctx, cites)
     if ctx.plan.previous.turns:
+        if ctx.state.asked_need and d.verdict != "build" and _ONLINE_NEED.search(ctx.reading.normalized) and \
+                (enough := _online_ends_suffices(ctx, cites)):
+            # "Do we need a feature store?" answered "not yet" for a batch-only team, then "what if the app must return
+            # a price in under 2 seconds?": the request-time need is what the note says ends the "not yet".
+            return (f"Yes: answering while someone waits is the change that makes it worth having. {enough}",
+                    keep(options_section(ctx, cites, 3), build_section(ctx, cites)))
         if not ctx.plan.supposed and (fits := _why_not_option(ctx, cites)):
             # "What if we just self-host Arize Phoenix and buy nothing?" proposes a product of the row: whether it
             # fits the call is the answer, not "that would not change it".
@@ -249,6 +255,25 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         said = f"{judged or 'No'}: {what}, it would stay {VERDICT_WORD[d.verdict]}."
     options = options_section(ctx, cites, 3) if d.verdict in ("buy", "hybrid") else None
     return f"{said} {reason_sentence(ctx, cites)}", keep(options, build_section(ctx, cites))
+
+
+# A need told as answering while someone waits: online lookups, a response time in seconds, "instant".
+_ONLINE_NEED = re.compile(r"\breal[- ]?time\b|\bonline (?:inference|serving|scoring|predictions?|lookups?)\b|"
+                          r"\bat request time\b|\brequest time\b|\bwhile (?:the|a|our) \w+ waits?\b|\binstant\w*\b|"
+                          r"\b(?:in|within) (?:under |less than )?\d+(?:\.\d+)? ?(?:ms|milliseconds?|seconds?|s)\b|"
+                          r"\blive (?:lookups?|scoring|predictions?|requests?)\b|\blook \w+ up\b", re.IGNORECASE)
+
+
+def _online_ends_suffices(ctx: Context, cites: Citations) -> str:
+    """The note's sentence, cited, on a situation that needs no product yet until answers are needed while someone
+    waits ("... earns its place once a model must look features up at request time"); ''."""
+    comp = ctx.decision.component
+    passage = cites.section(comp.note, "situations that change the details") if comp and ctx.suffices else None
+    if passage is None:
+        return ""
+    found = next((x for x in sentences(passage.doc.page_content) if usable(x) and ctx.suffices.search(x)
+                  and _ONLINE_NEED.search(x)), "")
+    return f"{found} [{cites.cite(passage, found)}]" if found else ""
 
 
 _WHY_NOT = re.compile(r"\bwhy not\b|\bwhy (?:don't|do not|can't|cannot|shouldn't|should not|wouldn't) we\b|"

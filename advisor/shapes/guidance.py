@@ -310,14 +310,51 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
 _HOW_TO_COUNT = re.compile(
     r"\bhow (?:should|do|would|can|could|to|shall) (?:i |we |you |one )?(?:properly |best |actually |even )?(?:compute|"
     r"calculate|estimate|count|model|work out|put (?:a )?(?:number|price|figure)s? on|structure|lay out|set up|build)\b"
-    r"[^.?!]{0,40}\b(?:tco|costs?|price|number|total|comparison)\b|\b(?:line items?|cost items?|hidden costs?)\b|"
+    r"[^.?!]{0,40}\b(?:tco|costs?|price|number|total|comparison)\b|\b(?:line items?|cost items?|hidden costs?|line by line|item "
+    r"by item)\b|\bbreak(?: it)? down (?:what|the|how much)\b[^.?!]{0,60}\bcosts?\b|"
     r"\bwhat (?:do|did|will) (?:people|teams|companies|others|folks|most teams) (?:usually |typically |often |tend to )?"
     r"(?:forget|miss|leave out|overlook|underestimate)\b|\bover (?:what|which|how many|how long (?:a|of a))"
     r" (?:time )?(?:horizon|period|years|timeframe)\b|\b(?:what|which) (?:time )?horizon\b")
 
 
+_ITEMS_ASKED = re.compile(r"\b(?:line items?|cost items?|cost lines|budget lines|line by line|item by item|lines? (?:of|in) (?:the|a|my|our) budget|"
+                          r"what (?:goes|belongs|should go) (?:in|into) (?:the|a|my|our) (?:budget|spreadsheet|cost model))\b")
+_AFTER_FUNDING = re.compile(r"\b(?:grant|funding|donor|budget|money|subsidy|credits?)\b[^.?!]{0,40}\b(?:ends?|ended|runs? "
+                            r"out|stops?|expires?|not renew\w*|isn't renewed|is not renewed|gone)\b|\bafter the "
+                            r"(?:grant|funding|credits)\b|\bdoes(?:n't| not) renew\b")
+
+
+def _line_items(ctx: Context, cites: Citations, specific: list[str]) -> tuple[str, list[Section]] | None:
+    """"List the cost line items for year 1 and year 4": the lines of each side, from the line-items note."""
+    buy = cites.section("cost-line-items", "buying")
+    build = cites.section("cost-line-items", "building")
+    if buy is None or build is None:
+        return None
+    said = " ".join([*(q for q, _ in ctx.history), ctx.question])
+    later = cites.sentence_from(cites.section("cost-line-items", "money runs out"), 2) \
+        if _AFTER_FUNDING.search(said.lower()) else []
+    horizon = cites.support("total cost of ownership looks past initial costs", "key-factors", "total cost").rstrip()
+    lead = ("Put both sides on the same horizon of several years and count the same lines each year: the first year "
+            "carries the one-off setup or build on top of the yearly lines, and the later years keep only the yearly "
+            f"ones{horizon}. ") + (later[0] if later else _build_estimate(cites))
+    bought = Section(kind="guidance", title="If you buy: the lines to count",
+                     items=[*cites.sentence_from(buy, 5), *specific[:2]])
+    built = Section(kind="guidance", title="If you build or run it yourselves: the lines to count",
+                    items=[x for x in cites.sentence_from(build, 5) if x not in lead])
+    rest = Section(kind="guidance", title="After the money runs out", items=later[1:]) if later[1:] else None
+    return lead.strip(), keep(bought, built, rest)
+
+
+def _build_estimate(cites: Citations) -> str:
+    """The four-questions note's sentence on what a realistic build estimate counts, cited; '' when absent."""
+    build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
+    return next((x for x in build if x.startswith("A realistic build estimate")), "")
+
+
 def _how_to_count(ctx: Context, cites: Citations, specific: list[str]) -> tuple[str, list[Section]]:
     """How to count the cost of both sides, from the general notes, with what their component's products charge."""
+    if _ITEMS_ASKED.search(ctx.reading.normalized) and (items := _line_items(ctx, cites, specific)):
+        return items
     horizon = cites.support("total cost of ownership looks past initial costs", "key-factors", "total cost")
     build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
     estimate = next((x for x in build if x.startswith("A realistic build estimate")), build[0] if build else "")

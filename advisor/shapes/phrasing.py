@@ -256,13 +256,20 @@ def move_answer(ctx: Context) -> str:
 def risk_ask(norm: str) -> str:
     """The words that ask about risks ("what are the risks of buying a monitoring tool"), up to a second ask joined by
     "and" ("..., and what would we still have to build?"); the whole text when no asking sentence names risks."""
-    asked = next((x for x in re.split(r"(?<=[.?!])\s+", norm) if re.search(r"\b(?:risks?|risky)\b", x)
-                  and x.rstrip().endswith("?")), "")
-    if not asked:
+    sentences = re.split(r"(?<=[.?!])\s+", norm)
+    at = next((i for i, x in enumerate(sentences) if re.search(r"\b(?:risks?|risky)\b", x)
+               and x.rstrip().endswith("?")), None)
+    if at is None:
         return norm
+    asked = sentences[at]
     pieces = re.split(r",?\s+\band\b(?! the risks?)(?=[^?]*\b(?:what|which|how|who|where|when|should|do|does|can)\b)",
                       asked)
-    return next(p for p in pieces if re.search(r"\b(?:risks?|risky)\b", p)) if len(pieces) > 1 else asked
+    piece = next(p for p in pieces if re.search(r"\b(?:risks?|risky)\b", p)) if len(pieces) > 1 else asked
+    if at and not words_of(piece) & (BUY_WORDS | BUILD_WORDS) and \
+            re.search(r"\b(?:of|in|with|from) (?:doing )?(?:that|this|it|so|such a (?:plan|route|move))\b", piece):
+        # "Say we build the harness ourselves. What are the main risks of doing that?": the sentence before says what.
+        return f"{sentences[at - 1]} {piece}"
+    return piece
 
 
 def side_named(text: str) -> str | None:

@@ -371,11 +371,25 @@ def guidance_section(ctx: Context, cites: Citations, key: str, title: str, limit
     return Section(kind="guidance", title=title, items=items)
 
 
-BUY_SIDE = BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provider", "exit"}
+BUY_SIDE = BUY_WORDS | {"leave", "leaving", "lock-in", "hosted", "third", "provider", "exit", "adopted", "rented", "renting"}
 
 
-BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing", "assemble", "assembling"}
+BUILD_SIDE = {"build", "building", "built", "homegrown", "in-house", "write", "writing", "assemble", "assembling", "assembled"}
 _SELF_HOSTED = re.compile(r"\bself[- ]host(?:ed|ing)?\b|\bin-house\b", re.IGNORECASE)
+
+
+def _side_of(sentence: str) -> str | None:
+    """Which side a note's sentence is about: the first side word it uses ("The main risk of buying hosted X is ...
+    unless the tool is self-hosted" is about buying); running it yourselves is the build side too."""
+    words = tokenize(sentence)
+    buy = next((i for i, w in enumerate(words) if w in BUY_SIDE), None)
+    build = next((i for i, w in enumerate(words) if w in BUILD_SIDE), None)
+    if (m := _SELF_HOSTED.search(sentence)) is not None:
+        at = len(tokenize(sentence[:m.start()]))
+        build = at if build is None else min(build, at)
+    if buy is None or build is None:
+        return "buy" if buy is not None else "build" if build is not None else None
+    return "buy" if buy < build else "build"
 
 
 def own_sentences(ctx: Context, cites: Citations, heading: str, side: str | None = None, limit: int | None = None,
@@ -390,10 +404,7 @@ def own_sentences(ctx: Context, cites: Citations, heading: str, side: str | None
         return []
     picked = []
     for s in (x for x in sentences(passage.doc.page_content) if usable(x)):
-        words = set(tokenize(s))
-        # Running it yourselves is the build side too ("The main risk of self-hosting LLM inference ...").
-        buy, build = bool(words & BUY_SIDE), bool(words & BUILD_SIDE or _SELF_HOSTED.search(s))
-        if side == "buy" and not (buy and not build) or side == "build" and not build:
+        if side is not None and _side_of(s) != side:
             continue
         if unlike and not not_repeating([s], unlike):
             continue
