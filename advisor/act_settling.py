@@ -290,9 +290,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # against building one: a pick among the options, not which part of the row is theirs to write.
         r.act = r.act_in_scope = "vendor"
     if r.act in ("vendor", "verdict") and "build" in r.also and not decided and not lex.choice_asks.search(norm) \
-            and r.component and any(lex.also_asks["build"].search(x) for x in asking):
+            and r.component and any((m := lex.also_asks["build"].search(x)) and m.start() <= 12 for x in asking):
         # "Braintrust is rolled out to all three squads. Which work stays with us from here on?" asks which part is
-        # theirs, with nothing to choose between and no call asked.
+        # theirs, with nothing to choose between and no call asked; the asking sentence opens with it ("Should our
+        # insurer buy a vector database, and what would we still build?" asks the call first).
         r.act = r.act_in_scope = "build-part"
     if r.act == "build-part" and "build" in r.also:
         # "Which option would you recommend, and which parts would we build ourselves regardless?" asks for the

@@ -241,3 +241,10 @@ def test_a_small_team_rule_is_no_caveat_to_a_pick(advisor):
 def test_parts_a_row_builds_stay_that_part_when_weighed_against_a_vendor(advisor):
     a = advisor.ask("The people who label our X-rays: a vendor's crowd or our own radiographers?")
     assert a.part == "workforce"
+
+
+def test_the_call_asked_first_stays_the_act_beside_what_to_build(advisor):
+    a = advisor.ask("Should our shipping firm buy a vector database for searching bills of lading, and what would we "
+                    "still have to build around it?")
+    assert a.act == "verdict"
+    assert a.verdict == "buy"
