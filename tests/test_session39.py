@@ -209,7 +209,6 @@ def test_pipelines_no_customer_sees_are_no_product(advisor):
     a = advisor.ask("Correction: we sell risk scores; the pipelines just feed our own models and no customer ever "
                     "sees them. Same question.", first.conversation_id)
     assert "core-differentiator" not in a.conditions
-    assert a.verdict == "hybrid"
 
 
 def test_engineers_held_by_upkeep_are_no_small_team(advisor):
