@@ -268,6 +268,9 @@ def _offered(lex: Lexicon, clause: str, at: int) -> bool:
 
 # A rule scoped away from the asker's data ("the on-prem rule only covers patient records", "it applies to customer
 # personal data", "was a misunderstanding"): a permission after it is the rule's last word for their data.
+# Machines they own put to shared use ("200 GPUs we own, shared by 90 researchers"): a load, not just what they have.
+_SHARED_LOAD = re.compile(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|\b\d+ (?:\w+ )?(?:engineers|researchers|scientists|users|"
+                          r"teams)\b")
 _OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|shortlist(?:ed)?|on the table|"
                              r"(?:we(?:'re| are)|i(?:'m| am)) (?:looking at|considering|weighing|evaluating))\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
@@ -724,8 +727,8 @@ class Reader:
         said_scale = r.said.get("scale", "")
         if "scale" in r.conditions and "scale" not in r.by_magnitude and said_scale and \
                 self.lex.owned_hardware.search(_sentence_around(r.normalized, normalize(said_scale))) and \
-                not re.search(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|\b\d+ (?:\w+ )?(?:engineers|researchers|scientists|users|"
-                              r"teams)\b|\b(?:busy|saturated|fully used|maxed|queue\w*)\b", _sentence_around(r.normalized, normalize(said_scale))):
+                not _SHARED_LOAD.search(around := _sentence_around(r.normalized, normalize(said_scale))) and \
+                not re.search(r"\b(?:busy|saturated|fully used|maxed|queue\w*)\b", around):
             # "Forgot to say: we already own 32 V100s, left over from a previous project": the machines they have, not a
             # load they must carry (their count is no scale, see the magnitudes above), whatever the head made of it.
             r.conditions = [c for c in r.conditions if c != "scale"]
@@ -1100,10 +1103,7 @@ class Reader:
                 continue  # a seller's claimed figure is no size of theirs
             found = [q for q in extract(clause) if not any(q.text in x for x in pitched)
                      and not (q.kind in most and q.value < most[q.kind])]
-            if self.lex.owned_hardware.search(clause) and not re.search(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|"
-                                                                         r"\b\d+ (?:\w+ )?(?:engineers|researchers|"
-                                                                         r"scientists|users|teams)\b",
-                                                                         _sentence_around(r.normalized, clause)):
+            if self.lex.owned_hardware.search(clause) and not _SHARED_LOAD.search(_sentence_around(r.normalized, clause)):
                 # "We already own 24 GPUs in our server room": the machines they have, not a load they must carry
                 # ("200 GPUs we own, shared by 90 researchers" is the load of sharing them).
                 found = [q for q in found if q.kind != "gpus"]

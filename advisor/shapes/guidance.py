@@ -345,10 +345,12 @@ def _line_items(ctx: Context, cites: Citations, specific: list[str]) -> tuple[st
     return lead.strip(), keep(bought, built, rest)
 
 
-def _build_estimate(cites: Citations) -> str:
-    """The four-questions note's sentence on what a realistic build estimate counts, cited; '' when absent."""
+def _build_estimate(cites: Citations, fallback: bool = False) -> str:
+    """The four-questions note's sentence on what a realistic build estimate counts, cited ('' when absent, or the
+    section's first sentence with `fallback`)."""
     build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
-    return next((x for x in build if x.startswith("A realistic build estimate")), "")
+    return next((x for x in build if x.startswith("A realistic build estimate")),
+                build[0] if fallback and build else "")
 
 
 def _how_to_count(ctx: Context, cites: Citations, specific: list[str]) -> tuple[str, list[Section]]:
@@ -356,8 +358,7 @@ def _how_to_count(ctx: Context, cites: Citations, specific: list[str]) -> tuple[
     if _ITEMS_ASKED.search(ctx.reading.normalized) and (items := _line_items(ctx, cites, specific)):
         return items
     horizon = cites.support("total cost of ownership looks past initial costs", "key-factors", "total cost")
-    build = cites.sentence_from(cites.section("four-questions", "question 2"), 3)
-    estimate = next((x for x in build if x.startswith("A realistic build estimate")), build[0] if build else "")
+    estimate = _build_estimate(cites, fallback=True)
     lead = ("Put both sides on the same horizon of several years, not the first year, because the "
             f"running cost is what a first-year sum hides{horizon.rstrip()}. {estimate}").strip()
     sides = [x for x in cites.sentence_from(cites.section("key-factors", "total cost"), 3) if "For " in x]
