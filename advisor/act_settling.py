@@ -99,7 +99,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     """Set `r.act` and `r.act_in_scope` from the act head (`pick` leaves classes out) and the ordering rules."""
     r.act, r.confidence["act"] = pick({"off-topic"} if in_scope else None)
     r.act_in_scope = pick({"off-topic"})[0]
-    if r.act in ("verdict", "vendor", "statement", "what-if", "general", "off-topic") and lex.why_asks.search(norm):
+    if r.act in ("verdict", "vendor", "statement", "what-if", "general", "enough", "off-topic") and lex.why_asks.search(norm):
         # "Why not just build it? It's basically a table ... we could do it in a day": the sentences after the
         # question argue for it, and read alone like a plan or a verdict question; the opening asks why. Alone,
         # such a turn may still be about something else ("why not build our own CRM?"): in a conversation the
@@ -134,8 +134,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "We've settled build or buy for each component. How do we carry it out, and what do we check afterwards?":
         # no row to split into parts; carrying the decision out is what is asked.
         r.act = r.act_in_scope = "implement"
-    if r.named_parts and _WHAT_ABOUT.match(norm) and r.act in ("switch", "general", "statement", "implement", "what-if") \
+    if r.named_parts and _WHAT_ABOUT.match(norm) and (
+            r.act in ("switch", "general", "statement", "implement", "what-if") or r.act == "build-part" and not re.search(
+                r"\b(?:build|write|code|ours|ourselves|in-house|our own)\b", norm)) \
             and not lex.switch_asks.search(norm) and not r.how_to_move and not lex.supposes.search(norm):
+        # "What about only the orchestration piece?" names no building: the call on that part, like the others.
         # "And what about getting the actual defaults back out of core banking and lined up with the scores?": the
         # same question, asked of the part it names in its own words.
         r.act = r.act_in_scope = "verdict"
@@ -204,6 +207,13 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "... hosted API or self-host, and at which volume would self-hosting become cheaper?": the call, with
         # what decides the cost answered beside it.
         r.also = [*r.also, "cost"]
+    chose = lex.choice_asks.search(norm) if r.act == "cost" and not _LINE_ITEMS.search(norm) else None
+    opened = max(norm.rfind(c, 0, chose.start()) for c in ".?!\n") + 1 if chose else 0
+    if chose and _MONEY_ASKED.search(norm, chose.end()) and not _MONEY_ASKED.search(norm[opened:chose.start()]):
+        # "Which route would you take, and roughly what would the 150k cost each way?": the pick is asked first; what
+        # each way costs is answered beside it.
+        r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 else "verdict"
+        r.also = [*r.also, "cost"]
     moved = lex.switch_asks.search(norm)
     breaks = lex.also_asks["risks"].search(norm)
     # "How painful is the migration really, what breaks?" asks what the move takes; what breaks is part of it.
@@ -269,7 +279,8 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "pay OpenAI every time it's used or run a model on servers we manage: which do you recommend?" weighs
         # one product against running or writing it themselves: the call, not a pick among products.
         r.act = r.act_in_scope = "verdict"
-    if (r.act in ("what-if", "general", "vendor") or r.act == "verdict" and not decided) and _LINE_ITEMS.search(norm) \
+    if (r.act in ("what-if", "general", "vendor", "build-part", "implement") or r.act == "verdict" and not decided) and \
+            _LINE_ITEMS.search(norm) \
             and _MONEY_ASKED.search(norm):
         # "Finance wants a 3-year cost comparison. Which line items belong in it, and which assumptions would flip
         # it?" asks how to count the cost; the assumptions are part of that count.

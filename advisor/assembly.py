@@ -79,7 +79,8 @@ def build_parts(settings: Settings, *, embeddings: LocalEmbeddings | None = None
                     asked_row_background_max=settings.asked_row_background_max,
                     asked_row_whole_min=settings.asked_row_whole_min,
                     asked_row_min_words=settings.asked_row_min_words, named_row_min=settings.named_row_min,
-                    act_asking_min_words=settings.act_asking_min_words,
+                    act_asking_min_words=settings.act_asking_min_words, second_ask_min=settings.second_ask_min,
+                    listed_row_max=settings.listed_row_max, named_part_row_max=settings.named_part_row_max,
                     clause_support_min=settings.clause_support_min)
     return Parts(matrix=matrix, taxonomy=taxonomy, embeddings=embeddings, reader=reader,
                  planner=Planner(matrix, taxonomy, settings.part_threshold, settings.switch_threshold,

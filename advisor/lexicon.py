@@ -18,6 +18,11 @@ from .matrix import Matrix, Taxonomy
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
 _PLUS = re.compile(r"(?<=\w)\s+\+\s+(?=\w)")
 _BOUND = re.compile(r"(<|>|≤|≥)=?\s*(?=[~$€£]?\s*\d)")
+# A word for one piece of a whole, after a part's own name ("the orchestration bit").
+_PIECE = r"[ -](?:part|bit|piece|side|layer|portion|half)s?"
+# Letters with no decomposition into a base letter and an accent.
+_BASE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "Ae",
+                       "œ": "oe", "Œ": "Oe", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d"})
 _NON_WORD = re.compile(r"[^a-z0-9&$€£'/\-.,;:?!\n ]+")
 OTHER = "other"
 
@@ -47,6 +52,9 @@ def normalize(text: str) -> str:
     Sentence punctuation (. , ; : ? !) is kept: clause splitting and the question cue need it.
     """
     text = unicodedata.normalize("NFKC", text)
+    # Accented letters keep their base letter ("złoty", "Zürich", "Wrocław" would otherwise lose it to the word
+    # filter and split the word in two).
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).translate(_BASE)
     text = _ZERO_WIDTH.sub("", text)
     # A line break inside a sentence (an e-mail wrapped at 70 characters: "measured that its\nonline lookups add
     # 70 ms") is a space; one after a stop, before a capital or a list mark still ends the clause.
@@ -318,8 +326,14 @@ class Lexicon:
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
         # "slug/part" -> the words that name that part (a hyphen between words is a space: "drift-detection tool").
+        # The part's own short name before a word for a piece ("just the orchestration bit?", "the compute side")
+        # names it as surely as its listed names.
         self._part_names = {f"{c.slug}/{p.name}": re.compile(r"(?<![a-z0-9])(?:" + "|".join(
-            re.escape(words_only(normalize(n))).replace(r"\ ", "[ -]") for n in p.names) + r")(?![a-z0-9])")
+            [re.escape(words_only(normalize(n))).replace(r"\ ", "[ -]") for n in p.names] +
+            [re.escape(words_only(normalize(n.replace("-", " ")))).replace(r"\ ", "[ -]") + _PIECE
+             for n in {p.name, re.sub(r"^the ", "", p.label or "")} if n and len(n.split()) <= 3
+             # "our own gateway layer" is the whole LLM gateway: a part named like its row is named by its list only
+             and not set(n.replace("-", " ").lower().split()) & set(c.name.lower().split())]) + r")(?![a-z0-9])")
             for c in matrix.components for p in c.parts if p.names}
         # Typo matching: names of six characters or more (AWS, W&B only match exactly), grouped by word count.
         self._fuzzy_by_words: dict[int, list[str]] = {}

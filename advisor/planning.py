@@ -43,6 +43,20 @@ _TUNING_ASKED = re.compile(r"\b(?:fine[- ]?tun(?:e|es|ing)|finetun(?:e|es|ing)|t
                            re.IGNORECASE)
 
 
+# A rate told as the busiest moment ("peak ~120 QPS on weekday mornings", "70k reads/s in the Friday rush").
+_PEAK = re.compile(r"\b(?:peaks?|peaking|rush|spikes?|bursts?|busiest|black friday|cyber monday|at most|max(?:imum)?)\b")
+
+
+def _clause_of(norm: str, text: str) -> str:
+    """The clause of `norm` (between commas or stops) that holds `text`; '' when it is not there."""
+    norm, text = norm.lower(), text.lower().strip()
+    at = norm.find(text)
+    if at < 0:
+        return ""
+    start = max(norm.rfind(c, 0, at) for c in ",;.?!\n") + 1
+    stops = [i for i in (norm.find(c, at + len(text)) for c in ",;.?!\n") if i >= 0]
+    return norm[start:min(stops, default=len(norm))]
+
 class ConversationState(BaseModel):
     """What a conversation has established so far; stored between turns."""
 
@@ -235,8 +249,16 @@ class Planner:
                                   and r.confidence.get("component", 1.0) < self.anaphoric_switch_threshold)
         # "Just the scheduling part, then: could we write that ourselves?" points back and names a part of the row in
         # play: its words ("scheduling") suggest another row, but the part is the thread's own.
-        guessed = guessed or bool(r.anaphoric and state.component and not r.vendors and r.component not in named
-                                  and any(k.startswith(f"{state.component}/") for k in r.named_parts))
+        # A product named beside it ("skip the golden set and just have GPT-4.1 grade live chats") is a tool of the
+        # part, not a new subject.
+        guessed = guessed or bool(r.anaphoric and state.component and r.component not in (
+            r.named_rows if r.vendors else named) and any(k.startswith(f"{state.component}/") for k in r.named_parts))
+        # "Say we move to self-hosted MLflow. In which order?" in a thread on the model registry: every product named is
+        # also one of the thread's own row (MLflow's registry), so the row stays.
+        here = self.matrix.get(state.component) if state.component else None
+        guessed = guessed or bool(here and r.vendors and r.component not in (None, state.component)
+                                  and r.component not in r.named_rows and not r.named_rows
+                                  and set(r.vendors) <= {o.doc for o in here.buy})
         # "What if next year we move all training to rented cloud GPUs? Does the answer change?" supposes new facts and
         # asks the call in play again: with no row or product named, the subject stays.
         guessed = guessed or bool(r.recheck and act in ("what-if", "verdict") and state.component and r.component
@@ -388,10 +410,15 @@ class Planner:
         # Of several GPU counts in one turn, the fleet is the largest ("64 GPUs (8 nodes x 8 L40S) ... 2 people grab 32
         # GPUs"): the others are a node's share or what some of them take.
         # So is the model count ("We serve 14 models: rankers, two audio-embedding models on GPU, ...").
+        # Of several rates, the peak is the load to carry ("~10 QPS otherwise, 120 at peak"), and is said as one.
         largest = {kind: max((q for q in r.quantities if q.kind == kind), key=lambda q: q.value, default=None)
-                   for kind in ("gpus", "models")}
+                   for kind in ("gpus", "models", "traffic_rps")}
         for q in r.quantities:
             new.facts[q.kind] = (largest.get(q.kind) or q).text.strip()
+        rates = [q for q in r.quantities if q.kind == "traffic_rps"]
+        if len(rates) > 1 and not _PEAK.search(new.facts["traffic_rps"]) and _PEAK.search(
+                _clause_of(r.question, largest["traffic_rps"].text)):
+            new.facts["traffic_rps"] = f"{new.facts['traffic_rps']} at peak"
         if r.deadline:
             new.facts["deadline"] = r.deadline
         new.vendors = [v for v in new.vendors if v not in r.vendors][-7:] + list(r.vendors)

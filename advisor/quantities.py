@@ -42,7 +42,7 @@ _MONEY_MULT = r"k|m|mm|million|thousand|bn|b|billion|lakhs?|crores?|miliar|milli
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 # A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
 # nor a slash ("PRA SS1/23", "24/7").
-NUM = (rf"(?<![A-Za-z0-9/])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousands?|millions?|mil|billions?)?\b"
+NUM = (rf"(?<![A-Za-z0-9/])(?<![A-Za-z]-)(?<![0-9][.,])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousands?|millions?|mil|billions?)?\b"
        rf"|\b(?P<word>{_WORDS})\b(?:\s+(?P<wmult>thousand|million|billion)\b)?")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -71,9 +71,11 @@ _RATE = re.compile(
     rf"machines?|pods?|workers?|members?|staff|employees?|clients|apps?)\b)[a-z][a-z-]{{1,24}}(?:\s+|-)){{1,2}}"
     # "70,000 pricing and matching calls a second": two kinds joined by "and"
     r"(?:(?:and|or|&)\s+[a-z][a-z-]{1,24}\s+)?"
-    r"(?=requests?|reqs?|calls?|queries|lookups?))?"
+    r"(?=requests?|reqs?|calls?|queries|lookups?|reads?\s*/|reads?\s+(?:per|a|an|each|every)\s))?"
     r"(?P<thing>qps|rps|tps|requests?|reqs?|calls?|predictions?|inferences?|queries|query|"
-    r"hits?|lookups?|transactions?|txns?|tx|scoring requests?|api calls?|questions?|prompts?|completions?)\b"
+    r"hits?|lookups?|transactions?|txns?|tx|scoring requests?|api calls?|questions?|prompts?|completions?|"
+    # "~70k reads/s in the Friday rush": reads or writes count as traffic only with their period after them
+    r"(?:reads?|writes?)(?=\s*/\s*|\s+(?:per|a|an|each|every)\s+))\b"
     r"(?:(?:\s+(?:per|a|an|each|every)\s+|\s*/\s*)"
     rf"(?P<per>{_PER})\b)?",
     re.IGNORECASE)
@@ -394,6 +396,8 @@ class _Range(_Strict):
     scale_at_least: float | None = None
     simple_at_most: float | None = None
     not_simple_at_least: float | None = None
+    # A count this small is a simple need on its own; up to simple_at_most only beside a light load told with it.
+    simple_alone_at_most: float | None = None
 
 
 class _Team(_Strict):
@@ -848,6 +852,8 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
     # "We serve 14 models: rankers, two audio-embedding models on GPU, ...": a count inside the list of a larger one is
     # part of it, so only the largest model count says how many models there are.
     most = max((q.value for q in quantities if q.kind == "models"), default=0)
+    light = any(q.kind == "traffic_rps" and t.traffic_rps.simple_at_most is not None and
+                q.value <= t.traffic_rps.simple_at_most for q in quantities)
     for q in quantities:
         if q.kind == "models" and q.value < most:
             continue
@@ -869,7 +875,9 @@ def implications(quantities: list[Quantity], t: Thresholds) -> dict[str, str]:
         elif q.kind == "models":
             if t.models.scale_at_least is not None and q.value >= t.models.scale_at_least:
                 put("scale", "stated")
-            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not steady:
+            elif t.models.simple_at_most is not None and q.value <= t.models.simple_at_most and not steady and (
+                    t.models.simple_alone_at_most is None or q.value <= t.models.simple_alone_at_most or light):
+                # "our only model" is a small need; "three models" is one only with the light load told beside it.
                 put("simple", "stated")
             elif t.models.simple_at_most is not None and q.value > t.models.simple_at_most:
                 put("simple", "negated")  # more than a few models is past the small case, short of many

@@ -149,6 +149,18 @@ class Settings(BaseSettings):
     act_asking_min_words: int = Field(
         6, ge=1, description="After a long background, the act is read from the whole turn and its asking sentences "
         "together, when those sentences have at least this many words ('what now?' says less than the whole turn).")
+    listed_row_max: float = Field(
+        0.5, gt=0, le=1, description="A row the component head picks with less than this yields to the one row whose "
+        "name or products are named in the sentence that lists the options ('Options: Edge Impulse, AWS IoT "
+        "Greengrass, or our own firmware package').")
+    named_part_row_max: float = Field(
+        0.6, gt=0, le=1, description="A row the component head picks with less than this yields to the row of a part "
+        "named in its own words where the turn asks ('one single platform from one vendor ... from notebooks to "
+        "serving. Yes or no?' is the ML platform).")
+    second_ask_min: float = Field(
+        0.8, gt=0, le=1, description="An asking clause the act head, reading that clause alone, gives another act "
+        "(build-part, risks, cost, implement, switch) at least this probability is a second ask, answered beside the "
+        "first ('which parts do we actually write ourselves, and what are the risks?').")
     negation_without_cue: float = Field(
         0.7, ge=0, le=1, description="A clause with no negative word (not, no, never, fine, ...) reads as saying "
         "a condition does not hold only when the polarity head gives that at least this probability.")

@@ -280,9 +280,17 @@ _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relate
                      r"\b(?:is|are)(?:n't| not) true for\b|\bdoes(?:n't| not) hold for\b|\bnot the case for\b")
 
 
+# A bare question that judges the sentence before it, naming nothing itself.
+_JUDGES_PREVIOUS = re.compile(r"^(?:and |so |but |ok,? |okay,? )?(?:why(?: not)?|is (?:he|she|they|that) right|who is right|"
+                              r"thoughts|agree|fair|makes sense|does that make sense|yes or no|good idea|(?:the )?right call|"
+                              r"sensible|wise|smart)\s*[?!.]*$")
+
+
 def _points_back(lex: Lexicon, sentence: str) -> bool:
     """Whether a short question names nothing and points back at the sentence before it ("Write it or adopt one?"),
     not one that names its subject ("The scheduler: write our own or adopt one?")."""
+    if _JUDGES_PREVIOUS.match(sentence.strip()):
+        return True  # "He says we don't need a golden dataset ... Why not?" judges what was just said
     return len(sentence.split()) <= 8 and re.search(r"\b(?:it|this|that|these|those|them)\b", sentence) is not None \
         and not lex.hits(sentence)
 
@@ -420,6 +428,13 @@ def _asked_at(text: str, start: int, end: int) -> bool:
     return tail == "?"
 
 
+def _listed_in(norm: str, phrase: str) -> bool:
+    """Whether a name (as the lexicon matched it, punctuation folded) is named in a sentence listing the options."""
+    want = re.compile(rf"(?<![\w-]){re.escape(phrase.strip())}(?![\w-])")
+    return any(_OPTIONS_LISTED.search(x) and want.search(words_only(x).replace("-", " ") + " " + words_only(x))
+               for x in re.split(r"(?<=[.?!])\s+|\n+", norm))
+
+
 def _sentence_around(text: str, clause: str) -> str:
     """The sentence of `text` that holds `clause` (both normalised); the clause itself when it is not found."""
     at = text.find(clause)
@@ -447,6 +462,10 @@ def _in_brackets(question: str, phrase: str) -> bool:
     return bool(at) and all(any(a <= i < b for a, b in spans) for i in at)
 
 
+# The act of an asking clause read alone, as the second ask it makes beside the turn's own (Reading.also keys).
+_SECOND_ASK = {"build-part": "build", "risks": "risks", "cost": "cost", "implement": "rollout", "switch": "leave"}
+
+
 class Reader:
     """Applies the trained heads and the quantity thresholds to a turn."""
 
@@ -455,7 +474,8 @@ class Reader:
                  negation_without_cue: float = 0.7, words=None, echo_words: int = 25, off_topic_veto: float = 0.8,
                  act_asking_min_words: int = 6, clause_support_min: float = 0.25, part_row_min: float = 0.35,
                  asked_row_min: float = 0.45, asked_row_background_max: float = 0.1,
-                 asked_row_whole_min: float = 0.05, asked_row_min_words: int = 12, named_row_min: float = 0.3):
+                 asked_row_whole_min: float = 0.05, asked_row_min_words: int = 12, named_row_min: float = 0.3,
+                 second_ask_min: float = 0.8, listed_row_max: float = 0.5, named_part_row_max: float = 0.6):
         self.lex = lexicon
         self.heads = heads
         self.thresholds = thresholds
@@ -473,6 +493,9 @@ class Reader:
         self.asked_row_whole_min = asked_row_whole_min
         self.asked_row_min_words = asked_row_min_words
         self.named_row_min = named_row_min
+        self.second_ask_min = second_ask_min
+        self.listed_row_max = listed_row_max
+        self.named_part_row_max = named_part_row_max
         self.echo_words = echo_words  # the longest sentence echoed whole when its clause is a fragment
         self._words = words  # () -> the embedding model's whole words, to tell a misspelt name from another term
         self._known: frozenset[str] | None = None
@@ -562,7 +585,9 @@ class Reader:
         r.kept = self.lex.kept(cleaned) if r.stack else ""
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         # The sentences that ask (a question mark, or question words without it), when others tell the background.
-        sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]*[^.!?\n\s][^.!?\n]*[.!?]*", norm)]
+        # A stop inside a word or a figure ("gpt-4.1", "1.5k") ends no sentence.
+        sents = [(m.start(), m.end()) for m in re.finditer(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))*[^.!?\n\s]"
+                                                           r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))*[.!?]*", norm)]
         asking = [(b, e) for b, e in sents if norm[b:e].rstrip().endswith("?") or self.lex.asks_decision.search(
             norm[b:e]) or any(ASKS.match(c) for c in re.split(r"[,:;]\s*", norm[b:e]))] if len(sents) > 1 else []
         xa = None
@@ -611,8 +636,9 @@ class Reader:
             r.several = r.several and any(self.lex.several_asks.search(norm[b:e]) for b, e in asking)
             # "credit risk scoring, 4 models ... does Evidently cut it?": the risks asked about are in a sentence that
             # asks, not a word of the business they describe.
-            if "risks" in r.also and not any(self.lex.also_asks["risks"].search(norm[b:e]) for b, e in asking):
-                r.also = [a for a in r.also if a != "risks"]
+            # So are a rollout or KPIs ("20B rows a year and growing with the smart-meter rollout").
+            r.also = [a for a in r.also if a not in ("risks", "rollout", "measures") or any(
+                self.lex.also_asks[a].search(norm[b:e]) for b, e in asking)]
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
             r.told_only = not any(b <= h.start < e for h in hits for b, e in asking)
@@ -624,6 +650,13 @@ class Reader:
                                                            if asking else norm))
         r.joined_parts = self.lex.joined_part_names(" ".join(norm[b:e] for b, e in [*pointed, *asking])
                                                     if asking else norm)
+        rows = {k.split("/")[0] for k in r.named_parts}
+        if len(rows) == 1 and r.component and r.component not in rows and \
+                r.confidence.get("component", 1.0) < self.named_part_row_max:
+            # "... wants one single platform from one vendor for all our ML, from notebooks to serving. Yes or no?": a
+            # part named in its own words where the turn asks names its row, when the head's pick is unsure.
+            r.component = next(iter(rows))
+            r.components = [r.component, *(c for c in r.components if c != r.component)]
         # A part named on one side of an either-or whose other side is the row's other way ("One ML platform for
         # everyone, or build our own?", "Databricks, or assemble our own stack?") is one side of the row's question.
         r.wanted_parts = self.lex.wanted_part_names(_SET_ASIDE.sub(" ", " ".join(
@@ -696,6 +729,8 @@ class Reader:
         p_act = self._proba("act", x, also=xa)  # once: the picks below only leave classes out
         settle_act(r, self.lex, norm, clauses, lambda exclude: self._pick("act", p_act, exclude), in_scope)
         r.confidence["off-topic"] = round(self._p("act", x, "off-topic"), 4)
+        if len(spans) > 1 and r.act not in ("off-topic", "statement"):
+            r.also = [*r.also, *self._second_asks(r, spans, clauses, told, E, G)]
         r.topic, r.confidence["topic"] = self._best("topic", x)
         if r.topic in _ARGUED and (side := _ARGUED_SIDE.search(" ".join(norm[b:e] for b, e in asking))
                                    or _ARGUED_SIDE.search(norm)):
@@ -769,6 +804,29 @@ class Reader:
         if self._known is None:
             self._known = self._words()
         return self.lex.misspelt(hit, self._known)
+
+    def _second_asks(self, r: Reading, spans, clauses: list[str], told: list[bool], E: np.ndarray, G) -> list[str]:
+        """The second asks no cue names, read clause by clause: an asking clause the act head, reading it alone, gives
+        another act than the turn's ("which parts do we actually write ourselves, and what are the risks?")."""
+        found: list[str] = []
+        for k, (clause, tells) in enumerate(zip(clauses, told)):
+            if tells or len(clause.split()) < 3:
+                continue
+            xc = Features(turn_dense(self.lex, clause, E[k + 1], self.lex.hits(clause))[None, :], G[k + 1])
+            act, p = self._best("act", xc)
+            key = _SECOND_ASK.get(act)
+            if key == "leave" and self.lex.how_to_move.search(clause):
+                key = "move"  # "how would we migrate the 40 jobs?" asks the way over, not what leaving later takes
+            if key and p >= self.second_ask_min and act != r.act and key not in r.also and key not in found:
+                found.append(key)
+        return found
+
+    def _listed_rows(self, r: Reading, hits) -> list[str]:
+        """Rows whose products are named in a sentence that lists the options ("options: do MIG and quotas ourselves,
+        buy Run:ai, or move notebooks to the cloud"): a product named by name is as sure a sign as the row's name."""
+        # A whole public cloud ("AWS IoT Greengrass") names no row of its own.
+        return list(dict.fromkeys(h.slug for h in hits if h.doc and not h.by_name and h.slug != OTHER and h.phrase
+                                  and h.doc not in self.lex.clouds and _listed_in(r.normalized, h.phrase)))
 
     def _p(self, head: str, x, label: str) -> float:
         h = self.heads[head]
@@ -868,19 +926,29 @@ class Reader:
             products, _ = self._weighed_products(r, vendors, asking)
             top, n = products.most_common(1)[0] if products else (None, 0)
             best = top if n >= 2 else best
-        if best == OTHER and not others_asked and exact:
+        listed_rows = self._listed_rows(r, hits)
+        if best == OTHER and not others_asked and (exact or listed_rows):
             # "A contractor's scripts pull it all into Snowflake ... Fivetran quoted NZ$58k, or Airbyte, or dbt with an
             # orchestrator?": infrastructure of no row named only in the background is where the subject sits; a row
             # named outright that the head gives a fair share is the subject.
             classes = self.heads["component"].classes
-            row = max(exact, key=lambda s: p[classes.index(s)] if s in classes else 0.0)
+            row = max([*exact, *listed_rows], key=lambda s: p[classes.index(s)] if s in classes else 0.0)
             # Or it is named among the options they list ("Options I see: Datastream, Fivetran with the Oracle connector,
             # or Debezium + Kafka by ourselves") and is the row the head ranks first: the options are what is asked.
             listed = any(h.slug == row and h.phrase and h.phrase not in self.lex.broad and _OPTIONS_LISTED.search(
-                _sentence_around(r.normalized, h.phrase.strip())) for h in hits)
+                _sentence_around(r.normalized, h.phrase.strip())) for h in hits) or row in listed_rows
             ranked = max((c for c in classes if c not in (NONE, OTHER)), key=lambda c: p[classes.index(c)])
             if row in classes and (p[classes.index(row)] >= self.named_row_min or listed and row == ranked):
                 best = row
+        options = list(dict.fromkeys([*listed_rows, *(
+            h.slug for h in hits if h.by_name and h.slug != OTHER and h.phrase and h.phrase not in self.lex.broad
+            and _listed_in(r.normalized, h.phrase))]))
+        if best not in (NONE, OTHER) and not asked and len(options) == 1 and options[0] != best and \
+                r.confidence["component"] < self.listed_row_max:
+            # "Options for deployment and updates: Edge Impulse, AWS IoT Greengrass, or our own ..." after a story of
+            # models retrained on customers' data: the one row the options they list belong to is the subject, when
+            # the head's own pick is unsure.
+            best = options[0]
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.

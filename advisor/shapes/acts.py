@@ -274,11 +274,13 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         # "..., and which parts would we build ourselves regardless?" is answered beside the choice, the
         # evaluation, the risks or the rollout it came with: half a two-part question is no answer.
         sections = [*sections, *keep(build_asked(ctx, cites))]
-    if act in ("vendor", "evaluate") and {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also) \
-            or act == "enough" and "leave" in ctx.reading.also or act == "build-part" and "risks" in ctx.reading.also:
+    if {"rollout", "measures", "move", "risks", "leave"} & set(ctx.reading.also) and d.component:
         # "Which would you standardise on, and how do we roll it out and know it worked?" (or "... and the risks of
-        # each?", "how should we evaluate them, and what should the pilot measure?"): that beside it.
-        sections = [*sections, *also_sections(ctx, cites)]
+        # each?", "which parts do we write, and what are the risks?"): that beside it, unless the act's own shape
+        # answers it already or has put it in.
+        titles = {x.title for x in sections} | {x.kind for x in sections if x.kind == "migration"}
+        sections = [*sections, *(x for x in also_sections(ctx, cites, skip=_OWN_ASKS.get(act, set()))
+                                 if x.title not in titles and x.kind not in titles)]
     if "choice" in ctx.reading.also and act in ("switch", "cost") and d.component:
         # "..., and which way would you go?" after how costly the move is: the pick among their options, beside it.
         pick, compared = _vendor(ctx, cites)
@@ -297,7 +299,7 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
     if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):
         # "..., what do we measure and for how long?": how long a trial runs, beside the rest.
         sections = [*sections, *keep(guidance_section(ctx, cites, "duration", "How long to run it", limit=2))]
-    if "cost" in ctx.reading.also and act in ("verdict", "vendor", "enough") and d.component:
+    if "cost" in ctx.reading.also and act in ("verdict", "vendor", "enough", "build-part", "risks") and d.component:
         sections = [*sections, *keep(_when_it_pays(ctx, cites, lead))]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
@@ -325,6 +327,8 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
     return lead, sections, changed
 
 
+# The second asks an act's own shape answers: nothing to add beside it.
+_OWN_ASKS = {"risks": {"risks", "limit"}, "implement": {"rollout", "measures"}, "switch": {"move", "leave"}}
 _THEIR_NUMBERS = "*Your numbers:* "
 # Asks for the advisor's own position on their case beside a general question ("and what would your position be for
 # our situation?").

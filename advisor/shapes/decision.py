@@ -160,10 +160,10 @@ def _leaving_matters(ctx: Context) -> bool:
                           or _LATER.search(ctx.question)))
 
 
-def also_sections(ctx: Context, cites: Citations) -> list[Section]:
+def also_sections(ctx: Context, cites: Citations, skip: set[str] = frozenset()) -> list[Section]:
     """The second ask of a turn that also wants a decision ("..., and how would we roll it out?"), answered from the
     component's own note: its rollout or the way over, how to tell it worked, the risks of the route recommended."""
-    also, verdict = ctx.reading.also, ctx.decision.verdict
+    also, verdict = [x for x in ctx.reading.also if x not in skip], ctx.decision.verdict
     out: list[Section] = []
     if verdict != "build" and ("move" in also or "rollout" in also):
         if steps := own_sentences(ctx, cites, "rolling it out"):
@@ -571,7 +571,11 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         lead = (f"{'Not yet, while your use is small' if need else 'Yes, while your use is small'}. "
                 f"{small.advice}{cites.support(small.advice, small.note)} Beyond that, {verdict_clause(ctx)}.")
         return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
-    if _need_asked(ctx) and " is not what fits" not in yes:
+    # "Do we need a feature store, and which kind?" answered with a product they do not run yet is a yes: only a
+    # product they already run turns "it is a sound choice" into "no, you need nothing more".
+    recommended = bool(vendor) and " is a sound choice" in yes and vendor.doc not in ctx.state.running and \
+        not any(named_in(vendor, t) for t in ctx.state.stack)
+    if _need_asked(ctx) and " is not what fits" not in yes and not recommended:
         # "Do we need more?" is answered the other way round from "is it enough?"; "No: Tecton is not what fits here"
         # already answers "do we need Tecton?" the right way round.
         # "Will X satisfy the auditors, or do we need to build our own?": no need of their own, and X does.
