@@ -694,6 +694,10 @@ class Planner:
             # "The annotation tool: build or buy?" names the part in its own words, where the head reads the row;
             # "self-host an open-weight model or call a hosted API?" weighs both sides of the row.
             part = named_parts[0]
+        if part == WHOLE and len(named_parts) == 1 and f"{slug}/{named_parts[0]}" in r.headed_parts:
+            # "The vector store itself: pgvector in our Postgres, or an HNSW index we write in Go?" heads the ask with
+            # its part; the either-or after the colon weighs ways to get that part, not the row's two sides.
+            part = named_parts[0]
         build = comp.build_part
         # A product that is itself the part to write's tool ("a FastAPI container") sells no bought side.
         sells = named - {v for v in named if v.replace("-", " ") in build.label.lower()} if build else named

@@ -49,6 +49,7 @@ class Reading(BaseModel):
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
     wanted_parts: list[str] = Field(default_factory=list)  # named_parts said as what they would build or want
+    headed_parts: list[str] = Field(default_factory=list)  # "slug/part" named as the heading of an ask ("The store itself: ...?")
     either_parts: list[str] = Field(default_factory=list)  # "slug/part" named in a sentence that asks an either-or
     parts_weighed: list[str] = Field(default_factory=list)  # rows two of whose parts one sentence weighs ("X or Y?")
     named_parts: list[str] = Field(default_factory=list)  # "slug/part" named by the part's own words where it asks
@@ -183,7 +184,8 @@ _OBLIGED = re.compile(r"\b(?:must|has to|have to|may only|can only|cannot|can't|
                       r"(?:rules?|laws?(?! firms?)|acts?|regulations?|regulators?|supervisors?|policy|policies|contracts?) "
                       r"(?:[\w']+ ){0,6}?(?:keeps?|holds?|forces?|obliges?|binds?|confines?|restricts?|limits?|ties?))\b")
 # The sides of an either-or ("one platform, or assemble our own?", "X vs Y").
-_EITHER = re.compile(r"\b(?:or|vs\.?|versus)\b")
+# "... make sense for us, or not?" asks yes or no, it weighs nothing against it.
+_EITHER = re.compile(r"\b(?:or|vs\.?|versus)\b(?!\s+not\b)")
 # "... together ourselves instead of one big platform": the alternative set aside, not the subject asked about.
 _SET_ASIDE = re.compile(r"\b(?:instead of|rather than)\s+(?:(?:paying for|buying|adopting|using|going with|a|an|the|one|"
                         r"single|big|end-to-end|managed|whole)\s+){0,4}[\w-]+(?:\s+platform)?")
@@ -280,6 +282,8 @@ _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relate
                      r"\b(?:is|are)(?:n't| not) true for\b|\bdoes(?:n't| not) hold for\b|\bnot the case for\b")
 
 
+# A fragment that narrows the question to one piece ("Just the registry part.", "Specifically the GPUs themselves.").
+_NARROWING = re.compile(r"^\W*(?:specifically|just|only|mainly|in particular|particularly|focus(?:ing)? on)\b")
 # A bare question that judges the sentence before it, naming nothing itself.
 _JUDGES_PREVIOUS = re.compile(r"^(?:and |so |but |ok,? |okay,? )?(?:why(?: not)?|is (?:he|she|they|that) right|who is right|"
                               r"thoughts|agree|fair|makes sense|does that make sense|yes or no|good idea|(?:the )?right call|"
@@ -646,6 +650,9 @@ class Reader:
         # A short question that points back names its part in the sentence before it (see asked_part_scores).
         pointed = [sents[i - 1] for i, x in enumerate(sents) if i and x in asking and sents[i - 1] not in asking
                    and _points_back(self.lex, norm[x[0]:x[1]])]
+        # "Just the drift-detection tool itself, please. Money is tight. Write one or use one?": a fragment that
+        # narrows the question names its part as the asking sentence would.
+        pointed += [x for x in sents if x not in asking and x not in pointed and _NARROWING.match(norm[x[0]:x[1]])]
         r.named_parts = self.lex.part_names(_SET_ASIDE.sub(" ", " ".join(norm[b:e] for b, e in [*pointed, *asking])
                                                            if asking else norm))
         r.joined_parts = self.lex.joined_part_names(" ".join(norm[b:e] for b, e in [*pointed, *asking])
@@ -661,8 +668,12 @@ class Reader:
         # everyone, or build our own?", "Databricks, or assemble our own stack?") is one side of the row's question.
         r.wanted_parts = self.lex.wanted_part_names(_SET_ASIDE.sub(" ", " ".join(
             norm[b:e] for b, e in [*pointed, *asking])) if asking else norm)
-        r.either_parts = [k for b, e in (asking or [(0, len(norm))]) if _EITHER.search(norm[b:e])
-                          for k in self.lex.part_names(_SET_ASIDE.sub(" ", norm[b:e]))]
+        # "The vector store itself: pgvector, or an index we write?" names its part as a heading before the colon;
+        # the either-or after it weighs ways to get that part.
+        r.headed_parts = [k for b, e in (asking or [(0, len(norm))]) if ": " in norm[b:e]
+                          for k in self.lex.part_names(norm[b:e].split(": ", 1)[0])]
+        r.either_parts = [k for b, e in (asking or [(0, len(norm))]) for seg in re.split(r":\s", norm[b:e])
+                          if _EITHER.search(seg) for k in self.lex.part_names(_SET_ASIDE.sub(" ", seg))]
         # "One ML platform, or assemble our own from open-source pieces?": two parts of one row as the sides of an
         # either-or in one sentence that asks weigh the row itself.
         for b, e in asking or [(0, len(norm))]:

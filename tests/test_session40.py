@@ -126,3 +126,22 @@ def test_a_product_of_the_thread_row_keeps_the_thread(advisor):
     assert first.component == "model-registry"
     a = advisor.ask("Suppose we move to self-hosted MLflow. What order do we do it in?", first.conversation_id)
     assert a.component == "model-registry"
+
+
+def test_a_part_named_in_a_narrowing_fragment_is_the_part_asked(advisor):
+    a = advisor.ask("Only the drift-detection tool itself, please. Money is short in our lab this year. Write one or "
+                    "use one?")
+    assert a.part == "tool"
+
+
+def test_or_not_weighs_nothing_against_a_named_part(advisor):
+    a = advisor.ask("Would one end-to-end ML platform be worth it for our 30-person analytics department at a "
+                    "shipping line in Durban, or not?")
+    assert a.part == "platform"
+
+
+def test_a_part_heading_the_ask_stays_the_part_whatever_the_either_or_after_it(advisor):
+    a = advisor.ask("Small budget here. The vector store itself: pgvector in the Postgres we already run, or an HNSW "
+                    "index we write in Rust?")
+    assert a.part == "store"
+    assert a.verdict == "buy"

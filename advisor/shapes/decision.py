@@ -573,8 +573,14 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         return lead, keep(options_section(ctx, cites, 3) if d.verdict != "build" else None)
     # "Do we need a feature store, and which kind?" answered with a product they do not run yet is a yes: only a
     # product they already run turns "it is a sound choice" into "no, you need nothing more".
+    # "Can we just build it on Apigee, or do we need a dedicated one?" asks first whether what they have will do:
+    # the need after the "or" is the alternative, and "no" answers the question they led with.
+    norm = ctx.reading.normalized
+    need = re.search(r"\b(?:do|does) (?:we|i|you) (?:really |even |actually )?need\b", norm)
+    alternative = bool(need) and re.search(r"\bor\b", norm[max(norm.rfind(c, 0, need.start()) for c in ".?!\n") + 1:
+                                                          need.start()]) is not None
     recommended = bool(vendor) and " is a sound choice" in yes and vendor.doc not in ctx.state.running and \
-        not any(named_in(vendor, t) for t in ctx.state.stack)
+        not any(named_in(vendor, t) for t in ctx.state.stack) and not alternative
     if _need_asked(ctx) and " is not what fits" not in yes and not recommended:
         # "Do we need more?" is answered the other way round from "is it enough?"; "No: Tecton is not what fits here"
         # already answers "do we need Tecton?" the right way round.
