@@ -209,7 +209,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         r.also = [*r.also, "cost"]
     chose = lex.choice_asks.search(norm) if r.act == "cost" and not _LINE_ITEMS.search(norm) else None
     opened = max(norm.rfind(c, 0, chose.start()) for c in ".?!\n") + 1 if chose else 0
-    if chose and _MONEY_ASKED.search(norm, chose.end()) and not _MONEY_ASKED.search(norm[opened:chose.start()]):
+    # "Which gives us the best use for the money, and what does each cost?" weighs the money in the choice itself: a
+    # cost question (above), not a pick with the cost beside it.
+    upto = re.search(r",|\?|\band\b", norm[chose.end():]) if chose else None
+    if chose and _MONEY_ASKED.search(norm, chose.end()) and not _MONEY_ASKED.search(
+            norm[opened:chose.end() + (upto.start() if upto else len(norm))]):
         # "Which route would you take, and roughly what would the 150k cost each way?": the pick is asked first; what
         # each way costs is answered beside it.
         r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 else "verdict"

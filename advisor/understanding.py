@@ -828,6 +828,8 @@ class Reader:
             key = _SECOND_ASK.get(act)
             if key == "leave" and self.lex.how_to_move.search(clause):
                 key = "move"  # "how would we migrate the 40 jobs?" asks the way over, not what leaving later takes
+            if key == "rollout" and {"measures", "move"} & set(r.also):
+                continue  # "... and what should we measure to know it worked?" is the measures a cue already named
             if key and p >= self.second_ask_min and act != r.act and key not in r.also and key not in found:
                 found.append(key)
         return found
