@@ -17,6 +17,13 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
 
 
 _WHAT_ABOUT = re.compile(r"^\W*(?:and |so |ok |okay |now )?(?:what|how) about\b")
+# "What changes if ...?", "how would that change if ...?", "would the answer be different if ...?": a fact supposed, and
+# what it does to the call asked.
+_WHAT_CHANGES = re.compile(r"\bwhat (?:changes|would change|will change|shifts|would shift) (?:for us |in (?:the|your) "
+                           r"(?:answer|call|advice|recommendation) )?(?:if|once|when)\b|\bhow (?:does|would|will) (?:that|this|it|"
+                           r"the (?:answer|call|advice|recommendation|picture)|your (?:answer|advice|recommendation)) change "
+                           r"(?:if|once|when)\b|\b(?:would|will|does) (?:that|this|it|the (?:answer|call|verdict)|your (?:answer|"
+                           r"advice|recommendation)) (?:be (?:any )?different|change|still hold|still stand) (?:if|once|when)\b")
 # A fragment that narrows the question before it ("Specifically the GPUs themselves.", "Just the labelling tool."): the
 # same question asked of less, not a fact told.
 _NARROWS = re.compile(r"^\W*(?:specifically|just|only|mainly|mostly|in particular|particularly|i mean|i meant|"
@@ -76,6 +83,8 @@ _WHICH_PRODUCT = re.compile(r"^\W*(?:and |so |ok |okay |then |but )?which (?:\w+
                             r"tracker|registry)s?\b(?! (?:is|are|to) (?:build|write)\b)")
 
 
+# "..., which part?", "which pieces would we write": the part to build asked.
+_WHICH_PART = re.compile(r"\b(?:which|what) (?:parts?|pieces?|bits?|components?)\b")
 _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can|do|does)\b(?!.*\b(?:which|what|parts?|"
                            r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b|"
                            # "Build that layer now?", "Write it ourselves, then?": the verb opens the question
@@ -156,6 +165,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Over the next year we'll have to decide build or buy for tracking, serving and monitoring. Where do teams
         # go wrong?" tells the decisions ahead; the sentence that asks asks something else.
         decided = None
+    part_ask = _WHICH_PART.search(norm, decided.end()) if decided and r.act == "build-part" else None
+    if part_ask and not re.search(r"[.?!]", norm[decided.end():part_ask.start()].rstrip(" ,")[:-1] or " "):
+        # "Build or buy, and if we build part of it, which part?": the call comes first in the same sentence; the
+        # part to build is answered beside it.
+        r.act = r.act_in_scope = "verdict"
+        r.also = [*r.also, "build"] if "build" not in r.also else r.also
     if r.act == "implement" and decided and not {"rollout", "measures"} & set(r.also):
         # "How do we keep checking those notes are any good - build our own checking setup or buy a tool?": the
         # how tells the need; the either-or asks the call.
@@ -192,9 +207,13 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
                 else "verdict"
     # "What would it cost us to undo this choice?" asks what reversing it takes (the undo rule below), not a price.
     # "What would moving save us each month?" asks what a move is worth, not how to make it.
+    # A general act about a row they name ("is his 1/3 number realistic? what does the real TCO look like?") asks the
+    # cost of that row's options too.
     cost = lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if", "vendor") or r.act == "switch" and
-                                               not r.how_to_move) and not lex.undo.search(norm) else None
-    either = lex.either_or.search(norm) if cost else None
+                                               not r.how_to_move or r.act == "general" and r.component) \
+        and not lex.undo.search(norm) else None
+    # An either-or told in the background ("our lead wants to self-host Qwen or EXAONE.") asks nothing before it.
+    either = next((m for m in lex.either_or.finditer(norm) if not _told_only(norm, m.start())), None) if cost else None
     if cost and r.act != "vendor" and not any(m and m.start() < cost.start() for m in (decided, either)):
         # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
         # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
@@ -224,6 +243,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     move_first = bool(moved and (not breaks or moved.start() < breaks.start()))
     if r.act == "risks" and move_first:
         r.act = r.act_in_scope = "switch"
+    changes = _WHAT_CHANGES.search(norm)
+    if changes and r.act in ("risks", "general", "statement", "switch", "implement", "verdict") and not decided and \
+            not _told_only(norm, changes.start()):
+        # "What changes if our biggest client demands its data never leaves Switzerland?" supposes a new fact and asks
+        # what it does to the call, whatever risk or move the fact itself speaks of.
+        r.act = r.act_in_scope = "what-if"
     if r.act == "what-if" and not lex.supposes.search(norm) and (decided or lex.choice_asks.search(norm)):
         # "Which option would you choose, and if we go with a bought platform, what should the team still build?": the
         # "if" takes up one of the options, it supposes no new fact; the choice is asked first.

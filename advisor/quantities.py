@@ -98,6 +98,8 @@ _VOLUME = re.compile(
     rf"(?:\s*/\s*(?P<per_slash>{_PER})\b|\s+(?:(?!(?:and|or|plus|with|but|while)\b)[A-Za-z][\w'-]*\s+){{0,4}}?(?:(?:(?:per|a|an|each|every|this|next)\s+|(?:over|in|within|during)\s+(?:the |a |each |every )?"
     rf"(?:next |coming |first |same |single )?)(?P<per>{_PER})|(?P<adverb>{'|'.join(_ADVERB_PER)}))\b)",
     re.IGNORECASE)
+# "one row per lot per day", "a score per customer each week": a count for each thing named, its grain.
+_GRAIN = re.compile(rf"^\s+(?:(?:for )?(?:per|each)\s+(?!(?:{_PER})\b)[a-z][\w-]*)\b", re.IGNORECASE)
 # "2.1B input tokens plus ": a count of work just before another of the same kind that carries the period.
 _SHARED_PERIOD = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}(?P<thing>{'|'.join(f'(?P<{k}>{v})' for k, v in _VOLUME_KINDS.items())})"
                             r"\s+(?:plus|and)\s+$", re.IGNORECASE)
@@ -121,8 +123,7 @@ _CORPUS = re.compile(rf"(?:{NUM})\s*(?:[a-z-]+\s+){{0,2}}?(?:pages?|documents?|d
 _TIMES = re.compile(rf"(?:(?:{NUM})\s*(?:-\s*)?times|(?P<often>once|twice|thrice))\s+(?:per|a|an|each|every)\s+"
                     rf"(?P<per>{_PER})\b", re.IGNORECASE)
 _OFTEN = {"once": 1, "twice": 2, "thrice": 3}
-# How often something happens that is no request to the system: changes, releases, meetings (retraining is
-# how often training runs, which still tells how small the use is).
+# How often something happens that is no request to the system: changes, releases, meetings, training runs.
 _NOT_CALLS = re.compile(r"\b(?:sends?|sending|sent|arriv(?:e|es|ing)|deliver(?:s|ed|ing|ies)?|uploads?|uploaded|exports?|"
                         r"exported|dumps?|dumped|changes?|changing|deploy(?:s|ed|ing|ments?)?|releas(?:e|es|ed|ing)|ship(?:s|ped|ping)?|"
                         r"push(?:es|ed|ing)?|updat(?:e|es|ed|ing)|meet(?:s|ings?)?|standups?|refresh(?:es|ed)?|backups?|audits?|reviews?|rebuil(?:d|ds|t)|"
@@ -130,7 +131,10 @@ _NOT_CALLS = re.compile(r"\b(?:sends?|sending|sent|arriv(?:e|es|ing)|deliver(?:s
                         r"went down|outages?|incidents?|errors?|"
                         # "we rent GPUs in bursts a few times a quarter": how often they hire machines, no calls to serve
                         r"rent(?:s|ed|ing)?|hir(?:e|es|ed|ing)|book(?:s|ed|ing)?|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
-                        r"bursts?)\b",
+                        r"bursts?|"
+                        # "we retrain the models a few times a week": how often training runs, a job's cadence, not
+                        # calls to serve (a small need is read from the calls, the models and the team instead)
+                        r"(?:re)?train(?:s|ed|ing)?|fine-?tun(?:e|es|ed|ing))\b",
                         re.IGNORECASE)
 # "from 50 requests a day to 20k per second": a per-second or per-minute count with the noun left out is traffic.
 _BARE_RATE = re.compile(rf"(?<![$€£\d.,])(?:{NUM})\s*(?:(?:per|a|an|every)\s+(?P<per>second|sec|minute|min)|/\s*(?P<short>s|sec|min))\b"
@@ -719,6 +723,8 @@ def _extract(text: str) -> list[Quantity]:
         v = _value(m)
         per = (m.group("per") or m.group("per_slash") or _ADVERB_PER.get((m.group("adverb") or "").lower(), "")).lower()
         kind = next(k for k in _VOLUME_KINDS if m.group(k))
+        if per and _GRAIN.search(m.group(0)[m.end("thing") - m.start():]):
+            continue  # "one row per lot per day": how fine the data is cut, not how much of it comes
         if v is not None and per:
             # The words between the thing and its period ("images need tags every quarter") are left out of
             # the text a lead echoes: "8 million product images a quarter".

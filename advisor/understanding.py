@@ -275,6 +275,9 @@ _SHARED_LOAD = re.compile(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|\b\d+ (?:\w+ )
                           r"teams)\b")
 _OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|shortlist(?:ed)?|on the table|"
                              r"(?:we(?:'re| are)|i(?:'m| am)) (?:looking at|considering|weighing|evaluating))\b")
+# A sentence that lists products weighed for infrastructure with no row ("We looked at Statsig, Eppo and GrowthBook").
+_OTHERS_LISTED = re.compile(_OPTIONS_LISTED.pattern[:-3] + r"|(?:we|i) (?:have )?(?:looked at|considered|weighed|"
+                            r"evaluated|compared|shortlisted|got (?:quotes|demos|pitches) from))\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
                          r"commit(?:ted|ment)|valid|expir\w*|paid|prepaid|renewal|term)\b[^.;!?]{0,40}$", re.IGNORECASE)
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
@@ -641,7 +644,7 @@ class Reader:
             # "credit risk scoring, 4 models ... does Evidently cut it?": the risks asked about are in a sentence that
             # asks, not a word of the business they describe.
             # So are a rollout or KPIs ("20B rows a year and growing with the smart-meter rollout").
-            r.also = [a for a in r.also if a not in ("risks", "rollout", "measures") or any(
+            r.also = [a for a in r.also if a not in ("risks", "rollout", "measures", "hosting") or any(
                 self.lex.also_asks[a].search(norm[b:e]) for b, e in asking)]
             # Everything named sits in the sentences that tell ("our warehouse is BigQuery ... does that change
             # things?"): the question itself names nothing.
@@ -965,7 +968,12 @@ class Reader:
         if best == OTHER:
             # Named in the sentence that asks, it is the subject ("build our own experimentation platform or buy
             # Statsig?"); one named in the background ("Snowflake is our warehouse") is what it sits beside.
-            named_other = next(iter(others_asked), None) or next((h.doc for h in hits if h.slug == OTHER), None)
+            # Of several named in the background, the kind whose products they list as options ("We looked at Statsig,
+            # Eppo and GrowthBook") over one they merely run ("Data is in BigQuery").
+            others = [h for h in hits if h.slug == OTHER]
+            listed_other = next((h.doc for h in others if _OTHERS_LISTED.search(
+                _sentence_around(r.normalized, r.normalized[h.start:h.start + h.length]))), None)
+            named_other = next(iter(others_asked), None) or listed_other or next((h.doc for h in others), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []
         elif best != NONE and not asked and (weighed := self._weighed_other(asking, vendors)):
@@ -1161,9 +1169,11 @@ class Reader:
                     any(_permits(self.lex, units[i]) for i in range(max(best, 1 if len(units) > 1 else 0), len(units))):
                 # "... only covers patient records, so cloud is allowed": the rule's last word for their data permits.
                 polarity = "negated"
-            if polarity == "negated" and cond in self.lex.stated_by_negative and \
-                    self.lex.stated_by_negative[cond].search(units[best]):
-                polarity = "stated"  # "we have no budget for tooling" says money is short
+            if (polarity == "negated" or polarity == "retracted" and not self.lex.retraction.search(units[best])) and \
+                    cond in self.lex.stated_by_negative and self.lex.stated_by_negative[cond].search(units[best]):
+                # "we have no budget for tooling" says money is short; so does "the CFO just froze spending: no new
+                # licence costs", which takes nothing back in words
+                polarity = "stated"
             # A condition said by the turn as a whole is echoed from its sentence (below), wherever its polarity came from.
             said[cond] = (best if carrying else 0, polarity)
             if not carrying and len(units) > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..compose import Citations, Context, sentences, yours
 from ..hosting import answer as hosting_answer
@@ -207,6 +208,10 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         return lead, keep(alongside(ctx, cites), reopened, situations_section(ctx, cites, lead),
                           _weighed_under_rule(ctx, cites), changes_section(ctx, cites), build), changed
     choice = hosting_choice(ctx) if act in ("vendor", "cost", "enough") else None
+    if choice is not None and act == "enough" and not _choice_asked(ctx, choice):
+        # "The data scientists want Langfuse self-hosted or Phoenix. Is Datadog's LLM Observability enough?": the
+        # choice is told, what is asked is whether the tool they have will do.
+        choice = None
     if choice is not None:
         # "W&B at $54k/yr, or self-host MLflow?" weighs two ways of buying: who runs it, not build or buy.
         lead, sections = hosting_answer(ctx, cites, choice, situation_phrase(ctx))
@@ -291,16 +296,25 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
             sections = [*sections, *compared]
         else:
             sections = [*sections, Section(kind="reasons", title="Which way to go", items=[pick]), *compared]
+    if "hosting" in ctx.reading.also and act in ("vendor", "verdict", "enough", "cost") and d.component and \
+            d.verdict != "build" and hosting_choice(ctx) is None:
+        # "Which orchestrator, and is it worth paying for managed or do we run it ourselves?": who runs the pick,
+        # from what they told of their team, money and data, beside the pick.
+        sections = [*sections, *keep(_who_runs(ctx, cites))]
     if "limit" in ctx.reading.also and act == "risks" and d.component:
         # "What are the real risks of staying, and how do we limit them?": the guards the notes give, beside them.
         sections = [*sections, *keep(_limits(ctx, cites))]
-    if "alerts" in ctx.reading.also and act in ("verdict", "vendor", "enough", "implement") and d.component:
+    if "alerts" in ctx.reading.also and act in ("verdict", "vendor", "enough", "implement", "risks") and d.component:
         sections = [*sections, *keep(alerts_section(ctx, cites))]
     if "duration" in ctx.reading.also and act in ("evaluate", "vendor", "implement"):
         # "..., what do we measure and for how long?": how long a trial runs, beside the rest.
         sections = [*sections, *keep(guidance_section(ctx, cites, "duration", "How long to run it", limit=2))]
     if "cost" in ctx.reading.also and act in ("verdict", "vendor", "enough", "build-part", "risks") and d.component:
         sections = [*sections, *keep(_when_it_pays(ctx, cites, lead))]
+    elif "cost" in ctx.reading.also and act in _COST_BESIDE and d.component:
+        # "Do we need to migrate the old runs, and what does self-hosting cost us a year in people time against a
+        # licence?": the cost question gets the cost answer, beside the move, the rollout or the trial.
+        sections = [*sections, *_cost_beside(ctx, cites, lead, sections)]
     if ctx.plan.reasked and act == ctx.plan.reasked and ctx.plan.act != "what-if" and d.verdict:
         # A correction asked of a choice ("actually 40, not 4: same answer?") says first whether the call moved,
         # then answers the choice again under the new facts.
@@ -325,6 +339,53 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         estimate_section(ctx, cites, lead), _numbers(ctx, cites, lead, sections), *sections,
         _reopened(ctx, cites) if ctx.plan.reasked else None))
     return lead, sections, changed
+
+
+def _choice_asked(ctx: Context, choice) -> bool:
+    """Whether a sentence that asks names a side of the hosting choice (every sentence, when none ends in "?")."""
+    asking = re.findall(r"[^.?!\n]*\?", ctx.reading.normalized) or [ctx.reading.normalized]
+    names = [n.lower() for o in (choice.own, choice.paid) if o is not None for n in (o.name, *o.aliases)]
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", a) for n in names for a in asking)
+
+
+def _who_runs(ctx: Context, cites: Citations) -> Section | None:
+    """Managed or self-hosted, by the note's order: data that may not leave, nobody to run it or a small team, a tight
+    budget with people to run it, a platform team that runs similar services; cited from the hosting note."""
+    conds, facts = set(ctx.decision.conditions), ctx.state.facts
+    inside = "regulated" in conds and bool(facts.get("data-location"))
+    small = ctx.reading.managed_cue or "early-stage" in conds and "budget" not in conds
+    # (the line said, the note's section, the words that pick its sentence that gives the reason)
+    line, heading, words = (
+        ("Run it yourselves inside your own network", "when self-hosting", r"may not leave") if inside else
+        ("Pay for the managed service", "when a managed", r"small|nobody") if small else
+        ("Run it yourselves, with one named engineer owning its upgrades and backups", "when self-hosting",
+         r"budget" if "budget" in conds else r"platform team") if "budget" in conds or ctx.state.kubernetes else
+        ("Pay for the managed service unless someone will own running it", "what self", r"not free|quote"))
+    passage = cites.section("managed-or-self-hosted", heading)
+    if passage is None:
+        return None
+    said = sentences(passage.doc.page_content)
+    why = [x for x in said if re.search(words, x)][:2] or said[:1]
+    owner = [x for x in said if "named engineer" in x and x not in why] if line.startswith("Run") else []
+    items = [f"{x} [{cites.cite(passage, x)}]" for x in [*why, *owner[:1]]]
+    return Section(kind="guidance", title=f"Managed or run it yourselves: {line[:1].lower()}{line[1:]}", items=items)
+
+
+# Acts whose own shape says nothing of money: a cost asked beside them gets the cost question's own answer.
+_COST_BESIDE = ("switch", "implement", "evaluate", "why")
+
+
+def _cost_beside(ctx: Context, cites: Citations, lead: str, sections: list[Section]) -> list[Section]:
+    """The answer the cost question alone would get, as sections after the first ask's: its lead under "What it
+    costs", then its own sections that say something not already said."""
+    plan = ctx.plan.model_copy(update={"act": "cost"})
+    cost_lead, cost_sections = guidance_for_component(replace(ctx, plan=plan), cites)
+    said = {x.title for x in sections} | {lead}
+    # Its lead is kept when it sums something (their figures or the placeholders); the call restated is no cost.
+    out = [Section(kind="facts", title="What it costs", items=[untitled(cost_lead)])] \
+        if cost_lead and cost_lead not in said and re.search(r"\d[\d,.]*\s*(?:k|m|%|a year|a month)?", cost_lead.split("[")[0]) \
+        else []
+    return out + [x for x in cost_sections if x.title not in said and x.kind != "migration"]
 
 
 # The second asks an act's own shape answers: nothing to add beside it.

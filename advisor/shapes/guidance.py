@@ -777,7 +777,12 @@ def other_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     split = _stays_yours(ctx, cites)
     # "Build or buy, and which piece stays ours whatever we choose?": that piece beside the call.
     stays = Section(kind="build", title="What stays yours to write", items=list(split)) if split else None
-    return lead, keep(stays, applied_section(lines))
+    # "What are the risks of it, and should we buy a tool or build it?": the risks of the way the lead leans, from the
+    # general notes; none of them speaks of this infrastructure itself, and the title says so.
+    risks = guidance_section(ctx, cites, "risks-buy", f"Risks of buying {article(name)} (what the notes say of any "
+                             "bought infrastructure; none covers this one)", limit=2,
+                             skip=(("evaluating-vendors", "security"),)) if "risks" in ctx.reading.also else None
+    return lead, keep(stays, risks, applied_section(lines))
 
 
 def reused_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:

@@ -422,6 +422,10 @@ def not_repeating(items: list[str], said: str, share: float = 0.4) -> list[str]:
 _ALERTING = re.compile(r"\b(?:alert\w*|drift|early warning\w*|thresholds?)\b", re.IGNORECASE)
 
 
+_NOISE_ASK = re.compile(r"\b(?:mut(?:e|es|ed|ing)|ignor\w*|fatigue|noise|noisy|too many alerts|spam\w*|tune[sd]? out)\b")
+_NOISE_LINE = re.compile(r"\b(?:so often|stopped reading|ignored|nobody trusts|acted on|retune\w*)\b")
+
+
 def alerts_section(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     """"What should we alert on?" beside the call: the component note's lines on alerting and drift, those that share
     the most words with what the asker told first (labels that arrive late, dozens of models), cited."""
@@ -433,7 +437,10 @@ def alerts_section(ctx: Context, cites: Citations, limit: int = 2) -> Section | 
     for heading in ("situations", "rolling it out"):
         for passage in cites.sections(comp.note, heading):
             for s in (x for x in sentences(passage.doc.page_content) if usable(x) and _ALERTING.search(x)):
-                found.append((len(asked & set(tokenize(s))), s, passage))
+                # "How do we avoid 200 drift alerts a week that everybody mutes?" asks about alerts as noise: the
+                # note's lines on alerts nobody reads come first, whatever words they share with the question.
+                noise = 5 if _NOISE_ASK.search(ctx.reading.normalized) and _NOISE_LINE.search(s) else 0
+                found.append((len(asked & set(tokenize(s))) + noise, s, passage))
     best = sorted(found, key=lambda t: -t[0])[:limit]
     items = [f"{s} [{cites.cite(p, s)}]" for _, s, p in best]
     return Section(kind="guidance", title="What to alert on", items=items) if items else None
