@@ -140,3 +140,33 @@ def test_build_or_buy_then_which_part_asks_the_call_with_the_part_beside_it(advi
     r = advisor.reader.read("We want a proper feature-flag driven experimentation setup for our models. Build or buy, "
                             "and if we end up building some of it, which part?")
     assert r.act == "verdict" and "build" in r.also
+
+
+def test_every_placeholder_a_cost_sum_uses_is_shown_under_it(advisor):
+    a = advisor.ask("Management wants a three-year cost comparison for building our own drift monitoring against "
+                    "buying a tool. Give us the cost lines and rough numbers.")
+    placeholders = next(s for s in a.sections if s.title.startswith("Placeholders"))
+    assert any("growth of the maintenance" in x for x in placeholders.items)
+
+
+def test_risks_of_an_open_source_engine_they_run_are_those_of_running_it(advisor):
+    first = advisor.ask("We run vLLM on 8 H100s in our own data centre for document extraction, and client documents "
+                        "may not leave it. Options: buy more GPUs, or Bedrock. Which way?")
+    a = advisor.ask("OK. What are the main risks of what you recommend, and how do we guard against them?",
+                    conversation_id=first.conversation_id)
+    if a.verdict == "buy":
+        assert not any(s.title == "Risks of buying" for s in a.sections)
+
+
+def test_go_or_stop_numbers_for_a_pilot_ask_for_the_baseline(advisor):
+    r = advisor.reader.read("We will pilot the new labelling vendor on one project for six weeks. What should we track, "
+                            "and which numbers mean go or stop?")
+    assert "baseline" in r.also
+
+
+def test_a_rollout_names_only_a_product_they_run_or_chose(advisor):
+    first = advisor.ask("We tried two hosted LLM APIs, OpenAI and Anthropic, on 300 past support tickets; both were "
+                        "fine in English. Use an API with retrieval, or fine-tune an open model?")
+    a = advisor.ask("We'll pilot it in one region for six weeks first. How do we roll it out?",
+                    conversation_id=first.conversation_id)
+    assert not a.lead.startswith("Roll OpenAI")

@@ -406,11 +406,13 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     said += convert_note(ctx)
     # Every default the projection used is shown as an assumption to replace, with the reason it was chosen.
     placeholders = []
-    shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "buy_setup_weeks")
+    # The maintenance's yearly growth is shown too: without it the sum cannot be rebuilt from the lines under it.
+    shown_fields = ("build_months", "loaded_cost_year", "maintenance_share", "maintenance_growth", "buy_setup_weeks")
     for field in shown_fields:
         if field in given or (field == "buy_setup_weeks" and ("vendor_month" not in given and not quotes or replacing)) or (
-                field == "build_months" and given.get("maintenance_share") == 1.0):
-            continue  # theirs, or not used: no buy price to add a setup to, or a payroll that never "launches"
+                field == "build_months" and given.get("maintenance_share") == 1.0) or (
+                field == "maintenance_growth" and (months <= 12 or not values.get("maintenance_share"))):
+            continue  # theirs, or not used: no buy price to add a setup to, a payroll that never "launches", no later year
         d = ctx.tco.defaults[field]
         shown = f"{d.value:.0%}" if d.value < 1 else _money(d.value, unit) if d.value >= 1000 else f"{d.value:g}"
         placeholders.append(f"*{d.label[:1].upper()}{d.label[1:]}: {shown}.* {d.why}" + cites.support(d.why, d.note))

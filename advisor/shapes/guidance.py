@@ -218,6 +218,13 @@ def risk_key(ctx: Context) -> str:
     build = build or (ctx.reading.self_hosting and not words & BUY_WORDS)
     # "Risks of buying two DGX nodes for a colo vs keep renting?": buying machines is owning them, the build side.
     build = build or bool(_BUYS_MACHINES.search(ctx.reading.normalized) and not named)
+    facts = ctx.vendor_facts or {}
+    if comp and not (words & BUY_WORDS or named or build) and ctx.decision.verdict == "buy" and any(
+            o.doc in ctx.state.running and o.doc in facts and facts[o.doc].open_source and facts[o.doc].self_hostable
+            for o in comp.buy):
+        # "What are the main risks of what you now recommend?" when the pick is the open-source engine they already
+        # run on their own machines: the risks are those of running it themselves.
+        return "risks-build"
     if comp and not (words & BUY_WORDS or named or build):
         # "What are the risks of that?" asks about the route recommended: buying, building, or each side of a split.
         return {"buy": "risks-buy", "build": "risks-build"}.get(ctx.decision.verdict, "risks-both")
@@ -382,6 +389,8 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         return _risks_both(ctx, cites)
     titles = {"risks-build": "Risks of building", "risks-buy": "Risks of buying", "cost": "What building really costs",
               "evaluate": "How to evaluate vendors", "implement": "Rolling it out", "general": "Guidance"}
+    if key == "risks-build" and ctx.decision.verdict == "buy":
+        titles["risks-build"] = "Risks of running it yourselves"  # the bought open-source tool, on their machines
     section = guidance_section(ctx, cites, key, titles.get(key, "Guidance"))
     comp = ctx.decision.component
     first = section.items[0] if section and section.items else ""
@@ -397,7 +406,11 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
         # "We're going with Kueue." then "how do we roll it out?": the one product of this row the conversation
         # settled on is what is rolled out (of several, the one they run).
         told = [o for o in comp.buy if o.doc in ctx.state.vendors and o.doc not in ctx.state.rejected]
-        named = told if len(told) == 1 else [o for o in told if o.doc in ctx.state.running][:1]
+        # Only one they run or said they take: one they "tried on 500 past questions" is no settled choice.
+        said = [q.lower() for q, _ in ctx.history] + [ctx.reading.normalized]
+        settled = [o for o in told if o.doc in ctx.state.running or ctx.chosen is not None and any(
+            ctx.chosen.search(q) and named_in(o, q) for q in said)]
+        named = settled if len(settled) == 1 else [o for o in settled if o.doc in ctx.state.running][:1]
     vendor_section = {"risks-buy": "lock-in", "switch": "lock-in", "cost": "pricing"}.get(key)
     # A product named only in the story ("we had shortlisted WhyLabs, then they shut down ... how do we protect
     # ourselves?") is not the one whose risks are asked about: the row's own risks answer.
