@@ -275,9 +275,10 @@ _SHARED_LOAD = re.compile(r"\bshar(?:e|es|ed|ing)\b|\bsubmit\w*\b|\b\d+ (?:\w+ )
                           r"teams)\b")
 _OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|shortlist(?:ed)?|on the table|"
                              r"(?:we(?:'re| are)|i(?:'m| am)) (?:looking at|considering|weighing|evaluating))\b")
-# A sentence that lists products weighed for infrastructure with no row ("We looked at Statsig, Eppo and GrowthBook").
-_OTHERS_LISTED = re.compile(_OPTIONS_LISTED.pattern[:-3] + r"|(?:we|i) (?:have )?(?:looked at|considered|weighed|"
-                            r"evaluated|compared|shortlisted|got (?:quotes|demos|pitches) from))\b")
+# Products weighed in the past tense ("We looked at Statsig, Eppo and GrowthBook"): with `_OPTIONS_LISTED`, a sentence
+# that lists the options for infrastructure with no row.
+_WEIGHED_BEFORE = re.compile(r"\b(?:we|i) (?:have )?(?:looked at|considered|weighed|evaluated|compared|shortlisted|"
+                             r"got (?:quotes|demos|pitches) from)\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
                          r"commit(?:ted|ment)|valid|expir\w*|paid|prepaid|renewal|term)\b[^.;!?]{0,40}$", re.IGNORECASE)
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
@@ -971,8 +972,9 @@ class Reader:
             # Of several named in the background, the kind whose products they list as options ("We looked at Statsig,
             # Eppo and GrowthBook") over one they merely run ("Data is in BigQuery").
             others = [h for h in hits if h.slug == OTHER]
-            listed_other = next((h.doc for h in others if _OTHERS_LISTED.search(
-                _sentence_around(r.normalized, r.normalized[h.start:h.start + h.length]))), None)
+            listed_other = next((h.doc for h in others for x in [_sentence_around(
+                r.normalized, r.normalized[h.start:h.start + h.length])] if _OPTIONS_LISTED.search(x)
+                or _WEIGHED_BEFORE.search(x)), None)
             named_other = next(iter(others_asked), None) or listed_other or next((h.doc for h in others), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []

@@ -150,12 +150,13 @@ def test_every_placeholder_a_cost_sum_uses_is_shown_under_it(advisor):
 
 
 def test_risks_of_an_open_source_engine_they_run_are_those_of_running_it(advisor):
-    first = advisor.ask("We run vLLM on 8 H100s in our own data centre for document extraction, and client documents "
-                        "may not leave it. Options: buy more GPUs, or Bedrock. Which way?")
+    first = advisor.ask("We already run vLLM on 16 H100s in our own colo for document extraction. Just the inference "
+                        "engine itself: keep vLLM or write our own engine?")
     a = advisor.ask("OK. What are the main risks of what you recommend, and how do we guard against them?",
                     conversation_id=first.conversation_id)
-    if a.verdict == "buy":
-        assert not any(s.title == "Risks of buying" for s in a.sections)
+    titles = [s.title for s in a.sections]
+    assert a.verdict == "buy" and a.act == "risks"
+    assert "Risks of running it yourselves" in titles and "Risks of buying" not in titles
 
 
 def test_go_or_stop_numbers_for_a_pilot_ask_for_the_baseline(advisor):

@@ -383,7 +383,7 @@ def _cost_beside(ctx: Context, cites: Citations, lead: str, sections: list[Secti
     said = {x.title for x in sections} | {lead}
     # Its lead is kept when it sums something (their figures or the placeholders); the call restated is no cost.
     out = [Section(kind="facts", title="What it costs", items=[untitled(cost_lead)])] \
-        if cost_lead and cost_lead not in said and re.search(r"\d[\d,.]*\s*(?:k|m|%|a year|a month)?", cost_lead.split("[")[0]) \
+        if cost_lead and cost_lead not in said and re.search(r"\d", cost_lead.split("[")[0]) \
         else []
     return out + [x for x in cost_sections if x.title not in said and x.kind != "migration"]
 
