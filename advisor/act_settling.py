@@ -19,6 +19,11 @@ ASKS = re.compile(r"^\W*(?:so |and |but |ok |then )?(?:should|shall|do|does|can|
 _WHAT_ABOUT = re.compile(r"^\W*(?:and |so |ok |okay |now )?(?:what|how) about\b")
 # "What changes if ...?", "how would that change if ...?", "would the answer be different if ...?": a fact supposed, and
 # what it does to the call asked.
+# Asks whether they can go on with what they described ("can we keep living with that?", "could we get by with this
+# for another year?").
+_LIVE_WITH = re.compile(r"\b(?:can|could|should|do) (?:we|i|they) (?:just |really )?(?:keep |go on |carry on )?(?:live|living|"
+                        r"get by|getting by|make do|making do|manage|survive|surviving) with (?:that|this|it|these|those|"
+                        r"what we (?:have|do)|our \w+)\b")
 _WHAT_CHANGES = re.compile(r"\bwhat (?:changes|would change|will change|shifts|would shift) (?:for us |in (?:the|your) "
                            r"(?:answer|call|advice|recommendation) )?(?:if|once|when)\b|\bhow (?:does|would|will) (?:that|this|it|"
                            r"the (?:answer|call|advice|recommendation|picture)|your (?:answer|advice|recommendation)) change "
@@ -193,6 +198,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "One says build our own tool, one says Labelbox, one says Label Studio: who is right?" asks which of
         # the options on the table, for a component they named: the pick, not guidance in general.
         r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 else "verdict"
+    if r.act == "verdict" and not decided and "rollout" in r.also and not lex.choice_asks.search(norm) \
+            and not r.asks_call:
+        # "ok so what we should do in next 3 months, step by step, and which number tells us to stop?": a plan asked
+        # with no call asked beside it is the rollout, whatever the act head makes of the short turn.
+        r.act = r.act_in_scope = "implement"
     second = {"switch": "move", "implement": "rollout", "risks": "risks"}.get(r.act)
     if r.act == "implement" and "rollout" not in r.also and "measures" in r.also:
         second = "measures"  # "build or buy serving, and what should we measure to know it worked?"
@@ -273,6 +283,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
             r.act = r.act_in_scope = "vendor" if chose and not (decided and decided.start() < chose.start()) \
                 else "verdict"
         r.also = [*r.also, "leave"]
+    lives = _LIVE_WITH.search(norm) if r.component and r.act == "verdict" and not decided else None
+    if lives and not (r.vendors and lex.choice_asks.search(norm)):
+        # "We name output folders by date and learning rate. Can we keep living with that?": whether what they have
+        # will do, asked of the setup they just described.
+        r.act = r.act_in_scope = "enough"
     opens = will_do is not None and (will_do.start() == 0 or norm[:will_do.start()].rstrip()[-1:] in ".?!:")
     if r.act == "vendor" and opens and r.in_use or \
             r.act in ("build-part", "verdict") and opens and r.build_alternative and "build" not in r.also or \

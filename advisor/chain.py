@@ -159,6 +159,7 @@ class Advisor:
                       topic_note=parts.planner.note_for(plan.topic), matrix=parts.matrix,
                       taxonomy=parts.taxonomy, vendor_facts=parts.vendor_facts, tco=parts.tco,
                       attestations=parts.reader.lex.attestations, covers_need=parts.reader.lex.covers_need,
+                      strained=parts.reader.lex.strained,
                       suffices=parts.reader.lex.situation_suffices, young=parts.reader.lex.young_company,
                       data_tools=parts.reader.lex.data_tools, enough_asks=parts.reader.lex.enough_asks,
                       chosen=parts.reader.lex.chosen)

@@ -50,6 +50,7 @@ class Context:
     enough_asks: re.Pattern | None = None  # asks whether a product will do ("does Evidently cut it?", cues.yaml)
     chosen: re.Pattern | None = None  # says which product they take ("we go with promptfoo", cues.yaml)
     covers_need: re.Pattern | None = None  # a note's line saying a tool they run may do the row's job (cues.yaml)
+    strained: re.Pattern | None = None  # a tool they run told as falling short under their load (cues.yaml)
     young: re.Pattern | None = None  # words saying the company itself is young (cues.yaml young_company)
     suffices: re.Pattern | None = None  # a note's situation line saying a simpler setup does the job (cues.yaml)
 

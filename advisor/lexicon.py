@@ -190,6 +190,7 @@ class Cues(BaseModel):
     tried: list[str] = []  # a product tried before ("we tried labelling in-house with CVAT")
     put_to_test: list[str] = []  # a product benchmarked or trialled ("3 weeks benchmarking", "the Tecton POC")
     let_down: list[str] = []  # what a trial found, said as a failure ("throughput was awful")
+    strained: list[str] = []  # a tool they run told as falling short under their load ("starting to hurt the app")
     covers_need: list[str] = []  # a note's line saying a tool they run may do the job ("often unnecessary")
     young_company: list[str] = []  # says the company itself is young ("seed-stage startup", "pre-revenue")
     situation_suffices: list[str] = []  # a note's situation line saying a simpler setup does the job ("is enough")
@@ -226,7 +227,7 @@ class Cues(BaseModel):
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sold_told", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
-                     "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml")
+                     "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml", "strained")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -392,6 +393,7 @@ class Lexicon:
         self.infra_words = _any(cues.infra_words)
         self.let_down = _any(cues.let_down)
         self.covers_need = _any(cues.covers_need)
+        self.strained = _any(cues.strained)
         self.situation_suffices = _any(cues.situation_suffices)
         self.young_company = _any(cues.young_company)
         self.build_estimate = [re.compile(p, re.IGNORECASE) for p in cues.build_estimate]

@@ -47,6 +47,15 @@ _TUNING_ASKED = re.compile(r"\b(?:fine[- ]?tun(?:e|es|ing)|finetun(?:e|es|ing)|t
 _PEAK = re.compile(r"\b(?:peaks?|peaking|rush|spikes?|bursts?|busiest|black friday|cyber monday|at most|max(?:imum)?)\b")
 
 
+# A hosted model API told without its name ("sends 1.1 billion tokens a day to a hosted API").
+_HOSTED_API = re.compile(r"\bhosted (?:model )?(?:apis?|providers?|models?)\b|\b(?:the|an?|their) (?:llm |model )?api\b")
+
+
+# The sentence that asks names self-hosting itself ("Should we self-host that workload?"): the part is what is asked.
+_SELF_HOSTING_ASKED = re.compile(r"\bself[- ]?host\w*|\b(?:run|host|serve) (?:it|them|that|this|the model|models?|"
+                                 r"that workload|it all) (?:ourselves|in-house|on our own)\b|\bour own gpus\b|\bin-house\b")
+
+
 def _clause_of(norm: str, text: str) -> str:
     """The clause of `norm` (between commas or stops) that holds `text`; '' when it is not there."""
     norm, text = norm.lower(), text.lower().strip()
@@ -253,6 +262,10 @@ class Planner:
         # part, not a new subject.
         guessed = guessed or bool(r.anaphoric and state.component and r.component not in (
             r.named_rows if r.vendors else named) and any(k.startswith(f"{state.component}/") for k in r.named_parts))
+        # "Why not write the scheduler as well? How hard can it be?" after a data-pipeline answer pushes back on the call
+        # in play: with no row or product named outright, its words ("scheduler") are the thread's, not a new subject.
+        guessed = guessed or bool(act == "why" and (state.component or state.other_component) and not named
+                                  and not r.vendors and not r.new_topic)
         # "Say we move to self-hosted MLflow. In which order?" in a thread on the model registry: every product named is
         # also one of the thread's own row (MLflow's registry), so the row stays.
         here = self.matrix.get(state.component) if state.component else None
@@ -733,6 +746,12 @@ class Planner:
             # the part that is bought (orchestration); the part they write is no product to pick.
             return bought[0].name
         hosted = {v for v in named if (f := (self.vendor_facts or {}).get(v)) is not None and not f.self_hostable}
+        if "self-host" in part and "production-evidence" in r.conditions and (hosted or _HOSTED_API.search(r.normalized)) \
+                and not _SELF_HOSTING_ASKED.search(asks or r.normalized):
+            # "Seven months of invoices ... a six-week shadow run of Llama on vLLM matched GPT-4o at 40% of the cost":
+            # self-hosting measured against the hosted API they pay for weighs both sides of the row, which is the
+            # row's evidence rule (self-host where owning GPUs wins, keep the API for the rest).
+            return WHOLE
         if "self-host" in part and any(self._weighed_against_self_hosting(r, comp, v) for v in hosted - set(r.running)):
             # "Azure OpenAI in an EU region, or host an open-weight model ourselves?" weighs a hosted product against
             # self-hosting: both sides of the row, not the self-hosted part alone.

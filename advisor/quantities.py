@@ -40,9 +40,10 @@ _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "million": 1e6, "mil": 
 _FIG = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?![\d.,])|\d+(?:[.,]\d+)*"
 _MONEY_MULT = r"k|m|mm|million|thousand|bn|b|billion|lakhs?|crores?|miliar|milliards?|mrd|juta"
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-# A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4"): no letter right before it,
+# A digit run glued to letters names a thing, not a count ("T4 GPUs", "A10", "GPT4", "FLUX.1"): no letter (or a letter
+# and a dot) right before it,
 # nor a slash ("PRA SS1/23", "24/7").
-NUM = (rf"(?<![A-Za-z0-9/])(?<![A-Za-z]-)(?<![0-9][.,])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousands?|millions?|mil|billions?)?\b"
+NUM = (rf"(?<![A-Za-z0-9/])(?<![A-Za-z]-)(?<![A-Za-z][.])(?<![0-9][.,])(?P<num>\d{{1,3}}(?:[ \u00a0\u202f']\d{{3}})+(?![\d.,])|\d+(?:[.,]\d+)*)\s*(?P<mult>k|m|mm|bn|b|thousands?|millions?|mil|billions?)?\b"
        rf"|\b(?P<word>{_WORDS})\b(?:\s+(?P<wmult>thousand|million|billion)\b)?")
 _PER_SECOND = {"second": 1, "sec": 1, "s": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "h": 3600,
                "day": 86400, "d": 86400, "night": 86400, "week": 604800, "month": 2_592_000, "mo": 2_592_000,
@@ -407,6 +408,8 @@ class _Range(_Strict):
 class _Team(_Strict):
     early_stage_at_most: float | None = None
     not_early_stage_at_least: float | None = None
+    # In a company that calls itself young ("seed-stage", "Series A"), the builders it takes to be past the early stage.
+    young_not_early_stage_at_least: float | None = None
 
 
 class _Latency(_Strict):

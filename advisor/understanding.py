@@ -46,6 +46,7 @@ class Reading(BaseModel):
     owns_hardware: str = ""  # says the machines are their own ("2 boxes with 8x A100 in a colo rack"), as found
     model_product: str = ""  # says a model or its predictions are what customers pay for, as found ("the model is our product")
     stack: list[str] = Field(default_factory=list)  # tools named that may run beside the component ("Grafana")
+    judged: list[str] = Field(default_factory=list)  # tools of `stack` named in a sentence asking "is X enough?"
     part_scores: dict[str, float] = Field(default_factory=dict)
     asked_part_scores: dict[str, float] = Field(default_factory=dict)  # from the asking sentences alone
     wanted_parts: list[str] = Field(default_factory=list)  # named_parts said as what they would build or want
@@ -237,6 +238,7 @@ _PROPOSED = re.compile(r"\b(?:propos\w*|suggest\w*|wants? (?:us )?to|plan(?:s|ni
 # "for each ML component", "across all our infrastructure pieces": every component at once, none in particular.
 _EVERY_COMPONENT = re.compile(r"\b(?:each|every|all(?: (?:of )?(?:our|the))?|the various) (?:ml |ai |ml/ai |infrastructure |infra )?"
                               r"(?:components?|pieces?|parts of (?:the|our) (?:stack|platform)|build[- ]or[- ]buy decisions?)\b")
+_WHOLE_STACK = re.compile(r"(?:whole|entire|full|complete) ml stack")
 _ARGUED = ("arguments-for-building", "arguments-for-buying")
 _ARGUED_SIDE = re.compile(r"\b(?:reasons?|case|arguments?|argue|why) (?:for |to |in favou?r of )?(?:(?:we |one |you )?"
                           r"(?:should )?)(buy\w*|build\w*)\b|"
@@ -279,6 +281,9 @@ _OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|sh
 # that lists the options for infrastructure with no row.
 _WEIGHED_BEFORE = re.compile(r"\b(?:we|i) (?:have )?(?:looked at|considered|weighed|evaluated|compared|shortlisted|"
                              r"got (?:quotes|demos|pitches) from)\b")
+_WORRY = re.compile(r"\b(?:nervous|worr(?:y|ied|ies|ying)|afraid|scared|wary|concern(?:ed|s)?|uneasy|fears?|feared|"
+                    r"anxious|paranoid|dread)\b")
+_ENOUGH_WORD = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
                          r"commit(?:ted|ment)|valid|expir\w*|paid|prepaid|renewal|term)\b[^.;!?]{0,40}$", re.IGNORECASE)
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
@@ -590,6 +595,9 @@ class Reader:
                      if not _HELD_UNTIL.search(r.question[max(0, m.start() - 60):m.start()])), None)
         r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
+        # "Is Azure APIM enough as our LLM gateway?": the tool judged, however it is spelt there.
+        r.judged = [t for x in re.split(r"(?<=[.!?])\s+|\n", norm) if _ENOUGH_WORD.search(x)
+                    for t in self.lex.stack(x)] if r.stack else []
         r.kept = self.lex.kept(cleaned) if r.stack else ""
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])
         # The sentences that ask (a question mark, or question words without it), when others tell the background.
@@ -798,6 +806,31 @@ class Reader:
                 return name
         return None
 
+    def _options_other(self, r: Reading, asking: list[str]) -> str | None:
+        """The kind of infrastructure with no row whose products one sentence lists as the options ("Options: Bedrock
+        Guardrails, Lakera Guard, NeMo Guardrails or Llama Guard"), outnumbering the products of any row there and
+        with no row named outright, when the sentences that ask ask for a pick or the call; None otherwise."""
+        text = " ".join(asking)
+        if not text or not (self.lex.choice_asks.search(text) or self.lex.asks_decision.search(text)
+                            or _VERSUS.search(text)):
+            return None
+        for m in re.finditer(r"(?:[^.?!;\n]|[.](?=\S))+[.?!;]?", r.normalized):  # "Rendered.ai" stays in its sentence
+            if not (_OPTIONS_LISTED.search(m.group(0)) or _WEIGHED_BEFORE.search(m.group(0))):
+                continue
+            sentence = words_only(m.group(0))
+            for name, rx in self.lex.others:
+                spans = [x.span() for x in rx.finditer(sentence)]
+                if len(spans) < 2:
+                    continue
+                # A product whose name holds a row's vendor ("Bedrock Guardrails", "Modal Sandboxes") is the kind's.
+                row_hits = [h for h in self.lex.hits(sentence) if h.slug != OTHER and (
+                    h.by_name and h.phrase not in self.lex.broad or h.doc and h.doc not in self.lex.clouds)
+                    and not any(b <= h.start < e for b, e in spans)]
+                if max(Counter(h.slug for h in row_hits).values(), default=0) < len(spans) and \
+                        not any(h.by_name for h in row_hits):
+                    return name
+        return None
+
     def _listed_as_options(self, text: str, vendors) -> bool:
         """Whether one sentence lists two or more products of one row as alternatives ("We're looking at Flyte,
         Dagster+, Prefect Cloud, or Metaflow")."""
@@ -911,7 +944,12 @@ class Reader:
                     and whole.get(top, 0.0) >= self.asked_row_whole_min:
                 best, conf = top, votes[top]
         r.confidence["component"] = conf
-        every = not hits and bool(_EVERY_COMPONENT.search(r.normalized))
+        # "our whole ML stack" with no product beside it is every component at once ("wants to write our whole ML stack
+        # ourselves", "the build-vs-buy review for our whole ML stack"); put on a platform product ("our whole ML stack
+        # on Databricks") it is that platform.
+        whole_stack = bool(hits) and all(h.by_name and h.slug == "ml-platform" and _WHOLE_STACK.fullmatch(h.phrase.strip())
+                                         for h in hits)
+        every = (not hits or whole_stack) and bool(_EVERY_COMPONENT.search(r.normalized) or whole_stack)
         if best not in (NONE, OTHER) and every:
             # "We've settled build or buy for each ML component. How do we carry it out?": every component, none named,
             # is the decision in general, not the row the head leans to.
@@ -978,7 +1016,8 @@ class Reader:
             named_other = next(iter(others_asked), None) or listed_other or next((h.doc for h in others), None)
             r.other_component, r.other_named = named_other or "this infrastructure", named_other is not None
             r.components = []
-        elif best != NONE and not asked and (weighed := self._weighed_other(asking, vendors)):
+        elif best != NONE and not asked and (weighed := self._weighed_other(asking, vendors)
+                                             or self._options_other(r, asking)):
             # "Self-hosted Kafka on Strimzi, Amazon MSK, or stay on Confluent?": products of one kind of
             # infrastructure with no row, weighed against each other, name the subject, whatever row the background
             # ("it feeds our ETA models", "platform team of 5") pulls the head toward.
@@ -1034,7 +1073,7 @@ class Reader:
                 best = "llm-gateway"
             r.component = best
             r.components = [best] + [s for s in r.components if s != best]
-        elif exact:
+        elif exact and not every:
             # A matrix component named outright, or misspelt, is high-precision evidence the head missed (a near
             # miss made of real words, "API gateway" for "AI gateway", is not).
             r.component = exact[0]
@@ -1210,6 +1249,12 @@ class Reader:
                 if c == "early-stage" and polarity == "negated" and team and \
                         not any(q.kind in ("engineers", "teams") for q in found):
                     continue  # "We're 3 data scientists. The company has 4,000 staff.": the team's size decides
+                if c == "early-stage" and polarity == "negated" and self.lex.young_company.search(r.normalized) and \
+                        (young := thresholds.engineers.young_not_early_stage_at_least) is not None and \
+                        any(q.kind == "engineers" for q in found) and \
+                        not any(q.kind in ("teams", "headcount", "company_age_months") or q.kind == "engineers" and
+                                q.value >= young for q in found):
+                    continue  # "We're a 12-engineer seed-stage startup": a young company's team, still small
                 said[c] = (pos, polarity)
                 magnitude[c] = polarity
         told_across = [q for q in r.quantities if q.kind == "providers" and not any(q.text in c for c in clauses)]
@@ -1246,12 +1291,14 @@ class Reader:
             # "After nine months on Pinecone and a trial of Milvus, neither gets recall above 0.6; we need 0.9": products
             # measured short of the quality they need is the gap no product closes, told in numbers.
             said["production-evidence"] = (short, "stated")
+        young_team = thresholds.engineers.young_not_early_stage_at_least if self.lex.young_company.search(r.normalized) else None
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 # A company's headcount counts only when they tell of no small team of their own ("3 data scientists
                 # inside a 4,000-person retailer" have a small team's capacity).
                 if any(q.kind in ("engineers", "teams", *(("headcount",) if not team else ()))
                        and (n := getattr(thresholds, q.kind).not_early_stage_at_least)
-                       is not None and q.value >= n for q in extract(clause))]
+                       is not None and q.value >= n and not (q.kind == "engineers" and young_team is not None
+                                                             and q.value < young_team) for q in extract(clause))]
         if past and said.get("early-stage", (0, ""))[1] == "stated":
             # "~220 engineers, six product teams ... Platform team is 5 people": an organisation that size is past the
             # early stage, whichever clause comes last (the turn as a whole reads so too; see implications()).
@@ -1363,14 +1410,20 @@ class Reader:
                 pol = "stated" if self.lex.stated_by_negative.get("budget") is not None and \
                     self.lex.stated_by_negative["budget"].search(units[tight[0]]) else pol_head.classes[int(Q[tight[0]].argmax())]
                 said["budget"] = (tight[0], pol)
-        if "lock-in" not in said:
+        if "lock-in" not in said or said["lock-in"][1] == "negated":
             # "I'm wary of tying every job script to one vendor's scheduler", "the board wants an exit path": the worry
             # told in the story's words is the lock-in condition whatever the head made of it; its polarity is the
             # clause's own ("our investor asks about an exit path, but none of us care").
             feared = [i for i in (range(1, len(units)) if len(units) > 1 else [0])
                       if self.lex.fears_lock_in.search(units[i])]
+            if feared and "lock-in" in said:
+                # The head read the worry as denied; only a worry word with no dismissal beside it overrules it.
+                feared = [i for i in feared if _WORRY.search(units[i]) and not self.lex.dismisses_lock_in.search(units[i])]
             if feared:
-                said["lock-in"] = (feared[0], pol_head.classes[int(Q[feared[0]].argmax())])
+                # "leadership is getting nervous about being tied to AWS forever": a worry word says the fear is held,
+                # whatever polarity the head reads into "tied" (it learnt "never be tied again" as a denial's words).
+                worried = _WORRY.search(units[feared[0]]) and not self.lex.dismisses_lock_in.search(units[feared[0]])
+                said["lock-in"] = (feared[0], "stated" if worried else pol_head.classes[int(Q[feared[0]].argmax())])
         if "control-later" not in said and "production-evidence" not in said:
             # "One day we'll want the model roadmap in our own hands rather than a provider's": control wanted later,
             # told in the story's words, with nothing measured behind it.
@@ -1467,3 +1520,8 @@ class Reader:
                 r.said[cond] = re.sub(r"\s*\([^()]*\)", "", whole) if whole != r.said[cond] else \
                     re.sub(r"^[^()]*\)\s*|\s*\([^()]*$", "", r.said[cond])
             r.said[cond] = self.lex.without_openers(r.said[cond])
+            if re.match(r"(?:or|nor|either)\b", r.said[cond], re.IGNORECASE):
+                # "... Bloomreach, or build our own (two-tower retrieval + a ranker) with the 3 data scientists we have":
+                # a clause that is one of the options listed reads as nonsense echoed as a fact; the answer falls back
+                # to the fact's own words ("with 3 data scientists").
+                r.said.pop(cond)

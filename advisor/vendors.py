@@ -129,6 +129,12 @@ def data_rule(conditions: list[str], where: str) -> str:
     return "review" if not where else "region" if region_only(where) else "inside"
 
 
+# The usual way, said first in `hosting`, is run by the user ("self-hosted", "any PostgreSQL you run", "runs locally"):
+# a managed offer of it comes from others, not from a vendor of its own.
+_RUN_BY_YOU = re.compile(r"\bself-hosted\b|\byou run\b|\byour own\b|\blocal(?:ly)?\b|\binstalled\b|\bruns on your\b",
+                         re.IGNORECASE)
+
+
 def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: bool | None = None,
         rule: str = "inside") -> tuple[int, list[str]]:
     """How well an option fits the asker's facts (their conditions, whether anyone can run it, whether they run
@@ -162,7 +168,7 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
         score, why = score + 1, why + ["its lock-in is low"]
     if wants_managed and f.managed:
         # `hosting` lists the usual way first: "self-hosted, or managed on ..." is run by a third party.
-        if f.hosting.lower().startswith("self-hosted"):
+        if _RUN_BY_YOU.search(re.split(r"[,;]", f.hosting, maxsplit=1)[0]):
             score, why = score + 1, why + ["others offer it managed, so nobody on your team has to run it"]
         else:
             score, why = score + 2, why + ["its vendor runs it, so nobody on your team has to"]
@@ -328,11 +334,19 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
                           *CLOUD_NAMES, *CLOUD_NAMES.values()])
     names = _shared_terms(own_words, own_words)
 
+    # "Today it's pgvector inside our main Postgres, and index builds are starting to hurt the app": what they run and
+    # say falls short under their load is what they are leaving, so it earns no "you already run it".
+    strained = {o.doc for o in options if ctx.strained is not None and any(
+        ctx.strained.search(x) for x in re.split(r"(?<=[.!?])\s+|\n", said)
+        if any(re.search(rf"\b{re.escape(n)}\b", x, re.IGNORECASE) for n in (o.name, *o.aliases)))}
+
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, data_at)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
-        if o.doc in ctx.state.running:
+        if o.doc in strained:
+            score -= 2
+        elif o.doc in ctx.state.running:
             # What they already run needs no new system, no new contract and no migration.
             score, why = score + 2, ["you already run it", *why]
         elif on := next((name for v in ctx.state.running if v in facts and v not in compared
@@ -365,11 +379,12 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         # undo), else the first in the row's list; the other is named with when it would be the better choice.
         pool = [best, *tied]
         # What they already run goes first among equals: keeping it needs no migration at all.
-        best = min(pool, key=lambda o: (o.doc not in ctx.state.running, _LOCK_ORDER.get(facts[o.doc].lock_in, 1),
+        best = min(pool, key=lambda o: (o.doc not in ctx.state.running or o.doc in strained, _LOCK_ORDER.get(facts[o.doc].lock_in, 1),
                                         pool.index(o)))
         why = next(w for o, _, w in scored if o is best)
         tied = [o for o in pool if o is not best]
-    table = side_by_side([o for o, _, _ in scored], facts, cites)
+    # The pick first, then the rest as they came: the table reads in the order the lead argues.
+    table = side_by_side([best, *(o for o, _, _ in scored if o is not best)], facts, cites)
     gone = [o.name for o in comp.buy if o.doc in ctx.reading.rejected]
     if gone:
         situation = f"{situation}, and {' and '.join(gone)} ruled out" if situation else \
@@ -399,7 +414,7 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
         from .shapes.phrasing import OPENER
 
         advice = OPENER.sub("", caveat.advice) if prefix else caveat.advice
-        lead = (f"{prefix}neither is a safe default by itself: {advice[:1].lower()}{advice[1:]}"
+        lead = (f"{prefix}{'n' if prefix else 'N'}either is a safe default by itself: {advice[:1].lower()}{advice[1:]}"
                 f"{cites.support(caveat.advice, caveat.note)} Once that is settled, pick on the integrations you already have.")
         cautioned = True
     elif (rule := ctx.decision.deciding) is not None and not getattr(rule, "global_rule", False) and (

@@ -61,7 +61,7 @@ def test_regulation_without_a_rule_on_where_data_lives_is_not_called_residency(a
     assert "regulated" in bank.conditions
     first = bank.lead.split(".")[0]
     # said in the asker's own terms (the regime they named) or as a sector's regulation, never as a residency rule
-    assert "residency" not in first and ("regulation" in first or "SR 11-7" in first), bank.lead
+    assert "residency" not in first and ("rules you described" in first or "SR 11-7" in first), bank.lead
     eu = advisor.ask("Our client data must stay inside the EU and on our own servers. Model registry: build or buy?")
     assert "data-residency" in eu.lead.split(".")[0], eu.lead
 

@@ -539,12 +539,14 @@ def _runs_a_product(ctx: Context, cites: Citations, lead: str) -> Section | None
 def _covered_first(ctx: Context, cites: Citations, lead: str) -> str:
     """A choice among products when a tool they run may need no new product ("turn on k-NN in the OpenSearch we run,
     Pinecone, or Qdrant?"): that tool first, the products as the fallback."""
-    covered = stack_covers(ctx, cites) if not set(ctx.state.running) & set(ctx.plan.vendors) else None
+    # A product of the row they run and name is the choice already made; a cloud they run on ("eu-north-1 on AWS")
+    # is where it all runs, not one of the products weighed.
+    row = {o.doc for o in ctx.decision.component.buy} if ctx.decision.component else set()
+    covered = stack_covers(ctx, cites) if not set(ctx.state.running) & set(ctx.plan.vendors) & row else None
     if covered is None or ctx.decision.verdict != "buy":
         return lead
     tool, line = covered
-    rest = lead if lead[:2].isupper() else lead[:1].lower() + lead[1:]  # "SageMaker ..." keeps its capital
-    return f"Start with the {tool} you already run. {line} If it falls short: {rest}"
+    return f"Start with the {tool} you already run. {line} If it falls short: {lower_first(ctx, lead)}"
 
 
 def _pitch_against_theirs(ctx: Context, cites: Citations, lead: str) -> str:

@@ -235,7 +235,11 @@ def what_if_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             "buy", "hybrid") and any(q.kind == "engineers" and p.kind == "engineers" and q.value < p.value
                                      for q in ctx.reading.quantities for p in ctx.plan.previous.quantities) else ""
         head = f"No: with {told}, that would not change it" if told else "No: that would not change it"
-        return f"{head}; still {VERDICT_WORD[d.verdict]}.{fewer} {reason_sentence(ctx, cites)}", []
+        lead = f"{head}; still {VERDICT_WORD[d.verdict]}.{fewer} {reason_sentence(ctx, cites)}"
+        # What the note says about the situation they now tell ("a reply must come back within a few seconds") is
+        # what the news changes, when the call stays; a line the last answer already gave is not said again.
+        before = ctx.history[-1][1] if ctx.history else ""
+        return lead, keep(situations_section(ctx, cites, f"{lead} {before}"))
     if not ctx.plan.supposed and d.verdict in ("buy", "hybrid"):
         # "What if we just push drift metrics into the Grafana we already run? What would we miss?" supposes a plan,
         # not a condition: doing it that way means building what the products already do, and the call stands.
@@ -462,7 +466,28 @@ def _judged_tool(ctx: Context) -> str:
         turn = [m.end() for m in _OR_IS.finditer(norm[start:cue.start()])]
         if turn:
             return next((t for t in named if norm.find(t.lower(), start + turn[-1], cue.start()) >= 0), "")
+        if not any(norm.find(t.lower(), start, cue.start()) >= 0 for t in named):
+            # "We are not strong in Kubernetes. Is Azure APIM enough as our LLM gateway?": a tool of theirs named
+            # elsewhere is not what is judged; the words between "is" and "enough" are, as they wrote them.
+            judged = next(iter(ctx.reading.judged), "") or _enough_words(ctx.reading.question)
+            if judged:
+                return judged
+            # "Is what we have enough?", "Is its vector search enough?" point back at the tool they named.
     return named[0] if named else ""
+
+
+_JUDGED = re.compile(r"\b(?:is|are|would|will|can)\s+(?:our\s+|the\s+|an?\s+|just\s+)?(?P<x>[A-Za-z][\w.+/-]*"
+                     r"(?:\s+[A-Za-z0-9][\w.+/-]*){0,3}?)\s+(?:really\s+|still\s+|alone\s+|by itself\s+)?(?:be\s+)?"
+                     r"(?:enough|sufficient|good enough)\b", re.IGNORECASE)
+_NOT_A_TOOL = re.compile(r"^(?:it|this|that|these|those|we|they|what we have|ours|one|there|something)$", re.IGNORECASE)
+
+
+def _enough_words(question: str) -> str:
+    """The thing an "is X enough?" sentence judges, in the asker's words ("Azure APIM"); '' when it is a pronoun."""
+    m = [*_JUDGED.finditer(question)]
+    x = m[-1].group("x") if m else ""
+    # A name has a capital somewhere ("Azure APIM", "pgBouncer"); "its vector search" or "what we have" points back.
+    return "" if not x or _NOT_A_TOOL.match(x) or not any(c.isupper() for c in x) else x
 
 
 # How an answer opens when what they have is enough for now: the verdict then is for when they outgrow it, and the

@@ -305,8 +305,21 @@ def guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[Se
         # "Two engineers for six months, or Arize at $42k a year: how should I compare those?": the comparison their
         # own numbers make comes first, then what a trial and the vendor questions add to it.
         lead, sections = _priced_first(ctx, cites, lead, sections)
+    if ctx.decision.component is None and ctx.state.other_component and (
+            ctx.plan.act == "implement" and {"measures", "baseline"} & set(ctx.reading.also)
+            or ctx.plan.act == "evaluate" and "measures" in ctx.reading.also):
+        # "How do we measure whether the synthetic data helps, and what numbers would make us drop it?" of
+        # infrastructure with no row: no row says what shows it worked, so what to measure and when to stop lead.
+        base = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 3)
+        if base:
+            stop = [x for x in base if "stops it" in x]
+            first = stop[0] if stop else base[0]
+            return first, [Section(kind="guidance", title="What to record before the change",
+                                   items=[x for x in base if x != first])]
     if ctx.plan.act == "implement" and "baseline" in ctx.reading.also:
-        now = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 2)
+        # The third sentence says to agree beforehand which result keeps it and which stops it ("which numbers mean
+        # go or stop?").
+        now = cites.sentence_from(cites.section("implementing-the-decision", "baselines"), 3)
         sections = [*sections, *keep(Section(kind="guidance", title="What to record before the change", items=now)
                                      if now else None)]
     return lead, sections

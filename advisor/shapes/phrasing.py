@@ -169,7 +169,7 @@ def reason_sentence(ctx: Context, cites: Citations) -> str:
         if advice.startswith("Under residency rules, ") and "data-location" not in ctx.state.facts:
             # A sector's regulation with no rule on where data lives ("Solvency II model governance") is not a
             # residency rule: the opener must not tell them of one they never stated.
-            advice = "Under your sector's regulation, " + advice.removeprefix("Under residency rules, ")
+            advice = "Under the rules you described, " + advice.removeprefix("Under residency rules, ")
         return advice + cites.support(d.deciding.advice, d.deciding.note)
     if d.part:
         return d.part.advice + cites.support(d.part.advice, d.part.note)
