@@ -71,6 +71,14 @@ class Context:
     def passages(self) -> list[Passage]:
         return self.evidence.passages
 
+    def falls_short(self, rx: re.Pattern) -> bool:
+        """Whether a sentence of theirs naming what `rx` finds says it falls short under their load ("index builds
+        are starting to hurt the app")."""
+        if self.strained is None:
+            return False
+        said = " ".join([*(h for h, _ in self.history), self.question])
+        return any(self.strained.search(x) for x in re.split(r"(?<=[.!?])\s+|\n", said) if rx.search(x))
+
 
 @dataclass
 class Draft:

@@ -75,6 +75,10 @@ def normalize(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+# "is it enough", "sufficient", "adequate": a turn that asks whether something will do.
+ENOUGH_WORDS = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
+
+
 def words_only(text: str) -> str:
     """The normalised text with all punctuation folded to spaces (for phrase matching)."""
     return re.sub(r"\s+", " ", re.sub(r"[.,;:?!\n]+", " ", text)).strip()

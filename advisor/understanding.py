@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from .act_settling import ASKS, settle_act, settle_after_conditions
 from .classifiers import Features, Heads, clause_dense, ngrams_sparse, turn_dense
 from .corpus import NONE, OTHER, WHOLE
-from .lexicon import Lexicon, normalize, words_only
+from .lexicon import ENOUGH_WORDS, Lexicon, normalize, words_only
 from .quantities import (
     Quantity,
     Thresholds,
@@ -283,7 +283,6 @@ _WEIGHED_BEFORE = re.compile(r"\b(?:we|i) (?:have )?(?:looked at|considered|weig
                              r"got (?:quotes|demos|pitches) from)\b")
 _WORRY = re.compile(r"\b(?:nervous|worr(?:y|ied|ies|ying)|afraid|scared|wary|concern(?:ed|s)?|uneasy|fears?|feared|"
                     r"anxious|paranoid|dread)\b")
-_ENOUGH_WORD = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
                          r"commit(?:ted|ment)|valid|expir\w*|paid|prepaid|renewal|term)\b[^.;!?]{0,40}$", re.IGNORECASE)
 _SCOPED = re.compile(r"\bonly (?:covers?|applies|apply|concerns?|affects?|relates? to)\b|\bappl(?:y|ies) (?:only )?to\b|"
@@ -596,7 +595,7 @@ class Reader:
         r.deadline = when.group(0) if when else ""
         r.stack = self.lex.stack(norm)
         # "Is Azure APIM enough as our LLM gateway?": the tool judged, however it is spelt there.
-        r.judged = [t for x in re.split(r"(?<=[.!?])\s+|\n", norm) if _ENOUGH_WORD.search(x)
+        r.judged = [t for x in re.split(r"(?<=[.!?])\s+|\n", norm) if ENOUGH_WORDS.search(x)
                     for t in self.lex.stack(x)] if r.stack else []
         r.kept = self.lex.kept(cleaned) if r.stack else ""
         x = Features(turn_dense(self.lex, norm, E[0], hits)[None, :], G[0])

@@ -336,9 +336,8 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
 
     # "Today it's pgvector inside our main Postgres, and index builds are starting to hurt the app": what they run and
     # say falls short under their load is what they are leaving, so it earns no "you already run it".
-    strained = {o.doc for o in options if ctx.strained is not None and any(
-        ctx.strained.search(x) for x in re.split(r"(?<=[.!?])\s+|\n", said)
-        if any(re.search(rf"\b{re.escape(n)}\b", x, re.IGNORECASE) for n in (o.name, *o.aliases)))}
+    strained = {o.doc for o in options if ctx.falls_short(
+        re.compile("|".join(rf"\b{re.escape(n)}\b" for n in (o.name, *o.aliases)), re.IGNORECASE))}
 
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, data_at)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..compose import Citations, Context, sentences, usable, yours
+from ..lexicon import ENOUGH_WORDS
 from ..models import Section
 from ..quantities import extract
 from ..render import VERDICT_WORD
@@ -677,7 +678,7 @@ def recommends_others(d, option) -> bool:
 
 # "is it enough", "is our setup sufficient", "adequate": the turn asks whether what they have will do, so a "do
 # we need to buy X" beside it is the alternative, not the question turned round.
-_ENOUGH = re.compile(r"\b(?:enough|suffic\w*|adequate)\b")
+_ENOUGH = ENOUGH_WORDS
 # A clause that denies ("no incidents", "latency is not a problem") is no situation to lead with: likeness ignores "no".
 _DENIED = re.compile(r"\b(?:no|not|never|without|none|nothing)\b|n't\b", re.IGNORECASE)
 

@@ -104,14 +104,6 @@ def _in_place(ctx: Context, tools: list[str]) -> tuple[list[str], dict[str, re.P
                                     for m in rx[t].finditer(said))], rx
 
 
-def _strained(ctx: Context, rx: re.Pattern) -> bool:
-    """Whether a sentence of theirs naming the tool (`rx`) says it falls short under their load."""
-    if ctx.strained is None:
-        return False
-    said = " ".join([*(h for h, _ in ctx.history), ctx.question])
-    return any(ctx.strained.search(x) for x in re.split(r"(?<=[.!?])\s+|\n", said) if rx.search(x))
-
-
 def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     """The component note's sentences about tools the asker named ("we already run Prometheus and Grafana"), cited.
 
@@ -123,7 +115,7 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
         tools = list(dict.fromkeys([*ctx.state.stack, *tools]))
     tools, rx = _in_place(ctx, tools)
     # "Options: Slurm, Kubernetes + Kueue, or Run:ai" names Kubernetes as a choice, not as what they run.
-    tools = [t for t in tools if not only_as_option(t, ctx.reading.normalized) and not _strained(ctx, rx[t])]
+    tools = [t for t in tools if not only_as_option(t, ctx.reading.normalized) and not ctx.falls_short(rx[t])]
     passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
     picked, named = [], []
     for passage, s in ((p, x) for p in passages for x in sentences(p.doc.page_content) if usable(x)):
@@ -155,7 +147,7 @@ def stack_covers(ctx: Context, cites: Citations) -> tuple[str, str] | None:
     tools, rx = _in_place(ctx, list(dict.fromkeys([*ctx.state.stack, *ctx.reading.stack])))
     # "Today it's pgvector inside our main Postgres, and index builds are starting to hurt the app": a tool they say
     # falls short under their load is what they are leaving, not the answer.
-    tools = [t for t in tools if not _strained(ctx, rx[t])]
+    tools = [t for t in tools if not ctx.falls_short(rx[t])]
     for passage in cites.sections(comp.note, ALONGSIDE) if tools else []:
         for x in sentences(passage.doc.page_content):
             hit = next((t for t in tools if rx[t].search(x.split(",")[0])), None)
