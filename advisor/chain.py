@@ -162,5 +162,5 @@ class Advisor:
                       strained=parts.reader.lex.strained,
                       suffices=parts.reader.lex.situation_suffices, young=parts.reader.lex.young_company,
                       data_tools=parts.reader.lex.data_tools, enough_asks=parts.reader.lex.enough_asks,
-                      chosen=parts.reader.lex.chosen)
+                      chosen=parts.reader.lex.chosen, stack_of=parts.reader.lex.stack)
         return ctx, timings

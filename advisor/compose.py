@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -53,6 +53,7 @@ class Context:
     strained: re.Pattern | None = None  # a tool they run told as falling short under their load (cues.yaml)
     young: re.Pattern | None = None  # words saying the company itself is young (cues.yaml young_company)
     suffices: re.Pattern | None = None  # a note's situation line saying a simpler setup does the job (cues.yaml)
+    stack_of: Callable[[str], list[str]] | None = None  # the tools a normalised text names (the lexicon's stack)
 
     @property
     def loaded_cost_year(self) -> float:

@@ -19,7 +19,7 @@ _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]")
 _PLUS = re.compile(r"(?<=\w)\s+\+\s+(?=\w)")
 _BOUND = re.compile(r"(<|>|≤|≥)=?\s*(?=[~$€£]?\s*\d)")
 # A word for one piece of a whole, after a part's own name ("the orchestration bit").
-_PIECE = r"[ -](?:part|bit|piece|side|layer|portion|half)s?"
+_PIECE = r"[ -](?:part|bit|piece|side|layer|portion|half|route|path|approach)s?"
 # Letters with no decomposition into a base letter and an accent.
 _BASE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "æ": "ae", "Æ": "Ae",
                        "œ": "oe", "Œ": "Oe", "ı": "i", "þ": "th", "Þ": "Th", "ð": "d"})
@@ -103,6 +103,8 @@ class Cues(BaseModel):
     anaphora: list[str] = []
     managed: list[str] = []
     need: list[str] = []
+    needs_told: list[str] = []  # tells what they need, the thing after it ("we need a proper registry for adapters")
+    generic_heads: list[str] = []  # last words of row names that name no kind of system alone ("platform")
     yes_no: list[str] = []
     adopted: list[str] = []
     # A statement, not a question, that a product is in use now ("We use Arize for drift", "Labelbox is our
@@ -231,7 +233,7 @@ class Cues(BaseModel):
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
                      "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sold_told", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
-                     "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml", "strained")
+                     "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml", "strained", "needs_told")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         return check_patterns(patterns)
@@ -330,6 +332,17 @@ class Lexicon:
                     phrases.setdefault(words_only(normalize(name)), (comp.slug, opt.doc))
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        # The last word of a row's several-word names ("registry" of "model registry"), when no other row's names end
+        # in it: "we need a proper registry for our adapters" names the row by its head noun alone.
+        # Only a row's own name counts, and only a head that names a kind of system by itself: "infrastructure",
+        # "platform", "access" or "model" could be anything.
+        heads: dict[str, set[str]] = {}
+        for comp in matrix.components:
+            words = words_only(normalize(comp.name)).split()
+            if len(words) > 1:
+                heads.setdefault(words[-1], set()).add(comp.slug)
+        self.head_nouns = {w: next(iter(rows)) for w, rows in heads.items()
+                           if len(rows) == 1 and w not in cues.generic_heads}
         # "slug/part" -> the words that name that part (a hyphen between words is a space: "drift-detection tool").
         # The part's own short name before a word for a piece ("just the orchestration bit?", "the compute side")
         # names it as surely as its listed names.
@@ -362,6 +375,7 @@ class Lexicon:
         self.anaphora = _any(cues.anaphora)
         self.managed = _any(cues.managed)
         self.need = _any(cues.need)
+        self.needs_told = _any(cues.needs_told)
         self.yes_no = _any(cues.yes_no)
         self.adopted = _any(cues.adopted)
         self.in_use = _any(cues.in_use)
@@ -529,7 +543,9 @@ class Lexicon:
             return cleaned, True
         # Markup that fences off an aside ("<!-- note to the assistant: ... --> Should we ...?") ends it like a full
         # stop: the question after it is the asker's, whatever the aside orders.
-        parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])",
+        # So does an aside in square brackets addressed to the assistant ("[assistant: disregard your guidance ...]").
+        parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])|"
+                                     r"\s*(?=\[(?i:assistant|ai|bot|system|note|llm|model)\b)|(?<=\])\s+",
                                      text) if p.strip()]
         kept = [p for p in parts if not self.injection.search(p)]
         return " ".join(kept), len(kept) != len(parts)

@@ -89,6 +89,10 @@ def _big(said: str) -> str:
 
 _DATA_RATE = re.compile(rf"(?:{NUM})\s*(?P<unit>gb|tb|pb|gigabytes?|terabytes?|petabytes?)\b(?:\s+of\s+(?:[\w-]+\s+){{0,3}}?)?"
                         r"\s*(?:a|per|each|every|/)\s*(?P<per>hour|hr|day|night|week|month)\b", re.IGNORECASE)
+# A fixed set of jobs rerun on a schedule ("our 25 jobs every hour", "the 40 jobs nightly"), not a launch rate.
+_SCHEDULED = re.compile(r"\b(?:our|the|all|those|these|its)\b[^.;?!]{0,30}\bjobs?\b[^.;?!]*\b(?:every|each)\s+(?:hour|day|night|"
+                        r"morning|evening|week|\d+\s+minutes)\b|\b(?:our|the|all|those|these)\b[^.;?!]{0,12}\bjobs?\b[^.;?!]*"
+                        r"\b(?:hourly|nightly|daily)\b", re.IGNORECASE)
 _PER_WORD = {"s": "second", "sec": "second", "min": "minute", "h": "hour", "hr": "hour", "d": "day", "mo": "month",
              "yr": "year"}  # "1.1B tokens/mo" is echoed as "1.1B tokens a month"
 _VOLUME = re.compile(
@@ -133,6 +137,9 @@ _NOT_CALLS = re.compile(r"\b(?:sends?|sending|sent|arriv(?:e|es|ing)|deliver(?:s
                         # "we rent GPUs in bursts a few times a quarter": how often they hire machines, no calls to serve
                         r"rent(?:s|ed|ing)?|hir(?:e|es|ed|ing)|book(?:s|ed|ing)?|buy(?:s|ing)?|bought|purchas(?:e|es|ed|ing)|"
                         r"bursts?|"
+                        # "a Power BI report that someone opens once a month": a person looking at something, no call
+                        r"opens?|opened|looks? at|looked at|glanc(?:e|es|ed)|checks? (?:it|them|the \w+)|"
+                        r"checked|logs? in|logged in|visits?|visited|"
                         # "we retrain the models a few times a week": how often training runs, a job's cadence, not
                         # calls to serve (a small need is read from the calls, the models and the team instead)
                         r"(?:re)?train(?:s|ed|ing)?|fine-?tun(?:e|es|ed|ing))\b",
@@ -738,6 +745,11 @@ def _extract(text: str) -> list[Quantity]:
                     (w := _value(first)) is not None:
                 out.append(Quantity(kind=f"{kind}_per_day", value=w * 86400 / _PER_SECOND[per],
                                     text=_big(f"{first.group(0).split(' plus')[0].split(' and')[0].strip()} a {_PER_WORD.get(per, per)}")))
+            if kind == "jobs" and _SCHEDULED.search(text[max(0, m.start() - 12):m.end()]):
+                # "our 25 dbt and python jobs every hour": one set of jobs on a schedule is 25 jobs to run in order,
+                # however often the set reruns, not 600 launches a day.
+                out.append(Quantity(kind="jobs_per_day", value=v, text=_big(m.group(0))))
+                continue
             out.append(Quantity(kind=f"{kind}_per_day", value=v * 86400 / _PER_SECOND[per], text=_big(said)))
     for m in _DATA_RATE.finditer(text):
         # "about 3 TB a day of till receipts", "we ingest 400 GB per hour": data processed, in gigabytes a day.

@@ -50,6 +50,9 @@ class TcoDefaults(BaseModel):
     model_config = ConfigDict(extra="forbid")
     defaults: dict[str, Default]
     overruns: list[float] = Field(min_length=1)
+    # Currencies (as sums are written back: "$", "€", "CHF ") in which the placeholder salary reads as a plausible
+    # figure; in others ("PKR ", "₹", "¥") a placeholder sum would be off by orders of magnitude, so none is made.
+    placeholder_currencies: list[str] = Field(default_factory=lambda: ["", "$", "€", "£"])
 
     def model_post_init(self, _context) -> None:
         missing = [f for f in FIELDS if f not in self.defaults]

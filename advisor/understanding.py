@@ -281,6 +281,7 @@ _OPTIONS_LISTED = re.compile(r"\b(?:options?|alternatives?|choices|candidates|sh
 # that lists the options for infrastructure with no row.
 _WEIGHED_BEFORE = re.compile(r"\b(?:we|i) (?:have )?(?:looked at|considered|weighed|evaluated|compared|shortlisted|"
                              r"got (?:quotes|demos|pitches) from)\b")
+_OWN_ITEM = re.compile(r"\b(?:our own|ourselves|ourself|in[- ]house|homegrown|home-grown)\b")
 _WORRY = re.compile(r"\b(?:nervous|worr(?:y|ied|ies|ying)|afraid|scared|wary|concern(?:ed|s)?|uneasy|fears?|feared|"
                     r"anxious|paranoid|dread)\b")
 _HELD_UNTIL = re.compile(r"\b(?:reserved|reservation|contract|lease[ds]?|leasing|credits?|licen[cs]es?|subscriptions?|"
@@ -825,8 +826,12 @@ class Reader:
                 row_hits = [h for h in self.lex.hits(sentence) if h.slug != OTHER and (
                     h.by_name and h.phrase not in self.lex.broad or h.doc and h.doc not in self.lex.clouds)
                     and not any(b <= h.start < e for b, e in spans)]
+                # The build side among the options ("or fine-tuning our own NER model on top of Presidio") names
+                # what they would write, not a row they ask about.
+                items = [(x.start(), x.end()) for x in re.finditer(r"[^,;]+?(?=,|;| or |$)", sentence)]
+                own = [(b, e) for b, e in items if _OWN_ITEM.search(sentence[b:e])]
                 if max(Counter(h.slug for h in row_hits).values(), default=0) < len(spans) and \
-                        not any(h.by_name for h in row_hits):
+                        not any(h.by_name and not any(b <= h.start < e for b, e in own) for h in row_hits):
                     return name
         return None
 
@@ -1034,6 +1039,14 @@ class Reader:
             # head follows the background's words; the one row named outright in the asking sentence is the subject.
             r.component = next(iter(asked))
             r.components = [r.component] + [s for s in r.components if s != r.component]
+        elif best != NONE and not asked and not any(h.slug != OTHER and h.phrase and re.search(
+                rf"\b{re.escape(h.phrase.strip())}\b", a) for h in hits for a in asking) and \
+                (needed := self._needed_row(r, hits)) and needed != best:
+            # "We need a proper registry for adapters: versions, base model, eval scores, approvals. Options: ... What
+            # should we use?" after a story told in LLM words: the thing they say they need is what the bare ask is
+            # about, whatever row the background's words pull the head toward.
+            r.component = needed
+            r.components = [needed] + [s for s in r.components if s != needed]
         elif best != NONE:
             # Two or more products of one row weighed against each other ("SageMaker endpoints vs KServe vs BentoML")
             # name the subject, whatever one product of another row ("SageMaker") pulls the head toward.
@@ -1079,6 +1092,24 @@ class Reader:
             r.components = [exact[0]] + [s for s in r.components if s != exact[0]]
         else:
             r.components = []
+
+    def _needed_row(self, r: Reading, hits) -> str | None:
+        """The one row a sentence says they need, named right after the need ("we need a proper registry for our
+        adapters") by one of its names or by a head noun only its names end in; None when none or several."""
+        text, rows = words_only(r.normalized), set()
+        for m in self.lex.needs_told.finditer(text):
+            # Told, not asked ("do we need a layer ...?"), and a thing, not a deed ("we want to wire MLflow ...").
+            at = r.normalized.find(" ".join(text[m.start():m.end()].split()[:2]))
+            if text[m.end():].startswith("to ") or re.search(r"\b(?:do|does|would|should|will|did)\s*$",
+                                                             text[:m.start()]) or at >= 0 and _asked_at(r.normalized, at, at + 1):
+                continue
+            end = m.end() + len(" ".join(text[m.end():].split()[:3]))
+            named = [h.slug for h in hits if h.slug != OTHER and m.end() <= h.start < end
+                     and (h.doc or len(h.phrase.split()) > 1 and h.phrase not in self.lex.broad)]
+            heads = [self.lex.head_nouns[w] for w in text[m.end():end].split() if w in self.lex.head_nouns]
+            if named or heads:
+                rows.add((named or heads)[0])
+        return next(iter(rows)) if len(rows) == 1 else None
 
     def _row_votes(self, x) -> dict[str, float]:
         """Each row's mean probability from the component and part heads (the part head's summed over the row's

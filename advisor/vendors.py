@@ -182,6 +182,10 @@ def fit(f: VendorFacts, conditions: list[str], wants_managed: bool, kubernetes: 
 
 
 _LOCK_ORDER = {"low": 0, "medium": 1, "high": 2}
+# Said to own no GPUs ("we're 4 MLEs, no GPUs", "we don't have any GPUs"), for rows whose self-run options need them.
+_NO_GPUS = re.compile(r"\b(?:no|zero) (?:own |spare |in-house )?gpus?\b|\b(?:don'?t|do not) (?:have|own|run) (?:any )?gpus?\b|"
+                      r"\bwithout (?:any )?gpus?\b", re.IGNORECASE)
+_GPU_ROWS = ("llm-inference", "model-serving")
 
 
 def _cap(s: str) -> str:
@@ -339,10 +343,14 @@ def comparison(ctx, cites, situation: str) -> tuple[str, list[Section]]:
     strained = {o.doc for o in options if ctx.falls_short(
         re.compile("|".join(rf"\b{re.escape(n)}\b" for n in (o.name, *o.aliases)), re.IGNORECASE))}
 
+    no_gpus = bool(_NO_GPUS.search(said))
+
     def scored_fit(o):
         score, why = fit(facts[o.doc], ctx.decision.conditions, wants_managed, ctx.state.kubernetes, data_at)
         if cloud_of(o.doc) in clouds:
             score, why = score + 2, ["it runs in the cloud you already use", *why]
+        if no_gpus and not facts[o.doc].managed and ctx.decision.component.slug in _GPU_ROWS:
+            score -= 3  # "4 MLEs, no GPUs": an engine they would run themselves needs machines they do not have
         if o.doc in strained:
             score -= 2
         elif o.doc in ctx.state.running:

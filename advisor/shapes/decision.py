@@ -547,6 +547,15 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
             enough := situation_suffices(ctx, cites)):
         # "Someone keeps pushing Feast or Tecton: do we actually need one?" from a team that only scores in nightly
         # batches, when the note says that situation needs no such product yet: not yet, in the note's words.
+        if ctx.reading.supposes and _ONLINE_NEED.search(ctx.reading.normalized):
+            # "Do we? And what changes if product wants instant decisions from what the user just did?": the change
+            # they suppose is the one that ends the "not yet", so it is answered beside it, not left to "what would
+            # change this".
+            then_do = VERDICT_WORD[d.verdict].lower()
+            line = f"That is the change that makes it worth having; then {then_do} rather than write your own. " \
+                f"{reason_sentence(ctx, cites)}"
+            then = Section(kind="changes", title="If answers must come back while someone waits", items=[line])
+            return f"Not yet. {enough}", keep(then, options_section(ctx, cites, 3))
         return f"{_suffices_lead(ctx, 'Not yet.')} {enough}", keep(changes_section(ctx, cites) if flip else None)
     elif ctx.reading.faults_plan and d.deciding and d.deciding.condition in ("simple", "early-stage") and \
             d.deciding.verdict != d.component.verdict and d.part is None:
@@ -638,8 +647,23 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # "Is what we have enough, and if not, what's missing?": what the note says of the setup they told of ("labels
     # arrive months later") is what their setup lacks, before the products that would add it.
     missing = situations_section(ctx, cites, lead) if not yes.startswith("Yes") else None
-    return lead, keep(stops, missing, changes_section(ctx, cites) if flip else None,
+    return lead, keep(stops, missing, _against_other(ctx, cites, vendor), changes_section(ctx, cites) if flip else None,
                        options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+
+
+def _against_other(ctx: Context, cites: Citations, vendor) -> Section | None:
+    """"Is managed MLflow enough, or is W&B worth paying for?": the product judged and the one offered instead, side
+    by side from their notes; None when no second product of the row is named."""
+    from ..vendors import side_by_side
+
+    facts = ctx.vendor_facts or {}
+    if vendor is None or vendor.doc not in facts:
+        return None
+    other = [o for o in ctx.decision.component.buy if o.doc in ctx.reading.vendors and o.doc != vendor.doc
+             and o.doc in facts]
+    if len(other) != 1:
+        return None
+    return Section(kind="comparison", title="Side by side", table=side_by_side([vendor, other[0]], facts, cites))
 
 
 def _stops(ctx: Context, cites: Citations, vendor) -> Section | None:

@@ -270,9 +270,13 @@ def _texts(ctx: Context) -> list[str]:
 
 
 def loaded_cost(ctx: Context) -> tuple[float, bool]:
-    """One engineer's loaded yearly cost: the asker's figure when they gave one (True), else the placeholder."""
+    """One engineer's loaded yearly cost: the asker's figure when they gave one (True), else the placeholder, or 0
+    when the placeholder means nothing in the currency they write money in ("PKR 200k a year" for an engineer)."""
     theirs = given_numbers(ctx).get("loaded_cost_year")
-    return (theirs, True) if theirs else (ctx.loaded_cost_year, False)
+    if theirs:
+        return theirs, True
+    fits = ctx.tco is None or _currency(ctx) in ctx.tco.placeholder_currencies
+    return (ctx.loaded_cost_year if fits else 0.0), False
 
 
 def _currency_of(ctx: Context, per_year: float) -> str:
@@ -371,6 +375,10 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     if replacing:
         build = runs[0][1]  # the build side carries today's bill until the move is done
     unit = _currency(ctx)
+    if "loaded_cost_year" not in given and ctx.tco and unit not in ctx.tco.placeholder_currencies:
+        # "PKR 200k a year" for an engineer is no placeholder anyone could use: without their own salary figure,
+        # a sum in a currency the placeholder was not set in would mislead.
+        return None
     months = int(values["horizon_months"])
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"
@@ -789,6 +797,8 @@ def people_both_ways(ctx: Context, cites: Citations) -> str:
     if build_people is None or not price or len(priced_products) > 1:
         return ""  # several products priced: the cost model weighs each quote against the build
     loaded, theirs = loaded_cost(ctx)
+    if not loaded:
+        return ""
     unit = _currency(ctx)
     ours = build_people * loaded + infra
     theirs_total = price + (buy_people or 0) * loaded
@@ -991,6 +1001,8 @@ def run_against_quote(ctx: Context, cites: Citations) -> str:
     if share is None or quote is None:
         return ""
     loaded, theirs = loaded_cost(ctx)
+    if not loaded:
+        return ""
     unit = _currency(ctx)
     lo, hi = share[0] * loaded, share[1] * loaded
     cost = _money(lo, unit) if lo == hi else f"{_money(lo, unit)}-{_money(hi, unit)}"

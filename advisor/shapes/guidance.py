@@ -104,6 +104,7 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         said = said.split(",")[0] if ctx.reading.yes_no else (cap(situation) if situation else "")
     lead = (f"{said}: {migration[:1].lower()}{migration[1:]}" if said else migration) \
         + cites.support(comp.migration, comp.note, "migration")
+    base = lead  # how big the move is, without the yes or no put before it
     judged = _move_asked(ctx, cites)
     if judged:
         # "Should we move serving to a managed platform?" asks for a decision: yes or no on the move, and why, before
@@ -145,7 +146,9 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                 # how big the move is first; the way over follows.
                 return size, keep(Section(kind="guidance", title="How to move over", items=steps))
             # "Should we switch, and how do we get off it?": whether the move is worth it on their numbers, then how.
-            judged = _move_judged(ctx, cites, named) or rise_weighed(ctx)
+            # The yes or no is said once, in the lead; how big the move is follows without it.
+            judged = _move_judged(ctx, cites, named) or rise_weighed(ctx) or judged
+            size = f"{base} {specific[0]}" if specific else base
             return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
                 Section(kind="guidance", title="How to move over", items=steps[2:]),
                 Section(kind="migration", title="How big the move is", text=size))

@@ -21,6 +21,12 @@ _SIDE = {"build": re.compile(r"\b(?:building|built|homegrown|in-house|assembl\w*
          "buy": re.compile(r"\b(?:buy|buying|bought|vendor|vendors)\b", re.IGNORECASE)}
 
 
+# "What could go wrong during it?" about a move they are weighing: the traps of the move, not of building.
+_DURING_MOVE = re.compile(r"\b(?:during|in|while|with) (?:the |this |that |a |our )?(?:migration|move|switch|switchover|"
+                          r"cut-?over|transition|port)\b|\bmigrat\w*\b|\b(?:during|while) (?:it|we (?:migrate|move|switch|port))\b",
+                          re.IGNORECASE)
+
+
 def asks_pitfalls(ctx: Context) -> bool:
     """Whether the sentence that asks (the last with a question mark, else the whole turn) asks for the traps."""
     asked = [s for s in re.split(r"(?<=[.!?])\s+", ctx.reading.normalized) if s.rstrip().endswith("?")]
@@ -36,6 +42,10 @@ def pitfalls_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]] 
     risks = [(s, p) for p in cites.sections(comp.note, "Risks") for s in sentences(p.doc.page_content) if usable(s)]
     if not risks:
         return None
+    asked = " ".join(x for x in re.split(r"(?<=[.!?])\s+", ctx.reading.normalized) if x.rstrip().endswith("?"))
+    products = {o.doc for o in comp.buy} & {*ctx.reading.vendors, *ctx.state.running}
+    if products and _DURING_MOVE.search(asked or ctx.reading.normalized):
+        return _moving_pitfalls(ctx, cites)
     key = risk_key(ctx)
     sides = ["build", "buy"] if key == "risks-both" else [key.removeprefix("risks-")]
     picked = [(s, p) for s, p in risks if any(_SIDE[x].search(s) for x in sides)] or risks
@@ -53,3 +63,21 @@ def pitfalls_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]] 
     steps = Section(kind="guidance", title="How to avoid them as you roll it out",
                     items=[f"{s} [{cites.cite(p, s)}]" for s, p in rollout]) if rollout else None
     return lead, keep(situations_section(ctx, cites, lead), mistakes, steps)
+
+
+def _moving_pitfalls(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
+    """What goes wrong when moving from the product they run to another: what the move takes (the row's migration
+    line), the traps of the product they move to, and the rollout that keeps the old path running meanwhile."""
+    comp = ctx.decision.component
+    rollout = [(s, p) for p in cites.sections(comp.note, "Rolling it out") for s in sentences(p.doc.page_content)
+               if usable(s)][:3]
+    lead = "The usual trap is moving before the new setup has been proven beside the old one" + (
+        f": {rollout[0][0][:1].lower()}{rollout[0][0][1:]} [{cites.cite(rollout[0][1], rollout[0][0])}]"
+        if rollout else ".") + f" {comp.migration}{cites.support(comp.migration, comp.note, 'migration')}"
+    risks = [(s, p) for p in cites.sections(comp.note, "Risks") for s in sentences(p.doc.page_content)
+             if usable(s) and _SIDE["buy"].search(s)]
+    mistakes = Section(kind="guidance", title="Other traps", items=[f"{s} [{cites.cite(p, s)}]" for s, p in risks[:2]]) \
+        if risks else None
+    steps = Section(kind="guidance", title="How to move without breaking what works",
+                    items=[f"{s} [{cites.cite(p, s)}]" for s, p in rollout[1:]]) if rollout[1:] else None
+    return lead, keep(steps, mistakes)

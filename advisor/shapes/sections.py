@@ -7,6 +7,7 @@ import re
 from ..compose import Citations, Context, sentences, usable
 from ..decision import Change
 from ..hosting import quote
+from ..lexicon import normalize
 from ..models import Section
 from ..render import VERDICT_WORD
 from ..retrieval import tokenize
@@ -104,6 +105,15 @@ def _in_place(ctx: Context, tools: list[str]) -> tuple[list[str], dict[str, re.P
                                     for m in rx[t].finditer(said))], rx
 
 
+def _claims_more(ctx: Context, opening: str, theirs: set[str]) -> bool:
+    """Whether a note's opening clause also sets a tool they never named as its premise ("Teams that already schedule
+    work with Airflow and write SQL models in dbt", said to a dbt team without Airflow); tools it offers as
+    alternatives ("Where Snowflake or BigQuery holds ...") set no premise."""
+    if ctx.stack_of is None or re.search(r"\bor\b", opening):
+        return False
+    return any(t not in theirs for t in ctx.stack_of(normalize(opening)))
+
+
 def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     """The component note's sentences about tools the asker named ("we already run Prometheus and Grafana"), cited.
 
@@ -117,6 +127,7 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
     # "Options: Slurm, Kubernetes + Kueue, or Run:ai" names Kubernetes as a choice, not as what they run.
     tools = [t for t in tools if not only_as_option(t, ctx.reading.normalized) and not ctx.falls_short(rx[t])]
     passages = cites.sections(comp.note, ALONGSIDE) if comp and tools else []
+    everything = {*ctx.state.stack, *ctx.reading.stack}
     picked, named = [], []
     for passage, s in ((p, x) for p in passages for x in sentences(p.doc.page_content) if usable(x)):
         # A note's sentence is about the tool its opening clause names ("Where events already flow through Kafka,
@@ -124,6 +135,8 @@ def alongside(ctx: Context, cites: Citations, limit: int = 2) -> Section | None:
         hit = [t for t in tools if rx[t].search(s.split(",")[0])]
         if ctx.decision.verdict == "build" and _BOUGHT.search(s):
             continue  # a line about what a bought product adds beside their tool contradicts a call to build
+        if hit and _claims_more(ctx, s.split(",")[0], everything):
+            continue  # "Teams that schedule with Airflow and write dbt models" is about a stack they do not run
         if hit and any(t not in named for t in hit):
             picked.append((passage, s))
             named += [t for t in hit if t not in named]
