@@ -146,9 +146,9 @@ def _switch(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
                 # how big the move is first; the way over follows.
                 return size, keep(Section(kind="guidance", title="How to move over", items=steps))
             # "Should we switch, and how do we get off it?": whether the move is worth it on their numbers, then how.
-            # The yes or no is said once, in the lead; how big the move is follows without it.
-            judged = _move_judged(ctx, cites, named) or rise_weighed(ctx) or judged
-            size = f"{base} {specific[0]}" if specific else base
+            # A yes or no said in the lead is not said again under how big the move is.
+            judged = _move_judged(ctx, cites, named) or rise_weighed(ctx)
+            size = (f"{base} {specific[0]}" if specific else base) if judged else size
             return (f"{judged} {' '.join(steps[:2])}" if judged else " ".join(steps[:2])), keep(
                 Section(kind="guidance", title="How to move over", items=steps[2:]),
                 Section(kind="migration", title="How big the move is", text=size))
