@@ -260,11 +260,10 @@ def _compose(ctx: Context, cites: Citations) -> tuple[str, list[Section], TurnCh
         shape = turning_shape
     elif (act in ("verdict", "vendor") or act == "what-if" and not ctx.plan.previous.turns) and \
             ctx.reading.asks_need and not ctx.reading.asks_call and not ctx.plan.recheck:
-        # ("Do we need one? And what changes if the app must answer in 2 seconds?" asked cold is the need first, the
-        # change supposed beside it.)
         # "Do we even need a gateway in front of one provider?" asks for the call on buying it; its yes or no comes
         # first, the way "is what we have enough?" is answered. So does "they pitch LiteLLM or Portkey: do we really
-        # need this?", where the products named are the proposal, not a choice asked between them.
+        # need this?", where the products named are the proposal, not a choice asked between them, and "Do we need
+        # one? And what changes if the app must answer in 2 seconds?" asked cold: the need first, the change beside it.
         shape = enough_shape
     lead, sections = shape(ctx, cites)
     lead = _covered_first(ctx, cites, lead) if act == "vendor" else _pitch_against_theirs(ctx, cites, lead) \

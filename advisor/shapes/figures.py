@@ -275,8 +275,12 @@ def loaded_cost(ctx: Context) -> tuple[float, bool]:
     theirs = given_numbers(ctx).get("loaded_cost_year")
     if theirs:
         return theirs, True
-    fits = ctx.tco is None or _currency(ctx) in ctx.tco.placeholder_currencies
-    return (ctx.loaded_cost_year if fits else 0.0), False
+    return (ctx.loaded_cost_year if _placeholder_fits(ctx) else 0.0), False
+
+
+def _placeholder_fits(ctx: Context) -> bool:
+    """Whether the placeholder salary reads as a plausible figure in the currency they write money in."""
+    return ctx.tco is None or _currency(ctx) in ctx.tco.placeholder_currencies
 
 
 def _currency_of(ctx: Context, per_year: float) -> str:
@@ -374,11 +378,11 @@ def projection(ctx: Context, cites: Citations, horizon_enough: bool = False,
     runs = [project({**given, "vendor_month": monthly}, ctx.tco, replacing) for _, monthly in quotes]
     if replacing:
         build = runs[0][1]  # the build side carries today's bill until the move is done
-    unit = _currency(ctx)
-    if "loaded_cost_year" not in given and ctx.tco and unit not in ctx.tco.placeholder_currencies:
+    if "loaded_cost_year" not in given and not _placeholder_fits(ctx):
         # "PKR 200k a year" for an engineer is no placeholder anyone could use: without their own salary figure,
         # a sum in a currency the placeholder was not set in would mislead.
         return None
+    unit = _currency(ctx)
     months = int(values["horizon_months"])
     team = values["build_engineers"]
     who = f"{team:g} engineer{'s' if team != 1 else ''}"

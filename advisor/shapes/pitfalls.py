@@ -27,10 +27,15 @@ _DURING_MOVE = re.compile(r"\b(?:during|in|while|with) (?:the |this |that |a |ou
                           re.IGNORECASE)
 
 
-def asks_pitfalls(ctx: Context) -> bool:
-    """Whether the sentence that asks (the last with a question mark, else the whole turn) asks for the traps."""
+def _asked(ctx: Context) -> str:
+    """The sentences that ask (those ending with a question mark), else the whole turn."""
     asked = [s for s in re.split(r"(?<=[.!?])\s+", ctx.reading.normalized) if s.rstrip().endswith("?")]
-    return bool(_PITFALLS.search(" ".join(asked) or ctx.reading.normalized))
+    return " ".join(asked) or ctx.reading.normalized
+
+
+def asks_pitfalls(ctx: Context) -> bool:
+    """Whether the sentences that ask ask for the traps."""
+    return bool(_PITFALLS.search(_asked(ctx)))
 
 
 def pitfalls_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]] | None:
@@ -42,9 +47,8 @@ def pitfalls_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]] 
     risks = [(s, p) for p in cites.sections(comp.note, "Risks") for s in sentences(p.doc.page_content) if usable(s)]
     if not risks:
         return None
-    asked = " ".join(x for x in re.split(r"(?<=[.!?])\s+", ctx.reading.normalized) if x.rstrip().endswith("?"))
     products = {o.doc for o in comp.buy} & {*ctx.reading.vendors, *ctx.state.running}
-    if products and _DURING_MOVE.search(asked or ctx.reading.normalized):
+    if products and _DURING_MOVE.search(_asked(ctx)):
         return _moving_pitfalls(ctx, cites)
     key = risk_key(ctx)
     sides = ["build", "buy"] if key == "risks-both" else [key.removeprefix("risks-")]
