@@ -89,7 +89,10 @@ _WHICH_PRODUCT = re.compile(r"^\W*(?:and |so |ok |okay |then |but )?which (?:\w+
 
 
 # "..., which part?", "which pieces would we write": the part to build asked.
-_WHICH_PART = re.compile(r"\b(?:which|what) (?:parts?|pieces?|bits?|components?)\b")
+_WHICH_PART = re.compile(r"\b(?:which|what) (?:parts?|pieces?|bits?|components?)\b|"
+                         # "What is best for us, and what will we still have to build ourselves?"
+                         r"\bwhat (?:will|would|do|should|must) (?:we|i) (?:still |then |also )?(?:have to |need to )?"
+                         r"(?:build|write|code)\b")
 _YES_NO_BUILD = re.compile(r"^(?:and |so |but )?(?:is|are|would|should|could|can|do|does)\b(?!.*\b(?:which|what|parts?|"
                            r"pieces?|bits?)\b).*\b(?:build|write|code|develop|make)\b|"
                            # "Build that layer now?", "Write it ourselves, then?": the verb opens the question
@@ -176,6 +179,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # part to build is answered beside it.
         r.act = r.act_in_scope = "verdict"
         r.also = [*r.also, "build"] if "build" not in r.also else r.also
+    picks = lex.choice_asks.search(norm) if r.act == "evaluate" else None
+    if r.act == "evaluate" and (decided or picks) and not lex.evaluate_asks.search(norm):
+        # "Options we got quotes for: WEKA, VAST, or Lustre on servers we buy. What should we do, and how does each
+        # compare over 3 years?" lists a shortlist and asks the call ("Datadog's add-on or Langfuse: which should we
+        # take?" the pick); only words about how to judge them ask how to evaluate.
+        r.act = r.act_in_scope = "vendor" if picks and not decided and len(r.vendors) >= 2 else "verdict"
     if r.act == "implement" and decided and not {"rollout", "measures"} & set(r.also):
         # "How do we keep checking those notes are any good - build our own checking setup or buy a tool?": the
         # how tells the need; the either-or asks the call.
@@ -219,6 +228,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     # "What would moving save us each month?" asks what a move is worth, not how to make it.
     # A general act about a row they name ("is his 1/3 number realistic? what does the real TCO look like?") asks the
     # cost of that row's options too.
+    if r.act == "cost" and decided and not _told_only(norm, decided.start()) and \
+            not lex.cost_asks.search(norm[:decided.start()]):
+        # "Build or buy? And roughly what cost per minute?": the call is asked first, whatever the act head makes of a
+        # turn full of money; what it costs is answered beside it.
+        r.act = r.act_in_scope = "verdict"
+        r.also = [*r.also, "cost"] if _MONEY_ASKED.search(norm, decided.end()) and "cost" not in r.also else r.also
     cost = lex.cost_asks.search(norm) if (r.act in ("verdict", "what-if", "vendor") or r.act == "switch" and
                                                not r.how_to_move or r.act == "general" and r.component) \
         and not lex.undo.search(norm) else None
@@ -228,7 +243,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Is this really cheaper when we count everything? Which costs do we forget?" asks what it costs, not
         # for the call; a call asked first ("buy or rent, and what would it cost?") stays the question.
         r.act = r.act_in_scope = "cost"
-    elif cost and r.act == "vendor" and len(r.vendors) >= 2:
+    elif cost and r.act == "vendor" and len(r.vendors) >= 2 and not (decided and decided.start() < cost.start()):
         # "Run:ai, Kueue or Slurm: which gives the best use for the money, and what does each cost?": what each costs
         # is answered with the pick among them (added below as the choice), not left to a pricing column.
         r.act = r.act_in_scope = "cost"

@@ -54,6 +54,8 @@ _FTE = re.compile(r"(?P<n>\d+(?:[.,]\d+)?|half|a quarter|a third)\s*(?:of\s+)?(?
 # "for just the 10 weeks", "for 3 months": how long an hourly price runs.
 _FOR_SPAN = re.compile(rf"\bfor\s+(?:just\s+|only\s+)?(?:the\s+)?(?:{NUM})\s*(?P<unit>weeks?|months?|days?)\b", re.IGNORECASE)
 _SPAN_HOURS = {"week": 168, "month": 730, "day": 24}
+# Between the two ends of a quoted range ("between $2.05 and $2.40/GPU-hour", "$2.05-$2.40 per GPU-hour").
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|-|–|—)\s*", re.IGNORECASE)
 _PLUS_UNPRICED = re.compile(r"\bplus\s+(?P<what>[^,;.()$€£\d]{4,60})", re.IGNORECASE)
 _LABEL_CUT = re.compile(r"\s*(?:\(|,|;|:|\bquoted\b|\bquotes?\b|\bcosts?\b|\bcosting\b|\bat\b|\bfor about\b|\bpriced\b|"
                         r"\boffers?\b|\bcharges?\b|\bwhich\b|\bwhere\b|\bat about\b|\b~)", re.IGNORECASE)
@@ -215,13 +217,22 @@ def price_lines(seg: str, u: Usage, context: str = "") -> tuple[list[CostLine], 
     years = _DEPRECIATED.search(seg) or _DEPRECIATED.search(context)
     months = _FOR_MONTHS.search(seg)
     machines = _machines(seg)
-    for m in _MONEY.finditer(seg):
+    found = list(_MONEY.finditer(seg))
+    for k, m in enumerate(found):
         v = _value(m)
         if v is None or v == 0:
             continue
         cur = WRITTEN_CURRENCY.search(m.group(0))
         sign = currency_sign(cur.group(0)) if cur else "$"
         said = m.group(0).strip()
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if nxt is not None and not m.group("per") and _RANGE_JOIN.fullmatch(seg[m.end():nxt.start()]):
+            # "quotes between $2.05 and $2.40/GPU-hour": the low end of a range is priced per what the high end is;
+            # the sum takes the top of the range, and says so.
+            continue
+        low = found[k - 1] if k > 0 else None
+        if low is not None and _RANGE_JOIN.fullmatch(seg[low.end():m.start()]) and not low.group("per"):
+            said = f"{low.group(0).strip()} to {said} (top of the range)"
         per = (m.group("per") or "").lower()
         before, after = seg[max(0, m.start() - 60):m.start()], seg[m.end():m.end() + 40]
         if re.match(r"\s*%|\s*off\b", after):

@@ -26,6 +26,11 @@ _ALSO = re.compile(r"\b(?:also|too|as well|additionally|besides|on top of that)\
 # "a hosted model API like OpenAI or Anthropic": products given as examples of one thing, not options weighed.
 _EXAMPLES = re.compile(r"\b(?:like|such as|e\.?g\.?|for example|for instance)\s+(?:[\w.:-]+\s+){0,2}?[\w.:-]+"
                        r"(?:\s*,\s*(?:[\w.:-]+\s+){0,2}?[\w.:-]+)*\s+or\s+[\w.:-]+(?:\s+[\w.:-]+)?")
+# A move toward building ("could we move off Airflow onto our own scheduler?"), not between bought products.
+_TOWARD_OWN = re.compile(r"\b(?:build|building|write|writing|our own|homegrown|in-house|ourselves|diy|custom)\b")
+# "can we just use Databricks jobs for all of it?", "couldn't we simply use what Snowflake has?"
+_JUST_USE = re.compile(r"\b(?:can|could|should|can't|couldn't|shouldn't)\s+(?:we|i)\s+(?:not\s+)?(?:just|simply|also)\s+"
+                       r"(?:use|rely on|go with|stick (?:to|with))\b")
 _BOUGHT = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas)\b")
 # "I meant the registry, not monitoring", "I was asking about serving", "mixed things up": the subject corrected.
 _MEANT = re.compile(r"\b(?:i|we) (?:meant|mean)\b|\bmeant to (?:say|ask|write|type)\b|\b(?:i|we) (?:was|were) (?:asking|talking) "
@@ -292,6 +297,10 @@ class Planner:
                         and act in ("why", "enough", "verdict", "vendor"))
         if proposes and r.why_opening:
             act = "why"  # "why not just use ...?" asks why the call does not settle on what they run
+        elif proposes and act == "vendor" and _JUST_USE.search(r.normalized):
+            # "Our CTO signed with Databricks: can we just use its jobs for all of it?" asks whether the product they
+            # are getting will do for the thing in play, not which of that row's products to pick.
+            act = "enough"
         # "Retraction: the $18k included a one-off backfill plus embeddings for search." asks nothing and only comes near
         # another row's name ("embeddings for search"): it corrects the facts of the thread, not its subject.
         aside = aside or bool(state.component and r.component not in (None, state.component) and r.component in
@@ -326,7 +335,12 @@ class Planner:
         # question that named Vertex: products the thread already named, and no row named outright, keep the subject.
         retold = bool(state.component and r.component not in (None, state.component) and r.vendors
                       and set(r.vendors) <= set(state.vendors) and not r.named_rows and not r.several)
-        guessed = guessed or aside or moving or proposes or background or retold
+        # "What if we also burst the inference campaigns to Google Cloud? Does that change the pick?" after a scheduler
+        # answer supposes news and asks whether the pick still holds: another row's words inside the news ("inference")
+        # do not make that row the subject.
+        rechecked = bool(state.component and r.component not in (None, state.component) and r.recheck
+                         and r.anaphoric and not r.several and not _MEANT.search(r.normalized))
+        guessed = guessed or aside or moving or proposes or background or retold or rechecked
         # "Can't we just use W&B for the A/B tests too?" in a thread on an experimentation platform: a product they run,
         # named only as itself, proposed for the thing in play; the subject stays, and whether it will do is the ask.
         reuses = next((v for v in r.running if v in r.vendors), None) if (
@@ -415,6 +429,16 @@ class Planner:
                 new.part = WHOLE
             elif build:
                 new.part = build.name
+        if act == "switch" and new.component and new.part != WHOLE and not r.named_parts and (
+                r.leaving_build or not _TOWARD_OWN.search(r.normalized)):
+            # "Give me the migration plan: in which order do we move the 640 DAGs?" moves between products sold for
+            # the row, so it is about the part products sell, not the part the asker writes, whatever the words lean
+            # to (pipelines are written code, yet moving them is a move of orchestrators).
+            comp = self.matrix.get(new.component)
+            here, sold = comp.part(new.part), [p for p in comp.parts if p.verdict == "buy" and not p.on_top_of]
+            if here is not None and here.verdict == "build" and sold:
+                kept = comp.part(state.part) if state.component == new.component else None
+                new.part = kept.name if kept in sold else sold[0].name if len(sold) == 1 else WHOLE
         r = self._bare_correction(r, state)
         before_growth = r
         r = self._grown(r, state)

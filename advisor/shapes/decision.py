@@ -455,6 +455,25 @@ def _suffices_lead(ctx: Context, plain: str) -> str:
 _OR_IS = re.compile(r"(?:\bor|\band|\bbut|,)\s+(?:is|are)\b")
 
 
+def _product_offers(ctx: Context, cites: Citations, tool: str) -> str:
+    """The cited sentence of the product's own note ("what it is", then "strengths") that says it does the thing in
+    play, by the row's own words ("... Delta Lake tables and job orchestration"); '' when its note says no such thing."""
+    facts = ctx.vendor_facts or {}
+    doc = next((v for v in dict.fromkeys([*ctx.reading.vendors, *ctx.plan.vendors])
+                if v in facts and facts[v].product.lower() == tool.lower()), None)
+    comp = ctx.decision.component
+    if doc is None or comp is None or any(o.doc == doc for o in comp.buy):
+        return ""
+    words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted({*comp.synonyms, comp.name.lower()}, key=len,
+                                                                        reverse=True)) + r")\b", re.IGNORECASE)
+    for heading in ("what it is", "strengths"):
+        for passage in cites.sections(doc, heading):
+            hit = next((x for x in sentences(passage.doc.page_content) if usable(x) and words.search(x)), None)
+            if hit:
+                return f"{hit} [{cites.cite(passage, hit)}]"
+    return ""
+
+
 def _judged_tool(ctx: Context) -> str:
     """The tool they run that "is X enough?" judges: the one named between "or is" and "enough" when the question
     turns that way ("we run Spark nightly ... or is the batch table enough?" judges the table, not Spark); else the
@@ -526,6 +545,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # A tool they run that is no product of this row ("Is GitHub Actions on a schedule enough?") is what is asked
     # about: the yes or no names it.
     tool = _judged_tool(ctx) if not vendor else ""
+    offered = ""
     # With no condition of theirs in play, the sizes they gave ("150 queries per second") still say what "enough"
     # is judged against.
     sizes = [fact_phrase(ctx, k) for k in ("stored_vectors", "traffic_rps", "models", "items_per_day", "gpus")
@@ -580,6 +600,10 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # "Is Elasticsearch's vector search enough?" when the note says the tool they run may do the job itself:
         # yes, within the limits that sentence names, rather than a "no" the next section contradicts.
         yes = f"{tool} can be enough{(', ' + situation) if situation else ''}: {covered[1][:1].lower()}{covered[1][1:]}"
+    elif tool and d.verdict != "build" and (offered := _product_offers(ctx, cites, tool)):
+        # "Our CTO signed with Databricks: can we just use its jobs for all of it?": a product filed under another row
+        # whose own note says it does this work (in the row's own words) can be enough, in its note's words.
+        yes = f"{tool} can be enough{(', ' + situation) if situation else ''}: {lower_first(ctx, offered)}"
     elif not vendor and d.verdict != "build" and (enough := situation_suffices(ctx, cites)):
         # "Is a features table plus a dbt model enough?" from a team that only scores in nightly batches, when the
         # note says that situation needs no more: yes, in the note's words, which also say when it stops being so;
@@ -648,7 +672,7 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     # arrive months later") is what their setup lacks, before the products that would add it.
     missing = situations_section(ctx, cites, lead) if not yes.startswith("Yes") else None
     return lead, keep(stops, missing, _against_other(ctx, cites, vendor), changes_section(ctx, cites) if flip else None,
-                       options_section(ctx, cites, 3) if d.verdict != "build" and not vendor else None)
+                       options_section(ctx, cites, 3) if d.verdict != "build" and not vendor and not offered else None)
 
 
 def _against_other(ctx: Context, cites: Citations, vendor) -> Section | None:

@@ -1,0 +1,82 @@
+"""Classes of question fixed in the seventh 2026-12-07 session, through the real chain on the real index.
+
+Each question is a paraphrase written for these tests (not an eval case): it checks a class, not one wording.
+"""
+
+from advisor.option_costs import cost_options
+
+
+def test_a_migration_plan_asked_later_is_about_the_bought_part_and_gets_the_steps(advisor):
+    a = advisor.ask("We run about 300 DAGs on Airflow we host ourselves and upgrades keep slipping. Should we move to "
+                    "a managed Airflow like Astronomer or Cloud Composer?")
+    b = advisor.ask("Decision made, we're moving. Give me the migration plan: in what order do the 300 DAGs go over, "
+                    "and what tells us the new one is at least as dependable?", conversation_id=a.conversation_id)
+    assert b.part != "transforms" and b.verdict != "build", (b.part, b.verdict)
+    text = " ".join([b.lead, *(i for s in b.sections for i in s.items)])
+    assert "one pipeline first" in text and "in parallel" in text, text
+
+
+def test_what_should_we_do_after_a_shortlist_asks_the_call_not_how_to_evaluate(advisor):
+    r = advisor.reader.read("Our dataloaders starve the GPUs. Vendors quoted us WEKA and VAST; the third route is "
+                            "Lustre on NVMe boxes we buy and run. What should we do?")
+    assert r.act == "verdict", r.act
+
+
+def test_which_should_we_take_after_two_products_is_the_pick_not_evaluation(advisor):
+    r = advisor.reader.read("We need tracing for four LLM apps. Datadog offers its LLM add-on, the developers want "
+                            "Langfuse on our own cluster. Which should we take?")
+    assert r.act in ("vendor", "verdict"), r.act
+
+
+def test_the_call_asked_before_a_price_question_leads(advisor):
+    r = advisor.reader.read("Three of us run two fraud models on SageMaker. Build or buy the serving, and roughly "
+                            "what would that cost a month?")
+    assert r.act == "verdict" and "cost" in r.also, (r.act, r.also)
+
+
+def test_whats_the_right_call_is_a_decision_ask(advisor):
+    r = advisor.reader.read("We keep 400M embeddings in a FAISS index we rebuild nightly. Options: Qdrant, Milvus or "
+                            "our own service. What's the right call here, and what would each cost?")
+    assert r.act in ("verdict", "vendor") and "cost" in r.also, (r.act, r.also)
+
+
+def test_rent_or_buy_is_a_decision_ask(advisor):
+    r = advisor.reader.read("Our pretraining run needs about 200k GPU-hours; quotes came from two clouds. Rent or buy, "
+                            "and which costs do we forget?")
+    assert r.act != "cost", r.act
+
+
+def test_what_is_best_and_what_do_we_still_build_answers_the_pick_with_the_build_part(advisor):
+    r = advisor.reader.read("Kubeflow on our own cluster eats two engineers. Options: keep it, buy supported Kubeflow, "
+                            "or move to Vertex AI. What is best for us, and what would we still have to build?")
+    assert r.act == "verdict" and "build" in r.also, (r.act, r.also)
+
+
+def test_a_quoted_price_range_is_priced_per_what_its_top_is_per():
+    options = cost_options([("Options: (a) rent 64 H100s from a GPU cloud (quotes between $2.10 and $2.50/GPU-hour); "
+                             "(b) buy 8 nodes for $3.1M.")])
+    rented = options[0]
+    assert rented.once == 0.0, [line.how for line in rented.lines]
+    assert "top of the range" in rented.lines[0].how, rented.lines[0].how
+
+
+def test_does_that_change_the_pick_stays_on_the_thread(advisor):
+    a = advisor.ask("We get 64 H100s next month and 20 researchers want Slurm while the platform team wants "
+                    "Kubernetes with Kueue. Which should we pick?")
+    b = advisor.ask("What if we send the batch inference jobs to a cloud when the cluster is full? Does that change "
+                    "the pick?", conversation_id=a.conversation_id)
+    assert b.component == a.component == "gpu-orchestration", (a.component, b.component)
+
+
+def test_voice_agent_products_name_a_kind_of_their_own(advisor):
+    r = advisor.reader.read("We want an AI phone agent that books appointments for our clinics. Retell, Vapi, or "
+                            "build it on Pipecat with a speech model and GPT? Build or buy?")
+    assert r.component is None and r.other_component == "voice agent platform", (r.component, r.other_component)
+
+
+def test_a_product_of_another_row_whose_note_does_the_work_can_be_enough(advisor):
+    a = advisor.ask("Six of us run ingestion and nightly retraining from cron on two VMs. Prefect Cloud or Dagster+?")
+    b = advisor.ask("Update: leadership just signed a Databricks contract. Could we simply use Databricks for all of "
+                    "these jobs?", conversation_id=a.conversation_id)
+    assert b.component == "data-pipeline" and b.act == "enough", (b.component, b.act)
+    assert b.lead.startswith("Databricks can be enough"), b.lead
