@@ -179,6 +179,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # part to build is answered beside it.
         r.act = r.act_in_scope = "verdict"
         r.also = [*r.also, "build"] if "build" not in r.also else r.also
+    elif r.act == "build-part" and decided and decided.group(0).startswith("what") and not _WHICH_PART.search(norm):
+        # "Options: LiteLLM, Portkey, Kong, or a thin gateway we build ourselves on Envoy. What should we do?" asks the
+        # call among options, one of them a build; no words ask which part is theirs.
+        r.act = r.act_in_scope = "verdict"
     picks = lex.choice_asks.search(norm) if r.act == "evaluate" else None
     if r.act == "evaluate" and (decided or picks) and not lex.evaluate_asks.search(norm):
         # "Options we got quotes for: WEKA, VAST, or Lustre on servers we buy. What should we do, and how does each

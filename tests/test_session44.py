@@ -80,3 +80,32 @@ def test_a_product_of_another_row_whose_note_does_the_work_can_be_enough(advisor
                     "these jobs?", conversation_id=a.conversation_id)
     assert b.component == "data-pipeline" and b.act == "enough", (b.component, b.act)
     assert b.lead.startswith("Databricks can be enough"), b.lead
+
+
+def test_options_with_a_build_among_them_then_what_should_we_do_asks_the_call(advisor):
+    r = advisor.reader.read("Twenty teams call three model providers with their own keys. Options: LiteLLM, Portkey, or "
+                            "a small gateway we write ourselves on Envoy. What should we do?")
+    assert r.act in ("verdict", "vendor"), r.act
+
+
+def test_labels_said_not_to_be_late_get_no_late_labels_advice(advisor):
+    a = advisor.ask("We monitor nothing for our damage-photo model since our vendor closed; the real repair amount "
+                    "comes three weeks after each claim. Arize, or build on Grafana?")
+    b = advisor.ask("Correction: reviewers fix the model's labels on every claim within about 24 hours, so the labels "
+                    "are not late after all.", conversation_id=a.conversation_id)
+    assert "weeks or months after" not in b.lead and not any("weeks or months after" in i for s in b.sections
+                                                              for i in s.items), b.lead
+
+
+def test_an_insurer_context_alone_is_no_rule_on_data(advisor):
+    r = advisor.reader.read("Car insurer in Lima, 400k policies. Customers upload crash photos and a model estimates "
+                            "the repair. Adjusters approve each estimate; the final amount arrives weeks later. "
+                            "Options: Arize, Evidently Cloud, or our Grafana with Evidently OSS. Build or buy?")
+    assert "regulated" not in r.conditions, r.conditions
+
+
+def test_a_product_joined_to_a_tool_they_run_is_what_is_judged(advisor):
+    a = advisor.ask("We run four fraud models; three ML engineers. Should we buy ML monitoring?")
+    b = advisor.ask("Is Evidently OSS plus our Grafana enough, or would you still buy?", conversation_id=a.conversation_id)
+    assert not b.lead.startswith("No, Grafana"), b.lead
+    assert "Evidently" in b.lead, b.lead

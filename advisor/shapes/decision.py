@@ -392,6 +392,10 @@ def _asking_text(ctx: Context) -> str:
     return ctx.reading.normalized
 
 
+# Between a product and a tool of theirs judged together ("Evidently OSS + our Grafana", "MLflow plus our Postgres").
+_JOINED = re.compile(r"(?:\s+\w+)?\s*(?:\+|&|plus|and|with|on|in|inside|on top of|behind)\s+(?:our |the |a |an |their )?")
+
+
 def _asked_about(ctx: Context, option) -> bool:
     """Whether `option` is what "is it enough?" asks about, not the alternative after it ("is cron enough, or do
     we need Airflow?" asks about cron)."""
@@ -428,6 +432,10 @@ def _asked_about(ctx: Context, option) -> bool:
             # A tool they run named nearer ("a separate vector DB (Qdrant / Pinecone) or is OpenSearch enough?") is
             # the one judged; the products before it are the alternative.
             tools = [norm.rfind(t.lower(), start, cue.start()) for t in ctx.reading.stack]
+            # "Is Evidently OSS + our Grafana enough?" judges the two together: a tool joined to the product is part
+            # of what is judged, not a rival named nearer the cue.
+            end = mine + max(len(n) for n in names if norm.startswith(n, mine))
+            tools = [i for i in tools if not (i > mine and _JOINED.fullmatch(norm[end:i]))]
             return all(i < mine for i in [*others, *tools])
         if any(norm.find(t.lower(), start, cue.start()) >= 0 for t in ctx.reading.stack):
             # "... our engineers would rather run Langfuse. Is Datadog enough for tracing, or do we need a dedicated
