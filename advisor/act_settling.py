@@ -50,6 +50,11 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend
                           r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
 
 
+# Asks whether what they have will keep doing ("this can keep working or not?", "is that OK for now?").
+_HOLDS = re.compile(r"\b(?:(?:can|will|could|would) (?:this|it|that|these|they)|(?:this|it|that|these) (?:can|will|could)) "
+                    r"(?:keep|continue|go on) (?:working|going|running)\b|"
+                    r"\b(?:is|are) (?:that|this|it|these) (?:ok|okay|fine|alright|acceptable|good) (?:for now|for the moment|"
+                    r"for a while|as is|as it is|for the time being)\b")
 _TRIAL = re.compile(r"\b(?:poc|proof[- ]of[- ]concept|pilot|bake-?off|trial|plan|evaluation|fair|fairly)\b")
 
 
@@ -282,6 +287,10 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Which option would you choose, and if we go with a bought platform, what should the team still build?": the
         # "if" takes up one of the options, it supposes no new fact; the choice is asked first.
         r.act = r.act_in_scope = "vendor" if len(r.vendors) >= 2 and not r.build_alternative else "verdict"
+    if r.act == "verdict" and r.component and not decided and _HOLDS.search(norm):
+        # "Our researchers book the two GPU servers in a shared Google Sheet. This can keep working or not?", "Is that
+        # OK for now?": whether what they have will do, not the call on buying.
+        r.act = r.act_in_scope = "enough"
     leave = lex.switch_asks.search(norm) if r.act in ("vendor", "verdict", "what-if", "switch") else None
     chose = lex.choice_asks.search(norm) if r.act == "vendor" or len(r.vendors) >= 2 else None
     will_do = lex.enough_asks.search(norm) if r.component else None

@@ -213,6 +213,7 @@ class Cues(BaseModel):
     permits: list[str] = []  # permits what a data rule would forbid ("so cloud is allowed")
     not_the_product: list[str] = []  # the infrastructure told as a feature or plumbing, not what they sell
     outputs_went_wrong: list[str] = []  # a model's outputs told as having gone wrong ("predictions went quietly wrong")
+    no_production: list[str] = []  # the evidence told as not from production ("nothing has run in production")
     went_unnoticed: list[str] = []  # ... and nobody seeing it ("nobody noticed for six weeks", "would have caught it")
     fears_lock_in: list[str] = []  # lock-in told as a worry or a wish to leave ("ties us to AWS for good", "exit path")
     dismisses_lock_in: list[str] = []  # lock-in waved away ("none of us care: trackers are easy to swap")
@@ -231,7 +232,7 @@ class Cues(BaseModel):
     @field_validator("negation", "retraction", "injection", "clause_split", "anaphora", "managed", "need", "yes_no",
                      "adopted", "in_use", "proposal", "restriction", "unrestricted", "echo_openers",
                      "both_sides", "compare_asks", "rejected", "kubernetes_in_use", "kubernetes_absent",
-                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "sells_infrastructure", "sold_told", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
+                     "incumbent", "recheck", "how_to_move", "asks_decision", "leaving_build", "supposes", "residency", "data_location", "rule_words", "owned_hardware", "disowned_hardware", "people_asks", "approves_provider", "withdraws_approval", "dismisses_lock_in", "eases_budget", "soft_rule", "rule_asked", "fears_lock_in", "outputs_went_wrong", "went_unnoticed", "no_production", "sells_infrastructure", "sold_told", "sells_product", "sells_other", "sells_model", "infra_words", "llm_app", "watches_quality", "shortlist", "tried", "put_to_test", "let_down", "faults_plan", "turning_asks", "undo", "covers_need", "situation_suffices", "young_company", "build_estimate", "why_asks", "chosen", "lacks_capability", "competes", "asks_again", "retracts_that", "denies_such", "not_the_product", "permits", "whole_asks", "new_topic", "hosting_is_build",
                      "self_hosting", "paid_service", "build_alternative", "deadline", "choice_asks", "cost_asks", "numbers_asks", "move_asks", "either_or",
                      "evaluate_asks", "enough_asks", "switch_asks", "keeps", "several_asks", "no_ml", "strained", "needs_told")
     @classmethod
@@ -476,6 +477,7 @@ class Lexicon:
         self.fears_lock_in = _any(cues.fears_lock_in)
         self.outputs_went_wrong = _any(cues.outputs_went_wrong)
         self.went_unnoticed = _any(cues.went_unnoticed)
+        self.no_production = _any(cues.no_production)
         self.not_the_product = _any(cues.not_the_product)
         self.permits = _any(cues.permits)
         self.whole_asks = _any(cues.whole_asks)

@@ -31,6 +31,8 @@ _TOWARD_OWN = re.compile(r"\b(?:build|building|write|writing|our own|homegrown|i
 # "can we just use Databricks jobs for all of it?", "couldn't we simply use what Snowflake has?"
 _JUST_USE = re.compile(r"\b(?:can|could|should|can't|couldn't|shouldn't)\s+(?:we|i)\s+(?:not\s+)?(?:just|simply|also)\s+"
                        r"(?:use|rely on|go with|stick (?:to|with))\b")
+# The sentence that asks whether news changes the answer ("Does that change the pick?", "still the same call?").
+_RECHECK_SENTENCE = re.compile(r"\b(?:change|changes|alter|affect|shift|flip|still|same|different|now what|leave us)\b")
 _BOUGHT = re.compile(r"\b(?:api|apis|hosted|provider|providers|saas)\b")
 # "I meant the registry, not monitoring", "I was asking about serving", "mixed things up": the subject corrected.
 _MEANT = re.compile(r"\b(?:i|we) (?:meant|mean)\b|\bmeant to (?:say|ask|write|type)\b|\b(?:i|we) (?:was|were) (?:asking|talking) "
@@ -168,6 +170,9 @@ class Planner:
                 (r.negated or r.retracted or r.quantities)
                 and r.confidence.get("act", 1.0) < self.follow_up_refusal_confidence)
                 or r.confidence.get("off-topic", 1.0) < self.follow_up_off_topic_min or r.names_nothing
+                # "And the code that cleans and joins our billing exports with app events?" points back, and its words
+                # read as the row in play: a part of the thread's own subject, not a new one to refuse.
+                or (r.anaphoric and r.component is not None and r.component == state.component)
                 # "the workstations are plain Ubuntu, no kubernetes": a turn that only tells, mid-conversation, tells
                 # it of the thread; there is no other question in it to refuse.
                 or (r.act_in_scope == "statement" and "?" not in r.normalized and not r.injection)):
@@ -338,8 +343,10 @@ class Planner:
         # "What if we also burst the inference campaigns to Google Cloud? Does that change the pick?" after a scheduler
         # answer supposes news and asks whether the pick still holds: another row's words inside the news ("inference")
         # do not make that row the subject.
+        # "Does that change the serving answer?" names the row it asks about in the asking sentence itself: that row.
         rechecked = bool(state.component and r.component not in (None, state.component) and r.recheck
-                         and r.anaphoric and not r.several and not _MEANT.search(r.normalized))
+                         and r.anaphoric and not r.several and not _MEANT.search(r.normalized)
+                         and not self._names_row_in_recheck(r))
         guessed = guessed or aside or moving or proposes or background or retold or rechecked
         # "Can't we just use W&B for the A/B tests too?" in a thread on an experimentation platform: a product they run,
         # named only as itself, proposed for the thing in play; the subject stays, and whether it will do is the ask.
@@ -661,6 +668,13 @@ class Planner:
         names = [n.lower() for o in comp.buy if o.doc in named for n in (o.name, *o.aliases)]
         return any(re.search(rf"\b{re.escape(n)}\b", x) for x in r.adopted_in for n in names) or \
             bool(set(r.running) & named)
+
+    def _names_row_in_recheck(self, r: Reading) -> bool:
+        """Whether the sentence that asks again ("does that change the serving answer?") names the row read."""
+        comp = self.matrix.get(r.component)
+        words = sorted({comp.name.lower(), comp.noun.lower(), *(w.lower() for w in comp.synonyms)}, key=len, reverse=True)
+        rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+        return any(rx.search(x) for x in re.split(r"(?<=[.?!])\s+", r.normalized) if _RECHECK_SENTENCE.search(x))
 
     def _part(self, r: Reading, slug: str) -> str:
         if r.asks_whole or slug in r.parts_weighed:

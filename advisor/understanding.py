@@ -1321,6 +1321,13 @@ class Reader:
             # "After nine months on Pinecone and a trial of Milvus, neither gets recall above 0.6; we need 0.9": products
             # measured short of the quality they need is the gap no product closes, told in numbers.
             said["production-evidence"] = (short, "stated")
+        staged = next((pos for pos, clause in enumerate(clauses, 1) if self.lex.no_production.search(clause)), 0) or \
+            (len(clauses) if self.lex.no_production.search(r.normalized) else 0)
+        if staged and said.get("production-evidence", (0, ""))[1] != "retracted":
+            # "Correction: all of those numbers came from our staging load tests. Nothing has run in production.": the
+            # figures are no evidence from production, whatever they read like.
+            said["production-evidence"] = (staged, "negated")
+            magnitude.pop("production-evidence", None)
         young_team = thresholds.engineers.young_not_early_stage_at_least if self.lex.young_company.search(r.normalized) else None
         past = [pos for pos, clause in enumerate(clauses if r.quantities else [], 1)
                 # A company's headcount counts only when they tell of no small team of their own ("3 data scientists

@@ -109,3 +109,48 @@ def test_a_product_joined_to_a_tool_they_run_is_what_is_judged(advisor):
     b = advisor.ask("Is Evidently OSS plus our Grafana enough, or would you still buy?", conversation_id=a.conversation_id)
     assert not b.lead.startswith("No, Grafana"), b.lead
     assert "Evidently" in b.lead, b.lead
+
+
+def test_figures_said_to_come_from_staging_are_no_production_evidence(advisor):
+    r = advisor.reader.read("Correction: every one of those latency figures came from our staging load tests. Nothing "
+                            "has gone live yet.")
+    assert "production-evidence" not in r.conditions, r.conditions
+    assert "production-evidence" in r.negated, r.negated
+
+
+def test_a_contract_that_keeps_data_in_a_country_is_a_rule(advisor):
+    r = advisor.reader.read("One more thing: our contracts with the provincial health ministry keep every record, "
+                            "prompts included, inside Argentina.")
+    assert "regulated" in r.conditions, r.conditions
+
+
+def test_a_pointing_back_follow_up_about_the_rows_own_part_is_not_refused(advisor):
+    a = advisor.ask("Build or buy the data pipelines behind our churn model?")
+    b = advisor.ask("And the scripts that clean and merge our invoice exports with product events?",
+                    conversation_id=a.conversation_id)
+    assert b.verdict != "refuse" and b.component == "data-pipeline", (b.verdict, b.component)
+
+
+def test_can_this_keep_working_asks_whether_what_they_have_will_do(advisor):
+    r = advisor.reader.read("Our ML team reserves the three GPU boxes in a shared calendar. Can this keep working?")
+    assert r.act == "enough", r.act
+
+
+def test_a_provider_reviewed_and_approved_by_their_dpo_is_cleared(advisor):
+    a = advisor.ask("Clinic network in Bordeaux. Patient data may only sit with certified hosts in France, and our "
+                    "DPO has reviewed and approved Azure OpenAI in France Central under our certified contract. "
+                    "LLM inference for drafting letters: build or buy?")
+    assert a.verdict == "buy", a.verdict
+
+
+def test_in_case_we_need_something_the_tools_dont_do_is_control_wished_for_later(advisor):
+    r = advisor.reader.read("Our lead wants to write our own feature store 'in case some year we need something the "
+                            "products don't offer'. Nothing is missing today. Build or buy?")
+    assert "control-later" in r.conditions, r.conditions
+
+
+def test_does_that_change_the_named_rows_answer_moves_to_that_row(advisor):
+    a = advisor.ask("Two of us, six months in. How should we watch our demand models for drift?")
+    b = advisor.ask("Big news: a retailer signed with us, so it's 20 models at 5,000 requests a second from next "
+                    "month. Does that change the serving answer?", conversation_id=a.conversation_id)
+    assert b.component == "model-serving", b.component

@@ -532,15 +532,17 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
             (steps := own_sentences(ctx, cites, "rolling it out")):
         # The component's own rollout: where to start, how to run it beside the old path, and the measures that
         # show it worked; then the part that stays theirs to build.
-        if set(tokenize(ctx.question)) & MEASURE_WORDS:
-            # "How will we know it worked?" asks for the measures first; a note's rollout ends with them.
+        measures = bool(set(tokenize(ctx.question)) & MEASURE_WORDS) or "measures" in ctx.reading.also
+        if measures:
+            # "How will we know it worked?", "which numbers should we track?" ask for the measures first; a note's
+            # rollout ends with them.
             steps = [steps[-1], *steps[:-1]]
         # The lead says what is rolled out (the product they named, or the call for their situation), then the first
         # step or the measures asked for. A component's rollout is written for the bought route: a build verdict
         # takes the general guidance below instead.
         prev = ctx.previous
         running = set(ctx.reading.running) | set(ctx.state.running)
-        if named and named[0].doc in running and set(tokenize(ctx.question)) & MEASURE_WORDS and \
+        if named and named[0].doc in running and measures and \
                 "rollout" not in ctx.reading.also:
             # "We bought Evidently four months ago; leadership asks how we know it works: which KPIs?": it is rolled
             # out already, so the measures answer, without the steps of a rollout that is behind them.
@@ -548,6 +550,10 @@ def _guidance_for_component(ctx: Context, cites: Citations) -> tuple[str, list[S
                 keep(build_section(ctx, cites))
         if named:
             lead = f"Roll {named[0].name} out small and measure it: {lower_first(ctx, steps[0])}"
+        elif prev and prev.component is ctx.decision.component and prev.verdict == ctx.decision.verdict and measures:
+            # "Which numbers should we track to decide whether to keep it?" after the call: the measures, then the
+            # steps they close.
+            lead = steps[0]
         elif prev and prev.component is ctx.decision.component and prev.verdict == ctx.decision.verdict:
             # Asked after the call was given ("ok we'll buy. how do we roll it out?"): the steps, not the call again.
             lead = " ".join(steps[:2])
