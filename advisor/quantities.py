@@ -338,15 +338,21 @@ _TARGET_AFTER = re.compile(r"(?:against\s+(?:a|an|our|the|their)\s+(?:p9\d\s+)?(
 # models").
 CURRENCY_CODES = ("usd", "eur", "gbp", "chf", "dkk", "sek", "nok", "pln", "czk", "huf", "inr", "jpy", "cny", "cad", "aud",
                   "nzd", "brl", "mxn", "zar", "sgd", "hkd", "kes", "ngn", "aed", "krw", "idr", "thb", "myr", "egp", "vnd",
-                  "clp", "cop", "ars", "twd", "sar", "qar", "ils", "uah", "pkr", "bdt", "ghs", "kzt", "bgn")
+                  "clp", "cop", "ars", "twd", "sar", "qar", "ils", "uah", "pkr", "bdt", "ghs", "kzt", "bgn", "ron", "pen",
+                  "uyu", "rub", "jod", "omr", "bhd", "kwd", "lkr", "npr", "etb", "tzs", "ugx", "rwf", "dzd", "tnd", "uzs",
+                  "azn", "mnt", "isk", "rsd")
+# Codes that are also words or names ("our PHP backend", "AMD GPUs"): money only before a figure with a multiplier
+# ("PHP 3.6M a year", "MAD 35k").
+_WORDLIKE_CODES = ("php", "mad")
 _SIGN_CHARS = "$€£₩¥₹₺₪₱₦"
 _DOLLARS = "us|mx|nz|hk|a|c|s|r"  # "MX$690,000", "S$4k", "R$ 12 mil"
 CURRENCY = (rf"(?:(?<![a-z])(?:{_DOLLARS})\$|[{_SIGN_CHARS}]|\brp(?=\s?\d)|\b(?:" + "|".join(CURRENCY_CODES)
-            + r")\s?)")
+            + r")\s?|\b(?:" + "|".join(_WORDLIKE_CODES) + r")\s?(?=\d[\d,.]*\s?(?:k|m|mm|million|thousand|bn|billion)\b))")
 # The same, as the asker writes it (a code in capitals before a figure: "CAD drawings" is no money).
 WRITTEN_CURRENCY = re.compile(rf"(?<![A-Za-z])(?:{_DOLLARS.upper()})\$|[{_SIGN_CHARS}]|\bRp(?=\s?\d)|\b(?:"
                               + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b(?=\s?\d)|(?:(?<=\d)|(?<=\d )|(?<=\d[kKmM] )|(?<=million )|(?<=billion )|(?<=thousand ))(?:"
-                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b")
+                              + "|".join(c.upper() for c in CURRENCY_CODES) + r")\b|\b(?:"
+                              + "|".join(c.upper() for c in _WORDLIKE_CODES) + r")\b(?=\s?\d[\d,.]*\s?(?:k|K|m|M|mm|million|thousand|bn|billion)\b)")
 _SIGNS = {"usd": "$", "us$": "$", "eur": "€", "gbp": "£", "rp": "Rp "}
 
 

@@ -227,10 +227,14 @@ _HORIZON = re.compile(r"\b(?:(?:over|across|in|within|during)\s+(?:the\s+)?|for\
                       r"horizon|view|total|cost|costs|projection|outlook|picture|math|sum)\b", re.IGNORECASE)
 
 
+# "What does that cost us in year one?", "the first-year cost": a horizon of twelve months.
+_FIRST_YEAR = re.compile(r"\b(?:in |for |over )?(?:year (?:one|1)|(?:the |our )?first[- ]year)\b(?! (?:of|after) )", re.IGNORECASE)
+
+
 def _horizon(text: str) -> float | None:
     m = _HORIZON.search(text)
     if m is None:
-        return None
+        return 12.0 if _FIRST_YEAR.search(text) else None
     n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
     value = count_of(n) * (12 if unit.lower().startswith("year") else 1)
     return value if 1 <= value <= 120 else None

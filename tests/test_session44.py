@@ -154,3 +154,25 @@ def test_does_that_change_the_named_rows_answer_moves_to_that_row(advisor):
     b = advisor.ask("Big news: a retailer signed with us, so it's 20 models at 5,000 requests a second from next "
                     "month. Does that change the serving answer?", conversation_id=a.conversation_id)
     assert b.component == "model-serving", b.component
+
+
+def test_the_length_of_a_training_run_is_no_build_estimate(advisor):
+    r = advisor.reader.read("Our estimate for the big pretraining run is about 200k GPU-hours over roughly 3 months. "
+                            "Rent or buy the GPUs?")
+    assert r.estimate == "", r.estimate
+
+
+def test_a_peso_figure_with_a_multiplier_is_money_and_a_php_version_is_not():
+    from advisor.lexicon import normalize
+    from advisor.quantities import extract
+
+    assert [q.kind for q in extract(normalize("Loaded cost per engineer is about PHP 2.4M a year."))] == \
+        ["money_per_month"]
+    assert extract(normalize("Our backend runs PHP 8 on two servers.")) == []
+
+
+def test_their_own_loaded_cost_and_year_one_set_the_sum(advisor):
+    a = advisor.ask("Four of us run two credit models with no monitoring. Arize, or build on Grafana? Build or buy?")
+    b = advisor.ask("What would building cost us in year one, counting our own time? Loaded cost per engineer here is "
+                    "about RON 300k a year.", conversation_id=a.conversation_id)
+    assert "RON" in b.lead and "three years" not in b.lead, b.lead
