@@ -50,6 +50,9 @@ _MONEY_ASKED = re.compile(r"\b(?:costs?|costing|cheap\w*|expensive|pric\w*|spend
                           r"usd|eur|gbp|cad|aud|chf|sek|nok|dkk|pln|inr|jpy|brl|zar)\b|[$€£¥]|\b\d[\d,.]*\s?[km]\b", re.IGNORECASE)
 
 
+# "How should we evaluate Langfuse, LangSmith and Braintrust?": how to judge the options, whatever follows.
+_HOW_JUDGE = re.compile(r"\bhow (?:should|do|would|can|could|to) (?:we |i )?(?:best |properly |fairly )?(?:evaluate|assess|"
+                        r"compare|judge|test|trial|benchmark|vet)\b")
 # Asks whether what they have will keep doing ("this can keep working or not?", "is that OK for now?").
 _HOLDS = re.compile(r"\b(?:(?:can|will|could|would) (?:this|it|that|these|they)|(?:this|it|that|these) (?:can|will|could)) "
                     r"(?:keep|continue|go on) (?:working|going|running)\b|"
@@ -188,12 +191,15 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Options: LiteLLM, Portkey, Kong, or a thin gateway we build ourselves on Envoy. What should we do?" asks the
         # call among options, one of them a build; no words ask which part is theirs.
         r.act = r.act_in_scope = "verdict"
+    # "How do I build an honest cost comparison?", "how should we evaluate Langfuse and LangSmith, and what do we build?"
+    # ask how, not for the call: a decision word after "how" asks nothing of the call.
+    call = decided if decided and not re.search(r"\bhow\s+$", norm[max(0, decided.start() - 5):decided.start()]) else None
     picks = lex.choice_asks.search(norm) if r.act == "evaluate" else None
-    if r.act == "evaluate" and (decided or picks) and not lex.evaluate_asks.search(norm):
+    if r.act == "evaluate" and (call or picks) and not lex.evaluate_asks.search(norm) and not _HOW_JUDGE.search(norm):
         # "Options we got quotes for: WEKA, VAST, or Lustre on servers we buy. What should we do, and how does each
         # compare over 3 years?" lists a shortlist and asks the call ("Datadog's add-on or Langfuse: which should we
         # take?" the pick); only words about how to judge them ask how to evaluate.
-        r.act = r.act_in_scope = "vendor" if picks and not decided and len(r.vendors) >= 2 else "verdict"
+        r.act = r.act_in_scope = "vendor" if picks and not call and len(r.vendors) >= 2 else "verdict"
     if r.act == "implement" and decided and not {"rollout", "measures"} & set(r.also):
         # "How do we keep checking those notes are any good - build our own checking setup or buy a tool?": the
         # how tells the need; the either-or asks the call.
@@ -237,7 +243,7 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
     # "What would moving save us each month?" asks what a move is worth, not how to make it.
     # A general act about a row they name ("is his 1/3 number realistic? what does the real TCO look like?") asks the
     # cost of that row's options too.
-    if r.act == "cost" and decided and not _told_only(norm, decided.start()) and \
+    if r.act == "cost" and call and not _told_only(norm, decided.start()) and \
             not lex.cost_asks.search(norm[:decided.start()]):
         # "Build or buy? And roughly what cost per minute?": the call is asked first, whatever the act head makes of a
         # turn full of money; what it costs is answered beside it.
