@@ -1191,10 +1191,11 @@ class Reader:
                     continue
                 carrying = kept
             if not carrying and len(units) > 1 and cond in self.lex.clause_only and \
-                    P[1:, k].max() < self.clause_support_min:
+                    P[1:, k].max() < self.clause_support_min and pol_head.classes[int(Q[0].argmax())] == "stated":
                 # A measurement or a money problem is said in a clause ("p99 stayed at 40 ms against a 12 ms budget",
                 # "cash is tight"); a long turn that only reads like one as a whole ("test models on live traffic and
-                # know whether baskets grew", "we want real monitoring this quarter") said neither.
+                # know whether baskets grew", "we want real monitoring this quarter") said neither. A turn that as a whole
+                # takes one back ("the assistant only ever sees our public pages, never attendee data") still does.
                 continue
             best = carrying[-1] if carrying else 0
             if not carrying and len(units) > 1 and P[1:, k].max() >= self.condition_threshold / 2:
