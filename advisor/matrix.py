@@ -150,6 +150,13 @@ class Component(Provenance, _Depends):
         return next((r for r in self.conditions if r.condition == condition
                      and not any(f in (facts or {}) for f in r.unless)), None)
 
+    @cached_property
+    def mentions(self) -> re.Pattern[str]:
+        """Any of the row's own names in text ("orchestration", "data pipelines"), longest first, case-insensitive."""
+        words = sorted({self.name.lower(), self.noun.lower(), *(w.lower() for w in self.synonyms)} - {""}, key=len,
+                       reverse=True)
+        return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+
     def part(self, name: str | None) -> Part | None:
         """The named part, or None for the whole component (or a part this row does not split out)."""
         return next((p for p in self.parts if p.name == name), None)

@@ -671,9 +671,7 @@ class Planner:
 
     def _names_row_in_recheck(self, r: Reading) -> bool:
         """Whether the sentence that asks again ("does that change the serving answer?") names the row read."""
-        comp = self.matrix.get(r.component)
-        words = sorted({comp.name.lower(), comp.noun.lower(), *(w.lower() for w in comp.synonyms)}, key=len, reverse=True)
-        rx = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+        rx = self.matrix.get(r.component).mentions
         return any(rx.search(x) for x in re.split(r"(?<=[.?!])\s+", r.normalized) if _RECHECK_SENTENCE.search(x))
 
     def _part(self, r: Reading, slug: str) -> str:

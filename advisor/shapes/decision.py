@@ -472,8 +472,7 @@ def _product_offers(ctx: Context, cites: Citations, tool: str) -> str:
     comp = ctx.decision.component
     if doc is None or comp is None or any(o.doc == doc for o in comp.buy):
         return ""
-    words = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted({*comp.synonyms, comp.name.lower()}, key=len,
-                                                                        reverse=True)) + r")\b", re.IGNORECASE)
+    words = comp.mentions
     for heading in ("what it is", "strengths"):
         for passage in cites.sections(doc, heading):
             hit = next((x for x in sentences(passage.doc.page_content) if usable(x) and words.search(x)), None)
