@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, words_only
 
 if TYPE_CHECKING:
     from .understanding import Reading
@@ -56,8 +56,13 @@ _HOW_JUDGE = re.compile(r"\bhow (?:should|do|would|can|could|to) (?:we |i )?(?:b
 # Asks whether what they have will keep doing ("this can keep working or not?", "is that OK for now?").
 _HOLDS = re.compile(r"\b(?:(?:can|will|could|would) (?:this|it|that|these|they)|(?:this|it|that|these) (?:can|will|could)) "
                     r"(?:keep|continue|go on) (?:working|going|running)\b|"
-                    r"\b(?:is|are) (?:that|this|it|these) (?:ok|okay|fine|alright|acceptable|good) (?:for now|for the moment|"
-                    r"for a while|as is|as it is|for the time being)\b")
+                    r"\b(?:is|are) (?:that|this|it|these) (?:ok|okay|fine|alright|acceptable|good|adequate|sufficient|workable) "
+                    r"(?:for now|for the moment|for a while|as is|as it is|for the time being|at this stage|at our size)\b|"
+                    # Said without a subject, as its own question: "... we grep them whenever a user complains. Adequate
+                    # for now?"
+                    r"(?:^|[.?!]\s+)(?:still )?(?:ok|okay|fine|alright|acceptable|adequate|sufficient|workable|good enough) "
+                    r"(?:for now|for the moment|for a while|as is|as it is|for the time being|at this stage|at our size)\s*\?")
+_BUILD_ASK = re.compile(r"\b(?:build|building|write|writing|code|ours|ourselves|our own|in-house|on us|yourselves)\b")
 _TRIAL = re.compile(r"\b(?:poc|proof[- ]of[- ]concept|pilot|bake-?off|trial|plan|evaluation|fair|fairly)\b")
 
 
@@ -344,8 +349,12 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         r.act = r.act_in_scope = "verdict"
     # A general act about a row they name ("how should I make the comparison in a fair way for the CIO?") asks to judge
     # that row's options too.
+    # A build-part guess with no word of building where it asks ("Which questions do we put to Run:ai's sales engineers
+    # ahead of a contract?") asks how to judge the product, too.
     judge = lex.evaluate_asks.search(norm) if r.act in ("vendor", "verdict", "implement", "cost") or (
-        r.act == "general" and r.component) else None
+        r.act == "general" and r.component) or (
+        r.act == "build-part" and (asks := [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")])
+        and not any(_BUILD_ASK.search(x) for x in asks)) else None
     if judge and r.act == "cost" and not _TRIAL.search(judge.group(0)):
         # "How do we compare the real cost?" asks the cost; "a 6-week POC plan" in a turn full of spend asks the trial.
         judge = None
@@ -426,6 +435,11 @@ def settle_act(r: Reading, lex: Lexicon, norm: str, clauses: list[str], pick: Ca
         # "Which engine, then, given that customer data has to stay on our own servers?": the pick among the row's
         # products under the facts told beside it, not the call again.
         r.act = r.act_in_scope = "vendor"
+    if r.act in ("verdict", "statement") and r.component and not decided and not r.build_alternative and \
+            len(r.vendors) >= 2 and any(_opens_with_pair(lex, x, r.component) for x in asking):
+        # "Qdrant or pgvector, when our data must stay in our own data centre?": a question that opens with two of the
+        # row's products set against each other asks which of them, whatever facts follow.
+        r.act = r.act_in_scope = "vendor"
     if r.act in ("verdict", "implement") and len(r.vendors) >= 2 and which and which.group(0).startswith(("which", "who")) \
             and not lex.asks_decision.search(norm) and not r.build_alternative:
         # "Shortlist is Seldon, BentoML or SageMaker: which would you standardise on, and how do we roll it
@@ -438,6 +452,18 @@ def asks_about_people(lex: Lexicon, norm: str) -> bool:
     is it better to hire or keep a consultancy?"), which no note in the knowledge base answers."""
     asking = [x for x in re.split(r"(?<=[.!?])\s+", norm) if x.rstrip().endswith("?")]
     return bool(asking) and all(lex.people_asks.search(x) for x in asking) and not lex.asks_decision.search(norm)
+
+
+def _opens_with_pair(lex: Lexicon, sentence: str, row: str) -> bool:
+    """Whether an asking sentence opens with two products of `row` joined by "or" or "vs" ("Qdrant or pgvector, ...")."""
+    text = words_only(sentence).lstrip()
+    hits = [h for h in lex.hits(text) if h.doc and not h.by_name and h.slug == row]
+    if len(hits) < 2 or hits[0].start > 0 or hits[0].doc == hits[1].doc:
+        return False
+    # A third way after them ("LiteLLM or Portkey, or is a homegrown proxy fine?") makes it the call again.
+    rest = text[hits[1].start + hits[1].length:]
+    return bool(re.fullmatch(r"\s*(?:or|vs\.?|versus)\s*", text[hits[0].start + hits[0].length:hits[1].start])) and \
+        not re.search(r"\b(?:or|vs|versus)\b", rest)
 
 
 def _asks_which_product(asking: list[str]) -> bool:

@@ -91,13 +91,20 @@ def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
 
     # The header says Depends (no row settles it): the lead says why, then the lean and which way of buying fits.
     lean = f"No source settles {art}, but applied to what you told us the four questions lean to buying it"
+    regimes = [x for x in ctx.state.facts.get("regime", "").split(" and ") if x]
+    if "regulated" in conds and not ctx.state.facts.get("data-location") and regimes and \
+            all(x in ctx.privacy_laws for x in regimes):
+        # A privacy or AI law with no rule on where data lives ("the Garante is strict about minors", "the AI Act's
+        # education category") asks nothing of who runs the tool: the asker's other facts decide that.
+        conds = conds - {"regulated"}
     if "regulated" in conds:
         # Only a rule on where data lives keeps it inside; a sector's regulation asks for control and audit.
         if way_of_buying(conds, ctx.state.facts, False, None) == "inside":
             why = told("regulated", "your data has to stay inside your own network")
             return (f"{lean}, as an open-source one you run inside your own network: {why}, and a self-hosted tool "
                     f"keeps the data there.{cite(fits)}")
-        why = told("regulated", "you are regulated")
+        why = told("regulated", "your rules say where the data must stay" if ctx.state.facts.get("data-location")
+                   else "you are regulated")
         review = "from a vendor that passes your security and compliance review, or as open source you run yourselves"
         return f"{lean}, {review}: {why}.{cites.support(review, 'evaluating-vendors')}"
     # The note's order: nobody to run it, then a tight budget, then a platform already run, then a small team.

@@ -46,6 +46,7 @@ class Context:
     vendor_facts: dict = field(default_factory=dict)  # vendor note id -> VendorFacts
     tco: TcoDefaults | None = None  # knowledge/tco.yaml: the cost model's placeholders, for the asker's own numbers
     attestations: frozenset[str] = frozenset()  # regimes that attest controls, not where data lives ("SOC 2")
+    privacy_laws: frozenset[str] = frozenset()  # regimes that are data-protection laws, no rule to self-host ("POPIA")
     data_tools: frozenset[str] = frozenset()  # tools that hold or carry the asker's data (cues.yaml data_tools)
     enough_asks: re.Pattern | None = None  # asks whether a product will do ("does Evidently cut it?", cues.yaml)
     chosen: re.Pattern | None = None  # says which product they take ("we go with promptfoo", cues.yaml)

@@ -173,6 +173,9 @@ class Cues(BaseModel):
     # Regimes (names from `regimes`) that attest how controls are run, not where data may live: alone they state
     # no `regulated` condition, unless `residency` words say where data must stay.
     attestations: list[str] = []
+    # Regimes (names from `regimes`) that are data-protection laws: they govern how personal data is handled, and say
+    # nothing by themselves about running software on one's own machines.
+    privacy_laws: list[str] = []
     residency: list[str] = []
     # Words that say where data may live or go ("must stay in the EU", "no public cloud", "on-prem only"): the
     # regulated condition echoed with them is a residency rule, without them a sector's regulation.
@@ -184,6 +187,9 @@ class Cues(BaseModel):
     faults_plan: list[str] = []  # asks whether a plan is at fault ("bad idea?", "overkill?"): yes means don't
     owned_hardware: list[str] = []  # the machines are their own ("we bought 2 DGX boxes", "GPUs in our colo rack")
     sells_infrastructure: list[str] = []
+    # Words that tell what earns them money ("... are our entire revenue", "banks pay us to ...", "what we sell is"):
+    # the sentence around them says what they sell, whichever words it uses for it (read by the heads, not by names).
+    revenue_told: list[str] = []
     sold_told: list[str] = []  # what customers pay for, told of a thing ("... is what customers pay us for", "that is our entire business")
     sells_other: list[str] = []  # what they sell told as an object of its own ("we sell an HR SaaS app")
     sells_model: list[str] = []  # a model or its predictions as what customers pay for (no infrastructure sold)
@@ -201,6 +207,9 @@ class Cues(BaseModel):
     young_company: list[str] = []  # says the company itself is young ("seed-stage startup", "pre-revenue")
     situation_suffices: list[str] = []  # a note's situation line saying a simpler setup does the job ("is enough")
     build_estimate: list[str] = []  # a build estimate they report ("he estimates 2 weeks"): group `d` the duration
+    # What they measured did not move when they tried products on it ("the share barely budged", "no improvement"):
+    # with products put to the test, the gap no product closes.
+    unmoved: list[str] = []
     lacks_capability: list[str] = []  # a product lacks what their workload needs ("doesn't support the X we need")
     competes: list[str] = []  # competes with a product ("we go head to head with W&B", "our rival is Arize")
     chosen: list[str] = []  # says which product they take ("let's say we go with promptfoo", "we picked Kueue")
@@ -266,6 +275,9 @@ class Cues(BaseModel):
         unknown = [t for t in self.data_tools if t not in self.stack_tools]
         if unknown:
             raise ValueError(f"data_tools names {unknown}, which are not in stack_tools")
+        unknown = [t for t in [*self.privacy_laws, *self.attestations] if t not in self.regimes]
+        if unknown:
+            raise ValueError(f"privacy_laws or attestations name {unknown}, which are not in regimes")
         return self
 
     @model_validator(mode="after")
@@ -331,6 +343,11 @@ class Lexicon:
             for opt in comp.buy:
                 for name in [opt.name, *opt.aliases]:
                     phrases.setdefault(words_only(normalize(name)), (comp.slug, opt.doc))
+        # Products with no note point at their row like a vendor's name, but carry no note to cite or offer.
+        self._products = frozenset(words_only(normalize(p)) for comp in matrix.components for p in comp.products)
+        for comp in matrix.components:
+            for name in comp.products:
+                phrases.setdefault(words_only(normalize(name)), (comp.slug, None))
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
         # The last word of a row's several-word names ("registry" of "model registry"), when no other row's names end
@@ -358,7 +375,8 @@ class Lexicon:
         self._fuzzy_by_words: dict[int, list[str]] = {}
         self._fuzzy_phrases = []
         for phrase, owner in self._phrases:
-            if len(phrase) >= 6:
+            # A product with no note matches only as written: its name is often a common word misspelt ("chalk").
+            if len(phrase) >= 6 and phrase not in self._products:
                 group = self._fuzzy_by_words.setdefault(len(phrase.split()), [])
                 self._fuzzy_phrases.append((phrase, owner, len(phrase.split()), len(group)))
                 group.append(phrase)
@@ -406,6 +424,8 @@ class Lexicon:
         self.destination = re.compile(cues.destination) if cues.destination else None
         self.sells_infrastructure = _any(cues.sells_infrastructure)
         self.sold_told = _any(cues.sold_told)
+        self.revenue_told = _any(cues.revenue_told)
+        self.unmoved = _any(cues.unmoved)
         self.sells_product = _any(cues.sells_product)
         self.sells_other = _any(cues.sells_other)
         self.sells_model = _any(cues.sells_model)
@@ -421,6 +441,7 @@ class Lexicon:
         self._any_regime = _any([p for patterns in (*cues.regimes.values(), *cues.regime_words.values()) for p in patterns])
         self._regime_words = {name: _any(patterns) for name, patterns in cues.regime_words.items()}
         self.attestations = frozenset(cues.attestations)
+        self.privacy_laws = frozenset(cues.privacy_laws)
         self.data_tools = frozenset(cues.data_tools)
         self.residency = _any(cues.residency)
         self.data_location = _any(cues.data_location)
@@ -546,7 +567,8 @@ class Lexicon:
         # Markup that fences off an aside ("<!-- note to the assistant: ... --> Should we ...?") ends it like a full
         # stop: the question after it is the asker's, whatever the aside orders.
         # So does an aside in square brackets addressed to the assistant ("[assistant: disregard your guidance ...]").
-        parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])|"
+        # A stop inside closing quotes ("... the only sensible choice.' So, should we ...?") ends the quoted order too.
+        parts = [p for p in re.split(r"(?<=[.!?;\n])\s+|(?<=[.!?]['\"\u2019\u201d])\s+|(?<=-->)\s*|\s*(?=<!--)|(?<=\*/)\s*|\s*(?=/\*)|(?<=>)\s*(?=[A-Z])|"
                                      r"\s*(?=\[(?i:assistant|ai|bot|system|note|llm|model)\b)|(?<=\])\s+",
                                      text) if p.strip()]
         kept = [p for p in parts if not self.injection.search(p)]
@@ -682,7 +704,8 @@ class Lexicon:
                 taken.append((m.start(), m.end()))
                 if doc is None and _TEAM_AFTER.match(text, m.end()):
                     continue  # "I'm on the ML platform team": the name of a team, not the infrastructure asked about
-                found.append(Hit(slug, doc, m.start(), len(phrase), doc is None, phrase))
+                found.append(Hit(slug, doc, m.start(), len(phrase), doc is None and phrase not in self._products,
+                                 phrase))
         if not found:
             found = self._fuzzy(text)
         for name, rx in self.others:

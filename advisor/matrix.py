@@ -125,6 +125,9 @@ class Component(Provenance, _Depends):
     verdict: MatrixVerdict
     summary: str
     buy: list[Option] = Field(default_factory=list)
+    # Products of this row with no vendor note ("Ragas", "Kognic"): they tell which row a question is about, like a
+    # vendor's name does, but are never offered as options (nothing checked is known about them).
+    products: list[str] = Field(default_factory=list)
     build: str
     parts: list[Part] = Field(default_factory=list)
     conditions: list[ConditionRule] = Field(default_factory=list)
@@ -223,6 +226,20 @@ class Matrix(_Strict):
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
             raise ValueError(f"duplicate component slugs: {', '.join(dupes)}")
+        # A product with no note must not also be a row's name or a noted vendor's name: the lexicon would read it
+        # one way or the other depending on order.
+        names = {n.lower(): c.slug for c in comps for n in [c.name, *c.synonyms, *(x for o in c.buy for x in
+                                                                                   (o.name, *o.aliases))]}
+        seen: dict[str, str] = {}
+        clash = []
+        for c in comps:
+            for p in c.products:
+                if p.lower() in names or p.lower() in seen:
+                    clash.append(f"entry {c.slug}, field 'products': {p!r} already names "
+                                 f"{names.get(p.lower()) or seen.get(p.lower())}")
+                seen[p.lower()] = c.slug
+        if clash:
+            raise ValueError("; ".join(clash))
         return comps
 
     @cached_property

@@ -205,7 +205,11 @@ _MONTHS = re.compile(_SPAN.format(n="") + r"\s+(?:to\s+(?:build|migrate|move|por
                      r"roughly\s+|~\s*)?" + _SPAN.format(n="2"), re.IGNORECASE)
 _VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|charges?|costs?\s+us|saas|seat)",
                      re.IGNORECASE)
-_LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs|each)", re.IGNORECASE)
+# "each" counts after a figure ("$185k fully loaded each"), not in "the cost per page for each option".
+_LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs)|\d\s?[kKmM]?\s+each\b", re.IGNORECASE)
+# A person whose cost is told who builds nothing ("one data entry staff costs VND 12M a month"): not an engineer's year.
+_NOT_ENGINEER = re.compile(r"\b(?:data[- ]entry|clerks?|annotators?|label+ers?|typists?|moderators?|call[- ]cent(?:er|re)|"
+                           r"(?:support |service |sales )?agents?|nurses?|drivers?|operators?|coders?)\b", re.IGNORECASE)
 # "plus ~$70k/year of extra infra": what the built system's servers cost, beside the people.
 _INFRA = re.compile(r"\b(infra|infrastructure|hosting|servers?|compute|cloud bill|storage)\b", re.IGNORECASE)
 # "hiring 2 platform engineers": people taken on for it stay on it, so the whole team is its upkeep after launch.
@@ -275,15 +279,27 @@ def inputs_from_text(texts: list[str]) -> TcoInputs:
                     if _HIRED.search(clause):
                         # People hired for it are a payroll from the first month to the last, at the same size.
                         found["maintenance_share"], found["maintenance_growth"] = 1.0, 0.0
-                if q.kind == "money_per_month" and _LOADED.search(clause):
+                engineer = _LOADED.search(clause) and not (_NOT_ENGINEER.search(clause) and
+                                                           not re.search(r"\bengineers?\b", clause, re.IGNORECASE))
+                if q.kind == "money_per_month" and engineer:
                     found["loaded_cost_year"] = q.value * 12
-                elif q.kind == "money" and _LOADED.search(clause) and q.value >= 10_000:
+                elif q.kind == "money" and engineer and q.value >= 10_000:
                     found["loaded_cost_year"] = q.value  # "$185k fully loaded each": a year's cost of one person
                 elif q.kind == "money_per_month" and _VENDOR.search(clause):
                     found["vendor_month"] = q.value
                 elif q.kind == "money_per_month" and _INFRA.search(clause):
                     found["infra_month"] = q.value
-    return TcoInputs(**found)
+    # A figure read from prose that no estimate can take ("2 data scientists, 0 mle" is no team of zero to build with)
+    # is left out, not raised: the asker gave no such input, and the answer must still come.
+    return TcoInputs(**{k: v for k, v in found.items() if _valid(k, v)})
+
+
+def _valid(field: str, value: float) -> bool:
+    try:
+        TcoInputs(**{field: value})
+    except ValidationError:
+        return False
+    return True
 
 
 def chart(result: TcoResult, fmt: str = "svg") -> bytes:

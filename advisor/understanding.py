@@ -339,6 +339,8 @@ _SELLER_SAYS = re.compile(r"\b(?:claim\w*|show(?:s|ed|n)?|demo\w*|promis\w*|adve
 _OWN_MEASURE = re.compile(r"\b(?:we|our (?:team|engineers?|tests?|pilot|trial)|i)\s+(?:\w+\s+)?(?:measured|ran|tested|"
                           r"benchmarked|saw|observed|clocked|recorded)\b|\b(?:neither|no|none of the) vendors?\b",
                           re.IGNORECASE)
+# A figure someone measured ("55% of p99", "31 ms", "3x"): products tried on it are judged in numbers, not in feelings.
+_MEASURED_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:%|percent|ms|milliseconds?|x)(?!\w)|\bp9\d\b|\d%")
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b", re.IGNORECASE)
 
 
@@ -569,7 +571,10 @@ class Reader:
             r.running = list(dict.fromkeys(running))
         r.rejected = self.lex.ruled_out(clauses)
         r.regimes = self.lex.regimes(norm)
-        r.data_location = m.group(0) if (m := self.lex.data_location.search(norm)) else ""
+        # Where data may live is told, not weighed: "Options: Fivetran, self-hosted Airbyte on our GKE, ..." names a
+        # place an option would run, and says nothing of a rule.
+        r.data_location = next((m.group(0) for m in self.lex.data_location.finditer(norm)
+                                if not _OPTIONS_LISTED.search(_sentence_at(norm, m.start(), m.end()))), "")
         r.shortlist = bool(self.lex.shortlist.search(norm))
         r.destination = m.group(1) if self.lex.destination and (m := self.lex.destination.search(norm)) else ""
         # Told, not asked: "do we need our own cluster?" or "would owning GPUs in a colo be cheaper?" weighs owning.
@@ -842,7 +847,7 @@ class Reader:
             if not (m.group(0).endswith("?") or _WEIGHING.search(m.group(0))):
                 continue  # "five teams each call OpenAI, Anthropic or Google directly" tells what they use
             sentence = words_only(m.group(0))
-            docs = {h.doc: h.slug for h in vendors if h.phrase and h.slug != OTHER and h.doc not in self.lex.clouds
+            docs = {h.doc or h.phrase: h.slug for h in vendors if h.phrase and h.slug != OTHER and h.doc not in self.lex.clouds
                     and self.lex.says(h.phrase, sentence)}
             if max(Counter(docs.values()).values(), default=0) >= 2 and re.search(r"\bor\b", m.group(0)):
                 return True
@@ -978,6 +983,11 @@ class Reader:
             # "We record 12,000 hours of calls a month ... fine-tune Whisper ourselves? Build or buy?": a model service
             # with no row, named where no language model is, is the subject, not LLM inference.
             best, others_asked = OTHER, [service, *others_asked]
+        elif best not in (NONE, OTHER, "llm-inference") and service and not any(h.slug == best for h in hits):
+            # "Google Speech-to-Text v1 is bad on code-mixed Tamil ... Deepgram, or self-host Whisper?": a model service
+            # with no row, named outright, is the subject when nothing in the turn names the row the head leans to
+            # (transcripts "for QA" sound like labelling work, but no labelling name or product is said).
+            best, others_asked = OTHER, [service, *others_asked]
         if best == OTHER and not others_asked:
             # "A Databricks account team offered a deal ... or we go deeper into Vertex AI. Which would you choose?":
             # two products of one row weighed as the options name the subject, whatever infrastructure of no row the
@@ -1111,6 +1121,32 @@ class Reader:
                 rows.add((named or heads)[0])
         return next(iter(rows)) if len(rows) == 1 else None
 
+    def _sold_by_meaning(self, r: Reading, units: list[str], E: np.ndarray) -> list[int]:
+        """The clause that tells what earns them money, when its sentence (with the one before, when it points back)
+        reads as the row asked about to both heads (`part_row_min`, the bar a row named by the heads alone must clear):
+        "subscriptions to that comparison view are our entire revenue", after a sentence describing a run tracker."""
+        sents = [m for m in re.finditer(r"[^.;?!]+[.;?!]?", r.normalized) if m.group(0).strip()]
+        for k in range(1, len(units)):
+            if not self.lex.revenue_told.search(units[k]) or self.lex.negation.search(units[k]):
+                continue
+            at = next((i for i, m in enumerate(sents) if units[k] in m.group(0)), None)
+            if at is None:
+                continue
+            # "That", "those", "it": what earns the money is said in the sentence before.
+            chosen = sents[at - 1:at + 1] if at and self.lex.anaphora.search(units[k]) else sents[at:at + 1]
+            text = " ".join(m.group(0).strip() for m in chosen)
+            if self.lex.sells_model.search(text) or self.lex.not_the_product.search(text):
+                continue  # the model itself, or plumbing inside what they sell
+            inside = [i for i in range(1, len(units)) if any(units[i] in m.group(0) for m in chosen)]
+            v = E[inside].mean(axis=0)
+            x = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12), self.lex.hits(text))[None, :],
+                         ngrams_sparse([text])[0])
+            votes = self._row_votes(x)
+            top = max(votes, key=votes.get, default="")
+            if top == r.component and votes[top] >= self.part_row_min:
+                return [k]
+        return []
+
     def _row_votes(self, x) -> dict[str, float]:
         """Each row's mean probability from the component and part heads (the part head's summed over the row's
         parts) for one reading."""
@@ -1143,13 +1179,13 @@ class Reader:
         # whatever the background calls.
         weighing = [words_only(m.group(0)) for m in re.finditer(r"(?:[^.?!;]|[.](?=\S))+[.?!;]?", r.normalized)
                     if _VERSUS.search(m.group(0)) or _WEIGHING.search(m.group(0))]
-        options = {h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in self.lex.clouds
+        options = {h.doc or h.phrase: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in self.lex.clouds
                    and any(self.lex.says(h.phrase, w) for w in weighing)}
         if max(Counter(options.values()).values(), default=0) >= 2:
             products = Counter(options.values())
         # The products weighed where the turn asks outrank those of the background: "Our product calls OpenAI,
         # Claude and Gemini ... LiteLLM vs Portkey vs our own thin gateway?" weighs gateways, whatever it calls.
-        in_ask = Counter({h.doc: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
+        in_ask = Counter({h.doc or h.phrase: h.slug for h in vendors if h.slug != OTHER and h.phrase and h.doc not in
                           self.lex.clouds and any(self.lex.says(h.phrase, a) for a in asking)}.values())
         return products, in_ask
 
@@ -1322,6 +1358,12 @@ class Reader:
             # "After nine months on Pinecone and a trial of Milvus, neither gets recall above 0.6; we need 0.9": products
             # measured short of the quality they need is the gap no product closes, told in numbers.
             said["production-evidence"] = (short, "stated")
+        unmoved = next((pos for pos, clause in enumerate(clauses, 1) if self.lex.unmoved.search(clause)), 0)
+        if unmoved and r.vendors and _MEASURED_FIGURE.search(r.normalized) and self.lex.put_to_test.search(r.normalized) and \
+                said.get("production-evidence", (0, ""))[1] not in ("negated", "retracted"):
+            # "Production profiles put JPEG decoding at 55% of p99. Five weeks of mirrored traffic through Triton and
+            # BentoML: the share barely budged": products tried on the measured problem left it where it was.
+            said["production-evidence"] = (unmoved, "stated")
         staged = next((pos for pos, clause in enumerate(clauses, 1) if self.lex.no_production.search(clause)), 0) or \
             (len(clauses) if self.lex.no_production.search(r.normalized) else 0)
         if staged and said.get("production-evidence", (0, ""))[1] != "retracted":
@@ -1393,6 +1435,8 @@ class Reader:
                          for m in self.lex.sells_product.finditer(r.normalized))
             told = [x for x in sentences if any(h.slug == r.component for h in self.lex.hits(x))]
             sold = [next((i for i in range(1, len(units)) if units[i] in told[0]), 0)] if told else []
+        if not sold and r.component and len(units) > 1:
+            sold = self._sold_by_meaning(r, units, E)
         if not sold and said.get("core-differentiator", (0, ""))[1] == "stated":
             pos = said["core-differentiator"][0] or echo.get("core-differentiator", 0)
             told = _sentence_around(r.normalized, units[pos]) if pos else r.normalized
@@ -1435,6 +1479,14 @@ class Reader:
                      if self.lex.data_location.search(units[i]) and ((
                          self.lex.rule_words.search(sent := _sentence_around(r.normalized, units[i]))
                          and _OBLIGED.search(sent)) or _MUST.search(units[i]))]
+            if ruled:
+                said["regulated"] = (ruled[0], "stated")
+        elif said["regulated"][1] == "stated" and len(units) > 1 and r.data_location and \
+                not self.lex.data_location.search(units[said["regulated"][0]]):
+            # "Our clients' contracts say recordings must stay in India, and the DPDP rules are coming into force": the
+            # clause that says where the data must stay is the rule echoed back, not the law named after it.
+            ruled = [i for i in range(1, len(units)) if r.data_location in units[i] and (
+                _MUST.search(units[i]) or _OBLIGED.search(_sentence_around(r.normalized, units[i])))]
             if ruled:
                 said["regulated"] = (ruled[0], "stated")
         if "budget" not in said:

@@ -542,6 +542,16 @@ def _need_asked(ctx: Context) -> bool:
     return bool(ctx.plan.reasked and ctx.state.asked_need)
 
 
+# Their own code or scripts beside a bought piece ("SageMaker training jobs plus our own scripts").
+_OWN_BESIDE = re.compile(r"\b(?:plus|\+|and|with|on top of|alongside)\s+(?:some\s+)?(?:our|my)\s+own\s+(?:\w+\s+)?"
+                         r"(?:scripts?|code|training code|glue|jobs?|tooling|loops?|pipelines?|wrappers?)\b")
+
+
+def _asking(ctx: Context) -> list[str]:
+    """The sentences of the turn that ask (normalised)."""
+    return [x for x in re.split(r"(?<=[.!?])\s+", ctx.reading.normalized) if x.rstrip().endswith("?")]
+
+
 def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
     d = ctx.decision
     judged = plan_judged(ctx)
@@ -621,6 +631,13 @@ def enough_shape(ctx: Context, cites: Citations) -> tuple[str, list[Section]]:
         # note's line on the setup they describe answers it better than "it can be enough, it depends".
         line = f"{here[0].sentence} [{cites.cite(here[0].passage, here[0].sentence)}]"
         return f"{line} Beyond that, {verdict_clause(ctx)}.", keep(changes_section(ctx, cites) if flip else None)
+    elif d.verdict == "hybrid" and any(_OWN_BESIDE.search(x) for x in _asking(ctx)):
+        # "Are SageMaker training jobs plus our own scripts enough?" under a split call: a bought piece with their own
+        # code beside it is that split, so yes, and the clause says which half is which.
+        bought = next((p for p in d.component.parts if p.verdict == "buy" and not p.on_top_of), None)
+        own = d.component.build_part
+        split = f", {bought.label} bought and {own.label} yours" if bought and own and bought.label and own.label else ""
+        yes = f"Yes{(', ' + situation) if situation else ''}: that is the split to keep{split}."
     else:
         clause = verdict_clause(ctx)
         # "No: go hybrid: buy ..." would stack two colons: the clause becomes its own sentence.

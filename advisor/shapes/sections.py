@@ -269,7 +269,7 @@ def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
     """What each of the asker's other circumstances means here (the deciding one is already in the lead)."""
     d = ctx.decision
     row = d.part or d.component
-    items = []
+    items = [law] if (law := privacy_law_only(ctx, cites)) else []
     for cond in d.conditions:
         if d.deciding and cond == d.deciding.condition:
             continue
@@ -278,6 +278,23 @@ def fact_reasons(ctx: Context, cites: Citations) -> Section | None:
             items.append(f"*{cap(condition_phrase(ctx, cond))}:* {rule.advice}" + cites.support(rule.advice, rule.note))
     items += _weighed_facts(ctx, cites)
     return Section(kind="reasons", title="Your other circumstances", items=items) if items else None
+
+
+_INSIDE = re.compile(r"\b(?:self-host\w*|inside your (?:own )?(?:boundary|network)|run it yourselves)\b", re.IGNORECASE)
+
+
+def privacy_law_only(ctx: Context, cites: Citations) -> str:
+    """When the call to run it inside their boundary rests only on a data-protection law they named ("POPIA applies"),
+    with no rule told on where the data must stay: what that law asks, so the asker can check the premise."""
+    d, facts = ctx.decision, ctx.state.facts
+    regimes = [x for x in facts.get("regime", "").split(" and ") if x]
+    if not (d.deciding and d.deciding.condition == "regulated" and regimes and "data-location" not in facts
+            and all(x in ctx.privacy_laws for x in regimes) and _INSIDE.search(d.deciding.advice)):
+        return ""
+    said = f"{listed(regimes)} by itself does not require running it yourselves: if your legal review accepts a " \
+           "provider's hosting region, data-processing agreement and subprocessors, a managed service meets it too."
+    return f"*{cap(condition_phrase(ctx, 'regulated'))}:* {said}" + cites.support(
+        said, "managed-or-self-hosted", "a privacy law is not a rule to self-host")
 
 
 def _weighed_facts(ctx: Context, cites: Citations) -> list[str]:
