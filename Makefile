@@ -54,7 +54,7 @@ HELDOUT := $(foreach f,components conditions parts acts general scope conversati
 eval-heldout: index
 	$(ADVISOR) eval $(HELDOUT) --out evals/runs/heldout
 	set -e; for n in 2 3 4 5; do $(ADVISOR) eval --dataset evals/datasets/heldout$$n --out evals/runs/heldout$$n; done
-	set -e; for n in 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43; do \
+	set -e; for n in 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44; do \
 	  $(ADVISOR) eval --dataset evals/datasets/heldout$$n --out evals/runs/heldout$$n; \
 	  $(PY) evals/heldout_halves.py evals/runs/heldout$$n/results.jsonl; \
 	done
