@@ -28,10 +28,18 @@ class Head:
 
     def proba(self, X: np.ndarray | Features) -> np.ndarray:
         if isinstance(X, Features):
+            # A turn asks one head about the same features several times ("off-topic?" at each scope rule): the
+            # product is made once per head and features; each caller gets its own copy to change.
+            done = X._probas.get(id(self))
+            if done is not None and done[0] is self:
+                return done[1].copy()
             dense_w, grams_w = self._split(X.dense.shape[1])
             z = X.dense @ dense_w + X.grams @ grams_w + self.b
-        else:
-            z = X @ self.W.T + self.b
+            X._probas[id(self)] = (self, p := self._softmax(z))
+            return p.copy()
+        return self._softmax(X @ self.W.T + self.b)
+
+    def _softmax(self, z: np.ndarray) -> np.ndarray:
         if self.multilabel:
             return 1.0 / (1.0 + np.exp(-z))
         if len(self.classes) == 2 and z.shape[1] == 1:  # sklearn's binary form
@@ -129,6 +137,7 @@ class Features:
 
     dense: np.ndarray
     grams: object  # scipy.sparse CSR, one row per dense row
+    _probas: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # see Head.proba
 
 
 def turn_dense(lex: Lexicon, norm: str, emb: np.ndarray, hits=None) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -46,6 +47,9 @@ _SOFT_WRAP = re.compile(r"(?<=[^\s.!?:;])[ \t]*\n(?=[ \t]*[a-z0-9(])")
 _DASH = re.compile(r"\s*[\u2014\u2013]\s*|\s+-{1,2}\s+")
 
 
+# A turn's words are normalised piece by piece (see understanding._asker_words) and the same names again every turn:
+# a str -> str function of short texts, so it is worth remembering.
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """Lower-case, spell out contractions, strip control and zero-width characters, fold odd punctuation.
 
@@ -350,6 +354,8 @@ class Lexicon:
                 phrases.setdefault(words_only(normalize(name)), (comp.slug, None))
         # Longest phrases first, so "sagemaker feature store" wins over "feature store".
         self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        # Each phrase with its hyphens as spaces, made once: hits() tests every phrase against every text it reads.
+        self._phrases_folded = [phrase.replace("-", " ") for phrase, _ in self._phrases]
         # The last word of a row's several-word names ("registry" of "model registry"), when no other row's names end
         # in it: "we need a proper registry for our adapters" names the row by its head noun alone.
         # Only a row's own name counts, and only a head that names a kind of system by itself: "infrastructure",
@@ -695,8 +701,8 @@ class Lexicon:
         folded = text.replace("-", " ")
         taken: list[tuple[int, int]] = []
         found: list[Hit] = []
-        for phrase, (slug, doc) in self._phrases:
-            if phrase.replace("-", " ") not in folded:  # the regex only adds word boundaries: skip it when it cannot match
+        for (phrase, (slug, doc)), phrase_folded in zip(self._phrases, self._phrases_folded):
+            if phrase_folded not in folded:  # the regex only adds word boundaries: skip it when it cannot match
                 continue
             for m in self._regex[phrase].finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -620,6 +621,13 @@ def _one_team(text: str, found: list[Quantity]) -> list[Quantity]:
 def extract(text: str) -> list[Quantity]:
     """Every quantity in `text` (normalised or raw); of a change ("from 7 engineers to 2"), the figure after it;
     engineers counted role by role in one list, as one team."""
+    # Understanding reads the same clause for figures several times over (conditions, effort, latency, models):
+    # the patterns run once per text. Quantity is frozen, so sharing its objects is safe; the list is the caller's.
+    return list(_extract_once(text))
+
+
+@lru_cache(maxsize=256)
+def _extract_once(text: str) -> tuple[Quantity, ...]:
     found = _one_team(text, _extract(text))
     for m in _CHANGED.finditer(text):
         told, after = m.group(0)[:m.start("new") - m.start()], _value(m)
@@ -634,7 +642,7 @@ def extract(text: str) -> list[Quantity]:
         scale = old.value / _value_in(old.text) if _value_in(old.text) else 1.0
         found.append(Quantity(kind=old.kind, value=after * scale,
                               text=old.text.replace(m.group("old").strip(), m.group("new").strip(), 1)))
-    return found
+    return tuple(found)
 
 
 def _value_in(said: str) -> float | None:

@@ -339,6 +339,8 @@ _SELLER_SAYS = re.compile(r"\b(?:claim\w*|show(?:s|ed|n)?|demo\w*|promis\w*|adve
 _OWN_MEASURE = re.compile(r"\b(?:we|our (?:team|engineers?|tests?|pilot|trial)|i)\s+(?:\w+\s+)?(?:measured|ran|tested|"
                           r"benchmarked|saw|observed|clocked|recorded)\b|\b(?:neither|no|none of the) vendors?\b",
                           re.IGNORECASE)
+# Nobody paying for it: what earns them money is something else ("plumbing that nobody pays us for").
+_NOBODY = re.compile(r"\b(?:nobody|no one|no-one|no customers?|no clients?|none of (?:our|the) (?:customers|clients))\b")
 # A figure someone measured ("55% of p99", "31 ms", "3x"): products tried on it are judged in numbers, not in feelings.
 _MEASURED_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:%|percent|ms|milliseconds?|x)(?!\w)|\bp9\d\b|\d%")
 _MONEY_SIGN = re.compile(r"[$€£¥₹]|\b(?:usd|eur|gbp|chf|dollars?|euros?|pounds?)\b", re.IGNORECASE)
@@ -1127,16 +1129,18 @@ class Reader:
         "subscriptions to that comparison view are our entire revenue", after a sentence describing a run tracker."""
         sents = [m for m in re.finditer(r"[^.;?!]+[.;?!]?", r.normalized) if m.group(0).strip()]
         for k in range(1, len(units)):
-            if not self.lex.revenue_told.search(units[k]) or self.lex.negation.search(units[k]):
-                continue
+            if not self.lex.revenue_told.search(units[k]) or self.lex.negation.search(units[k]) or \
+                    _NOBODY.search(units[k]):
+                continue  # "a feature store would be plumbing that nobody pays us for"
             at = next((i for i, m in enumerate(sents) if units[k] in m.group(0)), None)
             if at is None:
                 continue
             # "That", "those", "it": what earns the money is said in the sentence before.
             chosen = sents[at - 1:at + 1] if at and self.lex.anaphora.search(units[k]) else sents[at:at + 1]
             text = " ".join(m.group(0).strip() for m in chosen)
-            if self.lex.sells_model.search(text) or self.lex.not_the_product.search(text):
-                continue  # the model itself, or plumbing inside what they sell
+            if self.lex.sells_model.search(text) or self.lex.not_the_product.search(text) or \
+                    self.lex.retraction.search(text) or _NOBODY.search(text):
+                continue  # the model itself, plumbing inside what they sell, or a claim taken back
             inside = [i for i in range(1, len(units)) if any(units[i] in m.group(0) for m in chosen)]
             v = E[inside].mean(axis=0)
             x = Features(turn_dense(self.lex, text, v / (np.linalg.norm(v) + 1e-12), self.lex.hits(text))[None, :],
