@@ -205,8 +205,9 @@ _MONTHS = re.compile(_SPAN.format(n="") + r"\s+(?:to\s+(?:build|migrate|move|por
                      r"roughly\s+|~\s*)?" + _SPAN.format(n="2"), re.IGNORECASE)
 _VENDOR = re.compile(r"\b(quote|quoted|vendor|licen[cs]e|subscription|pricing|charges?|costs?\s+us|saas|seat)",
                      re.IGNORECASE)
-# "each" counts after a figure ("$185k fully loaded each"), not in "the cost per page for each option".
-_LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs)|\d\s?[kKmM]?\s+each\b", re.IGNORECASE)
+# "each" counts after a figure ("$185k each", "$110k a year each"), not in "the cost per page for each option".
+_LOADED = re.compile(r"\b(loaded|salary|salaries|per engineer|an engineer costs)|"
+                     r"\d\s?[kKmM]?(?:\s*(?:a|per|/)\s*(?:year|yr|annum|month|mo))?\s+each\b", re.IGNORECASE)
 # A person whose cost is told who builds nothing ("one data entry staff costs VND 12M a month"): not an engineer's year.
 _NOT_ENGINEER = re.compile(r"\b(?:data[- ]entry|clerks?|annotators?|label+ers?|typists?|moderators?|call[- ]cent(?:er|re)|"
                            r"(?:support |service |sales )?agents?|nurses?|drivers?|operators?|coders?)\b", re.IGNORECASE)
