@@ -91,9 +91,7 @@ def who_runs(ctx: Context, cites: Citations, name: str, used: set[str]) -> str:
 
     # The header says Depends (no row settles it): the lead says why, then the lean and which way of buying fits.
     lean = f"No source settles {art}, but applied to what you told us the four questions lean to buying it"
-    regimes = [x for x in ctx.state.facts.get("regime", "").split(" and ") if x]
-    if "regulated" in conds and not ctx.state.facts.get("data-location") and regimes and \
-            all(x in ctx.privacy_laws for x in regimes):
+    if "regulated" in conds and ctx.privacy_law_only:
         # A privacy or AI law with no rule on where data lives ("the Garante is strict about minors", "the AI Act's
         # education category") asks nothing of who runs the tool: the asker's other facts decide that.
         conds = conds - {"regulated"}

@@ -62,6 +62,16 @@ class Context:
         return self.tco.defaults["loaded_cost_year"].value if self.tco else 0.0
 
     @property
+    def privacy_law_only(self) -> list[str]:
+        """The regimes the regulated condition rests on, when all are privacy or AI laws and no rule on where data
+        must stay was told ("POPIA applies"); [] otherwise."""
+        facts = self.state.facts
+        regimes = [x for x in facts.get("regime", "").split(" and ") if x]
+        if facts.get("data-location") or not regimes or not all(x in self.privacy_laws for x in regimes):
+            return []
+        return regimes
+
+    @property
     def refuse(self) -> bool:
         return self.plan.refuse
 

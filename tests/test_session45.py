@@ -6,7 +6,6 @@ Each question is a paraphrase written for these tests (not an eval case): it che
 import pytest
 
 from advisor.errors import ConfigError
-from advisor.matrix import Matrix
 from advisor.tco import inputs_from_text
 
 
@@ -32,18 +31,22 @@ def test_a_product_with_no_note_is_never_offered_as_an_option(advisor):
     assert "Kognic" not in a.text.split("**Sources**")[0].replace("Kognic or", ""), a.text
 
 
-def test_a_product_name_that_already_names_a_row_is_rejected_with_the_entry_and_field():
+def test_a_product_name_that_already_names_a_row_is_rejected_with_the_file_entry_and_field(tmp_path):
     from pathlib import Path
 
     import yaml
 
+    from advisor.matrix import load_matrix
+
     data = yaml.safe_load(Path("knowledge/decision_matrix.yaml").read_text())
     row = next(c for c in data["components"] if c["slug"] == "vector-database")
     row["products"] = [*row.get("products", []), "Qdrant"]
-    with pytest.raises(ValueError) as err:
-        Matrix.model_validate(data)
-    assert "vector-database" in str(err.value) and "products" in str(err.value), str(err.value)
-    assert ConfigError  # the loader wraps this ValueError in a ConfigError naming the file
+    bad = tmp_path / "decision_matrix.yaml"
+    bad.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(ConfigError) as err:
+        load_matrix(bad)
+    said = str(err.value)
+    assert "decision_matrix.yaml" in said and "vector-database" in said and "products" in said, said
 
 
 def test_a_model_service_named_outright_beats_a_row_nothing_names(advisor):

@@ -286,10 +286,8 @@ _INSIDE = re.compile(r"\b(?:self-host\w*|inside your (?:own )?(?:boundary|networ
 def privacy_law_only(ctx: Context, cites: Citations) -> str:
     """When the call to run it inside their boundary rests only on a data-protection law they named ("POPIA applies"),
     with no rule told on where the data must stay: what that law asks, so the asker can check the premise."""
-    d, facts = ctx.decision, ctx.state.facts
-    regimes = [x for x in facts.get("regime", "").split(" and ") if x]
-    if not (d.deciding and d.deciding.condition == "regulated" and regimes and "data-location" not in facts
-            and all(x in ctx.privacy_laws for x in regimes) and _INSIDE.search(d.deciding.advice)):
+    d, regimes = ctx.decision, ctx.privacy_law_only
+    if not (d.deciding and d.deciding.condition == "regulated" and regimes and _INSIDE.search(d.deciding.advice)):
         return ""
     said = f"{listed(regimes)} by itself does not require running it yourselves: if your legal review accepts a " \
            "provider's hosting region, data-processing agreement and subprocessors, a managed service meets it too."
